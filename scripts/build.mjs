@@ -1,0 +1,58 @@
+// Bundles every entry point with esbuild: extension host, CLI, trainer worker (node, CJS) and the
+// webviews (browser, IIFE). Types are checked separately by `tsc --noEmit` (see package.json).
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+
+/** Node bundles: tfjs-node(-gpu) stay external, they are native and optional (loaded at run time if installed). */
+const nodeEntries = [
+  { in: 'src/extension.ts', out: 'extension' },
+  { in: 'src/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'src/trainer/worker.ts', out: 'worker' },
+].filter((e) => existsSync(e.in));
+
+/** Browser bundles for the webviews: every media/<panel>/main.ts. */
+const webviewEntries = existsSync('media')
+  ? readdirSync('media', { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join('media', d.name, 'main.ts')))
+      .map((d) => ({ in: join('media', d.name, 'main.ts'), out: join('webviews', d.name) }))
+  : [];
+
+const builds = [
+  ...nodeEntries.map((e) => ({
+    ...common,
+    entryPoints: [{ in: e.in, out: e.out }],
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+    banner: e.banner ? { js: e.banner } : undefined,
+  })),
+  ...(webviewEntries.length
+    ? [{ ...common, entryPoints: webviewEntries, outdir: 'dist', platform: 'browser', format: 'iife', target: 'es2022' }]
+    : []),
+];
+
+function copyAssets() {
+  // The wasm backend loads its .wasm binaries from next to the bundle (setWasmPaths).
+  const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+  mkdirSync('dist/wasm', { recursive: true });
+  for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join('dist/wasm', f));
+  const codicons = 'node_modules/@vscode/codicons/dist';
+  if (existsSync(codicons)) cpSync(codicons, 'dist/codicons', { recursive: true });
+}
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  copyAssets();
+  console.log('watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyAssets();
+}

@@ -1,0 +1,286 @@
+/**
+ * The contract of the pure model core: what a `*.cnn.yaml` file says (…Spec, with source ranges)
+ * and what it means once defaults are applied and shapes inferred (…Args, ResolvedLayer, ModelAnalysis).
+ * No vscode, tfjs or DOM imports here: the CLI, the trainer worker and the editor all consume these types.
+ */
+
+/** Zero-based position, as LSP and VS Code use it. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** Half-open source range [start, end). */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A quick fix the editor can offer: replace the text at `range` with `newText`. */
+export interface FixEdit {
+  title: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Diagnostic {
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** Stable machine-readable code, e.g. 'in-features-mismatch', 'unknown-layer'. */
+  code: string;
+  /** Edits that resolve the problem, when the core knows them. */
+  fixes?: FixEdit[];
+}
+
+/** A Python literal as PyTorch code writes it, parsed: ints/floats → number, tuples/lists → arrays. */
+export type PyValue = number | string | boolean | null | PyValue[];
+
+/** Per-sample tensor shape in PyTorch order, without the batch dimension: [C, H, W] or [F]. */
+export type Shape = number[];
+
+export type LayerType =
+  | 'Conv2d'
+  | 'ConvTranspose2d'
+  | 'MaxPool2d'
+  | 'AvgPool2d'
+  | 'AdaptiveAvgPool2d'
+  | 'AdaptiveMaxPool2d'
+  | 'BatchNorm2d'
+  | 'BatchNorm1d'
+  | 'Dropout'
+  | 'Dropout2d'
+  | 'ReLU'
+  | 'LeakyReLU'
+  | 'ELU'
+  | 'Sigmoid'
+  | 'Tanh'
+  | 'Softmax'
+  | 'LogSoftmax'
+  | 'Flatten'
+  | 'Linear'
+  | 'Upsample';
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+/** Resolved arguments per layer type: torch.nn's names and defaults, pairs expanded to [h, w]. */
+export interface Conv2dArgs {
+  in_channels: number;
+  out_channels: number;
+  kernel_size: [number, number];
+  /** Default [1, 1]. */
+  stride: [number, number];
+  /** Explicit per-side padding [h, w], after resolving 'same' (torch pads asymmetrically for even kernels; see padSame). */
+  padding: [number, number];
+  /** 'same' padding may be asymmetric: extra row/column at the bottom/right, as torch does. */
+  paddingExtra: [number, number];
+  /** Default [1, 1]. */
+  dilation: [number, number];
+  /** Default 1. */
+  groups: number;
+  /** Default true. */
+  bias: boolean;
+  /** Default 'zeros'. */
+  padding_mode: PaddingMode;
+}
+
+export interface ConvTranspose2dArgs {
+  in_channels: number;
+  out_channels: number;
+  kernel_size: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  output_padding: [number, number];
+  groups: number;
+  bias: boolean;
+  dilation: [number, number];
+}
+
+export interface Pool2dArgs {
+  kernel_size: [number, number];
+  /** Defaults to kernel_size. */
+  stride: [number, number];
+  padding: [number, number];
+  /** MaxPool2d only; 1 for AvgPool2d. */
+  dilation: [number, number];
+  ceil_mode: boolean;
+  /** AvgPool2d only (default true). */
+  count_include_pad: boolean;
+}
+
+export interface AdaptivePool2dArgs {
+  /** null in a position keeps the input size there, as torch allows. Resolved to numbers here. */
+  output_size: [number, number];
+}
+
+export interface BatchNormArgs {
+  num_features: number;
+  eps: number;
+  momentum: number;
+  affine: boolean;
+  track_running_stats: boolean;
+}
+
+export interface DropoutArgs {
+  p: number;
+  inplace: boolean;
+}
+
+export interface LinearArgs {
+  in_features: number;
+  out_features: number;
+  bias: boolean;
+}
+
+export interface FlattenArgs {
+  start_dim: number;
+  end_dim: number;
+}
+
+export interface UpsampleArgs {
+  /** Resolved output size [h, w]. */
+  size: [number, number];
+  scale_factor: [number, number] | null;
+  mode: 'nearest' | 'bilinear';
+  align_corners: boolean;
+}
+
+export interface ActivationArgs {
+  /** LeakyReLU negative_slope (default 0.01); ELU alpha (default 1.0). */
+  negative_slope?: number;
+  alpha?: number;
+  /** Softmax / LogSoftmax dim (default 1 with a batch, i.e. features). */
+  dim?: number;
+  inplace?: boolean;
+}
+
+/** Arguments after defaults and inference, keyed by layer type. */
+export type LayerArgs =
+  | Conv2dArgs
+  | ConvTranspose2dArgs
+  | Pool2dArgs
+  | AdaptivePool2dArgs
+  | BatchNormArgs
+  | DropoutArgs
+  | LinearArgs
+  | FlattenArgs
+  | UpsampleArgs
+  | ActivationArgs;
+
+/** One layer after analysis. */
+export interface ResolvedLayer {
+  /** 1-based position among all layers in file order (repeat-expanded). */
+  index: number;
+  type: LayerType;
+  /** Resolved arguments (see the …Args interfaces); use the narrowing helpers of `layers` to read them. */
+  args: LayerArgs;
+  /** Source range of the whole layer item. */
+  range: Range;
+  /** The layer as written, normalised to PyTorch call syntax, e.g. "Conv2d(1, 16, kernel_size=3, padding=1)". */
+  text: string;
+  inputShape: Shape;
+  outputShape: Shape;
+  params: number;
+  trainableParams: number;
+  /** Non-trainable state (BatchNorm running mean/var). */
+  buffers: number;
+  /** Multiply-accumulates for one sample. */
+  macs: number;
+  /** Receptive field of one output pixel in input pixels, and its jump (input pixels between adjacent outputs). */
+  receptiveField: number;
+  jump: number;
+  /** Id of the graph node this layer belongs to (for residual/repeat blocks). */
+  path: string;
+}
+
+/** The graph: sequences of layers, repeats (already expanded) and residual blocks. */
+export type GraphNode =
+  | { kind: 'layer'; layer: ResolvedLayer }
+  | { kind: 'residual'; range: Range; body: GraphNode[]; projection: GraphNode[]; outputShape: Shape };
+
+export type DatasetName = 'shapes' | 'mnist' | 'fashion-mnist' | 'cifar10' | 'imagefolder';
+
+export interface AugmentConfig {
+  horizontal_flip?: boolean;
+  /** Random crop after padding by this many pixels. */
+  random_crop?: { padding: number };
+  random_affine?: { degrees?: number; translate?: [number, number]; scale?: [number, number] };
+  color_jitter?: { brightness?: number; contrast?: number };
+}
+
+export interface DataConfig {
+  /** Default 'shapes'. */
+  dataset: DatasetName;
+  /** Folder to look in first (mnist, fashion-mnist, cifar10, imagefolder). */
+  path?: string;
+  /** Default 0.1. */
+  validation_split: number;
+  normalize?: { mean: number[]; std: number[] };
+  augment?: AugmentConfig;
+  /** shapes only: how many train/test samples to generate (defaults 6000 / 1000). */
+  train_samples?: number;
+  test_samples?: number;
+}
+
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
+export type LossName = 'cross_entropy' | 'nll' | 'mse' | 'bce';
+
+export interface ScheduleConfig {
+  type: 'step' | 'cosine' | 'plateau';
+  step_size?: number;
+  gamma?: number;
+  patience?: number;
+  factor?: number;
+  min_lr?: number;
+}
+
+export interface TrainConfig {
+  /** Default 10. */
+  epochs: number;
+  /** Default 64. */
+  batch_size: number;
+  /** Default 'adam'. */
+  optimizer: OptimizerName;
+  /** Default 0.001 (adam/adamw/rmsprop), 0.01 (sgd). */
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weight_decay: number;
+  /** Default 'cross_entropy'. */
+  loss: LossName;
+  early_stopping?: { patience: number; min_delta?: number };
+  schedule?: ScheduleConfig;
+  /** Default 42. */
+  seed: number;
+}
+
+export interface ModelTotals {
+  params: number;
+  trainableParams: number;
+  buffers: number;
+  macs: number;
+  /** Bytes of float32 activations for one sample (forward only), summed over layers. */
+  activationBytes: number;
+  /** Bytes of float32 parameters and buffers. */
+  paramBytes: number;
+}
+
+export interface ModelAnalysis {
+  name: string;
+  /** [C, H, W] or [F]. */
+  input: Shape;
+  classes: string[];
+  /** Every layer in file order, repeat blocks expanded. */
+  layers: ResolvedLayer[];
+  graph: GraphNode[];
+  outputShape: Shape;
+  data: DataConfig;
+  train: TrainConfig;
+  /** Whether the file has data / train sections (a file without them is still a complete model). */
+  hasData: boolean;
+  hasTrain: boolean;
+  totals: ModelTotals;
+  diagnostics: Diagnostic[];
+}

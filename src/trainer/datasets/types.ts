@@ -1,0 +1,54 @@
+/**
+ * The contract between datasets and the training loop. Pixels stay uint8 in memory (HWC, one image after
+ * another); batches are normalised and augmented on the fly, as float32 NHWC for tfjs.
+ */
+import type { AugmentConfig, DataConfig } from '../../model/types';
+
+/** Images of one split: `count` images of height×width×channels uint8 pixels, HWC order. */
+export interface ImageSet {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  /** shapes only: per-image segmentation masks (uint8 class id per pixel, 0 = background) and boxes. */
+  masks?: Uint8Array;
+  boxes?: Float32Array;
+}
+
+export interface LoadedDataset {
+  name: string;
+  classes: string[];
+  train: ImageSet;
+  /** Carved out of train with the seeded validation_split. */
+  validation: ImageSet;
+  test: ImageSet;
+  /** Where the files came from (a folder, 'generated', …), for the run's summary and the log. */
+  source: string;
+}
+
+export interface LoadOptions {
+  /** The model's input [C, H, W]: images are resized / converted to it. */
+  input: [number, number, number];
+  data: DataConfig;
+  seed: number;
+  /** Folders to search after data.path (e.g. the workspace). */
+  searchPaths?: string[];
+  /** Cache folder for downloads and decoded imagefolder data. */
+  cacheDir?: string;
+  /** Cap the number of training samples (CLI --max-train-samples). */
+  maxTrainSamples?: number;
+  onProgress?: (message: string, fraction?: number) => void;
+  signal?: AbortSignal;
+}
+
+/** A batch ready for the model: float32 NHWC pixels after augmentation and normalisation. */
+export interface Batch {
+  x: Float32Array;
+  /** Class indices. */
+  y: Int32Array;
+  size: number;
+}
+
+export type { AugmentConfig };
