@@ -1,0 +1,226 @@
+"""Expected shapes and parameter counts from PyTorch itself, for CNN Lab's table-driven shape tests.
+
+Builds every examples/*.cnn.yaml and a table of tricky single layers with torch.nn, runs one sample through,
+and writes test/fixtures/model/torch-reference.json. It parses the model files on its own (PyYAML; call
+syntax evaluated by Python as `nn.<call>`), so the expectations do not depend on CNN Lab's parser.
+
+Run with Debian's interpreter (python3-torch, python3-yaml):
+    /usr/bin/python3 scripts/torch-reference-shapes.py
+"""
+import glob, json, os, sys
+import torch
+import torch.nn as nn
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "test", "fixtures", "model", "torch-reference.json")
+NAMES = {n.lower(): n for n in dir(nn) if isinstance(getattr(nn, n), type)}
+INFERRED = {"Conv2d": "in_channels", "ConvTranspose2d": "in_channels", "Linear": "in_features",
+            "BatchNorm2d": "num_features", "BatchNorm1d": "num_features"}
+# Leading argument a mapping-form scalar stands for (`dropout: 0.5`).
+FIRST = {"MaxPool2d": "kernel_size", "AvgPool2d": "kernel_size", "AdaptiveAvgPool2d": "output_size",
+         "AdaptiveMaxPool2d": "output_size", "Dropout": "p", "Dropout2d": "p"}
+
+# (layer in PyTorch call syntax, input [C, H, W] or [F]); torch errors are recorded as expected errors.
+CASES = [
+    ("Conv2d(1, 16, 3)", [1, 28, 28]),
+    ("Conv2d(1, 16, 3, padding=1)", [1, 28, 28]),
+    ("Conv2d(3, 8, 5, stride=2)", [3, 32, 32]),
+    ("Conv2d(3, 8, 3, stride=2, padding=1)", [3, 32, 32]),
+    ("Conv2d(3, 8, 3, stride=2, padding=1)", [3, 31, 31]),
+    ("Conv2d(3, 8, 3, stride=2)", [3, 32, 32]),
+    ("Conv2d(3, 8, 3, dilation=2)", [3, 32, 32]),
+    ("Conv2d(3, 8, 3, dilation=2, padding=2)", [3, 32, 32]),
+    ("Conv2d(3, 8, (3, 5), stride=(1, 2), padding=(1, 0))", [3, 20, 30]),
+    ("Conv2d(3, 8, 4, padding='same')", [3, 15, 15]),
+    ("Conv2d(3, 8, 2, padding='same', dilation=3)", [3, 10, 12]),
+    ("Conv2d(3, 8, (2, 5), padding='same')", [3, 9, 9]),
+    ("Conv2d(3, 8, 3, padding='valid')", [3, 10, 10]),
+    ("Conv2d(4, 8, 3, groups=2)", [4, 10, 10]),
+    ("Conv2d(8, 8, 3, groups=8, padding=1, bias=False)", [8, 16, 16]),
+    ("Conv2d(3, 6, 1, bias=False)", [3, 7, 7]),
+    ("Conv2d(3, 6, 1, stride=2)", [3, 7, 7]),
+    ("Conv2d(3, 8, 3, padding=2, padding_mode='reflect')", [3, 9, 9]),
+    ("Conv2d(3, 8, 3, padding=1, padding_mode='circular')", [3, 9, 9]),
+    ("Conv2d(3, 8, 3, padding=1, padding_mode='replicate')", [3, 9, 9]),
+    ("Conv2d(1, 4, 7, stride=3, padding=3)", [1, 28, 28]),
+    ("Conv2d(1, 2, 3, padding=3, padding_mode='reflect')", [1, 3, 3]),
+    ("Conv2d(1, 2, 3, padding=2, padding_mode='reflect')", [1, 3, 3]),
+    ("Conv2d(1, 2, 5, padding=3, padding_mode='circular')", [1, 3, 3]),
+    ("Conv2d(1, 2, 9, padding=4, padding_mode='circular')", [1, 3, 3]),
+    ("Conv2d(in_channels=1, out_channels=4, kernel_size=3, stride=1, padding=0, dilation=1, groups=1, bias=True)", [1, 5, 5]),
+    ("Conv2d(1, 4, 11)", [1, 8, 8]),
+    ("Conv2d(1, 4, 3, stride=2, padding='same')", [1, 8, 8]),
+    ("Conv2d(3, 8, 3, groups=2)", [3, 8, 8]),
+    ("Conv2d(3, 8, 3)", [8]),
+    ("ConvTranspose2d(16, 8, 2, stride=2)", [16, 7, 7]),
+    ("ConvTranspose2d(16, 8, 3, stride=2, padding=1, output_padding=1)", [16, 7, 7]),
+    ("ConvTranspose2d(16, 8, 3, stride=2, padding=1)", [16, 7, 7]),
+    ("ConvTranspose2d(16, 8, 4, stride=2, padding=1, bias=False)", [16, 5, 6]),
+    ("ConvTranspose2d(16, 8, 3, dilation=2)", [16, 5, 5]),
+    ("ConvTranspose2d(16, 8, 3, groups=4)", [16, 5, 5]),
+    ("ConvTranspose2d(16, 8, (3, 2), stride=(2, 3), output_padding=(1, 2))", [16, 4, 4]),
+    ("ConvTranspose2d(16, 8, 3, stride=2, output_padding=2)", [16, 4, 4]),
+    ("MaxPool2d(2)", [3, 7, 7]),
+    ("MaxPool2d(2, ceil_mode=True)", [3, 7, 7]),
+    ("MaxPool2d(3, 2)", [3, 8, 8]),
+    ("MaxPool2d(3, 2, ceil_mode=True)", [3, 8, 8]),
+    ("MaxPool2d(3, stride=2, padding=1)", [64, 112, 112]),
+    ("MaxPool2d(2, stride=2, padding=1, ceil_mode=True)", [3, 5, 5]),
+    ("MaxPool2d(2, stride=2, padding=1, ceil_mode=True)", [3, 6, 6]),
+    ("MaxPool2d(3, stride=1, dilation=2)", [3, 10, 10]),
+    ("MaxPool2d((2, 3), stride=(2, 1))", [3, 9, 9]),
+    ("MaxPool2d(2, padding=2)", [3, 9, 9]),
+    ("MaxPool2d(5)", [3, 4, 4]),
+    ("AvgPool2d(2)", [3, 9, 9]),
+    ("AvgPool2d(3, stride=2, ceil_mode=True)", [3, 6, 6]),
+    ("AvgPool2d(3, stride=3, padding=1, ceil_mode=True, count_include_pad=False)", [3, 10, 10]),
+    ("AvgPool2d((2, 4), stride=(1, 2), padding=(1, 2))", [3, 9, 9]),
+    ("AdaptiveAvgPool2d((7, 7))", [512, 14, 14]),
+    ("AdaptiveAvgPool2d(1)", [64, 8, 8]),
+    ("AdaptiveAvgPool2d((5, 3))", [8, 13, 10]),
+    ("AdaptiveMaxPool2d((None, 3))", [8, 13, 10]),
+    ("AdaptiveMaxPool2d(4)", [8, 2, 2]),
+    ("AdaptiveAvgPool2d(3)", [2, 7, 7]),
+    ("BatchNorm2d(16)", [16, 8, 8]),
+    ("BatchNorm2d(16, affine=False)", [16, 8, 8]),
+    ("BatchNorm2d(16, track_running_stats=False)", [16, 8, 8]),
+    ("BatchNorm2d(16, eps=1e-3, momentum=0.01)", [16, 8, 8]),
+    ("BatchNorm1d(128)", [128]),
+    ("BatchNorm2d(8)", [16, 8, 8]),
+    ("Linear(784, 10)", [784]),
+    ("Linear(784, 10, bias=False)", [784]),
+    ("Linear(7, 5)", [32, 7, 7]),
+    ("Linear(100, 10)", [784]),
+    ("Flatten()", [32, 7, 7]),
+    ("Flatten(start_dim=2)", [32, 7, 7]),
+    ("Flatten(1, 2)", [4, 5, 6]),
+    ("Flatten(-2)", [4, 5, 6]),
+    ("Dropout(0.25)", [128]),
+    ("Dropout2d(p=0.1)", [16, 8, 8]),
+    ("ReLU(True)", [16, 8, 8]),
+    ("LeakyReLU(0.2)", [16, 8, 8]),
+    ("ELU(alpha=0.5)", [16]),
+    ("Sigmoid()", [16]),
+    ("Tanh()", [4, 2, 2]),
+    ("Softmax(dim=1)", [10]),
+    ("LogSoftmax(dim=1)", [10]),
+    ("Upsample(scale_factor=2)", [8, 7, 7]),
+    ("Upsample(size=(10, 12))", [8, 7, 7]),
+    ("Upsample(scale_factor=1.5, mode='bilinear')", [8, 7, 7]),
+    ("Upsample(scale_factor=(2, 3))", [8, 7, 7]),
+    ("Upsample(size=5, mode='bilinear', align_corners=True)", [8, 7, 7]),
+]
+
+
+def own_counts(m):
+    params = [p for p in m.parameters(recurse=False)]
+    return (sum(p.numel() for p in params), sum(p.numel() for p in params if p.requires_grad),
+            sum(b.numel() for b in m.buffers(recurse=False)))
+
+
+def record(m, y):
+    p, t, b = own_counts(m)
+    return {"type": type(m).__name__, "outputShape": list(y.shape[1:]), "params": p, "trainableParams": t, "buffers": b}
+
+
+def run_case(call, shape):
+    entry = {"layer": call, "input": shape}
+    try:
+        m = eval("nn." + call, {"nn": nn})
+        m.eval()
+        with torch.no_grad():
+            y = m(torch.zeros([2] + shape))
+        entry.update(record(m, y))
+        entry["error"] = None
+    except Exception as e:  # torch's own verdict: this layer cannot take this input
+        entry["error"] = str(e).splitlines()[0][:200]
+    return entry
+
+
+def tuples(v):
+    return tuple(tuples(x) for x in v) if isinstance(v, list) else v
+
+
+def make_layer(item, x):
+    """One layer from a model-file item, inferring in_channels / in_features / num_features from x."""
+    if isinstance(item, str):
+        head = item.split("(", 1)[0].strip()
+        cls = NAMES[head.lower()]
+        if "(" not in item:
+            return getattr(nn, cls)()
+        return eval("nn." + cls + item[len(head):], {"nn": nn})
+    (name, value), = item.items()
+    cls = NAMES[name.lower()]
+    kwargs = {} if value is None else ({k: tuples(v) for k, v in value.items()} if isinstance(value, dict) else {FIRST[cls]: tuples(value)})
+    if cls in INFERRED and INFERRED[cls] not in kwargs:
+        kwargs[INFERRED[cls]] = x.shape[1] if x.dim() > 2 or cls != "Linear" else x.shape[-1]
+    return getattr(nn, cls)(**kwargs)
+
+
+def run_items(items, x, out):
+    for item in items:
+        if isinstance(item, dict) and "repeat" in item:
+            for _ in range(item["repeat"]["times"]):
+                x = run_items(item["repeat"]["layers"], x, out)
+        elif isinstance(item, dict) and "residual" in item:
+            block = item["residual"]
+            body = run_items(block["layers"] if isinstance(block, dict) else block, x, out)
+            skip = run_items(block.get("projection") or [], x, out) if isinstance(block, dict) else x
+            x = body + skip
+        else:
+            m = make_layer(item, x)
+            m.eval()
+            with torch.no_grad():
+                x = m(x)
+            out.append(record(m, x))
+    return x
+
+
+def run_example(path):
+    spec = yaml.safe_load(open(path))
+    layers = []
+    run_items(spec["layers"], torch.zeros([1] + spec["input"]), layers)
+    return {"input": spec["input"], "layers": layers, "totalParams": sum(l["params"] for l in layers),
+            "trainableParams": sum(l["trainableParams"] for l in layers)}
+
+
+def signature(cls):
+    """Argument names and defaults of a torch.nn class, in positional order (device/dtype left out)."""
+    import inspect
+    out = []
+    for name, p in inspect.signature(getattr(nn, cls).__init__).parameters.items():
+        if name in ("self", "device", "dtype") or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        default = None if p.default is inspect.Parameter.empty else p.default
+        out.append({"name": name, "required": p.default is inspect.Parameter.empty,
+                    "default": default if isinstance(default, (int, float, str, bool, type(None))) else repr(default)})
+    return out
+
+
+LAYERS = ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm2d",
+          "BatchNorm1d", "Dropout", "Dropout2d", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
+          "Flatten", "Linear", "Upsample"]
+
+
+def main():
+    torch.manual_seed(0)
+    examples = {os.path.basename(p): run_example(p) for p in sorted(glob.glob(os.path.join(ROOT, "examples", "*.cnn.yaml")))}
+    result = {
+        "generatedBy": "scripts/torch-reference-shapes.py",
+        "torch": torch.__version__,
+        "signatures": {cls: signature(cls) for cls in LAYERS},
+        "cases": [run_case(c, s) for c, s in CASES],
+        "examples": examples,
+    }
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    print(f"wrote {OUT}: {len(result['cases'])} cases, {len(examples)} examples", file=sys.stderr)
+    for name, e in examples.items():
+        print(f"  {name}: {e['totalParams']:,} params", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+/**
+ * `cnnlab summary FILE... [--json]`: the model table (or the JSON other tools read) and the diagnostics
+ * with file:line:col. Several files (e.g. examples/*.cnn.yaml) are summarised one after another; with --json,
+ * one JSON object per file, one per line. Exit 0 without errors, 1 when a file has errors, 2 for usage or I/O.
+ */
+import { readFile } from 'node:fs/promises';
+import { analyzeModel, formatSummaryTable, summaryJson, type Diagnostic } from '../model';
+import type { CliCommand } from './commands';
+
+const USAGE = 'Usage: cnnlab summary FILE... [--json]\n';
+
+function formatDiagnostic(file: string, d: Diagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`;
+}
+
+/** Summarises one file; returns its exit status. */
+async function summarise(file: string, json: boolean, separate: boolean): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`cnnlab summary: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return 2;
+  }
+  const analysis = analyzeModel(text);
+  if (json) process.stdout.write(`${JSON.stringify(summaryJson(analysis))}\n`);
+  else {
+    if (separate) process.stdout.write(`\n${file}\n`);
+    process.stdout.write(formatSummaryTable(analysis));
+    for (const d of analysis.diagnostics) process.stdout.write(`${formatDiagnostic(file, d)}\n`);
+    const count = (s: string) => analysis.diagnostics.filter((d) => d.severity === s).length;
+    if (analysis.diagnostics.length) process.stdout.write(`${count('error')} error(s), ${count('warning')} warning(s)\n`);
+  }
+  return analysis.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+async function run(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const files = args.filter((a) => a !== '--json');
+  const option = files.find((f) => f.startsWith('-'));
+  if (files.length === 0 || option) {
+    process.stderr.write(`cnnlab summary: ${option ? `unknown option ${option}` : 'expected a model file'}\n${USAGE}`);
+    return 2;
+  }
+  let status = 0;
+  for (const file of files) status = Math.max(status, await summarise(file, json, files.length > 1));
+  return status;
+}
+
+export const summaryCommand: CliCommand = {
+  name: 'summary',
+  usage: 'summary FILE... [--json]',
+  summary: 'Layer table with output shapes, parameters and diagnostics',
+  run,
+};

@@ -1,0 +1,74 @@
+/**
+ * analyzeModel: text of a `*.cnn.yaml` file → ModelAnalysis (resolved layers, graph, shapes, totals,
+ * data/train configs, diagnostics). Pure and synchronous; never throws on any input.
+ */
+import { DATA_KEYS, toDataConfig } from './config/dataKeys';
+import { readSection } from './config/schema';
+import { TRAIN_KEYS, toTrainConfig } from './config/trainKeys';
+import { DiagnosticSink } from './diagnostics';
+import { checkModel, resolveClasses } from './infer/modelChecks';
+import { GraphWalker } from './infer/walk';
+import { product } from './layers/arithmetic';
+import { readModelFile } from './parse/modelFile';
+import { SourceText } from './parse/sourceText';
+import type { Diagnostic, ModelAnalysis, ModelTotals, ResolvedLayer } from './types';
+
+export function analyzeModel(text: string): ModelAnalysis {
+  const src = new SourceText(typeof text === 'string' ? text : '');
+  const sink = new DiagnosticSink();
+  try {
+    return analyze(src, sink);
+  } catch (e) {
+    // A bug in the core must not take the editor or the CLI down: report it as a diagnostic instead.
+    sink.error('internal-error', `Internal error while analysing the model: ${e instanceof Error ? e.message : String(e)}`, src.range(0, 0));
+    return emptyAnalysis(sink);
+  }
+}
+
+function analyze(src: SourceText, sink: DiagnosticSink): ModelAnalysis {
+  const spec = readModelFile(src, sink);
+  const data = toDataConfig(readSection(spec.data?.node, DATA_KEYS, 'data', src, sink, spec.data?.range ?? spec.topRange));
+  const train = toTrainConfig(readSection(spec.train?.node, TRAIN_KEYS, 'train', src, sink, spec.train?.range ?? spec.topRange));
+  const input = spec.input?.value ?? [];
+  const imageSize: [number, number] = input.length === 3 ? [input[1], input[2]] : [1, 1];
+  const walker = new GraphWalker(src, sink, imageSize);
+  const start = { shape: input.length ? input : undefined, receptive: { rf: [1, 1] as [number, number], jump: [1, 1] as [number, number] }, source: 'the input' };
+  const { nodes, flow } = walker.walk(spec.layers, start, 'layers');
+  const hasData = spec.data !== undefined;
+  const hasTrain = spec.train !== undefined;
+  const classes = resolveClasses(spec, data, hasData, flow.shape);
+  checkModel(
+    { spec, layers: walker.layers, output: flow.shape, classes, data, train, hasData, hasTrain, dataRange: spec.data?.range ?? spec.topRange,
+      trainRange: spec.train?.range ?? spec.topRange,
+      writtenRange: (layer, arg) => walker.writtenRange(layer, arg) },
+    sink,
+  );
+  return {
+    name: spec.name ?? 'model', input, classes, layers: walker.layers, graph: nodes, outputShape: flow.shape ?? [],
+    data, train, hasData, hasTrain, totals: totalsOf(walker.layers), diagnostics: inFileOrder(sink.list),
+  };
+}
+
+function inFileOrder(list: Diagnostic[]): Diagnostic[] {
+  return [...list].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+function totalsOf(layers: ResolvedLayer[]): ModelTotals {
+  const t: ModelTotals = { params: 0, trainableParams: 0, buffers: 0, macs: 0, activationBytes: 0, paramBytes: 0 };
+  for (const l of layers) {
+    t.params += l.params;
+    t.trainableParams += l.trainableParams;
+    t.buffers += l.buffers;
+    t.macs += l.macs;
+    if (l.outputShape.length) t.activationBytes += 4 * product(l.outputShape);
+  }
+  t.paramBytes = 4 * (t.params + t.buffers);
+  return t;
+}
+
+function emptyAnalysis(sink: DiagnosticSink): ModelAnalysis {
+  return {
+    name: 'model', input: [], classes: [], layers: [], graph: [], outputShape: [],
+    data: toDataConfig({}), train: toTrainConfig({}), hasData: false, hasTrain: false, totals: totalsOf([]), diagnostics: sink.list,
+  };
+}

@@ -1,0 +1,65 @@
+/** The `data:` section: its keys (single source of truth for completion and hovers) and its defaults. */
+import type { DataConfig, DatasetName } from '../types';
+import type { ConfigObject, SectionSchema } from './schema';
+
+export const DATASETS: readonly DatasetName[] = ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder'];
+
+export const DATA_KEYS: SectionSchema = {
+  dataset: { type: 'enum', values: DATASETS, default: 'shapes', doc: 'Which images to train on: shapes (synthetic, no download), mnist, fashion-mnist, cifar10, or imagefolder (your own, one folder per class).' },
+  path: { type: 'string', doc: 'Folder to look in first for the dataset files (or the image folder for imagefolder).' },
+  validation_split: { type: 'number', min: 0, max: 0.9, default: 0.1, doc: 'Fraction of the training images held out to measure generalisation after each epoch.' },
+  normalize: {
+    type: 'object',
+    doc: 'Per-channel normalisation x → (x − mean)/std applied to pixels in [0, 1], as transforms.Normalize.',
+    keys: {
+      mean: { type: 'numbers', required: true, doc: 'One mean per input channel, e.g. [0.5].' },
+      std: { type: 'numbers', required: true, min: 1e-12, doc: 'One standard deviation per input channel, e.g. [0.5].' },
+    },
+  },
+  augment: {
+    type: 'object',
+    doc: 'Random changes to training images (never to validation/test images) so the network sees more variety and overfits less.',
+    keys: {
+      horizontal_flip: { type: 'bool', default: false, doc: 'Mirror half of the images left-right (fine for clothes and objects, wrong for digits).' },
+      random_crop: {
+        type: 'object',
+        doc: 'Pad the image, then crop a random window of the original size: small random shifts.',
+        keys: { padding: { type: 'int', min: 0, max: 16, required: true, doc: 'Pixels of padding on each side before cropping.' } },
+      },
+      random_affine: {
+        type: 'object',
+        doc: 'Random rotation, translation and scaling.',
+        keys: {
+          degrees: { type: 'number', min: 0, max: 180, doc: 'Maximum rotation in degrees (both directions).' },
+          translate: { type: 'pair', min: 0, max: 1, doc: 'Maximum shift as fractions of width and height, e.g. [0.1, 0.1].' },
+          scale: { type: 'pair', min: 0.1, max: 10, doc: 'Range of zoom factors, e.g. [0.9, 1.1].' },
+        },
+      },
+      color_jitter: {
+        type: 'object',
+        doc: 'Random brightness and contrast changes.',
+        keys: {
+          brightness: { type: 'number', min: 0, max: 1, doc: 'Maximum relative brightness change, e.g. 0.2.' },
+          contrast: { type: 'number', min: 0, max: 1, doc: 'Maximum relative contrast change, e.g. 0.2.' },
+        },
+      },
+    },
+  },
+  train_samples: { type: 'int', min: 1, default: 6000, doc: 'shapes only: number of training images to generate.' },
+  test_samples: { type: 'int', min: 1, default: 1000, doc: 'shapes only: number of test images to generate.' },
+};
+
+/** Applies the defaults to what the section says (already validated against DATA_KEYS). */
+export function toDataConfig(read: ConfigObject): DataConfig {
+  const config: DataConfig = {
+    dataset: (read.dataset as DatasetName | undefined) ?? 'shapes',
+    validation_split: (read.validation_split as number | undefined) ?? 0.1,
+  };
+  if (read.path !== undefined) config.path = read.path as string;
+  const normalize = read.normalize as ConfigObject | undefined;
+  if (normalize?.mean && normalize.std) config.normalize = { mean: normalize.mean as number[], std: normalize.std as number[] };
+  if (read.augment) config.augment = read.augment as DataConfig['augment'];
+  if (read.train_samples !== undefined) config.train_samples = read.train_samples as number;
+  if (read.test_samples !== undefined) config.test_samples = read.test_samples as number;
+  return config;
+}

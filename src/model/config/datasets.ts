@@ -1,0 +1,30 @@
+/** What the core knows about each built-in dataset: its natural input shape and class names. */
+import type { DatasetName } from '../types';
+
+export interface DatasetInfo {
+  /** [C, H, W] of the stored images (the loader converts to the model's input). */
+  shape: [number, number, number] | undefined;
+  classes: string[] | undefined;
+  doc: string;
+}
+
+export const DATASET_INFO: Record<DatasetName, DatasetInfo> = {
+  shapes: {
+    shape: [1, 32, 32],
+    // Label order of the generator (src/trainer/datasets/shapes.ts draws class i as classes[i]).
+    classes: ['circle', 'square', 'triangle', 'cross', 'ring'],
+    doc: 'Synthetic images of simple shapes drawn on the fly (no download): trains in seconds, ideal to try things out.',
+  },
+  mnist: { shape: [1, 28, 28], classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], doc: 'Handwritten digits, 28×28 grey, 60,000 training and 10,000 test images.' },
+  'fashion-mnist': {
+    shape: [1, 28, 28],
+    classes: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    doc: "Zalando's clothing images, a harder drop-in replacement for MNIST: 28×28 grey, 10 classes.",
+  },
+  cifar10: {
+    shape: [3, 32, 32],
+    classes: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
+    doc: '32×32 colour photos of 10 classes, 50,000 training and 10,000 test images.',
+  },
+  imagefolder: { shape: undefined, classes: undefined, doc: 'Your own images: one sub-folder per class under data.path (train/ and test/ optional).' },
+};

@@ -1,0 +1,59 @@
+/** The `train:` section: its keys (single source of truth for completion and hovers) and its defaults. */
+import type { LossName, OptimizerName, TrainConfig } from '../types';
+import type { ConfigObject, SectionSchema } from './schema';
+
+export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
+export const LOSSES: readonly LossName[] = ['cross_entropy', 'nll', 'mse', 'bce'];
+
+export const TRAIN_KEYS: SectionSchema = {
+  epochs: { type: 'int', min: 1, max: 10000, default: 10, doc: 'Passes over the whole training set.' },
+  batch_size: { type: 'int', min: 1, max: 65536, default: 64, doc: 'Images per gradient step. Larger batches are faster per image but give fewer, smoother updates.' },
+  optimizer: { type: 'enum', values: OPTIMIZERS, default: 'adam', doc: 'How weights are updated from gradients: sgd (with optional momentum), adam, adamw (decoupled weight decay) or rmsprop.' },
+  lr: { type: 'number', min: 1e-12, max: 10, default: 0.001, doc: 'Learning rate: the step size of each update. Default 0.001 (adam, adamw, rmsprop) or 0.01 (sgd).' },
+  momentum: { type: 'number', min: 0, max: 0.9999, default: 0, doc: 'sgd/rmsprop: fraction of the previous update carried over, smoothing the descent (0.9 is common).' },
+  nesterov: { type: 'bool', default: false, doc: 'sgd: Nesterov momentum (look ahead before computing the gradient).' },
+  weight_decay: { type: 'number', min: 0, max: 1, default: 0, doc: 'L2 penalty pulling weights towards 0 (decoupled for adamw): a regulariser.' },
+  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, or bce (binary, after Sigmoid).' },
+  early_stopping: {
+    type: 'object',
+    doc: 'Stop when the validation loss has not improved for `patience` epochs, keeping the best weights.',
+    keys: {
+      patience: { type: 'int', min: 1, required: true, doc: 'Epochs without improvement before stopping.' },
+      min_delta: { type: 'number', min: 0, default: 0, doc: 'Smallest decrease of the validation loss that counts as an improvement.' },
+    },
+  },
+  schedule: {
+    type: 'object',
+    doc: 'Changes the learning rate during training.',
+    keys: {
+      type: { type: 'enum', values: ['step', 'cosine', 'plateau'], required: true, doc: 'step: multiply by gamma every step_size epochs; cosine: anneal to min_lr; plateau: multiply by factor when the validation loss stalls for patience epochs.' },
+      step_size: { type: 'int', min: 1, doc: 'step: epochs between decays.' },
+      gamma: { type: 'number', min: 0, max: 1, doc: 'step: multiplier applied at each decay (e.g. 0.1).' },
+      patience: { type: 'int', min: 1, doc: 'plateau: epochs without improvement before reducing.' },
+      factor: { type: 'number', min: 0, max: 1, doc: 'plateau: multiplier applied when reducing (e.g. 0.5).' },
+      min_lr: { type: 'number', min: 0, doc: 'Lower bound of the learning rate.' },
+    },
+  },
+  seed: { type: 'int', default: 42, doc: 'Seed of every random choice (initial weights, shuffling, augmentation, validation split) so runs can be repeated.' },
+};
+
+/** Applies the defaults to what the section says (already validated against TRAIN_KEYS). */
+export function toTrainConfig(read: ConfigObject): TrainConfig {
+  const optimizer = (read.optimizer as OptimizerName | undefined) ?? 'adam';
+  const config: TrainConfig = {
+    epochs: (read.epochs as number | undefined) ?? 10,
+    batch_size: (read.batch_size as number | undefined) ?? 64,
+    optimizer,
+    lr: (read.lr as number | undefined) ?? (optimizer === 'sgd' ? 0.01 : 0.001),
+    momentum: (read.momentum as number | undefined) ?? 0,
+    nesterov: (read.nesterov as boolean | undefined) ?? false,
+    weight_decay: (read.weight_decay as number | undefined) ?? 0,
+    loss: (read.loss as LossName | undefined) ?? 'cross_entropy',
+    seed: (read.seed as number | undefined) ?? 42,
+  };
+  const es = read.early_stopping as ConfigObject | undefined;
+  if (es?.patience !== undefined) config.early_stopping = { patience: es.patience as number, ...(es.min_delta !== undefined ? { min_delta: es.min_delta as number } : {}) };
+  const schedule = read.schedule as ConfigObject | undefined;
+  if (schedule?.type !== undefined) config.schedule = schedule as unknown as TrainConfig['schedule'];
+  return config;
+}

@@ -1,0 +1,18 @@
+/**
+ * The public face of the pure model core (no vscode, tfjs or DOM): analyse a `*.cnn.yaml` text, find the layer
+ * under the cursor, explain a layer, and the catalogs the editor's completion and hovers read.
+ */
+export { analyzeModel } from './analyze';
+export { layerAt, rangeContains } from './layerAt';
+export { explainLayer, type LayerExplanation } from './explain';
+export { LAYER_CATALOG, LAYER_TYPES, lookupLayerType, type LayerFamily, type LayerSignature } from './layers/catalog';
+export type { ArgKind, ArgSignature } from './layers/argDocs';
+export { DATA_KEYS, DATASETS } from './config/dataKeys';
+export { TRAIN_KEYS, OPTIMIZERS, LOSSES } from './config/trainKeys';
+export { DATASET_INFO, type DatasetInfo } from './config/datasets';
+export type { KeyDoc, SectionSchema, ConfigValue } from './config/schema';
+export { MODEL_KEYS } from './parse/modelFile';
+export { formatSummaryTable } from './report/summaryTable';
+export { summaryJson, type SummaryJson } from './report/summaryJson';
+export { formatShape, formatCount } from './layers/arithmetic';
+export * from './types';

@@ -1,0 +1,105 @@
+/** Whole-model checks once shapes are known: classes vs outputs, normalisation vs channels, loss vs last layer. */
+import type { DiagnosticSink } from '../diagnostics';
+import { DATASET_INFO } from '../config/datasets';
+import { formatShape } from '../layers/arithmetic';
+import type { ModelFileSpec } from '../parse/modelFile';
+import type { DataConfig, FixEdit, Range, ResolvedLayer, Shape, TrainConfig } from '../types';
+
+/** Class names: as written, else the dataset's (when a data section names one), else "0".."n−1" from the output. */
+export function resolveClasses(spec: ModelFileSpec, data: DataConfig, hasData: boolean, output: Shape | undefined): string[] {
+  if (spec.classes) return spec.classes.value;
+  const known = hasData ? DATASET_INFO[data.dataset].classes : undefined;
+  if (known) return known;
+  const n = output && output.length === 1 ? output[0] : 0;
+  return Array.from({ length: Math.min(n, 100000) }, (_, i) => String(i));
+}
+
+export interface ModelCheckInput {
+  spec: ModelFileSpec;
+  layers: ResolvedLayer[];
+  output: Shape | undefined;
+  classes: string[];
+  data: DataConfig;
+  train: TrainConfig;
+  hasData: boolean;
+  hasTrain: boolean;
+  dataRange: Range;
+  trainRange: Range;
+  /** Range of an argument as written in a layer, if it was written. */
+  writtenRange(layer: ResolvedLayer, arg: string): Range | undefined;
+}
+
+export function checkModel(m: ModelCheckInput, sink: DiagnosticSink): void {
+  checkOutputs(m, sink);
+  checkNormalize(m, sink);
+  checkLoss(m, sink);
+  checkSettings(m, sink);
+  noteConversion(m, sink);
+}
+
+/** Settings that only make sense together, as torch and the loaders require them. */
+function checkSettings(m: ModelCheckInput, sink: DiagnosticSink): void {
+  if (m.hasData && m.data.dataset === 'imagefolder' && !m.data.path) {
+    sink.error('missing-key', 'dataset imagefolder needs data.path: the folder with one sub-folder of images per class', m.dataRange);
+  }
+  const t = m.train;
+  if (t.schedule?.type === 'step' && t.schedule.step_size === undefined) {
+    sink.error('missing-key', 'schedule type step needs step_size (epochs between learning-rate decays)', m.trainRange);
+  }
+  if (t.nesterov && (t.optimizer !== 'sgd' || t.momentum === 0)) {
+    sink.error('bad-value', 'nesterov needs optimizer sgd with a momentum > 0 (e.g. momentum: 0.9)', m.trainRange);
+  }
+  if (t.momentum > 0 && (t.optimizer === 'adam' || t.optimizer === 'adamw')) {
+    sink.warning('unused-setting', `momentum is not used by ${t.optimizer} (its betas play that role): it applies to sgd and rmsprop`, m.trainRange);
+  }
+}
+
+/** The loader converts images to the model's input; say so when the dataset's own shape differs. */
+function noteConversion(m: ModelCheckInput, sink: DiagnosticSink): void {
+  const stored = DATASET_INFO[m.data.dataset].shape;
+  const input = m.spec.input?.value;
+  // Only for otherwise sound files: after a typo in data.dataset this would describe the fallback dataset.
+  if (sink.hasErrors || !m.hasData || !stored || !input || input.length !== 3 || formatShape(stored) === formatShape(input)) return;
+  sink.add('info', 'dataset-converted', `${m.data.dataset} images are ${stored.join('×')}; they will be converted to the model's input ${input.join('×')}`, m.spec.input?.range ?? m.dataRange);
+}
+
+function checkOutputs(m: ModelCheckInput, sink: DiagnosticSink): void {
+  const last = m.layers[m.layers.length - 1];
+  if (!last || !m.output || m.output.length === 0) return;
+  // A file with only input and layers may be a fragment (a backbone, a decoder): only trained models must classify.
+  const explicit = m.spec.classes !== undefined || m.hasData || m.hasTrain;
+  if (!explicit) return;
+  if (m.output.length !== 1) {
+    sink.warning('output-not-vector', `The model outputs ${formatShape(m.output)} per image, not one score per class: end with Flatten() and Linear(…, ${m.classes.length || 'n_classes'})`, last.range);
+    return;
+  }
+  if (m.output[0] === m.classes.length) return;
+  const where = m.spec.classes ? 'classes lists' : `${m.data.dataset} has`;
+  const fixes: FixEdit[] = [];
+  const outFeatures = last.type === 'Linear' ? m.writtenRange(last, 'out_features') : undefined;
+  if (outFeatures) fixes.push({ title: `Set out_features to ${m.classes.length}`, range: outFeatures, newText: String(m.classes.length) });
+  sink.warning('classes-mismatch', `The last layer outputs ${m.output[0]} values but ${where} ${m.classes.length} classes`, last.range, fixes);
+}
+
+
+function checkNormalize(m: ModelCheckInput, sink: DiagnosticSink): void {
+  const n = m.data.normalize;
+  const channels = m.spec.input?.value[0];
+  if (!n || channels === undefined || m.spec.input?.value.length !== 3) return;
+  const wrong = (['mean', 'std'] as const).filter((key) => n[key].length !== channels && n[key].length !== 1);
+  if (wrong.length) {
+    const counts = wrong.map((key) => `${key} has ${n[key].length}`).join(' and ');
+    sink.error('normalize-channels', `data.normalize: ${counts} values but the input has ${channels} channel(s): give one per channel`, m.dataRange);
+  }
+}
+
+function checkLoss(m: ModelCheckInput, sink: DiagnosticSink): void {
+  const last = m.layers[m.layers.length - 1];
+  if (!last || !m.hasTrain) return;
+  if (m.train.loss === 'cross_entropy' && (last.type === 'Softmax' || last.type === 'LogSoftmax')) {
+    sink.warning('double-softmax', `cross_entropy applies log-softmax itself: remove the final ${last.type} (or use loss: nll after LogSoftmax)`, last.range);
+  }
+  if (m.train.loss === 'nll' && last.type !== 'LogSoftmax') {
+    sink.warning('nll-needs-logsoftmax', 'loss nll expects log-probabilities: end the model with LogSoftmax(dim=1), or use cross_entropy', last.range);
+  }
+}

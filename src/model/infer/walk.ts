@@ -1,0 +1,162 @@
+/**
+ * Walks the layer items in file order, threading the tensor shape through them: each layer is bound to its
+ * signature, handed to its family's handler, and recorded as a ResolvedLayer and a GraphNode. Repeat blocks
+ * are expanded; residual blocks add their body's output to their input (or its projection).
+ */
+import type { DiagnosticSink } from '../diagnostics';
+import { didYouMean, suggestionSuffix } from '../didYouMean';
+import { bindArgs, type BoundArgs } from '../layers/bind';
+import { LAYER_CATALOG, LAYER_TYPES, lookupLayerType } from '../layers/catalog';
+import { formatShape } from '../layers/arithmetic';
+import type { LayerContext, LayerOutcome, Receptive } from '../layers/handler';
+import { LAYER_HANDLERS } from '../layers/registry';
+import { renderCall } from '../layers/renderCall';
+import type { SourceText } from '../parse/sourceText';
+import type { ItemSpec, LayerSpec, ResidualSpec } from '../spec';
+import type { FixEdit, GraphNode, LayerType, PyValue, Range, ResolvedLayer, Shape } from '../types';
+
+/** What flows from one layer to the next; shape is undefined after an error that makes it unknowable. */
+export interface Flow {
+  shape: Shape | undefined;
+  receptive: Receptive;
+  /** Producer of the current tensor, for messages ("Flatten at line 9"). */
+  source: string;
+}
+
+/** Nested repeats multiply: past this many layers the walk stops (a typo like times: 1000 must not freeze the editor). */
+export const MAX_LAYERS = 20000;
+
+export class GraphWalker {
+  readonly layers: ResolvedLayer[] = [];
+  private truncated = false;
+  /** Items visited, layers or not: nested repeats of empty blocks must stop too. */
+  private visits = 0;
+  private readonly bound = new WeakMap<ResolvedLayer, BoundArgs>();
+
+  constructor(
+    private readonly src: SourceText,
+    private readonly sink: DiagnosticSink,
+    private readonly imageSize: [number, number],
+  ) {}
+
+  walk(items: ItemSpec[], flow: Flow, path: string): { nodes: GraphNode[]; flow: Flow } {
+    const nodes: GraphNode[] = [];
+    items.forEach((item, i) => {
+      const here = `${path}[${i}]`;
+      if (this.overBudget(item.range)) return;
+      if (item.kind === 'layer') {
+        const r = this.layer(item, flow, here);
+        // Unknown layer names only leave a diagnostic: they are not layers.
+        if (r.layer) nodes.push({ kind: 'layer', layer: r.layer });
+        flow = r.flow;
+      } else if (item.kind === 'repeat') {
+        for (let t = 0; t < item.times && !this.overBudget(item.range); t++) {
+          const r = this.walk(item.body, flow, `${here}.repeat[${t}].layers`);
+          nodes.push(...r.nodes);
+          flow = r.flow;
+        }
+      } else {
+        const r = this.residual(item, flow, here);
+        nodes.push(r.node);
+        flow = r.flow;
+      }
+    });
+    return { nodes, flow };
+  }
+
+  /** True (and reported once) when the expansion has grown past MAX_LAYERS layers or 10× as many steps. */
+  private overBudget(range: Range): boolean {
+    if (this.truncated) return true;
+    if (this.layers.length < MAX_LAYERS && ++this.visits <= 10 * MAX_LAYERS) return false;
+    this.sink.error('too-many-layers', `The model expands to more than ${MAX_LAYERS} layers (check repeat.times): analysis stopped here`, range);
+    this.truncated = true;
+    return true;
+  }
+
+  private residual(item: ResidualSpec, input: Flow, path: string): { node: GraphNode; flow: Flow } {
+    const body = this.walk(item.body, input, `${path}.residual.layers`);
+    const proj = item.projection.length ? this.walk(item.projection, input, `${path}.residual.projection`) : undefined;
+    const skip = proj ? proj.flow.shape : input.shape;
+    let shape = body.flow.shape;
+    if (shape && skip && formatShape(shape) !== formatShape(skip)) {
+      const hint = proj ? 'change the projection so both match' : `add a projection, e.g. [Conv2d(${skip[0]}, ${shape[0]}, 1, stride=…)]`;
+      this.sink.error('residual-shape-mismatch',
+        `Residual block: its layers output ${formatShape(shape)}, which cannot be added to ${proj ? 'the projection' : 'its input'} ${formatShape(skip)}: ${hint}`,
+        item.range);
+      shape = undefined;
+    }
+    const flow: Flow = { shape, receptive: body.flow.receptive, source: `the residual block at line ${item.range.start.line + 1}` };
+    const node: GraphNode = { kind: 'residual', range: item.range, body: body.nodes, projection: proj?.nodes ?? [], outputShape: shape ?? [] };
+    return { node, flow };
+  }
+
+  private layer(spec: LayerSpec, flow: Flow, path: string): { layer?: ResolvedLayer; flow: Flow } {
+    const line = spec.range.start.line + 1;
+    const type = this.layerType(spec);
+    if (!type) return { flow: { ...flow, shape: undefined, source: `${spec.name} at line ${line}` } };
+    const signature = LAYER_CATALOG[type];
+    const { bound, complete } = bindArgs(spec, signature, this.sink);
+    const written = new Map<string, PyValue>();
+    for (const a of signature.args) if (bound.given(a.name)) written.set(a.name, bound.raw(a.name) as PyValue);
+    const source = `${type} at line ${line}`;
+    const outcome = complete && flow.shape ? LAYER_HANDLERS[type].infer(this.context(spec, type, bound, flow, flow.shape)) : undefined;
+    if (!outcome || !flow.shape) {
+      const layer = this.unresolved(spec, type, flow, path, renderCall(type, signature, written));
+      return { layer, flow: { ...flow, shape: undefined, source } };
+    }
+    // Inferred counts (in_channels, …) become part of the text so it is valid PyTorch.
+    for (const a of signature.args) {
+      if (a.inferred && !written.has(a.name)) written.set(a.name, (outcome.args as unknown as Record<string, PyValue>)[a.name]);
+    }
+    const layer = this.resolved(spec, type, flow.shape, outcome, path, renderCall(type, signature, written));
+    this.bound.set(layer, bound);
+    return { layer, flow: { shape: outcome.output, receptive: outcome.receptive, source } };
+  }
+
+  private context(spec: LayerSpec, type: LayerType, bound: BoundArgs, flow: Flow, input: Shape): LayerContext {
+    return {
+      type, input, bound, sink: this.sink, source: flow.source, receptive: flow.receptive, imageSize: this.imageSize,
+      insertBefore: (text) => this.insertBefore(spec, text),
+    };
+  }
+
+  /** Range of an argument's value as written in the layer's source, if it was written. */
+  writtenRange(layer: ResolvedLayer, arg: string): Range | undefined {
+    return this.bound.get(layer)?.valueRange(arg);
+  }
+
+  private layerType(spec: LayerSpec): LayerType | undefined {
+    const type = lookupLayerType(spec.name);
+    if (type) return type;
+    const guess = didYouMean(spec.name, LAYER_TYPES);
+    const fixes: FixEdit[] | undefined = guess ? [{ title: `Change to ${guess}`, range: spec.nameRange, newText: spec.form === 'call' ? guess : guess.toLowerCase() }] : undefined;
+    this.sink.error('unknown-layer', `Unknown layer '${spec.name}'.${suggestionSuffix(guess)}`, spec.nameRange, fixes);
+    return undefined;
+  }
+
+  private resolved(spec: LayerSpec, type: LayerType, input: Shape, o: LayerOutcome, path: string, text: string): ResolvedLayer {
+    const layer: ResolvedLayer = {
+      index: this.layers.length + 1, type, args: o.args, range: spec.range, text, inputShape: input, outputShape: o.output,
+      params: o.params, trainableParams: o.trainableParams, buffers: o.buffers, macs: o.macs,
+      receptiveField: Math.max(...o.receptive.rf), jump: Math.max(...o.receptive.jump), path,
+    };
+    this.layers.push(layer);
+    return layer;
+  }
+
+  /** A layer whose shapes cannot be known (its own error or an earlier one): recorded with empty shapes. */
+  private unresolved(spec: LayerSpec, type: LayerType, flow: Flow, path: string, text: string): ResolvedLayer {
+    const none: LayerOutcome = { args: {}, output: [], params: 0, trainableParams: 0, buffers: 0, macs: 0, receptive: flow.receptive };
+    return this.resolved(spec, type, flow.shape ?? [], none, path, text);
+  }
+
+  /** Inserts a new `- Layer()` line above the item when the item starts its own `- ` line. */
+  private insertBefore(spec: LayerSpec, layerText: string): FixEdit | undefined {
+    const line = spec.range.start.line;
+    const prefix = this.src.lineText(line).slice(0, spec.range.start.character);
+    const m = /^(\s*)-\s+$/.exec(prefix);
+    if (!m) return undefined;
+    const at = { line, character: 0 };
+    return { title: `Insert ${layerText} before this layer`, range: { start: at, end: at }, newText: `${m[1]}- ${layerText}\n` };
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * LAYER_CATALOG: every supported layer with torch.nn's signature (argument order, defaults, types) and a
+ * short explanation in a CNN course's words. The parser, the editor's completion and hovers all read it.
+ */
+import type { LayerType } from '../types';
+import { arg, type ArgSignature } from './argDocs';
+
+export type LayerFamily = 'conv' | 'pool' | 'norm' | 'activation' | 'linear' | 'upsample';
+
+export interface LayerSignature {
+  type: LayerType;
+  family: LayerFamily;
+  /** Arguments in torch's positional order. */
+  args: ArgSignature[];
+  doc: string;
+}
+
+const sig = (type: LayerType, family: LayerFamily, doc: string, args: ArgSignature[]): LayerSignature => ({ type, family, args, doc });
+
+const poolDoc = (what: string) =>
+  `Slides a window over each channel and keeps the ${what} of the values under it. It has no weights; with kernel_size 2 and the default stride (= kernel_size) it halves the height and width, making the next layers cheaper and the features more tolerant of small shifts.`;
+
+export const LAYER_CATALOG: Record<LayerType, LayerSignature> = {
+  Conv2d: sig('Conv2d', 'conv',
+    'A 2-D convolution: out_channels small filters of size in_channels×k×k slide over the image; each computes a weighted sum at every position, giving one feature map per filter. Output size per dimension: ⌊(i + 2p − d(k−1) − 1)/s⌋ + 1. Parameters: out_channels·(in_channels/groups·kₕ·k_w + 1).',
+    [arg.inChannels(), arg.outChannels(), arg.kernelSize(), arg.stride(1), arg.padding(true), arg.dilation(), arg.groups(), arg.bias(),
+      { name: 'padding_mode', kind: 'enum', pyType: 'str', default: 'zeros', values: ['zeros', 'reflect', 'replicate', 'circular'],
+        doc: "What the padding is filled with: zeros, a mirror of the border ('reflect'), copies of the edge pixel ('replicate') or the opposite side ('circular')." }]),
+  ConvTranspose2d: sig('ConvTranspose2d', 'conv',
+    'A transposed ("fractionally strided") convolution, the gradient of Conv2d: it spreads each input pixel over a k×k patch, so stride 2 roughly doubles the size. Used in decoders and segmentation heads. Output size: (i − 1)·s − 2p + d(k−1) + output_padding + 1.',
+    [arg.inChannels(), arg.outChannels(), arg.kernelSize(), arg.stride(1), arg.padding(false),
+      { name: 'output_padding', kind: 'pair', pyType: 'int | tuple[int, int]', default: 0, min: 0,
+        doc: 'Extra rows/columns added on one side of the output, to pick the exact size when several input sizes map to the same output (must be smaller than stride or dilation).' },
+      arg.groups(), arg.bias(), arg.dilation(),
+      { name: 'padding_mode', kind: 'enum', pyType: 'str', default: 'zeros', values: ['zeros'], doc: "Only 'zeros' is allowed for transposed convolutions." }]),
+  MaxPool2d: sig('MaxPool2d', 'pool', poolDoc('maximum'),
+    [arg.kernelSize(), arg.stride(null, 'Step between windows; defaults to kernel_size (non-overlapping windows).'), arg.padding(false), arg.dilation(),
+      { name: 'return_indices', kind: 'bool', pyType: 'bool', default: false, onlySupported: false, doc: 'Also return the positions of the maxima (for MaxUnpool2d). Not supported in CNN Lab.' },
+      arg.ceilMode()]),
+  AvgPool2d: sig('AvgPool2d', 'pool', poolDoc('average'),
+    [arg.kernelSize(), arg.stride(null, 'Step between windows; defaults to kernel_size (non-overlapping windows).'), arg.padding(false), arg.ceilMode(),
+      { name: 'count_include_pad', kind: 'bool', pyType: 'bool', default: true, doc: 'Whether padded zeros count in the average (True) or are left out (False).' },
+      { name: 'divisor_override', kind: 'optionalInt', pyType: 'int | None', default: null, doc: 'Divide by this number instead of the window size.' }]),
+  AdaptiveAvgPool2d: sig('AdaptiveAvgPool2d', 'pool',
+    'Averages each channel down to a fixed output_size whatever the input size (windows are chosen per output cell and may overlap). AdaptiveAvgPool2d(1) is global average pooling, common before the classifier of modern CNNs.',
+    [arg.outputSize()]),
+  AdaptiveMaxPool2d: sig('AdaptiveMaxPool2d', 'pool',
+    'Like AdaptiveAvgPool2d but keeps the maximum of each adaptive window.',
+    [arg.outputSize(), { name: 'return_indices', kind: 'bool', pyType: 'bool', default: false, onlySupported: false, doc: 'Also return the positions of the maxima. Not supported in CNN Lab.' }]),
+  BatchNorm2d: sig('BatchNorm2d', 'norm',
+    'Normalises each channel over the batch and the spatial positions to mean 0 and variance 1, then scales and shifts it with learnable γ and β (2 parameters per channel). The running mean and variance used at evaluation time are state (buffers), not trained parameters. It stabilises and speeds up training.',
+    arg.batchNorm('channels')),
+  BatchNorm1d: sig('BatchNorm1d', 'norm',
+    'Batch normalisation of a feature vector (after Flatten/Linear): each feature is normalised over the batch, then scaled and shifted by learnable γ and β.',
+    arg.batchNorm('features')),
+  Dropout: sig('Dropout', 'linear',
+    'During training, zeroes each element with probability p and scales the rest by 1/(1−p), so the network cannot rely on any single unit: a regulariser against overfitting. Does nothing at evaluation time; no parameters.',
+    [arg.p(), arg.inplace()]),
+  Dropout2d: sig('Dropout2d', 'linear',
+    'Dropout of whole channels (feature maps) instead of single pixels, better suited to convolutional layers whose neighbouring pixels are correlated.',
+    [arg.p(), arg.inplace()]),
+  ReLU: sig('ReLU', 'activation', 'Rectified linear unit, max(0, x): the default non-linearity of CNNs. Without a non-linearity, stacked layers collapse into one linear map.', [arg.inplace()]),
+  LeakyReLU: sig('LeakyReLU', 'activation', 'Like ReLU but lets a small slope through for negative inputs (x·negative_slope), so units never die completely.',
+    [{ name: 'negative_slope', kind: 'float', pyType: 'float', default: 0.01, doc: 'Slope used for negative inputs.' }, arg.inplace()]),
+  ELU: sig('ELU', 'activation', 'Exponential linear unit: x for x > 0, α(eˣ − 1) otherwise; smooth and with negative outputs that keep activations centred.',
+    [{ name: 'alpha', kind: 'float', pyType: 'float', default: 1.0, doc: 'Value the output approaches for very negative inputs (−α).' }, arg.inplace()]),
+  Sigmoid: sig('Sigmoid', 'activation', 'Squashes values to (0, 1) with 1/(1 + e⁻ˣ). Used for binary outputs; saturates, so rarely used inside deep CNNs.', []),
+  Tanh: sig('Tanh', 'activation', 'Squashes values to (−1, 1); zero-centred sigmoid, used in LeNet-5 era networks.', []),
+  Softmax: sig('Softmax', 'activation', 'Turns scores into probabilities that sum to 1. Do not put it before cross_entropy loss, which applies log-softmax itself.', [arg.dim()]),
+  LogSoftmax: sig('LogSoftmax', 'activation', 'Logarithm of softmax; pair it with the nll loss (together they equal cross_entropy).', [arg.dim()]),
+  Flatten: sig('Flatten', 'linear', 'Reshapes the C×H×W feature maps of one sample into a vector of C·H·W features, so Linear layers can follow. No parameters.',
+    [{ name: 'start_dim', kind: 'int', pyType: 'int', default: 1, doc: 'First dimension to flatten (0 is the batch, so 1 keeps one vector per sample).' },
+      { name: 'end_dim', kind: 'int', pyType: 'int', default: -1, doc: 'Last dimension to flatten (−1: the last one).' }]),
+  Linear: sig('Linear', 'linear', 'A fully connected layer: every output is a weighted sum of all in_features inputs plus a bias. Parameters: out_features·(in_features + 1). It acts on the last dimension only, so feature maps need Flatten first.',
+    [{ name: 'in_features', kind: 'int', pyType: 'int', required: true, inferred: true, min: 1, doc: 'Size of each input vector (after Flatten: C·H·W). May be omitted: it is inferred.' },
+      { name: 'out_features', kind: 'int', pyType: 'int', required: true, min: 1, doc: 'Number of outputs (neurons); for the last layer, the number of classes.' },
+      arg.bias()]),
+  Upsample: sig('Upsample', 'upsample', 'Enlarges the feature maps without weights, either to a given size or by a scale_factor, by repeating pixels (nearest) or interpolating (bilinear).',
+    [{ name: 'size', kind: 'optionalPair', pyType: 'int | tuple[int, int] | None', default: null, min: 1, doc: 'Output height and width. Give either size or scale_factor.' },
+      { name: 'scale_factor', kind: 'scale', pyType: 'float | tuple[float, float] | None', default: null, min: 0, doc: 'Multiplier of height and width (output = ⌊input · scale_factor⌋).' },
+      { name: 'mode', kind: 'enum', pyType: 'str', default: 'nearest', values: ['nearest', 'bilinear'], doc: "'nearest' repeats pixels, 'bilinear' interpolates between them." },
+      { name: 'align_corners', kind: 'bool', pyType: 'bool | None', default: null, doc: 'Bilinear only: align the corner pixels of input and output grids.' },
+      { name: 'recompute_scale_factor', kind: 'bool', pyType: 'bool | None', default: null, doc: 'Recompute the scale used by the interpolation from the output size (no effect on shapes).' }]),
+};
+
+export const LAYER_TYPES = Object.keys(LAYER_CATALOG) as LayerType[];
+
+const byLowerName = new Map(LAYER_TYPES.map((t) => [t.toLowerCase(), t]));
+
+/** Layer names are case-insensitive (`conv2d`, `maxpool2d`, `relu`). */
+export function lookupLayerType(name: string): LayerType | undefined {
+  return byLowerName.get(name.toLowerCase());
+}

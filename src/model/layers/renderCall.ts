@@ -1,0 +1,29 @@
+/**
+ * Writes a layer in PyTorch call syntax: channel and feature counts positionally, everything else as
+ * keywords, e.g. "Conv2d(1, 16, kernel_size=3, padding=1)".
+ */
+import type { LayerType, PyValue } from '../types';
+import type { LayerSignature } from './catalog';
+import { formatPairOrInt } from './formatPy';
+
+const POSITIONAL = new Set(['in_channels', 'out_channels', 'in_features', 'out_features', 'num_features']);
+
+/** `values` maps argument names to what should be shown; arguments without a value are left out. */
+export function renderCall(type: LayerType, signature: LayerSignature, values: ReadonlyMap<string, PyValue>): string {
+  const parts: string[] = [];
+  let positionalOpen = true;
+  for (const a of signature.args) {
+    if (!values.has(a.name)) {
+      positionalOpen = false;
+      continue;
+    }
+    const text = formatPairOrInt(values.get(a.name) as PyValue);
+    // A positional argument may only follow positional ones, as in Python.
+    if (positionalOpen && POSITIONAL.has(a.name)) parts.push(text);
+    else {
+      positionalOpen = false;
+      parts.push(`${a.name}=${text}`);
+    }
+  }
+  return `${type}(${parts.join(', ')})`;
+}

@@ -1,0 +1,169 @@
+/**
+ * Reads the `layers:` list into ItemSpecs: call syntax (`Conv2d(1, 16, 3)`), mapping form
+ * (`conv2d: {out_channels: 16}`), bare names (`relu`), and the `repeat` / `residual` blocks.
+ */
+import { Scalar, type YAMLMap } from 'yaml';
+import type { DiagnosticSink } from '../diagnostics';
+import type { ArgSpec, ItemSpec, LayerSpec } from '../spec';
+import type { Range } from '../types';
+import { parseCall, type Span } from './pyCall';
+import type { SourceText } from './sourceText';
+import { entries, findPair, isMap, isScalar, isSeq, nodeRange, toPyValue } from './yamlNodes';
+
+/** Guards against `times: 1e9` freezing the editor. */
+export const MAX_REPEAT = 1000;
+
+function rangeOf(node: unknown): { start: number; end: number } {
+  const r = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
+  return { start: r[0], end: r[1] };
+}
+
+export class LayerItemReader {
+  constructor(
+    private readonly src: SourceText,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  /** A YAML sequence of items (anything else is reported). */
+  readList(node: unknown, fallback: Range): ItemSpec[] {
+    if (!isSeq(node)) {
+      const range = nodeRange(this.src, node, fallback);
+      this.sink.error('layers-not-list', 'Expected a list of layers (each item starting with "- ")', range);
+      return [];
+    }
+    const items: ItemSpec[] = [];
+    const listRange = nodeRange(this.src, node, fallback);
+    for (let i = 0; i < node.items.length; i++) {
+      const item = node.items[i];
+      // In a flow list `[Conv2d(1, 8, 3), relu]` YAML splits the call at its commas: join the pieces again.
+      const last = node.flow && isScalar(item) ? this.closingPiece(node.items, i) : i;
+      const spec = last > i ? this.readCallSource(rangeOf(item).start, rangeOf(node.items[last]).end) : this.readItem(item, listRange);
+      i = last;
+      if (spec) items.push(spec);
+    }
+    return items;
+  }
+
+  /** Index of the flow-list item that closes the parentheses opened in items[i] (i itself when balanced). */
+  private closingPiece(items: unknown[], i: number): number {
+    let depth = 0;
+    for (let j = i; j < items.length; j++) {
+      const item = items[j];
+      if (!isScalar(item) || !item.range) return j === i ? i : j - 1;
+      const text = this.src.text.slice(item.range[0], item.range[1]);
+      depth += (text.match(/[([]/g)?.length ?? 0) - (text.match(/[)\]]/g)?.length ?? 0);
+      if (depth <= 0) return j;
+    }
+    return items.length - 1;
+  }
+
+  private readItem(node: unknown, listRange: Range): ItemSpec | undefined {
+    if (isScalar(node) && typeof node.value === 'string') return this.readCall(node);
+    if (isMap(node)) return this.readMapping(node);
+    const range = nodeRange(this.src, node, listRange);
+    this.sink.error('bad-layer-item', 'Expected a layer such as Conv2d(1, 16, 3), relu, or conv2d: {out_channels: 16}', range);
+    return undefined;
+  }
+
+  /** Call syntax in a scalar: parse the source text itself so columns are exact. */
+  private readCall(node: Scalar): LayerSpec | undefined {
+    const [start, end] = node.range ?? [0, 0];
+    if (node.type === Scalar.PLAIN || node.type === undefined) return this.readCallSource(start, end);
+    return this.readCallText(String(node.value), start + 1, start, end);
+  }
+
+  private readCallSource(start: number, end: number): LayerSpec | undefined {
+    return this.readCallText(this.src.text.slice(start, end), start, start, end);
+  }
+
+  /** `text` starts at offset `base` in the file; the item spans [start, end). */
+  private readCallText(text: string, base: number, start: number, end: number): LayerSpec | undefined {
+    const toRange = (s: Span) => this.src.range(base + s.start, base + s.end);
+    const { call, error } = parseCall(text);
+    if (!call) {
+      this.sink.error('syntax', error ? error.message : 'Cannot parse layer', error ? toRange(error.span) : this.src.range(start, end));
+      return undefined;
+    }
+    const args: ArgSpec[] = call.args.map((a) => ({
+      name: a.name,
+      nameRange: a.nameSpan && toRange(a.nameSpan),
+      value: a.value,
+      valueRange: toRange(a.valueSpan),
+    }));
+    const bare = !/\(/.test(text);
+    return { kind: 'layer', name: call.name, nameRange: toRange(call.nameSpan), args, range: this.src.range(start, end), form: bare ? 'bare' : 'call' };
+  }
+
+  private readMapping(map: YAMLMap): ItemSpec | undefined {
+    const range = nodeRange(this.src, map);
+    const pairs = entries(map);
+    if (pairs.length !== 1) {
+      this.sink.error('bad-layer-item', 'Each list item holds exactly one layer (or one repeat / residual block)', range);
+      return undefined;
+    }
+    const { key, pair } = pairs[0];
+    const keyRange = nodeRange(this.src, pair.key);
+    if (key === 'repeat') return this.readRepeat(pair.value, keyRange, range);
+    if (key === 'residual') return this.readResidual(pair.value, keyRange, range);
+    return { kind: 'layer', name: key, nameRange: keyRange, args: this.mappingArgs(pair.value), range, form: 'mapping' };
+  }
+
+  /** `{k: v}` gives keyword arguments; a scalar or list gives the first positional argument; null gives none. */
+  private mappingArgs(value: unknown): ArgSpec[] {
+    if (value == null || (isScalar(value) && value.value === null)) return [];
+    if (isMap(value)) {
+      const args: ArgSpec[] = [];
+      for (const { key, pair } of entries(value)) {
+        const valueRange = nodeRange(this.src, pair.value, nodeRange(this.src, pair.key));
+        const py = toPyValue(pair.value);
+        if ('error' in py) {
+          this.sink.error('bad-argument-type', `${key}: ${py.error}`, valueRange);
+          continue;
+        }
+        args.push({ name: key, nameRange: nodeRange(this.src, pair.key), value: py.value, valueRange });
+      }
+      return args;
+    }
+    const py = toPyValue(value);
+    if ('error' in py) return [];
+    return [{ value: py.value, valueRange: nodeRange(this.src, value) }];
+  }
+
+  private readRepeat(value: unknown, keyRange: Range, range: Range): ItemSpec | undefined {
+    if (!isMap(value)) {
+      this.sink.error('bad-repeat', 'repeat needs a mapping: {times: N, layers: [...]}', keyRange);
+      return undefined;
+    }
+    const timesPair = findPair(value, 'times');
+    const times = isScalar(timesPair?.value) ? timesPair?.value.value : undefined;
+    let count = 1;
+    if (typeof times !== 'number' || !Number.isInteger(times) || times < 1 || times > MAX_REPEAT) {
+      this.sink.error('bad-repeat', `repeat.times must be an integer from 1 to ${MAX_REPEAT}`, nodeRange(this.src, timesPair?.value, keyRange));
+    } else count = times;
+    this.reportUnknownKeys(value, ['times', 'layers'], 'repeat');
+    const layers = findPair(value, 'layers');
+    const body = this.readList(layers?.value, keyRange);
+    return { kind: 'repeat', times: count, body, range };
+  }
+
+  private readResidual(value: unknown, keyRange: Range, range: Range): ItemSpec | undefined {
+    if (isSeq(value)) return { kind: 'residual', body: this.readList(value, keyRange), projection: [], range };
+    if (!isMap(value)) {
+      this.sink.error('bad-residual', 'residual needs {layers: [...], projection: [...]} or a list of layers', keyRange);
+      return undefined;
+    }
+    this.reportUnknownKeys(value, ['layers', 'projection'], 'residual');
+    const body = this.readList(findPair(value, 'layers')?.value, keyRange);
+    const projPair = findPair(value, 'projection');
+    const projection = projPair && projPair.value != null ? this.readList(projPair.value, keyRange) : [];
+    return { kind: 'residual', body, projection, range };
+  }
+
+  private reportUnknownKeys(map: YAMLMap, known: string[], where: string): void {
+    for (const { key, pair } of entries(map)) {
+      if (!known.includes(key)) {
+        this.sink.error('unknown-key', `Unknown key '${key}' in ${where} (expected ${known.join(', ')})`, nodeRange(this.src, pair.key));
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What a model file says, before defaults and inference (the "Spec" side of the core): every value keeps
+ * the source range it came from so that diagnostics can underline exactly the argument at fault.
+ */
+import type { PyValue, Range } from './types';
+
+/** One argument of a layer, positional (no `name`) or keyword. */
+export interface ArgSpec {
+  name?: string;
+  nameRange?: Range;
+  value: PyValue;
+  /** Range of the value only (what a quick fix replaces). */
+  valueRange: Range;
+}
+
+/** A layer item: `Conv2d(1, 16, 3)`, `conv2d: {out_channels: 16}` or a bare `relu`. */
+export interface LayerSpec {
+  kind: 'layer';
+  /** The name as written (any case). */
+  name: string;
+  nameRange: Range;
+  args: ArgSpec[];
+  /** The whole item. */
+  range: Range;
+  form: 'call' | 'mapping' | 'bare';
+}
+
+/** `repeat: {times: N, layers: [...]}`: the body is expanded N times. */
+export interface RepeatSpec {
+  kind: 'repeat';
+  times: number;
+  body: ItemSpec[];
+  range: Range;
+}
+
+/** `residual: {layers: [...], projection: [...]}`: output = body(x) + projection(x) (or + x). */
+export interface ResidualSpec {
+  kind: 'residual';
+  body: ItemSpec[];
+  projection: ItemSpec[];
+  range: Range;
+}
+
+export type ItemSpec = LayerSpec | RepeatSpec | ResidualSpec;

@@ -1,0 +1,78 @@
+/**
+ * `cnnlab summary` end to end: src/cli.ts bundled once with esbuild (as scripts/build.mjs does), then run as a
+ * child process for each case: table, JSON, exit statuses.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { buildSync } from 'esbuild';
+
+const root = join(__dirname, '..', '..');
+mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+// Inside node_modules/.cache so the bundle resolves the same optional externals as dist/cli.js.
+const bundle = join(mkdtempSync(join(root, 'node_modules', '.cache', 'cnnlab-cli-')), 'cli.js');
+buildSync({
+  entryPoints: [join(root, 'src/cli.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+});
+after(() => rmSync(dirname(bundle), { recursive: true, force: true }));
+
+function cnnlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [bundle, ...args], { cwd: root, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cnnlab summary', () => {
+  it('prints the table with PyTorch totals and exits 0 for a clean file', () => {
+    const r = cnnlab('summary', 'examples/vgg16.cnn.yaml');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Total params: 138,357,544/);
+    assert.match(r.stdout, /AdaptiveAvgPool2d \(line \d+\)\s+\[512, 7, 7\]/);
+  });
+
+  it('--json prints the documented object', () => {
+    const r = cnnlab('summary', 'examples/fashion-mnist.cnn.yaml', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(json), ['name', 'input', 'layers', 'totalParams', 'trainableParams', 'diagnostics']);
+    assert.deepEqual(json.input, [1, 28, 28]);
+    assert.equal(json.layers.length, 11);
+    assert.deepEqual(json.layers[0], { index: 1, type: 'Conv2d', line: 8, outputShape: [16, 28, 28], params: 160, trainableParams: 160 });
+    assert.equal(json.totalParams, 206_922);
+    assert.deepEqual(json.diagnostics, []);
+  });
+
+  it('a file with errors: diagnostics with file:line:col, exit 1, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnnlab-'));
+    const file = join(dir, 'bad.cnn.yaml');
+    writeFileSync(file, 'input: [1, 28, 28]\nlayers:\n  - Conv2d(3, 16, 3)\n  - Linar(10, 2)\n');
+    const r = cnnlab('summary', file);
+    assert.equal(r.status, 1);
+    assert.ok(r.stdout.includes(`${file}:3:12: error: Conv2d expects in_channels=3 but receives 1 from the input`), r.stdout);
+    assert.match(r.stdout, /:4:5: error: Unknown layer 'Linar'\. Did you mean 'Linear'\?/);
+    assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /);
+    const json = JSON.parse(cnnlab('summary', file, '--json').stdout);
+    assert.deepEqual(json.diagnostics[0], { severity: 'error', message: 'Conv2d expects in_channels=3 but receives 1 from the input', line: 3, column: 12, code: 'in-channels-mismatch' });
+  });
+
+  it('several files: one table each, or one JSON object per line; the worst status wins', () => {
+    const r = cnnlab('summary', 'examples/lenet5.cnn.yaml', 'examples/mlp-mnist.cnn.yaml', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n').map((line) => JSON.parse(line).totalParams), [61_706, 478_410]);
+    const table = cnnlab('summary', 'examples/lenet5.cnn.yaml', 'test/fixtures/model/diagnostics/sizes.cnn.yaml');
+    assert.equal(table.status, 1);
+    assert.match(table.stdout, /examples\/lenet5\.cnn\.yaml\nModel: lenet5/);
+    assert.equal(cnnlab('summary', 'examples/lenet5.cnn.yaml', 'missing.cnn.yaml').status, 2);
+  });
+
+  it('usage and I/O problems exit 2', () => {
+    assert.equal(cnnlab('summary').status, 2);
+    assert.equal(cnnlab('summary', '--jsn', 'examples/vgg16.cnn.yaml').status, 2);
+    const missing = cnnlab('summary', 'no/such/file.cnn.yaml');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /cannot read no\/such\/file\.cnn\.yaml: ENOENT/);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Shapes and parameter counts against PyTorch: every case and example in
+ * test/fixtures/model/torch-reference.json (written by scripts/torch-reference-shapes.py with torch.nn).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeModel } from '../../src/model';
+
+interface TorchLayer {
+  type: string;
+  outputShape: number[];
+  params: number;
+  trainableParams: number;
+  buffers: number;
+}
+interface TorchCase extends Partial<TorchLayer> {
+  layer: string;
+  input: number[];
+  error: string | null;
+}
+interface TorchReference {
+  cases: TorchCase[];
+  examples: Record<string, { input: number[]; layers: TorchLayer[]; totalParams: number; trainableParams: number }>;
+}
+
+const root = join(__dirname, '..', '..');
+const reference = JSON.parse(readFileSync(join(root, 'test/fixtures/model/torch-reference.json'), 'utf8')) as TorchReference;
+
+describe('single layers match torch.nn', () => {
+  for (const c of reference.cases) {
+    it(`${c.layer} on ${JSON.stringify(c.input)}`, () => {
+      const text = `input: ${JSON.stringify(c.input)}\nlayers:\n  - ${c.layer}\n`;
+      const analysis = analyzeModel(text);
+      const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+      if (c.error) {
+        assert.ok(errors.length > 0, `torch refuses it (${c.error}) so CNN Lab must report an error`);
+        assert.equal(errors[0].range.start.line, 2, 'the error points at the layer line');
+        return;
+      }
+      assert.deepEqual(errors, []);
+      const [layer] = analysis.layers;
+      assert.equal(layer.type, c.type);
+      assert.deepEqual(layer.outputShape, c.outputShape);
+      assert.equal(layer.params, c.params);
+      assert.equal(layer.trainableParams, c.trainableParams);
+      assert.equal(layer.buffers, c.buffers);
+    });
+  }
+});
+
+describe('examples match torch.nn layer by layer', () => {
+  for (const [file, expected] of Object.entries(reference.examples)) {
+    it(file, () => {
+      const analysis = analyzeModel(readFileSync(join(root, 'examples', file), 'utf8'));
+      assert.deepEqual(analysis.diagnostics, [], 'examples are clean');
+      assert.deepEqual(analysis.input, expected.input);
+      const got = analysis.layers.map((l) => ({ type: l.type, outputShape: l.outputShape, params: l.params, trainableParams: l.trainableParams, buffers: l.buffers }));
+      assert.deepEqual(got, expected.layers);
+      assert.equal(analysis.totals.params, expected.totalParams);
+      assert.equal(analysis.totals.trainableParams, expected.trainableParams);
+    });
+  }
+
+  it('VGG-16 has 138,357,544 parameters', () => {
+    assert.equal(reference.examples['vgg16.cnn.yaml'].totalParams, 138_357_544);
+    assert.equal(analyzeModel(readFileSync(join(root, 'examples/vgg16.cnn.yaml'), 'utf8')).totals.params, 138_357_544);
+  });
+
+  it('every example is covered by the reference', () => {
+    const onDisk = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.cnn.yaml'));
+    assert.deepEqual(onDisk.sort(), Object.keys(reference.examples).sort(), 'run scripts/torch-reference-shapes.py after adding an example');
+  });
+});
