@@ -41,6 +41,24 @@ export interface LoadOptions {
   maxTrainSamples?: number;
   onProgress?: (message: string, fraction?: number) => void;
   signal?: AbortSignal;
+  /** Folder a relative data.path is resolved against (the model file's folder); default the working directory. */
+  baseDir?: string;
+  /** Whether missing mnist / fashion-mnist / cifar10 files may be downloaded into cacheDir. Default true. */
+  download?: boolean;
+  /** Folder of system-wide datasets searched before the cache; default /usr/share/datasets (Debian's dataset-* packages). */
+  systemDir?: string;
+  /** The HTTP client for downloads; default the global fetch (tests pass a fake one). */
+  fetch?: FetchLike;
+}
+
+/** The part of the fetch API the downloader uses. */
+export type FetchLike = (url: string, init: { signal?: AbortSignal }) => Promise<FetchResponse>;
+
+export interface FetchResponse {
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  body: AsyncIterable<Uint8Array> | null;
 }
 
 /** A batch ready for the model: float32 NHWC pixels after augmentation and normalisation. */

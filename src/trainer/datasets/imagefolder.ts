@@ -1,0 +1,110 @@
+/**
+ * `imagefolder`: class subfolders of PNG/JPEG images (root/<class>/*.png), or train/, val/ and test/ folders
+ * that each hold the class subfolders. Images are decoded, fitted to the model input and cached in one
+ * binary file per (folder contents, input size), so a second run starts at once.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { decodeImage, IMAGE_EXTENSIONS } from './decode';
+import { DatasetError, throwIfAborted } from './errors';
+import { readImageCache, writeImageCache, type CachedSplits } from './imagecache';
+import { cacheRoot, explicitPath } from './lookup';
+import type { ImageSet, LoadOptions } from './types';
+
+const SPLIT_FOLDERS: Record<string, string[]> = { train: ['train'], validation: ['val', 'valid', 'validation'], test: ['test'] };
+
+interface ImageFile {
+  path: string;
+  label: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Reads (or takes from the cache) the folder at data.path; splits it lacks are left for the caller to carve. */
+export async function loadImageFolder(options: LoadOptions): Promise<CachedSplits & { folder: string }> {
+  const root = explicitPath(options);
+  if (!root) throw new DatasetError('The imagefolder dataset needs data.path: a folder with one subfolder of images per class.');
+  if (!(await isFolder(root))) throw new DatasetError(`imagefolder: ${root} is not a folder.`, root);
+  const splitDirs = await findSplitFolders(root);
+  const trainDir = splitDirs.train ?? root;
+  const classes = await subfolders(trainDir);
+  if (classes.length === 0) throw new DatasetError(`imagefolder: ${trainDir} has no class subfolders (expected ${trainDir}/<class>/<image>.png).`, trainDir);
+  // Labels are stored as bytes.
+  if (classes.length > 256) throw new DatasetError(`imagefolder: ${trainDir} has ${classes.length} class folders; at most 256 are supported.`, trainDir);
+  const files: Record<string, ImageFile[]> = {};
+  for (const [split, dir] of Object.entries({ ...splitDirs, train: trainDir })) files[split] = await listImages(dir, classes);
+  const key = cacheKey(root, options.input, files);
+  const cacheFile = join(cacheRoot(options), 'imagefolder', `${key}.bin`);
+  const cached = await readImageCache(cacheFile);
+  if (cached) return { ...cached, folder: root };
+  const splits: CachedSplits = { classes, train: await decodeAll(files.train, options) };
+  if (files.validation) splits.validation = await decodeAll(files.validation, options);
+  if (files.test) splits.test = await decodeAll(files.test, options);
+  await writeImageCache(cacheFile, splits);
+  return { ...splits, folder: root };
+}
+
+/** The train/val/test subfolders present; none when the root itself holds the class folders. */
+async function findSplitFolders(root: string): Promise<Record<string, string>> {
+  const names = await subfolders(root);
+  if (!names.includes('train')) return {};
+  const found: Record<string, string> = {};
+  for (const [split, candidates] of Object.entries(SPLIT_FOLDERS)) {
+    const name = candidates.find((c) => names.includes(c));
+    if (name) found[split] = join(root, name);
+  }
+  return found;
+}
+
+async function listImages(dir: string, classes: string[]): Promise<ImageFile[]> {
+  const here = await subfolders(dir);
+  const unknown = here.filter((c) => !classes.includes(c));
+  if (unknown.length) throw new DatasetError(`imagefolder: ${dir} has class folders that the training folder lacks: ${unknown.join(', ')}.`, dir);
+  const files: ImageFile[] = [];
+  for (const [label, cls] of classes.entries()) {
+    const classDir = join(dir, cls);
+    if (!here.includes(cls)) continue;
+    const names = (await fs.readdir(classDir)).filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase())).sort();
+    for (const name of names) {
+      const path = join(classDir, name);
+      const stat = await fs.stat(path);
+      if (stat.isFile()) files.push({ path, label, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+  }
+  if (files.length === 0) throw new DatasetError(`imagefolder: no PNG or JPEG images in the class folders of ${dir}.`, dir);
+  return files;
+}
+
+async function decodeAll(files: ImageFile[], options: LoadOptions): Promise<ImageSet> {
+  const [channels, height, width] = options.input;
+  const size = channels * height * width;
+  const set: ImageSet = { images: new Uint8Array(files.length * size), labels: new Uint8Array(files.length), count: files.length, height, width, channels };
+  for (const [i, file] of files.entries()) {
+    if (i % 64 === 0) {
+      throwIfAborted(options.signal);
+      options.onProgress?.(`Decoding images (${i} of ${files.length})`, i / files.length);
+    }
+    set.images.set(decodeImage(await fs.readFile(file.path), file.path, height, width, channels), i * size);
+    set.labels[i] = file.label;
+  }
+  return set;
+}
+
+/** Changes to any file (added, removed, edited) or to the input size give a new key. */
+function cacheKey(root: string, input: number[], files: Record<string, ImageFile[]>): string {
+  const hash = createHash('sha256').update(JSON.stringify({ root, input, version: 1 }));
+  for (const split of Object.keys(files).sort()) {
+    for (const f of files[split]) hash.update(`${split}\0${relative(root, f.path)}\0${f.label}\0${f.size}\0${Math.floor(f.mtimeMs)}\n`);
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return fs.stat(path).then((s) => s.isDirectory(), () => false);
+}

@@ -1,0 +1,129 @@
+/**
+ * Loading a dataset for training: dispatch on data.dataset, fit the images to the model input [C, H, W],
+ * carve the seeded validation split, cap the training samples. Everything after loading (batching,
+ * augmentation, normalisation) lives in batches.ts.
+ */
+import { loadCifar10, CIFAR10_CLASSES } from './cifar10';
+import { DatasetError, throwIfAborted } from './errors';
+import { idxClasses, loadIdxDataset } from './idx';
+import { capSet, splitSet } from './imageset';
+import { loadImageFolder } from './imagefolder';
+import { deriveSeed } from './random';
+import { fitSet } from './resize';
+import { generateShapes, SHAPE_CLASSES } from './shapes';
+import type { ImageSet, LoadedDataset, LoadOptions } from './types';
+
+export { batchCount, batches, imageToFloat } from './batches';
+export type { BatchOptions, Normalization } from './batches';
+export { DatasetError } from './errors';
+export { deriveSeed, permutation, Random } from './random';
+export { SHAPE_CLASSES } from './shapes';
+export type * from './types';
+
+/** Share of an imagefolder without a test/ folder that is held out as the test set. */
+export const IMAGEFOLDER_TEST_SPLIT = 0.2;
+/** Default sizes of the generated shapes dataset. */
+export const SHAPES_DEFAULTS = { train: 6000, test: 1000 };
+
+interface RawDataset {
+  classes: string[];
+  train: ImageSet;
+  test: ImageSet;
+  /** A validation set the source provides itself (imagefolder val/); otherwise it is split off train. */
+  validation?: ImageSet;
+  source: string;
+}
+
+/**
+ * Loads the dataset named by options.data.dataset, fitted to options.input. Throws a DatasetError with an
+ * actionable message when files are missing or damaged, or when the configuration cannot work.
+ */
+export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
+  checkOptions(options);
+  throwIfAborted(options.signal);
+  const raw = await loadRaw(options);
+  throwIfAborted(options.signal);
+  options.onProgress?.(`Preparing ${options.data.dataset}`, 0.9);
+  // Split and cap before resizing, so that images that will not be used are never resized.
+  const [rawRest, rawValidation] = raw.validation
+    ? [raw.train, raw.validation]
+    : splitSet(raw.train, options.data.validation_split ?? 0.1, deriveSeed(options.seed, 'validation'));
+  const rest = fitSet(capSet(rawRest, options.maxTrainSamples, deriveSeed(options.seed, 'cap')), options.input);
+  const validation = fitSet(rawValidation, options.input);
+  const test = fitSet(raw.test, options.input);
+  checkLabels(raw.classes, [rest, validation, test], raw.source);
+  options.onProgress?.(`Loaded ${options.data.dataset}: ${rest.count} train, ${validation.count} validation, ${test.count} test`, 1);
+  return { name: options.data.dataset, classes: raw.classes, train: rest, validation, test, source: raw.source };
+}
+
+async function loadRaw(options: LoadOptions): Promise<RawDataset> {
+  const dataset = options.data.dataset;
+  switch (dataset) {
+    case 'shapes':
+      return loadShapes(options);
+    case 'mnist':
+    case 'fashion-mnist': {
+      const { train, test, folder } = await loadIdxDataset(dataset, options);
+      return { classes: idxClasses(dataset), train, test, source: folder };
+    }
+    case 'cifar10': {
+      const { train, test, folder } = await loadCifar10(options);
+      return { classes: CIFAR10_CLASSES, train, test, source: folder };
+    }
+    case 'imagefolder':
+      return loadFolder(options);
+    default:
+      throw new DatasetError(`Unknown dataset '${String(dataset)}' (expected shapes, mnist, fashion-mnist, cifar10 or imagefolder).`);
+  }
+}
+
+function loadShapes(options: LoadOptions): RawDataset {
+  const [channels, height, width] = options.input;
+  const trainCount = options.data.train_samples ?? SHAPES_DEFAULTS.train;
+  const testCount = options.data.test_samples ?? SHAPES_DEFAULTS.test;
+  options.onProgress?.(`Generating ${trainCount + testCount} shapes images`, 0);
+  // Capping before generating avoids drawing images that would be thrown away.
+  const wanted = options.maxTrainSamples === undefined ? trainCount : Math.min(trainCount, Math.ceil(options.maxTrainSamples / (1 - (options.data.validation_split ?? 0.1))));
+  return {
+    classes: [...SHAPE_CLASSES],
+    train: generateShapes(wanted, height, width, channels, deriveSeed(options.seed, 'shapes-train')),
+    test: generateShapes(testCount, height, width, channels, deriveSeed(options.seed, 'shapes-test')),
+    source: 'generated',
+  };
+}
+
+async function loadFolder(options: LoadOptions): Promise<RawDataset> {
+  const loaded = await loadImageFolder(options);
+  let { train, test } = loaded;
+  if (!test) [train, test] = splitSet(train, IMAGEFOLDER_TEST_SPLIT, deriveSeed(options.seed, 'imagefolder-test'));
+  return { classes: loaded.classes, train, test, validation: loaded.validation, source: loaded.folder };
+}
+
+/** Configuration the loaders cannot work with, reported before any file is read. */
+function checkOptions(options: LoadOptions): void {
+  const [channels, height, width] = options.input;
+  if (![1, 3].includes(channels)) throw new DatasetError(`The model input has ${channels} channels; datasets provide 1 (grayscale) or 3 (RGB).`);
+  if (!(height >= 1 && width >= 1) || !Number.isInteger(height) || !Number.isInteger(width)) {
+    throw new DatasetError(`The model input size ${height}×${width} is not a valid image size.`);
+  }
+  if (options.data.dataset === 'shapes' && (height < 8 || width < 8)) throw new DatasetError(`shapes needs an input of at least 8×8 pixels (got ${height}×${width}).`);
+  const split = options.data.validation_split ?? 0.1;
+  if (!(split >= 0 && split < 1)) throw new DatasetError(`data.validation_split must be in [0, 1) (got ${split}).`);
+  const norm = options.data.normalize;
+  if (norm) {
+    for (const [name, values] of [['mean', norm.mean], ['std', norm.std]] as const) {
+      if (!Array.isArray(values) || (values.length !== 1 && values.length !== channels)) {
+        throw new DatasetError(`data.normalize.${name} needs 1 or ${channels} values (one per input channel).`);
+      }
+    }
+    if (norm.std.some((s) => !(s > 0))) throw new DatasetError('data.normalize.std values must be positive.');
+  }
+}
+
+function checkLabels(classes: string[], sets: ImageSet[], source: string): void {
+  for (const set of sets) {
+    for (let i = 0; i < set.count; i++) {
+      if (set.labels[i] >= classes.length) throw new DatasetError(`${source}: label ${set.labels[i]} is not one of the ${classes.length} classes.`, source);
+    }
+  }
+}
