@@ -1,0 +1,44 @@
+/**
+ * `cnnlab install-backend tensorflow|tensorflow-gpu [--dir DIR]`: installs native TensorFlow for the trainer
+ * (default DIR: $CNNLAB_BACKEND_DIR or ~/.cnnlab/backends, where `cnnlab train` should look too).
+ * Exit status 0 when installed, 1 when the installation failed (with what to do), 2 on usage errors.
+ */
+import type { CliCommand } from './commands';
+import { defaultInstallDir, installNativeBackend, type NativeBackendName } from '../trainer/backend/install';
+
+function parse(args: string[]): { name: NativeBackendName; dir: string } | { error: string } {
+  let name: string | undefined;
+  let dir = defaultInstallDir();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--dir') {
+      const value = args[++i];
+      if (!value) return { error: '--dir needs a folder' };
+      dir = value;
+    } else if (a.startsWith('--dir=')) {
+      dir = a.slice('--dir='.length);
+    } else if (!name && !a.startsWith('-')) {
+      name = a;
+    } else {
+      return { error: `unexpected argument '${a}'` };
+    }
+  }
+  if (name !== 'tensorflow' && name !== 'tensorflow-gpu') return { error: `expected 'tensorflow' or 'tensorflow-gpu', got ${name ? `'${name}'` : 'nothing'}` };
+  return { name, dir };
+}
+
+export const installBackendCommand: CliCommand = {
+  name: 'install-backend',
+  usage: 'install-backend tensorflow|tensorflow-gpu [--dir DIR]',
+  summary: 'install native TensorFlow (tfjs-node) for faster training',
+  async run(args) {
+    const parsed = parse(args);
+    if ('error' in parsed) {
+      process.stderr.write(`cnnlab install-backend: ${parsed.error}\nusage: cnnlab ${this.usage}\n`);
+      return 2;
+    }
+    const result = await installNativeBackend(parsed.name, { dir: parsed.dir, onProgress: (line) => process.stderr.write(`  ${line}\n`) });
+    (result.ok ? process.stdout : process.stderr).write(`${result.ok ? '' : 'cnnlab install-backend: '}${result.message}\n`);
+    return result.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * Completes the wasm backend for training: registers the gradient kernels it lacks and replaces the ones
+ * that are far slower than they need to be. Kernels, not gradients, are overridden, because fused ops
+ * bypass gradient overrides.
+ */
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import type { TF } from '../backend/index';
+import { batchMatMulConfig } from './batch-mat-mul';
+import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv2d-backprop';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
+import { maxPoolGradConfig } from './max-pool-grad';
+import { sumConfig } from './sum';
+import { castConfig, identityConfig } from './zero-copy';
+import { captureWasmKernels } from './wasm-ops';
+
+/** Why each kernel is ours, for logs and the benchmark. */
+export const TRAINING_KERNELS: Readonly<Record<string, string>> = {
+  Conv2DBackpropFilter: 'missing from tfjs-backend-wasm (tfjs #8474): XNNPACK convolution of transposed x and dy, or im2col + XNNPACK matmul for short patches',
+  Conv2DBackpropInput: 'built-in is a scalar loop: XNNPACK convolution with the flipped filter (stride 1), XNNPACK matmul + col2im (strided)',
+  BatchMatMul: 'built-in only uses XNNPACK without transposes: explicit transpose + XNNPACK',
+  MaxPoolGrad: 'built-in is slow: branch-free pass for MaxPool2d(2), channel-vectorised arg-max scatter otherwise',
+  DepthwiseConv2dNativeBackpropFilter: 'missing from tfjs-backend-wasm: direct loops',
+  DepthwiseConv2dNativeBackpropInput: 'missing from tfjs-backend-wasm: direct loops',
+  Identity: 'built-in copies (fused ops clone their activations for the backward pass): shared reference',
+  Cast: 'built-in copies even to the same dtype: shared reference then',
+  Sum: 'built-in transposes before reducing leading axes (bias gradients): row sums in memory order',
+};
+
+/** Per tfjs instance: the built-in kernel configs our registration replaced. */
+const replaced = new WeakMap<object, Map<string, KernelConfig>>();
+
+/**
+ * Registers CNN Lab's training kernels on the wasm backend of `tf` (idempotent). Call after the wasm
+ * backend is registered; an overridden kernel keeps the original's setup function so the backend's own
+ * initialisation (which wires its C++ functions) still runs whichever comes first.
+ */
+export function registerTrainingKernels(tf: TF): void {
+  if (replaced.has(tf)) return;
+  const originals = captureWasmKernels(tf);
+  const builtIns = new Map<string, KernelConfig>();
+  const configs: KernelConfig[] = [
+    conv2DBackpropFilterConfig(originals),
+    conv2DBackpropInputConfig(originals),
+    batchMatMulConfig(originals),
+    maxPoolGradConfig(),
+    depthwiseBackpropFilterConfig(),
+    depthwiseBackpropInputConfig(),
+    identityConfig(originals),
+    castConfig(originals),
+    sumConfig(originals),
+  ];
+  for (const config of configs) {
+    const original = tf.getKernel(config.kernelName, 'wasm');
+    if (original) {
+      builtIns.set(config.kernelName, original);
+      tf.unregisterKernel(config.kernelName, 'wasm');
+    }
+    tf.registerKernel({ ...config, setupFunc: original?.setupFunc, disposeFunc: original?.disposeFunc });
+  }
+  replaced.set(tf, builtIns);
+}
+
+/** The built-in wasm kernels that `registerTrainingKernels` replaced in `tf` (empty before it ran). */
+export function trainingKernelOriginals(tf: TF): ReadonlyMap<string, KernelConfig> {
+  return replaced.get(tf) ?? new Map();
+}
+
+/**
+ * Puts the wasm backend's own kernels back (benchmarks compare before/after; tests use it to reach the
+ * built-ins). Missing kernels stay registered, since without them training cannot run at all.
+ */
+export function restoreWasmKernels(tf: TF, originals: ReadonlyMap<string, KernelConfig>): void {
+  for (const [name, config] of originals) {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(config);
+  }
+  replaced.delete(tf);
+}
