@@ -76,6 +76,8 @@ CASES = [
     ("AvgPool2d(3, stride=2, ceil_mode=True)", [3, 6, 6]),
     ("AvgPool2d(3, stride=3, padding=1, ceil_mode=True, count_include_pad=False)", [3, 10, 10]),
     ("AvgPool2d((2, 4), stride=(1, 2), padding=(1, 2))", [3, 9, 9]),
+    ("AvgPool2d(2, divisor_override=3)", [3, 8, 8]),
+    ("AvgPool2d(2, divisor_override=0)", [3, 8, 8]),
     ("AdaptiveAvgPool2d((7, 7))", [512, 14, 14]),
     ("AdaptiveAvgPool2d(1)", [64, 8, 8]),
     ("AdaptiveAvgPool2d((5, 3))", [8, 13, 10]),
@@ -110,6 +112,9 @@ CASES = [
     ("Upsample(scale_factor=1.5, mode='bilinear')", [8, 7, 7]),
     ("Upsample(scale_factor=(2, 3))", [8, 7, 7]),
     ("Upsample(size=5, mode='bilinear', align_corners=True)", [8, 7, 7]),
+    ("Upsample(scale_factor=2, mode='nearest', align_corners=True)", [8, 7, 7]),
+    ("Upsample(scale_factor=2, align_corners=False)", [8, 7, 7]),
+    ("Upsample(scale_factor=0.0)", [8, 7, 7]),
 ]
 
 

@@ -23,6 +23,8 @@ export interface LayerSpec {
   /** The whole item. */
   range: Range;
   form: 'call' | 'mapping' | 'bare';
+  /** Mapping form: arguments whose value could not be read (already reported); the layer cannot be resolved. */
+  unreadable?: string[];
 }
 
 /** `repeat: {times: N, layers: [...]}`: the body is expanded N times. */

@@ -108,6 +108,8 @@ export interface Pool2dArgs {
   ceil_mode: boolean;
   /** AvgPool2d only (default true). */
   count_include_pad: boolean;
+  /** AvgPool2d only: divide each window's sum by this instead of the window size; null (the default, and always for MaxPool2d) divides by the window size. */
+  divisor_override?: number | null;
 }
 
 export interface AdaptivePool2dArgs {
@@ -188,7 +190,12 @@ export interface ResolvedLayer {
   buffers: number;
   /** Multiply-accumulates for one sample. */
   macs: number;
-  /** Receptive field of one output pixel in input pixels, and its jump (input pixels between adjacent outputs). */
+  /**
+   * Receptive field of one output value: how many input pixels (per dimension, the larger) can influence it. The
+   * theoretical field grows through padding beyond the image; it is clamped to the input size, so a Linear layer or a
+   * global adaptive pool reports exactly the input's extent. Flatten keeps the field of its input (a reshape mixes
+   * nothing). `jump`: input pixels between adjacent outputs.
+   */
   receptiveField: number;
   jump: number;
   /** Id of the graph node this layer belongs to (for residual/repeat blocks). */

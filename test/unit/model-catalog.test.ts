@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createSchedule } from '../../src/trainer/engine/schedules';
 import { SHAPE_CLASSES } from '../../src/trainer/datasets/shapes';
-import { analyzeModel, DATA_KEYS, DATASET_INFO, explainLayer, LAYER_CATALOG, LAYER_TYPES, TRAIN_KEYS, type PyValue } from '../../src/model';
+import { analyzeModel, DATA_KEYS, DATASET_INFO, explainLayer, LAYER_CATALOG, LAYER_TYPES, SCHEDULE_DEFAULTS, TRAIN_KEYS, type PyValue } from '../../src/model';
 
 const root = join(__dirname, '..', '..');
 const reference = JSON.parse(readFileSync(join(root, 'test/fixtures/model/torch-reference.json'), 'utf8')) as {
@@ -53,6 +54,21 @@ describe('data/train catalogs', () => {
     assert.deepEqual(a.diagnostics.map((d) => `${d.range.start.line}:${d.code}`), ['2:bad-value', '2:missing-key', '2:unknown-key', '3:bad-value', '3:missing-key']);
   });
 
+  it('schedule defaults live in TRAIN_KEYS (shown in hovers and docs) and are the ones the trainer applies', () => {
+    const keys = TRAIN_KEYS.schedule.keys ?? {};
+    for (const [key, value] of Object.entries(SCHEDULE_DEFAULTS)) assert.equal(keys[key].default, value, key);
+    assert.equal(keys.step_size.default, undefined, 'step needs step_size written');
+    // StepLR: lr · gamma^⌊epoch/step⌋; ReduceLROnPlateau: factor after `patience` bad epochs; cosine ends at min_lr.
+    assert.equal(createSchedule(1, 10, { type: 'step', step_size: 2 }).lr(2), SCHEDULE_DEFAULTS.gamma);
+    const plateau = createSchedule(1, 50, { type: 'plateau' });
+    plateau.epochEnd(1);
+    for (let i = 0; i < SCHEDULE_DEFAULTS.patience; i++) plateau.epochEnd(2);
+    assert.equal(plateau.lr(0), 1, 'not reduced after exactly patience bad epochs');
+    plateau.epochEnd(2);
+    assert.equal(plateau.lr(0), SCHEDULE_DEFAULTS.factor);
+    assert.equal(createSchedule(1, 10, { type: 'cosine' }).lr(10), SCHEDULE_DEFAULTS.min_lr);
+  });
+
   it('a valid full configuration resolves to typed configs', () => {
     const a = analyzeModel(readFileSync(join(root, 'examples/fashion-bn-augment.cnn.yaml'), 'utf8'));
     assert.deepEqual(a.data.augment, { horizontal_flip: true, random_crop: { padding: 2 } });
@@ -95,6 +111,21 @@ describe('explainLayer', () => {
     // conv3 → 3; pool2 → 4 (jump 2); conv3 → 8; pool2 → 10 (jump 4)
     assert.deepEqual(a.layers.slice(0, 6).map((l) => [l.receptiveField, l.jump]), [[3, 1], [3, 1], [4, 2], [8, 2], [8, 2], [10, 4]]);
     assert.match(explainLayer(a.layers[5]).receptiveField, /10×10/);
+  });
+
+  it('receptive field: clamped to the input, so adaptive pooling, Flatten and Linear all report the whole input', () => {
+    // Five 3×3 convolutions (padding 1) give a theoretical field of 11; a global pool's would be 11 + 31 = 42 > 32.
+    const a = analyzeModel(readFileSync(join(root, 'test/fixtures/language/blocks.cnn.yaml'), 'utf8'));
+    assert.deepEqual(a.diagnostics, []);
+    const fields = a.layers.map((l) => [l.type, l.receptiveField]);
+    assert.deepEqual(fields.slice(-4), [['BatchNorm2d', 11], ['AdaptiveAvgPool2d', 32], ['Flatten', 32], ['Linear', 32]]);
+    for (let i = 1; i < a.layers.length; i++) assert.ok(a.layers[i].receptiveField >= a.layers[i - 1].receptiveField, 'never shrinks');
+    assert.ok(a.layers.every((l) => l.receptiveField <= 32), 'never larger than the input');
+    // A padded stack that outgrows a small input reports the input's extent (per dimension, the larger one).
+    const wide = analyzeModel('input: [1, 6, 10]\nlayers:\n' + '  - Conv2d(1, 1, 3, padding=1)\n'.repeat(4));
+    assert.deepEqual(wide.layers.map((l) => l.receptiveField), [3, 5, 7, 9]);
+    const tall = analyzeModel('input: [1, 6, 6]\nlayers:\n' + '  - Conv2d(1, 1, 3, padding=1)\n'.repeat(4) + '  - Flatten()\n  - Linear(36, 2)\n');
+    assert.deepEqual(tall.layers.map((l) => l.receptiveField), [3, 5, 6, 6, 6, 6]);
   });
 
   it('totals: MACs, activation and parameter memory', () => {

@@ -83,6 +83,31 @@ describe('ranges point at the argument at fault', () => {
   });
 });
 
+describe('layer ranges', () => {
+  it('a mapping-form layer ends at its last character, not at its comment or line break', () => {
+    const text = [
+      'input: [1, 28, 28]',
+      'layers:',
+      '  - conv2d: {out_channels: 4, kernel_size: 3}   # flow mapping',
+      '  - conv2d:        # block mapping',
+      '      out_channels: 4',
+      '      kernel_size: 3   # last argument',
+      '    # a comment after the item',
+      '  - maxpool2d: 2  # scalar',
+      '  - ReLU()   # call',
+      '',
+    ].join('\n');
+    const src = new SourceText(text);
+    const covered = analyzeModel(text).layers.map((l) => text.slice(src.offset(l.range.start), src.offset(l.range.end)));
+    assert.deepEqual(covered, [
+      'conv2d: {out_channels: 4, kernel_size: 3}',
+      'conv2d:        # block mapping\n      out_channels: 4\n      kernel_size: 3',
+      'maxpool2d: 2',
+      'ReLU()',
+    ]);
+  });
+});
+
 describe('quick fixes resolve their diagnostic', () => {
   const cases: Array<[string, string]> = [
     ['in-channels-mismatch', 'input: [1, 28, 28]\nlayers:\n  - Conv2d(3, 16, 3, padding=1)\n  - ReLU()\n'],
@@ -132,6 +157,21 @@ describe('whole-model checks', () => {
     const a = analyzeModel('input: [3, 32, 32]\nlayers: [flatten, Linear(3072, 10)]\ndata: {dataset: mnist}\n');
     assert.deepEqual(a.diagnostics.map((d) => [d.severity, d.code, d.range.start.line]), [['info', 'dataset-converted', 0]]);
     assert.match(a.diagnostics[0].message, /mnist images are 1×28×28; they will be converted to the model's input 3×32×32/);
+  });
+
+  it('an input the dataset loaders cannot produce is an error on input, up front', () => {
+    const text = 'input: [2, 28, 28]\nlayers: [flatten, Linear(1568, 10)]\ndata: {dataset: mnist}\n';
+    const [d, ...rest] = analyzeModel(text).diagnostics;
+    assert.deepEqual(rest, [], 'no "will be converted" note');
+    assert.equal(`${d.severity} ${d.code}`, 'error dataset-input');
+    assert.equal(text.split('\n')[0].slice(d.range.start.character, d.range.end.character), '[2, 28, 28]');
+    assert.match(d.message, /2 channels.*1 or 3/);
+    const small = analyzeModel('input: [1, 6, 6]\nlayers: [flatten, Linear(36, 5)]\ntrain: {epochs: 1}\n').diagnostics;
+    assert.deepEqual(small.map((x) => `${x.severity} ${x.code} ${x.range.start.line}`), ['error dataset-input 0'], 'shapes (the default dataset) needs 8×8');
+    assert.match(small[0].message, /at least 8×8/);
+    // Only trained models meet a loader: a fragment may have any input, and mnist is resized from any size.
+    assert.deepEqual(analyzeModel('input: [2, 6, 6]\nlayers: [flatten, Linear(72, 5)]\n').diagnostics, []);
+    assert.deepEqual(analyzeModel('input: [3, 6, 6]\nlayers: [flatten, Linear(108, 10)]\ndata: {dataset: mnist}\n').diagnostics.map((x) => x.code), ['dataset-converted']);
   });
 
   it('sgd defaults to lr 0.01, adam to 0.001', () => {

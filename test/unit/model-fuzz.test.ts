@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeModel, explainLayer, formatSummaryTable, summaryJson, type Range } from '../../src/model';
+import { analyzeModel, DIAGNOSTIC_CODES, explainLayer, formatSummaryTable, summaryJson, type Range, type Severity } from '../../src/model';
 
 const root = join(__dirname, '..', '..');
 const sources = [
@@ -64,6 +64,13 @@ function assertInside(range: Range, lines: string[], what: string): void {
   assert.ok(range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character), `${what} range reversed`);
 }
 
+/** Every code the core emits is in DIAGNOSTIC_CODES, with the severity it is listed with. */
+function assertListed(code: string, severity: Severity): void {
+  const listed = (DIAGNOSTIC_CODES as Record<string, { severities: readonly Severity[] }>)[code];
+  assert.ok(listed, `code '${code}' is not in DIAGNOSTIC_CODES`);
+  assert.ok(listed.severities.includes(severity), `'${code}' emitted as ${severity}, listed as ${listed.severities.join('/')}`);
+}
+
 describe('fuzz: analyzeModel never throws on malformed files', () => {
   it('3000 seeded mutations (1–3 each) of the examples and fixtures', () => {
     const r = rng(20261121);
@@ -75,6 +82,7 @@ describe('fuzz: analyzeModel never throws on malformed files', () => {
       const lines = text.split(/\r\n|\r|\n/);
       assert.ok(!analysis.diagnostics.some((d) => d.code === 'internal-error'), `internal error on:\n${text}\n${JSON.stringify(analysis.diagnostics)}`);
       for (const d of analysis.diagnostics) {
+        assertListed(d.code, d.severity);
         assertInside(d.range, lines, d.code);
         for (const f of d.fixes ?? []) assertInside(f.range, lines, `fix of ${d.code}`);
       }
@@ -108,7 +116,10 @@ describe('fuzz: analyzeModel never throws on malformed files', () => {
       const analysis = analyzeModel(text);
       assert.ok(!analysis.diagnostics.some((d) => d.code === 'internal-error'), `${text.slice(0, 80)}: ${JSON.stringify(analysis.diagnostics[0])}`);
       const lines = text.split(/\r\n|\r|\n/);
-      for (const d of analysis.diagnostics) assertInside(d.range, lines, d.code);
+      for (const d of analysis.diagnostics) {
+        assertListed(d.code, d.severity);
+        assertInside(d.range, lines, d.code);
+      }
     }
   });
 });

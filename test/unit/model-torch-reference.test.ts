@@ -35,7 +35,7 @@ describe('single layers match torch.nn', () => {
       const analysis = analyzeModel(text);
       const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
       if (c.error) {
-        assert.ok(errors.length > 0, `torch refuses it (${c.error}) so CNN Lab must report an error`);
+        assert.equal(errors.length, 1, `torch refuses it (${c.error}) so CNN Lab must report one error, without follow-on errors`);
         assert.equal(errors[0].range.start.line, 2, 'the error points at the layer line');
         return;
       }

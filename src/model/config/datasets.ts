@@ -1,6 +1,12 @@
 /** What the core knows about each built-in dataset: its natural input shape and class names. */
 import type { DatasetName } from '../types';
 
+/** Channel counts the dataset loaders produce: grey (1) or RGB (3). The trainer's loader imports this limit. */
+export const LOADABLE_CHANNELS: readonly number[] = [1, 3];
+
+/** Smallest height and width the shapes generator can draw into. The trainer's loader imports this limit. */
+export const SHAPES_MIN_SIZE = 8;
+
 export interface DatasetInfo {
   /** [C, H, W] of the stored images (the loader converts to the model's input). */
   shape: [number, number, number] | undefined;

@@ -1,9 +1,15 @@
 /** The `train:` section: its keys (single source of truth for completion and hovers) and its defaults. */
-import type { LossName, OptimizerName, TrainConfig } from '../types';
+import type { LossName, OptimizerName, ScheduleConfig, TrainConfig } from '../types';
 import type { ConfigObject, SectionSchema } from './schema';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
 export const LOSSES: readonly LossName[] = ['cross_entropy', 'nll', 'mse', 'bce'];
+
+/**
+ * Defaults of the optional schedule settings, as torch's schedulers have them (StepLR gamma, ReduceLROnPlateau
+ * patience/factor, min_lr). step_size has none: a step schedule must give it. The trainer's schedules import these.
+ */
+export const SCHEDULE_DEFAULTS = { gamma: 0.1, patience: 10, factor: 0.1, min_lr: 0 } as const satisfies Partial<Record<keyof ScheduleConfig, number>>;
 
 export const TRAIN_KEYS: SectionSchema = {
   epochs: { type: 'int', min: 1, max: 10000, default: 10, doc: 'Passes over the whole training set.' },
@@ -27,11 +33,11 @@ export const TRAIN_KEYS: SectionSchema = {
     doc: 'Changes the learning rate during training.',
     keys: {
       type: { type: 'enum', values: ['step', 'cosine', 'plateau'], required: true, doc: 'step: multiply by gamma every step_size epochs; cosine: anneal to min_lr; plateau: multiply by factor when the validation loss stalls for patience epochs.' },
-      step_size: { type: 'int', min: 1, doc: 'step: epochs between decays.' },
-      gamma: { type: 'number', min: 0, max: 1, doc: 'step: multiplier applied at each decay (e.g. 0.1).' },
-      patience: { type: 'int', min: 1, doc: 'plateau: epochs without improvement before reducing.' },
-      factor: { type: 'number', min: 0, max: 1, doc: 'plateau: multiplier applied when reducing (e.g. 0.5).' },
-      min_lr: { type: 'number', min: 0, doc: 'Lower bound of the learning rate.' },
+      step_size: { type: 'int', min: 1, doc: 'step: epochs between decays (required for step).' },
+      gamma: { type: 'number', min: 0, max: 1, default: SCHEDULE_DEFAULTS.gamma, doc: 'step: multiplier applied at each decay.' },
+      patience: { type: 'int', min: 1, default: SCHEDULE_DEFAULTS.patience, doc: 'plateau: epochs without improvement before reducing.' },
+      factor: { type: 'number', min: 0, max: 1, default: SCHEDULE_DEFAULTS.factor, doc: 'plateau: multiplier applied when reducing (e.g. 0.5).' },
+      min_lr: { type: 'number', min: 0, default: SCHEDULE_DEFAULTS.min_lr, doc: 'cosine and plateau: lower bound of the learning rate.' },
     },
   },
   seed: { type: 'int', default: 42, doc: 'Seed of every random choice (initial weights, shuffling, augmentation, validation split) so runs can be repeated.' },

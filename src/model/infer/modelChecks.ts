@@ -1,6 +1,6 @@
 /** Whole-model checks once shapes are known: classes vs outputs, normalisation vs channels, loss vs last layer. */
 import type { DiagnosticSink } from '../diagnostics';
-import { DATASET_INFO } from '../config/datasets';
+import { DATASET_INFO, LOADABLE_CHANNELS, SHAPES_MIN_SIZE } from '../config/datasets';
 import { formatShape } from '../layers/arithmetic';
 import type { ModelFileSpec } from '../parse/modelFile';
 import type { DataConfig, FixEdit, Range, ResolvedLayer, Shape, TrainConfig } from '../types';
@@ -34,7 +34,21 @@ export function checkModel(m: ModelCheckInput, sink: DiagnosticSink): void {
   checkNormalize(m, sink);
   checkLoss(m, sink);
   checkSettings(m, sink);
+  checkLoadable(m, sink);
   noteConversion(m, sink);
+}
+
+/** A model that will be trained gets its images from a loader, which only produces what LOADABLE_CHANNELS etc. allow. */
+function checkLoadable(m: ModelCheckInput, sink: DiagnosticSink): void {
+  const input = m.spec.input;
+  if (!(m.hasData || m.hasTrain) || !input || input.value.length !== 3) return;
+  const [channels, height, width] = input.value;
+  if (!LOADABLE_CHANNELS.includes(channels)) {
+    sink.error('dataset-input', `input has ${channels} channels, but the dataset loaders give ${LOADABLE_CHANNELS.join(' or ')} (grey or RGB)`, input.range);
+  }
+  if (m.data.dataset === 'shapes' && (height < SHAPES_MIN_SIZE || width < SHAPES_MIN_SIZE)) {
+    sink.error('dataset-input', `the shapes dataset draws images of at least ${SHAPES_MIN_SIZE}×${SHAPES_MIN_SIZE} pixels; input is ${height}×${width}`, input.range);
+  }
 }
 
 /** Settings that only make sense together, as torch and the loaders require them. */

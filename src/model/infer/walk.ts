@@ -8,7 +8,7 @@ import { didYouMean, suggestionSuffix } from '../didYouMean';
 import { bindArgs, type BoundArgs } from '../layers/bind';
 import { LAYER_CATALOG, LAYER_TYPES, lookupLayerType } from '../layers/catalog';
 import { formatShape } from '../layers/arithmetic';
-import type { LayerContext, LayerOutcome, Receptive } from '../layers/handler';
+import { reportedField, type LayerContext, type LayerOutcome, type Receptive } from '../layers/handler';
 import { LAYER_HANDLERS } from '../layers/registry';
 import { renderCall } from '../layers/renderCall';
 import type { SourceText } from '../parse/sourceText';
@@ -96,8 +96,7 @@ export class GraphWalker {
     if (!type) return { flow: { ...flow, shape: undefined, source: `${spec.name} at line ${line}` } };
     const signature = LAYER_CATALOG[type];
     const { bound, complete } = bindArgs(spec, signature, this.sink);
-    const written = new Map<string, PyValue>();
-    for (const a of signature.args) if (bound.given(a.name)) written.set(a.name, bound.raw(a.name) as PyValue);
+    const written = bound.written();
     const source = `${type} at line ${line}`;
     const outcome = complete && flow.shape ? LAYER_HANDLERS[type].infer(this.context(spec, type, bound, flow, flow.shape)) : undefined;
     if (!outcome || !flow.shape) {
@@ -116,7 +115,7 @@ export class GraphWalker {
   private context(spec: LayerSpec, type: LayerType, bound: BoundArgs, flow: Flow, input: Shape): LayerContext {
     return {
       type, input, bound, sink: this.sink, source: flow.source, receptive: flow.receptive, imageSize: this.imageSize,
-      insertBefore: (text) => this.insertBefore(spec, text),
+      insertBefore: this.insertBefore.bind(this, spec),
     };
   }
 
@@ -138,7 +137,7 @@ export class GraphWalker {
     const layer: ResolvedLayer = {
       index: this.layers.length + 1, type, args: o.args, range: spec.range, text, inputShape: input, outputShape: o.output,
       params: o.params, trainableParams: o.trainableParams, buffers: o.buffers, macs: o.macs,
-      receptiveField: Math.max(...o.receptive.rf), jump: Math.max(...o.receptive.jump), path,
+      receptiveField: reportedField(o.receptive, this.imageSize), jump: Math.max(...o.receptive.jump), path,
     };
     this.layers.push(layer);
     return layer;

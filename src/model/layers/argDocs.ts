@@ -28,11 +28,26 @@ export interface ArgSignature {
   /** May be omitted: CNN Lab infers it from the incoming tensor (in_channels, in_features, num_features). */
   inferred?: boolean;
   min?: number;
+  /** Values must be greater than this (a strict lower bound, e.g. 0 for scale_factor). */
+  exclusiveMin?: number;
   max?: number;
   values?: string[];
   /** Accepted for compatibility, but only this value is supported by CNN Lab. */
   onlySupported?: PyValue;
   doc: string;
+}
+
+/** Whether a number is within the argument's bounds (min, exclusiveMin, max). */
+export function inBounds(s: ArgSignature, n: number): boolean {
+  return (s.min === undefined || n >= s.min) && (s.exclusiveMin === undefined || n > s.exclusiveMin) && (s.max === undefined || n <= s.max);
+}
+
+/** The argument's bounds for messages and docs: "≥ 1", "> 0", "between 0 and 1", "≤ 5"; '' when unbounded. */
+export function boundsText(s: ArgSignature): string {
+  const low = s.exclusiveMin !== undefined ? `> ${s.exclusiveMin}` : s.min !== undefined ? `≥ ${s.min}` : undefined;
+  if (s.max === undefined) return low ?? '';
+  if (s.min !== undefined && s.exclusiveMin === undefined) return `between ${s.min} and ${s.max}`;
+  return low ? `${low} and ≤ ${s.max}` : `≤ ${s.max}`;
 }
 
 const pairDoc = ' A single int applies to height and width; a tuple (h, w) sets them separately.';
@@ -51,7 +66,7 @@ export const arg = {
     doc: `Size of the sliding window (the filter), e.g. 3 for a 3×3 window.${pairDoc}`,
   }),
   stride: (def: PyValue = 1, doc = 'Step between two window positions. Stride 2 halves the height and width.'): ArgSignature => ({
-    name: 'stride', kind: def === null ? 'optionalPair' : 'pair', pyType: 'int | tuple[int, int]', default: def, min: 1, doc: doc + pairDoc,
+    name: 'stride', kind: def === null ? 'optionalPair' : 'pair', pyType: def === null ? 'int | tuple[int, int] | None' : 'int | tuple[int, int]', default: def, min: 1, doc: doc + pairDoc,
   }),
   padding: (allowSame: boolean): ArgSignature => ({
     name: 'padding', kind: allowSame ? 'padding' : 'pair', pyType: allowSame ? "int | tuple[int, int] | 'same' | 'valid'" : 'int | tuple[int, int]',

@@ -6,7 +6,7 @@ import type { DiagnosticSink } from '../diagnostics';
 import { didYouMean, suggestionSuffix } from '../didYouMean';
 import type { ArgSpec, LayerSpec } from '../spec';
 import type { PyValue, Range } from '../types';
-import type { ArgSignature } from './argDocs';
+import { boundsText, inBounds, type ArgSignature } from './argDocs';
 import type { LayerSignature } from './catalog';
 import { formatPy } from './formatPy';
 
@@ -24,6 +24,13 @@ export class BoundArgs {
     /** Where to report problems with arguments that were not written. */
     readonly layerRange: Range,
   ) {}
+
+  /** The written arguments and their values, as a new map (callers add to it). */
+  written(): Map<string, PyValue> {
+    const out = new Map<string, PyValue>();
+    for (const [name, v] of this.values) if (v.range) out.set(name, v.value);
+    return out;
+  }
 
   given(name: string): boolean {
     return this.values.get(name)?.range !== undefined;
@@ -72,85 +79,108 @@ export class BoundArgs {
   }
 }
 
-/** Binds and checks; `complete` is false when a required argument is missing (the layer cannot be resolved). */
+/**
+ * Binds and checks. `complete` is false when a required argument is missing or any written argument was refused
+ * (unknown, duplicated, surplus, or a bad value), as torch would refuse to build the layer: it is then left
+ * unresolved, so a refused value never falls back to a default and never causes follow-on errors.
+ */
 export function bindArgs(spec: LayerSpec, signature: LayerSignature, sink: DiagnosticSink): { bound: BoundArgs; complete: boolean } {
   const values = new Map<string, BoundValue>();
-  const names = signature.args.map((a) => a.name);
-  const invalid = new Set<string>();
+  /** Names with a refused or unreadable value, and names suggested for unknown keywords: not reported as missing. */
+  const accounted = new Set<string>(spec.unreadable);
+  let refused = accounted.size > 0;
   let positional = 0;
   for (const a of spec.args) {
-    const target = a.name === undefined ? signature.args[positional++] : signature.args.find((s) => s.name === a.name);
+    const target = a.name === undefined ? signature.args[positional++] : argNamed(signature, a.name);
+    let accepted = false;
     if (!target) {
-      reportUnplaced(a, signature, names, sink);
-      continue;
-    }
-    if (values.has(target.name)) {
+      const guess = reportUnplaced(a, signature, signature.args.map((x) => x.name), sink);
+      if (guess) accounted.add(guess);
+    } else if (values.has(target.name)) {
       sink.error('duplicate-argument', `${signature.type} got multiple values for argument '${target.name}'`, a.nameRange ?? a.valueRange);
-      continue;
+    } else {
+      const problem = checkValue(target, a.value);
+      if (problem) {
+        sink.error('bad-argument', `${signature.type}: ${target.name} ${problem}, got ${formatPy(a.value)}`, a.valueRange);
+        accounted.add(target.name);
+      } else {
+        values.set(target.name, { value: a.value, range: a.valueRange });
+        accepted = true;
+      }
     }
-    const problem = checkValue(target, a.value);
-    if (problem) {
-      sink.error('bad-argument', `${signature.type}: ${target.name} ${problem}, got ${formatPy(a.value)}`, a.valueRange);
-      invalid.add(target.name);
-      continue;
-    }
-    values.set(target.name, { value: a.value, range: a.valueRange });
+    if (!accepted) refused = true;
   }
-  let complete = true;
+  let complete = !refused;
   for (const s of signature.args) {
     if (values.has(s.name)) continue;
     if (s.required && !s.inferred) {
-      if (!invalid.has(s.name)) sink.error('missing-argument', `${signature.type} needs ${s.name} (${s.pyType})`, spec.nameRange);
+      if (!accounted.has(s.name)) sink.error('missing-argument', `${signature.type} needs ${s.name} (${s.pyType})`, spec.nameRange);
       complete = false;
     } else if (!s.required) values.set(s.name, { value: s.default ?? null });
   }
   return { bound: new BoundArgs(signature, values, spec.range), complete };
 }
 
-function reportUnplaced(a: ArgSpec, signature: LayerSignature, names: string[], sink: DiagnosticSink): void {
+function argNamed(signature: LayerSignature, name: string): ArgSignature | undefined {
+  for (const s of signature.args) if (s.name === name) return s;
+  return undefined;
+}
+
+/** Reports an argument that fits no parameter; returns the parameter suggested for an unknown keyword, if any. */
+function reportUnplaced(a: ArgSpec, signature: LayerSignature, names: string[], sink: DiagnosticSink): string | undefined {
   if (a.name === undefined) {
     sink.error('too-many-arguments', `${signature.type} takes at most ${names.length} positional arguments (${names.join(', ') || 'none'})`, a.valueRange);
-    return;
+    return undefined;
   }
   const guess = didYouMean(a.name, names);
   const fixes = guess && a.nameRange ? [{ title: `Change to '${guess}'`, range: a.nameRange, newText: guess }] : undefined;
   const known = names.length ? ` (arguments: ${names.join(', ')})` : ' (it takes no arguments)';
   sink.error('unknown-argument', `${signature.type} has no argument '${a.name}'.${suggestionSuffix(guess)}${guess ? '' : known}`, a.nameRange ?? a.valueRange, fixes);
+  return guess;
 }
 
 const isInt = (v: PyValue): v is number => typeof v === 'number' && Number.isInteger(v);
+
+// Module-level predicates rather than closures per call: bindArgs runs for every argument on every keystroke.
+function fitsInt(s: ArgSignature, x: PyValue, allowNone: boolean): boolean {
+  return (allowNone && x === null) || (isInt(x) && inBounds(s, x));
+}
+
+function fitsNumber(s: ArgSignature, x: PyValue): boolean {
+  return typeof x === 'number' && inBounds(s, x);
+}
+
+/** An int, or a pair (h, w) of them, within the bounds (None allowed in a position with allowNone). */
+function intOrPair(s: ArgSignature, v: PyValue, allowNone: boolean): string | undefined {
+  if (fitsInt(s, v, allowNone) || (Array.isArray(v) && v.length === 2 && fitsInt(s, v[0], allowNone) && fitsInt(s, v[1], allowNone))) return undefined;
+  return `must be an int${boundsSuffix(s)} or a pair (h, w) of them`;
+}
+
+const boundsSuffix = (s: ArgSignature) => (boundsText(s) ? ` ${boundsText(s)}` : '');
 
 /** Returns what is wrong with the value ("must be …"), or undefined when it fits. */
 export function checkValue(s: ArgSignature, v: PyValue): string | undefined {
   if (s.onlySupported !== undefined && v !== s.onlySupported) return `is only supported as ${formatPy(s.onlySupported)} in CNN Lab`;
   if (v === null) return s.default === null ? undefined : `must not be None`;
-  const inRange = (n: number) => (s.min === undefined || n >= s.min) && (s.max === undefined || n <= s.max);
-  const bounds = s.min !== undefined ? (s.max !== undefined ? ` between ${s.min} and ${s.max}` : ` ≥ ${s.min}`) : '';
-  const intOrPair = (allowNone: boolean) => {
-    const ok = (x: PyValue) => (allowNone && x === null) || (isInt(x) && inRange(x));
-    if (ok(v) || (Array.isArray(v) && v.length === 2 && v.every(ok))) return undefined;
-    return `must be an int${bounds} or a pair (h, w) of them`;
-  };
   switch (s.kind) {
     case 'int':
     case 'optionalInt':
-      return isInt(v) && inRange(v) ? undefined : `must be an integer${bounds}`;
+      return fitsInt(s, v, false) ? undefined : `must be an integer${boundsSuffix(s)}`;
     case 'float':
-      return typeof v === 'number' && inRange(v) ? undefined : `must be a number${bounds}`;
+      return fitsNumber(s, v) ? undefined : `must be a number${boundsSuffix(s)}`;
     case 'bool':
       return typeof v === 'boolean' ? undefined : 'must be True or False';
     case 'enum':
       return typeof v === 'string' && s.values?.includes(v) ? undefined : `must be one of ${(s.values ?? []).map((x) => `'${x}'`).join(', ')}`;
     case 'pair':
     case 'optionalPair':
-      return intOrPair(false);
+      return intOrPair(s, v, false);
     case 'outputSize':
-      return intOrPair(true);
+      return intOrPair(s, v, true);
     case 'padding':
-      return v === 'same' || v === 'valid' ? undefined : typeof v === 'string' ? "must be an int, a pair, 'same' or 'valid'" : intOrPair(false);
-    case 'scale': {
-      const ok = (x: PyValue) => typeof x === 'number' && x > 0;
-      return ok(v) || (Array.isArray(v) && v.length === 2 && v.every(ok)) ? undefined : 'must be a positive number or a pair of them';
-    }
+      return v === 'same' || v === 'valid' ? undefined : typeof v === 'string' ? "must be an int, a pair, 'same' or 'valid'" : intOrPair(s, v, false);
+    case 'scale':
+      if (fitsNumber(s, v) || (Array.isArray(v) && v.length === 2 && fitsNumber(s, v[0]) && fitsNumber(s, v[1]))) return undefined;
+      return `must be a number${boundsSuffix(s)} or a pair (h, w) of them`;
   }
 }

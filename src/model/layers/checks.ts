@@ -1,4 +1,5 @@
 /** Checks several layer families share: input rank, inferred channel counts, sizes that vanish or lose pixels. */
+import type { DiagnosticCode } from '../diagnosticCodes';
 import { formatShape } from './arithmetic';
 import type { LayerContext } from './handler';
 
@@ -10,17 +11,24 @@ export function requireRank(ctx: LayerContext, ranks: number[], expected: string
   return false;
 }
 
+/** The code reported when an inferred argument, as written, differs from what arrives. */
+export const MISMATCH_CODES = {
+  in_channels: 'in-channels-mismatch',
+  in_features: 'in-features-mismatch',
+  num_features: 'num-features-mismatch',
+} as const satisfies Record<string, DiagnosticCode>;
+
 /**
  * in_channels / in_features / num_features: inferred when omitted, otherwise checked against what arrives,
  * with a fix that writes the arriving value. Returns the value written (or inferred).
  */
-export function inferredCount(ctx: LayerContext, name: string, arriving: number): number {
+export function inferredCount(ctx: LayerContext, name: keyof typeof MISMATCH_CODES, arriving: number): number {
   if (!ctx.bound.given(name)) return arriving;
   const written = ctx.bound.num(name);
   if (written !== arriving) {
     const range = ctx.bound.valueRange(name);
     const fixes = range ? [{ title: `Set ${name} to ${arriving}`, range, newText: String(arriving) }] : undefined;
-    ctx.sink.error(`${name.replace(/_/g, '-')}-mismatch`, `${ctx.type} expects ${name}=${written} but receives ${arriving} from ${ctx.source}`, ctx.bound.range(name), fixes);
+    ctx.sink.error(MISMATCH_CODES[name], `${ctx.type} expects ${name}=${written} but receives ${arriving} from ${ctx.source}`, ctx.bound.range(name), fixes);
   }
   return written;
 }

@@ -54,3 +54,12 @@ export function growReceptive(r: Receptive, k: number[], s: number[], d: number[
     jump: [0, 1].map((i) => r.jump[i] * s[i]) as [number, number],
   };
 }
+
+/**
+ * The receptive field a layer reports: the theoretical field (which grows through padding and can exceed the image)
+ * clamped to the model input, i.e. how many input pixels, per dimension, can influence one output value; the larger
+ * dimension is reported. A layer that mixes everything (Linear, a global adaptive pool) therefore sees exactly the input.
+ */
+export function reportedField(r: Receptive, imageSize: [number, number]): number {
+  return Math.max(Math.min(r.rf[0], imageSize[0]), Math.min(r.rf[1], imageSize[1]));
+}

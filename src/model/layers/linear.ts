@@ -9,7 +9,7 @@ function linearOutcome(ctx: LayerContext, inF: number, output: number[], leading
   const bias = ctx.bound.bool('bias', true);
   const params = inF * outF + (bias ? outF : 0);
   const args: LinearArgs = { in_features: inF, out_features: outF, bias };
-  // Every output sees the whole image (or more, counting padding already in the field).
+  // Every output sees the whole input (the theoretical field, counting padding, may already be larger).
   const rf = [0, 1].map((i) => Math.max(ctx.imageSize[i], ctx.receptive.rf[i])) as [number, number];
   const receptive = { rf, jump: ctx.receptive.jump };
   return { args, output, params, trainableParams: params, buffers: 0, macs: leading * inF * outF, receptive };

@@ -18,15 +18,17 @@ function inferPool(ctx: LayerContext): LayerOutcome | undefined {
   const ceil = b.bool('ceil_mode');
   // PyTorch refuses padding larger than half the (effective) window.
   if ([0, 1].some((i) => padding[i] > (dilation[i] * (k[i] - 1) + 1) / 2)) {
-    ctx.sink.error('pad-too-large', `${ctx.type}: padding must be at most half of the kernel size (kernel_size ${k.join('×')}, padding ${padding.join('×')})`, b.range('padding'));
+    ctx.sink.error('padding-too-large', `${ctx.type}: padding must be at most half of the kernel size (kernel_size ${k.join('×')}, padding ${padding.join('×')})`, b.range('padding'));
     return undefined;
   }
   const out = [0, 1].map((i) => poolOutputLength([h, w][i], k[i], stride[i], padding[i], dilation[i], ceil));
   if (!checkSpatial(ctx, out, [h, w], ['kernel_size', 'stride', 'padding'])) return undefined;
   if (!ceil) warnDiscarded(ctx, [0, 1].map((i) => discardedLength([h, w][i], k[i], stride[i], padding[i], padding[i], dilation[i])) as [number, number], [h, w]);
+  const avg = ctx.type === 'AvgPool2d';
   const args: Pool2dArgs = {
     kernel_size: k, stride, padding, dilation, ceil_mode: ceil,
-    count_include_pad: ctx.type === 'AvgPool2d' ? b.bool('count_include_pad', true) : true,
+    count_include_pad: avg ? b.bool('count_include_pad', true) : true,
+    divisor_override: avg && b.has('divisor_override') ? b.num('divisor_override') : null,
   };
   return { args, output: [c, out[0], out[1]], params: 0, trainableParams: 0, buffers: 0, macs: 0, receptive: growReceptive(ctx.receptive, k, stride, dilation) };
 }

@@ -18,6 +18,11 @@ function inferUpsample(ctx: LayerContext): LayerOutcome | undefined {
     return undefined;
   }
   const mode = b.str('mode', 'nearest') as UpsampleArgs['mode'];
+  // torch's interpolate raises ValueError for align_corners=True or False with a non-interpolating mode.
+  if (mode === 'nearest' && b.has('align_corners')) {
+    ctx.sink.error('bad-align-corners', "Upsample: align_corners can only be set with mode='bilinear' (with 'nearest' PyTorch raises ValueError): remove it or set it to None", b.range('align_corners'));
+    return undefined;
+  }
   const args: UpsampleArgs = { size, scale_factor: scale, mode, align_corners: b.bool('align_corners') };
   const jump = [0, 1].map((i) => (ctx.receptive.jump[i] * [h, w][i]) / size[i]) as [number, number];
   return { args, output: [c, size[0], size[1]], params: 0, trainableParams: 0, buffers: 0, macs: 0, receptive: { rf: ctx.receptive.rf, jump } };

@@ -105,11 +105,18 @@ export class LayerItemReader {
     const keyRange = nodeRange(this.src, pair.key);
     if (key === 'repeat') return this.readRepeat(pair.value, keyRange, range);
     if (key === 'residual') return this.readResidual(pair.value, keyRange, range);
-    return { kind: 'layer', name: key, nameRange: keyRange, args: this.mappingArgs(pair.value), range, form: 'mapping' };
+    const unreadable: string[] = [];
+    const args = this.mappingArgs(pair.value, unreadable);
+    const spec: LayerSpec = { kind: 'layer', name: key, nameRange: keyRange, args, range, form: 'mapping' };
+    if (unreadable.length) spec.unreadable = unreadable;
+    return spec;
   }
 
-  /** `{k: v}` gives keyword arguments; a scalar or list gives the first positional argument; null gives none. */
-  private mappingArgs(value: unknown): ArgSpec[] {
+  /**
+   * `{k: v}` gives keyword arguments; a scalar or list gives the first positional argument; null gives none.
+   * Names whose value is not a Python literal are reported and collected in `unreadable`.
+   */
+  private mappingArgs(value: unknown, unreadable: string[]): ArgSpec[] {
     if (value == null || (isScalar(value) && value.value === null)) return [];
     if (isMap(value)) {
       const args: ArgSpec[] = [];
@@ -118,6 +125,7 @@ export class LayerItemReader {
         const py = toPyValue(pair.value);
         if ('error' in py) {
           this.sink.error('bad-argument-type', `${key}: ${py.error}`, valueRange);
+          unreadable.push(key);
           continue;
         }
         args.push({ name: key, nameRange: nodeRange(this.src, pair.key), value: py.value, valueRange });

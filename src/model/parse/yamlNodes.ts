@@ -3,14 +3,30 @@ import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml
 import type { PyValue, Range } from '../types';
 import type { SourceText } from './sourceText';
 
-/** Range of a node's value (without trailing comments); the fallback is used for missing nodes. */
+/** Range of a node's value, from its first to its last character; the fallback is used for missing nodes. */
 export function nodeRange(src: SourceText, node: unknown, fallback?: Range): Range {
   const r = (node as { range?: [number, number, number] } | null)?.range;
   if (!r) return fallback ?? src.range(0, 0);
-  // Block collections end after their last line break; the range should stop at the last character.
-  let end = r[1];
-  while (end > r[0] && /\s/.test(src.text[end - 1])) end--;
+  // Block collections end after their last line break (and any trailing comment): stop at the last item's end.
+  let end = Math.max(r[0], contentEnd(node) ?? r[1]);
+  while (end > r[0] && isSpace(src.text.charCodeAt(end - 1))) end--;
   return src.range(r[0], end);
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** End offset of a node's last character of content: a block map or list ends with its last item, not its comments. */
+function contentEnd(node: unknown): number | undefined {
+  const r = (node as { range?: [number, number, number] } | null)?.range;
+  if (!r) return undefined;
+  if (!(isMap(node) || isSeq(node)) || node.flow) return r[1];
+  const last: unknown = node.items[node.items.length - 1];
+  if (last === undefined) return r[1];
+  if (isMap(node)) {
+    const pair = last as Pair;
+    return contentEnd(pair.value) ?? contentEnd(pair.key) ?? r[1];
+  }
+  return contentEnd(last) ?? r[1];
 }
 
 /** A YAML value as a Python literal; mappings are not Python literals, so they give an error message. */

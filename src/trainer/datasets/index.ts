@@ -3,6 +3,7 @@
  * carve the seeded validation split, cap the training samples. Everything after loading (batching,
  * augmentation, normalisation) lives in batches.ts.
  */
+import { LOADABLE_CHANNELS, SHAPES_MIN_SIZE } from '../../model/config/datasets';
 import { loadCifar10, CIFAR10_CLASSES } from './cifar10';
 import { DatasetError, throwIfAborted } from './errors';
 import { idxClasses, loadIdxDataset } from './idx';
@@ -102,11 +103,13 @@ async function loadFolder(options: LoadOptions): Promise<RawDataset> {
 /** Configuration the loaders cannot work with, reported before any file is read. */
 function checkOptions(options: LoadOptions): void {
   const [channels, height, width] = options.input;
-  if (![1, 3].includes(channels)) throw new DatasetError(`The model input has ${channels} channels; datasets provide 1 (grayscale) or 3 (RGB).`);
+  if (!LOADABLE_CHANNELS.includes(channels)) throw new DatasetError(`The model input has ${channels} channels; datasets provide 1 (grayscale) or 3 (RGB).`);
   if (!(height >= 1 && width >= 1) || !Number.isInteger(height) || !Number.isInteger(width)) {
     throw new DatasetError(`The model input size ${height}×${width} is not a valid image size.`);
   }
-  if (options.data.dataset === 'shapes' && (height < 8 || width < 8)) throw new DatasetError(`shapes needs an input of at least 8×8 pixels (got ${height}×${width}).`);
+  if (options.data.dataset === 'shapes' && (height < SHAPES_MIN_SIZE || width < SHAPES_MIN_SIZE)) {
+    throw new DatasetError(`shapes needs an input of at least ${SHAPES_MIN_SIZE}×${SHAPES_MIN_SIZE} pixels (got ${height}×${width}).`);
+  }
   const split = options.data.validation_split ?? 0.1;
   if (!(split >= 0 && split < 1)) throw new DatasetError(`data.validation_split must be in [0, 1) (got ${split}).`);
   const norm = options.data.normalize;

@@ -1,0 +1,74 @@
+/**
+ * DIAGNOSTIC_CODES: every code the model core reports, with its severities and a one-line meaning in a learner's
+ * words. DiagnosticSink only accepts these codes (checked by the compiler), the reference docs list them, and
+ * test/unit/docs.test.ts scans src/model to check the severities match what the checks report.
+ */
+import type { Severity } from './types';
+
+export interface DiagnosticCodeDoc {
+  /** Every severity the core reports this code with. */
+  severities: readonly Severity[];
+  meaning: string;
+}
+
+const doc = (severities: Severity[], meaning: string): DiagnosticCodeDoc => ({ severities, meaning });
+
+/** In reading order: the file, the layer list, arguments, shapes, blocks, settings, the model as a whole. */
+export const DIAGNOSTIC_CODES = {
+  'yaml-syntax': doc(['error'], 'The text is not valid YAML (bad indentation, an unclosed bracket, a duplicated key…).'),
+  'yaml-warning': doc(['warning'], 'Valid YAML, but the YAML parser warns about something unusual in it.'),
+  'not-a-model': doc(['error'], 'The file is not a YAML mapping: a model file needs at least `input:` and `layers:`.'),
+  'missing-input': doc(['error'], 'There is no `input:` key.'),
+  'missing-layers': doc(['error'], 'There is no `layers:` key.'),
+  'no-layers': doc(['error'], '`layers:` is an empty list.'),
+  'bad-input': doc(['error'], '`input` is not `[channels, height, width]` or `[features]` with positive integers.'),
+  'bad-classes': doc(['error'], '`classes` is neither a list of names nor a number of classes.'),
+  'duplicate-class': doc(['warning'], 'The same class name appears twice in `classes`.'),
+  'unknown-key': doc(['error', 'warning'],
+    'A key that does not belong where it is written, usually with a "did you mean" fix. An error in `data`, `train`, `repeat` and `residual`, and for near-misses of a top-level key (`trian:`); other unknown top-level keys are ignored with a warning.'),
+  'layers-not-list': doc(['error'], '`layers` (or the `layers` of a block) is not a list of items starting with `- `.'),
+  'bad-layer-item': doc(['error'], 'A list item is not a layer: for example a nested list, or a mapping with more than one key.'),
+  'syntax': doc(['error'], 'The PyTorch call cannot be parsed: a missing parenthesis or comma, a name instead of a literal value, a positional argument after a keyword one…'),
+  'unknown-layer': doc(['error'], 'No layer of that name (a "did you mean" fix is offered for typos).'),
+  'unknown-argument': doc(['error'], 'The layer has no argument of that name (typos get a "did you mean" fix).'),
+  'too-many-arguments': doc(['error'], 'More positional arguments than the layer takes.'),
+  'duplicate-argument': doc(['error'], 'The same argument is given twice (for example positionally and by keyword).'),
+  'missing-argument': doc(['error'], 'A required argument is missing, such as `out_channels` or `kernel_size` of Conv2d.'),
+  'bad-argument': doc(['error'], 'An argument has the wrong type or is out of range (a negative stride, `p=1.5`, an unknown padding_mode, an unsupported option…).'),
+  'bad-argument-type': doc(['error'], 'In the mapping form, an argument value is a mapping; values must be numbers, strings, booleans or lists.'),
+  'bad-input-rank': doc(['error'], 'The layer gets a tensor of the wrong rank, typically a Conv2d, pooling or BatchNorm2d placed after Flatten or Linear.'),
+  'in-channels-mismatch': doc(['error'], '`in_channels` as written differs from the channels that arrive; the fix writes the right number (or leave it out: it is inferred).'),
+  'num-features-mismatch': doc(['error'], '`num_features` of a BatchNorm differs from the channels or features that arrive.'),
+  'in-features-mismatch': doc(['error'], '`in_features` of a Linear differs from what arrives; before a Flatten this usually means the Flatten is missing.'),
+  'linear-needs-flatten': doc(['error'], 'A Linear whose in_features equals C·H·W of the incoming feature maps: a Flatten() is missing before it.'),
+  'linear-on-3d': doc(['warning'], 'A Linear applied to feature maps acts on the last dimension (the width) only, which is rarely intended: insert Flatten().'),
+  'size-vanishes': doc(['error'], 'The output height or width would be 0 or less: the kernel is larger than the (padded) input, or the feature maps were shrunk too often.'),
+  'discarded-pixels': doc(['warning'], 'The stride does not fit the input size, so the last rows or columns are silently dropped (pad the input, or use ceil_mode for pooling).'),
+  'bad-groups': doc(['error'], 'in_channels and out_channels are not both divisible by `groups`.'),
+  'padding-too-large': doc(['error'], "Padding larger than the layer allows: pooling padding above half the (dilated) kernel size, or Conv2d padding_mode 'reflect' ('circular') with padding not smaller than (larger than) the input, which PyTorch refuses."),
+  'same-needs-stride-1': doc(['error'], "padding='same' is only allowed with stride 1, as in PyTorch."),
+  'bad-output-padding': doc(['error'], 'ConvTranspose2d: output_padding must be smaller than stride or dilation.'),
+  'bad-flatten': doc(['error'], 'Flatten dimensions do not fit the tensor, or start_dim=0 would merge the batch into the features.'),
+  'bad-dim': doc(['error'], 'Softmax / LogSoftmax `dim` is outside the tensor, or 0 (the batch).'),
+  'bad-align-corners': doc(['error'], 'Upsample: `align_corners` may only be set with an interpolating mode (bilinear); with nearest, PyTorch raises an error.'),
+  'upsample-size': doc(['error'], 'Upsample needs exactly one of `size` and `scale_factor`.'),
+  'bad-repeat': doc(['error'], `A repeat block is not \`{times: N, layers: [...]}\`, or times is not a whole number in the allowed range.`),
+  'bad-residual': doc(['error'], 'A residual block is not `{layers: [...], projection: [...]}` or a list of layers.'),
+  'residual-shape-mismatch': doc(['error'], 'The output of a residual block\'s layers cannot be added to its input (or to its projection): shapes must be equal. Add or fix the projection.'),
+  'too-many-layers': doc(['error'], 'Repeat blocks expand the model to too many layers; the analysis stops there (check `times`).'),
+  'bad-section': doc(['error'], '`data` or `train` (or one of their nested keys such as `augment`) is not a mapping.'),
+  'bad-value': doc(['error'], 'A setting has a value of the wrong type or outside its range, or a combination that cannot work (nesterov without sgd and momentum).'),
+  'missing-key': doc(['error'], 'A required setting is missing: `normalize` needs mean and std, `random_crop` needs padding, `early_stopping` needs patience, a schedule needs `type` (and `step_size` for step), imagefolder needs `path`.'),
+  'unused-setting': doc(['warning'], 'A setting has no effect with the chosen options, such as momentum with adam.'),
+  'normalize-channels': doc(['error'], '`normalize` has a number of means or standard deviations that is neither 1 nor the number of input channels.'),
+  'output-not-vector': doc(['warning'], 'A classifier must output one vector of class scores per image; end the model with Flatten() and Linear(…, number of classes).'),
+  'classes-mismatch': doc(['warning'], 'The last layer outputs a different number of values than there are classes; a fix sets out_features.'),
+  'double-softmax': doc(['warning'], 'The model ends with Softmax or LogSoftmax but the loss is cross_entropy, which applies log-softmax itself.'),
+  'nll-needs-logsoftmax': doc(['warning'], 'loss nll expects log-probabilities: end the model with LogSoftmax(dim=1), or use cross_entropy.'),
+  'dataset-input': doc(['error'], 'The dataset loaders cannot produce this `input`: images have 1 (grey) or 3 (RGB) channels, and the shapes dataset needs at least 8×8 pixels.'),
+  'dataset-converted': doc(['info'], "The dataset's images have another shape than `input`; the loader converts them (grey ↔ RGB, resizing); this is a note, not a problem."),
+  'internal-error': doc(['error'], 'A bug in CNN Lab itself while analysing the file; please report it with the file.'),
+} as const satisfies Record<string, DiagnosticCodeDoc>;
+
+/** A code the core may report. */
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
