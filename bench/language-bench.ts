@@ -1,0 +1,95 @@
+/**
+ * Editor-feature benchmark (not a timed test): hover, inlay hints, completion, code actions and symbols
+ * on a generated 200-layer model file, plus the extension's load + activate cost with a stub `vscode`.
+ * Targets from the issue: hover < 5 ms on a 200-layer file, activation < 150 ms.
+ * Run: npm run build && node --import tsx bench/language-bench.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { codeActionsAt } from '../src/language/codeActions';
+import { completionsAt } from '../src/language/completion';
+import { hoverAt } from '../src/language/hover';
+import { inlayHints } from '../src/language/inlayHints';
+import { documentSymbols } from '../src/language/symbols';
+import { analyzeModel } from '../src/model';
+import { SourceText } from '../src/model/parse/sourceText';
+
+/** 200 layers mixing both forms; the shape is kept so every layer is valid. */
+function modelWith(layers: number): string {
+  const kinds = [
+    '  - Conv2d(16, 16, 3, padding=1)            # call syntax',
+    '  - batchnorm2d',
+    '  - conv2d: {out_channels: 16, kernel_size: 3, padding: 1}',
+    '  - ReLU()',
+  ];
+  const lines = ['name: bench', 'input: [16, 64, 64]', 'layers:'];
+  for (let i = 0; i < layers - 3; i++) lines.push(kinds[i % kinds.length]);
+  lines.push('  - AdaptiveAvgPool2d(1)', '  - Flatten()', '  - Linear(16, 10)');
+  lines.push('train: {epochs: 1, batch_size: 32, optimizer: adam}');
+  return lines.join('\n') + '\n';
+}
+
+function time<T>(runs: number, fn: (i: number) => T): { mean: number; p95: number; max: number } {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn(i);
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { mean: samples.reduce((a, b) => a + b, 0) / runs, p95: samples[Math.floor(runs * 0.95)], max: samples[runs - 1] };
+}
+
+const fmt = (r: { mean: number; p95: number; max: number }) => `mean ${r.mean.toFixed(3)} ms · p95 ${r.p95.toFixed(3)} ms · max ${r.max.toFixed(3)} ms`;
+
+const text = modelWith(200);
+const coldStart = performance.now();
+const analysis = analyzeModel(text);
+const cold = performance.now() - coldStart;
+const src = new SourceText(text);
+if (analysis.layers.length !== 200 || analysis.diagnostics.length) throw new Error(`bench model is wrong: ${analysis.layers.length} layers, ${JSON.stringify(analysis.diagnostics[0])}`);
+const positions = analysis.layers.map((l) => ({ line: l.range.start.line, character: l.range.start.character + 2 }));
+
+console.log(`200-layer file (${text.length} chars)`);
+console.log(`  analyzeModel, first call (cold):      ${cold.toFixed(2)} ms`);
+console.log(`  analyzeModel (warm, once per version): ${fmt(time(20, () => analyzeModel(text)))}`);
+console.log(`  hover on every layer (cached analysis): ${fmt(time(2000, (i) => hoverAt(analysis, src, positions[i % 200])))}`);
+console.log(`  hover on the last layer:              ${fmt(time(500, () => hoverAt(analysis, src, positions[199])))}`);
+console.log(`  hover incl. re-analysis (cache miss):   ${fmt(time(20, () => hoverAt(analyzeModel(text), new SourceText(text), positions[100])))}`);
+console.log(`  inlay hints, whole file:              ${fmt(time(200, () => inlayHints(analysis, src)))}`);
+console.log(`  completion in a call:                 ${fmt(time(500, () => completionsAt(src, { line: 3, character: 20 })))}`);
+console.log(`  code actions on a layer:              ${fmt(time(500, (i) => codeActionsAt(analysis, src, { start: positions[i % 200], end: positions[i % 200] })))}`);
+console.log(`  document symbols:                     ${fmt(time(200, () => documentSymbols(analysis, src)))}`);
+
+/** Loads dist/extension.js in a fresh process with a stub `vscode` and calls activate(). */
+function activationCost(): string {
+  const bundle = join(__dirname, '..', 'dist', 'extension.js');
+  if (!existsSync(bundle)) return 'dist/extension.js missing: run npm run build first';
+  const script = `
+    const Module = require('module');
+    // esbuild's ESM interop copies the module's own keys, so the stub lists every name @types/vscode exports.
+    const dts = require('fs').readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
+    const API = [...new Set([...dts.matchAll(/^\\s*export (?:class|enum|namespace|const|function) (\\w+)/gm)].map((m) => m[1]))];
+    const stub = () => new Proxy(function () {}, {
+      get: (_t, p) => (p === Symbol.iterator ? function* () {} : p === 'then' ? undefined : stub()),
+      apply: () => stub(),
+      construct: () => stub(),
+      set: () => true,
+      ownKeys: (t) => [...new Set([...API, ...Reflect.ownKeys(t)])],
+      getOwnPropertyDescriptor: (t, p) => Reflect.getOwnPropertyDescriptor(t, p) ?? { configurable: true, enumerable: true, value: stub() },
+    });
+    const load = Module._load;
+    Module._load = function (request, ...rest) { return request === 'vscode' ? stub() : load.call(this, request, ...rest); };
+    const t0 = performance.now();
+    const ext = require(${JSON.stringify(bundle)});
+    const t1 = performance.now();
+    ext.activate({ subscriptions: [], extensionUri: stub(), extensionPath: '/x', globalStorageUri: stub() });
+    const t2 = performance.now();
+    const tf = Object.keys(require.cache).filter((k) => k.includes('tfjs'));
+    console.log(JSON.stringify({ load: t1 - t0, activate: t2 - t1, tfjsModules: tf.length }));`;
+  const r = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: join(__dirname, '..') }));
+  return `load ${r.load.toFixed(1)} ms + activate ${r.activate.toFixed(1)} ms = ${(r.load + r.activate).toFixed(1)} ms; tfjs modules loaded: ${r.tfjsModules}`;
+}
+
+console.log(`extension host (stub vscode, fresh process): ${activationCost()}`);

@@ -1,0 +1,86 @@
+/** A data table (header, rows, optional footer) with clickable rows, over the toolkit's data grid. */
+import { registerComponents, TAGS } from './toolkit';
+
+export interface TableColumn {
+  title: string;
+  /** CSS grid track, e.g. '3em' or '2fr'. */
+  width: string;
+  /** Right-align numbers. */
+  numeric?: boolean;
+  /** Let long text wrap (other cells stay on one line). */
+  wrap?: boolean;
+}
+
+export interface TableOptions {
+  columns: TableColumn[];
+  rows: string[][];
+  /** Rendered after the rows, styled as totals. */
+  footer?: string[][];
+  selected?: number;
+  onRowClick?: (rowIndex: number) => void;
+  /** Accessible name of the table. */
+  label: string;
+}
+
+/**
+ * Builds the table (inside a horizontally scrolling box, so narrow panels scroll instead of squeezing
+ * columns); rows are keyboard-activatable (Enter/Space) when `onRowClick` is given.
+ */
+export function createTable(o: TableOptions): HTMLElement {
+  registerComponents();
+  const box = document.createElement('div');
+  box.className = 'table-scroll';
+  const grid = document.createElement(TAGS.grid);
+  box.append(grid);
+  grid.setAttribute('aria-label', o.label);
+  grid.setAttribute('grid-template-columns', o.columns.map((c) => c.width).join(' '));
+  grid.setAttribute('generate-header', 'none');
+  grid.append(row(o.columns.map((c) => c.title), o.columns, 'header'));
+  o.rows.forEach((cells, i) => {
+    const r = row(cells, o.columns, 'default');
+    r.dataset.index = String(i);
+    if (i === o.selected) r.classList.add('selected');
+    if (o.onRowClick) {
+      r.classList.add('clickable');
+      r.addEventListener('click', () => o.onRowClick?.(i));
+      r.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') o.onRowClick?.(i);
+      });
+    }
+    grid.append(r);
+  });
+  for (const cells of o.footer ?? []) {
+    const r = row(cells, o.columns, 'default');
+    r.classList.add('footer');
+    grid.append(r);
+  }
+  return box;
+}
+
+function row(cells: string[], columns: TableColumn[], type: 'header' | 'default'): HTMLElement {
+  const r = document.createElement(TAGS.row);
+  if (type === 'header') r.setAttribute('row-type', 'header');
+  cells.forEach((text, i) => {
+    const c = document.createElement(TAGS.cell);
+    c.setAttribute('grid-column', String(i + 1));
+    if (type === 'header') c.setAttribute('cell-type', 'columnheader');
+    if (columns[i]?.numeric) c.classList.add('numeric');
+    if (columns[i]?.wrap) c.classList.add('wrap');
+    c.textContent = text;
+    r.append(c);
+  });
+  return r;
+}
+
+/** A small count badge, e.g. the number of problems. */
+export function createBadge(text: string): HTMLElement {
+  registerComponents();
+  const b = document.createElement(TAGS.badge);
+  b.textContent = text;
+  return b;
+}
+
+export function createDivider(): HTMLElement {
+  registerComponents();
+  return document.createElement(TAGS.divider);
+}

@@ -1,0 +1,187 @@
+/**
+ * `cnnlab train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]`: trains in this
+ * process with the same engine as the editor's worker. Progress goes to stderr (a bar per epoch on a terminal);
+ * Ctrl-C stops after the current batch and keeps the checkpoints. With --json the last stdout line is one JSON
+ * object (the run's figures, or {status: 'failed', error} when it could not run). Exit 0 when training completed
+ * or was stopped, 1 when the model file has errors or training failed, 2 for usage or unreadable files.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { BackendChoiceName, BatchMetrics, EpochMetrics, RunRequest } from '../protocol/runTypes';
+import type { RunResult, TrainerEvent } from '../protocol/trainer';
+import { ModelFileError, runTraining } from '../trainer/engine/session';
+import type { CliCommand } from './commands';
+
+const USAGE = 'train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]';
+const BACKENDS: BackendChoiceName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+interface TrainArgs {
+  file: string;
+  epochs?: number;
+  maxTrainSamples?: number;
+  backend: BackendChoiceName;
+  outDir?: string;
+  json: boolean;
+}
+
+/** Parses the command line; returns a message for the first problem. */
+export function parseTrainArgs(args: string[]): TrainArgs | string {
+  const files: string[] = [];
+  const parsed: Partial<TrainArgs> = { backend: 'auto', json: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    const count = (name: string): number | string => {
+      const v = value();
+      const n = Number(v);
+      return v !== undefined && Number.isInteger(n) && n >= 1 ? n : `${name} expects a positive integer, got ${v ?? 'nothing'}`;
+    };
+    if (flag === '--json') parsed.json = true;
+    else if (flag === '--epochs' || flag === '--max-train-samples') {
+      const n = count(flag);
+      if (typeof n === 'string') return n;
+      if (flag === '--epochs') parsed.epochs = n;
+      else parsed.maxTrainSamples = n;
+    } else if (flag === '--backend') {
+      const b = value();
+      if (!BACKENDS.includes(b as BackendChoiceName)) return `--backend expects one of ${BACKENDS.join(', ')}, got ${b ?? 'nothing'}`;
+      parsed.backend = b as BackendChoiceName;
+    } else if (flag === '--out') {
+      const dir = value();
+      if (!dir) return '--out expects a folder';
+      parsed.outDir = dir;
+    } else if (flag.startsWith('-')) return `unknown option ${flag}`;
+    else files.push(arg);
+  }
+  if (files.length !== 1) return 'expected exactly one model file';
+  return { ...(parsed as TrainArgs), file: files[0] };
+}
+
+async function run(args: string[]): Promise<number> {
+  const parsed = parseTrainArgs(args);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`cnnlab train: ${parsed}\nUsage: cnnlab ${USAGE}\n`);
+    return 2;
+  }
+  let modelText: string;
+  try {
+    modelText = await readFile(parsed.file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`cnnlab train: cannot read ${parsed.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return 2;
+  }
+  const request: RunRequest = {
+    modelText,
+    modelPath: resolve(parsed.file),
+    outDir: parsed.outDir ? resolve(parsed.outDir) : undefined,
+    backend: parsed.backend,
+    epochs: parsed.epochs,
+    maxTrainSamples: parsed.maxTrainSamples,
+  };
+  const progress = new ProgressReporter(process.stderr);
+  let stopRequested = false;
+  const onSigint = (): void => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    progress.line('stopping after this batch (Ctrl-C again to quit at once)…');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runTraining(request, { onEvent: (e) => progress.event(e), shouldStop: () => stopRequested });
+    report(result, parsed.json);
+    return result.summary.status === 'failed' ? 1 : 0;
+  } catch (err) {
+    progress.end();
+    let message = err instanceof Error ? err.message : String(err);
+    if (err instanceof ModelFileError) {
+      for (const d of err.diagnostics) {
+        process.stderr.write(`${parsed.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]\n`);
+      }
+      message = `${parsed.file} has errors; fix them before training`;
+    }
+    process.stderr.write(`cnnlab train: ${message}\n`);
+    // Tools reading --json still get one object on the last line.
+    if (parsed.json) process.stdout.write(`${JSON.stringify({ status: 'failed', error: message })}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Final report: a few lines for people on stderr, and the JSON line on stdout with --json. */
+function report({ runDir, summary }: RunResult, json: boolean): void {
+  const test = summary.test;
+  const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+  const lines = [
+    `run folder: ${runDir}`,
+    `backend: ${summary.backendDescription}`,
+    `${summary.epochsCompleted}/${summary.epochs} epochs, ${summary.trainSamples} training samples, ${summary.samplesPerSecond.toFixed(1)} samples/s`,
+    summary.bestValLoss !== null ? `best validation loss ${summary.bestValLoss.toFixed(4)} (epoch ${summary.bestEpoch})` : '',
+    test ? `test accuracy ${pct(test.accuracy)}, test loss ${test.loss.toFixed(4)}` : '',
+    summary.stopReason ? `${summary.status}: ${summary.stopReason}` : '',
+  ].filter(Boolean);
+  (json ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
+  if (json) {
+    const out = {
+      runDir, backend: summary.backend, epochs: summary.epochsCompleted, trainSamples: summary.trainSamples,
+      samplesPerSecond: Math.round(summary.samplesPerSecond * 10) / 10, testAccuracy: test?.accuracy ?? null, testLoss: test?.loss ?? null,
+      bestValLoss: summary.bestValLoss, status: summary.status, error: summary.error,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  }
+}
+
+/** Progress on stderr: a redrawn bar per epoch on a terminal, one line per epoch otherwise. */
+class ProgressReporter {
+  private drawn = false;
+  private readonly tty: boolean;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    this.tty = Boolean(stream.isTTY);
+  }
+
+  event(e: TrainerEvent): void {
+    if (e.type === 'log') this.line(e.message);
+    else if (e.type === 'started') this.line(`training on ${e.dataset}: ${e.trainSamples} train / ${e.validationSamples} validation / ${e.testSamples} test samples, ${e.epochs} epochs → ${e.runDir}`);
+    else if (e.metrics.kind === 'batch') this.bar(e.metrics);
+    else this.epoch(e.metrics);
+  }
+
+  line(text: string): void {
+    this.end();
+    this.stream.write(`${text}\n`);
+  }
+
+  end(): void {
+    if (this.drawn) this.stream.write('\n');
+    this.drawn = false;
+  }
+
+  private bar(m: BatchMetrics): void {
+    if (!this.tty) return;
+    const width = 24;
+    const done = Math.round((width * m.batch) / m.batches);
+    const text = `epoch ${m.epoch} [${'█'.repeat(done)}${'·'.repeat(width - done)}] ${m.batch}/${m.batches} loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(3)} ${Math.round(m.samplesPerSecond)}/s ETA ${duration(m.etaSeconds)}`;
+    this.stream.write(`\r${text.slice(0, (this.stream.columns || 120) - 1)}\x1b[K`);
+    this.drawn = true;
+  }
+
+  private epoch(m: EpochMetrics): void {
+    const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)} val_acc ${(m.valAccuracy ?? 0).toFixed(3)}` : '';
+    this.line(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(3)}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`);
+  }
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  usage: USAGE,
+  summary: 'Train the model on its dataset; writes a run folder (runs/<model>/<time>/)',
+  run,
+};

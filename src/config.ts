@@ -1,0 +1,62 @@
+/**
+ * CNN Lab's settings, typed, with their defaults in one place. Reads through a minimal
+ * `get(key)` interface (which `vscode.WorkspaceConfiguration` satisfies) so tests need no VS Code.
+ */
+import { isAbsolute, join } from 'node:path';
+
+/** Where training runs: 'auto' picks the fastest backend that loads. */
+export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface CnnLabConfig {
+  /** `cnnlab.inlayHints.enabled`: show `→ shape · params` after each layer line. Default true. */
+  inlayHintsEnabled: boolean;
+  /** `cnnlab.diagnostics.debounceMs`: delay after the last keystroke before re-diagnosing. Default 200. */
+  diagnosticsDebounceMs: number;
+  /** `cnnlab.backend`: training backend. Default 'auto'. */
+  backend: BackendSetting;
+  /** `cnnlab.runsDirectory`: folder for run outputs, relative to the workspace. Default '.cnnlab/runs'. */
+  runsDirectory: string;
+}
+
+/** The configuration section all keys live under. */
+export const CONFIG_SECTION = 'cnnlab';
+
+export const CONFIG_DEFAULTS: Readonly<CnnLabConfig> = {
+  inlayHintsEnabled: true,
+  diagnosticsDebounceMs: 200,
+  backend: 'auto',
+  runsDirectory: '.cnnlab/runs',
+};
+
+const BACKENDS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** What `readConfig` needs from a configuration object. */
+export interface ConfigSource {
+  get(key: string): unknown;
+}
+
+/** Reads the settings, falling back to the default for any missing or ill-typed value. */
+export function readConfig(source: ConfigSource): CnnLabConfig {
+  const enabled = source.get('inlayHints.enabled');
+  const debounce = source.get('diagnostics.debounceMs');
+  const backend = source.get('backend');
+  const runs = source.get('runsDirectory');
+  return {
+    inlayHintsEnabled: typeof enabled === 'boolean' ? enabled : CONFIG_DEFAULTS.inlayHintsEnabled,
+    diagnosticsDebounceMs:
+      typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0
+        ? Math.min(debounce, 5000)
+        : CONFIG_DEFAULTS.diagnosticsDebounceMs,
+    backend: BACKENDS.includes(backend as BackendSetting) ? (backend as BackendSetting) : CONFIG_DEFAULTS.backend,
+    runsDirectory: typeof runs === 'string' && runs.trim() !== '' ? runs : CONFIG_DEFAULTS.runsDirectory,
+  };
+}
+
+/**
+ * The folder runs go to: `runsDirectory` as is when absolute, else inside the workspace folder; undefined
+ * without a workspace (the trainer then writes next to the model file).
+ */
+export function resolveRunsDirectory(runsDirectory: string, workspaceRoot: string | undefined): string | undefined {
+  if (isAbsolute(runsDirectory)) return runsDirectory;
+  return workspaceRoot === undefined ? undefined : join(workspaceRoot, runsDirectory);
+}

@@ -1,0 +1,35 @@
+/**
+ * Entry point: builds the services and registers them; no logic here. Activation stays cheap: nothing
+ * heavy is imported (TensorFlow.js lives in the trainer worker, never on the extension host's thread).
+ */
+import * as vscode from 'vscode';
+import { CONFIG_SECTION, readConfig } from './config';
+import { COMMANDS } from './language/commands';
+import { ModelDocuments } from './language/vscode/modelDocuments';
+import { newModelFile } from './language/vscode/newModelFile';
+import { registerLanguageFeatures } from './language/vscode/registerLanguageFeatures';
+import { SUMMARY_VIEW_TYPE, SummaryPanel, type SummaryPanelDeps } from './webviews/summary/summaryPanel';
+import { SummaryPanelSerializer } from './webviews/summary/summarySerializer';
+import { registerTraining } from './training/registerTraining';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('CNN Lab', { log: true });
+  const config = () => readConfig(vscode.workspace.getConfiguration(CONFIG_SECTION));
+  const documents = new ModelDocuments(log);
+  const services: SummaryPanelDeps = { extensionUri: context.extensionUri, documents, config, log };
+  context.subscriptions.push(
+    log,
+    documents,
+    ...registerLanguageFeatures({ documents, config, log, canTrain: true }),
+    vscode.window.registerWebviewPanelSerializer(SUMMARY_VIEW_TYPE, new SummaryPanelSerializer(services)),
+    vscode.commands.registerCommand(COMMANDS.showSummary, (uri?: unknown) =>
+      SummaryPanel.createOrShow(services, uri instanceof vscode.Uri ? uri : undefined),
+    ),
+    vscode.commands.registerCommand(COMMANDS.newModelFile, newModelFile),
+  );
+  registerTraining(context, { documents, config, log });
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,69 @@
+/**
+ * Hover content for a position in a model file: a layer (or one of its argument names), `input`,
+ * and the keys and values of the data / train sections. Pure: analysis + text in, markdown out.
+ */
+import { formatCount, layerAt, rangeContains } from '../model';
+import type { SourceText } from '../model/parse/sourceText';
+import type { ModelAnalysis, Position, Range } from '../model/types';
+import { shapeLabel } from './format';
+import { keyHoverMarkdown, topLevelKeyDoc } from './keyDocs';
+import { argumentHoverMarkdown, layerHoverMarkdown } from './layerHover';
+import { readLayerSyntax } from './layerSyntax';
+import { parentKeyByIndent, sectionOf, wordAt } from './yamlContext';
+
+export interface HoverContent {
+  markdown: string;
+  /** What the hover is about (underlined by the editor). */
+  range: Range;
+}
+
+/** The hover at `pos`, or undefined when there is nothing useful to say. */
+export function hoverAt(analysis: ModelAnalysis, src: SourceText, pos: Position): HoverContent | undefined {
+  const layer = layerAt(analysis, pos);
+  if (layer) {
+    const syntax = readLayerSyntax(src, layer.range);
+    const arg = syntax?.args.find((a) => a.nameRange && a.name && rangeContains(a.nameRange, pos));
+    if (arg?.name && arg.nameRange) {
+      const markdown = argumentHoverMarkdown(layer.type, arg.name, layer);
+      if (markdown) return { markdown, range: arg.nameRange };
+    }
+    return { markdown: layerHoverMarkdown(layer), range: layer.range };
+  }
+  return keyHover(analysis, src, pos);
+}
+
+function keyHover(analysis: ModelAnalysis, src: SourceText, pos: Position): HoverContent | undefined {
+  const line = src.lineText(pos.line);
+  const word = wordAt(line, pos.character, parentKeyByIndent(src, pos.line));
+  if (!word) return undefined;
+  const range = { start: { line: pos.line, character: word.start }, end: { line: pos.line, character: word.end } };
+  const section = sectionOf(src, pos.line);
+  if (word.role === 'key' && word.word === section && /^\S/.test(line)) {
+    if (section === 'input') return { markdown: inputHoverMarkdown(analysis), range };
+    const doc = topLevelKeyDoc(section);
+    return doc ? { markdown: doc, range } : undefined;
+  }
+  if (section === 'data' || section === 'train') {
+    const markdown = keyHoverMarkdown(section, word);
+    return markdown ? { markdown, range } : undefined;
+  }
+  return undefined;
+}
+
+/** What `input` means, with the numbers of this model. */
+export function inputHoverMarkdown(analysis: ModelAnalysis): string {
+  const [c, h, w] = analysis.input;
+  const size = analysis.input.reduce((a, b) => a * b, 1);
+  const meaning =
+    analysis.input.length === 3
+      ? `one sample is ${c} channel${c === 1 ? '' : 's'} × ${h} × ${w} pixels (PyTorch order C×H×W)`
+      : `one sample is a vector of ${formatCount(size)} features`;
+  return [
+    `**input** \`${shapeLabel(analysis.input)}\``,
+    `The shape of one sample, without the batch dimension: ${meaning}; ${formatCount(size)} values. ` +
+      'A batch adds a leading N dimension. Every layer\'s shape is inferred from it.',
+    analysis.layers.length ? `Output of the network: \`${shapeLabel(analysis.outputShape)}\`` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}

@@ -1,0 +1,60 @@
+/** Document symbols (outline): the top-level sections, and under `layers` every layer with its output shape. */
+import { formatCount } from '../model';
+import type { SourceText } from '../model/parse/sourceText';
+import type { GraphNode, ModelAnalysis, Range } from '../model/types';
+import { shapeLabel } from './format';
+
+export type SymbolKind = 'section' | 'layer' | 'block';
+
+export interface SymbolEntry {
+  name: string;
+  detail: string;
+  kind: SymbolKind;
+  range: Range;
+  selectionRange: Range;
+  children: SymbolEntry[];
+}
+
+/** The outline of a model file. */
+export function documentSymbols(analysis: ModelAnalysis, src: SourceText): SymbolEntry[] {
+  const sections = topLevelSections(src);
+  return sections.map((s) => {
+    if (s.name === 'layers') return { ...s, detail: `${analysis.layers.length} layers · ${formatCount(analysis.totals.params)} params`, children: graphSymbols(analysis.graph) };
+    if (s.name === 'input') return { ...s, detail: shapeLabel(analysis.input) };
+    return s;
+  });
+}
+
+function graphSymbols(nodes: GraphNode[]): SymbolEntry[] {
+  const out: SymbolEntry[] = [];
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    if (node.kind === 'layer') {
+      const l = node.layer;
+      const key = `${l.range.start.line}:${l.range.start.character}`;
+      // A repeat block lists each written layer once (its copies share the source range).
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const params = l.params ? ` · ${formatCount(l.params)} params` : '';
+      out.push({ name: l.text, detail: `→ ${shapeLabel(l.outputShape)}${params}`, kind: 'layer', range: l.range, selectionRange: l.range, children: [] });
+    } else {
+      const children = [...graphSymbols(node.body), ...graphSymbols(node.projection)];
+      out.push({ name: 'residual', detail: `→ ${shapeLabel(node.outputShape)}`, kind: 'block', range: node.range, selectionRange: node.range, children });
+    }
+  }
+  return out;
+}
+
+/** Top-level keys with the range of their block (up to the next top-level key). */
+function topLevelSections(src: SourceText): SymbolEntry[] {
+  const found: Array<{ name: string; line: number }> = [];
+  const re = /^([A-Za-z_][\w-]*)\s*:/gm;
+  for (let m = re.exec(src.text); m; m = re.exec(src.text)) found.push({ name: m[1], line: src.position(m.index).line });
+  return found.map((f, i) => {
+    let last = (found[i + 1]?.line ?? src.position(src.text.length).line + 1) - 1;
+    while (last > f.line && !src.lineText(last).trim()) last--;
+    const range = { start: { line: f.line, character: 0 }, end: { line: last, character: src.lineText(last).length } };
+    const selectionRange = { start: { line: f.line, character: 0 }, end: { line: f.line, character: f.name.length } };
+    return { name: f.name, detail: '', kind: 'section' as const, range, selectionRange, children: [] };
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * What a training run is asked to do and what it reports: the payloads of the trainer protocol and the contents
+ * of a run folder (metrics.jsonl lines, summary.json). Pure data: no vscode, tfjs or DOM imports, so the worker,
+ * the host, the CLI and the webviews all read the same types.
+ */
+
+/** Backend choice, as the user writes it (`--backend`, the `cnnLab.backend` setting). */
+export type BackendChoiceName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Everything a run needs; the model file's own `data:`/`train:` sections give the rest. */
+export interface RunRequest {
+  /** The model file's text (snapshotted into the run folder). */
+  modelText: string;
+  /** Where the model file lives: relative data paths and the default output folder are resolved from it. */
+  modelPath?: string;
+  /** Folder that receives `<model-name>/<timestamp>/`. Default: `runs/` next to the model file, or in the cwd. */
+  outDir?: string;
+  /** Default 'auto'. */
+  backend?: BackendChoiceName;
+  /** Overrides train.epochs. */
+  epochs?: number;
+  /** Caps the training set (after the validation split). */
+  maxTrainSamples?: number;
+  /** Extra folders searched for datasets (e.g. the workspace folders). */
+  searchPaths?: string[];
+  /** Download / decode cache folder. */
+  cacheDir?: string;
+  /** Install prefixes that may hold tfjs-node (e.g. the extension's storage). */
+  extraModulePaths?: string[];
+  /** Emit a batch progress event at most this often (default 100 ms). */
+  progressIntervalMs?: number;
+  /** Write a batch line to metrics.jsonl every N batches (default 20). */
+  metricsEveryBatches?: number;
+}
+
+/** One line of metrics.jsonl written during an epoch, also the payload of a batch progress event. */
+export interface BatchMetrics {
+  kind: 'batch';
+  /** 1-based epoch. */
+  epoch: number;
+  /** 1-based batch within the epoch, and the number of batches per epoch. */
+  batch: number;
+  batches: number;
+  /** Running mean loss and accuracy over the epoch so far. */
+  loss: number;
+  accuracy: number;
+  lr: number;
+  /** Training samples per second over the epoch so far (time in training steps). */
+  samplesPerSecond: number;
+  /** Estimated seconds left in the whole run. */
+  etaSeconds: number;
+  /** ISO time. */
+  time: string;
+}
+
+/** One line of metrics.jsonl at the end of an epoch, also the payload of an epoch event. */
+export interface EpochMetrics {
+  kind: 'epoch';
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  /** null when there is no validation set. */
+  valLoss: number | null;
+  valAccuracy: number | null;
+  lr: number;
+  seconds: number;
+  samplesPerSecond: number;
+  /** Whether this epoch's weights became best/. */
+  best: boolean;
+  time: string;
+}
+
+export type MetricRecord = BatchMetrics | EpochMetrics;
+
+/** The test pass with the best weights. */
+export interface TestMetrics {
+  loss: number;
+  accuracy: number;
+  /** Accuracy per class (NaN-free: a class without test samples gets null). */
+  perClassAccuracy: Array<number | null>;
+  /** confusion[trueClass][predictedClass] = count. */
+  confusion: number[][];
+  samples: number;
+}
+
+export type RunStatus = 'running' | 'done' | 'stopped' | 'failed';
+
+/** summary.json: written when the run starts, after every epoch and at the end. */
+export interface RunSummary {
+  version: 1;
+  model: string;
+  status: RunStatus;
+  /** The backend actually used and its description. */
+  backend: string;
+  backendDescription: string;
+  dataset: string;
+  datasetSource: string;
+  classes: string[];
+  /** Planned epochs and epochs completed. */
+  epochs: number;
+  epochsCompleted: number;
+  trainSamples: number;
+  validationSamples: number;
+  testSamples: number;
+  batchSize: number;
+  /** Training samples over the time spent in training steps. */
+  samplesPerSecond: number;
+  trainSeconds: number;
+  totalSeconds: number;
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  test: TestMetrics | null;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  /** Why training ended early (early stopping, cancelled, NaN loss), when it did. */
+  stopReason: string | null;
+  /** The error of a failed run. */
+  error: string | null;
+}

@@ -1,0 +1,83 @@
+/**
+ * The host ⇄ trainer-worker protocol, as data: one interface per message, a union per direction, string-literal
+ * `type`s so that logs read well. The engine's own events (TrainerEvent) are the worker's messages minus the
+ * run id, so the CLI (in-process) and the worker report the same things.
+ */
+import type { MetricRecord, RunRequest, RunSummary } from './runTypes';
+
+/** Result of a finished run (done, stopped, or failed after the run folder existed). */
+export interface RunResult {
+  runDir: string;
+  summary: RunSummary;
+}
+
+// ---- events of a run (engine → whoever runs it) ----
+
+export interface StartedEvent {
+  type: 'started';
+  runDir: string;
+  backend: string;
+  backendDescription: string;
+  dataset: string;
+  classes: string[];
+  trainSamples: number;
+  validationSamples: number;
+  testSamples: number;
+  epochs: number;
+  batchesPerEpoch: number;
+}
+
+/** Per-batch (throttled) and per-epoch metrics; `metrics.kind` tells which. */
+export interface ProgressEvent {
+  type: 'progress';
+  metrics: MetricRecord;
+}
+
+export interface LogEvent {
+  type: 'log';
+  level: 'info' | 'warning';
+  message: string;
+}
+
+export type TrainerEvent = StartedEvent | ProgressEvent | LogEvent;
+
+// ---- host → worker ----
+
+export interface StartMessage {
+  type: 'start';
+  runId: string;
+  request: RunRequest;
+}
+
+export interface StopMessage {
+  type: 'stop';
+  runId: string;
+}
+
+export type ToWorker = StartMessage | StopMessage;
+
+// ---- worker → host ----
+
+/** The worker is listening (sent once, after its module loaded). */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+export type RunEventMessage = TrainerEvent & { runId: string };
+
+export interface DoneMessage {
+  type: 'done';
+  runId: string;
+  result: RunResult;
+}
+
+/** A run could not start or failed before it had a run folder; `runId` is null for protocol errors. */
+export interface ErrorMessage {
+  type: 'error';
+  runId: string | null;
+  message: string;
+  /** Model-file diagnostics, formatted `line:col severity message`, when the model file has errors. */
+  diagnostics?: string[];
+}
+
+export type FromWorker = ReadyMessage | RunEventMessage | DoneMessage | ErrorMessage;

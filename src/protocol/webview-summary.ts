@@ -1,0 +1,121 @@
+/**
+ * Messages and state of the Model Summary webview: the view model the host sends, the requests the webview
+ * sends back, and guards for both directions (for MessageHandler: a malformed message is dropped, never acted on).
+ * Pure data: no vscode or DOM imports; both the host (src/webviews) and the webview (media/summary) use it.
+ */
+
+/** One layer row of the summary table. */
+export interface SummaryRow {
+  /** 1-based, as in torchinfo. */
+  index: number;
+  type: string;
+  /** The layer as written, in call syntax. */
+  text: string;
+  /** 0-based line and column of the layer item, for "reveal in editor". */
+  line: number;
+  character: number;
+  inputShape: number[];
+  outputShape: number[];
+  params: number;
+  trainable: boolean;
+  macs: number;
+  receptiveField: number;
+  jump: number;
+}
+
+/** Totals and a torchinfo-style memory estimate for one batch (float32). */
+export interface SummaryTotals {
+  params: number;
+  trainableParams: number;
+  /** Non-trainable state such as BatchNorm running statistics. */
+  buffers: number;
+  macs: number;
+  batchSize: number;
+  inputBytes: number;
+  /** Activations kept for the backward pass: forward outputs and their gradients. */
+  forwardBackwardBytes: number;
+  paramBytes: number;
+  totalBytes: number;
+}
+
+export interface SummaryProblem {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** 0-based. */
+  line: number;
+  character: number;
+}
+
+export interface SummaryViewModel {
+  /** The model file, as a URI string (the panel follows the active model file). */
+  uri: string;
+  fileName: string;
+  name: string;
+  input: number[];
+  outputShape: number[];
+  rows: SummaryRow[];
+  totals: SummaryTotals;
+  problems: SummaryProblem[];
+}
+
+/** Host → webview. */
+export type ToSummaryWebview =
+  | { type: 'update'; model: SummaryViewModel }
+  /** No model file to show (none open, or the followed file was closed). */
+  | { type: 'empty'; message: string };
+
+/** Webview → host. */
+export type FromSummaryWebview =
+  | { type: 'ready' }
+  /** Reveal a position of the shown model file in its editor. */
+  | { type: 'reveal'; line: number; character: number };
+
+/** What the webview keeps with setState (survives hide/show and window reloads via the serializer). */
+export interface SummaryWebviewState {
+  model?: SummaryViewModel;
+  /** Index of the selected layer row, if any. */
+  selected?: number;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** Accepts a message from the webview. */
+export function isFromSummaryWebview(raw: unknown): raw is FromSummaryWebview {
+  if (!isObject(raw)) return false;
+  if (raw.type === 'ready') return true;
+  return raw.type === 'reveal' && isCount(raw.line) && isCount(raw.character);
+}
+
+/** Validates a view model (from a message or from restored state). */
+export function isSummaryViewModel(v: unknown): v is SummaryViewModel {
+  if (!isObject(v)) return false;
+  return (
+    typeof v.uri === 'string' &&
+    typeof v.name === 'string' &&
+    typeof v.fileName === 'string' &&
+    Array.isArray(v.input) &&
+    Array.isArray(v.outputShape) &&
+    Array.isArray(v.rows) &&
+    v.rows.every((r) => isObject(r) && isCount(r.index) && typeof r.type === 'string' && isCount(r.line) && Array.isArray(r.outputShape)) &&
+    isObject(v.totals) &&
+    Array.isArray(v.problems) &&
+    v.problems.every((p) => isObject(p) && typeof p.message === 'string' && isCount(p.line))
+  );
+}
+
+/** Accepts a message from the host (the webview trusts nothing it did not check). */
+export function isToSummaryWebview(raw: unknown): raw is ToSummaryWebview {
+  if (!isObject(raw)) return false;
+  if (raw.type === 'update') return isSummaryViewModel(raw.model);
+  return raw.type === 'empty' && typeof raw.message === 'string';
+}
+
+/** Validates restored webview state; unusable state becomes an empty state. */
+export function parseSummaryState(raw: unknown): SummaryWebviewState {
+  if (!isObject(raw)) return {};
+  return {
+    model: isSummaryViewModel(raw.model) ? raw.model : undefined,
+    selected: isCount(raw.selected) ? raw.selected : undefined,
+  };
+}

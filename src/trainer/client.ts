@@ -1,0 +1,163 @@
+/**
+ * The host side of the trainer: starts the ONE long-lived worker lazily (tfjs-node fails in a second worker of
+ * the same process), queues runs through it, turns its messages into typed events, and survives a worker crash:
+ * the crash is reported (event + the run's promise rejects) and the next run starts a fresh worker.
+ */
+import { Worker } from 'node:worker_threads';
+import { MessageHandler } from '../protocol/messageHandler';
+import type { RunRequest } from '../protocol/runTypes';
+import type { FromWorker, RunEventMessage, RunResult, ToWorker } from '../protocol/trainer';
+import { isFromWorker } from '../protocol/validate';
+
+/** What listeners receive: the worker's run events, and crashes. */
+export type TrainerClientEvent = RunEventMessage | { type: 'crashed'; runId: string | null; message: string };
+
+/** A run that failed (the error message names the reason; model-file diagnostics come formatted). */
+export class TrainingError extends Error {
+  constructor(message: string, readonly diagnostics: string[] = []) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}
+
+/** A queued or running training run. */
+export interface TrainingRun {
+  readonly runId: string;
+  /** Resolves with the run folder and summary (done, stopped or failed in training); rejects when it could not run. */
+  readonly done: Promise<RunResult>;
+  /** Asks the run to stop after the current batch (or removes it from the queue). */
+  stop(): void;
+}
+
+export interface TrainerClientOptions {
+  /** The worker script: dist/worker.js in the extension (tests use a bootstrap that registers tsx first). */
+  workerPath: string;
+  execArgv?: string[];
+  /** Diagnostic lines (worker start/exit). */
+  log?: (message: string) => void;
+}
+
+interface Job {
+  runId: string;
+  request: RunRequest;
+  resolve: (result: RunResult) => void;
+  reject: (error: Error) => void;
+}
+
+export class TrainerClient {
+  private worker: Worker | undefined;
+  private handler: MessageHandler<ToWorker, FromWorker> | undefined;
+  private readonly queue: Job[] = [];
+  private active: Job | undefined;
+  private readonly listeners = new Set<(event: TrainerClientEvent) => void>();
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(private readonly options: TrainerClientOptions) {}
+
+  /** Subscribes to run events and crash reports; returns the unsubscribe function. */
+  onEvent(listener: (event: TrainerClientEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues a run; it starts when the worker is free. */
+  start(request: RunRequest): TrainingRun {
+    if (this.disposed) throw new Error('the trainer client was disposed');
+    const runId = `run-${Date.now().toString(36)}-${this.nextId++}`;
+    let job!: Job;
+    const done = new Promise<RunResult>((resolve, reject) => {
+      job = { runId, request, resolve, reject };
+    });
+    this.queue.push(job);
+    this.pump();
+    return { runId, done, stop: () => this.stop(runId) };
+  }
+
+  /** Stops a run: the active one after its current batch, a queued one at once. */
+  stop(runId: string): void {
+    const queued = this.queue.findIndex((j) => j.runId === runId);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1)[0].reject(new TrainingError('the run was stopped before it started'));
+    } else if (this.active?.runId === runId) {
+      this.handler?.send({ type: 'stop', runId });
+    }
+  }
+
+  /** Whether a run is in progress, and how many wait. */
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Terminates the worker; pending runs reject. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const reason = new TrainingError('the trainer was shut down');
+    this.queue.splice(0).forEach((j) => j.reject(reason));
+    this.active?.reject(reason);
+    this.active = undefined;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.handler = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private pump(): void {
+    if (this.active || this.queue.length === 0 || this.disposed) return;
+    const job = this.queue.shift() as Job;
+    this.active = job;
+    this.ensureWorker().send({ type: 'start', runId: job.runId, request: job.request });
+  }
+
+  private ensureWorker(): MessageHandler<ToWorker, FromWorker> {
+    if (this.worker && this.handler) return this.handler;
+    const worker = new Worker(this.options.workerPath, { execArgv: this.options.execArgv });
+    const handler = new MessageHandler<ToWorker, FromWorker>((m) => worker.postMessage(m), isFromWorker, (raw) =>
+      this.options.log?.(`trainer worker sent an invalid message: ${JSON.stringify(raw)?.slice(0, 200)}`),
+    );
+    worker.on('message', (raw: unknown) => handler.receive(raw));
+    worker.on('error', (err) => this.crashed(worker, `the trainer worker crashed: ${err.message}`));
+    worker.on('exit', (code) => this.crashed(worker, `the trainer worker exited unexpectedly (code ${code})`));
+    for (const type of ['started', 'progress', 'log'] as const) {
+      handler.on(type, (m) => this.emit(m));
+    }
+    handler.on('done', (m) => this.finish(m.runId, (job) => job.resolve(m.result)));
+    handler.on('error', (m) => {
+      if (m.runId === null) this.options.log?.(m.message);
+      else this.finish(m.runId, (job) => job.reject(new TrainingError(m.message, m.diagnostics)));
+    });
+    this.worker = worker;
+    this.handler = handler;
+    this.options.log?.(`trainer worker started (${this.options.workerPath})`);
+    return handler;
+  }
+
+  private finish(runId: string, settle: (job: Job) => void): void {
+    if (this.active?.runId !== runId) return;
+    const job = this.active;
+    this.active = undefined;
+    settle(job);
+    this.pump();
+  }
+
+  /** The worker died: report it, fail its run, and let the next run start a fresh worker. */
+  private crashed(worker: Worker, message: string): void {
+    if (worker !== this.worker) return;
+    this.worker = undefined;
+    this.handler = undefined;
+    const job = this.active;
+    this.active = undefined;
+    this.options.log?.(message);
+    this.emit({ type: 'crashed', runId: job?.runId ?? null, message });
+    job?.reject(new TrainingError(message));
+    this.pump();
+  }
+
+  private emit(event: TrainerClientEvent): void {
+    this.listeners.forEach((listener) => listener(event));
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Checkpoints in tfjs's weights format (model.json with a weightsManifest + weights.bin), written through the
+ * run folder's atomic IOHandler, and in-memory snapshots used to restore the best weights before the test pass.
+ * Layouts are tfjs's: conv weight [kh, kw, in/groups, out], Linear weight [in, out]; model.json says so.
+ */
+import type { ModelAnalysis } from '../../model/types';
+import { folderIOHandler } from '../runs/tfjsFiles';
+import type { NamedVariable } from './layers/types';
+import type { EngineModel } from './model';
+import type { NamedTensorMap, TF, Tensor } from './tf';
+
+/** Extra facts stored in model.json's userDefinedMetadata (epoch, validation loss…). */
+export type CheckpointMetadata = Record<string, string | number | boolean>;
+
+function variables(model: EngineModel): NamedVariable[] {
+  return [...model.params, ...model.buffers];
+}
+
+/** Saves every parameter and buffer of `model` to `dir`. */
+export async function saveCheckpoint(
+  tf: TF,
+  model: EngineModel,
+  analysis: Pick<ModelAnalysis, 'name' | 'input' | 'classes' | 'layers'>,
+  dir: string,
+  metadata: CheckpointMetadata,
+): Promise<void> {
+  const map: NamedTensorMap = {};
+  for (const v of variables(model)) map[v.name] = v.variable;
+  const { data, specs } = await tf.io.encodeWeights(map);
+  await folderIOHandler(dir).save({
+    format: 'cnnlab-weights',
+    generatedBy: 'CNN Lab',
+    convertedBy: null,
+    modelTopology: {
+      name: analysis.name,
+      input: analysis.input,
+      classes: analysis.classes,
+      dataFormat: 'NHWC',
+      weightLayout: { Conv2d: 'kh,kw,in/groups,out', ConvTranspose2d: 'kh,kw,out/groups,in', Linear: 'in,out' },
+      layers: analysis.layers.map((l) => ({ name: `layer${l.index}`, type: l.type, text: l.text })),
+    },
+    weightSpecs: specs,
+    weightData: data,
+    userDefinedMetadata: metadata,
+  });
+}
+
+/** Loads a checkpoint into a model built from the same file; throws when a variable is missing or mis-shaped. */
+export async function loadCheckpoint(tf: TF, model: EngineModel, dir: string): Promise<void> {
+  const artifacts = await folderIOHandler(dir).load();
+  const tensors = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), artifacts.weightSpecs ?? []);
+  try {
+    for (const v of variables(model)) {
+      const t = tensors[v.name];
+      if (!t) throw new Error(`checkpoint ${dir} has no ${v.name}`);
+      if (t.shape.join() !== v.variable.shape.join()) {
+        throw new Error(`checkpoint ${dir}: ${v.name} has shape [${t.shape}], the model needs [${v.variable.shape}]`);
+      }
+      v.variable.assign(t);
+    }
+  } finally {
+    Object.values(tensors).forEach((t) => t.dispose());
+  }
+}
+
+/** A copy of the model's current variables, kept in memory (the best weights). */
+export class WeightSnapshot {
+  private readonly copies = new Map<string, Tensor>();
+
+  constructor(private readonly tf: TF) {}
+
+  /** Replaces the snapshot with the model's current values. */
+  capture(model: EngineModel): void {
+    this.dispose();
+    for (const v of variables(model)) this.copies.set(v.name, this.tf.clone(v.variable));
+  }
+
+  get empty(): boolean {
+    return this.copies.size === 0;
+  }
+
+  /** Writes the snapshot back into the model. */
+  restore(model: EngineModel): void {
+    for (const v of variables(model)) {
+      const copy = this.copies.get(v.name);
+      if (copy) v.variable.assign(copy);
+    }
+  }
+
+  dispose(): void {
+    this.copies.forEach((t) => t.dispose());
+    this.copies.clear();
+  }
+}

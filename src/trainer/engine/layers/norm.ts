@@ -1,0 +1,87 @@
+/**
+ * BatchNorm1d / BatchNorm2d with torch's semantics: in training, normalise with the batch's biased variance and
+ * move the running statistics by `momentum` (running_var takes the unbiased variance); in evaluation, use the
+ * running statistics. NHWC: channels are the last axis, statistics over N, H, W.
+ * Training mode is one custom op with the analytic backward pass, its channel sums done as matrix products
+ * (see channels.ts): tfjs's autodiff of the same formula spends most of its time in Sum over broadcast axes.
+ */
+import type { BatchNormArgs } from '../../../model/types';
+import { constantVariable } from '../init';
+import type { TF, Tensor } from '../tf';
+import { channelSum } from './channels';
+import type { BuildContext, EngineLayer, NamedVariable } from './types';
+
+export function buildBatchNorm(ctx: BuildContext, name: string, a: BatchNormArgs): EngineLayer {
+  const { tf } = ctx;
+  const c = a.num_features;
+  const weight = a.affine ? constantVariable(tf, `${name}.weight`, [c], 1, true) : undefined;
+  const bias = a.affine ? constantVariable(tf, `${name}.bias`, [c], 0, true) : undefined;
+  const runningMean = a.track_running_stats ? constantVariable(tf, `${name}.running_mean`, [c], 0, false) : undefined;
+  const runningVar = a.track_running_stats ? constantVariable(tf, `${name}.running_var`, [c], 1, false) : undefined;
+  // torch keeps this counter in the state dict too (it only matters with momentum=None); counted as a buffer.
+  const batchesTracked = a.track_running_stats ? constantVariable(tf, `${name}.num_batches_tracked`, [], 0, false) : undefined;
+  const params = [weight, bias].filter((v): v is NamedVariable => v !== undefined);
+  const buffers = [runningMean, runningVar, batchesTracked].filter((v): v is NamedVariable => v !== undefined);
+
+  /** Moves the running statistics towards this batch's mean and unbiased variance. */
+  const track = (mean: Tensor, variance: Tensor, count: number): void => {
+    if (!runningMean || !runningVar || !batchesTracked) return;
+    const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
+    runningMean.variable.assign(tf.add(tf.mul(runningMean.variable, 1 - a.momentum), tf.mul(mean, a.momentum)));
+    runningVar.variable.assign(tf.add(tf.mul(runningVar.variable, 1 - a.momentum), tf.mul(unbiased, a.momentum)));
+    batchesTracked.variable.assign(tf.add(batchesTracked.variable, 1));
+  };
+
+  return {
+    name,
+    params,
+    buffers,
+    apply(x: Tensor, training: boolean): Tensor {
+      if (training || !runningMean || !runningVar) return batchStatistics(tf, x, weight?.variable, bias?.variable, a.eps, training ? track : undefined);
+      const scale = tf.rsqrt(tf.add(runningVar.variable, a.eps));
+      const y = tf.mul(tf.sub(x, runningMean.variable), scale);
+      return weight && bias ? tf.add(tf.mul(y, weight.variable), bias.variable) : y;
+    },
+  };
+}
+
+/**
+ * Normalisation with the batch's own statistics, as a custom op:
+ *   x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β;
+ *   dβ = Σdy, dγ = Σdy·x̂, dx = (γ/√(σ²+ε))/M · (M·dy − Σdy − x̂·Σdy·x̂)   (Σ over the M = N·H·W positions).
+ */
+function batchStatistics(
+  tf: TF,
+  x: Tensor,
+  gamma: Tensor | undefined,
+  beta: Tensor | undefined,
+  eps: number,
+  track: ((mean: Tensor, variance: Tensor, count: number) => void) | undefined,
+): Tensor {
+  const channels = x.shape[x.rank - 1] ?? 1;
+  const count = x.size / channels;
+  const op = tf.customGrad((...args) => {
+    // customGrad passes the inputs, then a function that keeps tensors alive for the backward pass.
+    const save = args[args.length - 1] as (tensors: Tensor[]) => void;
+    const [input, g, b] = args.slice(0, -1) as Tensor[];
+    const mean = tf.div(channelSum(tf, input), count);
+    const centred = tf.sub(input, mean);
+    const variance = tf.div(channelSum(tf, tf.square(centred)), count);
+    const inv = tf.rsqrt(tf.add(variance, eps));
+    const xhat = tf.mul(centred, inv);
+    track?.(mean, variance, count);
+    save(g ? [xhat, inv, g] : [xhat, inv]);
+    return {
+      value: g && b ? tf.add(tf.mul(xhat, g), b) : xhat,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xh, invStd, scale] = saved;
+        const dxhat = scale ? tf.mul(dy, scale) : dy;
+        const sumDxhat = channelSum(tf, dxhat);
+        const sumDxhatXhat = channelSum(tf, tf.mul(dxhat, xh));
+        const dx = tf.mul(tf.sub(tf.sub(tf.mul(dxhat, count), sumDxhat), tf.mul(xh, sumDxhatXhat)), tf.div(invStd, count));
+        return scale ? [dx, channelSum(tf, tf.mul(dy, xh)), channelSum(tf, dy)] : [dx];
+      },
+    };
+  });
+  return gamma && beta ? op(x, gamma, beta) : op(x);
+}

@@ -1,0 +1,115 @@
+/**
+ * Builds the engine model from the core's resolved graph: one EngineLayer per ResolvedLayer (named `layer<index>`),
+ * residual blocks as body + projection (identity when empty) added together.
+ */
+import type {
+  ActivationArgs,
+  AdaptivePool2dArgs,
+  BatchNormArgs,
+  Conv2dArgs,
+  ConvTranspose2dArgs,
+  DropoutArgs,
+  FlattenArgs,
+  GraphNode,
+  LinearArgs,
+  Pool2dArgs,
+  ResolvedLayer,
+  UpsampleArgs,
+} from '../../model/types';
+import { buildActivation, buildDropout, buildFlatten, buildLinear } from './layers/basic';
+import { buildConv2d, buildConvTranspose2d } from './layers/conv';
+import { buildBatchNorm } from './layers/norm';
+import { buildAdaptivePool2d, buildAvgPool2d, buildMaxPool2d } from './layers/pool';
+import type { BuildContext, EngineLayer, NamedVariable } from './layers/types';
+import { buildUpsample } from './layers/upsample';
+import { seedStream } from './seeds';
+import type { TF, Tensor } from './tf';
+
+/** A built model: its layers in file order, its variables, and the forward pass over NHWC input. */
+export interface EngineModel {
+  readonly layers: EngineLayer[];
+  /** Trainable parameters in file order. */
+  readonly params: NamedVariable[];
+  /** Non-trainable state (BatchNorm running statistics). */
+  readonly buffers: NamedVariable[];
+  apply(x: Tensor, training: boolean): Tensor;
+  /** Number of trainable scalars (the core's `params` for the same file). */
+  paramCount(): number;
+  dispose(): void;
+}
+
+/** Builds a model from the core's graph; `seed` fixes initialisation and dropout masks. */
+export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineModel {
+  const ctx: BuildContext = { tf, seeds: seedStream(seed) };
+  const layers: EngineLayer[] = [];
+  const forward = buildSequence(ctx, graph, layers);
+  const params = layers.flatMap((l) => l.params);
+  const buffers = layers.flatMap((l) => l.buffers);
+  return {
+    layers,
+    params,
+    buffers,
+    apply: forward,
+    paramCount: () => params.reduce((sum, p) => sum + p.variable.size, 0),
+    dispose: () => {
+      [...params, ...buffers].forEach((p) => p.variable.dispose());
+      layers.forEach((l) => l.dispose?.());
+    },
+  };
+}
+
+type Forward = (x: Tensor, training: boolean) => Tensor;
+
+function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[]): Forward {
+  const steps = nodes.map((node): Forward => {
+    if (node.kind === 'layer') {
+      const layer = buildLayer(ctx, node.layer);
+      out.push(layer);
+      return (x, training) => layer.apply(x, training);
+    }
+    const body = buildSequence(ctx, node.body, out);
+    const projection = node.projection.length > 0 ? buildSequence(ctx, node.projection, out) : undefined;
+    return (x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x);
+  });
+  return (x, training) => steps.reduce((y, step) => step(y, training), x);
+}
+
+/** One ResolvedLayer → EngineLayer; the args are narrowed by the layer type, as the core resolves them. */
+export function buildLayer(ctx: BuildContext, layer: ResolvedLayer): EngineLayer {
+  const name = `layer${layer.index}`;
+  const args = layer.args;
+  switch (layer.type) {
+    case 'Conv2d':
+      return buildConv2d(ctx, name, args as Conv2dArgs);
+    case 'ConvTranspose2d':
+      return buildConvTranspose2d(ctx, name, args as ConvTranspose2dArgs);
+    case 'MaxPool2d':
+      return buildMaxPool2d(ctx, name, args as Pool2dArgs);
+    case 'AvgPool2d':
+      return buildAvgPool2d(ctx, name, args as Pool2dArgs);
+    case 'AdaptiveAvgPool2d':
+      return buildAdaptivePool2d(ctx, name, args as AdaptivePool2dArgs, 'avg');
+    case 'AdaptiveMaxPool2d':
+      return buildAdaptivePool2d(ctx, name, args as AdaptivePool2dArgs, 'max');
+    case 'BatchNorm1d':
+    case 'BatchNorm2d':
+      return buildBatchNorm(ctx, name, args as BatchNormArgs);
+    case 'Dropout':
+    case 'Dropout2d':
+      return buildDropout(ctx, name, args as DropoutArgs, layer.type === 'Dropout2d');
+    case 'Flatten':
+      return buildFlatten(ctx, name, args as FlattenArgs);
+    case 'Linear':
+      return buildLinear(ctx, name, args as LinearArgs);
+    case 'Upsample':
+      return buildUpsample(ctx, name, args as UpsampleArgs, layer.inputShape);
+    case 'ReLU':
+    case 'LeakyReLU':
+    case 'ELU':
+    case 'Sigmoid':
+    case 'Tanh':
+    case 'Softmax':
+    case 'LogSoftmax':
+      return buildActivation(ctx, name, layer.type, args as ActivationArgs);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * One complete training run, shared by the worker and the CLI: analyse the model file, start the backend, load
+ * the dataset, build the model, create the run folder, train, and keep the folder up to date (RunRecorder).
+ * Events go to `hooks.onEvent`; `hooks.shouldStop` is polled between batches.
+ */
+import { dirname, resolve } from 'node:path';
+import { analyzeModel } from '../../model';
+import type { Diagnostic, ModelAnalysis } from '../../model/types';
+import type { RunRequest } from '../../protocol/runTypes';
+import type { RunResult, TrainerEvent } from '../../protocol/trainer';
+import { initBackend } from '../backend';
+import { loadDataset } from '../datasets';
+import type { LoadedDataset } from '../datasets/types';
+import { RunFolder } from '../runs/store';
+import { buildModel } from './model';
+import { RunRecorder } from './recorder';
+import { trainModel } from './train';
+
+export interface SessionHooks {
+  onEvent?(event: TrainerEvent): void;
+  shouldStop?(): boolean;
+}
+
+/** The model file has errors: the run never started. */
+export class ModelFileError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(`the model file has ${diagnostics.length} error(s):\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+    this.name = 'ModelFileError';
+  }
+}
+
+/** `line:col error message` with 1-based positions, as editors and terminals print them. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message}`;
+}
+
+/**
+ * Runs one training to its end (done, stopped or failed) and returns its folder and summary. Throws when it cannot
+ * start (model file errors, backend or dataset unavailable); an error during training is recorded, then thrown.
+ */
+export async function runTraining(request: RunRequest, hooks: SessionHooks = {}): Promise<RunResult> {
+  const log = (message: string, level: 'info' | 'warning' = 'info'): void => hooks.onEvent?.({ type: 'log', level, message });
+  const analysis = checkedAnalysis(request.modelText);
+  const backend = await initBackend(request.backend ?? 'auto', { extraModulePaths: request.extraModulePaths, log });
+  const { tf } = backend;
+  log(`backend: ${backend.description}`);
+  const baseDir = request.modelPath ? dirname(resolve(request.modelPath)) : process.cwd();
+  const dataset = await loadDataset({
+    input: analysis.input as [number, number, number],
+    data: analysis.data,
+    seed: analysis.train.seed,
+    searchPaths: [baseDir, ...(request.searchPaths ?? [])],
+    cacheDir: request.cacheDir,
+    maxTrainSamples: request.maxTrainSamples,
+    onProgress: (message) => log(message),
+  });
+  checkOutputs(analysis, dataset);
+
+  const model = buildModel(tf, analysis.graph, analysis.train.seed);
+  try {
+    if (model.paramCount() !== analysis.totals.params) {
+      log(`the built model has ${model.paramCount()} parameters, the analysis counts ${analysis.totals.params}`, 'warning');
+    }
+    const epochs = request.epochs ?? analysis.train.epochs;
+    const train = { ...analysis.train, epochs };
+    const folder = RunFolder.create(request.outDir ?? resolve(baseDir, 'runs'), analysis.name);
+    const config = { model: analysis.name, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, request: { ...request, modelText: undefined } };
+    const recorder = new RunRecorder(folder, { tf, model, analysis, dataset, backend, epochs }, request.modelText, config);
+    hooks.onEvent?.({
+      type: 'started',
+      runDir: folder.dir,
+      backend: backend.name,
+      backendDescription: backend.description,
+      dataset: dataset.name,
+      classes: dataset.classes,
+      trainSamples: dataset.train.count,
+      validationSamples: dataset.validation.count,
+      testSamples: dataset.test.count,
+      epochs,
+      batchesPerEpoch: Math.ceil(dataset.train.count / train.batch_size),
+    });
+    try {
+      const options = { config: train, normalize: analysis.data.normalize, augment: analysis.data.augment, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
+      const outcome = await trainModel(tf, model, dataset, options, {
+        shouldStop: hooks.shouldStop,
+        onBatch(metrics, record) {
+          recorder.batch(metrics, record);
+          hooks.onEvent?.({ type: 'progress', metrics });
+        },
+        async onEpoch(metrics) {
+          await recorder.epoch(metrics);
+          hooks.onEvent?.({ type: 'progress', metrics });
+        },
+      });
+      return { runDir: folder.dir, summary: await recorder.finish(outcome) };
+    } catch (err) {
+      recorder.fail(err);
+      throw err;
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The analysis of a model file the trainer can run; throws ModelFileError on error diagnostics. */
+function checkedAnalysis(text: string): ModelAnalysis {
+  const analysis = analyzeModel(text);
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new ModelFileError(errors);
+  if (analysis.input.length !== 3) throw new Error(`the trainer needs an image input [C, H, W]; this model's input is [${analysis.input}]`);
+  return analysis;
+}
+
+/** The model's output must have one value per class. */
+function checkOutputs(analysis: ModelAnalysis, dataset: LoadedDataset): void {
+  const out = analysis.outputShape;
+  const k = dataset.classes.length;
+  if (out.length !== 1 || out[0] !== k) {
+    throw new Error(`the model outputs [${out}] per sample, but ${dataset.name} has ${k} classes: end the model with Linear(…, ${k})`);
+  }
+}

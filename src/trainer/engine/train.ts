@@ -1,0 +1,239 @@
+/**
+ * The training loop: epochs of seeded, augmented batches; throttled batch progress; a validation pass per epoch;
+ * the best weights (lowest validation loss) kept in memory; early stopping; a NaN/inf loss stops cleanly with the
+ * reason; a stop request is honoured between batches; finally a test pass with the best weights.
+ */
+import type { TrainConfig } from '../../model/types';
+import type { BatchMetrics, EpochMetrics, TestMetrics } from '../../protocol/runTypes';
+import { batches, type Normalization } from '../datasets/batches';
+import type { AugmentConfig, ImageSet } from '../datasets/types';
+import { WeightSnapshot } from './checkpoint';
+import { evaluate } from './evaluate';
+import { computeLoss, countCorrect } from './losses';
+import type { EngineModel } from './model';
+import { createOptimizer } from './optimizers';
+import { createSchedule } from './schedules';
+import type { NamedTensorMap, TF, Tensor, Variable } from './tf';
+
+export interface TrainData {
+  train: ImageSet;
+  validation: ImageSet;
+  test: ImageSet;
+  classes: string[];
+}
+
+export interface TrainOptions {
+  config: TrainConfig;
+  /** Overrides config.epochs. */
+  epochs?: number;
+  normalize?: Normalization;
+  augment?: AugmentConfig;
+  /** Minimum time between batch progress events (default 100 ms). */
+  progressIntervalMs?: number;
+  /** A batch record is marked for metrics.jsonl every N batches (default 20). */
+  metricsEveryBatches?: number;
+}
+
+export interface TrainHooks {
+  /** Batch progress; `record` marks the ones to write to metrics.jsonl. */
+  onBatch?(metrics: BatchMetrics, record: boolean): void;
+  /** After each epoch's validation pass (the caller writes checkpoints and the summary). */
+  onEpoch?(metrics: EpochMetrics): Promise<void> | void;
+  /** Checked between batches: true stops the run within one batch. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainOutcome {
+  status: 'done' | 'stopped' | 'failed';
+  /** Why training ended before its last epoch (early stopping, cancelled, NaN loss). */
+  reason: string | null;
+  epochsCompleted: number;
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  /** Seconds spent in training steps, and the training samples they processed. */
+  trainSeconds: number;
+  samplesSeen: number;
+  /** Test metrics with the best weights; null when the run was stopped or failed. */
+  test: TestMetrics | null;
+}
+
+/** Running state of one training run. */
+interface LoopState {
+  trainSeconds: number;
+  samplesSeen: number;
+  bestEpoch: number | null;
+  bestLoss: number;
+  /** The reference loss of early stopping, and epochs without improving on it. */
+  esBest: number;
+  wait: number;
+}
+
+/** The training sums of one epoch, or why the epoch ended early. */
+type EpochResult =
+  | { ended: false; lossSum: number; correct: number; seen: number; stepSeconds: number }
+  | { ended: true; status: 'stopped' | 'failed'; reason: string };
+
+/** Trains `model` in place; the best weights are restored into it before the test pass. */
+export async function trainModel(tf: TF, model: EngineModel, data: TrainData, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
+  const cfg = options.config;
+  const epochs = options.epochs ?? cfg.epochs;
+  const optimizer = createOptimizer(tf, cfg, model.params);
+  const schedule = createSchedule(cfg.lr, epochs, cfg.schedule);
+  const best = new WeightSnapshot(tf);
+  const state: LoopState = { trainSeconds: 0, samplesSeen: 0, bestEpoch: null, bestLoss: Infinity, esBest: Infinity, wait: 0 };
+  const outcome = (status: TrainOutcome['status'], reason: string | null, epochsCompleted: number, test: TestMetrics | null = null): TrainOutcome => ({
+    status,
+    reason,
+    epochsCompleted,
+    bestEpoch: state.bestEpoch,
+    bestValLoss: state.bestEpoch === null ? null : state.bestLoss,
+    trainSeconds: state.trainSeconds,
+    samplesSeen: state.samplesSeen,
+    test,
+  });
+  const evalOptions = { batchSize: cfg.batch_size, loss: cfg.loss, normalize: options.normalize, classCount: data.classes.length };
+  const testPass = async (): Promise<TestMetrics | null> => {
+    if (!best.empty) best.restore(model);
+    return data.test.count > 0 ? evaluate(tf, model, data.test, evalOptions) : null;
+  };
+
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const lr = schedule.lr(epoch);
+      const epochStart = Date.now();
+      const result = await trainEpoch(tf, model, (grads) => optimizer.step(grads, lr), data.train, { ...options, epochs, lr, epoch }, hooks);
+      if (result.ended) return outcome(result.status, result.reason, epoch);
+      state.trainSeconds += result.stepSeconds;
+      state.samplesSeen += result.seen;
+
+      const val = data.validation.count > 0 ? await evaluate(tf, model, data.validation, evalOptions) : null;
+      const trainLoss = result.lossSum / Math.max(result.seen, 1);
+      const monitored = val ? val.loss : trainLoss;
+      const improved = monitored < state.bestLoss;
+      if (improved) {
+        state.bestLoss = monitored;
+        state.bestEpoch = epoch + 1;
+        best.capture(model);
+      }
+      schedule.epochEnd(monitored);
+      await hooks.onEpoch?.({
+        kind: 'epoch',
+        epoch: epoch + 1,
+        loss: trainLoss,
+        accuracy: result.correct / Math.max(result.seen, 1),
+        valLoss: val ? val.loss : null,
+        valAccuracy: val ? val.accuracy : null,
+        lr,
+        seconds: (Date.now() - epochStart) / 1000,
+        samplesPerSecond: result.seen / Math.max(result.stepSeconds, 1e-9),
+        best: improved,
+        time: new Date().toISOString(),
+      });
+      const stop = cfg.early_stopping ? earlyStop(state, monitored, cfg.early_stopping) : null;
+      if (stop) return outcome('done', stop, epoch + 1, await testPass());
+    }
+    return outcome('done', null, epochs, await testPass());
+  } finally {
+    optimizer.dispose();
+    best.dispose();
+  }
+}
+
+/** One pass over the training set: steps, throttled progress, NaN detection, stop requests between batches. */
+async function trainEpoch(
+  tf: TF,
+  model: EngineModel,
+  step: (grads: NamedTensorMap) => void,
+  train: ImageSet,
+  options: TrainOptions & { epochs: number; lr: number; epoch: number },
+  hooks: TrainHooks,
+): Promise<EpochResult> {
+  const { config: cfg, epoch, epochs, lr } = options;
+  const vars = model.params.map((p) => p.variable);
+  const batchCount = Math.ceil(train.count / cfg.batch_size);
+  const sums = { lossSum: 0, correct: 0, seen: 0, stepSeconds: 0 };
+  let lastEmit = 0;
+  let batchIndex = 0;
+  const stream = batches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, augment: options.augment, normalize: options.normalize });
+  for (const batch of stream) {
+    if (hooks.shouldStop?.()) return { ended: true, status: 'stopped', reason: `stopped at epoch ${epoch + 1} batch ${batchIndex + 1}` };
+    batchIndex += 1;
+    const t0 = performance.now();
+    const [lossValue, correctValue] = await trainStep(tf, model, vars, step, cfg.loss, batch, train);
+    sums.stepSeconds += (performance.now() - t0) / 1000;
+    if (!Number.isFinite(lossValue)) {
+      const what = Number.isNaN(lossValue) ? 'NaN' : 'infinite';
+      return { ended: true, status: 'failed', reason: `loss became ${what} at epoch ${epoch + 1} batch ${batchIndex}: learning rate too high? (lr=${lr})` };
+    }
+    sums.lossSum += lossValue * batch.size;
+    sums.correct += correctValue;
+    sums.seen += batch.size;
+    const record = batchIndex % (options.metricsEveryBatches ?? 20) === 0;
+    if (record || batchIndex === batchCount || Date.now() - lastEmit >= (options.progressIntervalMs ?? 100)) {
+      lastEmit = Date.now();
+      const sps = sums.seen / Math.max(sums.stepSeconds, 1e-9);
+      const remaining = (epochs - epoch - 1) * train.count + (train.count - sums.seen);
+      const metrics: BatchMetrics = {
+        kind: 'batch',
+        epoch: epoch + 1,
+        batch: batchIndex,
+        batches: batchCount,
+        loss: sums.lossSum / sums.seen,
+        accuracy: sums.correct / sums.seen,
+        lr,
+        samplesPerSecond: sps,
+        etaSeconds: remaining / sps,
+        time: new Date().toISOString(),
+      };
+      hooks.onBatch?.(metrics, record);
+    }
+    // Let messages (a stop request, SIGINT) in between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { ended: false, ...sums };
+}
+
+/** One optimisation step; returns the batch's mean loss and its number of correct predictions. */
+async function trainStep(
+  tf: TF,
+  model: EngineModel,
+  vars: Variable[],
+  step: (grads: NamedTensorMap) => void,
+  loss: TrainConfig['loss'],
+  batch: { x: Float32Array; y: Int32Array; size: number },
+  set: ImageSet,
+): Promise<[number, number]> {
+  const result = tf.tidy(() => {
+    const x = tf.tensor4d(batch.x, [batch.size, set.height, set.width, set.channels]);
+    const y = tf.tensor1d(batch.y, 'int32');
+    let correct: Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const output = model.apply(x, true);
+      // variableGrads disposes everything but the loss and the gradients: keep the count, freed below.
+      correct = tf.keep(countCorrect(tf, output, y));
+      return computeLoss(tf, loss, output, y);
+    }, vars);
+    step(grads);
+    const kept = correct as Tensor;
+    const both = tf.stack([value, tf.cast(kept, 'float32')]);
+    kept.dispose();
+    return both;
+  });
+  const values = await result.data();
+  result.dispose();
+  return [values[0], values[1]];
+}
+
+/** Early stopping (Keras's rule): stop after `patience` epochs without improving on the best by `min_delta`. */
+function earlyStop(state: { wait: number; esBest: number }, monitored: number, es: NonNullable<TrainConfig['early_stopping']>): string | null {
+  const minDelta = es.min_delta ?? 0;
+  if (monitored < state.esBest - minDelta) {
+    state.esBest = monitored;
+    state.wait = 0;
+    return null;
+  }
+  state.wait += 1;
+  if (state.wait < es.patience) return null;
+  return `early stopping: validation loss did not improve by more than ${minDelta} for ${es.patience} epoch(s)`;
+}
+

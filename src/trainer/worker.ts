@@ -1,0 +1,61 @@
+/**
+ * The trainer worker (bundled to dist/worker.js): one long-lived worker_threads thread that runs one training at a
+ * time for the host's TrainerClient. A pure message switch on top, the transport wiring at the bottom.
+ */
+import { parentPort } from 'node:worker_threads';
+import { MessageHandler } from '../protocol/messageHandler';
+import type { FromWorker, StartMessage, ToWorker } from '../protocol/trainer';
+import { isToWorker } from '../protocol/validate';
+import { formatDiagnostic, ModelFileError, runTraining } from './engine/session';
+import { createInspectWorker } from '../inspect/session/workerBridge';
+import { initBackend } from './backend';
+
+interface ActiveRun {
+  runId: string;
+  stopRequested: boolean;
+}
+
+/** Handles the host's messages; `post` sends to the host. Exported for in-thread use by tests. */
+export function createTrainerWorker(post: (message: FromWorker) => void): MessageHandler<FromWorker, ToWorker> {
+  const handler = new MessageHandler<FromWorker, ToWorker>(post, isToWorker, (raw) =>
+    post({ type: 'error', runId: null, message: `trainer worker: invalid message ${JSON.stringify(raw)?.slice(0, 200)}` }),
+  );
+  let active: ActiveRun | null = null;
+
+  const start = async (message: StartMessage): Promise<void> => {
+    const { runId } = message;
+    if (active) {
+      post({ type: 'error', runId, message: `the trainer is busy with run ${active.runId}` });
+      return;
+    }
+    const run: ActiveRun = { runId, stopRequested: false };
+    active = run;
+    try {
+      const result = await runTraining(message.request, {
+        onEvent: (event) => post({ ...event, runId }),
+        shouldStop: () => run.stopRequested,
+      });
+      post({ type: 'done', runId, result });
+    } catch (err) {
+      const diagnostics = err instanceof ModelFileError ? err.diagnostics.map(formatDiagnostic) : undefined;
+      post({ type: 'error', runId, message: err instanceof Error ? err.message : String(err), diagnostics });
+    } finally {
+      active = null;
+    }
+  };
+
+  handler.on('start', (message) => void start(message));
+  handler.on('stop', (message) => {
+    if (active?.runId === message.runId) active.stopRequested = true;
+  });
+  return handler;
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const handler = createTrainerWorker((message) => port.postMessage(message));
+  // Inspector requests (src/protocol/inspect.ts) share this one worker and its tfjs; everything else is the trainer's.
+  const inspector = createInspectWorker((message) => port.postMessage(message), (choice, extra) => initBackend(choice, { extraModulePaths: extra }));
+  port.on('message', (raw: unknown) => inspector.receive(raw) || handler.receive(raw));
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
+}

@@ -1,0 +1,52 @@
+/** Turns a ModelAnalysis into what the Model Summary panel shows. Pure, so it is tested without VS Code. */
+import type { ModelAnalysis } from '../../model/types';
+import type { SummaryProblem, SummaryRow, SummaryTotals, SummaryViewModel } from '../../protocol/webview-summary';
+
+const FLOAT32 = 4;
+
+/** The panel's view of one analysed model file. */
+export function buildSummaryViewModel(analysis: ModelAnalysis, uri: string, fileName: string): SummaryViewModel {
+  const rows: SummaryRow[] = analysis.layers.map((l) => ({
+    index: l.index,
+    type: l.type,
+    text: l.text,
+    line: l.range.start.line,
+    character: l.range.start.character,
+    inputShape: l.inputShape,
+    outputShape: l.outputShape,
+    params: l.params,
+    trainable: l.trainableParams === l.params,
+    macs: l.macs,
+    receptiveField: l.receptiveField,
+    jump: l.jump,
+  }));
+  const problems: SummaryProblem[] = analysis.diagnostics.map((d) => ({
+    severity: d.severity,
+    message: d.message,
+    line: d.range.start.line,
+    character: d.range.start.character,
+  }));
+  return { uri, fileName, name: analysis.name, input: analysis.input, outputShape: analysis.outputShape, rows, totals: memoryEstimate(analysis), problems };
+}
+
+/**
+ * torchinfo's estimate for one batch: input, forward outputs plus their gradients (×2), parameters
+ * and buffers. Batch size from `train.batch_size` (its default when the file has no train section).
+ */
+export function memoryEstimate(analysis: ModelAnalysis): SummaryTotals {
+  const t = analysis.totals;
+  const batchSize = analysis.train.batch_size;
+  const inputBytes = FLOAT32 * analysis.input.reduce((a, b) => a * b, 1) * batchSize;
+  const forwardBackwardBytes = 2 * t.activationBytes * batchSize;
+  return {
+    params: t.params,
+    trainableParams: t.trainableParams,
+    buffers: t.buffers,
+    macs: t.macs,
+    batchSize,
+    inputBytes,
+    forwardBackwardBytes,
+    paramBytes: t.paramBytes,
+    totalBytes: inputBytes + forwardBackwardBytes + t.paramBytes,
+  };
+}

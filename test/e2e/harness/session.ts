@@ -1,0 +1,140 @@
+/**
+ * Glue between node's test runner and the harness: one code-server (shared with the other test files when
+ * scripts/e2e-run.mjs started it, else started here), one Chromium, one workspace copy and one workbench tab per
+ * test file. `e2eTest` wraps a test so that a failure carries its screenshot path and the extension host log.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Browser, chromium, Page } from 'playwright-core';
+import { extensionHostLogs, screenshot, slug } from './artifacts';
+import { CodeServer, installVsix, profileDirs, startCodeServer } from './codeServer';
+import { EditorDriver } from './editor';
+import { installedManifest, Manifest } from './manifest';
+import { chromiumPath, findVsix, missingPrerequisites, workspaceSources } from './paths';
+import { screenshotThemes } from './settings';
+import { Workbench } from './workbench';
+
+/** Everything a test body gets. */
+export interface E2E {
+  page: Page;
+  wb: Workbench;
+  editor: EditorDriver;
+  manifest: Manifest;
+  workspaceDir: string;
+  /** Absolute path of a workspace file. */
+  file(relativePath: string): string;
+  /**
+   * Screenshots in every theme of CNNLAB_E2E_THEMES: artifacts/e2e/<name>-<theme>.png. Switching themes
+   * closes hovers and menus, so `show` (when given) re-opens what the screenshot should show, in each theme.
+   */
+  capture(name: string, show?: () => Promise<unknown>): Promise<string[]>;
+}
+
+/** Chromium as the machine allows it: Debian's build, headless, no sandbox (root), no calls home. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** The shared server from scripts/e2e-run.mjs (CNNLAB_E2E_URL + CNNLAB_E2E_ROOT), or a new one of this file's own. */
+async function acquireServer(): Promise<{ url: string; root: string; stop?: () => Promise<void> }> {
+  const { CNNLAB_E2E_URL: url, CNNLAB_E2E_ROOT: root } = process.env;
+  if (url && root) return { url, root };
+  const missing = missingPrerequisites();
+  if (missing.length) throw new Error(`e2e prerequisites missing:\n  ${missing.join('\n  ')}`);
+  const ownRoot = mkdtempSync(join(tmpdir(), 'cnnlab-e2e-'));
+  await installVsix(ownRoot, findVsix()!);
+  const server: CodeServer = await startCodeServer(ownRoot, screenshotThemes()[0] ?? 'light');
+  return {
+    url: server.url,
+    root: ownRoot,
+    stop: async () => {
+      await server.stop();
+      rmSync(ownRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh copy of examples/ and the fixtures, so edits in one test file never leak into another. */
+function createWorkspace(root: string, name: string): string {
+  const dir = join(root, 'workspaces', slug(name));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const source of workspaceSources) if (existsSync(source)) cpSync(source, dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Declares the before/after hooks of one e2e test file and returns its `test` function. Test names should
+ * start with the area ("hover: …") so CNNLAB_E2E_GREP selects them.
+ */
+export function e2eSuite(suiteName: string): (name: string, body: (e2e: E2E) => Promise<void>, timeoutMs?: number) => void {
+  let e2e: E2E | undefined;
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof acquireServer>> | undefined;
+  let userDataDir = '';
+
+  before(async () => {
+    server = await acquireServer();
+    userDataDir = profileDirs(server.root).userDataDir;
+    const workspaceDir = createWorkspace(server.root, suiteName);
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const wb = await Workbench.open(page, server.url, workspaceDir);
+    // The extension host is ready once the palette lists the extension's commands; acting earlier can time out.
+    await wb.waitForCommands('CNN Lab:', 90_000);
+    const manifest = installedManifest(profileDirs(server.root).extensionsDir);
+    e2e = {
+      page,
+      wb,
+      editor: new EditorDriver(page),
+      manifest,
+      workspaceDir,
+      file: (p) => join(workspaceDir, p),
+      capture: async (name, show) => {
+        const paths: string[] = [];
+        for (const theme of screenshotThemes()) {
+          await wb.setTheme(theme);
+          // Park the pointer on the empty middle of the status bar: no tooltip from the last click in the shot.
+          await page.mouse.move(640, 790);
+          await show?.();
+          paths.push(await screenshot(page, name, theme));
+        }
+        return paths;
+      },
+    };
+  }, { timeout: 180_000 });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop?.();
+  });
+
+  const skip = process.env.CNNLAB_E2E_SKIP ? new RegExp(process.env.CNNLAB_E2E_SKIP) : undefined;
+  return (name, body, timeoutMs = 120_000) =>
+    // CNNLAB_E2E_SKIP (a regex on names) lets CI leave out tests of unfinished features; they show as skipped.
+    test(name, { timeout: timeoutMs, skip: skip?.test(name) ? `CNNLAB_E2E_SKIP=${skip.source}` : false }, async () => {
+      if (!e2e) throw new Error('the e2e session did not start (see the before hook error above)');
+      try {
+        await body(e2e);
+      } catch (error) {
+        throw await explainFailure(error, name, e2e, userDataDir);
+      }
+    });
+}
+
+/** The error, with what the test saw appended: screenshot, notifications, extension host log. */
+async function explainFailure(error: unknown, name: string, e2e: E2E, userDataDir: string): Promise<Error> {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  const shot = await screenshot(e2e.page, name, 'failure').catch((e) => `(no screenshot: ${e})`);
+  const toasts = await e2e.wb.notifications().catch(() => []);
+  failure.message += `\n  screenshot: ${shot}`;
+  if (toasts.length) failure.message += `\n  notifications: ${toasts.map((t) => JSON.stringify(t)).join(' | ')}`;
+  failure.message += `\n  extension host log:\n${extensionHostLogs(userDataDir)}`;
+  return failure;
+}

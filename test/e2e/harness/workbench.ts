@@ -1,0 +1,197 @@
+/**
+ * Drives the VS Code workbench in the browser the way a person does: the command palette (F1), Quick Open
+ * (Ctrl+P), the status bar, themes. Editor-level actions (hover, problems, quick fixes) are in editor.ts.
+ */
+import { basename } from 'node:path';
+import type { Page } from 'playwright-core';
+import { poll } from './poll';
+import { Theme, themeClasses, themeLabels } from './settings';
+
+const quickInput = '.quick-input-widget';
+const quickInputRows = `${quickInput} .quick-input-list .monaco-list-row`;
+
+/** One browser tab with the workbench of one workspace folder. */
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    readonly workspaceDir: string,
+  ) {}
+
+  /** Loads `folder` in `page` from the code-server at `url` and waits until the workbench is restored. */
+  static async open(page: Page, url: string, folder: string): Promise<Workbench> {
+    await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // The problems item appears once the workbench has restored its parts; keys typed before that are lost.
+    await page.waitForSelector('[id="status.problems"]', { timeout: 90_000 });
+    return new Workbench(page, folder);
+  }
+
+  /** Labels the command palette lists for `query` (without the leading '>'), then closes the palette. */
+  async paletteEntries(query: string): Promise<string[]> {
+    await this.openQuickInput('F1', `>${query}`);
+    try {
+      return await this.quickInputLabels();
+    } finally {
+      await this.closeQuickInput();
+    }
+  }
+
+  /**
+   * Waits until the extension host has registered commands whose palette labels start with `prefix`: right
+   * after startup the palette may not list them yet, and the first command run would time out.
+   */
+  async waitForCommands(prefix: string, timeoutMs = 60_000): Promise<string[]> {
+    let seen: string[] = [];
+    return poll(
+      `command palette entries starting with "${prefix}"`,
+      async () => {
+        seen = await this.paletteEntries(prefix);
+        const matching = seen.filter((l) => l.startsWith(prefix));
+        return matching.length ? matching : undefined;
+      },
+      { timeoutMs, intervalMs: 1_000, saw: async () => `[${seen.slice(0, 5).join(' | ')}]` },
+    );
+  }
+
+  /** Runs a command by its palette label ("CNN Lab: Train Model"), as a person would from F1. */
+  async runCommand(label: string, timeoutMs = 20_000): Promise<void> {
+    await this.openQuickInput('F1', `>${label}`);
+    await this.clickRow(label, `"${label}" in the command palette`, timeoutMs);
+  }
+
+  /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its tab is the active one. */
+  async openFile(relativePath: string): Promise<void> {
+    const name = basename(relativePath);
+    await this.openQuickInput('Control+P', relativePath);
+    await this.clickRow(name, `"${name}" in Quick Open`);
+    await poll(`the editor tab of ${name}`, async () =>
+      (await this.page.$(`.tab.active[aria-label^=${JSON.stringify(name)}]`)) ? true : undefined,
+    );
+    await this.page.waitForSelector('.editor-instance .monaco-editor .view-lines');
+  }
+
+  /** Opens a view by the name it has in the "Open View" list (Quick Open with the "view " prefix). */
+  async openView(name: string): Promise<void> {
+    await this.openQuickInput('Control+P', `view ${name}`);
+    await this.clickRow(name, `view "${name}" in the Open View list`);
+  }
+
+  /** Labels of the rows of the visible tree views (explorer-like panes), e.g. the runs view. */
+  async treeRows(): Promise<string[]> {
+    return this.page.$$eval('.pane-body .monaco-list-row', (rows) =>
+      rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()),
+    );
+  }
+
+  /** Clicks the button labelled `label` on a notification toast (e.g. a progress notification's Cancel). */
+  async clickNotificationButton(label: string): Promise<void> {
+    const button = await poll(`a "${label}" button on a notification`, async () =>
+      (await this.page.$(`.notification-toast .monaco-button:has-text(${JSON.stringify(label)})`)) ?? undefined,
+    );
+    await button.click();
+  }
+
+  /** The text of a status bar item by id, e.g. 'status.editor.mode' (the language of the active editor). */
+  async statusBarText(id: string): Promise<string> {
+    const item = await this.page.$(`[id="${id}"]`);
+    return item ? ((await item.textContent()) ?? '').trim() : '';
+  }
+
+  /** Waits until status bar item `id` shows exactly `text`. */
+  async waitForStatusBarText(id: string, text: string, timeoutMs = 20_000): Promise<void> {
+    let shown = '';
+    await poll(
+      `the status bar item ${id} to show "${text}"`,
+      async () => {
+        shown = await this.statusBarText(id);
+        return shown === text ? true : undefined;
+      },
+      { timeoutMs, saw: async () => JSON.stringify(shown) },
+    );
+  }
+
+  /** Texts of the notification toasts on screen (errors from the extension show up here). */
+  async notifications(): Promise<string[]> {
+    return this.page.$$eval('.notification-toast .notification-list-item-message', (els) =>
+      els.map((e) => (e.textContent ?? '').trim()),
+    );
+  }
+
+  /**
+   * Switches the colour theme with "Preferences: Color Theme", as a person would, and waits for the workbench
+   * to repaint in it. (Editing settings.json is not picked up by code-server's workbench.) This closes hovers
+   * and menus: re-open them after switching.
+   */
+  async setTheme(theme: Theme): Promise<void> {
+    if (await this.hasTheme(theme)) return;
+    await this.page.keyboard.press('Escape');
+    await this.runCommand('Preferences: Color Theme');
+    const input = await this.page.waitForSelector(`${quickInput} input`, { state: 'visible' });
+    const label = themeLabels[theme];
+    await input.fill(label);
+    await this.clickRow(label, `"${label}" in the theme picker`);
+    await poll(`the ${theme} theme to apply`, async () => ((await this.hasTheme(theme)) ? true : undefined));
+    await this.closeQuickInput();
+  }
+
+  private async hasTheme(theme: Theme): Promise<boolean> {
+    const classes = (await this.page.getAttribute('.monaco-workbench', 'class')) ?? '';
+    return classes.split(/\s+/).includes(themeClasses[theme]);
+  }
+
+  /**
+   * Clicks the quick-input row labelled exactly `label` (its aria-label may add ", details"). A locator, not an
+   * element handle: the list re-renders while it filters, and the click re-finds the row.
+   */
+  private async clickRow(label: string, what: string, timeoutMs = 20_000): Promise<void> {
+    const row = `${quickInputRows}[aria-label=${JSON.stringify(label)}], ${quickInputRows}[aria-label^=${JSON.stringify(`${label}, `)}]`;
+    try {
+      await poll(
+        what,
+        // Quick Open adds its "recently opened" entries after the file results and reorders the list, reusing
+        // row elements: click only once the list has stopped changing, or the click lands on another row.
+        async () => ((await this.quickInputLabels()) && (await this.page.$(row)) ? true : undefined),
+        { timeoutMs, saw: async () => `[${(await this.quickInputLabels()).slice(0, 8).join(' | ')}]` },
+      );
+      await this.page.locator(row).first().click({ timeout: 10_000 });
+    } catch (error) {
+      await this.closeQuickInput();
+      throw error;
+    }
+  }
+
+  private async openQuickInput(key: string, text: string): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press(key);
+    const input = await this.page.waitForSelector(`${quickInput} input`, { state: 'visible', timeout: 10_000 });
+    await input.fill(text);
+  }
+
+  /** The rows of the open quick input once it shows some and they stopped changing (or after 5 s, whatever it shows). */
+  private async quickInputLabels(): Promise<string[]> {
+    let previous: string | undefined;
+    let labels: string[] = [];
+    return poll('the quick input list to settle', async () => {
+      labels = await this.page.$$eval(quickInputRows, (rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+      const joined = labels.join('\n');
+      const settled = labels.length > 0 && joined === previous;
+      previous = joined;
+      return settled ? labels.map(firstLine) : undefined;
+    }, { timeoutMs: 5_000, intervalMs: 200 }).catch(() => labels.map(firstLine));
+  }
+
+  private async closeQuickInput(): Promise<void> {
+    if (await this.page.isVisible(quickInput)) {
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForSelector(quickInput, { state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * A quick-input row's aria-label appends details after commas ("…, Control+K Control+T", "…, recently used",
+ * "…, similar commands"); the label a person reads is the part before the first comma.
+ */
+function firstLine(label: string | null): string {
+  return (label ?? '').split(', ')[0].trim();
+}

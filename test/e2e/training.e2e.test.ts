@@ -1,0 +1,104 @@
+/**
+ * Training as a person does it: "CNN Lab: Train Model" from the palette on a small shapes model, the training
+ * panel's chart receiving points, the run finishing with a test accuracy, the runs view, the inspector's
+ * feature maps, and cancelling a long run. Each test can run on its own (CNNLAB_E2E_GREP).
+ */
+import assert from 'node:assert/strict';
+import { commandLabel, commandLabelMatching, Manifest, viewNameMatching } from './harness/manifest';
+import { poll } from './harness/poll';
+import { findRuns, waitForRun } from './harness/runFolders';
+import { e2eSuite } from './harness/session';
+import type { Workbench } from './harness/workbench';
+import { canvasFingerprints, visibleImages, waitForFrameText, waitForWebview } from './harness/webview';
+
+const e2eTest = e2eSuite('training');
+const TRAIN_TIMEOUT_MS = Number(process.env.CNNLAB_E2E_TRAIN_TIMEOUT_MS ?? 300_000);
+
+/** A finished shapes-tiny run, trained now unless an earlier test left one (tests may be selected alone). */
+async function ensureTrainedRun(wb: Workbench, manifest: Manifest, workspaceDir: string): Promise<void> {
+  if (findRuns(workspaceDir, 'shapes-tiny', 0).some((r) => r.summary.status === 'done')) return;
+  await wb.openFile('shapes-tiny.cnn.yaml');
+  const started = Date.now();
+  await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
+  await waitForRun(workspaceDir, 'shapes-tiny', started, 'a finished shapes-tiny run', (s) => s.status === 'done', TRAIN_TIMEOUT_MS);
+}
+
+e2eTest(
+  'train: Train Model on shapes-tiny from the palette finishes a run with a test accuracy',
+  async ({ wb, manifest, workspaceDir, capture }) => {
+    await wb.openFile('shapes-tiny.cnn.yaml');
+    const started = Date.now();
+    await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
+    const run = await waitForRun(workspaceDir, 'shapes-tiny', started, 'the run to finish', (s) => s.status !== 'running', TRAIN_TIMEOUT_MS);
+    assert.equal(run.summary.status, 'done', `run ${run.dir} ended ${run.summary.status}: ${run.summary.error ?? run.summary.stopReason}`);
+    assert.equal(run.summary.epochsCompleted, run.summary.epochs);
+    assert.ok(run.summary.test, `run ${run.dir} finished without test metrics`);
+    await capture('train-shapes-tiny');
+  },
+  TRAIN_TIMEOUT_MS + 60_000,
+);
+
+e2eTest(
+  'training panel: its chart receives points live and it shows the test accuracy at the end',
+  async ({ wb, page, manifest, workspaceDir, capture }) => {
+    // shapes-panel trains for about 25 s: long enough to see the chart repaint while epochs arrive.
+    await wb.openFile('shapes-panel.cnn.yaml');
+    const started = Date.now();
+    await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
+    // Earlier tests' panels may still be open: wait for the one of this run.
+    const panel = await waitForWebview(page, 'the training panel of shapes-panel', /shapes-panel[\s\S]*(epoch|loss)/i);
+    const first = await poll('a chart (canvas) in the training panel', async () => {
+      const prints = await canvasFingerprints(panel);
+      return prints.length ? prints.join() : undefined;
+    });
+    const finished = () => findRuns(workspaceDir, 'shapes-panel', started).some((r) => r.summary.status !== 'running');
+    const repainted = await poll('the chart to repaint while training (or the run to end)', async () => {
+      if ((await canvasFingerprints(panel)).join() !== first) return 'repainted';
+      return finished() ? 'finished first' : undefined;
+    }, { timeoutMs: TRAIN_TIMEOUT_MS });
+    assert.equal(repainted, 'repainted', 'the training chart never changed while the run went on');
+    await waitForRun(workspaceDir, 'shapes-panel', started, 'the run to finish', (s) => s.status !== 'running', TRAIN_TIMEOUT_MS);
+    await waitForFrameText(panel, 'the test accuracy in the training panel', /test accuracy/i);
+    await capture('training-panel');
+  },
+  TRAIN_TIMEOUT_MS + 60_000,
+);
+
+e2eTest('runs view: the finished shapes-tiny run is listed', async ({ wb, manifest, workspaceDir, capture }) => {
+  await ensureTrainedRun(wb, manifest, workspaceDir);
+  await wb.openView(viewNameMatching(manifest, /runs/i, 'the runs view'));
+  let rows: string[] = [];
+  await poll('a row for shapes-tiny in the runs view', async () => {
+    rows = await wb.treeRows();
+    return rows.some((r) => /shapes-tiny/.test(r)) ? true : undefined;
+  }, { saw: async () => `[${rows.slice(0, 10).join(' | ')}]` });
+  await capture('runs-view');
+});
+
+e2eTest('inspector: the inspector shows feature maps of the trained model', async ({ wb, page, manifest, workspaceDir, capture }) => {
+  const inspect = commandLabelMatching(manifest, /inspect/i, 'the inspector');
+  await ensureTrainedRun(wb, manifest, workspaceDir);
+  await wb.openFile('shapes-tiny.cnn.yaml');
+  await wb.runCommand(inspect);
+  const inspector = await waitForWebview(page, 'the inspector', /feature|activation|Conv2d/i);
+  await poll('feature-map images in the inspector', async () => ((await visibleImages(inspector)) > 0 ? true : undefined), { timeoutMs: 60_000 });
+  await capture('inspector');
+});
+
+e2eTest(
+  'train: cancelling a long run stops it (status stopped)',
+  async ({ wb, manifest, workspaceDir, capture }) => {
+    await wb.openFile('shapes-long.cnn.yaml');
+    const started = Date.now();
+    await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
+    await waitForRun(workspaceDir, 'shapes-long', started, 'the long run to start', (s) => s.status === 'running', TRAIN_TIMEOUT_MS);
+    const stop = manifest.contributes?.commands?.find((c) => /cancel|stop/i.test(c.command));
+    if (stop) await wb.runCommand(commandLabelMatching(manifest, /cancel|stop/i, 'cancelling training'));
+    else await wb.clickNotificationButton('Cancel');
+    const run = await waitForRun(workspaceDir, 'shapes-long', started, 'the run to stop', (s) => s.status !== 'running', 60_000);
+    assert.equal(run.summary.status, 'stopped', `cancelled run ${run.dir} ended ${run.summary.status}`);
+    assert.ok(run.summary.epochsCompleted < run.summary.epochs, 'the run completed every epoch before the cancel took effect');
+    await capture('train-cancelled');
+  },
+  TRAIN_TIMEOUT_MS + 60_000,
+);

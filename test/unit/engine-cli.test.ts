@@ -1,0 +1,70 @@
+/**
+ * `cnnlab train` as a user runs it (a child process through tsx): --json's last stdout line, exit statuses for a
+ * model file with errors (1, with file:line:col diagnostics) and for usage mistakes (2).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseTrainArgs } from '../../src/cli/train';
+import { tinyShapesModel } from './engine-fixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'cnnlab-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const cli = resolve(__dirname, '../../src/cli.ts');
+
+function train(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', cli, 'train', ...args], { encoding: 'utf8', cwd: resolve(__dirname, '../..') });
+}
+
+const MODEL = tinyShapesModel('cli-shapes', 300, 100, 3);
+
+describe('cnnlab train', () => {
+  it('trains and prints one JSON object as the last stdout line', () => {
+    const file = join(dir, 'shapes.cnn.yaml');
+    writeFileSync(file, MODEL);
+    const r = train(file, '--epochs', '1', '--max-train-samples', '100', '--backend', 'wasm', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    const result = JSON.parse(lines[lines.length - 1]);
+    assert.deepEqual(
+      ['runDir', 'backend', 'epochs', 'trainSamples', 'samplesPerSecond', 'testAccuracy', 'testLoss', 'bestValLoss'].filter((k) => !(k in result)),
+      [],
+    );
+    assert.equal(result.backend, 'wasm');
+    assert.equal(result.epochs, 1);
+    assert.equal(result.trainSamples, 100);
+    assert.ok(result.testAccuracy >= 0 && result.testAccuracy <= 1);
+    // Default output folder: runs/ next to the model file.
+    assert.ok(result.runDir.startsWith(join(dir, 'runs', 'cli-shapes')));
+    assert.ok(existsSync(join(result.runDir, 'summary.json')));
+    assert.match(r.stderr, /epoch 1: loss/);
+  });
+
+  it('prints the diagnostics of a model file with errors and exits 1', () => {
+    const file = join(dir, 'broken.cnn.yaml');
+    writeFileSync(file, MODEL.replace('Linear(64,', 'Linear(65,'));
+    const r = train(file, '--backend', 'wasm', '--json');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /broken\.cnn\.yaml:\d+:\d+: error: /);
+    assert.equal(JSON.parse(r.stdout.trim().split('\n').pop() ?? '').status, 'failed');
+    assert.ok(!existsSync(join(dir, 'runs', 'cli-shapes', 'broken')));
+  });
+
+  it('rejects bad usage with exit 2', () => {
+    assert.equal(train('--epochs', 'x', join(dir, 'a.cnn.yaml')).status, 2);
+    assert.equal(train(join(dir, 'missing.cnn.yaml')).status, 2);
+  });
+
+  it('parses its options', () => {
+    assert.deepEqual(parseTrainArgs(['m.yaml', '--epochs=3', '--backend', 'cpu', '--out', 'o', '--json', '--max-train-samples', '50']), {
+      file: 'm.yaml', epochs: 3, backend: 'cpu', outDir: 'o', json: true, maxTrainSamples: 50,
+    });
+    assert.match(parseTrainArgs(['m.yaml', '--backend', 'gpu']) as string, /--backend expects one of auto, tensorflow-gpu/);
+    assert.match(parseTrainArgs(['m.yaml', '--epochs', '0']) as string, /positive integer/);
+    assert.match(parseTrainArgs(['m.yaml', '--fast']) as string, /unknown option --fast/);
+    assert.match(parseTrainArgs([]) as string, /exactly one model file/);
+  });
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hoverAt } from '../../src/language/hover';
+import { analyse, loadFixture, positionOf } from '../fixtures/language/load';
+
+describe('hover', () => {
+  const fashion = loadFixture('fashion');
+
+  it('explains the first Conv2d of the Fashion-MNIST model with numbers filled in', () => {
+    const hover = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'Conv2d(1, 16', 2));
+    assert.ok(hover);
+    const md = hover.markdown;
+    assert.match(md, /Conv2d\(1, 16, kernel_size=3, padding=1\)/);
+    assert.match(md, /`1×28×28` → `16×28×28`/);
+    assert.ok(md.includes('H: ⌊(28 + 2·1 − 3)/1⌋ + 1 = 28'), md);
+    assert.ok(md.includes('W: ⌊(28 + 2·1 − 3)/1⌋ + 1 = 28'), md);
+    assert.ok(md.includes('16·(1·3² + 1) = 160'), md);
+    assert.match(md, /MACs.*112,896/);
+    assert.match(md, /3×3 input pixels/);
+    assert.match(md, /Defaults: `stride=1, dilation=1, groups=1, bias=True/);
+    assert.deepEqual(hover.range, fashion.analysis.layers[0].range);
+  });
+
+  it('shows the inferred in_channels of a mapping-form convolution', () => {
+    const hover = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'conv2d: {out', 1));
+    assert.ok(hover);
+    assert.match(hover.markdown, /Conv2d\(16, 32, kernel_size=3, padding=1\)/);
+    assert.match(hover.markdown, /`16×14×14` → `32×14×14`/);
+    assert.ok(hover.markdown.includes('32·(16·3² + 1) = 4,640'), hover.markdown);
+  });
+
+  it('documents an argument name, with the value it has here', () => {
+    const hover = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'padding=1', 3));
+    assert.ok(hover);
+    assert.match(hover.markdown, /^\*\*padding\*\*/);
+    assert.match(hover.markdown, /'same' keeps the size/);
+    assert.match(hover.markdown, /Here: `padding=\(1, 1\)`/);
+    assert.equal(hover.range.end.character - hover.range.start.character, 'padding'.length);
+  });
+
+  it('documents mapping-form keys as arguments', () => {
+    const hover = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'kernel_size: 3', 2));
+    assert.match(hover?.markdown ?? '', /^\*\*kernel_size\*\*: `int \| tuple\[int, int\]`/);
+  });
+
+  it('explains input with the model numbers', () => {
+    const hover = hoverAt(fashion.analysis, fashion.src, { line: 1, character: 2 });
+    assert.match(hover?.markdown ?? '', /\*\*input\*\* `1×28×28`/);
+    assert.match(hover?.markdown ?? '', /784 values/);
+    assert.match(hover?.markdown ?? '', /Output of the network: `10`/);
+  });
+
+  it('documents dataset, optimizer and loss values and keys from the core schema', () => {
+    const dataset = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'fashion-mnist', 3));
+    assert.match(dataset?.markdown ?? '', /\*\*dataset: fashion-mnist\*\*/);
+    assert.match(dataset?.markdown ?? '', /Zalando/);
+    const optimizer = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'optimizer:', 2));
+    assert.match(optimizer?.markdown ?? '', /\*\*train\.optimizer\*\* \(default `adam`\)/);
+    const loss = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'cross_entropy', 1));
+    assert.match(loss?.markdown ?? '', /\*\*loss: cross_entropy\*\*/);
+    const patience = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'patience', 1));
+    assert.match(patience?.markdown ?? '', /\*\*train\.early_stopping\.patience\*\*/);
+  });
+
+  it('flags an unknown dataset value in the hover', () => {
+    const m = analyse('input: [1, 28, 28]\nlayers:\n  - Flatten()\ndata:\n  dataset: fashion\n');
+    const hover = hoverAt(m.analysis, m.src, { line: 4, character: 12 });
+    assert.match(hover?.markdown ?? '', /not one of shapes, mnist, fashion-mnist/);
+  });
+
+  it('never throws on malformed files, at any position', () => {
+    const broken = [
+      'layers:\n  - Conv2d(1, 16,\n  - relu: {\ninput: [',
+      'input: [1, 28, 28]\nlayers: [Conv2d(1, 4, 3), relu, {conv2d: }]\ntrain: {optimizer: }',
+      '\t- : : :\n  - "Conv2d(1,\n#',
+      'input: [1, 28, 28]\nlayers:\n  - conv2d:\n      kernel_size: [3, 3\n',
+    ];
+    for (const text of broken) {
+      const m = analyse(text);
+      for (let line = 0; line < m.src.text.split('\n').length; line++) {
+        for (let character = 0; character <= m.src.lineText(line).length; character++) hoverAt(m.analysis, m.src, { line, character });
+      }
+    }
+  });
+});
