@@ -1,0 +1,35 @@
+/** Augmentation preview: one training image through the model file's augmentation pipeline (the first tile is the original). */
+import type { Tab, TabContext } from './context';
+import { button, el, field, numberInput, setPicture, statusLine } from './dom';
+
+export class AugmentTab implements Tab {
+  readonly title = 'Augmentation';
+  readonly needsInput = false;
+  readonly element: HTMLElement;
+  private index = 0;
+  private seed = 1;
+  private readonly img = el('img', 'grid-image');
+  private readonly status = statusLine();
+
+  constructor(private readonly ctx: TabContext) {
+    const max = Math.max(0, ctx.info.trainCount - 1);
+    const controls = el('div', 'row', field(`Training image (0–${max})`, numberInput(0, 0, max, (v) => (this.index = v))), button('Show', () => this.refresh()), button('Reshuffle', () => {
+      this.seed++;
+      this.refresh();
+    }));
+    const note = !ctx.info.hasAugment ? 'The model file has no data.augment section: training uses the images as they are.' : ctx.info.trainCount === 0 ? 'The training set is not available.' : '';
+    const body = note ? [el('div', 'note', note)] : [controls, this.status.element, this.img, el('div', 'caption', 'First tile: the original; the others: what training batches see.')];
+    this.element = el('section', 'tab', ...body);
+  }
+
+  refresh(): void {
+    if (!this.ctx.info.hasAugment || this.ctx.info.trainCount === 0) return;
+    this.ctx.controller.request({ kind: 'augment', count: 16, seed: this.seed, trainIndex: this.index }).result.then(
+      (a) => {
+        this.status.set('');
+        setPicture(this.img, a.picture);
+      },
+      (e: Error) => this.status.set(e.message, true),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+/** Which charts the Training panel draws, from which series, in which colours. Pure: tested in Node. */
+import type { LineChartSpec, ThemeColors } from './chartOptions';
+import type { SeriesData } from './chartSeries';
+
+export type TrainingChartId = 'loss' | 'accuracy' | 'batchLoss' | 'learningRate' | 'speed';
+
+/** Chart ids redrawn when epoch records arrive, and when batch records arrive. */
+export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'accuracy'];
+export const BATCH_CHARTS: readonly TrainingChartId[] = ['batchLoss', 'learningRate', 'speed'];
+
+export interface TrainingChart {
+  id: TrainingChartId;
+  title: string;
+  spec: LineChartSpec;
+}
+
+/** The panel's charts over `series` (the arrays are shared, not copied: charts see new points on update). */
+export function trainingCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {
+  const [blue, orange, green, , purple] = theme.palette;
+  return [
+    {
+      id: 'loss',
+      title: 'Loss per epoch',
+      spec: { xTitle: 'epoch', yTitle: 'loss', integerX: true, lines: [
+        { label: 'train loss', data: series.trainLoss, color: blue, points: true },
+        { label: 'validation loss', data: series.valLoss, color: orange, points: true },
+      ] },
+    },
+    {
+      id: 'accuracy',
+      title: 'Accuracy per epoch',
+      spec: { xTitle: 'epoch', yTitle: 'accuracy', integerX: true, yMin: 0, yMax: 1, lines: [
+        { label: 'train accuracy', data: series.trainAccuracy, color: blue, points: true },
+        { label: 'validation accuracy', data: series.valAccuracy, color: orange, points: true },
+      ] },
+    },
+    {
+      id: 'batchLoss',
+      title: 'Training loss per batch',
+      spec: { xTitle: 'batch', yTitle: 'loss', lines: [
+        { label: 'raw', data: series.batchLossRaw, color: blue, faint: true },
+        { label: 'smoothed (EMA)', data: series.batchLossSmoothed, color: blue },
+      ] },
+    },
+    {
+      id: 'learningRate',
+      title: 'Learning rate',
+      spec: { xTitle: 'batch', yTitle: 'learning rate', lines: [{ label: 'lr', data: series.learningRate, color: green }] },
+    },
+    {
+      id: 'speed',
+      title: 'Training speed',
+      spec: { xTitle: 'batch', yTitle: 'samples/s', yMin: 0, lines: [{ label: 'samples/s', data: series.samplesPerSecond, color: purple }] },
+    },
+  ];
+}
+

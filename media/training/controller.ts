@@ -1,0 +1,165 @@
+/**
+ * The Training webview's logic without the DOM: validates what the host sends, keeps the shown run and its
+ * chart series, persists what must survive a reload (the run folder, the selected confusion cell) through the
+ * webview API's setState, and tells a renderer what changed. main.ts supplies the real webview API and a DOM
+ * renderer; the unit tests supply fakes.
+ */
+import { previewMessage } from '../../src/protocol/preview';
+import type { EpochMetrics, MetricRecord } from '../../src/protocol/runTypes';
+import {
+  parseToTrainingWebview,
+  parseTrainingState,
+  type FromTrainingWebview,
+  type ToTrainingWebview,
+  type TrainingRunView,
+  type TrainingWebviewState,
+} from '../../src/protocol/webview-training';
+import type { WebviewApi } from '../webviewApi';
+import { TrainingSeries, type SeriesChange } from './chartSeries';
+import { confusionView, type ConfusionView } from './confusion';
+import { epochTable, type EpochTableView } from './epochTable';
+import { headerView, type HeaderView } from './header';
+
+/** What the DOM view implements; each call says what to redraw. */
+export interface TrainingRenderer {
+  /** A run is shown (first time or another run): redraw everything. */
+  showRun(controller: TrainingController): void;
+  /** New metric records were added to the series. */
+  metricsAdded(controller: TrainingController, change: SeriesChange): void;
+  /** The summary changed (status, results). */
+  summaryChanged(controller: TrainingController): void;
+  /** Thumbnails of a confusion-matrix cell arrived. */
+  cellSamples(controller: TrainingController, message: Extract<ToTrainingWebview, { type: 'cellSamples' }>): void;
+  showEmpty(message: string): void;
+}
+
+export class TrainingController {
+  readonly series = new TrainingSeries();
+  private current: TrainingRunView | null = null;
+  private readonly epochRecords: EpochMetrics[] = [];
+  private state: TrainingWebviewState;
+
+  constructor(
+    private readonly api: WebviewApi<TrainingWebviewState>,
+    private readonly renderer: TrainingRenderer,
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {
+    this.state = parseTrainingState(api.getState());
+  }
+
+  /** Tells the host the page listens (the host answers with the run). */
+  start(): void {
+    this.send({ type: 'ready' });
+  }
+
+  get run(): TrainingRunView | null {
+    return this.current;
+  }
+
+  get selectedCell(): TrainingWebviewState['cell'] {
+    return this.state.cell;
+  }
+
+  /** Feeds one raw message from the host; a malformed one is reported through `warn` and ignored. */
+  receive(raw: unknown): void {
+    const message = parseToTrainingWebview(raw);
+    if (!message) {
+      this.warn(`Training panel: ignored a malformed message ${previewMessage(raw)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'run':
+        return this.showRun(message.run);
+      case 'metrics':
+        return this.addMetrics(message.runDir, message.records);
+      case 'summary':
+        if (!this.current || message.runDir !== this.current.runDir) return;
+        this.current = { ...this.current, summary: message.summary, live: message.live, hasPredictions: message.hasPredictions };
+        this.renderer.summaryChanged(this);
+        this.requestSelectedCell();
+        return;
+      case 'cellSamples':
+        if (this.current?.runDir === message.runDir) this.renderer.cellSamples(this, message);
+        return;
+      case 'empty':
+        this.current = null;
+        this.renderer.showEmpty(message.message);
+        return;
+    }
+  }
+
+  /** The Stop button. */
+  stop(): void {
+    if (this.current?.live) this.send({ type: 'stop' });
+  }
+
+  /** Opens the run's model-file snapshot. */
+  openModel(): void {
+    this.send({ type: 'openModel' });
+  }
+
+  /** A click on a confusion-matrix cell: remember it and ask the host for its test images. */
+  selectCell(truth: number, predicted: number): void {
+    this.saveState({ ...this.state, cell: { truth, predicted } });
+    this.send({ type: 'showCell', truth, predicted });
+  }
+
+  header(nowMs: number): HeaderView {
+    const run = this.current;
+    return headerView(run?.model ?? '', run?.summary ?? null, run?.metrics ?? [], run?.live ?? false, nowMs);
+  }
+
+  table(): EpochTableView {
+    return epochTable(this.epochRecords, this.current?.summary ?? null, this.current?.earlyStopping ?? null);
+  }
+
+  /** The confusion matrix once the run has test results. */
+  confusion(): ConfusionView | null {
+    const summary = this.current?.summary;
+    return summary?.test ? confusionView(summary.test, summary.classes) : null;
+  }
+
+  private showRun(run: TrainingRunView): void {
+    // A reload shows the same run again: keep its selected cell; another run starts without one.
+    const keepCell = this.state.runDir === run.runDir;
+    this.current = { ...run, metrics: [] };
+    this.series.reset();
+    this.epochRecords.length = 0;
+    this.appendRecords(run.metrics);
+    this.saveState({ runDir: run.runDir, cell: keepCell ? this.state.cell : undefined });
+    this.renderer.showRun(this);
+    this.requestSelectedCell();
+  }
+
+  private addMetrics(runDir: string, records: MetricRecord[]): void {
+    if (!this.current || runDir !== this.current.runDir) return;
+    const change = this.appendRecords(records);
+    if (change.batch || change.epoch) this.renderer.metricsAdded(this, change);
+  }
+
+  private appendRecords(records: readonly MetricRecord[]): SeriesChange {
+    const change = this.series.add(records);
+    const run = this.current as TrainingRunView;
+    for (const r of records) {
+      run.metrics.push(r);
+      const lastEpoch = this.epochRecords[this.epochRecords.length - 1]?.epoch ?? 0;
+      if (r.kind === 'epoch' && r.epoch > lastEpoch) this.epochRecords.push(r);
+    }
+    return change;
+  }
+
+  private requestSelectedCell(): void {
+    const cell = this.state.cell;
+    const k = this.current?.summary?.test?.confusion.length ?? 0;
+    if (cell && this.current?.hasPredictions && cell.truth < k && cell.predicted < k) this.send({ type: 'showCell', ...cell });
+  }
+
+  private saveState(state: TrainingWebviewState): void {
+    this.state = state;
+    this.api.setState(state);
+  }
+
+  private send(message: FromTrainingWebview): void {
+    this.api.postMessage(message);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * `cnnlab inspect RUN --image FILE --out DIR [--class C] [--patch N] [--stride N] [--checkpoint best|last]
+ * [--backend B] [--json]`: writes the inspector's pictures as PNG files: the input, feature maps of every layer,
+ * the filters of every Conv2d, saliency and occlusion maps for a class (default: the predicted one), plus
+ * index.json describing them. Exit 0 on success, 1 when the run or image cannot be used, 2 for usage problems.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeInspection, type InspectionOptions } from '../inspect/report/writeInspection';
+import type { BackendChoiceName } from '../protocol/runTypes';
+import { initBackend } from '../trainer/backend';
+import type { CliCommand } from './commands';
+import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
+
+const USAGE = 'inspect RUN --image FILE --out DIR [--class C] [--patch N] [--stride N] [--checkpoint best|last] [--backend B] [--json]';
+
+/** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
+export async function runInspect(args: string[], io: CliOutput = processOutput): Promise<number> {
+  const parsed = parseArgs(args, {
+    '--image': 'string', '--out': 'string', '--class': 'string', '--patch': 'count', '--stride': 'count', '--checkpoint': 'checkpoint', '--backend': 'backend', '--json': 'flag',
+  });
+  const problem = typeof parsed === 'string' ? parsed
+    : parsed.positional.length !== 1 ? 'expected one run folder'
+    : !parsed.options.has('--image') ? '--image FILE is required'
+    : !parsed.options.has('--out') ? '--out DIR is required' : undefined;
+  if (problem || typeof parsed === 'string') {
+    io.err(`cnnlab inspect: ${problem}\nUsage: cnnlab ${USAGE}\n`);
+    return 2;
+  }
+  const runDir = resolve(parsed.positional[0]);
+  const image = resolve(parsed.options.get('--image') as string);
+  for (const path of [runDir, image]) {
+    if (!existsSync(path)) {
+      io.err(`cnnlab inspect: ${path} does not exist\n`);
+      return 2;
+    }
+  }
+  const options: InspectionOptions = {
+    runDir,
+    image,
+    outDir: resolve(parsed.options.get('--out') as string),
+    className: parsed.options.get('--class') as string | undefined,
+    patch: parsed.options.get('--patch') as number | undefined,
+    stride: parsed.options.get('--stride') as number | undefined,
+    checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined,
+  };
+  const json = parsed.options.has('--json');
+  try {
+    const backend = await initBackend((parsed.options.get('--backend') as BackendChoiceName | undefined) ?? 'auto');
+    const index = await writeInspection(backend.tf, options, (line) => {
+      if (!json) io.err(`${line}\n`);
+    });
+    if (json) io.out(`${JSON.stringify({ ...index, backend: backend.name })}\n`);
+    else io.out(`wrote ${index.files.length} files to ${options.outDir}\n`);
+    return 0;
+  } catch (err) {
+    io.err(`cnnlab inspect: ${errorText(err)}\n`);
+    return 1;
+  }
+}
+
+export const inspectCommand: CliCommand = {
+  name: 'inspect',
+  usage: USAGE,
+  summary: 'Feature maps, filters, saliency and occlusion of a run as PNG files',
+  run: (args) => runInspect(args),
+};

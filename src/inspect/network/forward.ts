@@ -1,0 +1,62 @@
+/**
+ * A forward pass that shows its work: the output of every layer (by the core's 1-based layer index), the
+ * class scores before a final Softmax/LogSoftmax, and the input of the last Linear layer (the feature vector
+ * the classifier head sees). It walks the core's graph as the engine's model does, residual blocks included.
+ */
+import type { GraphNode, ResolvedLayer } from '../../model/types';
+import type { EngineLayer } from '../../trainer/engine/layers/types';
+import type { Tensor } from '../../trainer/engine/tf';
+import type { InspectableRun } from './runModel';
+
+export interface TracedForward {
+  /** Layer index → output tensor (NHWC or [N, F]). Only for the indices asked for. */
+  outputs: Map<number, Tensor>;
+  /** Class scores: the output, or the input of a final Softmax/LogSoftmax. */
+  scores: Tensor;
+  /** Input of the last Linear layer (the embedding), when asked for. */
+  features?: Tensor;
+}
+
+export interface TraceOptions {
+  /** Which layer outputs to keep (default none). */
+  keep?: ReadonlySet<number>;
+  /** Keep the input of the last Linear layer. */
+  features?: boolean;
+}
+
+/** Runs the model in evaluation mode on NHWC `x` (call inside tf.tidy or dispose the tensors yourself). */
+export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptions = {}): TracedForward {
+  const { tf, model, analysis } = run;
+  const byName = new Map<string, EngineLayer>(model.layers.map((l) => [l.name, l]));
+  const outputs = new Map<number, Tensor>();
+  const last = analysis.layers[analysis.layers.length - 1];
+  const finalNormaliser = last && (last.type === 'Softmax' || last.type === 'LogSoftmax') && analysis.graph[analysis.graph.length - 1]?.kind === 'layer' ? last.index : -1;
+  const headIndex = lastLinearIndex(analysis.layers);
+  let scores: Tensor | undefined;
+  let features: Tensor | undefined;
+
+  const applyLayer = (layer: ResolvedLayer, input: Tensor): Tensor => {
+    if (layer.index === finalNormaliser) scores = input;
+    if (options.features && layer.index === headIndex) features = input;
+    const engineLayer = byName.get(`layer${layer.index}`);
+    if (!engineLayer) throw new Error(`the engine model has no layer${layer.index}`);
+    const y = engineLayer.apply(input, false);
+    if (options.keep?.has(layer.index)) outputs.set(layer.index, y);
+    return y;
+  };
+  const sequence = (nodes: GraphNode[], input: Tensor): Tensor =>
+    nodes.reduce((h, node) => {
+      if (node.kind === 'layer') return applyLayer(node.layer, h);
+      const body = sequence(node.body, h);
+      const shortcut = node.projection.length > 0 ? sequence(node.projection, h) : h;
+      return tf.add(body, shortcut);
+    }, input);
+  const output = sequence(analysis.graph, x);
+  return { outputs, scores: scores ?? output, features: options.features ? (features ?? output) : undefined };
+}
+
+/** Index of the last Linear layer in file order, or −1. */
+export function lastLinearIndex(layers: ResolvedLayer[]): number {
+  for (let i = layers.length - 1; i >= 0; i--) if (layers[i].type === 'Linear') return layers[i].index;
+  return -1;
+}

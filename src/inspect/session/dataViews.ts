@@ -1,0 +1,99 @@
+/**
+ * Results that work on the run's dataset or on pure pixels: embeddings (features → PCA or t-SNE), test-image
+ * thumbnails, the augmentation preview and the convolution playground.
+ */
+import type { AugmentConfig } from '../../model/types';
+import type { InspectRequest, InspectResult } from '../../protocol/inspect';
+import type { ImageSet } from '../../trainer/datasets/types';
+import { augmentationGrid } from '../augmentPreview';
+import { pca } from '../embed/pca';
+import { tsneAsync } from '../embed/tsne';
+import { valueRange } from '../image/colormap';
+import { heatmapPicture, imagePicture } from '../image/pictures';
+import { encodePng } from '../image/png';
+import { CancelledError, featureVectors } from '../network/embeddings';
+import type { InspectInput } from '../network/input';
+import type { InspectableRun } from '../network/runModel';
+import { convolvePlane, poolPlane, sizeFormula, type Plane } from '../playground/convolve';
+import { scaleFor } from './views';
+
+type Result<K extends InspectResult['kind']> = Extract<InspectResult, { kind: K }>;
+type Request<K extends InspectRequest['kind']> = Extract<InspectRequest, { kind: K }>;
+export type Progress = (done: number, total: number, message: string) => void;
+
+/** Feature vectors of the first `count` test images, reduced to 2-D. */
+export async function embeddingsView(run: InspectableRun, test: ImageSet, request: Request<'embeddings'>, progress: Progress, shouldStop?: () => boolean): Promise<Result<'embeddings'>> {
+  const n = Math.min(request.count, test.count);
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const points = await featureVectors(run, test, indices, 64, (done, total) => progress(done, total, 'Computing feature vectors'), shouldStop);
+  const seed = request.seed ?? 0;
+  let coords: Float32Array;
+  let explainedRatio: number[] | null = null;
+  if (request.method === 'pca') {
+    const r = pca(points, { components: 2, seed });
+    coords = r.projected;
+    explainedRatio = r.explainedRatio;
+  } else {
+    coords = await tsneAsync(points, { seed, perplexity: request.perplexity ?? 30, onProgress: (i, total) => progress(i, total, 't-SNE'), shouldStop });
+    if (shouldStop?.()) throw new CancelledError();
+  }
+  return { kind: 'embeddings', method: request.method, points: coords, labels: test.labels.slice(0, n), indices: Int32Array.from(indices), explainedRatio, featureSize: points.d };
+}
+
+/** A test image as a small picture. */
+export function thumbnailView(test: ImageSet, index: number): Result<'thumbnail'> {
+  if (index < 0 || index >= test.count) throw new RangeError(`test image ${index} is outside 0…${test.count - 1}`);
+  const size = test.height * test.width * test.channels;
+  const pixels = test.images.subarray(index * size, (index + 1) * size);
+  const p = imagePicture(pixels, test.height, test.width, test.channels, scaleFor(Math.max(test.height, test.width), 64));
+  return { kind: 'thumbnail', index, label: test.labels[index], picture: { png: p.png, width: p.width, height: p.height } };
+}
+
+/** The augmentation grid of one training image. */
+export function augmentView(train: ImageSet, augment: AugmentConfig | undefined, request: Request<'augment'>): Result<'augment'> {
+  if (!augment) throw new Error('the model file has no data.augment section: add one (e.g. horizontal_flip: true) to preview it');
+  if (train.count === 0) throw new Error('the training set is empty');
+  const index = Math.min(request.trainIndex ?? 0, train.count - 1);
+  const { image, layout } = augmentationGrid(train, index, augment, request.count, request.seed, scaleFor(Math.max(train.height, train.width), 64));
+  return { kind: 'augment', trainIndex: index, picture: { png: encodePng(image), width: image.width, height: image.height }, layout };
+}
+
+/** The playground on the current input: one channel (or the channel mean) in [0, 1], filtered, then pooled. */
+export function playgroundView(input: InspectInput, request: Request<'playground'>): Result<'playground'> {
+  const plane = inputPlane(input, request.channel);
+  const options = { padding: [request.padding, request.padding] as [number, number], paddingMode: request.paddingMode, stride: [request.stride, request.stride] as [number, number] };
+  const out = convolvePlane(plane, request.kernel, options);
+  const kh = request.kernel.length;
+  const kw = request.kernel[0].length;
+  const show = (p: Plane): { png: Uint8Array; width: number; height: number } => heatmapPicture(p.data, p.height, p.width, 'gray', valueRange(p.data), scaleFor(Math.max(p.height, p.width), 192));
+  const pooled = request.pool ? poolPlane(out, request.pool.kind, request.pool.size, request.pool.stride) : null;
+  const formula = kh === kw && plane.height === plane.width
+    ? sizeFormula(plane.height, kh, request.padding, request.stride)
+    : `H: ${sizeFormula(plane.height, kh, request.padding, request.stride)}; W: ${sizeFormula(plane.width, kw, request.padding, request.stride)}`;
+  return {
+    kind: 'playground',
+    input: show(plane),
+    output: show(out),
+    outputSize: [out.height, out.width],
+    outputRange: valueRange(out.data),
+    formula,
+    pooled: pooled ? show(pooled) : null,
+    pooledSize: pooled ? [pooled.height, pooled.width] : null,
+    poolFormula: pooled && request.pool ? `⌊(${out.height} − ${request.pool.size}) / ${request.pool.stride}⌋ + 1 = ${pooled.height}` : null,
+  };
+}
+
+function inputPlane(input: InspectInput, channel: number | undefined): Plane {
+  const { height, width, channels, pixels } = input;
+  if (channel !== undefined && channel >= channels) throw new RangeError(`the input has ${channels} channel(s) (0…${channels - 1})`);
+  const data = new Float32Array(height * width);
+  for (let p = 0; p < height * width; p++) {
+    if (channel !== undefined) data[p] = pixels[p * channels + channel] / 255;
+    else {
+      let s = 0;
+      for (let c = 0; c < channels; c++) s += pixels[p * channels + c];
+      data[p] = s / channels / 255;
+    }
+  }
+  return { height, width, data };
+}

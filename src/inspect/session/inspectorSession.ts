@@ -1,0 +1,146 @@
+/**
+ * The worker side of the inspector: one open run (model + checkpoint), its dataset (loaded on first need),
+ * and the current input image. `handle` answers one InspectRequest; requests are answered in order, and a
+ * long one (occlusion, embeddings) reports progress and stops early when `shouldStop` says so.
+ */
+import type { InputSelector, InspectRequest, InspectResult, RunInfo } from '../../protocol/inspect';
+import type { BackendChoice, BackendInfo } from '../../trainer/backend';
+import type { LoadedDataset } from '../../trainer/datasets/types';
+import { inputFromFile, inputFromSet, type InspectInput } from '../network/input';
+import { convLayerIndices } from '../network/filters';
+import { openRun, type InspectableRun } from '../network/runModel';
+import { augmentView, embeddingsView, playgroundView, thumbnailView, type Progress } from './dataViews';
+import { loadRunData, type DataLocations } from './runData';
+import { featureMapsView, featureMapView, filtersView, inputView, occlusionView, saliencyView } from './views';
+
+export interface RequestHooks {
+  onProgress?: Progress;
+  shouldStop?: () => boolean;
+}
+
+/** Starts (or reuses) a backend; the worker passes initBackend, tests may pass a fixed one. */
+export type BackendProvider = (choice: BackendChoice, extraModulePaths?: string[]) => Promise<BackendInfo>;
+
+type Request<K extends InspectRequest['kind']> = Extract<InspectRequest, { kind: K }>;
+
+export class InspectorSession {
+  private run: InspectableRun | undefined;
+  private backendName = '';
+  private data: LoadedDataset | undefined;
+  private dataProblem: string | null = null;
+  private input: InspectInput | undefined;
+
+  constructor(private readonly backend: BackendProvider) {}
+
+  /** Answers one request; throws an Error whose message is meant for people. */
+  async handle(request: InspectRequest, hooks: RequestHooks = {}): Promise<InspectResult> {
+    const progress: Progress = hooks.onProgress ?? (() => undefined);
+    if (request.kind === 'open') return this.open(request, progress);
+    const run = this.requireRun();
+    switch (request.kind) {
+      case 'input':
+        this.input = await this.resolveInput(request.input);
+        return inputView(run, this.input, request.topK ?? 5);
+      case 'featureMaps':
+        return featureMapsView(run, this.requireInput(), request.layer, request.first, request.count);
+      case 'featureMap':
+        return featureMapView(run, this.requireInput(), request.layer, request.channel);
+      case 'filters':
+        return filtersView(run, request.layer, request.first, request.count);
+      case 'saliency':
+        return saliencyView(run, this.requireInput(), request.classIndex);
+      case 'occlusion':
+        return occlusionView(run, this.requireInput(), {
+          classIndex: request.classIndex, patch: request.patch, stride: request.stride, shouldStop: hooks.shouldStop,
+          onProgress: (done, total) => progress(done, total, 'Occluding'),
+        });
+      case 'embeddings':
+        return embeddingsView(run, this.requireData().test, request, progress, hooks.shouldStop);
+      case 'thumbnail':
+        return thumbnailView(this.requireData().test, request.index);
+      case 'augment':
+        return augmentView(this.requireData().train, run.analysis.data.augment, request);
+      case 'playground':
+        return playgroundView(this.requireInput(), request);
+    }
+  }
+
+  /** Frees the model's weights. */
+  dispose(): void {
+    this.run?.dispose();
+    this.run = undefined;
+    this.data = undefined;
+    this.input = undefined;
+  }
+
+  private async open(request: Request<'open'>, progress: Progress): Promise<InspectResult> {
+    this.dispose();
+    const backend = await this.backend(request.backend ?? 'auto', request.extraModulePaths);
+    this.backendName = backend.name;
+    this.run = await openRun(backend.tf, request.runDir, request.checkpoint);
+    this.data = undefined;
+    this.dataProblem = null;
+    const where: DataLocations = { searchPaths: request.searchPaths, cacheDir: request.cacheDir };
+    try {
+      this.data = await loadRunData(this.run, where, (message) => progress(0, 1, message));
+    } catch (err) {
+      // Without the dataset the panel still works on image files.
+      this.dataProblem = err instanceof Error ? err.message : String(err);
+    }
+    return { kind: 'open', info: this.info(this.run) };
+  }
+
+  private info(run: InspectableRun): RunInfo {
+    return {
+      runDir: run.runDir,
+      model: run.analysis.name,
+      checkpoint: run.checkpoint,
+      backend: this.backendName,
+      classes: run.classes,
+      input: run.input,
+      layers: run.analysis.layers.map((l) => ({ index: l.index, type: l.type, text: l.text, outputShape: l.outputShape, line: l.range.start.line })),
+      convLayers: convLayerIndices(run),
+      testCount: this.data?.test.count ?? 0,
+      trainCount: this.data?.train.count ?? 0,
+      hasAugment: run.analysis.data.augment !== undefined,
+      datasetProblem: this.dataProblem,
+    };
+  }
+
+  private async resolveInput(selector: InputSelector): Promise<InspectInput> {
+    const run = this.requireRun();
+    if (selector.kind === 'file') return inputFromFile(selector.path, run.input, run.normalize);
+    const test = this.requireData().test;
+    if (test.count === 0) throw new Error('the test set is empty');
+    switch (selector.kind) {
+      case 'test':
+        return inputFromSet(test, selector.index, run.normalize, `test #${selector.index}`);
+      case 'random': {
+        const index = Math.floor(((selector.seed * 2654435761) >>> 0) % test.count);
+        return inputFromSet(test, index, run.normalize, `test #${index}`);
+      }
+      case 'class': {
+        const matches: number[] = [];
+        for (let i = 0; i < test.count && matches.length <= (selector.nth ?? 0); i++) if (test.labels[i] === selector.classIndex) matches.push(i);
+        const index = matches[selector.nth ?? 0];
+        if (index === undefined) throw new RangeError(`the test set has ${matches.length} image(s) of class ${run.classes[selector.classIndex] ?? selector.classIndex}`);
+        return inputFromSet(test, index, run.normalize, `test #${index}`);
+      }
+    }
+  }
+
+  private requireRun(): InspectableRun {
+    if (!this.run) throw new Error('no run is open: open a run first');
+    return this.run;
+  }
+
+  private requireInput(): InspectInput {
+    if (!this.input) throw new Error('choose an input image first');
+    return this.input;
+  }
+
+  private requireData(): LoadedDataset {
+    if (!this.data) throw new Error(`the run's dataset is not available${this.dataProblem ? `: ${this.dataProblem}` : ''}; inspect an image file instead`);
+    return this.data;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The dataset of a run, for picking test images, embeddings and the augmentation preview: loaded as training
+ * loaded it (the run's config.json remembers the model path, search paths and cache), never downloaded here.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadDataset } from '../../trainer/datasets';
+import type { LoadedDataset } from '../../trainer/datasets/types';
+import { RUN_FILES } from '../../trainer/runs/store';
+import type { InspectableRun } from '../network/runModel';
+
+export interface DataLocations {
+  searchPaths?: string[];
+  cacheDir?: string;
+}
+
+interface SavedRequest {
+  modelPath?: string;
+  searchPaths?: string[];
+  cacheDir?: string;
+}
+
+/** Loads the run's dataset, fitted to the model input; throws a DatasetError with a clear message when it cannot. */
+export async function loadRunData(run: InspectableRun, where: DataLocations = {}, onProgress?: (message: string) => void): Promise<LoadedDataset> {
+  const saved = savedRequest(run.runDir);
+  const baseDir = saved.modelPath ? dirname(saved.modelPath) : undefined;
+  return loadDataset({
+    input: run.input,
+    data: run.analysis.data,
+    seed: run.analysis.train.seed,
+    searchPaths: [...(baseDir ? [baseDir] : []), ...(where.searchPaths ?? []), ...(saved.searchPaths ?? [])],
+    cacheDir: where.cacheDir ?? saved.cacheDir,
+    baseDir,
+    download: false,
+    onProgress,
+  });
+}
+
+function savedRequest(runDir: string): SavedRequest {
+  try {
+    const config = JSON.parse(readFileSync(join(runDir, RUN_FILES.config), 'utf8')) as { request?: SavedRequest };
+    return config.request ?? {};
+  } catch {
+    return {};
+  }
+}

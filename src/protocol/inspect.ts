@@ -1,0 +1,183 @@
+/**
+ * The inspector's protocol, as data: what can be asked about a trained run (InspectRequest), what comes back
+ * (InspectResult), and the envelopes that carry them host ⇄ trainer worker and host ⇄ inspector webview.
+ * Pictures travel as PNG bytes (Uint8Array) and values as Float32Array, never as big JSON arrays.
+ * Pure data and validators: no vscode, tfjs or DOM imports.
+ */
+import type { BackendChoiceName } from './runTypes';
+
+/** Which image to inspect. Test images are indexed in the run's test split. */
+export type InputSelector =
+  | { kind: 'test'; index: number }
+  /** The nth test image (0-based) whose label is classIndex. */
+  | { kind: 'class'; classIndex: number; nth?: number }
+  | { kind: 'random'; seed: number }
+  /** An absolute path to a PNG or JPEG file. */
+  | { kind: 'file'; path: string };
+
+export type PaddingModeName = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+export type InspectRequest =
+  | { kind: 'open'; runDir: string; checkpoint?: 'best' | 'last'; backend?: BackendChoiceName; extraModulePaths?: string[]; cacheDir?: string; searchPaths?: string[] }
+  | { kind: 'input'; input: InputSelector; topK?: number }
+  /** A page of a layer's feature maps for the current input. */
+  | { kind: 'featureMaps'; layer: number; first?: number; count?: number }
+  /** One feature map, enlarged, with its values. */
+  | { kind: 'featureMap'; layer: number; channel: number }
+  | { kind: 'filters'; layer: number; first?: number; count?: number }
+  | { kind: 'saliency'; classIndex: number }
+  | { kind: 'occlusion'; classIndex: number; patch: number; stride: number }
+  | { kind: 'embeddings'; count: number; method: 'pca' | 'tsne'; perplexity?: number; seed?: number }
+  /** A test image as a small picture (embedding hover). */
+  | { kind: 'thumbnail'; index: number }
+  | { kind: 'augment'; count: number; seed: number; trainIndex?: number }
+  | {
+      kind: 'playground';
+      kernel: number[][];
+      padding: number;
+      paddingMode: PaddingModeName;
+      stride: number;
+      pool?: { kind: 'max' | 'avg'; size: number; stride: number };
+      /** Channel of the input to filter (default: the mean of all channels). */
+      channel?: number;
+    };
+
+export type InspectKind = InspectRequest['kind'];
+
+/** A PNG picture and its size in pixels. */
+export interface PictureData {
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Where the tiles of a grid picture are (to map a click to a channel), and each tile's value range. */
+export interface GridLayoutData {
+  columns: number;
+  rows: number;
+  /** Tile size in picture pixels (after enlarging) and the background gap between tiles. */
+  tileWidth: number;
+  tileHeight: number;
+  gap: number;
+  /** Index of the first plane (channel) drawn: tile i shows plane first + i. */
+  first: number;
+  /** The value range each tile was drawn with, in tile order. */
+  ranges: Array<{ min: number; max: number }>;
+}
+
+export interface LayerInfo {
+  index: number;
+  type: string;
+  text: string;
+  /** [C, H, W] or [F]. */
+  outputShape: number[];
+  /** 0-based line of the layer in the model file (snapshot), for "reveal" and hovers. */
+  line: number;
+}
+
+export interface RunInfo {
+  runDir: string;
+  model: string;
+  checkpoint: 'best' | 'last';
+  backend: string;
+  classes: string[];
+  input: number[];
+  layers: LayerInfo[];
+  /** Layers with filters (Conv2d). */
+  convLayers: number[];
+  testCount: number;
+  trainCount: number;
+  hasAugment: boolean;
+  /** Why no dataset images are available (only image files can be inspected), if so. */
+  datasetProblem: string | null;
+}
+
+export interface PredictionData {
+  classIndex: number;
+  className: string;
+  probability: number;
+}
+
+export type InspectResult =
+  | { kind: 'open'; info: RunInfo }
+  | { kind: 'input'; source: string; label: number | null; picture: PictureData; height: number; width: number; channels: number; predictions: PredictionData[] }
+  | { kind: 'featureMaps'; layer: number; shape: number[]; channels: number; range: { min: number; max: number }; picture: PictureData; layout: GridLayoutData }
+  | { kind: 'featureMap'; layer: number; channel: number; picture: PictureData; height: number; width: number; values: Float32Array }
+  | { kind: 'filters'; layer: number; outChannels: number; inChannels: number; kernelHeight: number; kernelWidth: number; colour: boolean; values: Float32Array; picture: PictureData; layout: GridLayoutData }
+  | { kind: 'saliency'; classIndex: number; picture: PictureData; max: number }
+  | { kind: 'occlusion'; classIndex: number; picture: PictureData; baseline: number; maxDrop: number; rows: number; cols: number; drops: Float32Array; complete: boolean }
+  | { kind: 'embeddings'; method: 'pca' | 'tsne'; points: Float32Array; labels: Uint8Array; indices: Int32Array; explainedRatio: number[] | null; featureSize: number }
+  | { kind: 'thumbnail'; index: number; label: number; picture: PictureData }
+  | { kind: 'augment'; trainIndex: number; picture: PictureData; layout: GridLayoutData }
+  | {
+      kind: 'playground';
+      input: PictureData;
+      output: PictureData;
+      outputSize: [number, number];
+      outputRange: { min: number; max: number };
+      /** e.g. "⌊(28 + 2·1 − 3) / 1⌋ + 1 = 28", for height and width. */
+      formula: string;
+      pooled: PictureData | null;
+      pooledSize: [number, number] | null;
+      poolFormula: string | null;
+    };
+
+// ---- host ⇄ worker envelopes (answered through MessageHandler.request: `replyTo` = `requestId`) ----
+
+/** `taskId` is the sender's own name for the task: progress and cancellation refer to it. */
+export interface InspectRequestMessage {
+  type: 'inspect';
+  requestId?: string;
+  taskId: string;
+  request: InspectRequest;
+}
+
+export interface InspectCancelMessage {
+  type: 'inspect-cancel';
+  taskId: string;
+}
+
+export interface InspectProgressMessage {
+  type: 'inspect-progress';
+  taskId: string;
+  done: number;
+  total: number;
+  message: string;
+}
+
+export interface InspectReplyMessage {
+  type: 'inspect-result';
+  replyTo: string;
+  result?: InspectResult;
+  error?: string;
+}
+
+export type ToInspectWorker = InspectRequestMessage | InspectCancelMessage;
+export type FromInspectWorker = InspectProgressMessage | InspectReplyMessage;
+
+// ---- host ⇄ inspector webview ----
+
+/** Host → webview. */
+export type ToInspectorWebview =
+  | { type: 'run'; info: RunInfo }
+  | { type: 'result'; id: number; result: InspectResult }
+  | { type: 'progress'; id: number; done: number; total: number; message: string }
+  | { type: 'error'; id: number | null; message: string }
+  /** Switch to the feature maps of a layer (from the editor). */
+  | { type: 'showLayer'; layer: number }
+  | { type: 'empty'; message: string };
+
+/** Webview → host. */
+export type FromInspectorWebview =
+  | { type: 'ready' }
+  /** Any request but 'open' (the host opens runs); file inputs come from pickFile. */
+  | { type: 'request'; id: number; request: Exclude<InspectRequest, { kind: 'open' }> }
+  | { type: 'cancel'; id: number }
+  /** Ask the host for an image file from the workspace; it answers with an input result for `id`. */
+  | { type: 'pickFile'; id: number; topK: number }
+  | { type: 'revealLayer'; layer: number };
+
+/** What the inspector webview saves with setState (the run to reopen after a reload). */
+export interface InspectorWebviewState {
+  runDir?: string;
+}

@@ -1,0 +1,243 @@
+/**
+ * Messages and state of the Training panel and the Compare Runs panel: the run view the host sends, live
+ * metric batches, the confusion-matrix samples, and the requests the webviews send back, with validators for
+ * every direction (a malformed message is dropped, never acted on). Pure data: no vscode or DOM imports; the
+ * host (src/webviews/training, src/webviews/runs) and the webviews (media/training, media/compare) share it.
+ */
+import type { EpochMetrics, MetricRecord, RunStatus, RunSummary } from './runTypes';
+
+/** Early stopping as configured for the run (train.early_stopping), for the epoch table's state line. */
+export interface EarlyStoppingConfig {
+  patience: number;
+  minDelta: number;
+}
+
+/** Everything the Training panel shows about one run. */
+export interface TrainingRunView {
+  runDir: string;
+  /** `<model>/<timestamp>` folder names, shown until summary.json exists. */
+  model: string;
+  timestamp: string;
+  /** Whether this window is training the run now (more metrics will follow). */
+  live: boolean;
+  summary: RunSummary | null;
+  /** metrics.jsonl so far (batch lines every N batches, every epoch line). */
+  metrics: MetricRecord[];
+  earlyStopping: EarlyStoppingConfig | null;
+  /** Whether the run folder holds test predictions (thumbnails of confusion-matrix cells). */
+  hasPredictions: boolean;
+}
+
+/** One test image of a confusion-matrix cell, as raw pixels (HWC uint8, base64) for a canvas. */
+export interface CellSample {
+  /** Index in the test set. */
+  index: number;
+  truth: number;
+  predicted: number;
+  /** Probability of the predicted class. */
+  confidence: number;
+  width: number;
+  height: number;
+  channels: number;
+  pixels: string;
+}
+
+/** Host → Training webview. */
+export type ToTrainingWebview =
+  | { type: 'run'; run: TrainingRunView }
+  /** New metric records of the shown run, in order (coalesced by the host). */
+  | { type: 'metrics'; runDir: string; records: MetricRecord[] }
+  | { type: 'summary'; runDir: string; summary: RunSummary; live: boolean; hasPredictions: boolean }
+  | { type: 'cellSamples'; runDir: string; truth: number; predicted: number; total: number; samples: CellSample[]; message: string | null }
+  | { type: 'empty'; message: string };
+
+/** Training webview → host. */
+export type FromTrainingWebview =
+  | { type: 'ready' }
+  /** Stop the live run (keeps best/ and last/). */
+  | { type: 'stop' }
+  /** Thumbnails of the test images with this true and predicted class. */
+  | { type: 'showCell'; truth: number; predicted: number }
+  /** Open the run's model-file snapshot. */
+  | { type: 'openModel' };
+
+/** What the Training webview keeps with setState: the run to reopen, and the selected cell. */
+export interface TrainingWebviewState {
+  runDir?: string;
+  cell?: { truth: number; predicted: number };
+}
+
+/** One run in the Compare panel. */
+export interface CompareRunView {
+  runDir: string;
+  /** `<model> · <timestamp>`. */
+  label: string;
+  status: RunStatus | 'unknown';
+  epochs: EpochMetrics[];
+}
+
+/** A row of the compare tables: one label and one value per run, already formatted. */
+export interface CompareRow {
+  key: string;
+  values: string[];
+}
+
+export interface CompareView {
+  runs: CompareRunView[];
+  /** Hyperparameters (config.json, flattened) whose values differ between the runs. */
+  differences: CompareRow[];
+  /** Results: best validation loss/accuracy, test loss/accuracy, epochs, speed. */
+  results: CompareRow[];
+}
+
+/** Host → Compare webview. */
+export type ToCompareWebview = { type: 'compare'; view: CompareView };
+
+/** Compare webview → host. */
+export type FromCompareWebview = { type: 'ready' } | { type: 'openRun'; runDir: string };
+
+/** What the Compare webview keeps with setState: the runs to compare again after a reload. */
+export interface CompareWebviewState {
+  runDirs?: string[];
+}
+
+// ---- validation ----
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** Metric values may be NaN/null after a diverged run: accept any number or null. */
+const isNumOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const STATUSES: readonly string[] = ['running', 'done', 'stopped', 'failed'];
+
+/** Accepts one metrics.jsonl record (the fields the panels read). */
+export function isMetricRecord(v: unknown): v is MetricRecord {
+  if (!isObj(v) || !isCount(v.epoch) || typeof v.loss !== 'number' || typeof v.accuracy !== 'number') return false;
+  if (v.kind === 'batch') return isCount(v.batch) && isCount(v.batches) && typeof v.lr === 'number' && typeof v.samplesPerSecond === 'number';
+  if (v.kind === 'epoch') return isNumOrNull(v.valLoss) && isNumOrNull(v.valAccuracy) && typeof v.seconds === 'number' && typeof v.best === 'boolean';
+  return false;
+}
+
+/** Accepts a summary.json (the fields the panels read). */
+export function isRunSummary(v: unknown): v is RunSummary {
+  return (
+    isObj(v) &&
+    isStr(v.model) &&
+    STATUSES.includes(v.status as string) &&
+    isCount(v.epochs) &&
+    isCount(v.epochsCompleted) &&
+    Array.isArray(v.classes) &&
+    v.classes.every(isStr) &&
+    (v.test === null || isTestMetrics(v.test))
+  );
+}
+
+function isTestMetrics(v: unknown): boolean {
+  return isObj(v) && typeof v.loss === 'number' && typeof v.accuracy === 'number' && Array.isArray(v.perClassAccuracy) &&
+    Array.isArray(v.confusion) && v.confusion.every((row) => Array.isArray(row) && row.every(isCount));
+}
+
+function isEarlyStopping(v: unknown): v is EarlyStoppingConfig | null {
+  return v === null || (isObj(v) && isCount(v.patience) && isNum(v.minDelta));
+}
+
+/** Validates a run view (from a message). */
+export function isTrainingRunView(v: unknown): v is TrainingRunView {
+  return (
+    isObj(v) && isStr(v.runDir) && isStr(v.model) && isStr(v.timestamp) && typeof v.live === 'boolean' &&
+    (v.summary === null || isRunSummary(v.summary)) && Array.isArray(v.metrics) && v.metrics.every(isMetricRecord) &&
+    isEarlyStopping(v.earlyStopping) && typeof v.hasPredictions === 'boolean'
+  );
+}
+
+function isCellSample(v: unknown): v is CellSample {
+  return isObj(v) && isCount(v.index) && isCount(v.truth) && isCount(v.predicted) && isNum(v.confidence) &&
+    isCount(v.width) && isCount(v.height) && isCount(v.channels) && isStr(v.pixels);
+}
+
+/** Validates a message from the host (the webview trusts nothing it did not check). */
+export function parseToTrainingWebview(raw: unknown): ToTrainingWebview | undefined {
+  if (!isObj(raw)) return undefined;
+  switch (raw.type) {
+    case 'run':
+      return isTrainingRunView(raw.run) ? { type: 'run', run: raw.run } : undefined;
+    case 'metrics':
+      return isStr(raw.runDir) && Array.isArray(raw.records) && raw.records.every(isMetricRecord)
+        ? { type: 'metrics', runDir: raw.runDir, records: raw.records }
+        : undefined;
+    case 'summary':
+      return isStr(raw.runDir) && isRunSummary(raw.summary) && typeof raw.live === 'boolean' && typeof raw.hasPredictions === 'boolean'
+        ? { type: 'summary', runDir: raw.runDir, summary: raw.summary, live: raw.live, hasPredictions: raw.hasPredictions }
+        : undefined;
+    case 'cellSamples':
+      return isStr(raw.runDir) && isCount(raw.truth) && isCount(raw.predicted) && isCount(raw.total) &&
+        Array.isArray(raw.samples) && raw.samples.every(isCellSample) && (raw.message === null || isStr(raw.message))
+        ? { type: 'cellSamples', runDir: raw.runDir, truth: raw.truth, predicted: raw.predicted, total: raw.total, samples: raw.samples, message: raw.message }
+        : undefined;
+    case 'empty':
+      return isStr(raw.message) ? { type: 'empty', message: raw.message } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Validates a message from the Training webview. */
+export function parseFromTrainingWebview(raw: unknown): FromTrainingWebview | undefined {
+  if (!isObj(raw)) return undefined;
+  if (raw.type === 'ready' || raw.type === 'stop' || raw.type === 'openModel') return { type: raw.type };
+  if (raw.type === 'showCell' && isCount(raw.truth) && isCount(raw.predicted)) return { type: 'showCell', truth: raw.truth, predicted: raw.predicted };
+  return undefined;
+}
+
+/** Type guard form of parseFromTrainingWebview (for the panel host's MessageHandler). */
+export function isFromTrainingWebview(raw: unknown): raw is FromTrainingWebview {
+  return parseFromTrainingWebview(raw) !== undefined;
+}
+
+/** Validates restored Training webview state; unusable state becomes an empty state. */
+export function parseTrainingState(raw: unknown): TrainingWebviewState {
+  if (!isObj(raw)) return {};
+  const cell = isObj(raw.cell) && isCount(raw.cell.truth) && isCount(raw.cell.predicted) ? { truth: raw.cell.truth, predicted: raw.cell.predicted } : undefined;
+  return { runDir: isStr(raw.runDir) && raw.runDir !== '' ? raw.runDir : undefined, cell };
+}
+
+function isCompareRow(v: unknown): v is CompareRow {
+  return isObj(v) && isStr(v.key) && Array.isArray(v.values) && v.values.every(isStr);
+}
+
+function isCompareView(v: unknown): v is CompareView {
+  return (
+    isObj(v) &&
+    Array.isArray(v.runs) &&
+    v.runs.every((r) => isObj(r) && isStr(r.runDir) && isStr(r.label) && isStr(r.status) && Array.isArray(r.epochs) && r.epochs.every(isMetricRecord)) &&
+    Array.isArray(v.differences) && v.differences.every(isCompareRow) &&
+    Array.isArray(v.results) && v.results.every(isCompareRow)
+  );
+}
+
+/** Validates a message from the host, in the Compare webview. */
+export function parseToCompareWebview(raw: unknown): ToCompareWebview | undefined {
+  return isObj(raw) && raw.type === 'compare' && isCompareView(raw.view) ? { type: 'compare', view: raw.view } : undefined;
+}
+
+/** Validates a message from the Compare webview. */
+export function parseFromCompareWebview(raw: unknown): FromCompareWebview | undefined {
+  if (!isObj(raw)) return undefined;
+  if (raw.type === 'ready') return { type: 'ready' };
+  if (raw.type === 'openRun' && isStr(raw.runDir)) return { type: 'openRun', runDir: raw.runDir };
+  return undefined;
+}
+
+/** Type guard form of parseFromCompareWebview. */
+export function isFromCompareWebview(raw: unknown): raw is FromCompareWebview {
+  return parseFromCompareWebview(raw) !== undefined;
+}
+
+/** Validates restored Compare webview state. */
+export function parseCompareState(raw: unknown): CompareWebviewState {
+  if (!isObj(raw) || !Array.isArray(raw.runDirs)) return {};
+  const runDirs = raw.runDirs.filter(isStr);
+  return runDirs.length ? { runDirs } : {};
+}

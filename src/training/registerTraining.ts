@@ -1,0 +1,100 @@
+/**
+ * Everything of "Train Model", the training and compare panels and the runs view, registered at once:
+ * extension.ts calls registerTraining(context, services) and pushes nothing else for training.
+ */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { resolveRunsDirectory, type CnnLabConfig } from '../config';
+import type { ModelDocuments } from '../language/vscode/modelDocuments';
+import { TrainerClient } from '../trainer/client';
+import { ComparePanel, ComparePanelSerializer, type ComparePanelDeps } from '../webviews/runs/comparePanel';
+import { registerRunsCommands } from '../webviews/runs/runsCommands';
+import { RunsTreeProvider, type RunsRoot } from '../webviews/runs/runsTreeProvider';
+import { TrainingPanel, type TrainingPanelDeps } from '../webviews/training/trainingPanel';
+import { TrainingPanelSerializer } from '../webviews/training/trainingSerializer';
+import { trainerPort } from './clientPort';
+import { COMPARE_VIEW_TYPE, RUNS_VIEW_ID, TRAINING_COMMANDS, TRAINING_VIEW_TYPE } from './ids';
+import { LiveRuns } from './liveRuns';
+import { TrainingOrchestrator } from './orchestrator';
+import { trainModel } from './trainCommand';
+import { VscodeTrainingUi } from './vscodeTrainingUi';
+
+export interface TrainingServices {
+  documents: ModelDocuments;
+  config: () => CnnLabConfig;
+  log: vscode.LogOutputChannel;
+}
+
+export function registerTraining(context: vscode.ExtensionContext, services: TrainingServices): void {
+  const { log, config } = services;
+  const live = new LiveRuns();
+  // The one trainer worker, started on the first run (TensorFlow.js never loads on this thread).
+  let client: TrainerClient | undefined;
+  const trainer = trainerPort(() => (client ??= new TrainerClient({ workerPath: join(context.extensionPath, 'dist', 'worker.js'), log: (m) => log.info(m) })));
+
+  // `orchestrator` is created below; panels only call it on a click, after activation.
+  const panelDeps: TrainingPanelDeps = { extensionUri: context.extensionUri, log, live, stopStarting: () => orchestrator.stopActive() };
+  const openPanel = (runDir: string, preserveFocus = false): void => void TrainingPanel.show(panelDeps, runDir, preserveFocus);
+  const compareDeps: ComparePanelDeps = { extensionUri: context.extensionUri, log, openRun: (dir) => openPanel(dir) };
+
+  const statusBar = vscode.window.createStatusBarItem('cnnlab.training', vscode.StatusBarAlignment.Left, 50);
+  statusBar.name = 'CNN Lab Training';
+  statusBar.command = TRAINING_COMMANDS.showActiveRun;
+  const ui = new VscodeTrainingUi({
+    statusBar, openPanel, log,
+    openStartingPanel: (name) => void TrainingPanel.showStarting(panelDeps, name),
+    startingFailed: (name, message) => TrainingPanel.startFailed(name, message),
+  });
+  const orchestrator = new TrainingOrchestrator(trainer, ui, log, live);
+
+  const extraRoots = new Set<string>();
+  const roots = (): RunsRoot[] => runsRoots(config(), extraRoots);
+  const tree = new RunsTreeProvider(roots, live, log);
+  const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+
+  context.subscriptions.push(
+    statusBar,
+    tree,
+    treeView,
+    { dispose: () => void client?.dispose() },
+    vscode.window.registerWebviewPanelSerializer(TRAINING_VIEW_TYPE, new TrainingPanelSerializer(panelDeps)),
+    vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, new ComparePanelSerializer(compareDeps)),
+    vscode.commands.registerCommand(TRAINING_COMMANDS.trainModel, (uri?: unknown) =>
+      trainModel({
+        documents: services.documents, config, orchestrator,
+        cacheDir: join(context.globalStorageUri.fsPath, 'datasets'),
+        onRunsRoot: (path) => {
+          if (roots().some((r) => r.path === path)) return;
+          extraRoots.add(path);
+          tree.watchRoots();
+        },
+      }, uri),
+    ),
+    vscode.commands.registerCommand(TRAINING_COMMANDS.stopTraining, () => {
+      if (!orchestrator.stopActive()) void vscode.window.showInformationMessage('No model is training.');
+    }),
+    vscode.commands.registerCommand(TRAINING_COMMANDS.showActiveRun, () => {
+      const [dir] = live.dirs;
+      if (dir) openPanel(dir);
+      else void vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`);
+    }),
+    vscode.commands.registerCommand(TRAINING_COMMANDS.openRunFolder, async (uri?: unknown) => {
+      const folder = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Open a run folder (runs/<model>/<timestamp>)' }))?.[0];
+      if (folder) openPanel(folder.fsPath);
+    }),
+    ...registerRunsCommands({ tree, live, log, openPanel: (dir) => openPanel(dir), compare: (dirs) => void ComparePanel.show(compareDeps, dirs) }),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cnnlab.runsDirectory') && tree.watchRoots()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => tree.watchRoots()),
+  );
+}
+
+/** The runs folder of every workspace folder, plus folders runs were written to in this session. */
+function runsRoots(config: CnnLabConfig, extra: ReadonlySet<string>): RunsRoot[] {
+  const roots: RunsRoot[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const path = resolveRunsDirectory(config.runsDirectory, folder.uri.fsPath);
+    if (path && !roots.some((r) => r.path === path)) roots.push({ path, workspaceFolder: folder });
+  }
+  for (const path of extra) if (!roots.some((r) => r.path === path)) roots.push({ path });
+  return roots;
+}

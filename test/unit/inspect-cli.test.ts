@@ -1,0 +1,112 @@
+/** `cnnlab predict` and `cnnlab inspect` on a run trained by the engine in this test (shapes, seconds). */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { commands } from '../../src/cli/commands';
+import { runInspect } from '../../src/cli/inspect';
+import { runPredict } from '../../src/cli/predict';
+import { decodePngRgba } from '../../src/inspect/image/png';
+import { inputFromFile } from '../../src/inspect/network/input';
+import { predict } from '../../src/inspect/network/predict';
+import { openRun } from '../../src/inspect/network/runModel';
+import { initBackend } from '../../src/trainer/backend/index';
+import { SHAPE_CLASSES } from '../../src/trainer/datasets/shapes';
+import { trainTinyRun, type TrainedRun } from './inspect-fixture';
+
+let fixture: TrainedRun;
+before(async () => {
+  fixture = await trainTinyRun();
+});
+after(() => fixture && rmSync(fixture.root, { recursive: true, force: true }));
+
+/** Runs the real `cnnlab` binary (slow to start: used once, end to end). */
+function cliProcess(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', cwd: join(__dirname, '../..') });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs a command in this process, capturing what it writes. */
+async function cli(name: 'predict' | 'inspect', ...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const captured = { stdout: '', stderr: '' };
+  const io = { out: (t: string) => void (captured.stdout += t), err: (t: string) => void (captured.stderr += t) };
+  const status = name === 'predict' ? await runPredict(args, io) : await runInspect(args, io);
+  return { status, ...captured };
+}
+
+it('both commands are registered', () => {
+  assert.deepEqual(commands.filter((c) => c.name === 'predict' || c.name === 'inspect').map((c) => c.name), ['predict', 'inspect']);
+});
+
+describe('cnnlab predict', () => {
+  it('prints the top-k classes with --json, consistent with the in-process prediction', async () => {
+    const image = fixture.images[0].file;
+    const r = cliProcess('predict', fixture.runDir, image, '--top-k', '2', '--json', '--backend', 'wasm');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string);
+    assert.equal(out.checkpoint, 'best');
+    assert.equal(out.predictions.length, 2);
+    assert.ok(out.predictions.every((p: { class: string }) => SHAPE_CLASSES.includes(p.class)));
+    assert.ok(out.predictions[0].probability >= out.predictions[1].probability);
+    const { tf } = await initBackend('wasm');
+    const run = await openRun(tf, fixture.runDir);
+    const mine = await predict(run, await inputFromFile(image, run.input, run.normalize), 2);
+    run.dispose();
+    assert.equal(mine[0].className, out.predictions[0].class);
+    assert.ok(Math.abs(mine[0].probability - out.predictions[0].probability) < 1e-5);
+  });
+
+  it('prints a readable table by default', async () => {
+    const r = await cli('predict', fixture.runDir, fixture.images[1].file, '--backend', 'wasm');
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0], /^1\. \w+\s+\d+\.\d\d%$/);
+  });
+
+  it('explains usage and input problems with exit statuses 2 and 1', async () => {
+    const usage = await cli('predict', fixture.runDir);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /expected a run folder and an image file/);
+    assert.equal((await cli('predict', fixture.runDir, join(fixture.root, 'missing.png'))).status, 2);
+    const notRun = await cli('predict', fixture.root, fixture.images[0].file, '--backend', 'wasm');
+    assert.equal(notRun.status, 1);
+    assert.match(notRun.stderr, /is not a run folder/);
+    const notImage = await cli('predict', fixture.runDir, join(fixture.root, 'tiny.cnn.yaml'), '--backend', 'wasm');
+    assert.equal(notImage.status, 1);
+    assert.match(notImage.stderr, /neither a PNG nor a JPEG/);
+  });
+});
+
+describe('cnnlab inspect', () => {
+  it('writes feature maps per layer, filters, saliency and occlusion as valid PNGs', async () => {
+    const out = join(fixture.root, 'inspection');
+    const r = await cli('inspect', fixture.runDir, '--image', fixture.images[0].file, '--out', out, '--class', 'square', '--patch', '5', '--stride', '3', '--backend', 'wasm', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
+    assert.equal(index.className, 'square');
+    assert.deepEqual(index.occlusion.patch, 5);
+    const files: Array<{ file: string; layer?: number }> = index.files;
+    // 10 layers → 10 feature-map grids; 2 Conv2d → 2 filter grids; + input, saliency, occlusion.
+    assert.equal(files.filter((f) => f.file.startsWith('feature-maps/')).length, 10);
+    assert.deepEqual(files.filter((f) => f.file.startsWith('filters/')).map((f) => f.layer), [1, 4]);
+    for (const name of ['input.png', 'saliency.png', 'occlusion.png']) assert.ok(files.some((f) => f.file === name));
+    for (const f of files) {
+      const png = decodePngRgba(readFileSync(join(out, f.file)));
+      assert.ok(png.width > 0 && png.height > 0, f.file);
+    }
+    // The first conv layer has 6 channels of 20×20, drawn ×3 in a 3×2 grid with 3-pixel gaps.
+    const conv = decodePngRgba(readFileSync(join(out, 'feature-maps/layer01-Conv2d.png')));
+    assert.deepEqual([conv.width, conv.height], [3 * 60 + 2 * 3, 2 * 60 + 3]);
+    assert.equal(JSON.parse(r.stdout.trim()).files.length, files.length);
+  });
+
+  it('rejects an unknown class and missing options', async () => {
+    const r = await cli('inspect', fixture.runDir, '--image', fixture.images[0].file, '--out', join(fixture.root, 'x'), '--class', 'hexagon', '--backend', 'wasm');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--class hexagon is not a class of this run \(circle/);
+    assert.equal((await cli('inspect', fixture.runDir, '--out', 'x')).status, 2);
+    assert.ok(!existsSync(join(fixture.root, 'x', 'index.json')));
+  });
+});
