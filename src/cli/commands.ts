@@ -1,4 +1,10 @@
 /** The registry of CLI commands; each command module exports one `CliCommand`. */
+import { summaryCommand } from './summary';
+import { trainCommand } from './train';
+import { installBackendCommand } from './install-backend';
+import { predictCommand } from './predict';
+import { inspectCommand } from './inspect';
+
 export interface CliCommand {
   name: string;
   usage: string;
@@ -7,4 +13,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [summaryCommand, trainCommand, installBackendCommand, predictCommand, inspectCommand];
