@@ -1,0 +1,108 @@
+/**
+ * Reading runs back for the panels and the CLI: list the runs under a root, read one run's summary, config,
+ * metrics and model snapshot. Tolerant by design: a run killed mid-write may have a truncated last metrics line,
+ * and a folder that is not a run is skipped; nothing here throws on bad files.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MetricRecord, RunSummary } from '../../protocol/runTypes';
+import { RUN_FILES } from './store';
+
+/** One run found under a root. */
+export interface RunEntry {
+  dir: string;
+  /** Folder names: `<model>/<timestamp>`. */
+  model: string;
+  timestamp: string;
+  /** null when summary.json is missing or unreadable (see `problem`). */
+  summary: RunSummary | null;
+  problem?: string;
+}
+
+/** Everything stored in one run folder. */
+export interface RunRecord extends RunEntry {
+  config: unknown;
+  metrics: MetricRecord[];
+  modelText: string | null;
+  hasBest: boolean;
+  hasLast: boolean;
+}
+
+/** Runs under `root` (`<root>/<model>/<timestamp>/summary.json`), newest first. */
+export function listRuns(root: string): RunEntry[] {
+  const entries: RunEntry[] = [];
+  for (const model of subfolders(root)) {
+    for (const stamp of subfolders(join(root, model))) {
+      const dir = join(root, model, stamp);
+      if (!existsSync(join(dir, RUN_FILES.summary)) && !existsSync(join(dir, RUN_FILES.config))) continue;
+      entries.push({ dir, model, timestamp: stamp, ...readSummary(dir) });
+    }
+  }
+  return entries.sort((a, b) => b.timestamp.localeCompare(a.timestamp) || a.model.localeCompare(b.model));
+}
+
+/** Reads one run folder. */
+export function readRun(dir: string): RunRecord {
+  const parts = dir.split(/[\\/]/).filter(Boolean);
+  const config = readJson(join(dir, RUN_FILES.config));
+  return {
+    dir,
+    model: parts[parts.length - 2] ?? '',
+    timestamp: parts[parts.length - 1] ?? '',
+    ...readSummary(dir),
+    config: config.ok ? config.value : null,
+    metrics: readMetrics(join(dir, RUN_FILES.metrics)),
+    modelText: readText(join(dir, RUN_FILES.model)),
+    hasBest: existsSync(join(dir, RUN_FILES.best, 'model.json')),
+    hasLast: existsSync(join(dir, RUN_FILES.last, 'model.json')),
+  };
+}
+
+/** metrics.jsonl lines that parse as records; a torn last line is skipped. */
+export function readMetrics(path: string): MetricRecord[] {
+  const text = readText(path);
+  if (!text) return [];
+  const records: MetricRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const value = JSON.parse(line) as MetricRecord;
+      if (value && (value.kind === 'batch' || value.kind === 'epoch')) records.push(value);
+    } catch {
+      // A run killed while appending leaves a partial line: ignore it.
+    }
+  }
+  return records;
+}
+
+function readSummary(dir: string): { summary: RunSummary | null; problem?: string } {
+  const result = readJson(join(dir, RUN_FILES.summary));
+  if (!result.ok) return { summary: null, problem: result.problem };
+  return { summary: result.value as RunSummary };
+}
+
+function readJson(path: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+  const text = readText(path);
+  if (text === null) return { ok: false, problem: `missing ${path}` };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, problem: `${path}: ${(err as Error).message}` };
+  }
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function subfolders(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => !name.startsWith('.') && statSync(join(dir, name)).isDirectory());
+  } catch {
+    return [];
+  }
+}
