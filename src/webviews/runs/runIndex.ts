@@ -1,0 +1,38 @@
+/**
+ * The runs under the runs roots, as the tree needs them: listRuns plus each run's best validation accuracy
+ * (from metrics.jsonl, cached per summary update so a refresh re-reads only runs that changed). No vscode.
+ */
+import { join } from 'node:path';
+import { listRuns, readMetrics } from '../../trainer/runs/reader';
+import { RUN_FILES } from '../../trainer/runs/store';
+import { bestValidationAccuracy, epochRecords } from './runStats';
+import type { RunInfo } from './runTree';
+
+export class RunIndex {
+  private readonly cache = new Map<string, { key: string; bestValAccuracy: number | null }>();
+
+  /** Every run under `roots` (missing roots are skipped), newest first. */
+  collect(roots: readonly string[]): RunInfo[] {
+    const runs: RunInfo[] = [];
+    const seen = new Set<string>();
+    for (const root of roots) {
+      for (const entry of listRuns(root)) {
+        if (seen.has(entry.dir)) continue;
+        seen.add(entry.dir);
+        runs.push({ ...entry, bestValAccuracy: this.bestValAccuracy(entry.dir, entry.summary) });
+      }
+    }
+    // Forget runs that were deleted.
+    for (const dir of this.cache.keys()) if (!seen.has(dir)) this.cache.delete(dir);
+    return runs.sort((a, b) => b.timestamp.localeCompare(a.timestamp));
+  }
+
+  private bestValAccuracy(dir: string, summary: RunInfo['summary']): number | null {
+    const key = `${summary?.updatedAt ?? ''}|${summary?.epochsCompleted ?? ''}|${summary?.bestEpoch ?? ''}`;
+    const cached = this.cache.get(dir);
+    if (cached?.key === key) return cached.bestValAccuracy;
+    const value = bestValidationAccuracy(epochRecords(readMetrics(join(dir, RUN_FILES.metrics))), summary);
+    this.cache.set(dir, { key, bestValAccuracy: value });
+    return value;
+  }
+}

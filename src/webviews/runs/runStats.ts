@@ -1,0 +1,16 @@
+/** Figures of a run that summary.json does not hold directly, computed from its metrics. Pure. */
+import type { EpochMetrics, MetricRecord, RunSummary } from '../../protocol/runTypes';
+
+/** The epoch records of metrics.jsonl, one per epoch (the last record wins if an epoch appears twice). */
+export function epochRecords(metrics: readonly MetricRecord[]): EpochMetrics[] {
+  const byEpoch = new Map<number, EpochMetrics>();
+  for (const m of metrics) if (m.kind === 'epoch') byEpoch.set(m.epoch, m);
+  return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+}
+
+/** Validation accuracy of the best epoch (the one kept in best/), or null without validation. */
+export function bestValidationAccuracy(epochs: readonly EpochMetrics[], summary: RunSummary | null): number | null {
+  const bestEpoch = summary?.bestEpoch ?? [...epochs].reverse().find((e) => e.best)?.epoch ?? null;
+  const best = epochs.find((e) => e.epoch === bestEpoch);
+  return best?.valAccuracy ?? null;
+}
