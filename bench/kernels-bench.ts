@@ -1,26 +1,38 @@
 /**
- * Where a training step of the reference CNN (batch 64) spends its CPU time, kernel by kernel, with the
- * wasm backend's built-in kernels ("before") and with CNN Lab's training kernels ("after"). The built-in
- * backend has no Conv2DBackpropFilter, so "before" borrows ours for that one kernel.
+ * Where a training step of the real trainer spends its CPU time, kernel by kernel: `examples/fashion-mnist.cnn.yaml`
+ * (the reference CNN, batch 64, Adam) trained by the engine's own loop (trainModel), in three configurations:
+ *  - built-in: tfjs-backend-wasm's kernels (+ our Conv2DBackpropFilter, which it lacks) and Adam written with ops;
+ *  - ours, JS: CNN Lab's kernels with their JavaScript loops (simd/ off), Adam fused in one kernel per variable;
+ *  - ours + SIMD: the same with our WebAssembly SIMD kernels (simd/training-kernels.c).
  *
- *   node --import tsx bench/kernels-bench.ts [--steps 10]
+ *   node --import tsx bench/kernels-bench.ts [--batches 30] [--skip-builtin]
  *
- * Times are CPU milliseconds (process.cpuUsage around each kernel call): on a shared machine wall-clock
- * times mostly measure other people's work. "outside kernels" is the rest of the step (tfjs's tape and
- * bookkeeping, our JS data handling).
+ * Times are CPU milliseconds per batch (process.cpuUsage around each kernel call): on a shared machine wall-clock
+ * times mostly measure other people's work. "outside kernels" is the rest of the step (tfjs's tape and bookkeeping,
+ * batch preparation, progress).
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { analyzeModel } from '../src/model';
 import { initBackend, type TF } from '../src/trainer/backend/index';
+import { loadDataset } from '../src/trainer/datasets';
+import { buildModel } from '../src/trainer/engine/model';
+import { trainModel } from '../src/trainer/engine/train';
+import { OPTIMIZER_STEP } from '../src/trainer/kernels/optimizer-step';
 import { registerTrainingKernels, restoreWasmKernels, TRAINING_KERNELS, trainingKernelOriginals } from '../src/trainer/kernels/register';
-import { batchAt, createWeights, loadFashionMnist, trainStep } from './reference-cnn';
+import { setSimdKernelsEnabled } from '../src/trainer/kernels/simd/simd-kernels';
+
+const EXAMPLE = resolve(__dirname, '../examples/fashion-mnist.cnn.yaml');
+const WARMUP_BATCHES = 5;
 
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 
-/** Re-registers every wasm kernel wrapped with a CPU-time meter; returns the totals and an undo function. */
-function meterKernels(tf: TF): { totals: Map<string, number>; undo: () => void } {
+/** Re-registers every wasm kernel wrapped with a CPU-time meter that counts while `on()`; returns totals and an undo. */
+function meterKernels(tf: TF, on: () => boolean): { totals: Map<string, number>; undo: () => void } {
   const totals = new Map<string, number>();
   const originals: KernelConfig[] = tf.getKernelsForBackend('wasm');
   for (const config of originals) {
@@ -29,6 +41,7 @@ function meterKernels(tf: TF): { totals: Map<string, number>; undo: () => void }
     tf.registerKernel({
       ...config,
       kernelFunc: (args) => {
+        if (!on()) return inner(args);
         const t0 = cpuMs();
         const out = inner(args);
         totals.set(config.kernelName, (totals.get(config.kernelName) ?? 0) + cpuMs() - t0);
@@ -45,49 +58,66 @@ function meterKernels(tf: TF): { totals: Map<string, number>; undo: () => void }
   return { totals, undo };
 }
 
-/** Mean CPU ms per training step of each kernel over `steps` steps (after a warm-up), plus the step total. */
-function profileKernels(tf: TF, steps: number): Map<string, number> {
-  const data = loadFashionMnist(64 * (steps + 5));
-  const weights = createWeights(tf);
-  const opt = tf.train.adam(1e-3);
-  const step = (i: number): void => {
-    const b = batchAt(tf, data, i);
-    trainStep(tf, opt, weights, b.x, b.y);
-    tf.dispose([b.x, b.y]);
-  };
-  for (let i = 0; i < 5; i++) step(i);
-  const { totals, undo } = meterKernels(tf);
-  const t0 = cpuMs();
-  for (let i = 0; i < steps; i++) step(i + 5);
-  const whole = cpuMs() - t0;
-  undo();
-  tf.dispose(weights);
-  opt.dispose();
-  const perStep = new Map([...totals].map(([n, ms]) => [n, ms / steps]));
-  perStep.set('outside kernels', whole / steps - [...perStep.values()].reduce((s, v) => s + v, 0));
-  perStep.set('whole step', whole / steps);
-  return perStep;
+/** Mean CPU ms per batch of each kernel over one epoch of `batches` batches of the real trainer (after a warm-up). */
+async function profileTrainer(tf: TF, batches: number): Promise<Map<string, number>> {
+  const analysis = analyzeModel(readFileSync(EXAMPLE, 'utf8'));
+  const input = analysis.input as [number, number, number];
+  const data = await loadDataset({ input, data: analysis.data, seed: analysis.train.seed, searchPaths: [], maxTrainSamples: (batches + WARMUP_BATCHES) * 64 });
+  const model = buildModel(tf, analysis.graph, analysis.train.seed);
+  let metering = false;
+  let t0 = 0;
+  let whole = 0;
+  const { totals, undo } = meterKernels(tf, () => metering);
+  try {
+    const config = { ...analysis.train, epochs: 1 };
+    await trainModel(tf, model, { ...data, validation: { ...data.validation, count: 0 }, test: { ...data.test, count: 0 } }, { config, normalize: analysis.data.normalize, progressIntervalMs: 0 }, {
+      onBatch(m) {
+        if (m.batch === WARMUP_BATCHES) {
+          metering = true;
+          t0 = cpuMs();
+        } else if (m.batch === m.batches) {
+          metering = false;
+          whole = cpuMs() - t0;
+        }
+      },
+    });
+  } finally {
+    undo();
+    model.dispose();
+  }
+  const perBatch = new Map([...totals].map(([n, ms]) => [n, ms / batches]));
+  perBatch.set('outside kernels', whole / batches - [...perBatch.values()].reduce((s, v) => s + v, 0));
+  perBatch.set('whole step', whole / batches);
+  return perBatch;
 }
 
-function table(before: Map<string, number>, after: Map<string, number>): string {
-  const rows = [...new Set([...before.keys(), ...after.keys()])]
-    .filter((n) => n !== 'whole step' && Math.max(before.get(n) ?? 0, after.get(n) ?? 0) >= 0.05)
-    .sort((a, b) => (after.get(b) ?? 0) - (after.get(a) ?? 0));
-  const fmt = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(2)).padStart(9);
-  const line = (n: string): string => `${n.padEnd(30)}${fmt(before.get(n))}${fmt(after.get(n))}  ${n in TRAINING_KERNELS ? 'ours' : ''}`;
-  return [`${'CPU ms per batch of 64'.padEnd(30)}${'before'.padStart(9)}${'after'.padStart(9)}`, ...rows.map(line), line('whole step')].join('\n');
+function table(columns: Array<[string, Map<string, number>]>): string {
+  const last = columns[columns.length - 1]?.[1] ?? new Map<string, number>();
+  const rows = [...new Set(columns.flatMap(([, c]) => [...c.keys()]))]
+    .filter((n) => n !== 'whole step' && Math.max(...columns.map(([, c]) => c.get(n) ?? 0)) >= 0.05)
+    .sort((a, b) => (last.get(b) ?? 0) - (last.get(a) ?? 0));
+  const fmt = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(2)).padStart(13);
+  const line = (n: string): string => `${n.padEnd(30)}${columns.map(([, c]) => fmt(c.get(n))).join('')}  ${n in TRAINING_KERNELS ? 'ours' : ''}`;
+  return [`${'CPU ms per batch of 64'.padEnd(30)}${columns.map(([h]) => h.padStart(13)).join('')}`, ...rows.map(line), line('whole step')].join('\n');
 }
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--steps');
-  const steps = i >= 0 ? Number(process.argv[i + 1]) : 10;
+  const i = process.argv.indexOf('--batches');
+  const batches = i >= 0 ? Number(process.argv[i + 1]) : 30;
   const { tf, description } = await initBackend('wasm');
-  restoreWasmKernels(tf, trainingKernelOriginals(tf));
-  const before = profileKernels(tf, steps);
-  registerTrainingKernels(tf);
-  const after = profileKernels(tf, steps);
-  console.log(`backend: ${description}; "before" = tfjs-backend-wasm's built-ins (+ our Conv2DBackpropFilter, which it lacks)`);
-  console.log(table(before, after));
+  const columns: Array<[string, Map<string, number>]> = [];
+  if (!process.argv.includes('--skip-builtin')) {
+    restoreWasmKernels(tf, trainingKernelOriginals(tf));
+    tf.unregisterKernel(OPTIMIZER_STEP, 'wasm'); // the optimizer then updates with tfjs ops
+    columns.push(['built-in', await profileTrainer(tf, batches)]);
+    registerTrainingKernels(tf);
+  }
+  setSimdKernelsEnabled(false);
+  columns.push(['ours, JS', await profileTrainer(tf, batches)]);
+  setSimdKernelsEnabled(true);
+  columns.push(['ours + SIMD', await profileTrainer(tf, batches)]);
+  console.log(`backend: ${description}; ${batches} batches of the real trainer on ${EXAMPLE}`);
+  console.log(table(columns));
 }
 
 main().catch((err: unknown) => {

@@ -11,25 +11,15 @@
  * per CPU-second: ours from process.cpuUsage() around the steps, PyTorch's from the CPU time of two peer
  * runs of 1 and 3 epochs over the same N samples (the difference cancels start-up, data loading and test).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { initBackend, isBackendChoice, type TF } from '../src/trainer/backend/index';
 import { restoreWasmKernels, trainingKernelOriginals } from '../src/trainer/kernels/register';
+import { matmulSpeed } from './roofline';
+import { measureTorch, type Rate } from './torch-peer';
 import { BATCH, batchAt, createWeights, loadFashionMnist, trainingFlopsPerSample, trainStep } from './reference-cnn';
-
-const PEER = '/work/shared/peer/torch_reference.py';
-const PYTHON = '/usr/bin/python3';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
-
-interface Rate {
-  /** Training samples per wall-clock second. */
-  samplesPerSecond: number;
-  /** Training samples per CPU second (user + system) of the training process. */
-  samplesPerCpuSecond?: number;
 }
 
 /** Samples/s of `steps` training steps after a short warm-up (XNNPACK operator caches, heap growth). */
@@ -58,52 +48,6 @@ function measureOurs(tf: TF, steps: number, data: ReturnType<typeof loadFashionM
   return { samplesPerSecond: samples / seconds, samplesPerCpuSecond: samples / ((cpu.user + cpu.system) / 1e6), loss };
 }
 
-/** One peer run: its reported samples/s and the CPU seconds the python process used (bash's `time`). */
-function runPeer(samples: number, epochs: number): { samplesPerSecond: number; cpuSeconds: number } | undefined {
-  const script = `TIMEFORMAT='cpu %U %S'; time ${PYTHON} ${PEER} --threads 1 --max-train-samples ${samples} --epochs ${epochs} --json`;
-  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 300_000 });
-  const line = r.stdout?.trim().split('\n').pop();
-  const cpu = /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
-  try {
-    const { samplesPerSecond } = JSON.parse(line ?? '') as { samplesPerSecond: number };
-    return { samplesPerSecond, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
-  } catch {
-    process.stderr.write(`PyTorch peer unavailable: ${(r.stderr || r.error?.message || 'no output').trim().split('\n').pop()}\n`);
-    return undefined;
-  }
-}
-
-/** The peer's rates with one thread on as many samples as we train, or undefined without PyTorch. */
-function measureTorch(samples: number): Rate | undefined {
-  if (!existsSync(PEER)) return undefined;
-  const once = runPeer(samples, 1);
-  const thrice = once && runPeer(samples, 3);
-  if (!once || !thrice) return undefined;
-  const extraCpu = thrice.cpuSeconds - once.cpuSeconds;
-  return { samplesPerSecond: once.samplesPerSecond, samplesPerCpuSecond: extraCpu > 0 ? (2 * samples) / extraCpu : undefined };
-}
-
-/**
- * GFLOP per CPU-second of a large XNNPACK matmul: the single-thread arithmetic limit the roofline is
- * measured against (CPU time, so that other processes on the machine do not lower it).
- */
-function matmulGflops(tf: TF): number {
-  const [m, k, n] = [512, 1024, 512];
-  const a = tf.randomUniform([m, k]);
-  const b = tf.randomUniform([k, n]);
-  tf.matMul(a, b).dispose();
-  const reps = 8;
-  let seconds = Infinity;
-  for (let r = 0; r < 3; r++) {
-    const cpu0 = process.cpuUsage();
-    for (let i = 0; i < reps; i++) tf.matMul(a, b).dispose();
-    const cpu = process.cpuUsage(cpu0);
-    seconds = Math.min(seconds, (cpu.user + cpu.system) / 1e6);
-  }
-  tf.dispose([a, b]);
-  return (2 * m * k * n * reps) / seconds / 1e9;
-}
-
 async function main(): Promise<void> {
   const steps = Number(flag('steps', '100'));
   const repeat = Number(flag('repeat', '3'));
@@ -118,9 +62,10 @@ async function main(): Promise<void> {
   }
   const data = loadFashionMnist(steps * BATCH);
   const flops = trainingFlopsPerSample();
-  const peak = matmulGflops(tf);
+  const speed = matmulSpeed(tf);
+  const peak = speed.gflopsPerCpuSecond;
   console.log(`backend: ${description}`);
-  console.log(`reference CNN: ${(flops / 1e6).toFixed(2)} MFLOP per training sample; XNNPACK matmul here ${peak.toFixed(1)} GFLOP per CPU-second → roofline ${Math.round((peak * 1e9) / flops)} samples per CPU-second`);
+  console.log(`reference CNN: ${(flops / 1e6).toFixed(2)} MFLOP per training sample; XNNPACK matmul here ${peak.toFixed(1)} GFLOP per CPU-second (${speed.gflopsPerWallSecond.toFixed(1)} per wall-clock second now) → roofline ${Math.round((peak * 1e9) / flops)} samples per CPU-second`);
   const rows: Array<{ ours: Rate; torch?: Rate }> = [];
   for (let r = 0; r < repeat; r++) {
     const ours = measureOurs(tf, steps, data);

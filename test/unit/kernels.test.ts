@@ -5,53 +5,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/trainer/backend/index';
-
-type Pad = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
-type Shape4D = [number, number, number, number];
-interface Input { shape: number[]; data: Float32Array }
-
-/** Small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-const rand = rng(20261122);
-const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
-const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)] as T;
-const randomInput = (shape: number[], values?: () => number): Input => {
-  const data = new Float32Array(shape.reduce((p, d) => p * d, 1));
-  for (let i = 0; i < data.length; i++) data[i] = values ? values() : rand() * 2 - 1;
-  return { shape, data };
-};
-const randomPad = (): Pad => pick<Pad>(['valid', 'same', [[0, 0], [int(0, 2), int(0, 2)], [int(0, 2), int(0, 2)], [0, 0]]]);
-
-/** Runs one kernel on a backend and returns its output values. */
-async function run(backend: string, kernel: string, inputs: Record<string, Input>, attrs: object): Promise<Float32Array> {
-  await tf.setBackend(backend);
-  return tf.tidy(() => {
-    const tensors = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
-    const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
-    return out.dataSync() as Float32Array;
-  });
-}
-
-/** Asserts |ours − ref| ≤ 1e-4 · max|ref| element-wise (float32 rounding of differently ordered sums). */
-function assertClose(ours: Float32Array, ref: Float32Array, what: string): void {
-  assert.equal(ours.length, ref.length, `${what}: size`);
-  let scale = 1e-6;
-  for (const v of ref) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < ref.length; i++) {
-    const err = Math.abs((ours[i] as number) - (ref[i] as number));
-    if (!(err <= 1e-4 * scale)) assert.fail(`${what}: element ${i} is ${ours[i]}, reference ${ref[i]} (scale ${scale})`);
-  }
-}
-
-async function compare(kernel: string, inputs: Record<string, Input>, attrs: object, what: string): Promise<void> {
-  const ref = await run('cpu', kernel, inputs, attrs);
-  const ours = await run('wasm', kernel, inputs, attrs);
-  assertClose(ours, ref, `${kernel} ${what}`);
-}
+import { assertClose, compare, int, pick, randomInput, randomPad, run, setUpBackends, withAndWithoutSimd, type Pad, type Shape4D } from './kernels-fixtures';
 
 /** A random convolution geometry with a non-empty output. */
 function convCase(depthwise: boolean, dilated = false): { x: Shape4D; filter: Shape4D; strides: [number, number]; dilations: [number, number]; pad: Pad; out: Shape4D } {
@@ -68,10 +22,7 @@ function convCase(depthwise: boolean, dilated = false): { x: Shape4D; filter: Sh
   }
 }
 
-before(async () => {
-  await import('@tensorflow/tfjs-backend-cpu');
-  await initBackend('wasm');
-});
+before(setUpBackends);
 
 describe('wasm training kernels vs the CPU reference', () => {
   it('registers the gradient kernels the wasm backend lacks', () => {
@@ -169,7 +120,7 @@ describe('wasm training kernels vs the CPU reference', () => {
       const batch = i < 16 ? [] : [i < 20 ? 1 : int(2, 3)];
       const a = randomInput([...batch, ...(tA ? [k, m] : [m, k])]);
       const b = randomInput([...batch, ...(tB ? [n, k] : [k, n])]);
-      await compare('BatchMatMul', { a, b }, { transposeA: tA, transposeB: tB }, JSON.stringify({ m, k, n, tA, tB, batch }));
+      await withAndWithoutSimd((path) => compare('BatchMatMul', { a, b }, { transposeA: tA, transposeB: tB }, `${path} ${JSON.stringify({ m, k, n, tA, tB, batch })}`));
     }
   });
 });

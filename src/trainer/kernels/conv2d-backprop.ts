@@ -1,6 +1,7 @@
 /**
  * Conv2DBackpropFilter (missing from the wasm backend, tfjs issue #8474) and Conv2DBackpropInput (present
- * but a scalar loop), both rewritten as forward convolutions that XNNPACK runs at full speed:
+ * but a scalar loop). dW is summed directly by our SIMD kernel (simd/training-kernels.c) when it loads and the
+ * output channels come in fours; otherwise both gradients are forward convolutions that XNNPACK runs at full speed:
  *  - dW: treat input channels as the batch and the batch as channels, dW[ci] = conv(xᵀ[ci], dyᵀ) with the
  *    forward stride as dilation; the output's spatial extent is the filter's. When the patch is shorter
  *    than the output channels (first layers: 3×3×1 → 16), im2col + colsᵀ·dy moves less data instead.
@@ -11,6 +12,7 @@ import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } fro
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { batchChunk, batchRows, col2imAdd, im2colTransposed, patchSize } from './im2col';
+import { convGeometry, simdKernels, type SimdKernels } from './simd/simd-kernels';
 import { asWasm, f32, fastMatMul, inputsOf, release, transpose, transpose2d, withShape, xnnConv2d, zeros, type WasmKernels } from './wasm-ops';
 
 type Shape4D = [number, number, number, number];
@@ -74,6 +76,16 @@ export function filterGradByIm2col(k: WasmKernels, wasm: BackendWasm, x: TensorI
   return withShape(acc ?? zeros(wasm, [K, info.outChannels]), [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]);
 }
 
+/**
+ * dW summed directly from x and dy by our SIMD kernel: no transposes, no patch matrix, and above all no XNNPACK
+ * weight packing, which costs more than the arithmetic when the "weights" are a fresh dy of every step.
+ */
+function filterGradBySimd(simd: SimdKernels, wasm: BackendWasm, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const dw = wasm.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
+  simd.conv2dFilterGrad(x, dy, dw, convGeometry(info));
+  return dw;
+}
+
 /** XNNPACK builds one pointer per (output pixel, filter tap); past this the trick's memory gets silly. */
 const MAX_INDIRECTION_POINTERS = 4 * 1024 * 1024;
 
@@ -93,7 +105,10 @@ export function conv2DBackpropFilterConfig(k: WasmKernels): KernelConfig {
     const a = attrs as unknown as Conv2DBackpropFilterAttrs;
     assertChannelsLast('Conv2DBackpropFilter', a.dataFormat);
     const info = backend_util.computeConv2DInfo(x.shape as Shape4D, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
-    return (prefersIm2col(info) ? filterGradByIm2col : filterGradByConvolution)(k, asWasm(backend), x, dy, info);
+    const wasm = asWasm(backend);
+    const simd = simdKernels(wasm);
+    if (simd && info.outChannels % 4 === 0) return filterGradBySimd(simd, wasm, x, dy, info);
+    return (prefersIm2col(info) ? filterGradByIm2col : filterGradByConvolution)(k, wasm, x, dy, info);
   };
   return { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc };
 }

@@ -25,6 +25,8 @@ export function patchSize(info: Conv2DInfo): number {
 /**
  * Writes the transposed patch matrix of batch items [b0, b1): `colsT[k][p]` with k = (kh, kw, c) and
  * p = (b, oh, ow); taps falling into the padding are zero. `colsT` has patchSize × (b1-b0)·outH·outW elements.
+ * Row by row of colsT: each (tap, image row) is one contiguous run of the destination, read with the
+ * stride, with only its padded ends zeroed, so the inner loop has no bounds tests.
  */
 export function im2colTransposed(x: Float32Array, info: Conv2DInfo, b0: number, b1: number, colsT: Float32Array): void {
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
@@ -33,22 +35,26 @@ export function im2colTransposed(x: Float32Array, info: Conv2DInfo, b0: number, 
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const P = (b1 - b0) * OH * OW;
-  let p = 0;
-  for (let b = b0; b < b1; b++) {
-    for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++, p++) {
-        for (let kh = 0; kh < FH; kh++) {
-          const ih = oh * SH - top + kh * DH;
-          const rowInside = ih >= 0 && ih < H;
-          for (let kw = 0; kw < FW; kw++) {
-            const iw = ow * SW - left + kw * DW;
-            let dst = (kh * FW + kw) * C * P + p;
-            if (rowInside && iw >= 0 && iw < W) {
-              const src = ((b * H + ih) * W + iw) * C;
-              for (let c = 0; c < C; c++, dst += P) colsT[dst] = x[src + c] as number;
-            } else {
-              for (let c = 0; c < C; c++, dst += P) colsT[dst] = 0;
+  const step = SW * C;
+  for (let kh = 0; kh < FH; kh++) {
+    for (let kw = 0; kw < FW; kw++) {
+      // Output columns whose tap lands inside the image: iw = ow·SW − left + kw·DW ∈ [0, W).
+      const shift = kw * DW - left;
+      const owLo = Math.min(OW, Math.max(0, Math.ceil(-shift / SW)));
+      const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 - shift) / SW) + 1));
+      for (let c = 0; c < C; c++) {
+        let dst = ((kh * FW + kw) * C + c) * P;
+        for (let b = b0; b < b1; b++) {
+          for (let oh = 0; oh < OH; oh++, dst += OW) {
+            const ih = oh * SH - top + kh * DH;
+            if (ih < 0 || ih >= H) {
+              for (let ow = 0; ow < OW; ow++) colsT[dst + ow] = 0;
+              continue;
             }
+            for (let ow = 0; ow < owLo; ow++) colsT[dst + ow] = 0;
+            for (let ow = owHi; ow < OW; ow++) colsT[dst + ow] = 0;
+            let src = ((b * H + ih) * W + owLo * SW + shift) * C + c;
+            for (let ow = owLo; ow < owHi; ow++, src += step) colsT[dst + ow] = x[src] as number;
           }
         }
       }

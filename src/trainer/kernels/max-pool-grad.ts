@@ -1,9 +1,11 @@
 /**
  * MaxPoolGrad for the wasm backend: the built-in one costs ~28 ms per batch on the reference CNN. Ours
  * recomputes each window's arg-max channel-vectorised in memory order and scatters dy onto it, with the
- * reference CPU kernel's tie rule (the first maximum in row-major window order wins).
+ * reference CPU kernel's tie rule (the first maximum in row-major window order wins). MaxPool2d(2) with channels
+ * in fours runs the same select in our SIMD kernel (simd/training-kernels.c).
  */
 import { backend_util, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs } from '@tensorflow/tfjs-core';
+import { simdKernels } from './simd/simd-kernels';
 import { asWasm, f32, inputsOf, zeros } from './wasm-ops';
 
 type Shape4D = [number, number, number, number];
@@ -95,6 +97,11 @@ export function maxPoolGradConfig(): KernelConfig {
     const info = backend_util.computePool2DInfo(input.shape as Shape4D, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     if (isTiled2x2(info)) {
       const dx = wasm.makeOutput(input.shape, 'float32');
+      const simd = simdKernels(wasm);
+      if (simd && info.inChannels % 4 === 0) {
+        simd.maxPoolGrad2x2(input, output, dy, dx);
+        return dx;
+      }
       maxPoolBackprop2x2(f32(wasm, input), f32(wasm, output), f32(wasm, dy), info, f32(wasm, dx));
       return dx;
     }

@@ -1,29 +1,34 @@
 /**
  * Completes the wasm backend for training: registers the gradient kernels it lacks and replaces the ones
  * that are far slower than they need to be. Kernels, not gradients, are overridden, because fused ops
- * bypass gradient overrides.
+ * bypass gradient overrides. The hottest loops run in our own WebAssembly SIMD module (simd/), on the backend's
+ * memory; each kernel keeps a JavaScript path for where that module cannot load.
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import type { TF } from '../backend/index';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { addConfig } from './bias-add';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv2d-backprop';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { OPTIMIZER_STEP, optimizerStepConfig } from './optimizer-step';
 import { sumConfig } from './sum';
 import { castConfig, identityConfig } from './zero-copy';
 import { captureWasmKernels } from './wasm-ops';
 
 /** Why each kernel is ours, for logs and the benchmark. */
 export const TRAINING_KERNELS: Readonly<Record<string, string>> = {
-  Conv2DBackpropFilter: 'missing from tfjs-backend-wasm (tfjs #8474): XNNPACK convolution of transposed x and dy, or im2col + XNNPACK matmul for short patches',
+  Conv2DBackpropFilter: 'missing from tfjs-backend-wasm (tfjs #8474): direct SIMD sum of x·dy (no XNNPACK weight packing), else XNNPACK convolution of transposed x and dy, or im2col + XNNPACK matmul',
   Conv2DBackpropInput: 'built-in is a scalar loop: XNNPACK convolution with the flipped filter (stride 1), XNNPACK matmul + col2im (strided)',
-  BatchMatMul: 'built-in only uses XNNPACK without transposes: explicit transpose + XNNPACK',
-  MaxPoolGrad: 'built-in is slow: branch-free pass for MaxPool2d(2), channel-vectorised arg-max scatter otherwise',
+  BatchMatMul: 'built-in only uses XNNPACK without transposes: SIMD dot products for a·bᵀ, else explicit transpose + XNNPACK',
+  MaxPoolGrad: 'built-in is slow: branch-free (SIMD) pass for MaxPool2d(2), channel-vectorised arg-max scatter otherwise',
   DepthwiseConv2dNativeBackpropFilter: 'missing from tfjs-backend-wasm: direct loops',
   DepthwiseConv2dNativeBackpropInput: 'missing from tfjs-backend-wasm: direct loops',
   Identity: 'built-in copies (fused ops clone their activations for the backward pass): shared reference',
   Cast: 'built-in copies even to the same dtype: shared reference then',
-  Sum: 'built-in transposes before reducing leading axes (bias gradients): row sums in memory order',
+  [OPTIMIZER_STEP]: 'not a tfjs kernel: one fused pass (SIMD for Adam/AdamW) per parameter for the SGD/Adam/AdamW/RMSprop update instead of ~10 element-wise kernels',
+  Add: 'built-in broadcasts a channel bias with a generic loop: SIMD row stream for [..., C] + [C]',
+  Sum: 'built-in transposes before reducing leading axes (bias gradients): (SIMD) row sums in memory order',
 };
 
 /** Per tfjs instance: the built-in kernel configs our registration replaced. */
@@ -48,6 +53,8 @@ export function registerTrainingKernels(tf: TF): void {
     identityConfig(originals),
     castConfig(originals),
     sumConfig(originals),
+    optimizerStepConfig(),
+    addConfig(originals),
   ];
   for (const config of configs) {
     const original = tf.getKernel(config.kernelName, 'wasm');

@@ -1,9 +1,11 @@
 /**
  * Sum over leading axes (bias gradients: Σ over batch, height and width of an NHWC tensor). The wasm
  * kernel first transposes the reduced axes innermost, a full extra pass through a slow generic transpose;
- * summing rows in memory order needs no transpose. Other reductions go to the original kernel.
+ * summing rows in memory order needs no transpose (in our SIMD kernel when rows come in fours). Other reductions go
+ * to the original kernel.
  */
 import { util, type KernelConfig, type KernelFunc, type SumAttrs } from '@tensorflow/tfjs-core';
+import { simdKernels } from './simd/simd-kernels';
 import { asWasm, f32, inputsOf, type WasmKernels } from './wasm-ops';
 
 /** The number of leading axes reduced when `axis` names exactly axes 0..r-1 of a rank-`rank` tensor, else 0. */
@@ -41,7 +43,10 @@ export function sumConfig(k: WasmKernels): KernelConfig {
     const wasm = asWasm(args.backend);
     const kept = x.shape.slice(reduced);
     const out = wasm.makeOutput(keepDims ? [...x.shape.slice(0, reduced).map(() => 1), ...kept] : kept, 'float32');
-    sumRows(f32(wasm, x), util.sizeFromShape(kept), f32(wasm, out));
+    const inner = util.sizeFromShape(kept);
+    const simd = simdKernels(wasm);
+    if (simd && inner % 4 === 0) simd.sumRows(x, util.sizeFromShape(x.shape) / inner, inner, out);
+    else sumRows(f32(wasm, x), inner, f32(wasm, out));
     return out;
   };
   return { kernelName: 'Sum', backendName: 'wasm', kernelFunc };

@@ -15,6 +15,7 @@ export interface WasmKernels {
   cast: KernelFunc;
   sum: KernelFunc;
   identity: KernelFunc;
+  add: KernelFunc;
 }
 
 /** Captures the wasm backend's own kernels; throws if the wasm backend's kernels are not registered. */
@@ -24,7 +25,7 @@ export function captureWasmKernels(tf: TF): WasmKernels {
     if (!k) throw new Error(`the wasm backend has no ${name} kernel registered`);
     return k.kernelFunc;
   };
-  return { batchMatMul: get('BatchMatMul'), transpose: get('Transpose'), conv2D: get('Conv2D'), cast: get('Cast'), sum: get('Sum'), identity: get('Identity') };
+  return { batchMatMul: get('BatchMatMul'), transpose: get('Transpose'), conv2D: get('Conv2D'), cast: get('Cast'), sum: get('Sum'), identity: get('Identity'), add: get('Add') };
 }
 
 /** A kernel's `backend` argument seen as what it is when our kernels run: the wasm backend. */

@@ -1,0 +1,269 @@
+/*
+ * CNN Lab's WebAssembly SIMD training kernels. They run on tensors inside the wasm backend's own memory, which
+ * this module imports (all pointers are byte offsets into it), so no data is copied in or out.
+ *
+ * Rules that keep sharing the backend's memory safe: no globals, no static data, no stack (plain scalar and
+ * v128 locals only; build.mjs checks that the linked module has no memory-writing global such as
+ * __stack_pointer), and every function only writes to the output it is given.
+ *
+ * Build: node src/trainer/kernels/simd/build.mjs (Debian: apt-get install clang lld).
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/* Output-pixel range [lo, hi) whose tap lands inside [0, size): pos = o·stride + shift. */
+static int first_inside(int shift, int stride, int out) {
+  int lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+  return lo < out ? lo : out;
+}
+static int end_inside(int shift, int stride, int size, int out, int lo) {
+  int last = size - 1 - shift;
+  int hi = last < 0 ? 0 : last / stride + 1;
+  if (hi > out) hi = out;
+  return hi < lo ? lo : hi;
+}
+
+/*
+ * dW[kh][kw][ci][co] = Σ_{b, oh, ow} x[b][oh·SH − top + kh·DH][ow·SW − left + kw·DW][ci] · dy[b][oh][ow][co]
+ * (NHWC x and dy, HWIO dW). One image at a time, so that x and dy stay in cache while every (tap, channel
+ * block) pass sums over its pixels in registers: 4 input channels × 8 output channels of accumulators when
+ * CI % 4 == 0 and CO % 8 == 0, else 1 × 4 (needs CO % 4 == 0; the caller checks). dW is overwritten.
+ */
+EXPORT(conv2d_filter_grad)
+void conv2d_filter_grad(const float *x, const float *dy, float *dw, int B, int H, int W, int CI, int OH, int OW, int CO,
+                        int FH, int FW, int SH, int SW, int DH, int DW, int top, int left) {
+  const int wide = CI % 4 == 0 && CO % 8 == 0;
+  const int cib = wide ? 4 : 1;
+  const int cob = wide ? 8 : 4;
+  for (int i = 0; i < FH * FW * CI * CO; i++) dw[i] = 0;
+  for (int b = 0; b < B; b++) {
+    for (int kh = 0; kh < FH; kh++) {
+      for (int kw = 0; kw < FW; kw++) {
+        const int shiftW = kw * DW - left;
+        const int owLo = first_inside(shiftW, SW, OW);
+        const int owHi = end_inside(shiftW, SW, W, OW, owLo);
+        for (int ci = 0; ci < CI; ci += cib) {
+          for (int co = 0; co < CO; co += cob) {
+            float *out = dw + ((kh * FW + kw) * CI + ci) * CO + co;
+            if (wide) {
+              v128_t a00 = wasm_v128_load(out), a01 = wasm_v128_load(out + 4);
+              v128_t a10 = wasm_v128_load(out + CO), a11 = wasm_v128_load(out + CO + 4);
+              v128_t a20 = wasm_v128_load(out + 2 * CO), a21 = wasm_v128_load(out + 2 * CO + 4);
+              v128_t a30 = wasm_v128_load(out + 3 * CO), a31 = wasm_v128_load(out + 3 * CO + 4);
+              for (int oh = 0; oh < OH; oh++) {
+                const int ih = oh * SH - top + kh * DH;
+                if (ih < 0 || ih >= H) continue;
+                const float *xp = x + ((b * H + ih) * W + owLo * SW + shiftW) * CI + ci;
+                const float *gp = dy + ((b * OH + oh) * OW + owLo) * CO + co;
+                for (int ow = owLo; ow < owHi; ow++, xp += SW * CI, gp += CO) {
+                  const v128_t g0 = wasm_v128_load(gp), g1 = wasm_v128_load(gp + 4);
+                  v128_t s = wasm_f32x4_splat(xp[0]);
+                  a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s, g0));
+                  a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s, g1));
+                  s = wasm_f32x4_splat(xp[1]);
+                  a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s, g0));
+                  a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s, g1));
+                  s = wasm_f32x4_splat(xp[2]);
+                  a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s, g0));
+                  a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s, g1));
+                  s = wasm_f32x4_splat(xp[3]);
+                  a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s, g0));
+                  a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s, g1));
+                }
+              }
+              wasm_v128_store(out, a00), wasm_v128_store(out + 4, a01);
+              wasm_v128_store(out + CO, a10), wasm_v128_store(out + CO + 4, a11);
+              wasm_v128_store(out + 2 * CO, a20), wasm_v128_store(out + 2 * CO + 4, a21);
+              wasm_v128_store(out + 3 * CO, a30), wasm_v128_store(out + 3 * CO + 4, a31);
+            } else {
+              v128_t acc = wasm_v128_load(out);
+              for (int oh = 0; oh < OH; oh++) {
+                const int ih = oh * SH - top + kh * DH;
+                if (ih < 0 || ih >= H) continue;
+                const float *xp = x + ((b * H + ih) * W + owLo * SW + shiftW) * CI + ci;
+                const float *gp = dy + ((b * OH + oh) * OW + owLo) * CO + co;
+                for (int ow = owLo; ow < owHi; ow++, xp += SW * CI, gp += CO) {
+                  acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(xp[0]), wasm_v128_load(gp)));
+                }
+              }
+              wasm_v128_store(out, acc);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * MaxPool2d(2)'s gradient (2×2 windows, stride 2, no padding, even input): each tap equal to the window's forward
+ * maximum y takes dy, the first one in row-major order only (the reference kernel's tie rule). C % 4 == 0.
+ */
+EXPORT(max_pool_grad_2x2)
+void max_pool_grad_2x2(const float *x, const float *y, const float *dy, float *dx, int B, int OH, int OW, int C) {
+  const int W = 2 * OW;
+  int o = 0;
+  for (int b = 0; b < B; b++) {
+    for (int oh = 0; oh < OH; oh++) {
+      const int row0 = (b * OH + oh) * 2 * W * C;
+      const int row1 = row0 + W * C;
+      for (int ow = 0; ow < OW; ow++) {
+        const int i0 = row0 + 2 * ow * C;
+        const int i1 = row1 + 2 * ow * C;
+        for (int c = 0; c < C; c += 4, o += 4) {
+          const v128_t m = wasm_v128_load(y + o);
+          const v128_t g = wasm_v128_load(dy + o);
+          const v128_t ha = wasm_f32x4_eq(wasm_v128_load(x + i0 + c), m);
+          const v128_t hb = wasm_v128_andnot(wasm_f32x4_eq(wasm_v128_load(x + i0 + C + c), m), ha);
+          const v128_t seen = wasm_v128_or(ha, hb);
+          const v128_t hc = wasm_v128_andnot(wasm_f32x4_eq(wasm_v128_load(x + i1 + c), m), seen);
+          const v128_t hd = wasm_v128_andnot(wasm_f32x4_eq(wasm_v128_load(x + i1 + C + c), m), wasm_v128_or(seen, hc));
+          wasm_v128_store(dx + i0 + c, wasm_v128_and(ha, g));
+          wasm_v128_store(dx + i0 + C + c, wasm_v128_and(hb, g));
+          wasm_v128_store(dx + i1 + c, wasm_v128_and(hc, g));
+          wasm_v128_store(dx + i1 + C + c, wasm_v128_and(hd, g));
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Adam / AdamW (torch.optim 1.13): g += coupled·p; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+ * p = p·shrink − stepSize·m / (√v / rootBc2 + eps). Vectors of 4, then a scalar tail.
+ */
+EXPORT(adam_step)
+void adam_step(const float *p, const float *g, const float *m, const float *v, float *p2, float *m2, float *v2, int n,
+               float beta1, float beta2, float eps, float stepSize, float rootBc2, float shrink, float coupled) {
+  const v128_t b1 = wasm_f32x4_splat(beta1), c1 = wasm_f32x4_splat(1 - beta1);
+  const v128_t b2 = wasm_f32x4_splat(beta2), c2 = wasm_f32x4_splat(1 - beta2);
+  const v128_t ve = wasm_f32x4_splat(eps), vs = wasm_f32x4_splat(stepSize), vr = wasm_f32x4_splat(rootBc2);
+  const v128_t vk = wasm_f32x4_splat(shrink), vc = wasm_f32x4_splat(coupled);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t pi = wasm_v128_load(p + i);
+    const v128_t gi = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vc, pi));
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(c1, gi));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(c2, wasm_f32x4_mul(gi, gi)));
+    const v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vi), vr), ve);
+    wasm_v128_store(m2 + i, mi);
+    wasm_v128_store(v2 + i, vi);
+    wasm_v128_store(p2 + i, wasm_f32x4_sub(wasm_f32x4_mul(pi, vk), wasm_f32x4_div(wasm_f32x4_mul(vs, mi), denom)));
+  }
+  for (; i < n; i++) {
+    const float gi = g[i] + coupled * p[i];
+    const float mi = beta1 * m[i] + (1 - beta1) * gi;
+    const float vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+    m2[i] = mi;
+    v2[i] = vi;
+    p2[i] = p[i] * shrink - stepSize * mi / (__builtin_sqrtf(vi) / rootBc2 + eps);
+  }
+}
+
+/*
+ * out[j] = Σ_r x[r·inner + j] for inner % 4 == 0, accumulated in float64 (two f64x2 per 4 columns) like the CPU
+ * reference; columns in blocks of 8 so that the accumulators stay in registers.
+ */
+EXPORT(sum_rows)
+void sum_rows(const float *x, int rows, int inner, float *out) {
+  int j = 0;
+  for (; j + 8 <= inner; j += 8) {
+    v128_t a0 = wasm_f64x2_splat(0), a1 = a0, a2 = a0, a3 = a0;
+    const float *xp = x + j;
+    for (int r = 0; r < rows; r++, xp += inner) {
+      const v128_t u = wasm_v128_load(xp), w = wasm_v128_load(xp + 4);
+      a0 = wasm_f64x2_add(a0, wasm_f64x2_promote_low_f32x4(u));
+      a1 = wasm_f64x2_add(a1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(u, u, 2, 3, 0, 1)));
+      a2 = wasm_f64x2_add(a2, wasm_f64x2_promote_low_f32x4(w));
+      a3 = wasm_f64x2_add(a3, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(w, w, 2, 3, 0, 1)));
+    }
+    wasm_v128_store64_lane(out + j, wasm_f32x4_demote_f64x2_zero(a0), 0);
+    wasm_v128_store64_lane(out + j + 2, wasm_f32x4_demote_f64x2_zero(a1), 0);
+    wasm_v128_store64_lane(out + j + 4, wasm_f32x4_demote_f64x2_zero(a2), 0);
+    wasm_v128_store64_lane(out + j + 6, wasm_f32x4_demote_f64x2_zero(a3), 0);
+  }
+  for (; j < inner; j += 4) {
+    v128_t a0 = wasm_f64x2_splat(0), a1 = a0;
+    const float *xp = x + j;
+    for (int r = 0; r < rows; r++, xp += inner) {
+      const v128_t u = wasm_v128_load(xp);
+      a0 = wasm_f64x2_add(a0, wasm_f64x2_promote_low_f32x4(u));
+      a1 = wasm_f64x2_add(a1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(u, u, 2, 3, 0, 1)));
+    }
+    wasm_v128_store64_lane(out + j, wasm_f32x4_demote_f64x2_zero(a0), 0);
+    wasm_v128_store64_lane(out + j + 2, wasm_f32x4_demote_f64x2_zero(a1), 0);
+  }
+}
+
+/* out[r·C + c] = x[r·C + c] + bias[c] for C % 4 == 0: a channels-last bias (tfjs's broadcasting Add is generic). */
+EXPORT(add_channel_bias)
+void add_channel_bias(const float *x, const float *bias, float *out, int rows, int C) {
+  for (int r = 0; r < rows; r++, x += C, out += C) {
+    for (int c = 0; c < C; c += 4) wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(x + c), wasm_v128_load(bias + c)));
+  }
+}
+
+static float hsum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3);
+}
+
+/* Σ_k a[k]·b[k] over K = 4·K4 + tail. */
+static float dot(const float *a, const float *b, int K) {
+  v128_t acc = wasm_f32x4_splat(0);
+  int k = 0;
+  for (; k + 4 <= K; k += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_v128_load(b + k)));
+  float s = hsum(acc);
+  for (; k < K; k++) s += a[k] * b[k];
+  return s;
+}
+
+/*
+ * out[M][N] = a[M][K] · b[N][K]ᵀ (a dense layer's input gradient dy·Wᵀ): both operands are read along K,
+ * contiguously, and nothing is packed. Blocks of 2 rows of a × 4 rows
+ * of b keep 8 accumulators in registers; the edges use single dot products.
+ */
+EXPORT(matmul_nt)
+void matmul_nt(const float *a, const float *b, float *out, int M, int N, int K) {
+  const int K4 = K & ~3;
+  int i = 0;
+  for (; i + 2 <= M; i += 2) {
+    const float *a0 = a + i * K, *a1 = a0 + K;
+    int j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const float *b0 = b + j * K, *b1 = b0 + K, *b2 = b1 + K, *b3 = b2 + K;
+      v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+      for (int k = 0; k < K4; k += 4) {
+        const v128_t x0 = wasm_v128_load(a0 + k), x1 = wasm_v128_load(a1 + k);
+        v128_t w = wasm_v128_load(b0 + k);
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, w));
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, w));
+        w = wasm_v128_load(b1 + k);
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, w));
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, w));
+        w = wasm_v128_load(b2 + k);
+        c02 = wasm_f32x4_add(c02, wasm_f32x4_mul(x0, w));
+        c12 = wasm_f32x4_add(c12, wasm_f32x4_mul(x1, w));
+        w = wasm_v128_load(b3 + k);
+        c03 = wasm_f32x4_add(c03, wasm_f32x4_mul(x0, w));
+        c13 = wasm_f32x4_add(c13, wasm_f32x4_mul(x1, w));
+      }
+      float s00 = hsum(c00), s01 = hsum(c01), s02 = hsum(c02), s03 = hsum(c03);
+      float s10 = hsum(c10), s11 = hsum(c11), s12 = hsum(c12), s13 = hsum(c13);
+      for (int k = K4; k < K; k++) {
+        s00 += a0[k] * b0[k], s01 += a0[k] * b1[k], s02 += a0[k] * b2[k], s03 += a0[k] * b3[k];
+        s10 += a1[k] * b0[k], s11 += a1[k] * b1[k], s12 += a1[k] * b2[k], s13 += a1[k] * b3[k];
+      }
+      float *o0 = out + i * N + j, *o1 = o0 + N;
+      o0[0] = s00, o0[1] = s01, o0[2] = s02, o0[3] = s03;
+      o1[0] = s10, o1[1] = s11, o1[2] = s12, o1[3] = s13;
+    }
+    for (; j < N; j++) {
+      out[i * N + j] = dot(a0, b + j * K, K);
+      out[(i + 1) * N + j] = dot(a1, b + j * K, K);
+    }
+  }
+  for (; i < M; i++) {
+    for (int j = 0; j < N; j++) out[i * N + j] = dot(a + i * K, b + j * K, K);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * CNN Lab's WebAssembly SIMD kernels (src/trainer/kernels/simd) and the JavaScript paths they replace, against tfjs's
+ * reference CPU kernels; and the fused optimizer update against the optimizer written with tfjs ops on the CPU backend.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { createOptimizer, type OptimizerConfig } from '../../src/trainer/engine/optimizers';
+import { OPTIMIZER_STEP } from '../../src/trainer/kernels/optimizer-step';
+import { simdKernels } from '../../src/trainer/kernels/simd/simd-kernels';
+import { assertClose, compare, int, pick, rand, randomInput, randomPad, setUpBackends, withAndWithoutSimd, type Input, type Shape4D } from './kernels-fixtures';
+
+before(setUpBackends);
+
+describe('SIMD kernels (simd/training-kernels.c) and the JavaScript paths they replace', () => {
+  it('load on the wasm backend here (otherwise the tests below would only test the JavaScript paths)', async () => {
+    await tf.setBackend('wasm');
+    assert.ok(simdKernels(tf.backend() as BackendWasm));
+  });
+
+  it('Conv2DBackpropFilter with output channels in fours and input channels in fours, 40 random geometries', async () => {
+    for (let i = 0; i < 40; i++) {
+      const x: Shape4D = [int(1, 3), int(1, 9), int(1, 9), pick([1, 2, 3, 4, 8])];
+      const filter: Shape4D = [int(1, 4), int(1, 4), x[3], pick([4, 8, 12, 16])];
+      const strides: [number, number] = [int(1, 3), int(1, 3)];
+      const pad = randomPad();
+      const info = tf.backend_util.computeConv2DInfo(x, filter, strides, 1, pad);
+      if (info.outHeight <= 0 || info.outWidth <= 0) continue;
+      const inputs = { x: randomInput(x), dy: randomInput(info.outShape) };
+      const attrs = { strides, pad, dataFormat: 'NHWC', filterShape: filter };
+      await withAndWithoutSimd((path) => compare('Conv2DBackpropFilter', inputs, attrs, `${path} ${JSON.stringify({ x, filter, strides, pad })}`));
+    }
+  });
+
+  it('MaxPoolGrad of MaxPool2d(2) with channels in fours, with ties', async () => {
+    for (const xShape of [[2, 8, 6, 4], [3, 4, 10, 8], [4, 14, 14, 32]] as Shape4D[]) {
+      for (const ties of [false, true]) {
+        const x = randomInput(xShape, ties ? () => int(0, 2) : undefined);
+        await tf.setBackend('cpu');
+        const [output, outShape] = tf.tidy(() => {
+          const y = tf.maxPool(tf.tensor4d(x.data, xShape), 2, 2, 'valid');
+          return [y.dataSync() as Float32Array, y.shape];
+        });
+        const inputs = { dy: randomInput(outShape), input: x, output: { shape: outShape, data: output } };
+        const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
+        await withAndWithoutSimd((path) => compare('MaxPoolGrad', inputs, attrs, `${path} ${xShape} ties ${ties}`));
+      }
+    }
+  });
+
+  it('Add of a channel bias ([..., C] + [C], either order), and Adds it leaves to the original kernel', async () => {
+    const cases: Array<[number[], number[]]> = [[[4, 5, 6, 8], [8]], [[16], [3, 7, 16]], [[2, 3, 4], [1, 1, 4]], [[5, 6], [6]], [[4, 4], [4, 4]], [[3, 8], [3, 1]]];
+    for (const [sa, sb] of cases) {
+      const inputs = { a: randomInput(sa), b: randomInput(sb) };
+      await withAndWithoutSimd((path) => compare('Add', inputs, {}, `${path} ${sa} + ${sb}`));
+    }
+  });
+
+  it('Sum over leading axes with rows in fours and eights (bias gradients)', async () => {
+    for (const [shape, axis] of [[[5, 7, 12], [0, 1]], [[64, 3, 3, 16], [0, 1, 2]], [[9, 40], 0], [[2, 2, 2, 4], [0, 1, 2]]] as Array<[number[], number[]]>) {
+      const x = randomInput(shape);
+      await withAndWithoutSimd((path) => compare('Sum', { x }, { axis, keepDims: false }, `${path} ${shape}`));
+    }
+  });
+});
+
+/**
+ * Three steps of the engine's optimizer on one backend; returns each step's parameter change and the kernels the
+ * steps ran. On cpu the optimizer is written with tfjs ops (the reference); on wasm it runs our fused kernel.
+ */
+async function optimizerDeltas(backend: string, config: OptimizerConfig, p0: Input, grads: Input[]): Promise<{ deltas: Float32Array[]; kernels: string[] }> {
+  await tf.setBackend(backend);
+  const variable = tf.variable(tf.tensor(p0.data, p0.shape), true, `p_${backend}_${Math.random()}`);
+  const opt = createOptimizer(tf, config, [{ name: 'p', variable }]);
+  const deltas: Float32Array[] = [];
+  const kernels = new Set<string>();
+  let tensorsAfterFirst = 0;
+  for (const [i, g] of grads.entries()) {
+    if (i === 1) tensorsAfterFirst = tf.memory().numTensors;
+    const before = variable.dataSync().slice();
+    const grad = tf.tensor(g.data, g.shape);
+    const info = await tf.profile(() => opt.step({ [variable.name]: grad }, 0.01 * (i + 1)));
+    info.kernelNames.forEach((k) => kernels.add(k));
+    grad.dispose();
+    deltas.push(Float32Array.from(variable.dataSync(), (v, j) => v - (before[j] as number)));
+  }
+  assert.equal(tf.memory().numTensors, tensorsAfterFirst, `${backend}: an optimizer step leaks tensors`);
+  opt.dispose();
+  variable.dispose();
+  return { deltas, kernels: [...kernels] };
+}
+
+describe('fused optimizer updates', () => {
+  it('SGD, Adam, AdamW and RMSprop on wasm (one kernel per parameter) match the ops version on cpu', async () => {
+    const configs: OptimizerConfig[] = [
+      { optimizer: 'sgd', momentum: 0, nesterov: false, weight_decay: 0 },
+      { optimizer: 'sgd', momentum: 0.9, nesterov: false, weight_decay: 0.01 },
+      { optimizer: 'sgd', momentum: 0.8, nesterov: true, weight_decay: 0 },
+      { optimizer: 'adam', momentum: 0, nesterov: false, weight_decay: 0 },
+      { optimizer: 'adam', momentum: 0, nesterov: false, weight_decay: 0.05 },
+      { optimizer: 'adamw', momentum: 0, nesterov: false, weight_decay: 0.1 },
+      { optimizer: 'rmsprop', momentum: 0, nesterov: false, weight_decay: 0 },
+      { optimizer: 'rmsprop', momentum: 0.9, nesterov: false, weight_decay: 0.01 },
+    ];
+    for (const config of configs) {
+      const shape = [int(1, 5), int(1, 7)];
+      const p0 = randomInput(shape);
+      // Gradients of very different sizes, so that Adam's and RMSprop's normalisation matters.
+      const grads = [randomInput(shape), randomInput(shape, () => (rand() - 0.5) * 1e-3), randomInput(shape, () => (rand() - 0.5) * 50)];
+      const ref = await optimizerDeltas('cpu', config, p0, grads);
+      assert.ok(!ref.kernels.includes(OPTIMIZER_STEP));
+      await withAndWithoutSimd(async (path) => {
+        const ours = await optimizerDeltas('wasm', config, p0, grads);
+        assert.ok(ours.kernels.includes(OPTIMIZER_STEP) && !ours.kernels.includes('Sqrt'), `wasm ran ${ours.kernels}`);
+        ref.deltas.forEach((r, i) => assertClose(ours.deltas[i] as Float32Array, r, `${path} ${JSON.stringify(config)} step ${i + 1}`));
+      });
+    }
+  });
+});
