@@ -2,6 +2,7 @@
  * Entry point: builds the services and registers them; no logic here. Activation stays cheap: nothing
  * heavy is imported (TensorFlow.js lives in the trainer worker, never on the extension host's thread).
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, readConfig } from './config';
 import { COMMANDS } from './language/commands';
@@ -10,7 +11,8 @@ import { newModelFile } from './language/vscode/newModelFile';
 import { registerLanguageFeatures } from './language/vscode/registerLanguageFeatures';
 import { SUMMARY_VIEW_TYPE, SummaryPanel, type SummaryPanelDeps } from './webviews/summary/summaryPanel';
 import { SummaryPanelSerializer } from './webviews/summary/summarySerializer';
-import { registerTraining } from './training/registerTraining';
+import { registerTraining, type ExtensionStorage } from './training/registerTraining';
+import { registerInspector } from './webviews/inspector/inspectorCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('CNN Lab', { log: true });
@@ -27,7 +29,22 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand(COMMANDS.newModelFile, newModelFile),
   );
-  registerTraining(context, { documents, config, log });
+  const storage: ExtensionStorage = {
+    cacheDir: join(context.globalStorageUri.fsPath, 'datasets'),
+    nativeBackendDir: join(context.globalStorageUri.fsPath, 'backends'),
+  };
+  const training = registerTraining(context, { documents, config, log, storage });
+  context.subscriptions.push(
+    ...registerInspector({
+      extensionUri: context.extensionUri,
+      log,
+      port: () => training.client().inspectPort(),
+      backend: () => config().backend,
+      extraModulePaths: [storage.nativeBackendDir],
+      cacheDir: storage.cacheDir,
+      runs: () => training.runs().map((run) => ({ dir: run.dir, label: `${run.model} · ${run.label}`, description: run.description })),
+    }),
+  );
 }
 
 export function deactivate(): void {

@@ -38,12 +38,12 @@ export class FeatureMapsTab implements Tab {
     this.element = el('section', 'tab', controls, this.status.element, this.info, el('div', 'split', el('div', 'grid-box', this.grid), el('div', 'big-box', this.big, this.bigCaption, this.readout)));
   }
 
-  /** Selects a layer (from the layer list or the editor) and redraws. */
-  setLayer(layer: number): void {
+  /** Selects a layer (from the layer list or the editor) and redraws, unless `redraw` is false. */
+  setLayer(layer: number, redraw = true): void {
     this.layer = layer;
     this.layerSelect.value = String(layer);
     this.first = 0;
-    this.refresh();
+    if (redraw) this.refresh();
   }
 
   refresh(): void {

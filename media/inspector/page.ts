@@ -64,8 +64,11 @@ export class InspectorPage implements InspectorView {
     const tabBar = this.root.querySelector<HTMLElement>('.tab-bar');
     const body = this.root.querySelector<HTMLElement>('.tab-body');
     if (!this.featureMaps || !tabBar || !body) return;
+    // Before the first input arrives, only choose the layer: the tab draws it when the input comes.
+    const draw = this.current !== undefined;
+    this.featureMaps.setLayer(layer, draw);
+    if (draw) this.stale.delete(this.featureMaps);
     this.select(0, tabBar, body);
-    if (this.current) this.featureMaps.setLayer(layer);
   }
 
   showError(message: string): void {

@@ -25,9 +25,3 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
   return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
 }
-
-/** A rate such as samples/s: no decimals above 100, one below. */
-export function formatRate(v: number | null | undefined): string {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
-  return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1);
-}

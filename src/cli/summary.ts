@@ -4,14 +4,10 @@
  * one JSON object per file, one per line. Exit 0 without errors, 1 when a file has errors, 2 for usage or I/O.
  */
 import { readFile } from 'node:fs/promises';
-import { analyzeModel, formatSummaryTable, summaryJson, type Diagnostic } from '../model';
+import { analyzeModel, formatDiagnostic, formatSummaryTable, summaryJson } from '../model';
 import type { CliCommand } from './commands';
 
 const USAGE = 'Usage: cnnlab summary FILE... [--json]\n';
-
-function formatDiagnostic(file: string, d: Diagnostic): string {
-  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`;
-}
 
 /** Summarises one file; returns its exit status. */
 async function summarise(file: string, json: boolean, separate: boolean): Promise<number> {
@@ -27,7 +23,7 @@ async function summarise(file: string, json: boolean, separate: boolean): Promis
   else {
     if (separate) process.stdout.write(`\n${file}\n`);
     process.stdout.write(formatSummaryTable(analysis));
-    for (const d of analysis.diagnostics) process.stdout.write(`${formatDiagnostic(file, d)}\n`);
+    for (const d of analysis.diagnostics) process.stdout.write(`${formatDiagnostic(d, file)}\n`);
     const count = (s: string) => analysis.diagnostics.filter((d) => d.severity === s).length;
     if (analysis.diagnostics.length) process.stdout.write(`${count('error')} error(s), ${count('warning')} warning(s)\n`);
   }

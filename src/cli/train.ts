@@ -7,6 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { formatDiagnostic } from '../model/report/formatDiagnostic';
+import { defaultInstallDir } from '../trainer/backend/install';
 import type { BackendChoiceName, BatchMetrics, EpochMetrics, RunRequest } from '../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../protocol/trainer';
 import { ModelFileError, runTraining } from '../trainer/engine/session';
@@ -78,6 +80,8 @@ async function run(args: string[]): Promise<number> {
     backend: parsed.backend,
     epochs: parsed.epochs,
     maxTrainSamples: parsed.maxTrainSamples,
+    // Where `cnnlab install-backend` puts native TensorFlow.
+    extraModulePaths: [defaultInstallDir()],
   };
   const progress = new ProgressReporter(process.stderr);
   let stopRequested = false;
@@ -96,7 +100,7 @@ async function run(args: string[]): Promise<number> {
     let message = err instanceof Error ? err.message : String(err);
     if (err instanceof ModelFileError) {
       for (const d of err.diagnostics) {
-        process.stderr.write(`${parsed.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]\n`);
+        process.stderr.write(`${formatDiagnostic(d, parsed.file)}\n`);
       }
       message = `${parsed.file} has errors; fix them before training`;
     }

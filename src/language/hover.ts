@@ -15,6 +15,8 @@ export interface HoverContent {
   markdown: string;
   /** What the hover is about (underlined by the editor). */
   range: Range;
+  /** Set when the hover is about a whole layer: its 1-based index (the editor adds "Show feature maps"). */
+  layerIndex?: number;
 }
 
 /** The hover at `pos`, or undefined when there is nothing useful to say. */
@@ -27,7 +29,7 @@ export function hoverAt(analysis: ModelAnalysis, src: SourceText, pos: Position)
       const markdown = argumentHoverMarkdown(layer.type, arg.name, layer);
       if (markdown) return { markdown, range: arg.nameRange };
     }
-    return { markdown: layerHoverMarkdown(layer), range: layer.range };
+    return { markdown: layerHoverMarkdown(layer), range: layer.range, layerIndex: layer.index };
   }
   return keyHover(analysis, src, pos);
 }

@@ -14,6 +14,7 @@ export { DATASET_INFO, LOADABLE_CHANNELS, SHAPES_MIN_SIZE, type DatasetInfo } fr
 export type { KeyDoc, SectionSchema, ConfigValue } from './config/schema';
 export { MODEL_KEYS } from './parse/modelFile';
 export { formatSummaryTable } from './report/summaryTable';
+export { formatDiagnostic } from './report/formatDiagnostic';
 export { summaryJson, type SummaryJson } from './report/summaryJson';
 export { formatShape, formatCount } from './layers/arithmetic';
 export * from './types';

@@ -42,8 +42,6 @@ export type InspectRequest =
       channel?: number;
     };
 
-export type InspectKind = InspectRequest['kind'];
-
 /** A PNG picture and its size in pixels. */
 export interface PictureData {
   png: Uint8Array;
@@ -154,6 +152,15 @@ export interface InspectReplyMessage {
 
 export type ToInspectWorker = InspectRequestMessage | InspectCancelMessage;
 export type FromInspectWorker = InspectProgressMessage | InspectReplyMessage;
+
+/** A message channel to the worker that runs the inspector (see createInspectWorker). */
+export interface InspectPort {
+  post(message: ToInspectWorker): void;
+  /** Every message from the worker (inspector messages are picked out here); returns the unsubscribe. */
+  onMessage(listener: (raw: unknown) => void): () => void;
+  /** The worker went away: pending requests fail. Optional. */
+  onClose?(listener: (reason: string) => void): () => void;
+}
 
 // ---- host ⇄ inspector webview ----
 

@@ -1,13 +1,17 @@
 /**
  * The host side of the trainer: starts the ONE long-lived worker lazily (tfjs-node fails in a second worker of
  * the same process), queues runs through it, turns its messages into typed events, and survives a worker crash:
- * the crash is reported (event + the run's promise rejects) and the next run starts a fresh worker.
+ * the crash is reported (event + the run's promise rejects) and the next run starts a fresh worker. The inspector
+ * shares the worker through inspectPort(): its messages are routed apart from the trainer's.
  */
 import { Worker } from 'node:worker_threads';
+import type { ToInspectWorker } from '../protocol/inspect';
 import { MessageHandler } from '../protocol/messageHandler';
+import { previewMessage } from '../protocol/preview';
 import type { RunRequest } from '../protocol/runTypes';
 import type { FromWorker, RunEventMessage, RunResult, ToWorker } from '../protocol/trainer';
 import { isFromWorker } from '../protocol/validate';
+import type { InspectPort } from '../protocol/inspect';
 
 /** What listeners receive: the worker's run events, and crashes. */
 export type TrainerClientEvent = RunEventMessage | { type: 'crashed'; runId: string | null; message: string };
@@ -50,6 +54,8 @@ export class TrainerClient {
   private readonly queue: Job[] = [];
   private active: Job | undefined;
   private readonly listeners = new Set<(event: TrainerClientEvent) => void>();
+  private readonly inspectListeners = new Set<(raw: unknown) => void>();
+  private readonly closeListeners = new Set<(reason: string) => void>();
   private nextId = 1;
   private disposed = false;
 
@@ -57,8 +63,23 @@ export class TrainerClient {
 
   /** Subscribes to run events and crash reports; returns the unsubscribe function. */
   onEvent(listener: (event: TrainerClientEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return subscribe(this.listeners, listener);
+  }
+
+  /**
+   * The inspector's channel to the same worker (tfjs loads once): requests go straight in (they run between
+   * training batches), `inspect-*` replies come out to `onMessage`, and a crash or disposal calls `onClose`.
+   */
+  inspectPort(): InspectPort {
+    return {
+      post: (message: ToInspectWorker) => {
+        if (this.disposed) throw new Error('the trainer client was disposed');
+        this.ensureWorker();
+        this.worker?.postMessage(message);
+      },
+      onMessage: (listener) => subscribe(this.inspectListeners, listener),
+      onClose: (listener) => subscribe(this.closeListeners, listener),
+    };
   }
 
   /** Queues a run; it starts when the worker is free. */
@@ -103,6 +124,7 @@ export class TrainerClient {
     const worker = this.worker;
     this.worker = undefined;
     this.handler = undefined;
+    this.closeListeners.forEach((listener) => listener('the trainer was shut down'));
     if (worker) await worker.terminate();
   }
 
@@ -117,9 +139,12 @@ export class TrainerClient {
     if (this.worker && this.handler) return this.handler;
     const worker = new Worker(this.options.workerPath, { execArgv: this.options.execArgv });
     const handler = new MessageHandler<ToWorker, FromWorker>((m) => worker.postMessage(m), isFromWorker, (raw) =>
-      this.options.log?.(`trainer worker sent an invalid message: ${JSON.stringify(raw)?.slice(0, 200)}`),
+      this.options.log?.(`trainer worker sent an invalid message: ${previewMessage(raw)}`),
     );
-    worker.on('message', (raw: unknown) => handler.receive(raw));
+    worker.on('message', (raw: unknown) => {
+      if (isInspectMessage(raw)) this.inspectListeners.forEach((listener) => listener(raw));
+      else handler.receive(raw);
+    });
     worker.on('error', (err) => this.crashed(worker, `the trainer worker crashed: ${err.message}`));
     worker.on('exit', (code) => this.crashed(worker, `the trainer worker exited unexpectedly (code ${code})`));
     for (const type of ['started', 'progress', 'log'] as const) {
@@ -153,6 +178,7 @@ export class TrainerClient {
     this.active = undefined;
     this.options.log?.(message);
     this.emit({ type: 'crashed', runId: job?.runId ?? null, message });
+    this.closeListeners.forEach((listener) => listener(message));
     job?.reject(new TrainingError(message));
     this.pump();
   }
@@ -160,4 +186,15 @@ export class TrainerClient {
   private emit(event: TrainerClientEvent): void {
     this.listeners.forEach((listener) => listener(event));
   }
+}
+
+/** The inspector's replies (src/protocol/inspect.ts), which the trainer's validator does not know. */
+function isInspectMessage(raw: unknown): boolean {
+  const type = (raw as { type?: unknown } | null)?.type;
+  return type === 'inspect-progress' || type === 'inspect-result';
+}
+
+function subscribe<T>(set: Set<T>, listener: T): () => void {
+  set.add(listener);
+  return () => set.delete(listener);
 }

@@ -4,9 +4,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { MessageHandler } from '../protocol/messageHandler';
+import { previewMessage } from '../protocol/preview';
 import type { FromWorker, StartMessage, ToWorker } from '../protocol/trainer';
 import { isToWorker } from '../protocol/validate';
-import { formatDiagnostic, ModelFileError, runTraining } from './engine/session';
+import { formatDiagnostic } from '../model/report/formatDiagnostic';
+import { ModelFileError, runTraining } from './engine/session';
 import { createInspectWorker } from '../inspect/session/workerBridge';
 import { initBackend } from './backend';
 
@@ -18,7 +20,7 @@ interface ActiveRun {
 /** Handles the host's messages; `post` sends to the host. Exported for in-thread use by tests. */
 export function createTrainerWorker(post: (message: FromWorker) => void): MessageHandler<FromWorker, ToWorker> {
   const handler = new MessageHandler<FromWorker, ToWorker>(post, isToWorker, (raw) =>
-    post({ type: 'error', runId: null, message: `trainer worker: invalid message ${JSON.stringify(raw)?.slice(0, 200)}` }),
+    post({ type: 'error', runId: null, message: `trainer worker: invalid message ${previewMessage(raw)}` }),
   );
   let active: ActiveRun | null = null;
 
@@ -37,7 +39,7 @@ export function createTrainerWorker(post: (message: FromWorker) => void): Messag
       });
       post({ type: 'done', runId, result });
     } catch (err) {
-      const diagnostics = err instanceof ModelFileError ? err.diagnostics.map(formatDiagnostic) : undefined;
+      const diagnostics = err instanceof ModelFileError ? err.diagnostics.map((d) => formatDiagnostic(d)) : undefined;
       post({ type: 'error', runId, message: err instanceof Error ? err.message : String(err), diagnostics });
     } finally {
       active = null;

@@ -9,6 +9,7 @@ export const TRAINING_COMMANDS = {
   stopTraining: COMMANDS.stopTraining,
   showActiveRun: 'cnnlab.showTrainingPanel',
   openRunFolder: 'cnnlab.openRunFolder',
+  installNativeBackend: 'cnnlab.installNativeBackend',
 } as const;
 
 /** The runs view's actions. */

@@ -1,6 +1,7 @@
 /**
- * Everything of "Train Model", the training and compare panels and the runs view, registered at once:
- * extension.ts calls registerTraining(context, services) and pushes nothing else for training.
+ * Everything of "Train Model", the training and compare panels, the runs view and the native backend install,
+ * registered at once: extension.ts calls registerTraining(context, services) and gets back what the inspector
+ * shares (the one trainer worker, the runs of the runs view).
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,10 +10,12 @@ import type { ModelDocuments } from '../language/vscode/modelDocuments';
 import { TrainerClient } from '../trainer/client';
 import { ComparePanel, ComparePanelSerializer, type ComparePanelDeps } from '../webviews/runs/comparePanel';
 import { registerRunsCommands } from '../webviews/runs/runsCommands';
+import type { RunItem } from '../webviews/runs/runTree';
 import { RunsTreeProvider, type RunsRoot } from '../webviews/runs/runsTreeProvider';
 import { TrainingPanel, type TrainingPanelDeps } from '../webviews/training/trainingPanel';
 import { TrainingPanelSerializer } from '../webviews/training/trainingSerializer';
 import { trainerPort } from './clientPort';
+import { installBackendCommand } from './installBackendCommand';
 import { COMPARE_VIEW_TYPE, RUNS_VIEW_ID, TRAINING_COMMANDS, TRAINING_VIEW_TYPE } from './ids';
 import { LiveRuns } from './liveRuns';
 import { TrainingOrchestrator } from './orchestrator';
@@ -23,14 +26,32 @@ export interface TrainingServices {
   documents: ModelDocuments;
   config: () => CnnLabConfig;
   log: vscode.LogOutputChannel;
+  /** Folders in the extension's global storage. */
+  storage: ExtensionStorage;
 }
 
-export function registerTraining(context: vscode.ExtensionContext, services: TrainingServices): void {
-  const { log, config } = services;
+export interface ExtensionStorage {
+  /** Dataset download / decode cache. */
+  cacheDir: string;
+  /** Install prefix of native TensorFlow ("CNN Lab: Install Native TensorFlow Backend"). */
+  nativeBackendDir: string;
+}
+
+/** What other features share with training. */
+export interface TrainingHandles {
+  /** The one trainer worker's client (started on first use). */
+  client(): TrainerClient;
+  /** The runs the runs view shows. */
+  runs(): RunItem[];
+}
+
+export function registerTraining(context: vscode.ExtensionContext, services: TrainingServices): TrainingHandles {
+  const { log, config, storage } = services;
   const live = new LiveRuns();
   // The one trainer worker, started on the first run (TensorFlow.js never loads on this thread).
   let client: TrainerClient | undefined;
-  const trainer = trainerPort(() => (client ??= new TrainerClient({ workerPath: join(context.extensionPath, 'dist', 'worker.js'), log: (m) => log.info(m) })));
+  const getClient = (): TrainerClient => (client ??= new TrainerClient({ workerPath: join(context.extensionPath, 'dist', 'worker.js'), log: (m) => log.info(m) }));
+  const trainer = trainerPort(getClient);
 
   // `orchestrator` is created below; panels only call it on a click, after activation.
   const panelDeps: TrainingPanelDeps = { extensionUri: context.extensionUri, log, live, stopStarting: () => orchestrator.stopActive() };
@@ -62,7 +83,8 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
     vscode.commands.registerCommand(TRAINING_COMMANDS.trainModel, (uri?: unknown) =>
       trainModel({
         documents: services.documents, config, orchestrator,
-        cacheDir: join(context.globalStorageUri.fsPath, 'datasets'),
+        cacheDir: storage.cacheDir,
+        extraModulePaths: [storage.nativeBackendDir],
         onRunsRoot: (path) => {
           if (roots().some((r) => r.path === path)) return;
           extraRoots.add(path);
@@ -78,6 +100,7 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
       if (dir) openPanel(dir);
       else void vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`);
     }),
+    vscode.commands.registerCommand(TRAINING_COMMANDS.installNativeBackend, () => installBackendCommand(storage.nativeBackendDir, log)),
     vscode.commands.registerCommand(TRAINING_COMMANDS.openRunFolder, async (uri?: unknown) => {
       const folder = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Open a run folder (runs/<model>/<timestamp>)' }))?.[0];
       if (folder) openPanel(folder.fsPath);
@@ -86,6 +109,7 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cnnlab.runsDirectory') && tree.watchRoots()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.watchRoots()),
   );
+  return { client: getClient, runs: () => tree.allRuns() };
 }
 
 /** The runs folder of every workspace folder, plus folders runs were written to in this session. */

@@ -16,6 +16,8 @@ export interface TrainCommandDeps {
   orchestrator: TrainingOrchestrator;
   /** Dataset download / decode cache. */
   cacheDir: string;
+  /** Install prefixes that may hold native TensorFlow (the extension's storage). */
+  extraModulePaths: string[];
   /** Called with the runs folder a request writes to (so the runs view watches it). */
   onRunsRoot(path: string): void;
 }
@@ -65,6 +67,7 @@ function runRequest(doc: vscode.TextDocument, deps: TrainCommandDeps): RunReques
     backend: config.backend,
     searchPaths: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
     cacheDir: deps.cacheDir,
+    extraModulePaths: deps.extraModulePaths,
   };
 }
 

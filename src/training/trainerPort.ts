@@ -16,7 +16,7 @@ export interface TrainerPort {
   start(request: RunRequest, onEvent: (event: TrainerEvent) => void): RunHandle;
 }
 
-/** A run that could not start because the model file has errors (diagnostics formatted `line:col severity message`). */
+/** A run that could not start because the model file has errors (diagnostics formatted `line:col: severity: message [code]`). */
 export interface StartFailure {
   message: string;
   diagnostics: string[];

@@ -41,7 +41,8 @@ e2eTest(
 e2eTest(
   'training panel: its chart receives points live and it shows the test accuracy at the end',
   async ({ wb, page, manifest, workspaceDir, capture }) => {
-    // shapes-panel trains for about 25 s: long enough to see the chart repaint while epochs arrive.
+    // shapes-panel trains for about 40 s: long enough to see the chart repaint while epochs arrive, even when the
+    // panel's page takes many seconds to load on a busy machine (it reloads when Quick Open covers it).
     await wb.openFile('shapes-panel.cnn.yaml');
     const started = Date.now();
     await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
@@ -60,6 +61,13 @@ e2eTest(
     await waitForRun(workspaceDir, 'shapes-panel', started, 'the run to finish', (s) => s.status !== 'running', TRAIN_TIMEOUT_MS);
     await waitForFrameText(panel, 'the test accuracy in the training panel', /test accuracy/i);
     await capture('training-panel');
+    // The run stored its test predictions: a confusion-matrix cell opens thumbnails of its test images.
+    await waitForFrameText(panel, 'the confusion matrix offering thumbnails', /Click a cell to see its test images/);
+    await panel.locator('.confusion .cell.diagonal').first().click();
+    await waitForFrameText(panel, 'the test images of the clicked cell', /True \S+ · predicted \S+: \d+ test images?/);
+    await poll('thumbnails of the cell', async () => ((await visibleImages(panel, '.thumb-grid canvas')) > 0 ? true : undefined));
+    await panel.evaluate("document.querySelector('.thumbnails')?.scrollIntoView({ block: 'start' })");
+    await capture('training-confusion-thumbnails');
   },
   TRAIN_TIMEOUT_MS + 60_000,
 );
@@ -80,9 +88,30 @@ e2eTest('inspector: the inspector shows feature maps of the trained model', asyn
   await ensureTrainedRun(wb, manifest, workspaceDir);
   await wb.openFile('shapes-tiny.cnn.yaml');
   await wb.runCommand(inspect);
+  // Without a run argument the command asks which run: pick shapes-tiny's, as a person would.
+  await wb.pickRow('shapes-tiny · ', 'the shapes-tiny run in the "Inspect run" quick pick');
   const inspector = await waitForWebview(page, 'the inspector', /feature|activation|Conv2d/i);
-  await poll('feature-map images in the inspector', async () => ((await visibleImages(inspector)) > 0 ? true : undefined), { timeoutMs: 60_000 });
+  // The Feature maps tab: the first layer's maps as one decoded grid image, with the layer's output shape.
+  await poll('the feature-map grid in the inspector', async () => ((await visibleImages(inspector, 'img.grid-image')) > 0 ? true : undefined), { timeoutMs: 60_000 });
+  await waitForFrameText(inspector, "the feature maps' shape and value range", /output \[8, 24, 24\], values/);
+  await inspector.locator('img.grid-image').first().scrollIntoViewIfNeeded();
   await capture('inspector');
+});
+
+e2eTest('inspector: "Show feature maps" in a layer hover shows that layer in the open inspector', async ({ wb, page, editor, manifest, workspaceDir, capture }) => {
+  await ensureTrainedRun(wb, manifest, workspaceDir);
+  await wb.openFile('shapes-tiny.cnn.yaml');
+  await wb.runCommand(commandLabelMatching(manifest, /inspect/i, 'the inspector'));
+  await wb.pickRow('shapes-tiny · ', 'the shapes-tiny run in the "Inspect run" quick pick');
+  await waitForWebview(page, 'the inspector', /output \[8, 24, 24\], values/);
+  // Quick Open may open the file over the inspector (in the active group): the link must bring it back.
+  await wb.openFile('shapes-tiny.cnn.yaml');
+  // Line 8 is the second Conv2d (layer 4, output 16×12×12).
+  await editor.hoverText({ line: 8, column: 6 }, /Show feature maps/);
+  await page.locator('.monaco-hover a', { hasText: 'Show feature maps' }).first().click();
+  const inspector = await waitForWebview(page, "layer 4's feature maps in the inspector", /output \[16, 12, 12\], values/);
+  await inspector.locator('img.grid-image').first().scrollIntoViewIfNeeded();
+  await capture('inspector-layer-from-hover');
 });
 
 e2eTest(

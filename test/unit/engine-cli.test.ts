@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -16,7 +16,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const cli = resolve(__dirname, '../../src/cli.ts');
 
 function train(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', cli, 'train', ...args], { encoding: 'utf8', cwd: resolve(__dirname, '../..') });
+  return trainWithEnv({}, ...args);
+}
+
+function trainWithEnv(env: NodeJS.ProcessEnv, ...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', cli, 'train', ...args], { encoding: 'utf8', cwd: resolve(__dirname, '../..'), env: { ...process.env, ...env } });
 }
 
 const MODEL = tinyShapesModel('cli-shapes', 300, 100, 3);
@@ -51,6 +55,20 @@ describe('cnnlab train', () => {
     assert.match(r.stderr, /broken\.cnn\.yaml:\d+:\d+: error: /);
     assert.equal(JSON.parse(r.stdout.trim().split('\n').pop() ?? '').status, 'failed');
     assert.ok(!existsSync(join(dir, 'runs', 'cli-shapes', 'broken')));
+  });
+
+  it('looks for native TensorFlow where `cnnlab install-backend` puts it', () => {
+    // A stand-in tfjs-node in an install prefix: loading it fails with a message only it can produce.
+    const prefix = join(dir, 'backends');
+    const pkg = join(prefix, 'node_modules', '@tensorflow', 'tfjs-node');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
+    writeFileSync(join(pkg, 'index.js'), "throw new Error('stand-in tfjs-node from the install prefix');\n");
+    const file = join(dir, 'native.cnn.yaml');
+    writeFileSync(file, MODEL);
+    const r = trainWithEnv({ CNNLAB_BACKEND_DIR: prefix }, file, '--backend', 'tensorflow', '--epochs', '1');
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /stand-in tfjs-node from the install prefix/);
   });
 
   it('rejects bad usage with exit 2', () => {

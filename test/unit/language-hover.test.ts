@@ -19,12 +19,14 @@ describe('hover', () => {
     assert.match(md, /3×3 input pixels/);
     assert.match(md, /Defaults: `stride=1, dilation=1, groups=1, bias=True/);
     assert.deepEqual(hover.range, fashion.analysis.layers[0].range);
+    assert.equal(hover.layerIndex, 1, 'a layer hover names its layer (for "Show feature maps")');
   });
 
   it('shows the inferred in_channels of a mapping-form convolution', () => {
     const hover = hoverAt(fashion.analysis, fashion.src, positionOf(fashion.text, 'conv2d: {out', 1));
     assert.ok(hover);
     assert.match(hover.markdown, /Conv2d\(16, 32, kernel_size=3, padding=1\)/);
+    assert.equal(hover.layerIndex, fashion.analysis.layers.find((l) => l.type === 'Conv2d' && l.outputShape[0] === 32)?.index);
     assert.match(hover.markdown, /`16×14×14` → `32×14×14`/);
     assert.ok(hover.markdown.includes('32·(16·3² + 1) = 4,640'), hover.markdown);
   });
@@ -36,6 +38,7 @@ describe('hover', () => {
     assert.match(hover.markdown, /'same' keeps the size/);
     assert.match(hover.markdown, /Here: `padding=\(1, 1\)`/);
     assert.equal(hover.range.end.character - hover.range.start.character, 'padding'.length);
+    assert.equal(hover.layerIndex, undefined, 'an argument hover has no feature-maps link');
   });
 
   it('documents mapping-form keys as arguments', () => {

@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import type { RunRequest, RunSummary } from '../../src/protocol/runTypes';
 import type { TrainerEvent } from '../../src/protocol/trainer';
 import { SHAPE_CLASSES } from '../../src/trainer/datasets/shapes';
-import { formatDiagnostic, ModelFileError, runTraining } from '../../src/trainer/engine/session';
+import { formatDiagnostic } from '../../src/model/report/formatDiagnostic';
+import { ModelFileError, runTraining } from '../../src/trainer/engine/session';
 import { LiveRuns } from '../../src/training/liveRuns';
 import { TrainingOrchestrator, type TrainJob, type TrainingUi } from '../../src/training/orchestrator';
 import { endMessage, logLine, RunProgress } from '../../src/training/runProgress';
@@ -25,7 +26,7 @@ function inProcessTrainer(): TrainerPort {
       let stop = false;
       const result = runTraining(request, { onEvent, shouldStop: () => stop }).catch((err: unknown) => {
         // The worker reports model-file errors with formatted diagnostics; do the same.
-        if (err instanceof ModelFileError) throw Object.assign(new Error(err.message), { diagnostics: err.diagnostics.map(formatDiagnostic) });
+        if (err instanceof ModelFileError) throw Object.assign(new Error(err.message), { diagnostics: err.diagnostics.map((d) => formatDiagnostic(d)) });
         throw err;
       });
       return { stop: () => (stop = true), result };
@@ -159,7 +160,7 @@ describe('training orchestration on the real engine', () => {
     await orchestrator.submit({ label: 'broken', request: { ...request('broken', 1), modelText: broken } });
     await until('the failure', () => ui.failures.length === 1);
     assert.ok(ui.failures[0].length > 0);
-    assert.match(ui.failures[0][0], /^\d+:\d+ error /);
+    assert.match(ui.failures[0][0], /^\d+:\d+: error: .+ \[[a-z-]+\]$/);
     assert.equal(ui.started.length, 0);
     assert.equal(orchestrator.busy, false);
   });

@@ -8,12 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeModel } from '../../src/model/analyze';
-import { initBackend } from '../../src/trainer/backend';
 import { loadDataset } from '../../src/trainer/datasets';
-import { loadCheckpoint } from '../../src/trainer/engine/checkpoint';
-import { buildModel } from '../../src/trainer/engine/model';
 import { runTraining } from '../../src/trainer/engine/session';
-import { writeTestPredictions } from '../../src/trainer/runs/testPredictions';
+import { tinyShapesModel } from './engine-fixtures';
 import { decodeBase64 } from '../../media/training/confusion';
 import { parseToTrainingWebview } from '../../src/protocol/webview-training';
 import { Random } from '../../src/trainer/datasets/random';
@@ -118,37 +115,28 @@ describe('test predictions', () => {
     assert.equal(await readCellSamples(dir, 0, 0), null);
   });
 
-  it('records the predictions of a real run: cell totals equal the confusion matrix of its test pass', async () => {
-    const model = `
-name: pred-test
-input: [1, 12, 12]
-layers:
-  - Conv2d(1, 4, 3, padding=1)
-  - ReLU()
-  - MaxPool2d(2)
-  - Flatten()
-  - Linear(144, ${k})
-data: {dataset: shapes, validation_split: 0.2, train_samples: 120, test_samples: 50, normalize: {mean: [0.5], std: [0.25]}}
-train: {epochs: 2, batch_size: 16, optimizer: adam, lr: 0.01, seed: 4}
-`;
-    const root = tempDir();
-    const result = await runTraining({ modelText: model, outDir: root, backend: 'wasm' });
+  it('a real run writes the predictions of its test pass: cell totals equal its confusion matrix', async () => {
+    const model = tinyShapesModel('pred-test', 120, 50, 2);
+    const result = await runTraining({ modelText: model, outDir: tempDir(), backend: 'wasm' });
     const test = result.summary.test;
     assert.ok(test);
-    // The best/ checkpoint is the weights the engine's test pass used; the dataset is regenerated from the seed.
+    const index = await readPredictions(result.runDir);
+    assert.ok(index, 'runTraining wrote predictions.json');
+    assert.equal(index.truth.length, test.samples);
+    assert.deepEqual(index.classes, [...SHAPE_CLASSES]);
+    // The dataset regenerated from the seed: stored pixels are the test images at their indices.
     const analysis = analyzeModel(model);
-    const { tf } = await initBackend('wasm');
     const dataset = await loadDataset({ input: analysis.input as [number, number, number], data: analysis.data, seed: analysis.train.seed });
-    const net = buildModel(tf, analysis.graph, analysis.train.seed);
-    try {
-      await loadCheckpoint(tf, net, join(result.runDir, 'best'));
-      const recorder = await writeTestPredictions(tf, net, dataset.test, { classes: dataset.classes, loss: analysis.train.loss, normalize: analysis.data.normalize, batchSize: 16 }, result.runDir);
-      assert.equal(recorder.count, test.samples);
-    } finally {
-      net.dispose();
-    }
+    const pixels = 16 * 16;
     for (let t = 0; t < k; t++) {
-      for (let p = 0; p < k; p++) assert.equal((await readCellSamples(result.runDir, t, p))?.total, test.confusion[t][p], `cell ${t},${p}`);
+      for (let p = 0; p < k; p++) {
+        const cell = await readCellSamples(result.runDir, t, p);
+        assert.equal(cell?.total, test.confusion[t][p], `cell ${t},${p}`);
+        for (const s of cell?.samples ?? []) {
+          assert.equal(dataset.test.labels[s.index], t);
+          assert.deepEqual(s.pixels, dataset.test.images.subarray(s.index * pixels, (s.index + 1) * pixels));
+        }
+      }
     }
   });
 

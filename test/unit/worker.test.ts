@@ -1,7 +1,8 @@
 /**
  * The trainer worker through TrainerClient, as the extension uses it: a real worker_threads thread running
  * src/trainer/worker.ts (through tsx) trains on shapes, streams typed events, stops on request, queues runs,
- * reports model-file errors, and a crashing worker is reported without taking the host down.
+ * reports model-file errors, shares the worker with the inspector (inspectPort), and a crashing worker is reported
+ * without taking the host down (the inspector's pending requests fail).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,13 +10,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TrainerClient, TrainingError, type TrainerClientEvent } from '../../src/trainer/client';
+import { InspectClient } from '../../src/webviews/inspector/inspectClient';
 import { tinyShapesModel } from './engine-fixtures';
 
 const root = mkdtempSync(join(tmpdir(), 'cnnlab-worker-'));
 // Node 20 workers do not pick up tsx from execArgv for a .ts entry: a CommonJS bootstrap registers it first.
 const bootstrap = join(root, 'worker-bootstrap.js');
 writeFileSync(bootstrap, `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(resolve(__dirname, '../../src/trainer/worker.ts'))});\n`);
-const client = new TrainerClient({ workerPath: bootstrap });
+const logs: string[] = [];
+const client = new TrainerClient({ workerPath: bootstrap, log: (m) => logs.push(m) });
 after(async () => {
   await client.dispose();
   rmSync(root, { recursive: true, force: true });
@@ -58,7 +61,36 @@ describe('TrainerClient + worker', () => {
 
   it('rejects a model file with errors, with its diagnostics', async () => {
     const run = client.start({ modelText: MODEL.replace('Linear(64,', 'Linear(65,'), outDir: root, backend: 'wasm' });
-    await assert.rejects(run.done, (err: unknown) => err instanceof TrainingError && err.diagnostics.length > 0 && /^\d+:\d+ error /.test(err.diagnostics[0]));
+    await assert.rejects(run.done, (err: unknown) => err instanceof TrainingError && err.diagnostics.length > 0 && /^\d+:\d+: error: .+ \[[a-z-]+\]$/.test(err.diagnostics[0]));
+  });
+
+  it('shares the worker with the inspector: its replies reach the inspector, not the trainer', async () => {
+    const { runDir } = await client.start({ modelText: MODEL, outDir: root, backend: 'wasm', epochs: 1 }).done;
+    const inspector = new InspectClient(client.inspectPort());
+    try {
+      const progress: string[] = [];
+      const open = await inspector.request({ kind: 'open', runDir, backend: 'wasm' }, (_d, _t, message) => progress.push(message)).result;
+      assert.ok(open.kind === 'open' && open.info.layers.length > 0);
+      assert.ok(progress.length > 0, 'progress messages reach the inspector');
+      const input = await inspector.request({ kind: 'input', input: { kind: 'test', index: 0 }, topK: 2 }).result;
+      assert.ok(input.kind === 'input' && input.predictions.length === 2);
+      const maps = await inspector.request({ kind: 'featureMaps', layer: 1 }).result;
+      assert.ok(maps.kind === 'featureMaps' && maps.picture.png.length > 0);
+      assert.deepEqual(logs.filter((l) => /invalid message/.test(l)), []);
+    } finally {
+      inspector.dispose();
+    }
+  });
+
+  it('fails pending inspector requests when the worker crashes', async () => {
+    const script = join(root, 'silent-worker.js');
+    // A worker that never answers, then dies: the request must fail with the reason instead of hanging.
+    writeFileSync(script, "require('node:worker_threads').parentPort.on('message', () => setTimeout(() => process.exit(3), 50));\n");
+    const silent = new TrainerClient({ workerPath: script });
+    const inspector = new InspectClient(silent.inspectPort());
+    await assert.rejects(inspector.request({ kind: 'featureMaps', layer: 1 }).result, /exited unexpectedly \(code 3\)/);
+    inspector.dispose();
+    await silent.dispose();
   });
 
   it('reports a crashed worker and starts a fresh one for the next run', async () => {

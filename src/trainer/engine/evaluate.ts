@@ -15,6 +15,11 @@ export interface EvaluateOptions {
   loss: LossName;
   normalize?: Normalization;
   classCount: number;
+  /**
+   * Receives the raw outputs (batch × classes, row-major) of samples `start … start + labels.length − 1`, in set
+   * order: the test pass's per-sample predictions come from the same forward pass as its metrics.
+   */
+  onOutputs?(start: number, labels: Int32Array, outputs: Float32Array): void;
 }
 
 /** Loss, accuracy, per-class accuracy and confusion matrix of `model` on `set`. */
@@ -23,16 +28,19 @@ export async function evaluate(tf: TF, model: EngineModel, set: ImageSet, option
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let lossSum = 0;
   let correct = 0;
+  let start = 0;
   for (const batch of batches(set, { batchSize: options.batchSize, shuffle: false, seed: 0, normalize: options.normalize })) {
-    const [lossT, predT] = tf.tidy(() => {
+    const [lossT, predT, outputT] = tf.tidy(() => {
       const x = tf.tensor4d(batch.x, [batch.size, set.height, set.width, set.channels]);
       const y = tf.tensor1d(batch.y, 'int32');
       const output = model.apply(x, false);
-      return [computeLoss(tf, options.loss, output, y), tf.argMax(output, -1)];
+      return [computeLoss(tf, options.loss, output, y), tf.argMax(output, -1), output];
     });
     const [lossValue] = await lossT.data();
     const predictions = await predT.data();
-    tf.dispose([lossT, predT]);
+    if (options.onOutputs) options.onOutputs(start, batch.y, (await outputT.data()) as Float32Array);
+    tf.dispose([lossT, predT, outputT]);
+    start += batch.size;
     lossSum += lossValue * batch.size;
     for (let i = 0; i < batch.size; i++) {
       const truth = batch.y[i];

@@ -5,12 +5,14 @@
  */
 import { dirname, resolve } from 'node:path';
 import { analyzeModel } from '../../model';
+import { formatDiagnostic } from '../../model/report/formatDiagnostic';
 import type { Diagnostic, ModelAnalysis } from '../../model/types';
 import type { RunRequest } from '../../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../../protocol/trainer';
 import { initBackend } from '../backend';
 import { loadDataset } from '../datasets';
 import type { LoadedDataset } from '../datasets/types';
+import { PredictionRecorder } from '../runs/predictions';
 import { RunFolder } from '../runs/store';
 import { buildModel } from './model';
 import { RunRecorder } from './recorder';
@@ -24,14 +26,9 @@ export interface SessionHooks {
 /** The model file has errors: the run never started. */
 export class ModelFileError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(`the model file has ${diagnostics.length} error(s):\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+    super(`the model file has ${diagnostics.length} error(s):\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
     this.name = 'ModelFileError';
   }
-}
-
-/** `line:col error message` with 1-based positions, as editors and terminals print them. */
-export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message}`;
 }
 
 /**
@@ -79,6 +76,8 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       epochs,
       batchesPerEpoch: Math.ceil(dataset.train.count / train.batch_size),
     });
+    // The test pass's outputs become predictions.json/.bin (the confusion matrix's thumbnails): no second pass.
+    const predictions = new PredictionRecorder(dataset.classes, train.loss);
     try {
       const options = { config: train, normalize: analysis.data.normalize, augment: analysis.data.augment, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
       const outcome = await trainModel(tf, model, dataset, options, {
@@ -91,7 +90,9 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
           await recorder.epoch(metrics);
           hooks.onEvent?.({ type: 'progress', metrics });
         },
+        onTestOutputs: (start, labels, outputs) => predictions.addBatch(dataset.test, start, labels, outputs),
       });
+      if (outcome.test && predictions.count > 0) writePredictions(predictions, folder.dir, log);
       return { runDir: folder.dir, summary: await recorder.finish(outcome) };
     } catch (err) {
       recorder.fail(err);
@@ -99,6 +100,15 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     }
   } finally {
     model.dispose();
+  }
+}
+
+/** Written before the summary (which tells readers the run ended); a failure costs the thumbnails, not the run. */
+function writePredictions(predictions: PredictionRecorder, dir: string, log: (message: string, level: 'warning') => void): void {
+  try {
+    predictions.write(dir);
+  } catch (err) {
+    log(`could not write the test predictions: ${err instanceof Error ? err.message : String(err)}`, 'warning');
   }
 }
 

@@ -41,6 +41,8 @@ export interface TrainHooks {
   onEpoch?(metrics: EpochMetrics): Promise<void> | void;
   /** Checked between batches: true stops the run within one batch. */
   shouldStop?(): boolean;
+  /** The test pass's raw outputs, batch by batch in test-set order (see EvaluateOptions.onOutputs). */
+  onTestOutputs?(start: number, labels: Int32Array, outputs: Float32Array): void;
 }
 
 export interface TrainOutcome {
@@ -94,7 +96,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
   const evalOptions = { batchSize: cfg.batch_size, loss: cfg.loss, normalize: options.normalize, classCount: data.classes.length };
   const testPass = async (): Promise<TestMetrics | null> => {
     if (!best.empty) best.restore(model);
-    return data.test.count > 0 ? evaluate(tf, model, data.test, evalOptions) : null;
+    return data.test.count > 0 ? evaluate(tf, model, data.test, { ...evalOptions, onOutputs: hooks.onTestOutputs }) : null;
   };
 
   try {

@@ -4,8 +4,8 @@
  * of up to `perCellLimit` samples per (true, predicted) cell, so a run folder stays small (Fashion-MNIST: at most
  * 10×10×24 images of 784 bytes) while every cell can show thumbnails. Both files are written atomically.
  *
- * The engine's test pass feeds a PredictionRecorder batch by batch (model outputs as downloaded floats) and
- * writes it into the run folder; the Training panel reads cells back with readCellSamples.
+ * The engine's test pass (runTraining) feeds a PredictionRecorder batch by batch with the outputs it computed its
+ * metrics from, and writes it into the run folder; the Training panel reads cells back with readCellSamples.
  */
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -82,8 +82,10 @@ export class PredictionRecorder {
     const size = set.height * set.width * set.channels;
     this.geometry = { height: set.height, width: set.width, channels: set.channels };
     for (let i = 0; i < labels.length; i++) {
-      const probabilities = toProbabilities(Array.from({ length: k }, (_, c) => outputs[i * k + c]), this.loss);
-      const predicted = argMax(probabilities);
+      const row = Array.from({ length: k }, (_, c) => outputs[i * k + c]);
+      // The arg-max of the raw outputs, as the confusion matrix counts it (clamped probabilities can tie).
+      const predicted = argMax(row);
+      const probabilities = toProbabilities(row, this.loss);
       const truth = labels[i];
       const index = start + i;
       this.truth.push(truth);

@@ -3,18 +3,12 @@
  * through the shared MessageHandler, routes progress to the caller, and cancels on request. No vscode imports:
  * the port is whatever carries messages to the worker (the TrainerClient's worker in the extension).
  */
-import type { FromInspectWorker, InspectRequest, InspectResult, ToInspectWorker } from '../../protocol/inspect';
+import type { FromInspectWorker, InspectPort, InspectRequest, InspectResult, ToInspectWorker } from '../../protocol/inspect';
 import { isFromInspectWorker } from '../../protocol/inspectValidate';
 import { MessageHandler } from '../../protocol/messageHandler';
 
-/** A message channel to the worker that runs the inspector (see createInspectWorker). */
-export interface InspectPort {
-  post(message: ToInspectWorker): void;
-  /** Every message from the worker (inspector messages are picked out here); returns the unsubscribe. */
-  onMessage(listener: (raw: unknown) => void): () => void;
-  /** The worker went away: pending requests fail. Optional. */
-  onClose?(listener: (reason: string) => void): () => void;
-}
+export type { InspectPort };
+
 
 export type ProgressListener = (done: number, total: number, message: string) => void;
 

@@ -33,6 +33,8 @@ export class InspectorPanel extends WebviewPanelHost<ToInspectorWebview, FromIns
   private info: RunInfo | undefined;
   private opening: Promise<void> | undefined;
   private readonly tasks = new Map<number, InspectTask>();
+  /** A layer asked for while the page was not listening (hidden, reloading, or still opening the run). */
+  private pendingLayer: number | undefined;
 
   /** Shows the inspector of `runDir`, creating it if needed. */
   static show(deps: InspectorPanelDeps, runDir: string): InspectorPanel {
@@ -76,14 +78,21 @@ export class InspectorPanel extends WebviewPanelHost<ToInspectorWebview, FromIns
       this.post({ type: 'empty', message: this.runDir ? `${this.runDir} is not a run folder (or no longer exists).` : 'No run to inspect.' });
       return;
     }
-    if (this.info) this.post({ type: 'run', info: this.info });
+    if (this.info) this.postRun(this.info);
     else void this.open(this.runDir);
   }
 
   /** Asks the page to show the feature maps of a layer (the editor's "show maps" on a layer line). */
   showLayer(layer: number): void {
     this.panel.reveal(undefined, true);
-    this.post({ type: 'showLayer', layer });
+    this.pendingLayer = layer;
+    if (this.info) this.postRun(this.info, false);
+  }
+
+  /** The run (unless the page has it), then the layer the editor asked for, if any. */
+  private postRun(info: RunInfo, withInfo = true): void {
+    if (withInfo && !this.post({ type: 'run', info })) return;
+    if (this.pendingLayer !== undefined && this.post({ type: 'showLayer', layer: this.pendingLayer })) this.pendingLayer = undefined;
   }
 
   private open(runDir: string): Promise<void> {
@@ -94,7 +103,7 @@ export class InspectorPanel extends WebviewPanelHost<ToInspectorWebview, FromIns
         const result = await this.inspector().request(request, (done, total, message) => this.post({ type: 'progress', id: 0, done, total, message })).result;
         if (result.kind !== 'open') throw new Error(`unexpected answer ${result.kind}`);
         this.info = result.info;
-        this.post({ type: 'run', info: result.info });
+        this.postRun(result.info);
       } catch (e) {
         this.opening = undefined;
         this.post({ type: 'empty', message: `Cannot inspect this run: ${e instanceof Error ? e.message : String(e)}` });

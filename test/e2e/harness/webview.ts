@@ -17,9 +17,17 @@ export async function webviewFrames(page: Page): Promise<Frame[]> {
   return frames;
 }
 
-/** Body text of a frame, or '' while it is navigating. */
-export async function frameText(frame: Frame): Promise<string> {
-  return frame.evaluate("document.body ? document.body.innerText : ''").then(String, () => '');
+/**
+ * Body text of a frame, or '' while it is navigating. Bounded: evaluating in a webview frame that VS Code keeps but
+ * no longer shows (a panel taken over by another run) can wait indefinitely for its page.
+ */
+export async function frameText(frame: Frame, timeoutMs = 2_000): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(''), timeoutMs);
+  });
+  const text = frame.evaluate("document.body ? document.body.innerText : ''").then(String, () => '');
+  return Promise.race([text, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Waits for a visible webview whose text matches `pattern` and returns its frame. */
@@ -67,8 +75,8 @@ export async function canvasFingerprints(frame: Frame): Promise<string[]> {
 }
 
 /** Number of images and canvases in the frame drawn at a non-zero size (feature maps, charts). */
-export async function visibleImages(frame: Frame): Promise<number> {
-  return (await frame.evaluate(`[...document.querySelectorAll('img, canvas')].filter((e) => {
+export async function visibleImages(frame: Frame, selector = 'img, canvas'): Promise<number> {
+  return (await frame.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].filter((e) => {
     const r = e.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && (e.tagName !== 'IMG' || e.naturalWidth > 0);
   }).length`)) as number;

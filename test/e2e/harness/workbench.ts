@@ -59,6 +59,11 @@ export class Workbench {
     await this.clickRow(label, `"${label}" in the command palette`, timeoutMs);
   }
 
+  /** Clicks the first row of the open quick pick whose label starts with `prefix` (e.g. a run of one model). */
+  async pickRow(prefix: string, what: string): Promise<void> {
+    await this.clickRow(prefix, what, 20_000, true);
+  }
+
   /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its tab is the active one. */
   async openFile(relativePath: string): Promise<void> {
     const name = basename(relativePath);
@@ -140,11 +145,14 @@ export class Workbench {
   }
 
   /**
-   * Clicks the quick-input row labelled exactly `label` (its aria-label may add ", details"). A locator, not an
+   * Clicks the quick-input row labelled exactly `label` (its aria-label may add ", details"), or the first one
+   * labelled `label…` with `prefix`. A locator, not an
    * element handle: the list re-renders while it filters, and the click re-finds the row.
    */
-  private async clickRow(label: string, what: string, timeoutMs = 20_000): Promise<void> {
-    const row = `${quickInputRows}[aria-label=${JSON.stringify(label)}], ${quickInputRows}[aria-label^=${JSON.stringify(`${label}, `)}]`;
+  private async clickRow(label: string, what: string, timeoutMs = 20_000, prefix = false): Promise<void> {
+    const row = prefix
+      ? `${quickInputRows}[aria-label^=${JSON.stringify(label)}]`
+      : `${quickInputRows}[aria-label=${JSON.stringify(label)}], ${quickInputRows}[aria-label^=${JSON.stringify(`${label}, `)}]`;
     try {
       await poll(
         what,

@@ -1,7 +1,7 @@
 /**
  * MaxPool2d, AvgPool2d and the adaptive pools with PyTorch's arithmetic: padding (−∞ for max, zeros counted or
- * not for average), ceil_mode (windows may run past the padded input, but never start in the right padding),
- * dilation for max pooling.
+ * not for average, or one fixed divisor_override), ceil_mode (windows may run past the padded input, but never
+ * start in the right padding), dilation for max pooling.
  */
 import type { AdaptivePool2dArgs, Pool2dArgs } from '../../../model/types';
 import type { Tensor4D, TF } from '../tf';
@@ -62,10 +62,14 @@ export function buildAvgPool2d(ctx: BuildContext, name: string, a: Pool2dArgs): 
   return statelessLayer(name, (input) => {
     const x = input as Tensor4D;
     const plan = poolPlan(x, a, [1, 1]);
-    if (isZeroPadding(plan.sides)) return tf.avgPool(x, a.kernel_size, a.stride, 'valid');
-    const padded = padSpatial(tf, x, plan.sides, 'zeros');
+    const divisor = a.divisor_override ?? null;
+    const unpadded = isZeroPadding(plan.sides);
+    if (unpadded && divisor === null) return tf.avgPool(x, a.kernel_size, a.stride, 'valid');
+    const padded = unpadded ? x : padSpatial(tf, x, plan.sides, 'zeros');
     const area = a.kernel_size[0] * a.kernel_size[1];
     const sums = tf.mul(tf.avgPool(padded, a.kernel_size, a.stride, 'valid'), area);
+    // divisor_override divides every window's sum by the same number, padding or not (torch's avg_pool2d).
+    if (divisor !== null) return tf.div(sums, divisor);
     const divisors = avgDivisors(a, x.shape[1], x.shape[2], plan.outH, plan.outW);
     return tf.div(sums, tf.tensor4d(divisors, [1, plan.outH, plan.outW, 1]));
   });
