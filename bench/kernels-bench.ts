@@ -1,5 +1,5 @@
 /**
- * Where a training step of the real trainer spends its CPU time, kernel by kernel: `examples/fashion-mnist.cnn.yaml`
+ * Where a training step of the real trainer spends its CPU time, kernel by kernel: `bench/reference-cnn.cnn.yaml`
  * (the reference CNN, batch 64, Adam) trained by the engine's own loop (trainModel), in three configurations:
  *  - built-in: tfjs-backend-wasm's kernels (+ our Conv2DBackpropFilter, which it lacks) and Adam written with ops;
  *  - ours, JS: CNN Lab's kernels with their JavaScript loops (simd/ off), Adam fused in one kernel per variable;
@@ -23,7 +23,7 @@ import { OPTIMIZER_STEP } from '../src/trainer/kernels/optimizer-step';
 import { registerTrainingKernels, restoreWasmKernels, TRAINING_KERNELS, trainingKernelOriginals } from '../src/trainer/kernels/register';
 import { setSimdKernelsEnabled } from '../src/trainer/kernels/simd/simd-kernels';
 
-const EXAMPLE = resolve(__dirname, '../examples/fashion-mnist.cnn.yaml');
+const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
 const WARMUP_BATCHES = 5;
 
 const cpuMs = (): number => {

@@ -1,5 +1,5 @@
 /**
- * The speed goal, measured on the real trainer: `examples/fashion-mnist.cnn.yaml` (the reference CNN, batch 64,
+ * The speed goal, measured on the real trainer: `bench/reference-cnn.cnn.yaml` (the reference CNN, batch 64,
  * Adam) trained in this process by the same code as `cnnlab train` (runTraining), against the PyTorch 1.13 peer with
  * one thread, both in the same run.
  *
@@ -20,7 +20,7 @@ import { BATCH, trainingFlopsPerSample } from './reference-cnn';
 import { matmulSpeed } from './roofline';
 import { measureTorch, type Rate } from './torch-peer';
 
-const EXAMPLE = resolve(__dirname, '../examples/fashion-mnist.cnn.yaml');
+const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
 /** Batches before the CPU clock starts: XNNPACK operator caches and heap growth settle in the first steps. */
 const WARMUP_BATCHES = 5;
 

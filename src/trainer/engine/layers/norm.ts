@@ -48,7 +48,9 @@ export function buildBatchNorm(ctx: BuildContext, name: string, a: BatchNormArgs
 /**
  * Normalisation with the batch's own statistics, as a custom op:
  *   x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β;
- *   dβ = Σdy, dγ = Σdy·x̂, dx = (γ/√(σ²+ε))/M · (M·dy − Σdy − x̂·Σdy·x̂)   (Σ over the M = N·H·W positions).
+ *   dβ = Σdy, dγ = Σdy·x̂, dx = γ/√(σ²+ε) · (dy − dβ/M − x̂·dγ/M)   (Σ over the M = N·H·W positions).
+ * The input gradient reuses the two parameter-gradient sums (Σdx̂ = γ·Σdy), so the backward pass costs five
+ * full-size element-wise ops and two channel sums; on wasm these ops, not the sums, are what BatchNorm costs.
  */
 function batchStatistics(
   tf: TF,
@@ -75,11 +77,11 @@ function batchStatistics(
       value: g && b ? tf.add(tf.mul(xhat, g), b) : xhat,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [xh, invStd, scale] = saved;
-        const dxhat = scale ? tf.mul(dy, scale) : dy;
-        const sumDxhat = channelSum(tf, dxhat);
-        const sumDxhatXhat = channelSum(tf, tf.mul(dxhat, xh));
-        const dx = tf.mul(tf.sub(tf.sub(tf.mul(dxhat, count), sumDxhat), tf.mul(xh, sumDxhatXhat)), tf.div(invStd, count));
-        return scale ? [dx, channelSum(tf, tf.mul(dy, xh)), channelSum(tf, dy)] : [dx];
+        const dBeta = channelSum(tf, dy);
+        const dGamma = channelSum(tf, tf.mul(dy, xh));
+        const centredDy = tf.sub(tf.sub(dy, tf.mul(xh, tf.div(dGamma, count))), tf.div(dBeta, count));
+        const dx = tf.mul(centredDy, scale ? tf.mul(scale, invStd) : invStd);
+        return scale ? [dx, dGamma, dBeta] : [dx];
       },
     };
   });
