@@ -1,11 +1,13 @@
 /**
  * Where a training step of the real trainer spends its CPU time, kernel by kernel: `bench/reference-cnn.cnn.yaml`
- * (the reference CNN, batch 64, Adam) trained by the engine's own loop (trainModel), in three configurations:
- *  - built-in: tfjs-backend-wasm's kernels (+ our Conv2DBackpropFilter, which it lacks) and Adam written with ops;
+ * (the reference CNN, batch 64, Adam) or the model file given with --model, trained by the engine's own loop
+ * (trainModel), in three configurations:
+ *  - built-in: tfjs-backend-wasm's kernels (+ our Conv2DBackpropFilter, which it lacks), Adam and BatchNorm written
+ *    with ops;
  *  - ours, JS: CNN Lab's kernels with their JavaScript loops (simd/ off), Adam fused in one kernel per variable;
  *  - ours + SIMD: the same with our WebAssembly SIMD kernels (simd/training-kernels.c).
  *
- *   node --import tsx bench/kernels-bench.ts [--batches 30] [--skip-builtin]
+ *   node --import tsx bench/kernels-bench.ts [--batches 30] [--skip-builtin] [--model FILE]
  *
  * Times are CPU milliseconds per batch (process.cpuUsage around each kernel call): on a shared machine wall-clock
  * times mostly measure other people's work. "outside kernels" is the rest of the step (tfjs's tape and bookkeeping,
@@ -19,11 +21,14 @@ import { initBackend, type TF } from '../src/trainer/backend/index';
 import { loadDataset } from '../src/trainer/datasets';
 import { buildModel } from '../src/trainer/engine/model';
 import { trainModel } from '../src/trainer/engine/train';
+import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN } from '../src/trainer/kernels/batch-norm';
 import { OPTIMIZER_STEP } from '../src/trainer/kernels/optimizer-step';
 import { registerTrainingKernels, restoreWasmKernels, TRAINING_KERNELS, trainingKernelOriginals } from '../src/trainer/kernels/register';
 import { setSimdKernelsEnabled } from '../src/trainer/kernels/simd/simd-kernels';
 
-const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
+const modelFlag = process.argv.indexOf('--model');
+const EXAMPLE = modelFlag >= 0 ? resolve(process.argv[modelFlag + 1] as string) : resolve(__dirname, 'reference-cnn.cnn.yaml');
+const BATCH = analyzeModel(readFileSync(EXAMPLE, 'utf8')).train.batch_size;
 const WARMUP_BATCHES = 5;
 
 const cpuMs = (): number => {
@@ -62,7 +67,7 @@ function meterKernels(tf: TF, on: () => boolean): { totals: Map<string, number>;
 async function profileTrainer(tf: TF, batches: number): Promise<Map<string, number>> {
   const analysis = analyzeModel(readFileSync(EXAMPLE, 'utf8'));
   const input = analysis.input as [number, number, number];
-  const data = await loadDataset({ input, data: analysis.data, seed: analysis.train.seed, searchPaths: [], maxTrainSamples: (batches + WARMUP_BATCHES) * 64 });
+  const data = await loadDataset({ input, data: analysis.data, seed: analysis.train.seed, searchPaths: [], maxTrainSamples: (batches + WARMUP_BATCHES) * BATCH });
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   let metering = false;
   let t0 = 0;
@@ -98,7 +103,7 @@ function table(columns: Array<[string, Map<string, number>]>): string {
     .sort((a, b) => (last.get(b) ?? 0) - (last.get(a) ?? 0));
   const fmt = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(2)).padStart(13);
   const line = (n: string): string => `${n.padEnd(30)}${columns.map(([, c]) => fmt(c.get(n))).join('')}  ${n in TRAINING_KERNELS ? 'ours' : ''}`;
-  return [`${'CPU ms per batch of 64'.padEnd(30)}${columns.map(([h]) => h.padStart(13)).join('')}`, ...rows.map(line), line('whole step')].join('\n');
+  return [`${`CPU ms per batch of ${BATCH}`.padEnd(30)}${columns.map(([h]) => h.padStart(13)).join('')}`, ...rows.map(line), line('whole step')].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -108,7 +113,8 @@ async function main(): Promise<void> {
   const columns: Array<[string, Map<string, number>]> = [];
   if (!process.argv.includes('--skip-builtin')) {
     restoreWasmKernels(tf, trainingKernelOriginals(tf));
-    tf.unregisterKernel(OPTIMIZER_STEP, 'wasm'); // the optimizer then updates with tfjs ops
+    // Without these the optimizer and BatchNorm are written with tfjs ops.
+    for (const k of [OPTIMIZER_STEP, BATCH_NORM_TRAIN, BATCH_NORM_GRAD, BATCH_NORM_EVAL]) tf.unregisterKernel(k, 'wasm');
     columns.push(['built-in', await profileTrainer(tf, batches)]);
     registerTrainingKernels(tf);
   }

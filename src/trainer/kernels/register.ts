@@ -7,6 +7,7 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import type { TF } from '../backend/index';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormConfigs } from './batch-norm';
 import { addConfig } from './bias-add';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv2d-backprop';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
@@ -28,6 +29,9 @@ export const TRAINING_KERNELS: Readonly<Record<string, string>> = {
   Cast: 'built-in copies even to the same dtype: shared reference then',
   [OPTIMIZER_STEP]: 'not a tfjs kernel: one fused pass (SIMD for Adam/AdamW) per parameter for the SGD/Adam/AdamW/RMSprop update instead of ~10 element-wise kernels',
   Add: 'built-in broadcasts a channel bias with a generic loop: SIMD row stream for [..., C] + [C]',
+  [BATCH_NORM_TRAIN]: 'not a tfjs kernel: BatchNorm with batch statistics in two passes (float64 moments, one normalising pass) instead of ~5 element-wise kernels and 2 sums',
+  [BATCH_NORM_GRAD]: "not a tfjs kernel: BatchNorm's backward pass in two passes instead of ~5 element-wise kernels and 2 sums",
+  [BATCH_NORM_EVAL]: 'not a tfjs kernel: BatchNorm with running statistics in one pass instead of 4 element-wise kernels',
   Sum: 'built-in transposes before reducing leading axes (bias gradients): (SIMD) row sums in memory order',
 };
 
@@ -55,6 +59,7 @@ export function registerTrainingKernels(tf: TF): void {
     sumConfig(originals),
     optimizerStepConfig(),
     addConfig(originals),
+    ...batchNormConfigs(),
   ];
   for (const config of configs) {
     const original = tf.getKernel(config.kernelName, 'wasm');

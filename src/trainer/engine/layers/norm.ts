@@ -2,10 +2,12 @@
  * BatchNorm1d / BatchNorm2d with torch's semantics: in training, normalise with the batch's biased variance and
  * move the running statistics by `momentum` (running_var takes the unbiased variance); in evaluation, use the
  * running statistics. NHWC: channels are the last axis, statistics over N, H, W.
- * Training mode is one custom op with the analytic backward pass, its channel sums done as matrix products
- * (see channels.ts): tfjs's autodiff of the same formula spends most of its time in Sum over broadcast axes.
+ * Training mode is one custom op with the analytic backward pass: on the wasm backend CNN Lab's own BatchNorm
+ * kernels (kernels/batch-norm.ts), elsewhere tfjs ops with channel sums (see channels.ts), since tfjs's autodiff
+ * of the same formula spends most of its time in Sum over broadcast axes.
  */
 import type { BatchNormArgs } from '../../../model/types';
+import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN } from '../../kernels/batch-norm';
 import { constantVariable } from '../init';
 import type { TF, Tensor } from '../tf';
 import { channelSum } from './channels';
@@ -37,7 +39,16 @@ export function buildBatchNorm(ctx: BuildContext, name: string, a: BatchNormArgs
     params,
     buffers,
     apply(x: Tensor, training: boolean): Tensor {
-      if (training || !runningMean || !runningVar) return batchStatistics(tf, x, weight?.variable, bias?.variable, a.eps, training ? track : undefined);
+      const fused = tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
+      if (training || !runningMean || !runningVar) {
+        const stats = fused ? fusedBatchStatistics : batchStatistics;
+        return stats(tf, x, weight?.variable, bias?.variable, a.eps, training ? track : undefined);
+      }
+      if (fused) {
+        const [gamma, beta] = affineOrIdentity(tf, c, weight?.variable, bias?.variable);
+        const inputs = { x, mean: runningMean.variable, variance: runningVar.variable, gamma, beta };
+        return tf.engine().runKernel(BATCH_NORM_EVAL, inputs, { eps: a.eps }) as Tensor;
+      }
       const scale = tf.rsqrt(tf.add(runningVar.variable, a.eps));
       const y = tf.mul(tf.sub(x, runningMean.variable), scale);
       return weight && bias ? tf.add(tf.mul(y, weight.variable), bias.variable) : y;
@@ -86,4 +97,39 @@ function batchStatistics(
     };
   });
   return gamma && beta ? op(x, gamma, beta) : op(x);
+}
+
+/** γ and β, or 1 and 0 for BatchNorm(affine=False) (the kernels always take both). */
+function affineOrIdentity(tf: TF, channels: number, gamma: Tensor | undefined, beta: Tensor | undefined): [Tensor, Tensor] {
+  return gamma && beta ? [gamma, beta] : [tf.ones([channels]), tf.zeros([channels])];
+}
+
+/** batchStatistics on CNN Lab's BatchNorm kernels: two passes forward, two backward (see kernels/batch-norm.ts). */
+function fusedBatchStatistics(
+  tf: TF,
+  x: Tensor,
+  gamma: Tensor | undefined,
+  beta: Tensor | undefined,
+  eps: number,
+  track: ((mean: Tensor, variance: Tensor, count: number) => void) | undefined,
+): Tensor {
+  const channels = x.shape[x.rank - 1] ?? 1;
+  const affine = gamma !== undefined && beta !== undefined;
+  const op = tf.customGrad((...args) => {
+    const save = args[args.length - 1] as (tensors: Tensor[]) => void;
+    const [input, g, b] = args.slice(0, -1) as Tensor[];
+    const [scale, shift] = affineOrIdentity(tf, channels, g, b);
+    const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: input, gamma: scale, beta: shift }, { eps }) as Tensor[];
+    track?.(mean as Tensor, variance as Tensor, x.size / channels);
+    save([input as Tensor, mean as Tensor, invStd as Tensor, scale]);
+    return {
+      value: y as Tensor,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, mu, inv, sc] = saved as [Tensor, Tensor, Tensor, Tensor];
+        const [dx, dGamma, dBeta] = tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x: xs, mean: mu, invStd: inv, gamma: sc }, {}) as Tensor[];
+        return affine ? [dx as Tensor, dGamma as Tensor, dBeta as Tensor] : [dx as Tensor];
+      },
+    };
+  });
+  return affine ? op(x, gamma, beta) : op(x);
 }

@@ -16,6 +16,10 @@ interface Exports {
   sum_rows(x: number, rows: number, inner: number, out: number): void;
   add_channel_bias(x: number, bias: number, out: number, rows: number, channels: number): void;
   matmul_nt(a: number, b: number, out: number, m: number, n: number, k: number): void;
+  channel_moments(x: number, rows: number, c: number, mean: number, variance: number): void;
+  batch_norm_grad_sums(dy: number, x: number, mean: number, rows: number, c: number, sumDy: number, sumDyXc: number): void;
+  channel_normalize(x: number, mean: number, scale: number, shift: number, out: number, rows: number, c: number): void;
+  batch_norm_input_grad(dy: number, x: number, mean: number, a: number, b: number, c: number, out: number, rows: number, channels: number): void;
 }
 
 /** Geometry of a convolution's filter gradient, NHWC / HWIO. */
@@ -82,6 +86,14 @@ export interface SimdKernels {
   addChannelBias(x: TensorInfo, bias: TensorInfo, out: TensorInfo, rows: number, channels: number): void;
   /** out[m, n] = a[m, k] · b[n, k]ᵀ. */
   matmulNT(a: TensorInfo, b: TensorInfo, out: TensorInfo, m: number, n: number, k: number): void;
+  /** Per-channel mean and biased variance of a [rows, C] tensor; needs C % 4 == 0. */
+  channelMoments(x: TensorInfo, rows: number, channels: number, mean: TensorInfo, variance: TensorInfo): void;
+  /** Per-channel Σdy and Σdy·(x − mean); needs C % 4 == 0. */
+  batchNormGradSums(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, rows: number, channels: number, sumDy: TensorInfo, sumDyXc: TensorInfo): void;
+  /** out = (x − mean)·scale + shift per channel; needs C % 4 == 0. */
+  channelNormalize(x: TensorInfo, mean: TensorInfo, scale: TensorInfo, shift: TensorInfo, out: TensorInfo, rows: number, channels: number): void;
+  /** out = a·dy + b·(x − mean) + c per channel; needs C % 4 == 0. */
+  batchNormInputGrad(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, coef: [TensorInfo, TensorInfo, TensorInfo], out: TensorInfo, rows: number, channels: number): void;
 }
 
 /** The few WebAssembly JS API members used here (the project's TypeScript libs declare no DOM/wasm globals). */
@@ -149,6 +161,18 @@ function wrap(backend: BackendWasm, e: Exports): SimdKernels {
     },
     matmulNT(a, b, out, m, n, k) {
       e.matmul_nt(at(a), at(b), at(out), m, n, k);
+    },
+    channelMoments(x, rows, channels, mean, variance) {
+      e.channel_moments(at(x), rows, channels, at(mean), at(variance));
+    },
+    batchNormGradSums(dy, x, mean, rows, channels, sumDy, sumDyXc) {
+      e.batch_norm_grad_sums(at(dy), at(x), at(mean), rows, channels, at(sumDy), at(sumDyXc));
+    },
+    channelNormalize(x, mean, scale, shift, out, rows, channels) {
+      e.channel_normalize(at(x), at(mean), at(scale), at(shift), at(out), rows, channels);
+    },
+    batchNormInputGrad(dy, x, mean, [a, b, c], out, rows, channels) {
+      e.batch_norm_input_grad(at(dy), at(x), at(mean), at(a), at(b), at(c), at(out), rows, channels);
     },
   };
 }

@@ -267,3 +267,98 @@ void matmul_nt(const float *a, const float *b, float *out, int M, int N, int K) 
     for (int j = 0; j < N; j++) out[i * N + j] = dot(a + i * K, b + j * K, K);
   }
 }
+
+/*
+ * BatchNorm (batch-norm.ts) on a channels-last [rows][C] tensor, C % 4 == 0. Statistics go over strips of 8 (then 4)
+ * channels in float64 registers, so that a whole strip's sums never leave them; the element-wise passes are one read
+ * and one write each, where the same formulas written with tfjs ops cost about ten full passes per step.
+ */
+#define F64_LO(u) wasm_f64x2_promote_low_f32x4(u)
+#define F64_HI(u) wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(u, u, 2, 3, 0, 1))
+
+/* Stores four float64 lanes (a: channels 0–1, b: 2–3) as float32 at out. */
+static void store_f64x4(float *out, v128_t a, v128_t b) {
+  wasm_v128_store64_lane(out, wasm_f32x4_demote_f64x2_zero(a), 0);
+  wasm_v128_store64_lane(out + 2, wasm_f32x4_demote_f64x2_zero(b), 0);
+}
+
+/* Per channel: mean and biased variance, E[x²] − μ² in float64. */
+static void moments_4(const float *x, int rows, int C, float *mean, float *var) {
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0, q0 = s0, q1 = s0;
+  for (int r = 0; r < rows; r++, x += C) {
+    const v128_t u = wasm_v128_load(x), lo = F64_LO(u), hi = F64_HI(u);
+    s0 = wasm_f64x2_add(s0, lo), s1 = wasm_f64x2_add(s1, hi);
+    q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(lo, lo)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(hi, hi));
+  }
+  const v128_t inv = wasm_f64x2_splat(1.0 / rows), zero = wasm_f64x2_splat(0);
+  const v128_t m0 = wasm_f64x2_mul(s0, inv), m1 = wasm_f64x2_mul(s1, inv);
+  store_f64x4(mean, m0, m1);
+  store_f64x4(var, wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q0, inv), wasm_f64x2_mul(m0, m0))),
+              wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q1, inv), wasm_f64x2_mul(m1, m1))));
+}
+
+EXPORT(channel_moments)
+void channel_moments(const float *x, int rows, int C, float *mean, float *var) {
+  int j = 0;
+  for (; j + 8 <= C; j += 8) {
+    v128_t s0 = wasm_f64x2_splat(0), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
+    const float *xp = x + j;
+    for (int r = 0; r < rows; r++, xp += C) {
+      const v128_t u = wasm_v128_load(xp), w = wasm_v128_load(xp + 4);
+      const v128_t a = F64_LO(u), b = F64_HI(u), c = F64_LO(w), d = F64_HI(w);
+      s0 = wasm_f64x2_add(s0, a), s1 = wasm_f64x2_add(s1, b), s2 = wasm_f64x2_add(s2, c), s3 = wasm_f64x2_add(s3, d);
+      q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(a, a)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(b, b));
+      q2 = wasm_f64x2_add(q2, wasm_f64x2_mul(c, c)), q3 = wasm_f64x2_add(q3, wasm_f64x2_mul(d, d));
+    }
+    const v128_t inv = wasm_f64x2_splat(1.0 / rows), zero = wasm_f64x2_splat(0);
+    const v128_t m0 = wasm_f64x2_mul(s0, inv), m1 = wasm_f64x2_mul(s1, inv), m2 = wasm_f64x2_mul(s2, inv), m3 = wasm_f64x2_mul(s3, inv);
+    store_f64x4(mean + j, m0, m1);
+    store_f64x4(mean + j + 4, m2, m3);
+    store_f64x4(var + j, wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q0, inv), wasm_f64x2_mul(m0, m0))),
+                wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q1, inv), wasm_f64x2_mul(m1, m1))));
+    store_f64x4(var + j + 4, wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q2, inv), wasm_f64x2_mul(m2, m2))),
+                wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q3, inv), wasm_f64x2_mul(m3, m3))));
+  }
+  for (; j < C; j += 4) moments_4(x + j, rows, C, mean + j, var + j);
+}
+
+/* Per channel: Σdy and Σdy·(x − μ), the sums of BatchNorm's backward pass (float64). */
+EXPORT(batch_norm_grad_sums)
+void batch_norm_grad_sums(const float *dy, const float *x, const float *mean, int rows, int C, float *sum_dy, float *sum_dy_xc) {
+  for (int j = 0; j < C; j += 4) {
+    v128_t s0 = wasm_f64x2_splat(0), s1 = s0, p0 = s0, p1 = s0;
+    const v128_t m = wasm_v128_load(mean + j);
+    const float *gp = dy + j, *xp = x + j;
+    for (int r = 0; r < rows; r++, gp += C, xp += C) {
+      const v128_t g = wasm_v128_load(gp), p = wasm_f32x4_mul(g, wasm_f32x4_sub(wasm_v128_load(xp), m));
+      s0 = wasm_f64x2_add(s0, F64_LO(g)), s1 = wasm_f64x2_add(s1, F64_HI(g));
+      p0 = wasm_f64x2_add(p0, F64_LO(p)), p1 = wasm_f64x2_add(p1, F64_HI(p));
+    }
+    store_f64x4(sum_dy + j, s0, s1);
+    store_f64x4(sum_dy_xc + j, p0, p1);
+  }
+}
+
+/* out = (x − mean)·scale + shift, per channel (BatchNorm's forward pass, training or evaluation). */
+EXPORT(channel_normalize)
+void channel_normalize(const float *x, const float *mean, const float *scale, const float *shift, float *out, int rows, int C) {
+  for (int r = 0; r < rows; r++, x += C, out += C) {
+    for (int c = 0; c < C; c += 4) {
+      const v128_t centred = wasm_f32x4_sub(wasm_v128_load(x + c), wasm_v128_load(mean + c));
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_f32x4_mul(centred, wasm_v128_load(scale + c)), wasm_v128_load(shift + c)));
+    }
+  }
+}
+
+/* out = a·dy + b·(x − mean) + c, per channel (BatchNorm's input gradient). */
+EXPORT(batch_norm_input_grad)
+void batch_norm_input_grad(const float *dy, const float *x, const float *mean, const float *a, const float *b, const float *c,
+                           float *out, int rows, int C) {
+  for (int r = 0; r < rows; r++, dy += C, x += C, out += C) {
+    for (int k = 0; k < C; k += 4) {
+      const v128_t centred = wasm_f32x4_sub(wasm_v128_load(x + k), wasm_v128_load(mean + k));
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(dy + k), wasm_v128_load(a + k)), wasm_f32x4_mul(centred, wasm_v128_load(b + k)));
+      wasm_v128_store(out + k, wasm_f32x4_add(v, wasm_v128_load(c + k)));
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * BatchNorm as three kernels of its own (not tfjs kernels): the training forward pass with the batch's statistics,
+ * its backward pass, and the evaluation pass with running statistics. Written with tfjs ops, a BatchNorm layer in
+ * training costs about ten full-size element-wise kernels and four channel sums per step, each a pass over memory
+ * (23% of a step of the BatchNorm example); here it is two passes forward and two backward. Statistics and
+ * gradient sums accumulate in float64. The SIMD module does the passes when the channels come in fours; the
+ * JavaScript loops below compute the same values otherwise.
+ */
+import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels } from './simd/simd-kernels';
+import { asWasm, f32, inputsOf, release } from './wasm-ops';
+
+/** Inputs `x`, `gamma`, `beta`; attr `eps`; outputs [y, mean, variance (biased), invStd = 1/√(variance + eps)]. */
+export const BATCH_NORM_TRAIN = 'CnnlabBatchNormTrain';
+/** Inputs `dy`, `x`, `mean`, `invStd`, `gamma`; outputs [dx, dGamma, dBeta]. */
+export const BATCH_NORM_GRAD = 'CnnlabBatchNormGrad';
+/** Inputs `x`, `mean`, `variance`, `gamma`, `beta` (running statistics); attr `eps`; output y. */
+export const BATCH_NORM_EVAL = 'CnnlabBatchNormEval';
+
+/** Rows and channels of a channels-last tensor seen as [rows, C]. */
+function layout(x: TensorInfo): { rows: number; channels: number } {
+  const channels = x.shape[x.shape.length - 1] ?? 1;
+  return { rows: channels === 0 ? 0 : util.sizeFromShape(x.shape) / channels, channels };
+}
+
+/** Per-channel mean and biased variance, in float64. */
+function moments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void {
+  const sum = new Float64Array(channels);
+  const squares = new Float64Array(channels);
+  for (let i = 0, c = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    sum[c] = (sum[c] as number) + v;
+    squares[c] = (squares[c] as number) + v * v;
+    if (++c === channels) c = 0;
+  }
+  const rows = x.length / channels;
+  for (let c = 0; c < channels; c++) {
+    const m = (sum[c] as number) / rows;
+    mean[c] = m;
+    variance[c] = Math.max(0, (squares[c] as number) / rows - m * m);
+  }
+}
+
+/** out = (x − mean)·scale + shift per channel. */
+function normalize(x: Float32Array, mean: Float32Array, scale: Float32Array, shift: Float32Array, out: Float32Array): void {
+  const channels = mean.length;
+  for (let i = 0, c = 0; i < x.length; i++) {
+    out[i] = ((x[i] as number) - (mean[c] as number)) * (scale[c] as number) + (shift[c] as number);
+    if (++c === channels) c = 0;
+  }
+}
+
+/** Σdy and Σdy·(x − mean) per channel, in float64. */
+function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, sumDy: Float32Array, sumDyXc: Float32Array): void {
+  const channels = mean.length;
+  const s = new Float64Array(channels);
+  const p = new Float64Array(channels);
+  for (let i = 0, c = 0; i < x.length; i++) {
+    const g = dy[i] as number;
+    s[c] = (s[c] as number) + g;
+    p[c] = (p[c] as number) + g * ((x[i] as number) - (mean[c] as number));
+    if (++c === channels) c = 0;
+  }
+  sumDy.set(s);
+  sumDyXc.set(p);
+}
+
+/** out = a·dy + b·(x − mean) + c per channel. */
+function inputGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, a: Float32Array, b: Float32Array, k: Float32Array, out: Float32Array): void {
+  const channels = mean.length;
+  for (let i = 0, c = 0; i < x.length; i++) {
+    out[i] = (a[c] as number) * (dy[i] as number) + (b[c] as number) * ((x[i] as number) - (mean[c] as number)) + (k[c] as number);
+    if (++c === channels) c = 0;
+  }
+}
+
+/** y = (x − mean)·γ/√(var + eps) + β, through the SIMD pass when it can. */
+function applyNormalization(wasm: BackendWasm, x: TensorInfo, mean: TensorInfo, scale: TensorInfo, shift: TensorInfo, y: TensorInfo): void {
+  const { rows, channels } = layout(x);
+  const simd = simdKernels(wasm);
+  if (simd && channels % 4 === 0) simd.channelNormalize(x, mean, scale, shift, y, rows, channels);
+  else normalize(f32(wasm, x), f32(wasm, mean), f32(wasm, scale), f32(wasm, shift), f32(wasm, y));
+}
+
+/** scale = γ·invStd, shift = β (the running or batch mean is subtracted in the pass itself). */
+function scaleAndShift(wasm: BackendWasm, gamma: TensorInfo, beta: TensorInfo, invStd: Float64Array): [TensorInfo, TensorInfo] {
+  const channels = invStd.length;
+  const scale = wasm.makeOutput([channels], 'float32');
+  const shift = wasm.makeOutput([channels], 'float32');
+  const [g, b, sc, sh] = [gamma, beta, scale, shift].map((t) => f32(wasm, t)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  for (let c = 0; c < channels; c++) sc[c] = (g[c] as number) * (invStd[c] as number);
+  sh.set(b);
+  return [scale, shift];
+}
+
+const trainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = asWasm(backend);
+  const { x, gamma, beta } = inputsOf(inputs, 'x', 'gamma', 'beta');
+  const eps = (attrs as { eps: number }).eps;
+  const { rows, channels } = layout(x);
+  const y = wasm.makeOutput(x.shape, 'float32');
+  const mean = wasm.makeOutput([channels], 'float32');
+  const variance = wasm.makeOutput([channels], 'float32');
+  const invStd = wasm.makeOutput([channels], 'float32');
+  if (rows === 0) return [y, mean, variance, invStd];
+  const simd = simdKernels(wasm);
+  if (simd && channels % 4 === 0) simd.channelMoments(x, rows, channels, mean, variance);
+  else moments(f32(wasm, x), channels, f32(wasm, mean), f32(wasm, variance));
+  const inv = Float64Array.from(f32(wasm, variance), (v) => 1 / Math.sqrt(v + eps));
+  f32(wasm, invStd).set(inv);
+  const [scale, shift] = scaleAndShift(wasm, gamma, beta, inv);
+  applyNormalization(wasm, x, mean, scale, shift, y);
+  release(wasm, scale, shift);
+  return [y, mean, variance, invStd];
+};
+
+/**
+ * dβ = Σdy, dγ = invStd·Σdy·(x − μ), and with M rows and k = γ·invStd:
+ * dx = k·(dy − dβ/M − x̂·dγ/M) = k·dy − (k·invStd·dγ/M)·(x − μ) − k·dβ/M.
+ */
+const gradKernel: KernelFunc = ({ inputs, backend }) => {
+  const wasm = asWasm(backend);
+  const { dy, x, mean, invStd, gamma } = inputsOf(inputs, 'dy', 'x', 'mean', 'invStd', 'gamma');
+  const { rows, channels } = layout(x);
+  const dx = wasm.makeOutput(x.shape, 'float32');
+  const dGamma = wasm.makeOutput([channels], 'float32');
+  const dBeta = wasm.makeOutput([channels], 'float32');
+  if (rows === 0) return [dx, dGamma, dBeta];
+  const coef = [0, 1, 2].map(() => wasm.makeOutput([channels], 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
+  const simd = simdKernels(wasm);
+  const vectorised = simd !== undefined && channels % 4 === 0;
+  if (vectorised) simd.batchNormGradSums(dy, x, mean, rows, channels, dBeta, dGamma);
+  else gradSums(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), f32(wasm, dBeta), f32(wasm, dGamma));
+  const [dG, dB, is, g, a, b, k] = [dGamma, dBeta, invStd, gamma, ...coef].map((t) => f32(wasm, t)) as Float32Array[] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  for (let c = 0; c < channels; c++) {
+    const inv = is[c] as number;
+    const dGammaC = inv * (dG[c] as number);
+    const scale = (g[c] as number) * inv;
+    dG[c] = dGammaC;
+    a[c] = scale;
+    b[c] = (-scale * inv * dGammaC) / rows;
+    k[c] = (-scale * (dB[c] as number)) / rows;
+  }
+  if (vectorised) simd.batchNormInputGrad(dy, x, mean, coef, dx, rows, channels);
+  else inputGrad(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), a, b, k, f32(wasm, dx));
+  release(wasm, ...coef);
+  return [dx, dGamma, dBeta];
+};
+
+const evalKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = asWasm(backend);
+  const { x, mean, variance, gamma, beta } = inputsOf(inputs, 'x', 'mean', 'variance', 'gamma', 'beta');
+  const eps = (attrs as { eps: number }).eps;
+  const y = wasm.makeOutput(x.shape, 'float32');
+  if (layout(x).rows === 0) return y;
+  const [scale, shift] = scaleAndShift(wasm, gamma, beta, Float64Array.from(f32(wasm, variance), (v) => 1 / Math.sqrt(v + eps)));
+  applyNormalization(wasm, x, mean, scale, shift, y);
+  release(wasm, scale, shift);
+  return y;
+};
+
+export function batchNormConfigs(): KernelConfig[] {
+  return [
+    { kernelName: BATCH_NORM_TRAIN, backendName: 'wasm', kernelFunc: trainKernel },
+    { kernelName: BATCH_NORM_GRAD, backendName: 'wasm', kernelFunc: gradKernel },
+    { kernelName: BATCH_NORM_EVAL, backendName: 'wasm', kernelFunc: evalKernel },
+  ];
+}
