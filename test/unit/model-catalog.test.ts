@@ -73,7 +73,8 @@ describe('data/train catalogs', () => {
     const a = analyzeModel(readFileSync(join(root, 'examples/fashion-bn-augment.cnn.yaml'), 'utf8'));
     assert.deepEqual(a.data.augment, { horizontal_flip: true, random_crop: { padding: 2 } });
     assert.deepEqual(a.train.schedule, { type: 'cosine', min_lr: 0.00001 });
-    assert.equal(a.train.epochs, 12);
+    assert.equal(a.train.epochs, 20);
+    assert.equal(a.train.batch_size, 64);
   });
 });
 

@@ -41,8 +41,8 @@ export function buildBatchNorm(ctx: BuildContext, name: string, a: BatchNormArgs
     apply(x: Tensor, training: boolean): Tensor {
       const fused = tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
       if (training || !runningMean || !runningVar) {
-        const stats = fused ? fusedBatchStatistics : batchStatistics;
-        return stats(tf, x, weight?.variable, bias?.variable, a.eps, training ? track : undefined);
+        const passes = fused ? kernelPasses(tf, a.eps) : opsPasses(tf, a.eps);
+        return batchStatistics(tf, x, weight?.variable, bias?.variable, passes, training ? track : undefined);
       }
       if (fused) {
         const [gamma, beta] = affineOrIdentity(tf, c, weight?.variable, bias?.variable);
@@ -56,78 +56,86 @@ export function buildBatchNorm(ctx: BuildContext, name: string, a: BatchNormArgs
   };
 }
 
+/** γ and β, or 1 and 0 for BatchNorm(affine=False). */
+function affineOrIdentity(tf: TF, channels: number, gamma: Tensor | undefined, beta: Tensor | undefined): [Tensor, Tensor] {
+  return gamma && beta ? [gamma, beta] : [tf.ones([channels]), tf.zeros([channels])];
+}
+
+/** Training-mode BatchNorm's two passes; `saved` is what the forward pass keeps for the backward one. */
+interface BatchNormPasses {
+  forward(x: Tensor, gamma: Tensor, beta: Tensor): { y: Tensor; mean: Tensor; variance: Tensor; saved: Tensor[] };
+  /** [dx, dγ, dβ]. */
+  backward(dy: Tensor, saved: Tensor[]): [Tensor, Tensor, Tensor];
+}
+
 /**
- * Normalisation with the batch's own statistics, as a custom op:
+ * The passes with tfjs ops (any backend):
  *   x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β;
  *   dβ = Σdy, dγ = Σdy·x̂, dx = γ/√(σ²+ε) · (dy − dβ/M − x̂·dγ/M)   (Σ over the M = N·H·W positions).
- * The input gradient reuses the two parameter-gradient sums (Σdx̂ = γ·Σdy), so the backward pass costs five
- * full-size element-wise ops and two channel sums; on wasm these ops, not the sums, are what BatchNorm costs.
+ * The input gradient reuses the two parameter-gradient sums (Σdx̂ = γ·Σdy): five full-size element-wise ops and
+ * two channel sums backward.
+ */
+function opsPasses(tf: TF, eps: number): BatchNormPasses {
+  return {
+    forward(x, gamma, beta) {
+      const count = x.size / (x.shape[x.rank - 1] ?? 1);
+      const mean = tf.div(channelSum(tf, x), count);
+      const centred = tf.sub(x, mean);
+      const variance = tf.div(channelSum(tf, tf.square(centred)), count);
+      const inv = tf.rsqrt(tf.add(variance, eps));
+      const xhat = tf.mul(centred, inv);
+      return { y: tf.add(tf.mul(xhat, gamma), beta), mean, variance, saved: [xhat, inv, gamma] };
+    },
+    backward(dy, [xhat, inv, gamma]) {
+      const count = dy.size / (dy.shape[dy.rank - 1] ?? 1);
+      const dBeta = channelSum(tf, dy);
+      const dGamma = channelSum(tf, tf.mul(dy, xhat as Tensor));
+      const centredDy = tf.sub(tf.sub(dy, tf.mul(xhat as Tensor, tf.div(dGamma, count))), tf.div(dBeta, count));
+      return [tf.mul(centredDy, tf.mul(gamma as Tensor, inv as Tensor)), dGamma, dBeta];
+    },
+  };
+}
+
+/** The passes on CNN Lab's BatchNorm kernels (wasm): two passes over memory each way (see kernels/batch-norm.ts). */
+function kernelPasses(tf: TF, eps: number): BatchNormPasses {
+  return {
+    forward(x, gamma, beta) {
+      const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { eps }) as Tensor[] as [Tensor, Tensor, Tensor, Tensor];
+      return { y, mean, variance, saved: [x, mean, invStd, gamma] };
+    },
+    backward(dy, [x, mean, invStd, gamma]) {
+      return tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x: x as Tensor, mean: mean as Tensor, invStd: invStd as Tensor, gamma: gamma as Tensor }, {}) as Tensor[] as [Tensor, Tensor, Tensor];
+    },
+  };
+}
+
+/**
+ * Normalisation with the batch's own statistics as one custom op with the analytic backward pass (tfjs's autodiff
+ * of the formula spends most of its time in Sum over broadcast axes). Without γ and β it normalises with 1 and 0
+ * and returns only the input's gradient.
  */
 function batchStatistics(
   tf: TF,
   x: Tensor,
   gamma: Tensor | undefined,
   beta: Tensor | undefined,
-  eps: number,
-  track: ((mean: Tensor, variance: Tensor, count: number) => void) | undefined,
-): Tensor {
-  const channels = x.shape[x.rank - 1] ?? 1;
-  const count = x.size / channels;
-  const op = tf.customGrad((...args) => {
-    // customGrad passes the inputs, then a function that keeps tensors alive for the backward pass.
-    const save = args[args.length - 1] as (tensors: Tensor[]) => void;
-    const [input, g, b] = args.slice(0, -1) as Tensor[];
-    const mean = tf.div(channelSum(tf, input), count);
-    const centred = tf.sub(input, mean);
-    const variance = tf.div(channelSum(tf, tf.square(centred)), count);
-    const inv = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(centred, inv);
-    track?.(mean, variance, count);
-    save(g ? [xhat, inv, g] : [xhat, inv]);
-    return {
-      value: g && b ? tf.add(tf.mul(xhat, g), b) : xhat,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xh, invStd, scale] = saved;
-        const dBeta = channelSum(tf, dy);
-        const dGamma = channelSum(tf, tf.mul(dy, xh));
-        const centredDy = tf.sub(tf.sub(dy, tf.mul(xh, tf.div(dGamma, count))), tf.div(dBeta, count));
-        const dx = tf.mul(centredDy, scale ? tf.mul(scale, invStd) : invStd);
-        return scale ? [dx, dGamma, dBeta] : [dx];
-      },
-    };
-  });
-  return gamma && beta ? op(x, gamma, beta) : op(x);
-}
-
-/** γ and β, or 1 and 0 for BatchNorm(affine=False) (the kernels always take both). */
-function affineOrIdentity(tf: TF, channels: number, gamma: Tensor | undefined, beta: Tensor | undefined): [Tensor, Tensor] {
-  return gamma && beta ? [gamma, beta] : [tf.ones([channels]), tf.zeros([channels])];
-}
-
-/** batchStatistics on CNN Lab's BatchNorm kernels: two passes forward, two backward (see kernels/batch-norm.ts). */
-function fusedBatchStatistics(
-  tf: TF,
-  x: Tensor,
-  gamma: Tensor | undefined,
-  beta: Tensor | undefined,
-  eps: number,
+  passes: BatchNormPasses,
   track: ((mean: Tensor, variance: Tensor, count: number) => void) | undefined,
 ): Tensor {
   const channels = x.shape[x.rank - 1] ?? 1;
   const affine = gamma !== undefined && beta !== undefined;
   const op = tf.customGrad((...args) => {
+    // customGrad passes the inputs, then a function that keeps tensors alive for the backward pass.
     const save = args[args.length - 1] as (tensors: Tensor[]) => void;
     const [input, g, b] = args.slice(0, -1) as Tensor[];
-    const [scale, shift] = affineOrIdentity(tf, channels, g, b);
-    const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: input, gamma: scale, beta: shift }, { eps }) as Tensor[];
-    track?.(mean as Tensor, variance as Tensor, x.size / channels);
-    save([input as Tensor, mean as Tensor, invStd as Tensor, scale]);
+    const { y, mean, variance, saved } = passes.forward(input as Tensor, ...affineOrIdentity(tf, channels, g, b));
+    track?.(mean, variance, x.size / channels);
+    save(saved);
     return {
-      value: y as Tensor,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xs, mu, inv, sc] = saved as [Tensor, Tensor, Tensor, Tensor];
-        const [dx, dGamma, dBeta] = tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x: xs, mean: mu, invStd: inv, gamma: sc }, {}) as Tensor[];
-        return affine ? [dx as Tensor, dGamma as Tensor, dBeta as Tensor] : [dx as Tensor];
+      value: y,
+      gradFunc: (dy: Tensor, kept: Tensor[]) => {
+        const [dx, dGamma, dBeta] = passes.backward(dy, kept);
+        return affine ? [dx, dGamma, dBeta] : [dx];
       },
     };
   });
