@@ -282,7 +282,16 @@ static void store_f64x4(float *out, v128_t a, v128_t b) {
   wasm_v128_store64_lane(out + 2, wasm_f32x4_demote_f64x2_zero(b), 0);
 }
 
-/* Per channel: mean and biased variance, E[x²] − μ² in float64. */
+/* Four channels' mean and biased variance from their float64 sums (s) and sums of squares (q): E[x²] − μ². */
+static void store_moments(float *mean, float *var, v128_t s0, v128_t s1, v128_t q0, v128_t q1, int rows) {
+  const v128_t inv = wasm_f64x2_splat(1.0 / rows), zero = wasm_f64x2_splat(0);
+  const v128_t m0 = wasm_f64x2_mul(s0, inv), m1 = wasm_f64x2_mul(s1, inv);
+  store_f64x4(mean, m0, m1);
+  store_f64x4(var, wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q0, inv), wasm_f64x2_mul(m0, m0))),
+              wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q1, inv), wasm_f64x2_mul(m1, m1))));
+}
+
+/* Per channel, four channels: mean and biased variance. */
 static void moments_4(const float *x, int rows, int C, float *mean, float *var) {
   v128_t s0 = wasm_f64x2_splat(0), s1 = s0, q0 = s0, q1 = s0;
   for (int r = 0; r < rows; r++, x += C) {
@@ -290,11 +299,7 @@ static void moments_4(const float *x, int rows, int C, float *mean, float *var) 
     s0 = wasm_f64x2_add(s0, lo), s1 = wasm_f64x2_add(s1, hi);
     q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(lo, lo)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(hi, hi));
   }
-  const v128_t inv = wasm_f64x2_splat(1.0 / rows), zero = wasm_f64x2_splat(0);
-  const v128_t m0 = wasm_f64x2_mul(s0, inv), m1 = wasm_f64x2_mul(s1, inv);
-  store_f64x4(mean, m0, m1);
-  store_f64x4(var, wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q0, inv), wasm_f64x2_mul(m0, m0))),
-              wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q1, inv), wasm_f64x2_mul(m1, m1))));
+  store_moments(mean, var, s0, s1, q0, q1, rows);
 }
 
 EXPORT(channel_moments)
@@ -310,14 +315,8 @@ void channel_moments(const float *x, int rows, int C, float *mean, float *var) {
       q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(a, a)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(b, b));
       q2 = wasm_f64x2_add(q2, wasm_f64x2_mul(c, c)), q3 = wasm_f64x2_add(q3, wasm_f64x2_mul(d, d));
     }
-    const v128_t inv = wasm_f64x2_splat(1.0 / rows), zero = wasm_f64x2_splat(0);
-    const v128_t m0 = wasm_f64x2_mul(s0, inv), m1 = wasm_f64x2_mul(s1, inv), m2 = wasm_f64x2_mul(s2, inv), m3 = wasm_f64x2_mul(s3, inv);
-    store_f64x4(mean + j, m0, m1);
-    store_f64x4(mean + j + 4, m2, m3);
-    store_f64x4(var + j, wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q0, inv), wasm_f64x2_mul(m0, m0))),
-                wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q1, inv), wasm_f64x2_mul(m1, m1))));
-    store_f64x4(var + j + 4, wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q2, inv), wasm_f64x2_mul(m2, m2))),
-                wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q3, inv), wasm_f64x2_mul(m3, m3))));
+    store_moments(mean + j, var + j, s0, s1, q0, q1, rows);
+    store_moments(mean + j + 4, var + j + 4, s2, s3, q2, q3, rows);
   }
   for (; j < C; j += 4) moments_4(x + j, rows, C, mean + j, var + j);
 }
