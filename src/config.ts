@@ -3,9 +3,10 @@
  * `get(key)` interface (which `vscode.WorkspaceConfiguration` satisfies) so tests need no VS Code.
  */
 import { isAbsolute, join } from 'node:path';
+import { isBackendChoice, type BackendChoiceName } from './protocol/runTypes';
 
 /** Where training runs: 'auto' picks the fastest backend that loads. */
-export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendSetting = BackendChoiceName;
 
 export interface CnnLabConfig {
   /** `cnnlab.inlayHints.enabled`: show `→ shape · params` after each layer line. Default true. */
@@ -28,7 +29,6 @@ export const CONFIG_DEFAULTS: Readonly<CnnLabConfig> = {
   runsDirectory: '.cnnlab/runs',
 };
 
-const BACKENDS: readonly BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** What `readConfig` needs from a configuration object. */
 export interface ConfigSource {
@@ -47,7 +47,7 @@ export function readConfig(source: ConfigSource): CnnLabConfig {
       typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0
         ? Math.min(debounce, 5000)
         : CONFIG_DEFAULTS.diagnosticsDebounceMs,
-    backend: BACKENDS.includes(backend as BackendSetting) ? (backend as BackendSetting) : CONFIG_DEFAULTS.backend,
+    backend: isBackendChoice(backend) ? backend : CONFIG_DEFAULTS.backend,
     runsDirectory: typeof runs === 'string' && runs.trim() !== '' ? runs : CONFIG_DEFAULTS.runsDirectory,
   };
 }

@@ -79,8 +79,3 @@ export function createBadge(text: string): HTMLElement {
   b.textContent = text;
   return b;
 }
-
-export function createDivider(): HTMLElement {
-  registerComponents();
-  return document.createElement(TAGS.divider);
-}

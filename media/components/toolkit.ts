@@ -2,7 +2,7 @@
  * The only module that imports @vscode/webview-ui-toolkit (deprecated upstream; successor
  * @vscode-elements/elements): swapping the library means changing this folder only.
  */
-import { provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeDataGrid, vsCodeDataGridCell, vsCodeDataGridRow, vsCodeDivider } from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeDataGrid, vsCodeDataGridCell, vsCodeDataGridRow } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 
@@ -10,7 +10,7 @@ let registered = false;
 export function registerComponents(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDataGrid(), vsCodeDataGridRow(), vsCodeDataGridCell(), vsCodeBadge(), vsCodeDivider());
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDataGrid(), vsCodeDataGridRow(), vsCodeDataGridCell(), vsCodeBadge());
 }
 
 /** Tag names of the elements, so callers never spell the library's names. */
@@ -19,6 +19,5 @@ export const TAGS = {
   row: 'vscode-data-grid-row',
   cell: 'vscode-data-grid-cell',
   badge: 'vscode-badge',
-  divider: 'vscode-divider',
   button: 'vscode-button',
 } as const;

@@ -3,6 +3,7 @@
  * from the summary and the latest batch record. Pure: tested in Node.
  */
 import type { BatchMetrics, MetricRecord, RunStatus, RunSummary } from '../../src/protocol/runTypes';
+import { globalStep } from './chartSeries';
 
 export interface HeaderView {
   model: string;
@@ -68,7 +69,7 @@ function statusText(status: RunStatus | 'unknown', live: boolean, summary: RunSu
 function progress(summary: RunSummary | null, lastBatch: BatchMetrics | undefined, running: boolean): number {
   if (summary?.status === 'done') return 1;
   if (running && lastBatch && summary && summary.epochs > 0) {
-    return Math.min(1, ((lastBatch.epoch - 1) * lastBatch.batches + lastBatch.batch) / (summary.epochs * lastBatch.batches));
+    return Math.min(1, globalStep(lastBatch) / (summary.epochs * lastBatch.batches));
   }
   return summary && summary.epochs > 0 ? Math.min(1, summary.epochsCompleted / summary.epochs) : 0;
 }

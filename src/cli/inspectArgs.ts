@@ -2,7 +2,7 @@
  * Command-line parsing shared by `cnnlab predict` and `cnnlab inspect`: positional arguments and `--flag value`
  * (or `--flag=value`) options declared per command. Returns a message for the first problem instead of throwing.
  */
-import type { BackendChoiceName } from '../protocol/runTypes';
+import { BACKEND_CHOICES, isBackendChoice } from '../protocol/runTypes';
 
 export type OptionKind = 'flag' | 'string' | 'count' | 'backend' | 'checkpoint';
 
@@ -11,7 +11,6 @@ export interface ParsedArgs {
   options: Map<string, string | number | boolean>;
 }
 
-const BACKENDS: BackendChoiceName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** Parses `args` against the declared options (name → kind, names with their leading dashes). */
 export function parseArgs(args: string[], spec: Record<string, OptionKind>): ParsedArgs | string {
@@ -48,7 +47,7 @@ function parseValue(name: string, kind: OptionKind, value: string | undefined): 
       return Number.isInteger(n) && n >= 1 ? n : { error: `${name} expects a positive integer, got ${value}` };
     }
     case 'backend':
-      return BACKENDS.includes(value as BackendChoiceName) ? value : { error: `${name} expects one of ${BACKENDS.join(', ')}, got ${value}` };
+      return isBackendChoice(value) ? value : { error: `${name} expects one of ${BACKEND_CHOICES.join(', ')}, got ${value}` };
     case 'checkpoint':
       return value === 'best' || value === 'last' ? value : { error: `${name} expects best or last, got ${value}` };
     default:

@@ -9,13 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
 import { defaultInstallDir } from '../trainer/backend/install';
-import type { BackendChoiceName, BatchMetrics, EpochMetrics, RunRequest } from '../protocol/runTypes';
+import { BACKEND_CHOICES, isBackendChoice, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../protocol/trainer';
 import { ModelFileError, runTraining } from '../trainer/engine/session';
 import type { CliCommand } from './commands';
 
 const USAGE = 'train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]';
-const BACKENDS: BackendChoiceName[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 interface TrainArgs {
   file: string;
@@ -47,8 +46,8 @@ export function parseTrainArgs(args: string[]): TrainArgs | string {
       else parsed.maxTrainSamples = n;
     } else if (flag === '--backend') {
       const b = value();
-      if (!BACKENDS.includes(b as BackendChoiceName)) return `--backend expects one of ${BACKENDS.join(', ')}, got ${b ?? 'nothing'}`;
-      parsed.backend = b as BackendChoiceName;
+      if (!isBackendChoice(b)) return `--backend expects one of ${BACKEND_CHOICES.join(', ')}, got ${b ?? 'nothing'}`;
+      parsed.backend = b;
     } else if (flag === '--out') {
       const dir = value();
       if (!dir) return '--out expects a folder';

@@ -3,6 +3,7 @@
  * until accepted here. Requests are checked field by field (they come from a webview); replies from our own
  * worker are checked shallowly.
  */
+import { isBackendChoice } from './runTypes';
 import type { FromInspectorWebview, FromInspectWorker, InputSelector, InspectorWebviewState, InspectRequest, ToInspectorWebview, ToInspectWorker } from './inspect';
 
 type Obj = Record<string, unknown>;
@@ -12,7 +13,6 @@ const optionalInt = (v: unknown, min = 0, max?: number): boolean => v === undefi
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isStrings = (v: unknown): boolean => v === undefined || (Array.isArray(v) && v.every(isString));
 const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 function isSelector(v: unknown): v is InputSelector {
   if (!isObj(v)) return false;
@@ -35,7 +35,7 @@ function isKernel(v: unknown): boolean {
 }
 
 const CHECKS: { [K in InspectRequest['kind']]: (v: Obj) => boolean } = {
-  open: (v) => isString(v.runDir) && (v.checkpoint === undefined || v.checkpoint === 'best' || v.checkpoint === 'last') && (v.backend === undefined || BACKENDS.includes(v.backend as string)) && isStrings(v.extraModulePaths) && isStrings(v.searchPaths) && (v.cacheDir === undefined || isString(v.cacheDir)),
+  open: (v) => isString(v.runDir) && (v.checkpoint === undefined || v.checkpoint === 'best' || v.checkpoint === 'last') && (v.backend === undefined || isBackendChoice(v.backend)) && isStrings(v.extraModulePaths) && isStrings(v.searchPaths) && (v.cacheDir === undefined || isString(v.cacheDir)),
   input: (v) => isSelector(v.input) && optionalInt(v.topK, 1, 1000),
   featureMaps: (v) => isInt(v.layer, 1) && optionalInt(v.first) && optionalInt(v.count, 1, 4096),
   featureMap: (v) => isInt(v.layer, 1) && isInt(v.channel),

@@ -4,8 +4,14 @@
  * the host, the CLI and the webviews all read the same types.
  */
 
-/** Backend choice, as the user writes it (`--backend`, the `cnnLab.backend` setting). */
-export type BackendChoiceName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+/** Every backend choice, as the user writes it (`--backend`, the `cnnLab.backend` setting, protocol messages). */
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoiceName = (typeof BACKEND_CHOICES)[number];
+
+/** Narrows a user-supplied value to a backend choice. */
+export function isBackendChoice(s: unknown): s is BackendChoiceName {
+  return (BACKEND_CHOICES as readonly unknown[]).includes(s);
+}
 
 /** Everything a run needs; the model file's own `data:`/`train:` sections give the rest. */
 export interface RunRequest {

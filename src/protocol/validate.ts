@@ -2,7 +2,7 @@
  * Validation of messages crossing a thread or webview boundary: anything that arrives is `unknown` until one of
  * these guards accepts it. Hand-written (no schema library) and shallow where the sender is our own engine.
  */
-import type { RunRequest } from './runTypes';
+import { isBackendChoice, type RunRequest } from './runTypes';
 import type { FromWorker, ToWorker } from './trainer';
 
 type Obj = Record<string, unknown>;
@@ -15,13 +15,12 @@ const optional = (check: (v: unknown) => boolean) => (v: unknown) => v === undef
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isStringArray = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 const REQUEST_FIELDS: Record<keyof RunRequest, (v: unknown) => boolean> = {
   modelText: isString,
   modelPath: optional(isString),
   outDir: optional(isString),
-  backend: optional((v) => BACKENDS.includes(v as string)),
+  backend: optional(isBackendChoice),
   epochs: optional((v) => isNumber(v) && (v as number) >= 1),
   maxTrainSamples: optional((v) => isNumber(v) && (v as number) >= 1),
   searchPaths: optional(isStringArray),

@@ -58,11 +58,6 @@ export class RunQueue<T extends QueueItem> {
     return 'replacing';
   }
 
-  /** Drops every waiting item (returns them, e.g. to log what was dropped). */
-  clearPending(): T[] {
-    return this.waiting.splice(0, this.waiting.length);
-  }
-
   private startNext(item: T): void {
     this.running = item;
     void this.run(item)

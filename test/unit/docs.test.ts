@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REFERENCE_PATH, renderModelReference } from '../../scripts/gen-model-reference';
-import { analyzeModel, DIAGNOSTIC_CODES, LAYER_CATALOG, LAYER_TYPES, type Severity } from '../../src/model';
+import { analyzeModel, DIAGNOSTIC_CODES, LAYER_TYPES, type Severity } from '../../src/model';
 import { MISMATCH_CODES } from '../../src/model/layers/checks';
 
 const MODEL_SRC = join(__dirname, '..', '..', 'src', 'model');

@@ -7,11 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeModel } from '../../model/analyze';
 import type { ModelAnalysis } from '../../model/types';
-import type { RunSummary } from '../../protocol/runTypes';
 import type { Normalization } from '../../trainer/datasets/batches';
 import { loadCheckpoint } from '../../trainer/engine/checkpoint';
 import { buildModel, type EngineModel } from '../../trainer/engine/model';
 import type { TF } from '../../trainer/engine/tf';
+import { readRunSummary } from '../../trainer/runs/reader';
 import { RUN_FILES } from '../../trainer/runs/store';
 
 export type CheckpointChoice = 'best' | 'last';
@@ -57,7 +57,7 @@ export async function openRun(tf: TF, runDir: string, checkpoint?: CheckpointCho
     model.dispose();
     throw new RunOpenError(`cannot load ${dir}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const summary = readSummary(runDir);
+  const summary = readRunSummary(runDir);
   return inspectableModel(tf, analysis, model, { runDir, checkpoint: chosen, datasetClasses: summary?.classes });
 }
 
@@ -84,10 +84,4 @@ export function inspectableModel(
   };
 }
 
-function readSummary(runDir: string): RunSummary | undefined {
-  try {
-    return JSON.parse(readFileSync(join(runDir, RUN_FILES.summary), 'utf8')) as RunSummary;
-  } catch {
-    return undefined;
-  }
-}
+

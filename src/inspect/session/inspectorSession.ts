@@ -1,5 +1,5 @@
 /**
- * The worker side of the inspector: one open run (model + checkpoint), its dataset (loaded on first need),
+ * The worker side of the inspector: one open run (model + checkpoint), its dataset (loaded when the run opens),
  * and the current input image. `handle` answers one InspectRequest; requests are answered in order, and a
  * long one (occlusion, embeddings) reports progress and stops early when `shouldStop` says so.
  */

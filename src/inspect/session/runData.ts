@@ -2,11 +2,10 @@
  * The dataset of a run, for picking test images, embeddings and the augmentation preview: loaded as training
  * loaded it (the run's config.json remembers the model path, search paths and cache), never downloaded here.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { loadDataset } from '../../trainer/datasets';
 import type { LoadedDataset } from '../../trainer/datasets/types';
-import { RUN_FILES } from '../../trainer/runs/store';
+import { readRunConfig } from '../../trainer/runs/reader';
 import type { InspectableRun } from '../network/runModel';
 
 export interface DataLocations {
@@ -37,10 +36,5 @@ export async function loadRunData(run: InspectableRun, where: DataLocations = {}
 }
 
 function savedRequest(runDir: string): SavedRequest {
-  try {
-    const config = JSON.parse(readFileSync(join(runDir, RUN_FILES.config), 'utf8')) as { request?: SavedRequest };
-    return config.request ?? {};
-  } catch {
-    return {};
-  }
+  return (readRunConfig(runDir) as { request?: SavedRequest } | null)?.request ?? {};
 }

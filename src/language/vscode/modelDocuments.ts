@@ -17,7 +17,7 @@ export class ModelDocuments implements vscode.Disposable {
   private readonly cache: AnalysisCache;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(log: vscode.LogOutputChannel) {
     this.cache = new AnalysisCache(analyzeModel, (e) => log.error('analyzeModel failed', e));
     this.subscription = vscode.workspace.onDidCloseTextDocument((doc) => this.cache.delete(doc.uri.toString()));
   }

@@ -9,7 +9,7 @@ import type { ItemSpec } from '../spec';
 import type { Range } from '../types';
 import { LayerItemReader } from './layerItems';
 import type { SourceText } from './sourceText';
-import { entries, isMap, isScalar, isSeq, nodeRange } from './yamlNodes';
+import { entries, findPair, isMap, isScalar, isSeq, nodeRange } from './yamlNodes';
 
 /** Top-level keys of a model file, with docs for hovers and completion. */
 export const MODEL_KEYS: Record<string, string> = {
@@ -75,13 +75,9 @@ export function readModelFile(src: SourceText, sink: DiagnosticSink): ModelFileS
       }
     }
   }
-  if (!findKey(root as YAMLMap, 'input')) sink.error('missing-input', 'Missing input: the shape of one image, e.g. input: [1, 28, 28]', topRange);
-  if (!findKey(root as YAMLMap, 'layers')) sink.error('missing-layers', 'Missing layers: the list of layers of the network', topRange);
+  if (!findPair(root as YAMLMap, 'input')) sink.error('missing-input', 'Missing input: the shape of one image, e.g. input: [1, 28, 28]', topRange);
+  if (!findPair(root as YAMLMap, 'layers')) sink.error('missing-layers', 'Missing layers: the list of layers of the network', topRange);
   return spec;
-}
-
-function findKey(map: YAMLMap, key: string): boolean {
-  return entries(map).some((e) => e.key === key);
 }
 
 /** yaml's messages end with "at line L, column C"; the editor shows the position itself. */

@@ -9,12 +9,14 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 // Our tfjs-core copy registers no gradients by itself; training needs them all.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { BACKEND_CHOICES, isBackendChoice, type BackendChoiceName } from '../../protocol/runTypes';
 import { registerTrainingKernels } from '../kernels/register';
 import { loadOptionalModule, nvidiaGpuVisible, type NativePackage } from './optional-module';
 import { findWasmDir } from './wasm-files';
 
 /** What the user asks for (`--backend`, the `cnnLab.backend` setting). */
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = BackendChoiceName;
+export { BACKEND_CHOICES, isBackendChoice };
 
 /** The tfjs namespace in use (ours, or tfjs-node's own copy). */
 export type TF = typeof import('@tensorflow/tfjs-core');
@@ -43,14 +45,6 @@ export class BackendUnavailableError extends Error {
     super(message);
     this.name = 'BackendUnavailableError';
   }
-}
-
-/** Every valid choice, for validating user input. */
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-
-/** Narrows a user-supplied string to a `BackendChoice`. */
-export function isBackendChoice(s: string): s is BackendChoice {
-  return (BACKEND_CHOICES as readonly string[]).includes(s);
 }
 
 /**

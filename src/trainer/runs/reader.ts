@@ -75,6 +75,17 @@ export function readMetrics(path: string): MetricRecord[] {
   return records;
 }
 
+/** summary.json alone, or null when missing or unreadable (readRun also parses the whole metrics.jsonl). */
+export function readRunSummary(dir: string): RunSummary | null {
+  return readSummary(dir).summary;
+}
+
+/** config.json alone, or null when missing or unreadable. */
+export function readRunConfig(dir: string): unknown {
+  const result = readJson(join(dir, RUN_FILES.config));
+  return result.ok ? result.value : null;
+}
+
 function readSummary(dir: string): { summary: RunSummary | null; problem?: string } {
   const result = readJson(join(dir, RUN_FILES.summary));
   if (!result.ok) return { summary: null, problem: result.problem };

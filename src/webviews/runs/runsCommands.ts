@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { readRun } from '../../trainer/runs/reader';
+import { readRunConfig } from '../../trainer/runs/reader';
 import { RUN_FILES } from '../../trainer/runs/store';
 import { RUN_COMMANDS } from '../../training/ids';
 import type { LiveRuns } from '../../training/liveRuns';
@@ -69,7 +69,7 @@ async function compareRuns(deps: RunsCommandDeps, chosen: RunItem[]): Promise<vo
 
 /** The run's model snapshot against the model file it was trained from (config.json's request.modelPath). */
 async function diffModel(run: RunItem): Promise<void> {
-  const config = readRun(run.dir).config as { request?: { modelPath?: unknown } } | null;
+  const config = readRunConfig(run.dir) as { request?: { modelPath?: unknown } } | null;
   const modelPath = typeof config?.request?.modelPath === 'string' ? config.request.modelPath : undefined;
   let current = modelPath ? vscode.Uri.file(modelPath) : undefined;
   if (!current || !(await exists(current))) {

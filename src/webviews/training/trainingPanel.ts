@@ -14,7 +14,7 @@ import type { LiveRuns } from '../../training/liveRuns';
 import { panelOptions, WebviewPanelHost } from '../panelHost';
 import { MetricsBuffer } from './metricsBuffer';
 import { cellSamplesMessage, hasPredictions, loadRunView } from './runView';
-import { readRun } from '../../trainer/runs/reader';
+import { readRunSummary } from '../../trainer/runs/reader';
 
 
 export interface TrainingPanelDeps {
@@ -172,7 +172,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
     const dir = this.runDir;
     if (!dir) return;
     this.buffer.flush();
-    const summary = readRun(dir).summary;
+    const summary = readRunSummary(dir);
     if (summary) this.post({ type: 'summary', runDir: dir, summary, live: this.deps.live.isLive(dir), hasPredictions: hasPredictions(dir) });
   }
 
