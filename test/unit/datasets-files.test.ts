@@ -33,6 +33,16 @@ describe('CIFAR-10', () => {
     }
   });
 
+  it('reads gzipped batch files (data_batch_N.bin.gz), which the lookup accepts', async () => {
+    const root = fresh('cifar-gz');
+    for (let b = 1; b <= 5; b++) writeFileSync(join(root, `data_batch_${b}.bin.gz`), gzipSync(cifarBatch(2, (b - 1) * 2)));
+    writeFileSync(join(root, 'test_batch.bin.gz'), gzipSync(cifarBatch(3, 100)));
+    const ds = await loadDataset(options('cifar10', root));
+    assert.deepEqual([ds.train.count, ds.test.count], [10, 3]);
+    assert.equal(ds.test.labels[1], 101 % 10);
+    assert.equal(ds.train.images[(9 * 1024 + 500) * 3 + 2], pixelOf(9, 2 * 1024 + 500));
+  });
+
   it('reports a truncated batch and a bad label naming the file', async () => {
     const root = fresh('cifar-bad');
     writeCifar(root);

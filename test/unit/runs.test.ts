@@ -19,6 +19,7 @@ import { buildModel } from '../../src/trainer/engine/model';
 import { ModelFileError, runTraining } from '../../src/trainer/engine/session';
 import { listRuns, readRun } from '../../src/trainer/runs/reader';
 import { RunFolder } from '../../src/trainer/runs/store';
+import { writeIdxSet } from '../fixtures/datasets/generate';
 import { analyze } from './engine-fixtures';
 
 const root = mkdtempSync(join(tmpdir(), 'cnnlab-runs-'));
@@ -131,6 +132,24 @@ describe('runTraining on shapes (wasm)', () => {
     const last = JSON.parse(readFileSync(join(runDir, 'last', 'model.json'), 'utf8'));
     assert.equal(last.userDefinedMetadata.stopped, true);
     assert.equal(tf.memory().numTensors, tensorsBefore);
+  });
+
+  it("resolves a relative data.path against the model file's folder, not the working directory", async () => {
+    const project = join(root, 'project');
+    writeIdxSet(join(project, 'my-data'), { gzip: true, train: 40, test: 10, h: 28, w: 28 });
+    const modelText = `
+name: relative path
+input: [1, 28, 28]
+layers:
+  - Flatten()
+  - Linear(784, 10)
+data: {dataset: mnist, path: my-data, validation_split: 0.25}
+train: {epochs: 1, batch_size: 10}
+`;
+    assert.ok(!existsSync(join(process.cwd(), 'my-data')));
+    const { summary } = await runTraining({ modelText, modelPath: join(project, 'model.cnn.yaml'), outDir: join(root, 'relative'), backend: 'wasm' });
+    assert.equal(summary.status, 'done');
+    assert.deepEqual([summary.trainSamples, summary.validationSamples, summary.testSamples], [30, 10, 10]);
   });
 
   it('refuses a model file with errors before creating anything', async () => {

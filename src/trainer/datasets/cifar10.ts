@@ -8,7 +8,7 @@ import { downloadFile } from './download';
 import { DatasetError } from './errors';
 import { concatSets } from './imageset';
 import { locateFiles, type LookupSpec } from './lookup';
-import { gunzipOrThrow } from './read';
+import { gunzipOrThrow, readMaybeGzip } from './read';
 import { readTar } from './tar';
 import type { ImageSet, LoadOptions } from './types';
 
@@ -34,9 +34,9 @@ export async function loadCifar10(options: LoadOptions): Promise<{ train: ImageS
   const parts: ImageSet[] = [];
   for (const [i, name] of TRAIN_FILES.entries()) {
     options.onProgress?.(`Reading cifar10 from ${folder}`, i / 6);
-    parts.push(parseCifarBatch(await fs.readFile(files[name]), files[name]));
+    parts.push(parseCifarBatch(await readMaybeGzip(files[name]), files[name]));
   }
-  const test = parseCifarBatch(await fs.readFile(files[TEST_FILE]), files[TEST_FILE]);
+  const test = parseCifarBatch(await readMaybeGzip(files[TEST_FILE]), files[TEST_FILE]);
   return { train: concatSets(parts), test, folder };
 }
 

@@ -48,6 +48,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     seed: analysis.train.seed,
     searchPaths: [baseDir, ...(request.searchPaths ?? [])],
     cacheDir: request.cacheDir,
+    baseDir,
     maxTrainSamples: request.maxTrainSamples,
     onProgress: (message) => log(message),
   });
