@@ -17,8 +17,8 @@ interface ActiveRun {
   stopRequested: boolean;
 }
 
-/** Handles the host's messages; `post` sends to the host. Exported for in-thread use by tests. */
-export function createTrainerWorker(post: (message: FromWorker) => void): MessageHandler<FromWorker, ToWorker> {
+/** Handles the host's messages; `post` sends to the host. */
+function createTrainerWorker(post: (message: FromWorker) => void): MessageHandler<FromWorker, ToWorker> {
   const handler = new MessageHandler<FromWorker, ToWorker>(post, isToWorker, (raw) =>
     post({ type: 'error', runId: null, message: `trainer worker: invalid message ${previewMessage(raw)}` }),
   );

@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
+import { DATASET_INFO } from '../../model/config/datasets';
 import { downloadFile } from './download';
 import { DatasetError } from './errors';
 import { concatSets } from './imageset';
@@ -12,7 +13,7 @@ import { gunzipOrThrow, readMaybeGzip } from './read';
 import { readTar } from './tar';
 import type { ImageSet, LoadOptions } from './types';
 
-export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+export const CIFAR10_CLASSES = [...(DATASET_INFO.cifar10.classes ?? [])];
 
 const ARCHIVE_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
 const ARCHIVE_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';

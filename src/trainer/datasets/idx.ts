@@ -3,6 +3,7 @@
  * checked, so that a damaged file is an error naming it instead of a silently partial dataset.
  */
 import { join } from 'node:path';
+import { DATASET_INFO } from '../../model/config/datasets';
 import { downloadFile } from './download';
 import { DatasetError } from './errors';
 import { locateFiles, type LookupSpec } from './lookup';
@@ -11,8 +12,8 @@ import type { ImageSet, LoadOptions } from './types';
 
 export type IdxDatasetName = 'mnist' | 'fashion-mnist';
 
-export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export const MNIST_CLASSES = [...(DATASET_INFO.mnist.classes ?? [])];
+export const FASHION_MNIST_CLASSES = [...(DATASET_INFO['fashion-mnist'].classes ?? [])];
 
 interface IdxSource {
   classes: string[];

@@ -4,6 +4,7 @@
  * augmentation, normalisation) lives in batches.ts.
  */
 import { LOADABLE_CHANNELS, SHAPES_MIN_SIZE } from '../../model/config/datasets';
+import { DATA_KEYS } from '../../model/config/dataKeys';
 import { loadCifar10, CIFAR10_CLASSES } from './cifar10';
 import { DatasetError, throwIfAborted } from './errors';
 import { idxClasses, loadIdxDataset } from './idx';
@@ -24,7 +25,7 @@ export type * from './types';
 /** Share of an imagefolder without a test/ folder that is held out as the test set. */
 export const IMAGEFOLDER_TEST_SPLIT = 0.2;
 /** Default sizes of the generated shapes dataset. */
-export const SHAPES_DEFAULTS = { train: 6000, test: 1000 };
+export const SHAPES_DEFAULTS = { train: DATA_KEYS.train_samples.default as number, test: DATA_KEYS.test_samples.default as number };
 
 interface RawDataset {
   classes: string[];
@@ -48,7 +49,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
   // Split and cap before resizing, so that images that will not be used are never resized.
   const [rawRest, rawValidation] = raw.validation
     ? [raw.train, raw.validation]
-    : splitSet(raw.train, options.data.validation_split ?? 0.1, deriveSeed(options.seed, 'validation'));
+    : splitSet(raw.train, options.data.validation_split, deriveSeed(options.seed, 'validation'));
   const rest = fitSet(capSet(rawRest, options.maxTrainSamples, deriveSeed(options.seed, 'cap')), options.input);
   const validation = fitSet(rawValidation, options.input);
   const test = fitSet(raw.test, options.input);
@@ -84,7 +85,7 @@ function loadShapes(options: LoadOptions): RawDataset {
   const testCount = options.data.test_samples ?? SHAPES_DEFAULTS.test;
   options.onProgress?.(`Generating ${trainCount + testCount} shapes images`, 0);
   // Capping before generating avoids drawing images that would be thrown away.
-  const wanted = options.maxTrainSamples === undefined ? trainCount : Math.min(trainCount, Math.ceil(options.maxTrainSamples / (1 - (options.data.validation_split ?? 0.1))));
+  const wanted = options.maxTrainSamples === undefined ? trainCount : Math.min(trainCount, Math.ceil(options.maxTrainSamples / (1 - options.data.validation_split)));
   return {
     classes: [...SHAPE_CLASSES],
     train: generateShapes(wanted, height, width, channels, deriveSeed(options.seed, 'shapes-train')),
@@ -110,7 +111,7 @@ function checkOptions(options: LoadOptions): void {
   if (options.data.dataset === 'shapes' && (height < SHAPES_MIN_SIZE || width < SHAPES_MIN_SIZE)) {
     throw new DatasetError(`shapes needs an input of at least ${SHAPES_MIN_SIZE}×${SHAPES_MIN_SIZE} pixels (got ${height}×${width}).`);
   }
-  const split = options.data.validation_split ?? 0.1;
+  const split = options.data.validation_split;
   if (!(split >= 0 && split < 1)) throw new DatasetError(`data.validation_split must be in [0, 1) (got ${split}).`);
   const norm = options.data.normalize;
   if (norm) {

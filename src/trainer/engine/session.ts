@@ -10,7 +10,7 @@ import type { Diagnostic, ModelAnalysis } from '../../model/types';
 import type { RunRequest } from '../../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../../protocol/trainer';
 import { initBackend } from '../backend';
-import { loadDataset } from '../datasets';
+import { batchCount, loadDataset } from '../datasets';
 import type { LoadedDataset } from '../datasets/types';
 import { PredictionRecorder } from '../runs/predictions';
 import { RunFolder } from '../runs/store';
@@ -75,7 +75,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       validationSamples: dataset.validation.count,
       testSamples: dataset.test.count,
       epochs,
-      batchesPerEpoch: Math.ceil(dataset.train.count / train.batch_size),
+      batchesPerEpoch: batchCount(dataset.train.count, train.batch_size),
     });
     // The test pass's outputs become predictions.json/.bin (the confusion matrix's thumbnails): no second pass.
     const predictions = new PredictionRecorder(dataset.classes, train.loss);

@@ -5,7 +5,7 @@
  */
 import type { TrainConfig } from '../../model/types';
 import type { BatchMetrics, EpochMetrics, TestMetrics } from '../../protocol/runTypes';
-import { batches, type Normalization } from '../datasets/batches';
+import { batchCount as countBatches, batches, type Normalization } from '../datasets/batches';
 import type { AugmentConfig, ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
 import { evaluate } from './evaluate';
@@ -152,7 +152,7 @@ async function trainEpoch(
 ): Promise<EpochResult> {
   const { config: cfg, epoch, epochs, lr } = options;
   const vars = model.params.map((p) => p.variable);
-  const batchCount = Math.ceil(train.count / cfg.batch_size);
+  const batchCount = countBatches(train.count, cfg.batch_size);
   const sums = { lossSum: 0, correct: 0, seen: 0, stepSeconds: 0 };
   let lastEmit = 0;
   let batchIndex = 0;

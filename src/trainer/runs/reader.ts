@@ -44,13 +44,12 @@ export function listRuns(root: string): RunEntry[] {
 /** Reads one run folder. */
 export function readRun(dir: string): RunRecord {
   const parts = dir.split(/[\\/]/).filter(Boolean);
-  const config = readJson(join(dir, RUN_FILES.config));
   return {
     dir,
     model: parts[parts.length - 2] ?? '',
     timestamp: parts[parts.length - 1] ?? '',
     ...readSummary(dir),
-    config: config.ok ? config.value : null,
+    config: readRunConfig(dir),
     metrics: readMetrics(join(dir, RUN_FILES.metrics)),
     modelText: readText(join(dir, RUN_FILES.model)),
     hasBest: existsSync(join(dir, RUN_FILES.best, 'model.json')),
