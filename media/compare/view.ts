@@ -3,6 +3,7 @@ import { createTable, type TableColumn } from '../components';
 import type { CompareRow, CompareView } from '../../src/protocol/webview-training';
 import { ChartSet, currentTheme } from '../training/charts';
 import { compareCharts, type CompareChartId, type CompareRenderer } from './controller';
+import { el } from '../components/el';
 
 export class DomCompareView implements CompareRenderer {
   private readonly charts = new ChartSet<CompareChartId>();
@@ -42,11 +43,4 @@ export class DomCompareView implements CompareRenderer {
     const columns: TableColumn[] = [{ title: '', width: 'minmax(10em, 2fr)' }, ...view.runs.map((r) => ({ title: r.label, width: 'minmax(8em, 1fr)', numeric: true }))];
     return createTable({ label, columns, rows: rows.map((r) => [r.key, ...r.values]) });
   }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }

@@ -1,13 +1,8 @@
 /** Small DOM helpers of the Inspector page: elements, labelled controls, PNG bytes as images, progress bars. */
 import type { PictureData } from '../../src/protocol/inspect';
+import { el } from '../components/el';
 
-/** Creates an element with a class and children (strings become text). */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  e.append(...children);
-  return e;
-}
+export { el };
 
 export function button(label: string, onClick: () => void, title = ''): HTMLButtonElement {
   const b = el('button', 'button', label);

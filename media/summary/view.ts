@@ -6,6 +6,7 @@ import type { SummaryViewModel } from '../../src/protocol/webview-summary';
 import { layoutArchitecture } from './architectureLayout';
 import { renderArchitecture } from './architectureSvg';
 import type { SummaryView } from './controller';
+import { el } from '../components/el';
 
 export interface SummaryViewCallbacks {
   onSelectRow(index: number): void;
@@ -85,11 +86,4 @@ export class DomSummaryView implements SummaryView {
     section.append(title, list);
     return section;
   }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }

@@ -8,6 +8,7 @@ import { decodeBase64, toRgba, type ConfusionView } from './confusion';
 import type { TrainingController, TrainingRenderer } from './controller';
 import { formatDuration, formatLearningRate, formatLoss, formatPercent } from './format';
 import { currentTheme } from './charts';
+import { el } from '../components/el';
 
 const EPOCH_COLUMNS: TableColumn[] = [
   { title: 'Epoch', width: '6em', numeric: true },
@@ -198,11 +199,4 @@ export class DomTrainingView implements TrainingRenderer {
     if (this.clock) window.clearInterval(this.clock);
     this.clock = 0;
   }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
