@@ -2,7 +2,7 @@
  * The Training panel's header: model, dataset, backend, status, epoch x/y, elapsed time, ETA and progress,
  * from the summary and the latest batch record. Pure: tested in Node.
  */
-import type { BatchMetrics, MetricRecord, RunStatus, RunSummary } from '../../src/protocol/runTypes';
+import { divergenceMessage, type BatchMetrics, type MetricRecord, type RunStatus, type RunSummary } from '../../src/protocol/runTypes';
 import { globalStep } from './chartSeries';
 
 export interface HeaderView {
@@ -19,6 +19,8 @@ export interface HeaderView {
   etaSeconds: number | null;
   /** Stop is offered only while this window trains the run. */
   canStop: boolean;
+  /** A warning about the run's results (the loss diverged), or null. */
+  warning: string | null;
 }
 
 /** Builds the header; `nowMs` is the current time (elapsed time of a live run). */
@@ -40,6 +42,7 @@ export function headerView(model: string, summary: RunSummary | null, metrics: r
     elapsedSeconds: elapsed(summary, running, nowMs),
     etaSeconds: running && lastBatch && Number.isFinite(lastBatch.etaSeconds) ? lastBatch.etaSeconds : null,
     canStop: running,
+    warning: summary?.divergence ? divergenceMessage(summary.divergence) : null,
   };
 }
 

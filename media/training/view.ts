@@ -123,7 +123,8 @@ export class DomTrainingView implements TrainingRenderer {
     bar.append(fill);
     const eta = h.etaSeconds === null ? '' : ` · ETA ${formatDuration(h.etaSeconds)}`;
     progressLine.append(el('span', 'epoch-text', `${h.epochText} · elapsed ${formatDuration(h.elapsedSeconds)}${eta}`), bar, el('span', '', `${Math.floor(h.progress * 100)}%`));
-    p.header.replaceChildren(title, facts, progressLine);
+    const warning = h.warning ? [el('div', 'run-warning', h.warning)] : [];
+    p.header.replaceChildren(title, facts, progressLine, ...warning);
     setButtonDisabled(p.stop, !h.canStop);
     p.stop.hidden = !h.canStop;
     if (h.canStop) this.startClock(c);

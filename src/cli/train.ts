@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
 import { defaultInstallDir } from '../trainer/backend/install';
-import { BACKEND_CHOICES, isBackendChoice, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
+import { BACKEND_CHOICES, divergenceMessage, isBackendChoice, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../protocol/trainer';
 import { ModelFileError, runTraining } from '../trainer/engine/session';
 import type { CliCommand } from './commands';
@@ -123,6 +123,7 @@ function report({ runDir, summary }: RunResult, json: boolean): void {
     summary.bestValLoss !== null ? `best validation loss ${summary.bestValLoss.toFixed(4)} (epoch ${summary.bestEpoch})` : '',
     test ? `test accuracy ${pct(test.accuracy)}, test loss ${test.loss.toFixed(4)}` : '',
     summary.stopReason ? `${summary.status}: ${summary.stopReason}` : '',
+    summary.divergence ? `warning: ${divergenceMessage(summary.divergence)}` : '',
   ].filter(Boolean);
   (json ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
   if (json) {
@@ -145,7 +146,7 @@ class ProgressReporter {
   }
 
   event(e: TrainerEvent): void {
-    if (e.type === 'log') this.line(e.message);
+    if (e.type === 'log') this.line(e.level === 'warning' ? `warning: ${e.message}` : e.message);
     else if (e.type === 'started') this.line(`training on ${e.dataset}: ${e.trainSamples} train / ${e.validationSamples} validation / ${e.testSamples} test samples, ${e.epochs} epochs → ${e.runDir}`);
     else if (e.metrics.kind === 'batch') this.bar(e.metrics);
     else this.epoch(e.metrics);

@@ -91,6 +91,21 @@ export interface TestMetrics {
 
 export type RunStatus = 'running' | 'done' | 'stopped' | 'failed';
 
+/** A training loss that exploded but stayed finite (definition: src/trainer/engine/divergence.ts). */
+export interface Divergence {
+  /** The first epoch whose mean training loss exceeded `factor` × `firstLoss`. */
+  epoch: number;
+  loss: number;
+  /** The first loss the run reported (batch 1 of epoch 1). */
+  firstLoss: number;
+  factor: number;
+}
+
+/** The divergence warning in words, for the CLI log and the training panel. */
+export function divergenceMessage(d: Divergence): string {
+  return `training diverged: the loss reached ${d.loss.toPrecision(3)} at epoch ${d.epoch}, over ${d.factor}× its first value (${d.firstLoss.toPrecision(3)}); lower the learning rate`;
+}
+
 /** summary.json: written when the run starts, after every epoch and at the end. */
 export interface RunSummary {
   version: 1;
@@ -123,4 +138,6 @@ export interface RunSummary {
   stopReason: string | null;
   /** The error of a failed run. */
   error: string | null;
+  /** Set when the training loss diverged (absent in runs recorded before it existed). */
+  divergence?: Divergence | null;
 }

@@ -344,6 +344,14 @@ describe('training panel: epoch table, header and confusion matrix', () => {
     const starting = headerView('m', null, [], true, Date.now());
     assert.equal(starting.statusText, 'starting…');
     assert.equal(starting.canStop, true);
+    assert.equal(h.warning, null);
+  });
+
+  it('warns in the header when the loss diverged', () => {
+    const summary = { version: 1, model: 'm', status: 'done', backend: 'wasm', backendDescription: '', dataset: 'shapes', datasetSource: 'generated', classes: ['a'], epochs: 2, epochsCompleted: 2, trainSamples: 10, validationSamples: 2, testSamples: 2, batchSize: 2, samplesPerSecond: 0, trainSeconds: 0, totalSeconds: 0, bestEpoch: 1, bestValLoss: 1, test: null, startedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:01:00Z', finishedAt: '2026-01-01T00:01:00Z', stopReason: null, error: null, divergence: { epoch: 1, loss: 2617.2, firstLoss: 1.61, factor: 100 } } satisfies RunSummary;
+    const h = headerView('m', summary, [], false, Date.now());
+    assert.equal(h.statusText, 'done');
+    assert.match(h.warning ?? '', /^training diverged: the loss reached 2\.62e\+3 at epoch 1, over 100× its first value \(1\.61\); lower the learning rate$/);
   });
 
   it('builds the confusion heatmap per true class and decodes thumbnails', () => {

@@ -4,7 +4,7 @@
  * process dies, the folder holds a valid summary and the checkpoints of the last finished epoch.
  */
 import type { ModelAnalysis } from '../../model/types';
-import type { BatchMetrics, EpochMetrics, RunSummary } from '../../protocol/runTypes';
+import type { BatchMetrics, Divergence, EpochMetrics, RunSummary } from '../../protocol/runTypes';
 import type { LoadedDataset } from '../datasets/types';
 import type { RunFolder } from '../runs/store';
 import { saveCheckpoint, type CheckpointMetadata } from './checkpoint';
@@ -51,6 +51,11 @@ export class RunRecorder {
       s.bestValLoss = metrics.valLoss ?? metrics.loss;
     }
     this.folder.writeSummary(s);
+  }
+
+  /** Records a divergence; written with the summary of the epoch that raised it. */
+  flagDivergence(divergence: Divergence): void {
+    this.summary.divergence = divergence;
   }
 
   /** Writes the final summary; a stopped run also saves its state at the stop as last/. */
@@ -115,5 +120,6 @@ function initialSummary({ analysis, dataset, backend, epochs }: RecorderContext)
     finishedAt: null,
     stopReason: null,
     error: null,
+    divergence: null,
   };
 }

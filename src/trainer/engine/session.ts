@@ -7,13 +7,14 @@ import { dirname, resolve } from 'node:path';
 import { analyzeModel } from '../../model';
 import { formatDiagnostic } from '../../model/report/formatDiagnostic';
 import type { Diagnostic, ModelAnalysis } from '../../model/types';
-import type { RunRequest } from '../../protocol/runTypes';
+import { divergenceMessage, type RunRequest } from '../../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../../protocol/trainer';
 import { initBackend } from '../backend';
 import { batchCount, loadDataset } from '../datasets';
 import type { LoadedDataset } from '../datasets/types';
 import { PredictionRecorder } from '../runs/predictions';
 import { RunFolder } from '../runs/store';
+import { DivergenceWatch } from './divergence';
 import { buildModel } from './model';
 import { RunRecorder } from './recorder';
 import { trainModel } from './train';
@@ -79,17 +80,22 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     });
     // The test pass's outputs become predictions.json/.bin (the confusion matrix's thumbnails): no second pass.
     const predictions = new PredictionRecorder(dataset.classes, train.loss);
+    const divergence = new DivergenceWatch();
     try {
       const options = { config: train, normalize: analysis.data.normalize, augment: analysis.data.augment, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         onBatch(metrics, record) {
+          divergence.observe(metrics);
           recorder.batch(metrics, record);
           hooks.onEvent?.({ type: 'progress', metrics });
         },
         async onEpoch(metrics) {
+          const diverged = divergence.observe(metrics);
+          if (diverged) recorder.flagDivergence(diverged);
           await recorder.epoch(metrics);
           hooks.onEvent?.({ type: 'progress', metrics });
+          if (diverged) log(divergenceMessage(diverged), 'warning');
         },
         onTestOutputs: (start, labels, outputs) => predictions.addBatch(dataset.test, start, labels, outputs),
       });
