@@ -6,8 +6,10 @@
  * gradient sums accumulate in float64. The SIMD module does the passes when the channels come in fours; the
  * JavaScript loops below compute the same values otherwise.
  */
-import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { util, type GradConfig, type KernelConfig, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TF } from '../backend/index';
+import { channelSum } from '../engine/layers/channels';
 import { simdKernels } from './simd/simd-kernels';
 import { asWasm, f32, inputsOf, release } from './wasm-ops';
 
@@ -165,5 +167,45 @@ export function batchNormConfigs(): KernelConfig[] {
     { kernelName: BATCH_NORM_TRAIN, backendName: 'wasm', kernelFunc: trainKernel },
     { kernelName: BATCH_NORM_GRAD, backendName: 'wasm', kernelFunc: gradKernel },
     { kernelName: BATCH_NORM_EVAL, backendName: 'wasm', kernelFunc: evalKernel },
+  ];
+}
+
+/**
+ * Gradients of the two forward kernels, so that any differentiation through them works, not only the training
+ * step's custom op: the inspector's saliency differentiates the model in evaluation mode (running statistics).
+ */
+export function batchNormGradients(tf: TF): GradConfig[] {
+  return [
+    {
+      // y = (x − μ)·k + β with k = γ/√(σ² + ε): dx = dy·k, dμ = −Σdy·k, dσ² = −½Σdy·(x − μ)·k/(σ² + ε), dγ = Σdy·x̂, dβ = Σdy.
+      kernelName: BATCH_NORM_EVAL,
+      inputsToSave: ['x', 'mean', 'variance', 'gamma'],
+      gradFunc: (dy, saved, attrs) => {
+        const [x, mean, variance, gamma] = saved as [Tensor, Tensor, Tensor, Tensor];
+        const g = dy as Tensor;
+        const invStd = tf.rsqrt(tf.add(variance, (attrs as { eps: number }).eps));
+        const scale = tf.mul(gamma, invStd);
+        const sumDyXc = (): Tensor => channelSum(tf, tf.mul(g, tf.sub(x, mean)));
+        return {
+          x: () => tf.mul(g, scale),
+          mean: () => tf.neg(tf.mul(channelSum(tf, g), scale)),
+          variance: () => tf.mul(sumDyXc(), tf.mul(scale, tf.mul(tf.square(invStd), -0.5))),
+          gamma: () => tf.mul(sumDyXc(), invStd),
+          beta: () => channelSum(tf, g),
+        };
+      },
+    },
+    {
+      // The batch statistics are functions of x: the backward kernel's dx already accounts for them.
+      kernelName: BATCH_NORM_TRAIN,
+      inputsToSave: ['x', 'gamma'],
+      outputsToSave: [false, true, false, true],
+      gradFunc: (dys, saved) => {
+        const [x, gamma, mean, invStd] = saved as [Tensor, Tensor, Tensor, Tensor];
+        const dy = (Array.isArray(dys) ? dys[0] : dys) as Tensor;
+        const grads = (): Tensor[] => tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x, mean, invStd, gamma }, {}) as Tensor[];
+        return { x: () => grads()[0] as Tensor, gamma: () => grads()[1] as Tensor, beta: () => grads()[2] as Tensor };
+      },
+    },
   ];
 }

@@ -7,7 +7,7 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import type { TF } from '../backend/index';
 import { batchMatMulConfig } from './batch-mat-mul';
-import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormConfigs } from './batch-norm';
+import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormConfigs, batchNormGradients } from './batch-norm';
 import { addConfig } from './bias-add';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv2d-backprop';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
@@ -69,6 +69,8 @@ export function registerTrainingKernels(tf: TF): void {
     }
     tf.registerKernel({ ...config, setupFunc: original?.setupFunc, disposeFunc: original?.disposeFunc });
   }
+  // Our forward kernels are not tfjs's: without their gradients, differentiating a model through them would fail.
+  for (const gradient of batchNormGradients(tf)) tf.registerGradient(gradient);
   replaced.set(tf, builtIns);
 }
 
