@@ -11,6 +11,7 @@ import { GraphWalker } from './infer/walk';
 import { product } from './layers/arithmetic';
 import { readModelFile } from './parse/modelFile';
 import { SourceText } from './parse/sourceText';
+import { DEFAULT_TASK, TASKS } from './tasks/registry';
 import type { Diagnostic, ModelAnalysis, ModelTotals, ResolvedLayer } from './types';
 
 export function analyzeModel(text: string): ModelAnalysis {
@@ -28,7 +29,8 @@ export function analyzeModel(text: string): ModelAnalysis {
 function analyze(src: SourceText, sink: DiagnosticSink): ModelAnalysis {
   const spec = readModelFile(src, sink);
   const data = toDataConfig(readSection(spec.data?.node, DATA_KEYS, 'data', src, sink, spec.data?.range ?? spec.topRange));
-  const train = toTrainConfig(readSection(spec.train?.node, TRAIN_KEYS, 'train', src, sink, spec.train?.range ?? spec.topRange));
+  const task = spec.task?.value ?? DEFAULT_TASK;
+  const train = toTrainConfig(readSection(spec.train?.node, TRAIN_KEYS, 'train', src, sink, spec.train?.range ?? spec.topRange), TASKS[task].defaultLoss);
   const input = spec.input?.value ?? [];
   const imageSize: [number, number] = input.length === 3 ? [input[1], input[2]] : [1, 1];
   const walker = new GraphWalker(src, sink, imageSize);
@@ -38,13 +40,13 @@ function analyze(src: SourceText, sink: DiagnosticSink): ModelAnalysis {
   const hasTrain = spec.train !== undefined;
   const classes = resolveClasses(spec, data, hasData, flow.shape);
   checkModel(
-    { spec, layers: walker.layers, output: flow.shape, classes, data, train, hasData, hasTrain, dataRange: spec.data?.range ?? spec.topRange,
+    { spec, task: TASKS[task], layers: walker.layers, output: flow.shape, classes, data, train, hasData, hasTrain, dataRange: spec.data?.range ?? spec.topRange,
       trainRange: spec.train?.range ?? spec.topRange,
       writtenRange: (layer, arg) => walker.writtenRange(layer, arg) },
     sink,
   );
   return {
-    name: spec.name ?? 'model', input, classes, layers: walker.layers, graph: nodes, outputShape: flow.shape ?? [],
+    name: spec.name ?? 'model', task, input, classes, layers: walker.layers, graph: nodes, outputShape: flow.shape ?? [],
     data, train, hasData, hasTrain, totals: totalsOf(walker.layers), diagnostics: inFileOrder(sink.list),
   };
 }
@@ -68,7 +70,7 @@ function totalsOf(layers: ResolvedLayer[]): ModelTotals {
 
 function emptyAnalysis(sink: DiagnosticSink): ModelAnalysis {
   return {
-    name: 'model', input: [], classes: [], layers: [], graph: [], outputShape: [],
+    name: 'model', task: DEFAULT_TASK, input: [], classes: [], layers: [], graph: [], outputShape: [],
     data: toDataConfig({}), train: toTrainConfig({}), hasData: false, hasTrain: false, totals: totalsOf([]), diagnostics: sink.list,
   };
 }

@@ -12,6 +12,7 @@ export { DATA_KEYS, DATASETS } from './config/dataKeys';
 export { TRAIN_KEYS, OPTIMIZERS, LOSSES, SCHEDULE_DEFAULTS } from './config/trainKeys';
 export { DATASET_INFO, LOADABLE_CHANNELS, SHAPES_MIN_SIZE, type DatasetInfo } from './config/datasets';
 export type { KeyDoc, SectionSchema, ConfigValue } from './config/schema';
+export { TASKS, TASK_NAMES, DEFAULT_TASK, isTaskName, type TaskDefinition, type TaskViews } from './tasks/registry';
 export { MODEL_KEYS } from './parse/modelFile';
 export { formatSummaryTable } from './report/summaryTable';
 export { formatDiagnostic } from './report/formatDiagnostic';

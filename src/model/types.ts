@@ -3,6 +3,9 @@
  * and what it means once defaults are applied and shapes inferred (…Args, ResolvedLayer, ModelAnalysis).
  * No vscode, tfjs or DOM imports here: the CLI, the trainer worker and the editor all consume these types.
  */
+import type { TaskName } from './tasks/types';
+
+export type { TaskName } from './tasks/types';
 
 /** Zero-based position, as LSP and VS Code use it. */
 export interface Position {
@@ -255,7 +258,7 @@ export interface TrainConfig {
   momentum: number;
   nesterov: boolean;
   weight_decay: number;
-  /** Default 'cross_entropy'. */
+  /** Default: the task's default loss (cross_entropy for classification). */
   loss: LossName;
   early_stopping?: { patience: number; min_delta?: number };
   schedule?: ScheduleConfig;
@@ -276,6 +279,8 @@ export interface ModelTotals {
 
 export interface ModelAnalysis {
   name: string;
+  /** `task:` as written, default 'classification'. */
+  task: TaskName;
   /** [C, H, W] or [F]. */
   input: Shape;
   classes: string[];

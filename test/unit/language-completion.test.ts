@@ -79,7 +79,7 @@ describe('completion', () => {
   });
 
   it('offers top-level keys at column 0 and nothing inside comments or tuples', () => {
-    assert.deepEqual(at('|').map((i) => i.label), ['name', 'input', 'classes', 'layers', 'data', 'train']);
+    assert.deepEqual(at('|').map((i) => i.label), ['name', 'task', 'input', 'classes', 'layers', 'data', 'train']);
     assert.deepEqual(at(`${head}  - Conv2d(1, 8, kernel_size=(3, |\n`), []);
     assert.deepEqual(at(`${head}  - UnknownLayer(|\n`), []);
   });

@@ -15,6 +15,7 @@ import { loadDataset } from '../../src/trainer/datasets';
 import { SHAPE_CLASSES } from '../../src/trainer/datasets/shapes';
 import { loadCheckpoint } from '../../src/trainer/engine/checkpoint';
 import { evaluate } from '../../src/trainer/engine/evaluate';
+import { createTask } from '../../src/trainer/tasks/registry';
 import { buildModel } from '../../src/trainer/engine/model';
 import { ModelFileError, runTraining } from '../../src/trainer/engine/session';
 import { listRuns, readRun } from '../../src/trainer/runs/reader';
@@ -97,7 +98,7 @@ describe('runTraining on shapes (wasm)', () => {
     const model = buildModel(tf, analysis.graph, 1);
     await loadCheckpoint(tf, model, join(runDir, 'best'));
     const data = await loadDataset({ input: [1, 16, 16], data: analysis.data, seed: analysis.train.seed });
-    const test = await evaluate(tf, model, data.test, { batchSize: 64, loss: 'cross_entropy', classCount: SHAPE_CLASSES.length });
+    const test = await evaluate(tf, model, data.test, { batchSize: 64, task: createTask('classification', { loss: 'cross_entropy', classes: [...SHAPE_CLASSES] }) });
     assert.ok(Math.abs(test.loss - (summary.test?.loss ?? NaN)) < 1e-4, `${test.loss} vs ${summary.test?.loss}`);
 
     // A truncated weights file is reported, naming the file, instead of loading garbage.

@@ -19,7 +19,7 @@ export const TRAIN_KEYS: SectionSchema = {
   momentum: { type: 'number', min: 0, max: 0.9999, default: 0, doc: 'sgd/rmsprop: fraction of the previous update carried over, smoothing the descent (0.9 is common).' },
   nesterov: { type: 'bool', default: false, doc: 'sgd: Nesterov momentum (look ahead before computing the gradient).' },
   weight_decay: { type: 'number', min: 0, max: 1, default: 0, doc: 'L2 penalty pulling weights towards 0 (decoupled for adamw): a regulariser.' },
-  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, or bce (binary, after Sigmoid).' },
+  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, or bce (binary, after Sigmoid). Each task accepts some of them; the default is the task’s (cross_entropy for classification).' },
   early_stopping: {
     type: 'object',
     doc: 'Stop when the validation loss has not improved for `patience` epochs, keeping the best weights.',
@@ -43,8 +43,8 @@ export const TRAIN_KEYS: SectionSchema = {
   seed: { type: 'int', default: 42, doc: 'Seed of every random choice (initial weights, shuffling, augmentation, validation split) so runs can be repeated.' },
 };
 
-/** Applies the defaults to what the section says (already validated against TRAIN_KEYS). */
-export function toTrainConfig(read: ConfigObject): TrainConfig {
+/** Applies the defaults to what the section says (already validated against TRAIN_KEYS); the loss defaults to the task's. */
+export function toTrainConfig(read: ConfigObject, defaultLoss: LossName = 'cross_entropy'): TrainConfig {
   const optimizer = (read.optimizer as OptimizerName | undefined) ?? 'adam';
   const config: TrainConfig = {
     epochs: (read.epochs as number | undefined) ?? 10,
@@ -54,7 +54,7 @@ export function toTrainConfig(read: ConfigObject): TrainConfig {
     momentum: (read.momentum as number | undefined) ?? 0,
     nesterov: (read.nesterov as boolean | undefined) ?? false,
     weight_decay: (read.weight_decay as number | undefined) ?? 0,
-    loss: (read.loss as LossName | undefined) ?? 'cross_entropy',
+    loss: (read.loss as LossName | undefined) ?? defaultLoss,
     seed: (read.seed as number | undefined) ?? 42,
   };
   const es = read.early_stopping as ConfigObject | undefined;

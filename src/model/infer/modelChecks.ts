@@ -1,9 +1,10 @@
-/** Whole-model checks once shapes are known: classes vs outputs, normalisation vs channels, loss vs last layer. */
+/** Whole-model checks once shapes are known: the task's output check, the task's losses, normalisation vs channels, loss vs last layer. */
 import type { DiagnosticSink } from '../diagnostics';
 import { DATASET_INFO, LOADABLE_CHANNELS, SHAPES_MIN_SIZE } from '../config/datasets';
 import { formatShape } from '../layers/arithmetic';
 import type { ModelFileSpec } from '../parse/modelFile';
-import type { DataConfig, FixEdit, Range, ResolvedLayer, Shape, TrainConfig } from '../types';
+import type { TaskDefinition } from '../tasks/types';
+import type { DataConfig, Range, ResolvedLayer, Shape, TrainConfig } from '../types';
 
 /** Class names: as written, else the dataset's (when a data section names one), else "0".."n−1" from the output. */
 export function resolveClasses(spec: ModelFileSpec, data: DataConfig, hasData: boolean, output: Shape | undefined): string[] {
@@ -16,6 +17,7 @@ export function resolveClasses(spec: ModelFileSpec, data: DataConfig, hasData: b
 
 export interface ModelCheckInput {
   spec: ModelFileSpec;
+  task: TaskDefinition;
   layers: ResolvedLayer[];
   output: Shape | undefined;
   classes: string[];
@@ -30,7 +32,8 @@ export interface ModelCheckInput {
 }
 
 export function checkModel(m: ModelCheckInput, sink: DiagnosticSink): void {
-  checkOutputs(m, sink);
+  m.task.checkOutput(m, sink);
+  checkTaskLoss(m, sink);
   checkNormalize(m, sink);
   checkLoss(m, sink);
   checkSettings(m, sink);
@@ -77,24 +80,11 @@ function noteConversion(m: ModelCheckInput, sink: DiagnosticSink): void {
   sink.add('info', 'dataset-converted', `${m.data.dataset} images are ${stored.join('×')}; they will be converted to the model's input ${input.join('×')}`, m.spec.input?.range ?? m.dataRange);
 }
 
-function checkOutputs(m: ModelCheckInput, sink: DiagnosticSink): void {
-  const last = m.layers[m.layers.length - 1];
-  if (!last || !m.output || m.output.length === 0) return;
-  // A file with only input and layers may be a fragment (a backbone, a decoder): only trained models must classify.
-  const explicit = m.spec.classes !== undefined || m.hasData || m.hasTrain;
-  if (!explicit) return;
-  if (m.output.length !== 1) {
-    sink.warning('output-not-vector', `The model outputs ${formatShape(m.output)} per image, not one score per class: end with Flatten() and Linear(…, ${m.classes.length || 'n_classes'})`, last.range);
-    return;
-  }
-  if (m.output[0] === m.classes.length) return;
-  const where = m.spec.classes ? 'classes lists' : `${m.data.dataset} has`;
-  const fixes: FixEdit[] = [];
-  const outFeatures = last.type === 'Linear' ? m.writtenRange(last, 'out_features') : undefined;
-  if (outFeatures) fixes.push({ title: `Set out_features to ${m.classes.length}`, range: outFeatures, newText: String(m.classes.length) });
-  sink.warning('classes-mismatch', `The last layer outputs ${m.output[0]} values but ${where} ${m.classes.length} classes`, last.range, fixes);
+/** Each task accepts some losses only (cross_entropy cannot compare two images). */
+function checkTaskLoss(m: ModelCheckInput, sink: DiagnosticSink): void {
+  if (!m.hasTrain || m.task.losses.includes(m.train.loss)) return;
+  sink.error('loss-not-for-task', `loss ${m.train.loss} does not fit task ${m.task.name}: use ${m.task.losses.join(', ')}`, m.trainRange);
 }
-
 
 function checkNormalize(m: ModelCheckInput, sink: DiagnosticSink): void {
   const n = m.data.normalize;

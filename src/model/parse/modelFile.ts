@@ -7,6 +7,7 @@ import type { DiagnosticSink } from '../diagnostics';
 import { didYouMean, suggestionSuffix } from '../didYouMean';
 import type { ItemSpec } from '../spec';
 import type { Range } from '../types';
+import { TASK_NAMES, isTaskName, type TaskName } from '../tasks/registry';
 import { LayerItemReader } from './layerItems';
 import type { SourceText } from './sourceText';
 import { entries, findPair, isMap, isScalar, isSeq, nodeRange } from './yamlNodes';
@@ -14,6 +15,7 @@ import { entries, findPair, isMap, isScalar, isSeq, nodeRange } from './yamlNode
 /** Top-level keys of a model file, with docs for hovers and completion. */
 export const MODEL_KEYS: Record<string, string> = {
   name: 'A name for the model, used in summaries and run folders.',
+  task: `What the model learns: ${TASK_NAMES.join(' or ')} (default classification). The task decides the target, the losses allowed, the metrics and what the panels show.`,
   input: 'Shape of one input image in PyTorch order: [channels, height, width], e.g. [1, 28, 28] (or [features] for vectors).',
   classes: 'Class names in label order (or their number). Defaults to the dataset’s names.',
   layers: 'The network, first layer first: PyTorch calls such as Conv2d(1, 16, 3, padding=1), mapping forms such as conv2d: {out_channels: 16, kernel_size: 3}, bare names such as relu, and repeat / residual blocks.',
@@ -23,6 +25,7 @@ export const MODEL_KEYS: Record<string, string> = {
 
 export interface ModelFileSpec {
   name?: string;
+  task?: { value: TaskName; range: Range };
   input?: { value: number[]; range: Range };
   classes?: { value: string[]; range: Range };
   layers: ItemSpec[];
@@ -49,6 +52,9 @@ export function readModelFile(src: SourceText, sink: DiagnosticSink): ModelFileS
     switch (key) {
       case 'name':
         spec.name = isScalar(pair.value) && pair.value.value != null ? String(pair.value.value) : undefined;
+        break;
+      case 'task':
+        spec.task = readTask(pair.value, valueRange, sink);
         break;
       case 'input':
         spec.input = readInput(pair.value, valueRange, sink);
@@ -83,6 +89,15 @@ export function readModelFile(src: SourceText, sink: DiagnosticSink): ModelFileS
 /** yaml's messages end with "at line L, column C"; the editor shows the position itself. */
 function cleanYamlMessage(message: string): string {
   return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+function readTask(node: unknown, range: Range, sink: DiagnosticSink): ModelFileSpec['task'] {
+  const value = isScalar(node) ? node.value : undefined;
+  if (isTaskName(value)) return { value, range };
+  const guess = typeof value === 'string' ? didYouMean(value, TASK_NAMES) : undefined;
+  const fixes = guess ? [{ title: `Change to '${guess}'`, range, newText: guess }] : undefined;
+  sink.error('unknown-task', `task must be one of ${TASK_NAMES.join(', ')}.${suggestionSuffix(guess)}`, range, fixes);
+  return undefined;
 }
 
 function readInput(node: unknown, range: Range, sink: DiagnosticSink): ModelFileSpec['input'] {

@@ -11,9 +11,8 @@ import { divergenceMessage, type RunRequest } from '../../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../../protocol/trainer';
 import { initBackend } from '../backend';
 import { batchCount, loadDataset } from '../datasets';
-import type { LoadedDataset } from '../datasets/types';
-import { PredictionRecorder } from '../runs/predictions';
 import { RunFolder } from '../runs/store';
+import { createTask, type TestRecorder } from '../tasks/registry';
 import { DivergenceWatch } from './divergence';
 import { buildModel } from './model';
 import { RunRecorder } from './recorder';
@@ -53,7 +52,8 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     maxTrainSamples: request.maxTrainSamples,
     onProgress: (message) => log(message),
   });
-  checkOutputs(analysis, dataset);
+  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: analysis.data.normalize });
+  task.checkData(analysis, dataset);
 
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   try {
@@ -78,11 +78,11 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       epochs,
       batchesPerEpoch: batchCount(dataset.train.count, train.batch_size),
     });
-    // The test pass's outputs become predictions.json/.bin (the confusion matrix's thumbnails): no second pass.
-    const predictions = new PredictionRecorder(dataset.classes, train.loss);
+    // The test pass's outputs become the task's per-sample records (classification: the confusion matrix's thumbnails): no second pass.
+    const predictions = task.testRecorder(dataset);
     const divergence = new DivergenceWatch();
     try {
-      const options = { config: train, normalize: analysis.data.normalize, augment: analysis.data.augment, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
+      const options = { config: train, task, normalize: analysis.data.normalize, augment: analysis.data.augment, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         onBatch(metrics, record) {
@@ -111,7 +111,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
 }
 
 /** Written before the summary (which tells readers the run ended); a failure costs the thumbnails, not the run. */
-function writePredictions(predictions: PredictionRecorder, dir: string, log: (message: string, level: 'warning') => void): void {
+function writePredictions(predictions: TestRecorder, dir: string, log: (message: string, level: 'warning') => void): void {
   try {
     predictions.write(dir);
   } catch (err) {
@@ -126,13 +126,4 @@ function checkedAnalysis(text: string): ModelAnalysis {
   if (errors.length > 0) throw new ModelFileError(errors);
   if (analysis.input.length !== 3) throw new Error(`the trainer needs an image input [C, H, W]; this model's input is [${analysis.input}]`);
   return analysis;
-}
-
-/** The model's output must have one value per class. */
-function checkOutputs(analysis: ModelAnalysis, dataset: LoadedDataset): void {
-  const out = analysis.outputShape;
-  const k = dataset.classes.length;
-  if (out.length !== 1 || out[0] !== k) {
-    throw new Error(`the model outputs [${out}] per sample, but ${dataset.name} has ${k} classes: end the model with Linear(…, ${k})`);
-  }
 }

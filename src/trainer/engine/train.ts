@@ -1,15 +1,16 @@
 /**
  * The training loop: epochs of seeded, augmented batches; throttled batch progress; a validation pass per epoch;
- * the best weights (lowest validation loss) kept in memory; early stopping; a NaN/inf loss stops cleanly with the
- * reason; a stop request is honoured between batches; finally a test pass with the best weights.
+ * the best weights (lowest value of what the task monitors, the validation loss) kept in memory; early stopping; a NaN/inf loss stops cleanly with the
+ * reason; a stop request is honoured between batches; finally a test pass with the best weights. Everything
+ * task-specific (targets, loss, scores, metrics) goes through the EngineTask.
  */
 import type { TrainConfig } from '../../model/types';
 import type { BatchMetrics, EpochMetrics, TestMetrics } from '../../protocol/runTypes';
 import { batchCount as countBatches, batches, type Normalization } from '../datasets/batches';
-import type { AugmentConfig, ImageSet } from '../datasets/types';
+import type { AugmentConfig, Batch, ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
+import { createTask, type EngineTask } from '../tasks/registry';
 import { evaluate } from './evaluate';
-import { computeLoss, countCorrect } from './losses';
 import type { EngineModel } from './model';
 import { createOptimizer } from './optimizers';
 import { createSchedule } from './schedules';
@@ -24,6 +25,8 @@ export interface TrainData {
 
 export interface TrainOptions {
   config: TrainConfig;
+  /** What is learnt (targets, loss, metrics, best); default classification with config.loss. */
+  task?: EngineTask;
   /** Overrides config.epochs. */
   epochs?: number;
   normalize?: Normalization;
@@ -72,12 +75,13 @@ interface LoopState {
 
 /** The training sums of one epoch, or why the epoch ended early. */
 type EpochResult =
-  | { ended: false; lossSum: number; correct: number; seen: number; stepSeconds: number }
+  | { ended: false; lossSum: number; scoreSum: number; seen: number; stepSeconds: number }
   | { ended: true; status: 'stopped' | 'failed'; reason: string };
 
 /** Trains `model` in place; the best weights are restored into it before the test pass. */
 export async function trainModel(tf: TF, model: EngineModel, data: TrainData, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
   const cfg = options.config;
+  const task = options.task ?? createTask('classification', { loss: cfg.loss, classes: data.classes, normalize: options.normalize });
   const epochs = options.epochs ?? cfg.epochs;
   const optimizer = createOptimizer(tf, cfg, model.params);
   const schedule = createSchedule(cfg.lr, epochs, cfg.schedule);
@@ -93,7 +97,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     samplesSeen: state.samplesSeen,
     test,
   });
-  const evalOptions = { batchSize: cfg.batch_size, loss: cfg.loss, normalize: options.normalize, classCount: data.classes.length };
+  const evalOptions = { batchSize: cfg.batch_size, task, normalize: options.normalize };
   const testPass = async (): Promise<TestMetrics | null> => {
     if (!best.empty) best.restore(model);
     return data.test.count > 0 ? evaluate(tf, model, data.test, { ...evalOptions, onOutputs: hooks.onTestOutputs }) : null;
@@ -103,14 +107,14 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     for (let epoch = 0; epoch < epochs; epoch++) {
       const lr = schedule.lr(epoch);
       const epochStart = Date.now();
-      const result = await trainEpoch(tf, model, (grads) => optimizer.step(grads, lr), data.train, { ...options, epochs, lr, epoch }, hooks);
+      const result = await trainEpoch(tf, model, task, (grads) => optimizer.step(grads, lr), data.train, { ...options, epochs, lr, epoch }, hooks);
       if (result.ended) return outcome(result.status, result.reason, epoch);
       state.trainSeconds += result.stepSeconds;
       state.samplesSeen += result.seen;
 
       const val = data.validation.count > 0 ? await evaluate(tf, model, data.validation, evalOptions) : null;
       const trainLoss = result.lossSum / Math.max(result.seen, 1);
-      const monitored = val ? val.loss : trainLoss;
+      const monitored = task.monitored(val, trainLoss);
       const improved = monitored < state.bestLoss;
       if (improved) {
         state.bestLoss = monitored;
@@ -122,7 +126,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         kind: 'epoch',
         epoch: epoch + 1,
         loss: trainLoss,
-        accuracy: result.correct / Math.max(result.seen, 1),
+        accuracy: task.epochScore(result.scoreSum, result.seen),
         valLoss: val ? val.loss : null,
         valAccuracy: val ? val.accuracy : null,
         lr,
@@ -145,6 +149,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
 async function trainEpoch(
   tf: TF,
   model: EngineModel,
+  task: EngineTask,
   step: (grads: NamedTensorMap) => void,
   train: ImageSet,
   options: TrainOptions & { epochs: number; lr: number; epoch: number },
@@ -153,7 +158,7 @@ async function trainEpoch(
   const { config: cfg, epoch, epochs, lr } = options;
   const vars = model.params.map((p) => p.variable);
   const batchCount = countBatches(train.count, cfg.batch_size);
-  const sums = { lossSum: 0, correct: 0, seen: 0, stepSeconds: 0 };
+  const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0 };
   let lastEmit = 0;
   let batchIndex = 0;
   const stream = batches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, augment: options.augment, normalize: options.normalize });
@@ -161,14 +166,14 @@ async function trainEpoch(
     if (hooks.shouldStop?.()) return { ended: true, status: 'stopped', reason: `stopped at epoch ${epoch + 1} batch ${batchIndex + 1}` };
     batchIndex += 1;
     const t0 = performance.now();
-    const [lossValue, correctValue] = await trainStep(tf, model, vars, step, cfg.loss, batch, train);
+    const [lossValue, scoreValue] = await trainStep(tf, model, task, vars, step, batch, train);
     sums.stepSeconds += (performance.now() - t0) / 1000;
     if (!Number.isFinite(lossValue)) {
       const what = Number.isNaN(lossValue) ? 'NaN' : 'infinite';
       return { ended: true, status: 'failed', reason: `loss became ${what} at epoch ${epoch + 1} batch ${batchIndex}: learning rate too high? (lr=${lr})` };
     }
     sums.lossSum += lossValue * batch.size;
-    sums.correct += correctValue;
+    sums.scoreSum += scoreValue;
     sums.seen += batch.size;
     const record = batchIndex % (options.metricsEveryBatches ?? 20) === 0;
     if (record || batchIndex === batchCount || Date.now() - lastEmit >= (options.progressIntervalMs ?? 100)) {
@@ -181,7 +186,7 @@ async function trainEpoch(
         batch: batchIndex,
         batches: batchCount,
         loss: sums.lossSum / sums.seen,
-        accuracy: sums.correct / sums.seen,
+        accuracy: task.epochScore(sums.scoreSum, sums.seen),
         lr,
         samplesPerSecond: sps,
         etaSeconds: remaining / sps,
@@ -195,28 +200,27 @@ async function trainEpoch(
   return { ended: false, ...sums };
 }
 
-/** One optimisation step; returns the batch's mean loss and its number of correct predictions. */
+/** One optimisation step; returns the batch's mean loss and its score sum (the task's, e.g. correct predictions). */
 async function trainStep(
   tf: TF,
   model: EngineModel,
+  task: EngineTask,
   vars: Variable[],
   step: (grads: NamedTensorMap) => void,
-  loss: TrainConfig['loss'],
-  batch: { x: Float32Array; y: Int32Array; size: number },
+  batch: Batch,
   set: ImageSet,
 ): Promise<[number, number]> {
   const result = tf.tidy(() => {
-    const x = tf.tensor4d(batch.x, [batch.size, set.height, set.width, set.channels]);
-    const y = tf.tensor1d(batch.y, 'int32');
-    let correct: Tensor | undefined;
+    const { input, target } = task.tensors(tf, batch, set);
+    let score: Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const output = model.apply(x, true);
-      // variableGrads disposes everything but the loss and the gradients: keep the count, freed below.
-      correct = tf.keep(countCorrect(tf, output, y));
-      return computeLoss(tf, loss, output, y);
+      const output = model.apply(input, true);
+      // variableGrads disposes everything but the loss and the gradients: keep the score, freed below.
+      score = tf.keep(task.batchScore(tf, output, target));
+      return task.loss(tf, output, target);
     }, vars);
     step(grads);
-    const kept = correct as Tensor;
+    const kept = score as Tensor;
     const both = tf.stack([value, tf.cast(kept, 'float32')]);
     kept.dispose();
     return both;

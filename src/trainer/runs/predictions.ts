@@ -11,6 +11,7 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LossName } from '../../model/types';
 import type { ImageSet } from '../datasets/types';
+import { argMax } from '../engine/argMax';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 
 export const PREDICTION_FILES = { index: 'predictions.json', images: 'predictions.bin' } as const;
@@ -138,12 +139,6 @@ export function toProbabilities(row: number[], loss: LossName): number[] {
     case 'mse':
       return row.map((v) => Math.min(1, Math.max(0, v)));
   }
-}
-
-function argMax(values: number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }
 
 /** predictions.json of a run folder, or null when the run has none (or it is unreadable). */

@@ -1,0 +1,55 @@
+/**
+ * The trainer's half of a task: what the training loop and the evaluation passes ask of it. The loop and evaluate()
+ * call only this interface, so a new task (segmentation, detection) is one module and one registry entry here plus
+ * its core definition in src/model/tasks.
+ */
+import type { LossName, ModelAnalysis, TaskName } from '../../model/types';
+import type { TestMetrics } from '../../protocol/runTypes';
+import type { Normalization } from '../datasets/batches';
+import type { Batch, ImageSet, LoadedDataset } from '../datasets/types';
+import type { Scalar, TF, Tensor } from '../engine/tf';
+
+/** What a task instance is made from. */
+export interface TaskContext {
+  loss: LossName;
+  classes: string[];
+  normalize?: Normalization;
+}
+
+/** The model's input and the loss's target for one batch. */
+export interface BatchTensors {
+  input: Tensor;
+  target: Tensor;
+}
+
+/** Accumulates one evaluation pass (validation or test) batch by batch. */
+export interface TaskEvaluation {
+  /** One batch: its samples `start …` of the set, the model's raw outputs (row-major) and the batch's mean loss. */
+  add(batch: Batch, start: number, outputs: Float32Array, meanLoss: number): void;
+  result(): TestMetrics;
+}
+
+/** Per-sample results of the test pass, written into the run folder (thumbnails, errors…). */
+export interface TestRecorder {
+  addBatch(set: ImageSet, start: number, labels: ArrayLike<number>, outputs: ArrayLike<number>): void;
+  readonly count: number;
+  write(dir: string): void;
+}
+
+export interface EngineTask {
+  readonly name: TaskName;
+  /** The model's input and the target of one batch (called inside tf.tidy). */
+  tensors(tf: TF, batch: Batch, set: ImageSet): BatchTensors;
+  /** Mean loss of a batch. */
+  loss(tf: TF, output: Tensor, target: Tensor): Scalar;
+  /** The batch's sum of the score shown while training (correct predictions for classification). */
+  batchScore(tf: TF, output: Tensor, target: Tensor): Scalar;
+  /** The training score (accuracy) of an epoch so far, from the sums of batchScore. */
+  epochScore(scoreSum: number, seen: number): number;
+  evaluation(set: ImageSet): TaskEvaluation;
+  /** The number "best" and early stopping minimise, from the validation pass (or the training loss without one). */
+  monitored(validation: TestMetrics | null, trainLoss: number): number;
+  /** Throws with an actionable message when the loaded dataset cannot train this model for this task. */
+  checkData(analysis: ModelAnalysis, dataset: LoadedDataset): void;
+  testRecorder(dataset: LoadedDataset): TestRecorder;
+}
