@@ -4,6 +4,8 @@
  * one JSON object per file, one per line. Exit 0 without errors, 1 when a file has errors, 2 for usage or I/O.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { folderReader } from '../trainer/datasets/folderReader';
 import { analyzeModel, formatDiagnostic, formatSummaryTable, summaryJson } from '../model';
 import type { CliCommand } from './commands';
 
@@ -18,7 +20,7 @@ async function summarise(file: string, json: boolean, separate: boolean): Promis
     process.stderr.write(`cnnlab summary: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
     return 2;
   }
-  const analysis = analyzeModel(text);
+  const analysis = analyzeModel(text, { folders: folderReader(dirname(resolve(file))) });
   if (json) process.stdout.write(`${JSON.stringify(summaryJson(analysis))}\n`);
   else {
     if (separate) process.stdout.write(`\n${file}\n`);

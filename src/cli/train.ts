@@ -120,7 +120,7 @@ function report({ runDir, summary }: RunResult, json: boolean): void {
     `run folder: ${runDir}`,
     `backend: ${summary.backendDescription}`,
     `${summary.epochsCompleted}/${summary.epochs} epochs, ${summary.trainSamples} training samples, ${summary.samplesPerSecond.toFixed(1)} samples/s`,
-    summary.bestValLoss !== null ? `best validation loss ${summary.bestValLoss.toFixed(4)} (epoch ${summary.bestEpoch})` : '',
+    bestLine(summary),
     test ? `test accuracy ${pct(test.accuracy)}, test loss ${test.loss.toFixed(4)}` : '',
     summary.stopReason ? `${summary.status}: ${summary.stopReason}` : '',
     summary.divergence ? `warning: ${divergenceMessage(summary.divergence)}` : '',
@@ -134,6 +134,13 @@ function report({ runDir, summary }: RunResult, json: boolean): void {
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }
+}
+
+/** The best epoch and what chose it: a training loss is never printed as a validation loss. */
+function bestLine(summary: RunResult['summary']): string {
+  if (summary.bestEpoch === null) return '';
+  if (summary.bestValLoss !== null) return `best validation loss ${summary.bestValLoss.toFixed(4)} (epoch ${summary.bestEpoch})`;
+  return `no validation set: best epoch ${summary.bestEpoch} chosen on the training loss`;
 }
 
 /** Progress on stderr: a redrawn bar per epoch on a terminal, one line per epoch otherwise. */

@@ -2,6 +2,7 @@
  * One analysis per document version, shared by every editor feature: hovers, hints, lenses and the summary
  * panel all ask here, so a keystroke costs one `analyzeModel` however many providers run.
  */
+import type { AnalysisEnvironment } from '../model/config/imageFolder';
 import { SourceText } from '../model/parse/sourceText';
 import type { ModelAnalysis } from '../model/types';
 
@@ -21,17 +22,20 @@ export class AnalysisCache {
    * @param onError told about any exception instead of it propagating.
    */
   constructor(
-    private readonly analyze: (text: string) => ModelAnalysis,
+    private readonly analyze: (text: string, env?: AnalysisEnvironment) => ModelAnalysis,
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** The analysis of `key` at `version`; `getText` is only called when that version is not cached. */
-  get(key: string, version: number, getText: () => string): AnalysedDocument | undefined {
+  /**
+   * The analysis of `key` at `version`; `getText` is only called when that version is not cached. `env` (the
+   * image folder's listing) is read when the version is analysed: a folder change shows at the next edit.
+   */
+  get(key: string, version: number, getText: () => string, env?: AnalysisEnvironment): AnalysedDocument | undefined {
     const cached = this.entries.get(key);
     if (cached && cached.version === version) return cached;
     try {
       const text = getText();
-      const entry = { version, analysis: this.analyze(text), src: new SourceText(text) };
+      const entry = { version, analysis: this.analyze(text, env), src: new SourceText(text) };
       this.entries.set(key, entry);
       return entry;
     } catch (error) {

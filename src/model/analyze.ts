@@ -12,13 +12,19 @@ import { product } from './layers/arithmetic';
 import { readModelFile } from './parse/modelFile';
 import { SourceText } from './parse/sourceText';
 import { DEFAULT_TASK, TASKS } from './tasks/registry';
-import type { Diagnostic, ModelAnalysis, ModelTotals, ResolvedLayer } from './types';
+import { findPair, isMap, nodeRange } from './parse/yamlNodes';
+import { readImageFolder, type AnalysisEnvironment } from './config/imageFolder';
+import type { Diagnostic, ModelAnalysis, ModelTotals, Range, ResolvedLayer } from './types';
 
-export function analyzeModel(text: string): ModelAnalysis {
+/**
+ * @param env what the analysis may look at outside the text (the image folder's class folders); without it the
+ *   analysis depends on the text alone.
+ */
+export function analyzeModel(text: string, env: AnalysisEnvironment = {}): ModelAnalysis {
   const src = new SourceText(typeof text === 'string' ? text : '');
   const sink = new DiagnosticSink();
   try {
-    return analyze(src, sink);
+    return analyze(src, sink, env);
   } catch (e) {
     // A bug in the core must not take the editor or the CLI down: report it as a diagnostic instead.
     sink.error('internal-error', `Internal error while analysing the model: ${e instanceof Error ? e.message : String(e)}`, src.range(0, 0));
@@ -26,9 +32,10 @@ export function analyzeModel(text: string): ModelAnalysis {
   }
 }
 
-function analyze(src: SourceText, sink: DiagnosticSink): ModelAnalysis {
+function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment): ModelAnalysis {
   const spec = readModelFile(src, sink);
-  const data = toDataConfig(readSection(spec.data?.node, DATA_KEYS, 'data', src, sink, spec.data?.range ?? spec.topRange));
+  const dataRead = readSection(spec.data?.node, DATA_KEYS, 'data', src, sink, spec.data?.range ?? spec.topRange);
+  const data = toDataConfig(dataRead);
   const task = spec.task?.value ?? DEFAULT_TASK;
   const train = toTrainConfig(readSection(spec.train?.node, TRAIN_KEYS, 'train', src, sink, spec.train?.range ?? spec.topRange), TASKS[task].defaultLoss);
   const input = spec.input?.value ?? [];
@@ -38,17 +45,35 @@ function analyze(src: SourceText, sink: DiagnosticSink): ModelAnalysis {
   const { nodes, flow } = walker.walk(spec.layers, start, 'layers');
   const hasData = spec.data !== undefined;
   const hasTrain = spec.train !== undefined;
-  const classes = resolveClasses(spec, data, hasData, flow.shape);
+  // A rejected dataset name (already reported) must not be checked as the default dataset.
+  const datasetKnown = !(sectionKey(src, spec.data?.node, 'dataset') && dataRead.dataset === undefined);
+  const folder = data.dataset === 'imagefolder' && data.path && env.folders ? (readImageFolder(data.path, env.folders) ?? null) : undefined;
+  const classes = resolveClasses(spec, data, hasData && datasetKnown, flow.shape, folder);
   checkModel(
-    { spec, task: TASKS[task], layers: walker.layers, output: flow.shape, classes, data, train, hasData, hasTrain, dataRange: spec.data?.range ?? spec.topRange,
-      trainRange: spec.train?.range ?? spec.topRange,
-      writtenRange: (layer, arg) => walker.writtenRange(layer, arg) },
+    { spec, task: TASKS[task], layers: walker.layers, output: flow.shape, classes, data, train, hasData, hasTrain, datasetKnown, folder,
+      dataRange: spec.data?.range ?? spec.topRange, trainRange: spec.train?.range ?? spec.topRange,
+      keyRange: (section, key, part) => sectionKey(src, spec[section]?.node, key, part),
+      writtenRange: (layer, arg) => walker.writtenRange(layer, arg),
+      removeLayer: (layer) => walker.removeItem(layer) },
     sink,
   );
   return {
     name: spec.name ?? 'model', task, input, classes, layers: walker.layers, graph: nodes, outputShape: flow.shape ?? [],
     data, train, hasData, hasTrain, totals: totalsOf(walker.layers), diagnostics: inFileOrder(sink.list),
   };
+}
+
+/** The range of `key` (or of its value) in a section's mapping (dotted for nested keys: `schedule.type`), if written. */
+function sectionKey(src: SourceText, node: unknown, key: string, part: 'key' | 'value' = 'key'): Range | undefined {
+  let map = node;
+  let pair;
+  for (const name of key.split('.')) {
+    pair = isMap(map) ? findPair(map, name) : undefined;
+    if (!pair) return undefined;
+    map = pair.value;
+  }
+  if (!pair) return undefined;
+  return part === 'key' ? nodeRange(src, pair.key) : nodeRange(src, pair.value, nodeRange(src, pair.key));
 }
 
 function inFileOrder(list: Diagnostic[]): Diagnostic[] {

@@ -3,6 +3,7 @@
  * under the cursor, explain a layer, and the catalogs the editor's completion and hovers read.
  */
 export { analyzeModel } from './analyze';
+export type { AnalysisEnvironment, FolderReader } from './config/imageFolder';
 export { layerAt, rangeContains } from './layerAt';
 export { explainLayer, type LayerExplanation } from './explain';
 export { LAYER_CATALOG, LAYER_TYPES, lookupLayerType, type LayerFamily, type LayerSignature } from './layers/catalog';

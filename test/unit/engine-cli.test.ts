@@ -47,6 +47,18 @@ describe('cnnlab train', () => {
     assert.match(r.stderr, /epoch 1: loss/);
   });
 
+  it('without a validation set, never prints a training loss as the validation loss', () => {
+    const file = join(dir, 'no-val.cnn.yaml');
+    writeFileSync(file, MODEL.replace('test_samples: 100', 'test_samples: 100, validation_split: 0').replace('seed: 1', 'seed: 1, early_stopping: { patience: 1 }'));
+    const r = train(file, '--epochs', '2', '--max-train-samples', '100', '--backend', 'wasm', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+    assert.equal(result.bestValLoss, null);
+    assert.doesNotMatch(r.stderr, /best validation loss/);
+    assert.match(r.stderr, /no validation set: early stopping will monitor the training loss/);
+    assert.match(r.stderr, /no validation set: best epoch \d chosen on the training loss/);
+  });
+
   it('prints the diagnostics of a model file with errors and exits 1', () => {
     const file = join(dir, 'broken.cnn.yaml');
     writeFileSync(file, MODEL.replace('Linear(64,', 'Linear(65,'));

@@ -139,6 +139,19 @@ describe('training loop', () => {
     model.dispose();
   });
 
+  it('without a validation set, monitors the training loss and reports no validation loss', async () => {
+    const analysis = modelWith('{ epochs: 10, batch_size: 16, optimizer: adam, lr: 0.03, seed: 7, early_stopping: { patience: 1 } }');
+    const model = buildModel(tf, analysis.graph, 7);
+    const data = { ...quadrantData(true), validation: { ...quadrantSet(0, 8, 2), count: 0 } };
+    const epochs: Array<number | null> = [];
+    const outcome = await trainModel(tf, model, data, { config: analysis.train }, { onEpoch: (m) => void epochs.push(m.valLoss) });
+    assert.equal(outcome.bestValLoss, null);
+    assert.ok(outcome.bestEpoch !== null);
+    assert.ok(epochs.every((v) => v === null));
+    assert.match(outcome.reason ?? '', /early stopping: training loss \(no validation set\)/);
+    model.dispose();
+  });
+
   it('stops within one batch when asked', async () => {
     const analysis = modelWith('{ epochs: 3, batch_size: 16, seed: 7 }');
     const model = buildModel(tf, analysis.graph, 7);

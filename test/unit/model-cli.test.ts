@@ -58,6 +58,17 @@ describe('cnnlab summary', () => {
     assert.deepEqual(json.diagnostics[0], { severity: 'error', message: 'Conv2d expects in_channels=3 but receives 1 from the input', line: 3, column: 12, code: 'in-channels-mismatch' });
   });
 
+  it('imagefolder: counts the class folders (readdir only) and warns when the output differs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnnlab-'));
+    for (const c of ['eiffel_tower', 'pyramid', 'colosseum', 'big_ben']) mkdirSync(join(dir, 'landmarks', c), { recursive: true });
+    const file = join(dir, 'landmarks.cnn.yaml');
+    writeFileSync(file, 'input: [3, 32, 32]\nlayers:\n  - Flatten()\n  - Linear(3072, 5)\ndata: {dataset: imagefolder, path: landmarks}\n');
+    const r = cnnlab('summary', file);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /:4:5: warning: The last layer outputs 5 values but landmarks has 4 class folders \(big_ben, colosseum, eiffel_tower, pyramid\)/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('several files: one table each, or one JSON object per line; the worst status wins', () => {
     const r = cnnlab('summary', 'examples/lenet5.cnn.yaml', 'examples/mlp-mnist.cnn.yaml', '--json');
     assert.equal(r.status, 0, r.stderr);

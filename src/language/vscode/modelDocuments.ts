@@ -1,5 +1,7 @@
 /** The analysis of open model files, one per document version, shared by all providers and panels. */
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { folderReader } from '../../trainer/datasets/folderReader';
 import { analyzeModel } from '../../model';
 import { AnalysisCache, type AnalysedDocument } from '../analysisCache';
 
@@ -24,7 +26,9 @@ export class ModelDocuments implements vscode.Disposable {
 
   /** The analysis of the document's current version (undefined only if the core itself failed). */
   get(doc: vscode.TextDocument): AnalysedDocument | undefined {
-    return this.cache.get(doc.uri.toString(), doc.version, () => doc.getText());
+    // Only files on disk have a folder that a relative data.path starts from.
+    const env = doc.uri.scheme === 'file' ? { folders: folderReader(dirname(doc.uri.fsPath)) } : undefined;
+    return this.cache.get(doc.uri.toString(), doc.version, () => doc.getText(), env);
   }
 
   dispose(): void {

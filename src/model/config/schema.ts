@@ -7,7 +7,7 @@ import type { DiagnosticSink } from '../diagnostics';
 import { didYouMean, suggestionSuffix } from '../didYouMean';
 import type { SourceText } from '../parse/sourceText';
 import { entries, isMap, isScalar, isSeq, nodeRange } from '../parse/yamlNodes';
-import type { Range } from '../types';
+import type { FixEdit, Range } from '../types';
 
 export type ConfigValue = string | number | boolean | number[] | ConfigObject;
 export interface ConfigObject {
@@ -61,8 +61,8 @@ export function readSection(node: unknown, schema: SectionSchema, where: string,
 function readValue(node: unknown, doc: KeyDoc, where: string, src: SourceText, sink: DiagnosticSink, keyRange: Range): ConfigValue | undefined {
   const range = nodeRange(src, node, keyRange);
   if (doc.type === 'object') return readSection(node, doc.keys ?? {}, where, src, sink, keyRange);
-  const fail = (what: string) => {
-    sink.error('bad-value', `${where} ${what}`, range);
+  const fail = (what: string, fixes?: FixEdit[]) => {
+    sink.error('bad-value', `${where} ${what}`, range, fixes);
     return undefined;
   };
   const bounds = doc.min !== undefined || doc.max !== undefined ? ` between ${doc.min ?? '−∞'} and ${doc.max ?? '∞'}` : '';
@@ -74,8 +74,11 @@ function readValue(node: unknown, doc: KeyDoc, where: string, src: SourceText, s
   }
   const v = isScalar(node) ? node.value : undefined;
   switch (doc.type) {
-    case 'enum':
-      return typeof v === 'string' && doc.values?.includes(v) ? v : fail(`must be one of ${doc.values?.join(', ')}${typeof v === 'string' ? `.${suggestionSuffix(didYouMean(v, doc.values ?? []))}` : ''}`);
+    case 'enum': {
+      if (typeof v === 'string' && doc.values?.includes(v)) return v;
+      const guess = typeof v === 'string' ? didYouMean(v, doc.values ?? []) : undefined;
+      return fail(`must be one of ${doc.values?.join(', ')}${typeof v === 'string' ? `.${suggestionSuffix(guess)}` : ''}`, guess ? [{ title: `Change to '${guess}'`, range, newText: guess }] : undefined);
+    }
     case 'int':
       return typeof v === 'number' && Number.isInteger(v) && inBounds(v) ? v : fail(`must be an integer${bounds}`);
     case 'number':

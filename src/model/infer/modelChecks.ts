@@ -4,12 +4,16 @@ import { DATASET_INFO, LOADABLE_CHANNELS, SHAPES_MIN_SIZE } from '../config/data
 import { formatShape } from '../layers/arithmetic';
 import type { ModelFileSpec } from '../parse/modelFile';
 import type { TaskDefinition } from '../tasks/types';
-import type { DataConfig, Range, ResolvedLayer, Shape, TrainConfig } from '../types';
+import type { ImageFolderLayout } from '../config/imageFolder';
+import type { DataConfig, FixEdit, Range, ResolvedLayer, Shape, TrainConfig } from '../types';
 
-/** Class names: as written, else the dataset's (when a data section names one), else "0".."n−1" from the output. */
-export function resolveClasses(spec: ModelFileSpec, data: DataConfig, hasData: boolean, output: Shape | undefined): string[] {
+/**
+ * Class names: as written, else the dataset's (when a data section names a known one; for imagefolder its class
+ * folders when they could be listed), else "0".."n−1" from the output.
+ */
+export function resolveClasses(spec: ModelFileSpec, data: DataConfig, datasetNamed: boolean, output: Shape | undefined, folder: ImageFolderLayout | null | undefined): string[] {
   if (spec.classes) return spec.classes.value;
-  const known = hasData ? DATASET_INFO[data.dataset].classes : undefined;
+  const known = !datasetNamed ? undefined : folder?.classes.length ? folder.classes : DATASET_INFO[data.dataset].classes;
   if (known) return known;
   const n = output && output.length === 1 ? output[0] : 0;
   return Array.from({ length: Math.min(n, 100000) }, (_, i) => String(i));
@@ -25,10 +29,18 @@ export interface ModelCheckInput {
   train: TrainConfig;
   hasData: boolean;
   hasTrain: boolean;
+  /** False when data.dataset names no dataset (reported already): dataset checks are skipped. */
+  datasetKnown: boolean;
+  /** imagefolder's class folders: undefined when not listed (no reader, no path), null when data.path is no folder. */
+  folder: ImageFolderLayout | null | undefined;
   dataRange: Range;
   trainRange: Range;
+  /** Range of a key (or its value) as written in the data or train section (`schedule.type` for nested keys). */
+  keyRange(section: 'data' | 'train', key: string, part?: 'key' | 'value'): Range | undefined;
   /** Range of an argument as written in a layer, if it was written. */
   writtenRange(layer: ResolvedLayer, arg: string): Range | undefined;
+  /** A fix deleting the layer's line, when it has one of its own. */
+  removeLayer(layer: ResolvedLayer): FixEdit | undefined;
 }
 
 export function checkModel(m: ModelCheckInput, sink: DiagnosticSink): void {
@@ -37,6 +49,7 @@ export function checkModel(m: ModelCheckInput, sink: DiagnosticSink): void {
   checkNormalize(m, sink);
   checkLoss(m, sink);
   checkSettings(m, sink);
+  checkDataSource(m, sink);
   checkLoadable(m, sink);
   noteConversion(m, sink);
 }
@@ -80,6 +93,26 @@ function noteConversion(m: ModelCheckInput, sink: DiagnosticSink): void {
   sink.add('info', 'dataset-converted', `${m.data.dataset} images are ${stored.join('×')}; they will be converted to the model's input ${input.join('×')}`, m.spec.input?.range ?? m.dataRange);
 }
 
+/**
+ * Where the images come from: imagefolder's data.path must be a folder with class folders, and a model that
+ * monitors the validation loss (early stopping, plateau schedule) needs a validation set.
+ */
+function checkDataSource(m: ModelCheckInput, sink: DiagnosticSink): void {
+  const pathRange = m.keyRange('data', 'path') ?? m.dataRange;
+  if (m.folder === null) sink.warning('image-folder', `data.path '${m.data.path}' is not a folder (a relative path starts at the model file's folder)`, pathRange);
+  else if (m.folder && m.folder.classes.length === 0) sink.warning('image-folder', `${m.folder.classRoot} has no class folders: put the images of each class in a sub-folder named after it`, pathRange);
+  const split = m.keyRange('data', 'validation_split');
+  if (!split || m.data.validation_split > 0 || !m.datasetKnown) return;
+  // imagefolder may bring its own val/ folder: warn only when the folder was listed and has none.
+  if (m.data.dataset === 'imagefolder' && (!m.folder || m.folder.hasValidation)) return;
+  const fix = [{ title: 'Set validation_split to 0.1', range: m.keyRange('data', 'validation_split', 'value') ?? split, newText: '0.1' }];
+  const why = 'validation_split is 0 and there is no validation set';
+  const early = m.train.early_stopping && m.keyRange('train', 'early_stopping');
+  if (early) sink.warning('no-validation', `early_stopping watches the validation loss, but ${why}: it would watch the training loss, which keeps falling as the model overfits`, early, fix);
+  const plateau = m.train.schedule?.type === 'plateau' && m.keyRange('train', 'schedule');
+  if (plateau) sink.warning('no-validation', `the plateau schedule watches the validation loss, but ${why}: it would watch the training loss instead`, plateau, fix);
+}
+
 /** Each task accepts some losses only (cross_entropy cannot compare two images). */
 function checkTaskLoss(m: ModelCheckInput, sink: DiagnosticSink): void {
   if (!m.hasTrain || m.task.losses.includes(m.train.loss)) return;
@@ -97,13 +130,16 @@ function checkNormalize(m: ModelCheckInput, sink: DiagnosticSink): void {
   }
 }
 
+/** cross_entropy may be the task's default loss: a final Softmax is double whatever (or whoever) sets the loss. */
 function checkLoss(m: ModelCheckInput, sink: DiagnosticSink): void {
   const last = m.layers[m.layers.length - 1];
-  if (!last || !m.hasTrain) return;
+  if (!last) return;
   if (m.train.loss === 'cross_entropy' && (last.type === 'Softmax' || last.type === 'LogSoftmax')) {
-    sink.warning('double-softmax', `cross_entropy applies log-softmax itself: remove the final ${last.type} (or use loss: nll after LogSoftmax)`, last.range);
+    const remove = m.removeLayer(last);
+    const loss = m.hasTrain ? 'cross_entropy' : 'the default loss, cross_entropy,';
+    sink.warning('double-softmax', `${loss} applies log-softmax itself: remove the final ${last.type} (or use loss: nll after LogSoftmax)`, last.range, remove ? [remove] : undefined);
   }
-  if (m.train.loss === 'nll' && last.type !== 'LogSoftmax') {
+  if (m.hasTrain && m.train.loss === 'nll' && last.type !== 'LogSoftmax') {
     sink.warning('nll-needs-logsoftmax', 'loss nll expects log-probabilities: end the model with LogSoftmax(dim=1), or use cross_entropy', last.range);
   }
 }

@@ -151,11 +151,25 @@ export class GraphWalker {
 
   /** Inserts a new `- Layer()` line above the item when the item starts its own `- ` line. */
   private insertBefore(spec: LayerSpec, layerText: string): FixEdit | undefined {
-    const line = spec.range.start.line;
-    const prefix = this.src.lineText(line).slice(0, spec.range.start.character);
-    const m = /^(\s*)-\s+$/.exec(prefix);
-    if (!m) return undefined;
-    const at = { line, character: 0 };
-    return { title: `Insert ${layerText} before this layer`, range: { start: at, end: at }, newText: `${m[1]}- ${layerText}\n` };
+    const indent = this.ownLineIndent(spec.range);
+    if (indent === undefined) return undefined;
+    const at = { line: spec.range.start.line, character: 0 };
+    return { title: `Insert ${layerText} before this layer`, range: { start: at, end: at }, newText: `${indent}- ${layerText}\n` };
+  }
+
+  /** Deletes the layer's `- Layer()` line, when the layer is alone on it (a comment may follow). */
+  removeItem(layer: ResolvedLayer): FixEdit | undefined {
+    const { start, end } = layer.range;
+    if (this.ownLineIndent(layer.range) === undefined || start.line !== end.line) return undefined;
+    if (!/^\s*(#.*)?$/.test(this.src.lineText(end.line).slice(end.character))) return undefined;
+    const from = this.src.offset({ line: start.line, character: 0 });
+    const newline = this.src.text.indexOf('\n', from);
+    return { title: `Remove ${layer.type}`, range: this.src.range(from, newline < 0 ? this.src.text.length : newline + 1), newText: '' };
+  }
+
+  /** The indentation before `- ` when the item starts its own list line. */
+  private ownLineIndent(range: Range): string | undefined {
+    const prefix = this.src.lineText(range.start.line).slice(0, range.start.character);
+    return /^(\s*)-\s+$/.exec(prefix)?.[1];
   }
 }

@@ -19,11 +19,20 @@ export const classificationTask: TaskDefinition = {
       sink.warning('output-not-vector', `The model outputs ${formatShape(m.output)} per image, not one score per class: end with Flatten() and Linear(…, ${m.classes.length || 'n_classes'})`, last.range);
       return;
     }
-    if (m.output[0] === m.classes.length) return;
-    const where = m.spec.classes ? 'classes lists' : `${m.data.dataset} has`;
+    const folders = m.folder?.classes.length ? m.folder : undefined;
+    // A misspelt dataset (reported already) leaves only the classes as written to compare with.
+    if (!m.spec.classes && (!m.datasetKnown || (m.data.dataset === 'imagefolder' && !folders))) return;
+    let count = m.classes.length;
+    let where = m.spec.classes ? 'classes lists' : folders ? `${folders.classRoot} has` : `${m.data.dataset} has`;
+    if (m.output[0] === count && m.spec.classes && folders && folders.classes.length !== count) {
+      // The names match the output but not the folders the images come from.
+      [count, where] = [folders.classes.length, `${folders.classRoot} has`];
+    }
+    if (m.output[0] === count) return;
+    const what = folders && where === `${folders.classRoot} has` ? `${count} class folders (${folders.classes.join(', ')})` : `${count} classes`;
     const fixes: FixEdit[] = [];
     const outFeatures = last.type === 'Linear' ? m.writtenRange(last, 'out_features') : undefined;
-    if (outFeatures) fixes.push({ title: `Set out_features to ${m.classes.length}`, range: outFeatures, newText: String(m.classes.length) });
-    sink.warning('classes-mismatch', `The last layer outputs ${m.output[0]} values but ${where} ${m.classes.length} classes`, last.range, fixes);
+    if (outFeatures) fixes.push({ title: `Set out_features to ${count}`, range: outFeatures, newText: String(count) });
+    sink.warning('classes-mismatch', `The last layer outputs ${m.output[0]} values but ${where} ${what}`, last.range, fixes);
   },
 };

@@ -6,13 +6,12 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { extname, join, relative } from 'node:path';
+import { splitFolders } from '../../model/config/imageFolder';
 import { decodeImage, IMAGE_EXTENSIONS } from './decode';
 import { DatasetError, throwIfAborted } from './errors';
 import { readImageCache, writeImageCache, type CachedSplits } from './imagecache';
 import { cacheRoot, explicitPath } from './lookup';
 import type { ImageSet, LoadOptions } from './types';
-
-const SPLIT_FOLDERS: Record<string, string[]> = { train: ['train'], validation: ['val', 'valid', 'validation'], test: ['test'] };
 
 interface ImageFile {
   path: string;
@@ -47,14 +46,8 @@ export async function loadImageFolder(options: LoadOptions): Promise<CachedSplit
 
 /** The train/val/test subfolders present; none when the root itself holds the class folders. */
 async function findSplitFolders(root: string): Promise<Record<string, string>> {
-  const names = await subfolders(root);
-  if (!names.includes('train')) return {};
-  const found: Record<string, string> = {};
-  for (const [split, candidates] of Object.entries(SPLIT_FOLDERS)) {
-    const name = candidates.find((c) => names.includes(c));
-    if (name) found[split] = join(root, name);
-  }
-  return found;
+  const found = splitFolders(await subfolders(root));
+  return Object.fromEntries(Object.entries(found).map(([split, name]) => [split, join(root, name)]));
 }
 
 async function listImages(dir: string, classes: string[]): Promise<ImageFile[]> {

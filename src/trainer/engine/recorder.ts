@@ -1,6 +1,6 @@
 /**
  * Keeps a run folder in step with training: summary.json from the start (status 'running'), metrics.jsonl lines,
- * last/ after every epoch, best/ when the validation loss improves, and the final summary. Whatever moment the
+ * last/ after every epoch, best/ when the validation loss (without a validation set: the training loss) improves, and the final summary. Whatever moment the
  * process dies, the folder holds a valid summary and the checkpoints of the last finished epoch.
  */
 import type { ModelAnalysis } from '../../model/types';
@@ -46,9 +46,10 @@ export class RunRecorder {
     s.updatedAt = metrics.time;
     s.totalSeconds = (Date.now() - this.started) / 1000;
     if (metrics.best) {
-      await this.save('best', { epoch: metrics.epoch, valLoss: metrics.valLoss ?? metrics.loss });
+      // Without a validation set the best epoch is chosen on the training loss, recorded under its own name.
+      await this.save('best', metrics.valLoss !== null ? { epoch: metrics.epoch, valLoss: metrics.valLoss } : { epoch: metrics.epoch, trainLoss: metrics.loss });
       s.bestEpoch = metrics.epoch;
-      s.bestValLoss = metrics.valLoss ?? metrics.loss;
+      s.bestValLoss = metrics.valLoss;
     }
     this.folder.writeSummary(s);
   }

@@ -54,6 +54,8 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
   });
   const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: analysis.data.normalize });
   task.checkData(analysis, dataset);
+  const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule'].filter(Boolean);
+  if (dataset.validation.count === 0 && monitors.length) log(`no validation set: ${monitors.join(' and ')} will monitor the training loss`, 'warning');
 
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   try {

@@ -53,7 +53,9 @@ export interface TrainOutcome {
   /** Why training ended before its last epoch (early stopping, cancelled, NaN loss). */
   reason: string | null;
   epochsCompleted: number;
+  /** The epoch whose weights were kept: lowest validation loss, or lowest training loss without a validation set. */
   bestEpoch: number | null;
+  /** Null without a validation set: a training loss is never reported as a validation loss. */
   bestValLoss: number | null;
   /** Seconds spent in training steps, and the training samples they processed. */
   trainSeconds: number;
@@ -86,13 +88,15 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
   const optimizer = createOptimizer(tf, cfg, model.params);
   const schedule = createSchedule(cfg.lr, epochs, cfg.schedule);
   const best = new WeightSnapshot(tf);
+  // Without a validation set, best weights, early stopping and plateau monitor the training loss (and say so).
+  const validated = data.validation.count > 0;
   const state: LoopState = { trainSeconds: 0, samplesSeen: 0, bestEpoch: null, bestLoss: Infinity, esBest: Infinity, wait: 0 };
   const outcome = (status: TrainOutcome['status'], reason: string | null, epochsCompleted: number, test: TestMetrics | null = null): TrainOutcome => ({
     status,
     reason,
     epochsCompleted,
     bestEpoch: state.bestEpoch,
-    bestValLoss: state.bestEpoch === null ? null : state.bestLoss,
+    bestValLoss: state.bestEpoch === null || !validated ? null : state.bestLoss,
     trainSeconds: state.trainSeconds,
     samplesSeen: state.samplesSeen,
     test,
@@ -112,7 +116,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
       state.trainSeconds += result.stepSeconds;
       state.samplesSeen += result.seen;
 
-      const val = data.validation.count > 0 ? await evaluate(tf, model, data.validation, evalOptions) : null;
+      const val = validated ? await evaluate(tf, model, data.validation, evalOptions) : null;
       const trainLoss = result.lossSum / Math.max(result.seen, 1);
       const monitored = task.monitored(val, trainLoss);
       const improved = monitored < state.bestLoss;
@@ -135,7 +139,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         best: improved,
         time: new Date().toISOString(),
       });
-      const stop = cfg.early_stopping ? earlyStop(state, monitored, cfg.early_stopping) : null;
+      const stop = cfg.early_stopping ? earlyStop(state, monitored, cfg.early_stopping, validated) : null;
       if (stop) return outcome('done', stop, epoch + 1, await testPass());
     }
     return outcome('done', null, epochs, await testPass());
@@ -231,7 +235,7 @@ async function trainStep(
 }
 
 /** Early stopping (Keras's rule): stop after `patience` epochs without improving on the best by `min_delta`. */
-function earlyStop(state: { wait: number; esBest: number }, monitored: number, es: NonNullable<TrainConfig['early_stopping']>): string | null {
+function earlyStop(state: { wait: number; esBest: number }, monitored: number, es: NonNullable<TrainConfig['early_stopping']>, validated: boolean): string | null {
   const minDelta = es.min_delta ?? 0;
   if (monitored < state.esBest - minDelta) {
     state.esBest = monitored;
@@ -240,6 +244,7 @@ function earlyStop(state: { wait: number; esBest: number }, monitored: number, e
   }
   state.wait += 1;
   if (state.wait < es.patience) return null;
-  return `early stopping: validation loss did not improve by more than ${minDelta} for ${es.patience} epoch(s)`;
+  const what = validated ? 'validation loss' : 'training loss (no validation set)';
+  return `early stopping: ${what} did not improve by more than ${minDelta} for ${es.patience} epoch(s)`;
 }
 
