@@ -48,7 +48,7 @@ e2eTest('diagnostics: a wrong in_features is underlined and counted in Problems'
   await wb.openFile('mistake.cnn.yaml');
   const problems = await editor.waitForProblems('one error in Problems', (p) => p.errors >= 1);
   assert.equal(problems.errors, 1, `mistake.cnn.yaml has one mistake, the status bar counts ${problems.errors} errors`);
-  assert.ok((await editor.errorSquiggles()) >= 1, 'no error squiggle drawn in the editor');
+  await editor.waitForErrorSquiggles('an error squiggle in the editor');
   const linear = locate(file('mistake.cnn.yaml'), /- Linear/);
   const place = { line: linear.line, column: linear.column + 3 };
   await editor.hoverText(place, /1352/);
@@ -63,7 +63,7 @@ e2eTest('quick fix: typing a mistake shows a squiggle, Ctrl+. fixes it and Probl
   const linear = locate(file('tiny.cnn.yaml'), /- Linear\(3136, 10\)/);
   await editor.replaceLine(linear.line, '  - Linear(100, 10)');
   await editor.waitForProblems('one more error after typing Linear(100, 10)', (p) => p.errors === before.errors + 1);
-  assert.ok((await editor.errorSquiggles()) >= 1, 'no error squiggle under the typed mistake');
+  await editor.waitForErrorSquiggles('an error squiggle under the typed mistake');
   const place = { line: linear.line, column: linear.column + '- Linear('.length };
   await capture('quick-fix-menu', () => editor.quickFixTitles(place));
   const applied = await editor.applyQuickFix(place, /3136/);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { commandLabel } from './harness/manifest';
 import { poll } from './harness/poll';
 import { e2eSuite } from './harness/session';
+import { waitForWebview } from './harness/webview';
 
 const e2eTest = e2eSuite('workbench');
 
@@ -37,4 +38,28 @@ e2eTest('new model: CNN Lab: New Model File opens a model that has no problems',
   );
   await editor.waitForProblems('no problems in the new model', (p) => p.errors === 0 && p.warnings === 0);
   await capture('new-model');
+});
+
+/**
+ * Once, as soon as the palette lists `label`, moves the focus to the editor: the palette closes and keeps its
+ * rows in the page, hidden. A late focus change did this on a busy machine and the click waited for a row that
+ * never showed again.
+ */
+function closePaletteOnceItLists(label: string): string {
+  return `(() => {
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('.quick-input-widget .monaco-list-row[aria-label^=' + ${JSON.stringify(JSON.stringify(label))} + ']')) return;
+      observer.disconnect();
+      document.querySelector('.editor-instance .monaco-editor textarea')?.focus();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+  })()`;
+}
+
+e2eTest('workbench: a command palette closed by a focus change before the click is opened again', async ({ wb, page, manifest }) => {
+  await wb.openFile('tiny.cnn.yaml');
+  const label = commandLabel(manifest, 'cnnlab.showSummary');
+  await page.evaluate(closePaletteOnceItLists(label));
+  await wb.runCommand(label);
+  await waitForWebview(page, 'the summary panel of tiny.cnn.yaml', /Conv2d/);
 });

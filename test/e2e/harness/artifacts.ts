@@ -16,7 +16,8 @@ export function slug(name: string): string {
 export async function screenshot(page: Page, name: string, suffix: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${slug(name)}-${suffix}.png`);
-  await page.screenshot({ path });
+  // Finite CSS animations (a hover fading in) are run to their end first: no half-transparent widget in a shot.
+  await page.screenshot({ path, animations: 'disabled' });
   return path;
 }
 

@@ -6,6 +6,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { BRIDGE_DIR_ENV } from '../bridge/protocol';
+import { bridgeDir, buildBridgeVsix } from './bridge';
 import { codeServerEntry, node24 } from './paths';
 import { Theme, userSettings } from './settings';
 
@@ -43,18 +45,22 @@ export function runCodeServerCli(args: string[], timeoutMs = 120_000): Promise<s
   });
 }
 
-/** Installs a .vsix into the profile under `root`; resolves with the milliseconds it took. */
+/**
+ * Installs a .vsix, and the e2e bridge extension beside it, into the profile under `root`; resolves with the
+ * milliseconds it took.
+ */
 export async function installVsix(root: string, vsix: string): Promise<number> {
   const { userDataDir, extensionsDir } = profileDirs(root);
   const started = Date.now();
+  const vsixes = [vsix, await buildBridgeVsix(root)];
   const output = await runCodeServerCli([
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
-    '--install-extension', vsix,
+    ...vsixes.flatMap((v) => ['--install-extension', v]),
     '--force',
   ]);
-  if (!/successfully installed|already installed/i.test(output)) {
-    throw new Error(`installing ${vsix} did not report success:\n${output}`);
+  if ((output.match(/successfully installed|already installed/gi) ?? []).length < vsixes.length) {
+    throw new Error(`installing ${vsixes.join(' and ')} did not report success:\n${output}`);
   }
   return Date.now() - started;
 }
@@ -96,8 +102,9 @@ export async function startCodeServer(root: string, theme: Theme, readyTimeoutMs
       '--disable-getting-started-override',
       '--log', 'info',
     ],
-    // Its own process group, so stop() can end the extension host and the other helpers with it.
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group, so stop() can end the extension host and the other helpers with it. The extension
+    // hosts inherit the environment: the bridge finds its folder there.
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, [BRIDGE_DIR_ENV]: bridgeDir(root) } },
   );
   const log = createWriteStream(serverLog);
   child.stdout?.pipe(log);

@@ -122,6 +122,14 @@ export class EditorDriver {
     return (await this.page.$$('.editor-instance .monaco-editor .squiggly-error')).length;
   }
 
+  /**
+   * Waits until the active editor draws at least one error squiggle and returns how many. The editor paints
+   * decorations a little after the Problems count changes (both follow the same diagnostics).
+   */
+  async waitForErrorSquiggles(what: string, timeoutMs = 20_000): Promise<number> {
+    return poll(what, async () => ((await this.errorSquiggles()) || undefined), { timeoutMs });
+  }
+
   /** Opens the quick-fix menu at `place` (Ctrl+.) and returns the titles it offers once the list settles. */
   async quickFixTitles(place: Place, timeoutMs = 15_000): Promise<string[]> {
     // A menu left open from before would swallow Go to Line's keys and keep showing the old position's actions.

@@ -26,8 +26,9 @@ export interface E2E {
   /** Absolute path of a workspace file. */
   file(relativePath: string): string;
   /**
-   * Screenshots in every theme of CNNLAB_E2E_THEMES: artifacts/e2e/<name>-<theme>.png. Switching themes
-   * closes hovers and menus, so `show` (when given) re-opens what the screenshot should show, in each theme.
+   * Screenshots in every theme of CNNLAB_E2E_THEMES: artifacts/e2e/<name>-<theme>.png, the theme on screen
+   * first. `show` (when given) opens what the screenshot should show, again in each theme (hovers and menus
+   * may close when the theme changes).
    */
   capture(name: string, show?: () => Promise<unknown>): Promise<string[]>;
 }
@@ -85,10 +86,10 @@ export function e2eSuite(suiteName: string): (name: string, body: (e2e: E2E) => 
     const workspaceDir = createWorkspace(server.root, suiteName);
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const wb = await Workbench.open(page, server.url, workspaceDir);
-    // The extension host is ready once the palette lists the extension's commands; acting earlier can time out.
-    await wb.waitForCommands('CNN Lab:', 90_000);
+    const wb = await Workbench.open(page, server.url, workspaceDir, server.root);
     const manifest = installedManifest(profileDirs(server.root).extensionsDir);
+    // Ready once CNN Lab has activated and registered its commands; acting earlier can time out.
+    await wb.waitForRegisteredCommands((manifest.contributes?.commands ?? []).map((c) => c.command));
     e2e = {
       page,
       wb,
@@ -98,7 +99,10 @@ export function e2eSuite(suiteName: string): (name: string, body: (e2e: E2E) => 
       file: (p) => join(workspaceDir, p),
       capture: async (name, show) => {
         const paths: string[] = [];
-        for (const theme of screenshotThemes()) {
+        // The theme on screen first: one switch per capture instead of two.
+        const current = await wb.currentTheme();
+        const themes = screenshotThemes().sort((a, b) => Number(b === current) - Number(a === current));
+        for (const theme of themes) {
           await wb.setTheme(theme);
           // Park the pointer on the empty middle of the status bar: no tooltip from the last click in the shot.
           await page.mouse.move(640, 790);
@@ -136,5 +140,7 @@ async function explainFailure(error: unknown, name: string, e2e: E2E, userDataDi
   failure.message += `\n  screenshot: ${shot}`;
   if (toasts.length) failure.message += `\n  notifications: ${toasts.map((t) => JSON.stringify(t)).join(' | ')}`;
   failure.message += `\n  extension host log:\n${extensionHostLogs(userDataDir)}`;
+  // The reporter prints the stack, which holds the message as it was when the error was made.
+  if (failure.stack) failure.stack = `${failure.name}: ${failure.message}\n${failure.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}`;
   return failure;
 }

@@ -8,11 +8,11 @@ export const themeNames: Record<Theme, string> = {
   dark: 'Default Dark Modern',
 };
 
-/** How the theme picker ("Preferences: Color Theme") labels each theme in VS Code 1.139. */
-export const themeLabels: Record<Theme, string> = { light: 'Light Modern', dark: 'Dark Modern' };
-
 /** CSS class `.monaco-workbench` carries once a theme of that kind is applied. */
 export const themeClasses: Record<Theme, string> = { light: 'vs', dark: 'vs-dark' };
+
+/** CSS class the body of every webview page carries in a theme of that kind. */
+export const webviewThemeClasses: Record<Theme, string> = { light: 'vscode-light', dark: 'vscode-dark' };
 
 /** Themes to screenshot, from CNNLAB_E2E_THEMES ("light,dark" by default). */
 export function screenshotThemes(): Theme[] {

@@ -21,13 +21,37 @@ export async function webviewFrames(page: Page): Promise<Frame[]> {
  * Body text of a frame, or '' while it is navigating. Bounded: evaluating in a webview frame that VS Code keeps but
  * no longer shows (a panel taken over by another run) can wait indefinitely for its page.
  */
-export async function frameText(frame: Frame, timeoutMs = 2_000): Promise<string> {
+export function frameText(frame: Frame, timeoutMs = 2_000): Promise<string> {
+  return bounded(frame.evaluate("document.body ? document.body.innerText : ''").then(String, () => ''), '', timeoutMs);
+}
+
+/** `work`'s value, or `fallback` once `timeoutMs` has passed without one. */
+function bounded<T>(work: Promise<T>, fallback: T, timeoutMs = 2_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(''), timeoutMs);
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), timeoutMs);
   });
-  const text = frame.evaluate("document.body ? document.body.innerText : ''").then(String, () => '');
-  return Promise.race([text, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Waits until every visible webview shows `bodyClass` (VS Code's `vscode-light`/`vscode-dark` on the page's body)
+ * and has painted two animation frames since: the panels' charts rebuild when that class changes.
+ */
+export async function waitForWebviewsClass(page: Page, bodyClass: string, timeoutMs = 20_000): Promise<void> {
+  const painted = `new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() =>
+    done(document.body ? document.body.classList.contains(${JSON.stringify(bodyClass)}) : false))))`;
+  let pending = 0;
+  await poll(
+    `every visible webview to show ${bodyClass}`,
+    async () => {
+      const frames = await webviewFrames(page);
+      const states = await Promise.all(frames.map((f) => bounded(f.evaluate(painted).then(Boolean, () => false), false)));
+      pending = states.filter((ok) => !ok).length;
+      return pending === 0 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 200, saw: async () => `${pending} webview(s) without it` },
+  );
 }
 
 /** Waits for a visible webview whose text matches `pattern` and returns its frame. */

@@ -1,11 +1,14 @@
 /**
  * Drives the VS Code workbench in the browser the way a person does: the command palette (F1), Quick Open
- * (Ctrl+P), the status bar, themes. Editor-level actions (hover, problems, quick fixes) are in editor.ts.
+ * (Ctrl+P), the status bar; and the theme, through the user settings. Editor-level actions (hover, problems,
+ * quick fixes) are in editor.ts.
  */
 import { basename } from 'node:path';
 import type { Page } from 'playwright-core';
 import { poll } from './poll';
-import { Theme, themeClasses, themeLabels } from './settings';
+import { Bridge } from './bridge';
+import { Theme, themeClasses, themeNames, webviewThemeClasses } from './settings';
+import { waitForWebviewsClass } from './webview';
 
 const quickInput = '.quick-input-widget';
 const quickInputRows = `${quickInput} .quick-input-list .monaco-list-row`;
@@ -15,15 +18,20 @@ export class Workbench {
   constructor(
     readonly page: Page,
     readonly workspaceDir: string,
+    /** The e2e bridge in this tab's extension host. */
+    readonly bridge: Bridge,
   ) {}
 
-  /** Loads `folder` in `page` from the code-server at `url` and waits until the workbench is restored. */
-  static async open(page: Page, url: string, folder: string): Promise<Workbench> {
+  /**
+   * Loads `folder` in `page` from the code-server at `url` (profile root `root`) and waits until the workbench is
+   * restored and its extension host answers.
+   */
+  static async open(page: Page, url: string, folder: string, root: string): Promise<Workbench> {
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     // The problems item appears once the workbench has restored its parts; keys typed before that are lost.
     await page.waitForSelector('[id="status.problems"]', { timeout: 90_000 });
-    return new Workbench(page, folder);
+    return new Workbench(page, folder, await Bridge.connect(root, folder));
   }
 
   /** Labels the command palette lists for `query` (without the leading '>'), then closes the palette. */
@@ -53,22 +61,45 @@ export class Workbench {
     );
   }
 
+  /**
+   * Runs a command by its id in the extension host, and resolves with its result: for what a test needs done
+   * rather than what it tests (a person's way is {@link runCommand}).
+   */
+  executeCommand(id: string, ...args: unknown[]): Promise<unknown> {
+    return this.bridge.executeCommand(id, ...args);
+  }
+
+  /**
+   * Waits until the extension host has registered every command in `ids` (an extension's commands exist once
+   * it has activated; running one earlier can time out).
+   */
+  async waitForRegisteredCommands(ids: readonly string[], timeoutMs = 90_000): Promise<void> {
+    let missing: readonly string[] = ids;
+    await poll(
+      'the extension host to register its commands',
+      async () => {
+        const registered = new Set(await this.bridge.commands());
+        missing = ids.filter((id) => !registered.has(id));
+        return missing.length === 0 ? true : undefined;
+      },
+      { timeoutMs, intervalMs: 500, saw: async () => `not yet registered: ${missing.join(', ')}` },
+    );
+  }
+
   /** Runs a command by its palette label ("CNN Lab: Train Model"), as a person would from F1. */
-  async runCommand(label: string, timeoutMs = 20_000): Promise<void> {
-    await this.openQuickInput('F1', `>${label}`);
-    await this.clickRow(label, `"${label}" in the command palette`, timeoutMs);
+  async runCommand(label: string, timeoutMs = 30_000): Promise<void> {
+    await this.clickRow(label, `"${label}" in the command palette`, { timeoutMs, reopen: { key: 'F1', text: `>${label}` } });
   }
 
   /** Clicks the first row of the open quick pick whose label starts with `prefix` (e.g. a run of one model). */
   async pickRow(prefix: string, what: string): Promise<void> {
-    await this.clickRow(prefix, what, 20_000, true);
+    await this.clickRow(prefix, what, { prefix: true });
   }
 
   /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its tab is the active one. */
   async openFile(relativePath: string): Promise<void> {
     const name = basename(relativePath);
-    await this.openQuickInput('Control+P', relativePath);
-    await this.clickRow(name, `"${name}" in Quick Open`);
+    await this.clickRow(name, `"${name}" in Quick Open`, { reopen: { key: 'Control+P', text: relativePath } });
     await poll(`the editor tab of ${name}`, async () =>
       (await this.page.$(`.tab.active[aria-label^=${JSON.stringify(name)}]`)) ? true : undefined,
     );
@@ -77,8 +108,7 @@ export class Workbench {
 
   /** Opens a view by the name it has in the "Open View" list (Quick Open with the "view " prefix). */
   async openView(name: string): Promise<void> {
-    await this.openQuickInput('Control+P', `view ${name}`);
-    await this.clickRow(name, `view "${name}" in the Open View list`);
+    await this.clickRow(name, `view "${name}" in the Open View list`, { reopen: { key: 'Control+P', text: `view ${name}` } });
   }
 
   /** Labels of the rows of the visible tree views (explorer-like panes), e.g. the runs view. */
@@ -123,20 +153,32 @@ export class Workbench {
   }
 
   /**
-   * Switches the colour theme with "Preferences: Color Theme", as a person would, and waits for the workbench
-   * to repaint in it. (Editing settings.json is not picked up by code-server's workbench.) This closes hovers
-   * and menus: re-open them after switching.
+   * Switches the colour theme through the `workbench.colorTheme` user setting, set in the extension host, and
+   * waits until the workbench and every visible webview have repainted in it. No theme picker: a quick input
+   * that something else closes mid-way made that flaky on a busy machine. (code-server's workbench stops
+   * following edits of settings.json made behind its back a few seconds after it loads.)
    */
-  async setTheme(theme: Theme): Promise<void> {
-    if (await this.hasTheme(theme)) return;
-    await this.page.keyboard.press('Escape');
-    await this.runCommand('Preferences: Color Theme');
-    const input = await this.page.waitForSelector(`${quickInput} input`, { state: 'visible' });
-    const label = themeLabels[theme];
-    await input.fill(label);
-    await this.clickRow(label, `"${label}" in the theme picker`);
-    await poll(`the ${theme} theme to apply`, async () => ((await this.hasTheme(theme)) ? true : undefined));
-    await this.closeQuickInput();
+  async setTheme(theme: Theme, timeoutMs = 30_000): Promise<void> {
+    let asked = 0;
+    await poll(
+      `the ${theme} theme to apply`,
+      async () => {
+        if (await this.hasTheme(theme)) return true;
+        // Setting a value (not toggling) is safe to repeat when the workbench is slow to show it.
+        if (Date.now() - asked > 10_000) {
+          asked = Date.now();
+          await this.bridge.updateSetting('workbench.colorTheme', themeNames[theme]);
+        }
+        return undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+    await waitForWebviewsClass(this.page, webviewThemeClasses[theme]);
+  }
+
+  /** The theme kind the workbench shows now. */
+  async currentTheme(): Promise<Theme> {
+    return (await this.hasTheme('dark')) ? 'dark' : 'light';
   }
 
   private async hasTheme(theme: Theme): Promise<boolean> {
@@ -145,27 +187,46 @@ export class Workbench {
   }
 
   /**
-   * Clicks the quick-input row labelled exactly `label` (its aria-label may add ", details"), or the first one
-   * labelled `label…` with `prefix`. A locator, not an
-   * element handle: the list re-renders while it filters, and the click re-finds the row.
+   * Clicks the quick-input row labelled exactly `label` (its aria-label may add ", details"), or with `prefix` the
+   * first one labelled `label…`. With `reopen` (a key and the text to type), opens that quick input first. Retried
+   * until `timeoutMs`, re-opening the quick input when it is gone: it closes when something else takes focus (an
+   * editor opening late, a notification) and then keeps its rows in the page, hidden, so waiting for the row to
+   * show would wait forever. A locator, not an element handle: the list re-renders while it filters.
    */
-  private async clickRow(label: string, what: string, timeoutMs = 20_000, prefix = false): Promise<void> {
+  private async clickRow(
+    label: string,
+    what: string,
+    { timeoutMs = 20_000, prefix = false, reopen }: { timeoutMs?: number; prefix?: boolean; reopen?: { key: string; text: string } } = {},
+  ): Promise<void> {
     const row = prefix
       ? `${quickInputRows}[aria-label^=${JSON.stringify(label)}]`
       : `${quickInputRows}[aria-label=${JSON.stringify(label)}], ${quickInputRows}[aria-label^=${JSON.stringify(`${label}, `)}]`;
+    let labels: string[] = [];
     try {
       await poll(
         what,
-        // Quick Open adds its "recently opened" entries after the file results and reorders the list, reusing
-        // row elements: click only once the list has stopped changing, or the click lands on another row.
-        async () => ((await this.quickInputLabels()) && (await this.page.$(row)) ? true : undefined),
-        { timeoutMs, saw: async () => `[${(await this.quickInputLabels()).slice(0, 8).join(' | ')}]` },
+        async () => {
+          if (reopen && !(await this.quickInputShows(reopen.text))) await this.openQuickInput(reopen.key, reopen.text);
+          // Quick Open adds its "recently opened" entries after the file results and reorders the list, reusing
+          // row elements: click only once the list has stopped changing, or the click lands on another row.
+          labels = await this.quickInputLabels();
+          const target = this.page.locator(row).first();
+          if (!(await target.isVisible())) return undefined;
+          await target.click({ timeout: 5_000 });
+          return true;
+        },
+        { timeoutMs, saw: async () => `[${labels.slice(0, 8).join(' | ')}]` },
       );
-      await this.page.locator(row).first().click({ timeout: 10_000 });
     } catch (error) {
       await this.closeQuickInput();
       throw error;
     }
+  }
+
+  /** Whether a quick input is on screen with `text` in its input box. */
+  private async quickInputShows(text: string): Promise<boolean> {
+    const input = this.page.locator(`${quickInput} input`).first();
+    return (await input.isVisible()) && (await input.inputValue()) === text;
   }
 
   private async openQuickInput(key: string, text: string): Promise<void> {
