@@ -11,6 +11,7 @@ import { formatShape } from '../layers/arithmetic';
 import { reportedField, type LayerContext, type LayerOutcome, type Receptive } from '../layers/handler';
 import { LAYER_HANDLERS } from '../layers/registry';
 import { renderCall } from '../layers/renderCall';
+import { TORCH_NN_MODULES } from '../layers/torchModules';
 import type { SourceText } from '../parse/sourceText';
 import type { ItemSpec, LayerSpec, ResidualSpec } from '../spec';
 import type { FixEdit, GraphNode, LayerType, PyValue, Range, ResolvedLayer, Shape } from '../types';
@@ -127,6 +128,10 @@ export class GraphWalker {
   private layerType(spec: LayerSpec): LayerType | undefined {
     const type = lookupLayerType(spec.name);
     if (type) return type;
+    if (TORCH_NN_MODULES.has(spec.name)) {
+      this.sink.error('unsupported-layer', `${spec.name} is a PyTorch layer that CNN Lab does not support (the supported layers are listed in docs/model-file.md)`, spec.nameRange);
+      return undefined;
+    }
     const guess = didYouMean(spec.name, LAYER_TYPES);
     const fixes: FixEdit[] | undefined = guess ? [{ title: `Change to ${guess}`, range: spec.nameRange, newText: spec.form === 'call' ? guess : guess.toLowerCase() }] : undefined;
     this.sink.error('unknown-layer', `Unknown layer '${spec.name}'.${suggestionSuffix(guess)}`, spec.nameRange, fixes);

@@ -1,17 +1,28 @@
 /**
  * Reads the `layers:` list into ItemSpecs: call syntax (`Conv2d(1, 16, 3)`), mapping form
- * (`conv2d: {out_channels: 16}`), bare names (`relu`), and the `repeat` / `residual` blocks.
+ * (`conv2d: {out_channels: 16}`), bare names (`relu`), and the `repeat` / `residual` blocks. PyTorch code pasted
+ * from a course is understood where it can be: a `nn.Sequential(...)` block gives its layers, and `forward()`
+ * habits (`F.relu(x)`, `x.view(-1, 800)`) the layers they stand for, each with a warning and a fix.
  */
 import { Scalar, type YAMLMap } from 'yaml';
 import type { DiagnosticSink } from '../diagnostics';
 import type { ArgSpec, ItemSpec, LayerSpec } from '../spec';
 import type { Range } from '../types';
 import { parseCall, type Span } from './pyCall';
+import { recognizeHabit, splitArguments } from './pythonHabits';
 import type { SourceText } from './sourceText';
 import { entries, findPair, isMap, isScalar, isSeq, nodeRange, toPyValue } from './yamlNodes';
 
 /** Guards against `times: 1e9` freezing the editor. */
 export const MAX_REPEAT = 1000;
+
+/** `nn.Sequential(` (or `torch.nn.Sequential(`, `Sequential(`) opening a pasted block. */
+const SEQUENTIAL = /^\s*((?:torch\.)?(?:nn\.)?Sequential)\s*\(/;
+
+/** A layer read from replacement text: its name and arguments are reported on the original statement. */
+function withRange(spec: LayerSpec, range: Range): LayerSpec {
+  return { ...spec, nameRange: range, args: spec.args.map((a) => ({ ...a, nameRange: a.nameRange && range, valueRange: range })) };
+}
 
 function rangeOf(node: unknown): { start: number; end: number } {
   const r = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
@@ -26,6 +37,11 @@ export class LayerItemReader {
 
   /** A YAML sequence of items (anything else is reported). */
   readList(node: unknown, fallback: Range): ItemSpec[] {
+    if (isScalar(node) && typeof node.value === 'string' && SEQUENTIAL.test(node.value) && node.range) {
+      // `layers: nn.Sequential(...)`: the block's layers, and a fix writing them as a list under the key.
+      const indent = ' '.repeat(fallback.start.character + 2);
+      return this.readSequential(node.range[0], node.range[1], (calls) => `\n${calls.map((c) => `${indent}- ${c}`).join('\n')}`);
+    }
     if (!isSeq(node)) {
       const range = nodeRange(this.src, node, fallback);
       this.sink.error('layers-not-list', 'Expected a list of layers (each item starting with "- ")', range);
@@ -37,9 +53,9 @@ export class LayerItemReader {
       const item = node.items[i];
       // In a flow list `[Conv2d(1, 8, 3), relu]` YAML splits the call at its commas: join the pieces again.
       const last = node.flow && isScalar(item) ? this.closingPiece(node.items, i) : i;
-      const spec = last > i ? this.readCallSource(rangeOf(item).start, rangeOf(node.items[last]).end) : this.readItem(item, listRange);
+      const specs = last > i ? this.readCallSource(rangeOf(item).start, rangeOf(node.items[last]).end) : this.readItem(item, listRange);
       i = last;
-      if (spec) items.push(spec);
+      items.push(...specs);
     }
     return items;
   }
@@ -57,32 +73,71 @@ export class LayerItemReader {
     return items.length - 1;
   }
 
-  private readItem(node: unknown, listRange: Range): ItemSpec | undefined {
+  private readItem(node: unknown, listRange: Range): ItemSpec[] {
     if (isScalar(node) && typeof node.value === 'string') return this.readCall(node);
-    if (isMap(node)) return this.readMapping(node);
+    if (isMap(node)) {
+      const spec = this.readMapping(node);
+      return spec ? [spec] : [];
+    }
     const range = nodeRange(this.src, node, listRange);
     this.sink.error('bad-layer-item', 'Expected a layer such as Conv2d(1, 16, 3), relu, or conv2d: {out_channels: 16}', range);
-    return undefined;
+    return [];
   }
 
   /** Call syntax in a scalar: parse the source text itself so columns are exact. */
-  private readCall(node: Scalar): LayerSpec | undefined {
+  private readCall(node: Scalar): LayerSpec[] {
     const [start, end] = node.range ?? [0, 0];
     if (node.type === Scalar.PLAIN || node.type === undefined) return this.readCallSource(start, end);
     return this.readCallText(String(node.value), start + 1, start, end);
   }
 
-  private readCallSource(start: number, end: number): LayerSpec | undefined {
-    return this.readCallText(this.src.text.slice(start, end), start, start, end);
+  private readCallSource(start: number, end: number): LayerSpec[] {
+    const text = this.src.text.slice(start, end);
+    if (SEQUENTIAL.test(text)) {
+      // A list item `- nn.Sequential(...)`: its layers become items of this list (when the item has its own line).
+      const indent = /^(\s*)-\s+$/.exec(this.src.lineText(this.src.position(start).line).slice(0, this.src.position(start).character))?.[1];
+      return this.readSequential(start, end, indent === undefined ? undefined : (calls) => calls.join(`\n${indent}- `));
+    }
+    return this.readCallText(text, start, start, end);
+  }
+
+  /**
+   * The layers of a pasted `nn.Sequential(a, b, …)` spanning [start, end), with a warning whose fix replaces the
+   * block by `layout(calls)` (the calls as written, without the `nn.` prefix).
+   */
+  private readSequential(start: number, end: number, layout?: (calls: string[]) => string): LayerSpec[] {
+    const text = this.src.text.slice(start, end);
+    const open = SEQUENTIAL.exec(text) as RegExpExecArray;
+    const nameStart = start + open[0].indexOf(open[1]);
+    const close = text.lastIndexOf(')');
+    const nameRange = this.src.range(nameStart, nameStart + open[1].length);
+    if (close < open[0].length - 1 || text.slice(close + 1).trim()) {
+      this.sink.error('syntax', `${open[1]}( is not closed: end the block with ')'`, nameRange);
+      return [];
+    }
+    const inner = text.slice(open[0].length, close);
+    const pieces = splitArguments(inner);
+    const calls = pieces.map((p) => p.text.replace(/^(torch\.)?nn\./, '').replace(/\s*\n\s*/g, ' '));
+    const fix = layout && calls.length ? [{ title: `Convert ${open[1]} to a layers: list`, range: this.src.range(start, end), newText: layout(calls) }] : undefined;
+    this.sink.warning('nn-sequential', `${open[1]}(...) is PyTorch code: a model file lists its layers under layers:, one per line (read here as the ${pieces.length} layers it contains)`, nameRange, fix);
+    const base = start + open[0].length;
+    return pieces.flatMap((p) => this.readCallText(p.text, base + p.start, base + p.start, base + p.start + p.text.length));
   }
 
   /** `text` starts at offset `base` in the file; the item spans [start, end). */
-  private readCallText(text: string, base: number, start: number, end: number): LayerSpec | undefined {
+  private readCallText(text: string, base: number, start: number, end: number): LayerSpec[] {
+    const habit = recognizeHabit(text);
+    if (habit) {
+      const habitRange = this.src.range(base + habit.span.start, base + habit.span.end);
+      this.sink.warning('python-habit', habit.message, habitRange, [{ title: `Replace with ${habit.layerText}`, range: habitRange, newText: habit.layerText }]);
+      // Read as the layer it stands for; every range points at the statement as written.
+      return this.readCallText(habit.layerText, base, start, end).map((spec) => withRange(spec, habitRange));
+    }
     const toRange = (s: Span) => this.src.range(base + s.start, base + s.end);
     const { call, error } = parseCall(text);
     if (!call) {
       this.sink.error('syntax', error ? error.message : 'Cannot parse layer', error ? toRange(error.span) : this.src.range(start, end));
-      return undefined;
+      return [];
     }
     const args: ArgSpec[] = call.args.map((a) => ({
       name: a.name,
@@ -91,7 +146,7 @@ export class LayerItemReader {
       valueRange: toRange(a.valueSpan),
     }));
     const bare = !/\(/.test(text);
-    return { kind: 'layer', name: call.name, nameRange: toRange(call.nameSpan), args, range: this.src.range(start, end), form: bare ? 'bare' : 'call' };
+    return [{ kind: 'layer', name: call.name, nameRange: toRange(call.nameSpan), args, range: this.src.range(start, end), form: bare ? 'bare' : 'call' }];
   }
 
   private readMapping(map: YAMLMap): ItemSpec | undefined {

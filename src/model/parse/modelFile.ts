@@ -107,6 +107,13 @@ function readInput(node: unknown, range: Range, sink: DiagnosticSink): ModelFile
     sink.error('bad-input', 'input must be [channels, height, width] (positive integers, PyTorch order), e.g. [1, 28, 28], or [features]', range);
     return undefined;
   }
+  const [c, h, w] = items as number[];
+  // [28, 28, 1], [32, 32, 3]: channels last, as Keras writes it; a channel count is never the image's height.
+  if (items.length === 3 && (w === 1 || w === 3) && c > 4 && h > 4) {
+    const fixed = `[${w}, ${c}, ${h}]`;
+    sink.warning('input-order', `input [${c}, ${h}, ${w}] looks like Keras order [height, width, channels]; PyTorch order is [C, H, W]: ${fixed}`, range,
+      [{ title: `Change to ${fixed}`, range, newText: fixed }]);
+  }
   return { value: items as number[], range };
 }
 

@@ -1,7 +1,8 @@
 /**
  * A small tokenizer and parser for one PyTorch layer call, e.g. `Conv2d(3, 16, kernel_size=(3, 3), bias=False)`.
- * Python literals only (ints, floats such as 1e-3, True/False/None, strings, tuples, lists) with keyword
- * arguments; offsets are relative to the parsed text so the caller can map them to exact source ranges.
+ * Python literals (ints, floats such as 1e-3, True/False/None, strings, tuples, lists) and the arithmetic courses
+ * write in arguments (`32*4*4`, `2**4`, `28 // 2`, `16 * 5 * 5`), with keyword arguments; offsets are relative to
+ * the parsed text so the caller can map them to exact source ranges.
  */
 import type { PyValue } from '../types';
 
@@ -46,7 +47,9 @@ function matchAt(re: RegExp, src: string, i: number): string | undefined {
   re.lastIndex = i;
   return re.exec(src)?.[0];
 }
-const PUNCT = '()[],=-+';
+const PUNCT = '()[],=-+*/%';
+/** Two-character operators, matched before their one-character prefixes. */
+const OPERATORS = ['**', '//'];
 
 /** Thrown internally only; `parseCall` turns it into a returned error. */
 class SyntaxFailure extends Error {
@@ -78,6 +81,9 @@ function tokenize(src: string): Token[] {
       if (close < 0) throw new SyntaxFailure({ message: 'Unterminated string', span: { start: i, end: src.length } });
       tokens.push({ kind: 'string', text: src.slice(i, close + 1), start: i, end: close + 1, value: src.slice(i + 1, close) });
       i = close + 1;
+    } else if (OPERATORS.includes(src.slice(i, i + 2))) {
+      tokens.push({ kind: 'punct', text: src.slice(i, i + 2), start: i, end: i + 2 });
+      i += 2;
     } else if (PUNCT.includes(ch)) {
       tokens.push({ kind: 'punct', text: ch, start: i, end: i + 1 });
       i++;
@@ -156,17 +162,62 @@ class Parser {
     return { value, valueSpan: span };
   }
 
+  /** An expression: Python's precedence, + − below * / // % below unary signs below ** (right-associative). */
   private value(): { value: PyValue; span: Span } {
+    return this.binary(['+', '-'], () => this.binary(['*', '/', '//', '%'], () => this.unary()));
+  }
+
+  private binary(ops: string[], operand: () => { value: PyValue; span: Span }): { value: PyValue; span: Span } {
+    let left = operand();
+    while (this.peek().kind === 'punct' && ops.includes(this.peek().text)) {
+      const op = this.next();
+      const right = operand();
+      left = { value: this.arithmetic(op, left.value, right.value), span: { start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  }
+
+  private unary(): { value: PyValue; span: Span } {
+    const t = this.peek();
+    if (t.kind === 'punct' && (t.text === '-' || t.text === '+')) {
+      this.next();
+      if (this.peek().kind === 'end') this.fail(`Expected a number after '${t.text}'`);
+      const operand = this.unary();
+      if (typeof operand.value !== 'number') this.fail(`Expected a number after '${t.text}'`, t);
+      return { value: t.text === '-' ? -operand.value : operand.value, span: { start: t.start, end: operand.span.end } };
+    }
+    const base = this.atom();
+    if (!this.isPunct('**')) return base;
+    const op = this.next();
+    const exponent = this.unary();
+    return { value: this.arithmetic(op, base.value, exponent.value), span: { start: base.span.start, end: exponent.span.end } };
+  }
+
+  /** Integer arithmetic as Python does it: // and % floor, / gives a float. */
+  private arithmetic(op: Token, a: PyValue, b: PyValue): number {
+    if (typeof a !== 'number' || typeof b !== 'number') this.fail(`'${op.text}' needs numbers on both sides`, op);
+    if ((op.text === '/' || op.text === '//' || op.text === '%') && b === 0) this.fail('Division by zero', op);
+    switch (op.text) {
+      case '+': return a + b;
+      case '-': return a - b;
+      case '*': return a * b;
+      case '/': return a / b;
+      case '//': return Math.floor(a / b);
+      case '%': return a - b * Math.floor(a / b);
+      default: {
+        const r = a ** b;
+        if (!Number.isFinite(r)) this.fail(`${a} ** ${b} is too large`, op);
+        return r;
+      }
+    }
+  }
+
+  private atom(): { value: PyValue; span: Span } {
     const t = this.next();
     if (t.kind === 'number' || t.kind === 'string') return { value: t.value as PyValue, span: { start: t.start, end: t.end } };
     if (t.kind === 'name') {
       if (t.text in CONSTANTS) return { value: CONSTANTS[t.text], span: { start: t.start, end: t.end } };
       this.fail(`'${t.text}' is not a Python literal (use numbers, strings, True/False/None, tuples)`, t);
-    }
-    if (t.kind === 'punct' && (t.text === '-' || t.text === '+')) {
-      const n = this.next();
-      if (n.kind !== 'number') this.fail(`Expected a number after '${t.text}'`, n);
-      return { value: t.text === '-' ? -(n.value as number) : (n.value as number), span: { start: t.start, end: n.end } };
     }
     if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) {
       if (++this.depth > MAX_DEPTH) this.fail('Tuples nested too deeply', t);

@@ -1,0 +1,128 @@
+/**
+ * PyTorch code pasted from a course: arithmetic in arguments, the nn. prefix, nn.Sequential blocks, forward()
+ * lines (F.relu, F.max_pool2d, view / flatten), Keras input order and unsupported torch.nn layers. Each is read as
+ * what it means, and its quick fix (through the editor's code actions) gives a clean file with the same shapes.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { codeActionsAt } from '../../src/language/codeActions';
+import { analyzeModel } from '../../src/model';
+import { parseCall } from '../../src/model/parse/pyCall';
+import { analyse, applyEdits, positionOf, type LoadedModel } from '../fixtures/language/load';
+
+const shapes = (m: LoadedModel) => m.analysis.layers.map((l) => `${l.type} ${l.outputShape.join('x')} ${l.params}`);
+
+/** Applies the quick fix of the diagnostic `code` found at `needle`, as the editor's light bulb would. */
+function fixAt(m: LoadedModel, needle: string, code: string): LoadedModel {
+  const pos = positionOf(m.text, needle, 1);
+  const action = codeActionsAt(m.analysis, m.src, { start: pos, end: pos }).find((a) => a.diagnostic?.code === code);
+  assert.ok(action, `a ${code} fix at ${needle}`);
+  return analyse(applyEdits(m.text, action.edits));
+}
+
+describe('arithmetic in arguments', () => {
+  const value = (src: string) => parseCall(`L(${src})`).call?.args[0].value;
+  it('evaluates * ** // % + - with Python precedence', () => {
+    assert.equal(value('32*4*4'), 512);
+    assert.equal(value('16 * 5 * 5'), 400);
+    assert.equal(value('2**4'), 16);
+    assert.equal(value('2**3**2'), 512);
+    assert.equal(value('-2**2'), -4);
+    assert.equal(value('28 // 2 // 2'), 7);
+    assert.equal(value('-7 // 2'), -4);
+    assert.equal(value('7 % 3'), 1);
+    assert.equal(value('(3 + 1) * 2'), 8);
+    assert.equal(value('1 + 2 * 3'), 7);
+    assert.deepEqual(value('(2*2, 3)'), [4, 3]);
+    assert.equal(value('1/4'), 0.25);
+  });
+
+  it('reports division by zero and arithmetic on non-numbers at the operator', () => {
+    assert.deepEqual(parseCall('L(4 // 0)').error, { message: 'Division by zero', span: { start: 4, end: 6 } });
+    assert.match(parseCall("L('a' * 2)").error?.message ?? '', /needs numbers on both sides/);
+  });
+
+  it("the course's layers analyse with the values torch computes", () => {
+    const a = analyzeModel('input: [3, 32, 32]\nlayers:\n  - nn.Conv2d(3, 2**4, 5)\n  - nn.MaxPool2d(2)\n  - Flatten()\n  - Linear(16 * 14 * 14, 120)\n  - Linear(120, 84 // 2)\n');
+    assert.deepEqual(a.diagnostics, []);
+    assert.deepEqual(a.layers.map((l) => l.outputShape), [[16, 28, 28], [16, 14, 14], [3136], [120], [42]]);
+    assert.equal(a.layers[3].params, 3136 * 120 + 120);
+  });
+});
+
+describe('forward() habits become the layers they stand for', () => {
+  const course = 'input: [1, 28, 28]\nlayers:\n  - Conv2d(1, 16, 5)\n  - F.relu(x)\n  - F.max_pool2d(x, 2)\n  - x.view(-1, 16 * 12 * 12)\n  - Linear(2304, 10)\n';
+  const clean = 'input: [1, 28, 28]\nlayers:\n  - Conv2d(1, 16, 5)\n  - ReLU()\n  - MaxPool2d(2)\n  - Flatten()\n  - Linear(2304, 10)\n';
+
+  it('are read as ReLU, MaxPool2d(2) and Flatten, so shapes and parameters match the clean file', () => {
+    const m = analyse(course);
+    assert.deepEqual(m.analysis.diagnostics.map((d) => d.code), ['python-habit', 'python-habit', 'python-habit']);
+    assert.deepEqual(shapes(m), shapes(analyse(clean)));
+    assert.equal(m.analysis.diagnostics[0].message, 'F.relu is the functional form of ReLU: a model file lists layers, so write ReLU()');
+    assert.match(m.analysis.diagnostics[2].message, /x\.view\(…\) reshapes the feature maps .* Flatten\(\) does this/);
+  });
+
+  it('each quick fix writes the layer; all three give the clean file', () => {
+    let m = analyse(course);
+    m = fixAt(m, 'F.relu', 'python-habit');
+    m = fixAt(m, 'F.max_pool2d', 'python-habit');
+    m = fixAt(m, 'x.view', 'python-habit');
+    assert.equal(m.text, clean);
+    assert.deepEqual(m.analysis.diagnostics, []);
+  });
+
+  it('x.view(x.size(0), -1), torch.flatten(x, 1), x.flatten(1) and x = … assignments', () => {
+    for (const line of ['x.view(x.size(0), -1)', 'torch.flatten(x, 1)', 'x = torch.flatten(x, 1)', 'x.flatten(1)', 'out = out.reshape(out.size(0), -1)']) {
+      const m = analyse(`input: [2, 4, 4]\nlayers:\n  - ${line}\n  - Linear(32, 10)\n`);
+      assert.deepEqual(m.analysis.layers.map((l) => l.type), ['Flatten', 'Linear'], line);
+      assert.equal(fixAt(m, line.slice(0, 3), 'python-habit').text, 'input: [2, 4, 4]\nlayers:\n  - Flatten()\n  - Linear(32, 10)\n', line);
+    }
+  });
+
+  it('keeps the functional arguments the module takes and drops the tensor and training=', () => {
+    const m = analyse('input: [4, 8, 8]\nlayers:\n  - x = F.relu(self.conv1(x), inplace=True)\n  - F.dropout(x, p=0.25, training=self.training)\n  - F.avg_pool2d(x, kernel_size=2, stride=2)\n');
+    assert.deepEqual(m.analysis.layers.map((l) => l.text), ['ReLU(inplace=True)', 'Dropout(p=0.25)', 'AvgPool2d(kernel_size=2, stride=2)']);
+  });
+});
+
+describe('a pasted nn.Sequential block', () => {
+  const pasted = 'input: [1, 28, 28]\nlayers:\n  - nn.Sequential(\n      nn.Conv2d(1, 32, 3),\n      nn.ReLU(),\n      nn.MaxPool2d(2),\n    )\n  - Flatten()\n  - Linear(32 * 13 * 13, 10)\n';
+  const listed = 'input: [1, 28, 28]\nlayers:\n  - Conv2d(1, 32, 3)\n  - ReLU()\n  - MaxPool2d(2)\n  - Flatten()\n  - Linear(32 * 13 * 13, 10)\n';
+
+  it('is read as its layers, with one warning on nn.Sequential', () => {
+    const m = analyse(pasted);
+    assert.deepEqual(m.analysis.diagnostics.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}`), ['nn-sequential 2:4']);
+    assert.deepEqual(shapes(m), shapes(analyse(listed)));
+  });
+
+  it('its quick fix turns it into layers: items', () => {
+    const fixed = fixAt(analyse(pasted), 'nn.Sequential', 'nn-sequential');
+    assert.equal(fixed.text, listed);
+    assert.deepEqual(fixed.analysis.diagnostics, []);
+  });
+
+  it('as the value of layers: itself', () => {
+    const m = analyse('input: [1, 28, 28]\nlayers: nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU())\n');
+    assert.deepEqual(m.analysis.layers.map((l) => l.type), ['Conv2d', 'ReLU']);
+    assert.equal(fixAt(m, 'nn.Sequential', 'nn-sequential').text, 'input: [1, 28, 28]\nlayers: \n  - Conv2d(1, 8, 3)\n  - ReLU()\n');
+  });
+});
+
+describe('input order and unsupported layers', () => {
+  it('[28, 28, 1] is Keras order: the fix writes [1, 28, 28]', () => {
+    const m = analyse('input: [28, 28, 1]\nlayers:\n  - Conv2d(1, 8, 3)\n');
+    const d = m.analysis.diagnostics.find((x) => x.code === 'input-order');
+    assert.match(d?.message ?? '', /PyTorch order is \[C, H, W\]: \[1, 28, 28\]/);
+    const fixed = fixAt(m, '[28', 'input-order');
+    assert.equal(fixed.text, 'input: [1, 28, 28]\nlayers:\n  - Conv2d(1, 8, 3)\n');
+    assert.deepEqual(fixed.analysis.diagnostics, []);
+    assert.deepEqual(analyzeModel('input: [3, 32, 32]\nlayers:\n  - ReLU()\n').diagnostics, []);
+  });
+
+  it('a torch.nn layer CNN Lab lacks is "not supported", without a did-you-mean', () => {
+    const [d] = analyzeModel('input: [1, 28, 28]\nlayers:\n  - nn.Conv1d(1, 8, 3)\n').diagnostics;
+    assert.equal(d.code, 'unsupported-layer');
+    assert.match(d.message, /Conv1d is a PyTorch layer that CNN Lab does not support/);
+    assert.equal(d.fixes, undefined);
+  });
+});
