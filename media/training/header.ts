@@ -64,6 +64,8 @@ function statusText(status: RunStatus | 'unknown', live: boolean, summary: RunSu
       return summary?.stopReason ? `stopped (${summary.stopReason})` : 'stopped';
     case 'failed':
       return `failed: ${summary?.error ?? summary?.stopReason ?? 'unknown error'}`;
+    case 'interrupted':
+      return `interrupted after ${summary?.epochsCompleted ?? 0} epoch(s): ${summary?.stopReason ?? 'the training process ended without finishing'}`;
     default:
       return live ? 'starting…' : 'no summary.json';
   }

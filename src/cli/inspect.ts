@@ -50,6 +50,7 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
     const index = await writeInspection(backend.tf, options, (line) => {
       if (!json) io.err(`${line}\n`);
     });
+    index.notices.forEach((notice) => io.err(`${notice}\n`));
     if (json) io.out(`${JSON.stringify({ ...index, backend: backend.name })}\n`);
     else io.out(`wrote ${index.files.length} files to ${options.outDir}\n`);
     return 0;

@@ -35,6 +35,7 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
   try {
     const backend = await initBackend((parsed.options.get('--backend') as BackendChoiceName | undefined) ?? 'auto');
     const inspectable = await openRun(backend.tf, runDir, parsed.options.get('--checkpoint') as 'best' | 'last' | undefined);
+    inspectable.notices.forEach((notice) => io.err(`${notice}\n`));
     try {
       const predictions = await predict(inspectable, await inputFromFile(image, inspectable.input, inspectable.normalize), k);
       if (json) {

@@ -1,17 +1,19 @@
 /**
  * `cnnlab train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]`: trains in this
  * process with the same engine as the editor's worker. Progress goes to stderr (a bar per epoch on a terminal);
- * Ctrl-C stops after the current batch and keeps the checkpoints. With --json the last stdout line is one JSON
- * object (the run's figures, or {status: 'failed', error} when it could not run). Exit 0 when training completed
- * or was stopped, 1 when the model file has errors or training failed, 2 for usage or unreadable files.
+ * Ctrl-C, SIGTERM and SIGHUP stop after the current batch of whatever pass is running and keep the checkpoints; a
+ * second one writes the summary (stopped) and exits at once with 128 + the signal number. With --json the last
+ * stdout line is one JSON object (the run's figures, or {status: 'failed', error} when it could not run). Exit 0
+ * when training completed or was stopped, 1 when the model file has errors or training failed, 2 for usage or
+ * unreadable files.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
 import { defaultInstallDir } from '../trainer/backend/install';
 import { BACKEND_CHOICES, divergenceMessage, isBackendChoice, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
-import type { RunResult, TrainerEvent } from '../protocol/trainer';
-import { ModelFileError, runTraining } from '../trainer/engine/session';
+import type { PhaseEvent, RunResult, TrainerEvent } from '../protocol/trainer';
+import { ModelFileError, runTraining, type OpenRun } from '../trainer/engine/session';
 import type { CliCommand } from './commands';
 
 const USAGE = 'train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]';
@@ -83,15 +85,9 @@ async function run(args: string[]): Promise<number> {
     extraModulePaths: [defaultInstallDir()],
   };
   const progress = new ProgressReporter(process.stderr);
-  let stopRequested = false;
-  const onSigint = (): void => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    progress.line('stopping after this batch (Ctrl-C again to quit at once)…');
-  };
-  process.on('SIGINT', onSigint);
+  const stop = new StopSignals(progress);
   try {
-    const result = await runTraining(request, { onEvent: (e) => progress.event(e), shouldStop: () => stopRequested });
+    const result = await runTraining(request, { onEvent: (e) => progress.event(e), shouldStop: () => stop.requested, onRunOpened: (run) => stop.attach(run) });
     report(result, parsed.json);
     return result.summary.status === 'failed' ? 1 : 0;
   } catch (err) {
@@ -108,7 +104,46 @@ async function run(args: string[]): Promise<number> {
     if (parsed.json) process.stdout.write(`${JSON.stringify({ status: 'failed', error: message })}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
+  }
+}
+
+const STOP_SIGNALS = { SIGINT: 2, SIGHUP: 1, SIGTERM: 15 } as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
+
+/**
+ * Ctrl-C, SIGTERM (timeout, docker stop, CI cancellation) and SIGHUP (a closed terminal) ask the run to stop after
+ * the current batch; a second signal records the run as stopped and exits at once.
+ */
+class StopSignals {
+  requested = false;
+  private run: OpenRun | undefined;
+  private readonly handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((signal) => {
+    const handler = (): void => this.receive(signal);
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+
+  constructor(private readonly progress: ProgressReporter) {}
+
+  attach(run: OpenRun): void {
+    this.run = run;
+  }
+
+  dispose(): void {
+    this.handlers.forEach((off) => off());
+  }
+
+  private receive(signal: StopSignal): void {
+    const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    if (!this.requested) {
+      this.requested = true;
+      this.progress.line(`${name}: stopping after this batch (${name === 'Ctrl-C' ? 'Ctrl-C' : 'the same signal'} again to quit at once)…`);
+      return;
+    }
+    this.run?.abandon(`${name} twice: ended before the current pass finished`);
+    this.progress.line(this.run ? `${name}: quit; ${this.run.dir} keeps the checkpoints of the last finished epoch` : `${name}: quit`);
+    process.exit(128 + STOP_SIGNALS[signal]);
   }
 }
 
@@ -154,6 +189,7 @@ class ProgressReporter {
 
   event(e: TrainerEvent): void {
     if (e.type === 'log') this.line(e.level === 'warning' ? `warning: ${e.message}` : e.message);
+    else if (e.type === 'phase') this.phase(e);
     else if (e.type === 'started') this.line(`training on ${e.dataset}: ${e.trainSamples} train / ${e.validationSamples} validation / ${e.testSamples} test samples, ${e.epochs} epochs → ${e.runDir}`);
     else if (e.metrics.kind === 'batch') this.bar(e.metrics);
     else this.epoch(e.metrics);
@@ -174,6 +210,17 @@ class ProgressReporter {
     const width = 24;
     const done = Math.round((width * m.batch) / m.batches);
     const text = `epoch ${m.epoch} [${'█'.repeat(done)}${'·'.repeat(width - done)}] ${m.batch}/${m.batches} loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(3)} ${Math.round(m.samplesPerSecond)}/s ETA ${duration(m.etaSeconds)}`;
+    this.stream.write(`\r${text.slice(0, (this.stream.columns || 120) - 1)}\x1b[K`);
+    this.drawn = true;
+  }
+
+  /** An evaluation pass shows no batch progress: say what the wait is for. */
+  private phase(e: PhaseEvent): void {
+    const text = e.phase === 'test' ? `test pass on ${e.samples} samples…` : `epoch ${e.epoch}: validation on ${e.samples} samples…`;
+    if (!this.tty) {
+      this.line(text);
+      return;
+    }
     this.stream.write(`\r${text.slice(0, (this.stream.columns || 120) - 1)}\x1b[K`);
     this.drawn = true;
   }

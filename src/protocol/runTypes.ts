@@ -89,7 +89,19 @@ export interface TestMetrics {
   samples: number;
 }
 
-export type RunStatus = 'running' | 'done' | 'stopped' | 'failed';
+/**
+ * 'interrupted' is never written: readers derive it for a 'running' summary whose owner process is gone (killed,
+ * crashed, machine rebooted).
+ */
+export type RunStatus = 'running' | 'done' | 'stopped' | 'failed' | 'interrupted';
+
+/** The process that trains a run. */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  /** When the owning process started (ISO): tells a reused pid apart. */
+  startedAt: string;
+}
 
 /** A training loss that exploded but stayed finite (definition: src/trainer/engine/divergence.ts). */
 export interface Divergence {
@@ -140,4 +152,7 @@ export interface RunSummary {
   error: string | null;
   /** Set when the training loss diverged (absent in runs recorded before it existed). */
   divergence?: Divergence | null;
+  /** The training process, and its latest sign of life (rewritten every few seconds while running). */
+  owner?: RunOwner;
+  heartbeatAt?: string;
 }

@@ -33,13 +33,21 @@ export interface ProgressEvent {
   metrics: MetricRecord;
 }
 
+/** An evaluation pass begins: validation after epoch `epoch`, or the test pass (with the best weights). */
+export interface PhaseEvent {
+  type: 'phase';
+  phase: 'validation' | 'test';
+  epoch: number;
+  samples: number;
+}
+
 export interface LogEvent {
   type: 'log';
   level: 'info' | 'warning';
   message: string;
 }
 
-export type TrainerEvent = StartedEvent | ProgressEvent | LogEvent;
+export type TrainerEvent = StartedEvent | ProgressEvent | PhaseEvent | LogEvent;
 
 // ---- host → worker ----
 

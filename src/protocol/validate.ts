@@ -57,6 +57,8 @@ export function isFromWorker(v: unknown): v is FromWorker {
       return isString(v.runId) && isObj(v.metrics) && (v.metrics.kind === 'batch' || v.metrics.kind === 'epoch');
     case 'log':
       return isString(v.runId) && isString(v.message);
+    case 'phase':
+      return isString(v.runId) && (v.phase === 'validation' || v.phase === 'test') && isNumber(v.epoch);
     case 'done':
       return isString(v.runId) && isObj(v.result) && isString(v.result.runDir) && isObj(v.result.summary);
     case 'error':

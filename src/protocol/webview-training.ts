@@ -110,7 +110,7 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 /** Metric values may be NaN/null after a diverged run: accept any number or null. */
 const isNumOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
 const isStr = (v: unknown): v is string => typeof v === 'string';
-const STATUSES: readonly string[] = ['running', 'done', 'stopped', 'failed'];
+const STATUSES: readonly string[] = ['running', 'done', 'stopped', 'failed', 'interrupted'];
 
 /** Accepts one metrics.jsonl record (the fields the panels read). */
 export function isMetricRecord(v: unknown): v is MetricRecord {

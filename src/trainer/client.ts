@@ -147,7 +147,7 @@ export class TrainerClient {
     });
     worker.on('error', (err) => this.crashed(worker, `the trainer worker crashed: ${err.message}`));
     worker.on('exit', (code) => this.crashed(worker, `the trainer worker exited unexpectedly (code ${code})`));
-    for (const type of ['started', 'progress', 'log'] as const) {
+    for (const type of ['started', 'progress', 'phase', 'log'] as const) {
       handler.on(type, (m) => this.emit(m));
     }
     handler.on('done', (m) => this.finish(m.runId, (job) => job.resolve(m.result)));

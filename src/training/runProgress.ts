@@ -3,21 +3,27 @@
  * the trainer's events. Pure: tested without VS Code.
  */
 import type { BatchMetrics, EpochMetrics, RunSummary } from '../protocol/runTypes';
-import type { StartedEvent, TrainerEvent } from '../protocol/trainer';
+import type { PhaseEvent, StartedEvent, TrainerEvent } from '../protocol/trainer';
 
 export class RunProgress {
   private started: StartedEvent | undefined;
   private lastBatch: BatchMetrics | undefined;
   private lastEpoch: EpochMetrics | undefined;
+  /** The evaluation pass running now; cleared by the next training progress. */
+  private phase: PhaseEvent | undefined;
   private reported = 0;
 
   constructor(readonly modelName: string) {}
 
   apply(event: TrainerEvent): void {
     if (event.type === 'started') this.started = event;
+    if (event.type === 'phase') this.phase = event;
     if (event.type !== 'progress') return;
     const m = event.metrics;
-    if (m.kind === 'batch') this.lastBatch = m;
+    if (m.kind === 'batch') {
+      this.lastBatch = m;
+      this.phase = undefined;
+    }
     else this.lastEpoch = m;
   }
 
@@ -57,6 +63,7 @@ export class RunProgress {
   notificationMessage(): string {
     const b = this.lastBatch;
     if (!this.started) return 'loading the dataset and starting the backend…';
+    if (this.phase) return `${this.phase.phase === 'test' ? 'test pass' : `epoch ${this.phase.epoch}/${this.started.epochs} · validation`} on ${this.phase.samples} samples…`;
     if (!b) return `${this.started.backend} · ${this.started.dataset}: first batch…`;
     const eta = Number.isFinite(b.etaSeconds) ? ` · ETA ${duration(b.etaSeconds)}` : '';
     return `epoch ${b.epoch}/${this.started.epochs} · batch ${b.batch}/${b.batches} · loss ${b.loss.toFixed(4)} · acc ${(b.accuracy * 100).toFixed(1)}%${eta}`;
@@ -80,6 +87,8 @@ export function logLine(event: TrainerEvent): string | undefined {
       return `started on ${event.backendDescription || event.backend}: ${event.dataset}, ${event.trainSamples} train / ${event.validationSamples} validation / ${event.testSamples} test samples, ${event.epochs} epochs × ${event.batchesPerEpoch} batches → ${event.runDir}`;
     case 'log':
       return event.message;
+    case 'phase':
+      return undefined;
     case 'progress': {
       const m = event.metrics;
       if (m.kind === 'batch') return undefined;

@@ -1,7 +1,7 @@
 /**
  * The engine on the reference cpu backend: the built model matches the core (parameter counts, PyTorch's
  * flatten order), the loop learns, frees its tensors, detects NaN, restores the best weights, stops early and
- * honours a stop request within one batch.
+ * honours a stop request within one batch of every pass, also when it arrives as a message (a macrotask).
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -166,4 +166,32 @@ describe('training loop', () => {
     assert.match(outcome.reason ?? '', /stopped at epoch 1 batch 4/);
     model.dispose();
   });
+
+  for (const phase of ['validation', 'test'] as const) {
+    it(`stops within one batch of the ${phase} pass when the request arrives as a message`, async () => {
+      const analysis = modelWith('{ epochs: 2, batch_size: 16, seed: 7 }');
+      const model = buildModel(tf, analysis.graph, 7);
+      const data = { ...quadrantData(), validation: quadrantSet(320, 8, 2), test: quadrantSet(320, 8, 3) };
+      let stop = false;
+      let batchesAfterRequest = -1;
+      const outcome = await trainModel(tf, model, data, { config: analysis.train }, {
+        // Like a worker's stop message or a signal: the flag flips in a later macrotask, not synchronously.
+        onPhase: (p) => {
+          if (p === phase) setImmediate(() => { stop = true; batchesAfterRequest = 0; });
+        },
+        beforeBatch: () => {
+          if (batchesAfterRequest >= 0) batchesAfterRequest += 1;
+        },
+        shouldStop: () => stop,
+      });
+      assert.equal(outcome.status, 'stopped');
+      assert.equal(outcome.stoppedIn, phase);
+      assert.equal(outcome.test, null);
+      assert.equal(outcome.epochsCompleted, phase === 'validation' ? 0 : 2);
+      assert.match(outcome.reason ?? '', phase === 'validation' ? /during validation/ : /during the test pass/);
+      // 20 batches per pass: the request is honoured before the next batch starts.
+      assert.equal(batchesAfterRequest, 0);
+      model.dispose();
+    });
+  }
 });

@@ -99,7 +99,7 @@ describe('runTraining on shapes (wasm)', () => {
     await loadCheckpoint(tf, model, join(runDir, 'best'));
     const data = await loadDataset({ input: [1, 16, 16], data: analysis.data, seed: analysis.train.seed });
     const test = await evaluate(tf, model, data.test, { batchSize: 64, task: createTask('classification', { loss: 'cross_entropy', classes: [...SHAPE_CLASSES] }) });
-    assert.ok(Math.abs(test.loss - (summary.test?.loss ?? NaN)) < 1e-4, `${test.loss} vs ${summary.test?.loss}`);
+    assert.ok(Math.abs((test?.loss ?? NaN) - (summary.test?.loss ?? NaN)) < 1e-4, `${test?.loss} vs ${summary.test?.loss}`);
 
     // A truncated weights file is reported, naming the file, instead of loading garbage.
     const damaged = join(root, 'damaged');

@@ -4,6 +4,7 @@
  * Seeded, so the same points and options always give the same picture. θ = 0 computes the exact gradient.
  */
 import { Random } from '../../trainer/datasets/random';
+import { yieldToEventLoop } from '../../trainer/engine/eventLoop';
 import { affinities, type SparseRows } from './affinities';
 import { pca, type PointSet } from './pca';
 import { QuadTree, type Repulsion } from './quadtree';
@@ -47,7 +48,7 @@ export async function tsneAsync(points: PointSet, options: TsneOptions = {}): Pr
   const run = new TsneRun(points, options);
   while (run.step()) {
     if (!run.reportDue()) continue;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     if (run.report()) break;
   }
   return run.result();

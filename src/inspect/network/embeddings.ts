@@ -1,6 +1,7 @@
 /** Feature vectors fed to the classifier head (the input of the last Linear layer) for many images, in batches. */
 import { imageToFloat } from '../../trainer/datasets/batches';
 import type { ImageSet } from '../../trainer/datasets/types';
+import { yieldToEventLoop } from '../../trainer/engine/eventLoop';
 import type { Tensor4D } from '../../trainer/engine/tf';
 import type { PointSet } from '../embed/pca';
 import { traceForward } from './forward';
@@ -40,6 +41,8 @@ export async function featureVectors(
     rows.push((await features.data()) as Float32Array);
     features.dispose();
     onProgress?.(Math.min(start + batchSize, indices.length), indices.length);
+    // A cancel message reaches the worker only between macrotasks.
+    await yieldToEventLoop();
   }
   const data = new Float32Array(indices.length * d);
   let offset = 0;

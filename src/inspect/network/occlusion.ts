@@ -3,6 +3,7 @@
  * class score drops at each position. Occluded copies are evaluated in batches; progress is reported per batch
  * and a stop request is honoured between batches.
  */
+import { yieldToEventLoop } from '../../trainer/engine/eventLoop';
 import type { Tensor4D } from '../../trainer/engine/tf';
 import { traceForward } from './forward';
 import { greyValues, type InspectInput } from './input';
@@ -89,6 +90,8 @@ export async function occlusion(run: InspectableRun, input: InspectInput, option
     for (let b = 0; b < n; b++) drops[done + b] = baseline - values[b];
     done += n;
     options.onProgress?.(done, total);
+    // A cancel message reaches the worker only between macrotasks.
+    await yieldToEventLoop();
   }
   return { rowStarts, colStarts, patch, stride, baseline, drops, pixelDrops: spreadToPixels(drops, rowStarts, colStarts, patch, h, w, done), height: h, width: w, complete: done === total };
 }

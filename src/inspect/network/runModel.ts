@@ -1,7 +1,7 @@
 /**
  * Opening a run folder for inspection: the model file snapshot is analysed again, the engine builds the same
- * model and the checkpoint (best/ by default, else last/) is loaded into it. Everything else in this folder
- * computes on the returned `InspectableRun`.
+ * model and the checkpoint (best/ by default, else last/; a damaged best/ falls back to last/ with a notice) is
+ * loaded into it. Everything else in this folder computes on the returned `InspectableRun`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { Normalization } from '../../trainer/datasets/batches';
 import { loadCheckpoint } from '../../trainer/engine/checkpoint';
 import { buildModel, type EngineModel } from '../../trainer/engine/model';
 import type { TF } from '../../trainer/engine/tf';
+import { interruptedNotice } from '../../trainer/runs/interrupted';
 import { readRunSummary } from '../../trainer/runs/reader';
 import { RUN_FILES } from '../../trainer/runs/store';
 
@@ -28,6 +29,8 @@ export interface InspectableRun {
   input: [number, number, number];
   normalize: Normalization | undefined;
   checkpoint: CheckpointChoice;
+  /** One line each about the run as opened (interrupted, a damaged best/ replaced by last/), for the user. */
+  notices: string[];
   dispose(): void;
 }
 
@@ -47,18 +50,32 @@ export async function openRun(tf: TF, runDir: string, checkpoint?: CheckpointCho
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new RunOpenError(`the model snapshot in ${runDir} has errors: ${errors[0].message}`);
   if (analysis.input.length !== 3) throw new RunOpenError(`inspection needs an image input [C, H, W]; this model's input is [${analysis.input}]`);
-  const chosen = checkpoint ?? (existsSync(join(runDir, RUN_FILES.best, 'model.json')) ? 'best' : 'last');
-  const dir = join(runDir, chosen === 'best' ? RUN_FILES.best : RUN_FILES.last);
-  if (!existsSync(join(dir, 'model.json'))) throw new RunOpenError(`${runDir} has no ${chosen}/ checkpoint yet (train at least one epoch)`);
+  // Read first: an interrupted run's stale temporaries are cleaned before its checkpoints are opened.
+  const summary = readRunSummary(runDir);
+  const notices = [interruptedNotice(runDir, summary)].filter((n): n is string => n !== null);
+  let chosen = checkpoint ?? (existsSync(join(runDir, RUN_FILES.best, 'model.json')) ? 'best' : 'last');
+  const folder = (choice: CheckpointChoice): string => join(runDir, choice === 'best' ? RUN_FILES.best : RUN_FILES.last);
+  if (!existsSync(join(folder(chosen), 'model.json'))) throw new RunOpenError(`${runDir} has no ${chosen}/ checkpoint yet (train at least one epoch)`);
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   try {
-    await loadCheckpoint(tf, model, dir);
+    try {
+      await loadCheckpoint(tf, model, folder(chosen));
+    } catch (err) {
+      // Only the default choice falls back: a user who asked for best/ gets the error.
+      if (checkpoint || chosen !== 'best' || !existsSync(join(folder('last'), 'model.json'))) throw err;
+      await loadCheckpoint(tf, model, folder('last'));
+      notices.push(`warning: ${folder('best')} cannot be loaded (${errorMessage(err)}); using last/ instead`);
+      chosen = 'last';
+    }
   } catch (err) {
     model.dispose();
-    throw new RunOpenError(`cannot load ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new RunOpenError(`cannot load ${folder(chosen)}: ${errorMessage(err)}`);
   }
-  const summary = readRunSummary(runDir);
-  return inspectableModel(tf, analysis, model, { runDir, checkpoint: chosen, datasetClasses: summary?.classes });
+  return { ...inspectableModel(tf, analysis, model, { runDir, checkpoint: chosen, datasetClasses: summary?.classes }), notices };
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Wraps a built model (from a run, or made by hand in tests) for inspection. */
@@ -80,6 +97,7 @@ export function inspectableModel(
     input: analysis.input as [number, number, number],
     normalize: analysis.data.normalize,
     checkpoint: options.checkpoint ?? 'last',
+    notices: [],
     dispose: () => model.dispose(),
   };
 }

@@ -41,6 +41,8 @@ export interface InspectionIndex {
   runDir: string;
   image: string;
   checkpoint: CheckpointChoice;
+  /** About the run as opened: interrupted, or a damaged best/ replaced by last/. */
+  notices: string[];
   predictions: Prediction[];
   classIndex: number;
   className: string;
@@ -96,7 +98,7 @@ async function writeAll(run: InspectableRun, options: InspectionOptions, log: (l
   });
 
   const index: InspectionIndex = {
-    runDir: run.runDir, image: options.image, checkpoint: run.checkpoint, predictions, classIndex, className,
+    runDir: run.runDir, image: options.image, checkpoint: run.checkpoint, notices: run.notices, predictions, classIndex, className,
     occlusion: { patch: occ.patch, stride: occ.stride, baseline: occ.baseline }, files,
   };
   writeFileSync(join(options.outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);

@@ -1,11 +1,13 @@
 /**
  * Evaluation passes (validation after each epoch, test at the end): dropout off, BatchNorm on running statistics.
- * The task turns each batch's outputs into its metrics (accuracy and confusion matrix for classification).
+ * The task turns each batch's outputs into its metrics (accuracy and confusion matrix for classification). Like
+ * training, a pass yields to the event loop after every batch and honours a stop request before the next one.
  */
 import type { TestMetrics } from '../../protocol/runTypes';
 import { batches, type Normalization } from '../datasets/batches';
 import type { ImageSet } from '../datasets/types';
 import type { EngineTask } from '../tasks/registry';
+import { yieldToEventLoop } from './eventLoop';
 import type { EngineModel } from './model';
 import type { TF } from './tf';
 
@@ -18,14 +20,20 @@ export interface EvaluateOptions {
    * set order: the test pass's per-sample records come from the same forward pass as its metrics.
    */
   onOutputs?(start: number, labels: Int32Array, outputs: Float32Array): void;
+  /** Checked before every batch: true ends the pass, which then returns null. */
+  shouldStop?(): boolean;
+  /** Called before every batch (a test hook simulates heavy batches with it). */
+  beforeBatch?(): void;
 }
 
-/** The task's metrics of `model` on `set`. */
-export async function evaluate(tf: TF, model: EngineModel, set: ImageSet, options: EvaluateOptions): Promise<TestMetrics> {
+/** The task's metrics of `model` on `set`; null when a stop request ended the pass. */
+export async function evaluate(tf: TF, model: EngineModel, set: ImageSet, options: EvaluateOptions): Promise<TestMetrics | null> {
   const { task } = options;
   const evaluation = task.evaluation(set);
   let start = 0;
   for (const batch of batches(set, { batchSize: options.batchSize, shuffle: false, seed: 0, normalize: options.normalize })) {
+    if (options.shouldStop?.()) return null;
+    options.beforeBatch?.();
     const [lossT, outputT] = tf.tidy(() => {
       const { input, target } = task.tensors(tf, batch, set);
       const output = model.apply(input, false);
@@ -37,6 +45,7 @@ export async function evaluate(tf: TF, model: EngineModel, set: ImageSet, option
     options.onOutputs?.(start, batch.y, outputs);
     evaluation.add(batch, start, outputs, lossValue);
     start += batch.size;
+    await yieldToEventLoop();
   }
   return evaluation.result();
 }

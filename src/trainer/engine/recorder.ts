@@ -1,11 +1,13 @@
 /**
  * Keeps a run folder in step with training: summary.json from the start (status 'running'), metrics.jsonl lines,
  * last/ after every epoch, best/ when the validation loss (without a validation set: the training loss) improves, and the final summary. Whatever moment the
- * process dies, the folder holds a valid summary and the checkpoints of the last finished epoch.
+ * process dies, the folder holds a valid summary and the checkpoints of the last finished epoch. The summary names
+ * its owner (this process) and carries a heartbeat, so that readers can tell a killed run from a running one.
  */
 import type { ModelAnalysis } from '../../model/types';
 import type { BatchMetrics, Divergence, EpochMetrics, RunSummary } from '../../protocol/runTypes';
 import type { LoadedDataset } from '../datasets/types';
+import { currentOwner, HEARTBEAT_INTERVAL_MS } from '../runs/owner';
 import type { RunFolder } from '../runs/store';
 import { saveCheckpoint, type CheckpointMetadata } from './checkpoint';
 import type { EngineModel } from './model';
@@ -24,12 +26,20 @@ export interface RecorderContext {
 export class RunRecorder {
   private summary: RunSummary;
   private readonly started = Date.now();
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly folder: RunFolder, private readonly ctx: RecorderContext, modelText: string, config: unknown) {
     this.summary = initialSummary(ctx);
     folder.writeModel(modelText);
     folder.writeConfig(config);
-    folder.writeSummary(this.summary);
+    this.writeSummary();
+    // The passes yield between batches, so the beat keeps going through validation and test passes too.
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  get dir(): string {
+    return this.folder.dir;
   }
 
   batch(metrics: BatchMetrics, record: boolean): void {
@@ -51,7 +61,7 @@ export class RunRecorder {
       s.bestEpoch = metrics.epoch;
       s.bestValLoss = metrics.valLoss;
     }
-    this.folder.writeSummary(s);
+    this.writeSummary();
   }
 
   /** Records a divergence; written with the summary of the epoch that raised it. */
@@ -59,9 +69,12 @@ export class RunRecorder {
     this.summary.divergence = divergence;
   }
 
-  /** Writes the final summary; a stopped run also saves its state at the stop as last/. */
+  /**
+   * Writes the final summary. A run stopped while training or validating also saves its weights at the stop as
+   * last/; one stopped in the test pass holds the best weights then, and last/ already has its final epoch.
+   */
   async finish(outcome: TrainOutcome): Promise<RunSummary> {
-    if (outcome.status === 'stopped') await this.save('last', { epoch: outcome.epochsCompleted, stopped: true });
+    if (outcome.stoppedIn === 'training' || outcome.stoppedIn === 'validation') await this.save('last', { epoch: outcome.epochsCompleted, stopped: true });
     return this.close({
       status: outcome.status,
       epochsCompleted: outcome.epochsCompleted,
@@ -80,11 +93,34 @@ export class RunRecorder {
     return this.close({ status: 'failed', error: err instanceof Error ? err.message : String(err) });
   }
 
+  /**
+   * Ends the run at once, synchronously, as 'stopped' with the checkpoints of the last finished epoch (a second
+   * Ctrl-C: the process exits right after). No-op once the run has ended.
+   */
+  abandon(reason: string): RunSummary {
+    if (this.summary.finishedAt !== null) return this.summary;
+    return this.close({ status: 'stopped', stopReason: reason });
+  }
+
   private close(changes: Partial<RunSummary>): RunSummary {
+    clearInterval(this.heartbeat);
     const now = new Date().toISOString();
     this.summary = { ...this.summary, ...changes, totalSeconds: (Date.now() - this.started) / 1000, updatedAt: now, finishedAt: now };
-    this.folder.writeSummary(this.summary);
+    this.writeSummary();
     return this.summary;
+  }
+
+  private beat(): void {
+    try {
+      this.writeSummary();
+    } catch {
+      // A missed beat (disk full, folder deleted) is not worth failing the run: the next epoch's write will say.
+    }
+  }
+
+  private writeSummary(): void {
+    this.summary.heartbeatAt = new Date().toISOString();
+    this.folder.writeSummary(this.summary);
   }
 
   private save(where: 'best' | 'last', metadata: CheckpointMetadata): Promise<void> {
@@ -122,5 +158,7 @@ function initialSummary({ analysis, dataset, backend, epochs }: RecorderContext)
     stopReason: null,
     error: null,
     divergence: null,
+    owner: currentOwner(),
+    heartbeatAt: now,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * One complete training run, shared by the worker and the CLI: analyse the model file, start the backend, load
  * the dataset, build the model, create the run folder, train, and keep the folder up to date (RunRecorder).
- * Events go to `hooks.onEvent`; `hooks.shouldStop` is polled between batches.
+ * Events go to `hooks.onEvent`; `hooks.shouldStop` is polled between batches of every pass.
  */
 import { dirname, resolve } from 'node:path';
 import { analyzeModel } from '../../model';
@@ -21,6 +21,13 @@ import { trainModel } from './train';
 export interface SessionHooks {
   onEvent?(event: TrainerEvent): void;
   shouldStop?(): boolean;
+  /** The run folder exists: `abandon` ends the run at once (synchronously) as stopped, before a forced exit. */
+  onRunOpened?(run: OpenRun): void;
+}
+
+export interface OpenRun {
+  dir: string;
+  abandon(reason: string): void;
 }
 
 /** The model file has errors: the run never started. */
@@ -67,6 +74,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     const folder = RunFolder.create(request.outDir ?? resolve(baseDir, 'runs'), analysis.name);
     const config = { model: analysis.name, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, request: { ...request, modelText: undefined } };
     const recorder = new RunRecorder(folder, { tf, model, analysis, dataset, backend, epochs }, request.modelText, config);
+    hooks.onRunOpened?.({ dir: folder.dir, abandon: (reason) => recorder.abandon(reason) });
     hooks.onEvent?.({
       type: 'started',
       runDir: folder.dir,
@@ -87,6 +95,10 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       const options = { config: train, task, normalize: analysis.data.normalize, augment: analysis.data.augment, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
+        beforeBatch: heavyBatchesForTests(),
+        onPhase(phase, epoch) {
+          hooks.onEvent?.({ type: 'phase', phase, epoch, samples: phase === 'test' ? dataset.test.count : dataset.validation.count });
+        },
         onBatch(metrics, record) {
           divergence.observe(metrics);
           recorder.batch(metrics, record);
@@ -119,6 +131,21 @@ function writePredictions(predictions: TestRecorder, dir: string, log: (message:
   } catch (err) {
     log(`could not write the test predictions: ${err instanceof Error ? err.message : String(err)}`, 'warning');
   }
+}
+
+/**
+ * Test hook: CNNLAB_TEST_BATCH_MS=N makes every batch of every pass block the thread for N ms more, as a heavy
+ * model's batches do, so that the signal tests can hit each pass of a tiny model with time to spare.
+ */
+function heavyBatchesForTests(): (() => void) | undefined {
+  const ms = Number(process.env.CNNLAB_TEST_BATCH_MS);
+  if (!(ms > 0)) return undefined;
+  return () => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // Busy: a real batch does not yield either.
+    }
+  };
 }
 
 /** The analysis of a model file the trainer can run; throws ModelFileError on error diagnostics. */

@@ -1,7 +1,8 @@
 /**
  * The training loop: epochs of seeded, augmented batches; throttled batch progress; a validation pass per epoch;
  * the best weights (lowest value of what the task monitors, the validation loss) kept in memory; early stopping; a NaN/inf loss stops cleanly with the
- * reason; a stop request is honoured between batches; finally a test pass with the best weights. Everything
+ * reason; a stop request is honoured between batches of every pass (training, validation, test); finally a test
+ * pass with the best weights. Everything
  * task-specific (targets, loss, scores, metrics) goes through the EngineTask.
  */
 import type { TrainConfig } from '../../model/types';
@@ -11,6 +12,7 @@ import type { AugmentConfig, Batch, ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
 import { createTask, type EngineTask } from '../tasks/registry';
 import { evaluate } from './evaluate';
+import { yieldToEventLoop } from './eventLoop';
 import type { EngineModel } from './model';
 import { createOptimizer } from './optimizers';
 import { createSchedule } from './schedules';
@@ -42,14 +44,20 @@ export interface TrainHooks {
   onBatch?(metrics: BatchMetrics, record: boolean): void;
   /** After each epoch's validation pass (the caller writes checkpoints and the summary). */
   onEpoch?(metrics: EpochMetrics): Promise<void> | void;
-  /** Checked between batches: true stops the run within one batch. */
+  /** Checked between batches of every pass: true stops the run within one batch. */
   shouldStop?(): boolean;
+  /** An evaluation pass begins (after `epoch` epochs for the test pass). */
+  onPhase?(phase: 'validation' | 'test', epoch: number): void;
+  /** Called before every batch of every pass (a test hook simulates heavy batches with it). */
+  beforeBatch?(): void;
   /** The test pass's raw outputs, batch by batch in test-set order (see EvaluateOptions.onOutputs). */
   onTestOutputs?(start: number, labels: Int32Array, outputs: Float32Array): void;
 }
 
 export interface TrainOutcome {
   status: 'done' | 'stopped' | 'failed';
+  /** The pass a stop request ended; null when the run was not stopped. */
+  stoppedIn: StoppedPhase | null;
   /** Why training ended before its last epoch (early stopping, cancelled, NaN loss). */
   reason: string | null;
   epochsCompleted: number;
@@ -63,6 +71,8 @@ export interface TrainOutcome {
   /** Test metrics with the best weights; null when the run was stopped or failed. */
   test: TestMetrics | null;
 }
+
+export type StoppedPhase = 'training' | 'validation' | 'test';
 
 /** Running state of one training run. */
 interface LoopState {
@@ -78,7 +88,7 @@ interface LoopState {
 /** The training sums of one epoch, or why the epoch ended early. */
 type EpochResult =
   | { ended: false; lossSum: number; scoreSum: number; seen: number; stepSeconds: number }
-  | { ended: true; status: 'stopped' | 'failed'; reason: string };
+  | { ended: true; status: 'stopped' | 'failed'; reason: string; stoppedIn: StoppedPhase | null };
 
 /** Trains `model` in place; the best weights are restored into it before the test pass. */
 export async function trainModel(tf: TF, model: EngineModel, data: TrainData, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
@@ -91,8 +101,9 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
   // Without a validation set, best weights, early stopping and plateau monitor the training loss (and say so).
   const validated = data.validation.count > 0;
   const state: LoopState = { trainSeconds: 0, samplesSeen: 0, bestEpoch: null, bestLoss: Infinity, esBest: Infinity, wait: 0 };
-  const outcome = (status: TrainOutcome['status'], reason: string | null, epochsCompleted: number, test: TestMetrics | null = null): TrainOutcome => ({
+  const outcome = (status: TrainOutcome['status'], reason: string | null, epochsCompleted: number, test: TestMetrics | null = null, stoppedIn: StoppedPhase | null = null): TrainOutcome => ({
     status,
+    stoppedIn,
     reason,
     epochsCompleted,
     bestEpoch: state.bestEpoch,
@@ -101,10 +112,14 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     samplesSeen: state.samplesSeen,
     test,
   });
-  const evalOptions = { batchSize: cfg.batch_size, task, normalize: options.normalize };
-  const testPass = async (): Promise<TestMetrics | null> => {
+  const evalOptions = { batchSize: cfg.batch_size, task, normalize: options.normalize, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
+  /** The test pass with the best weights, then the outcome (stopped when a stop request ended the pass). */
+  const finish = async (reason: string | null, epochsCompleted: number): Promise<TrainOutcome> => {
     if (!best.empty) best.restore(model);
-    return data.test.count > 0 ? evaluate(tf, model, data.test, { ...evalOptions, onOutputs: hooks.onTestOutputs }) : null;
+    if (data.test.count === 0) return outcome('done', reason, epochsCompleted);
+    hooks.onPhase?.('test', epochsCompleted);
+    const test = await evaluate(tf, model, data.test, { ...evalOptions, onOutputs: hooks.onTestOutputs });
+    return test ? outcome('done', reason, epochsCompleted, test) : outcome('stopped', 'stopped during the test pass', epochsCompleted, null, 'test');
   };
 
   try {
@@ -112,11 +127,16 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
       const lr = schedule.lr(epoch);
       const epochStart = Date.now();
       const result = await trainEpoch(tf, model, task, (grads) => optimizer.step(grads, lr), data.train, { ...options, epochs, lr, epoch }, hooks);
-      if (result.ended) return outcome(result.status, result.reason, epoch);
+      if (result.ended) return outcome(result.status, result.reason, epoch, null, result.stoppedIn);
       state.trainSeconds += result.stepSeconds;
       state.samplesSeen += result.seen;
 
-      const val = validated ? await evaluate(tf, model, data.validation, evalOptions) : null;
+      let val = null;
+      if (validated) {
+        hooks.onPhase?.('validation', epoch + 1);
+        val = await evaluate(tf, model, data.validation, evalOptions);
+        if (!val) return outcome('stopped', `stopped at epoch ${epoch + 1} during validation`, epoch, null, 'validation');
+      }
       const trainLoss = result.lossSum / Math.max(result.seen, 1);
       const monitored = task.monitored(val, trainLoss);
       const improved = monitored < state.bestLoss;
@@ -140,9 +160,9 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         time: new Date().toISOString(),
       });
       const stop = cfg.early_stopping ? earlyStop(state, monitored, cfg.early_stopping, validated) : null;
-      if (stop) return outcome('done', stop, epoch + 1, await testPass());
+      if (stop) return finish(stop, epoch + 1);
     }
-    return outcome('done', null, epochs, await testPass());
+    return finish(null, epochs);
   } finally {
     optimizer.dispose();
     best.dispose();
@@ -167,14 +187,15 @@ async function trainEpoch(
   let batchIndex = 0;
   const stream = batches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, augment: options.augment, normalize: options.normalize });
   for (const batch of stream) {
-    if (hooks.shouldStop?.()) return { ended: true, status: 'stopped', reason: `stopped at epoch ${epoch + 1} batch ${batchIndex + 1}` };
+    if (hooks.shouldStop?.()) return { ended: true, status: 'stopped', reason: `stopped at epoch ${epoch + 1} batch ${batchIndex + 1}`, stoppedIn: 'training' };
+    hooks.beforeBatch?.();
     batchIndex += 1;
     const t0 = performance.now();
     const [lossValue, scoreValue] = await trainStep(tf, model, task, vars, step, batch, train);
     sums.stepSeconds += (performance.now() - t0) / 1000;
     if (!Number.isFinite(lossValue)) {
       const what = Number.isNaN(lossValue) ? 'NaN' : 'infinite';
-      return { ended: true, status: 'failed', reason: `loss became ${what} at epoch ${epoch + 1} batch ${batchIndex}: learning rate too high? (lr=${lr})` };
+      return { ended: true, status: 'failed', stoppedIn: null, reason: `loss became ${what} at epoch ${epoch + 1} batch ${batchIndex}: learning rate too high? (lr=${lr})` };
     }
     sums.lossSum += lossValue * batch.size;
     sums.scoreSum += scoreValue;
@@ -199,7 +220,7 @@ async function trainEpoch(
       hooks.onBatch?.(metrics, record);
     }
     // Let messages (a stop request, SIGINT) in between batches.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return { ended: false, ...sums };
 }

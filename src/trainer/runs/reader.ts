@@ -1,11 +1,13 @@
 /**
  * Reading runs back for the panels and the CLI: list the runs under a root, read one run's summary, config,
  * metrics and model snapshot. Tolerant by design: a run killed mid-write may have a truncated last metrics line,
- * and a folder that is not a run is skipped; nothing here throws on bad files.
+ * and a folder that is not a run is skipped; nothing here throws on bad files. A run whose training process is
+ * gone reads as 'interrupted' (see interrupted.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord, RunSummary } from '../../protocol/runTypes';
+import { reconcileSummary } from './interrupted';
 import { RUN_FILES } from './store';
 
 /** One run found under a root. */
@@ -88,7 +90,8 @@ export function readRunConfig(dir: string): unknown {
 function readSummary(dir: string): { summary: RunSummary | null; problem?: string } {
   const result = readJson(join(dir, RUN_FILES.summary));
   if (!result.ok) return { summary: null, problem: result.problem };
-  return { summary: result.value as RunSummary };
+  const summary = result.value as RunSummary;
+  return { summary: summary && typeof summary === 'object' ? reconcileSummary(dir, summary) : summary };
 }
 
 function readJson(path: string): { ok: true; value: unknown } | { ok: false; problem: string } {

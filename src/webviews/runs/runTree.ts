@@ -66,10 +66,13 @@ export function groupRuns(runs: readonly RunInfo[], liveDirs: ReadonlySet<string
   }));
 }
 
-/** The status shown: a 'running' summary that no window of ours trains is 'interrupted' when stale. */
+/**
+ * The status shown. The reader already calls a run whose recorded owner is gone 'interrupted'; a 'running' summary
+ * without an owner (written before owners were recorded) that no window of ours trains is 'interrupted' when stale.
+ */
 export function treeStatus(summary: RunSummary | null, live: boolean, nowMs = Date.now()): RunTreeStatus {
   if (!summary) return 'unknown';
-  if (summary.status !== 'running' || live) return summary.status;
+  if (summary.status !== 'running' || live || summary.owner) return summary.status;
   // Another window or the CLI may be training it: only call it interrupted after an hour without an update.
   const updated = Date.parse(summary.updatedAt);
   return Number.isFinite(updated) && nowMs - updated > 3_600_000 ? 'interrupted' : 'running';
