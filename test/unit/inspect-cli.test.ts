@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commands } from '../../src/cli/commands';
 import { runInspect } from '../../src/cli/inspect';
@@ -108,5 +108,21 @@ describe('cnnlab inspect', () => {
     assert.match(r.stderr, /--class hexagon is not a class of this run \(circle/);
     assert.equal((await cli('inspect', fixture.runDir, '--out', 'x')).status, 2);
     assert.ok(!existsSync(join(fixture.root, 'x', 'index.json')));
+  });
+});
+
+describe('a damaged best/ checkpoint', () => {
+  it('falls back to a valid last/ with a warning, unless best/ was asked for', async () => {
+    const copy = join(fixture.root, 'damaged-best');
+    cpSync(fixture.runDir, copy, { recursive: true });
+    const weights = join(copy, 'best', 'weights.bin');
+    writeFileSync(weights, readFileSync(weights).subarray(0, 100));
+    const r = await cli('predict', copy, fixture.images[0].file, '--backend', 'wasm', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).checkpoint, 'last');
+    assert.match(r.stderr, /^warning: .*best cannot be loaded \(.*weights\.bin has 100 bytes.*\); using last\/ instead$/m);
+    const asked = await cli('predict', copy, fixture.images[0].file, '--backend', 'wasm', '--checkpoint', 'best');
+    assert.equal(asked.status, 1);
+    assert.match(asked.stderr, /cannot load .*best: .*damaged/);
   });
 });
