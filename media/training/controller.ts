@@ -11,6 +11,7 @@ import {
   parseTrainingState,
   type FromTrainingWebview,
   type ToTrainingWebview,
+  type EvaluationPhase,
   type TrainingRunView,
   type TrainingWebviewState,
 } from '../../src/protocol/webview-training';
@@ -37,6 +38,8 @@ export class TrainingController {
   readonly series = new TrainingSeries();
   private current: TrainingRunView | null = null;
   private readonly epochRecords: EpochMetrics[] = [];
+  /** The evaluation pass running now; cleared by the next metric record. */
+  private phase: EvaluationPhase | null = null;
   private state: TrainingWebviewState;
 
   constructor(
@@ -81,6 +84,11 @@ export class TrainingController {
       case 'cellSamples':
         if (this.current?.runDir === message.runDir) this.renderer.cellSamples(this, message);
         return;
+      case 'phase':
+        if (this.current?.runDir !== message.runDir) return;
+        this.phase = message.phase;
+        this.renderer.summaryChanged(this);
+        return;
       case 'empty':
         this.current = null;
         this.renderer.showEmpty(message.message);
@@ -106,7 +114,7 @@ export class TrainingController {
 
   header(nowMs: number): HeaderView {
     const run = this.current;
-    return headerView(run?.model ?? '', run?.summary ?? null, run?.metrics ?? [], run?.live ?? false, nowMs);
+    return headerView(run?.model ?? '', run?.summary ?? null, run?.metrics ?? [], run?.live ?? false, nowMs, this.phase);
   }
 
   table(): EpochTableView {
@@ -123,6 +131,7 @@ export class TrainingController {
     // A reload shows the same run again: keep its selected cell; another run starts without one.
     const keepCell = this.state.runDir === run.runDir;
     this.current = { ...run, metrics: [] };
+    this.phase = null;
     this.series.reset();
     this.epochRecords.length = 0;
     this.appendRecords(run.metrics);
@@ -139,6 +148,7 @@ export class TrainingController {
 
   private appendRecords(records: readonly MetricRecord[]): SeriesChange {
     const change = this.series.add(records);
+    if (records.length > 0) this.phase = null;
     const run = this.current as TrainingRunView;
     for (const r of records) {
       run.metrics.push(r);

@@ -3,6 +3,7 @@
  * from the summary and the latest batch record. Pure: tested in Node.
  */
 import { divergenceMessage, type BatchMetrics, type MetricRecord, type RunStatus, type RunSummary } from '../../src/protocol/runTypes';
+import type { EvaluationPhase } from '../../src/protocol/webview-training';
 import { globalStep } from './chartSeries';
 
 export interface HeaderView {
@@ -23,8 +24,15 @@ export interface HeaderView {
   warning: string | null;
 }
 
-/** Builds the header; `nowMs` is the current time (elapsed time of a live run). */
-export function headerView(model: string, summary: RunSummary | null, metrics: readonly MetricRecord[], live: boolean, nowMs: number): HeaderView {
+/** Builds the header; `nowMs` is the current time (elapsed time of a live run), `phase` the evaluation pass running. */
+export function headerView(
+  model: string,
+  summary: RunSummary | null,
+  metrics: readonly MetricRecord[],
+  live: boolean,
+  nowMs: number,
+  phase: EvaluationPhase | null = null,
+): HeaderView {
   const lastBatch = findLastBatch(metrics);
   const status = summary?.status ?? 'unknown';
   const epochs = summary?.epochs ?? lastBatch?.epoch ?? 0;
@@ -36,7 +44,7 @@ export function headerView(model: string, summary: RunSummary | null, metrics: r
     dataset: summary ? `${summary.dataset} (${summary.trainSamples} train · ${summary.validationSamples} val · ${summary.testSamples} test)` : '—',
     backend: summary?.backendDescription || summary?.backend || '—',
     status,
-    statusText: statusText(status, live, summary),
+    statusText: running && phase ? phaseText(phase) : statusText(status, live, summary),
     epochText: `epoch ${currentEpoch}/${epochs}`,
     progress: progress(summary, lastBatch, running),
     elapsedSeconds: elapsed(summary, running, nowMs),
@@ -44,6 +52,10 @@ export function headerView(model: string, summary: RunSummary | null, metrics: r
     canStop: running,
     warning: summary?.divergence ? divergenceMessage(summary.divergence) : null,
   };
+}
+
+function phaseText(p: EvaluationPhase): string {
+  return p.phase === 'test' ? `test pass on ${p.samples} samples…` : `validation of epoch ${p.epoch} on ${p.samples} samples…`;
 }
 
 function findLastBatch(metrics: readonly MetricRecord[]): BatchMetrics | undefined {

@@ -13,8 +13,9 @@ import { formatDiagnostic } from '../model/report/formatDiagnostic';
 import { defaultInstallDir } from '../trainer/backend/install';
 import { BACKEND_CHOICES, divergenceMessage, isBackendChoice, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
 import type { PhaseEvent, RunResult, TrainerEvent } from '../protocol/trainer';
-import { ModelFileError, runTraining, type OpenRun } from '../trainer/engine/session';
+import { ModelFileError, runTraining } from '../trainer/engine/session';
 import type { CliCommand } from './commands';
+import { StopSignals } from './stopSignals';
 
 const USAGE = 'train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]';
 
@@ -85,7 +86,7 @@ async function run(args: string[]): Promise<number> {
     extraModulePaths: [defaultInstallDir()],
   };
   const progress = new ProgressReporter(process.stderr);
-  const stop = new StopSignals(progress);
+  const stop = new StopSignals((line) => progress.line(line));
   try {
     const result = await runTraining(request, { onEvent: (e) => progress.event(e), shouldStop: () => stop.requested, onRunOpened: (run) => stop.attach(run) });
     report(result, parsed.json);
@@ -105,45 +106,6 @@ async function run(args: string[]): Promise<number> {
     return 1;
   } finally {
     stop.dispose();
-  }
-}
-
-const STOP_SIGNALS = { SIGINT: 2, SIGHUP: 1, SIGTERM: 15 } as const;
-type StopSignal = keyof typeof STOP_SIGNALS;
-
-/**
- * Ctrl-C, SIGTERM (timeout, docker stop, CI cancellation) and SIGHUP (a closed terminal) ask the run to stop after
- * the current batch; a second signal records the run as stopped and exits at once.
- */
-class StopSignals {
-  requested = false;
-  private run: OpenRun | undefined;
-  private readonly handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((signal) => {
-    const handler = (): void => this.receive(signal);
-    process.on(signal, handler);
-    return () => process.off(signal, handler);
-  });
-
-  constructor(private readonly progress: ProgressReporter) {}
-
-  attach(run: OpenRun): void {
-    this.run = run;
-  }
-
-  dispose(): void {
-    this.handlers.forEach((off) => off());
-  }
-
-  private receive(signal: StopSignal): void {
-    const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
-    if (!this.requested) {
-      this.requested = true;
-      this.progress.line(`${name}: stopping after this batch (${name === 'Ctrl-C' ? 'Ctrl-C' : 'the same signal'} again to quit at once)…`);
-      return;
-    }
-    this.run?.abandon(`${name} twice: ended before the current pass finished`);
-    this.progress.line(this.run ? `${name}: quit; ${this.run.dir} keeps the checkpoints of the last finished epoch` : `${name}: quit`);
-    process.exit(128 + STOP_SIGNALS[signal]);
   }
 }
 

@@ -49,7 +49,16 @@ export type ToTrainingWebview =
   | { type: 'metrics'; runDir: string; records: MetricRecord[] }
   | { type: 'summary'; runDir: string; summary: RunSummary; live: boolean; hasPredictions: boolean }
   | { type: 'cellSamples'; runDir: string; truth: number; predicted: number; total: number; samples: CellSample[]; message: string | null }
+  /** An evaluation pass of the live run began (no batch progress until it ends). */
+  | { type: 'phase'; runDir: string; phase: EvaluationPhase }
   | { type: 'empty'; message: string };
+
+/** The validation pass after epoch `epoch`, or the test pass. */
+export interface EvaluationPhase {
+  phase: 'validation' | 'test';
+  epoch: number;
+  samples: number;
+}
 
 /** Training webview → host. */
 export type FromTrainingWebview =
@@ -175,6 +184,10 @@ export function parseToTrainingWebview(raw: unknown): ToTrainingWebview | undefi
       return isStr(raw.runDir) && isCount(raw.truth) && isCount(raw.predicted) && isCount(raw.total) &&
         Array.isArray(raw.samples) && raw.samples.every(isCellSample) && (raw.message === null || isStr(raw.message))
         ? { type: 'cellSamples', runDir: raw.runDir, truth: raw.truth, predicted: raw.predicted, total: raw.total, samples: raw.samples, message: raw.message }
+        : undefined;
+    case 'phase':
+      return isStr(raw.runDir) && isObj(raw.phase) && (raw.phase.phase === 'validation' || raw.phase.phase === 'test') && isCount(raw.phase.epoch) && isCount(raw.phase.samples)
+        ? { type: 'phase', runDir: raw.runDir, phase: { phase: raw.phase.phase, epoch: raw.phase.epoch, samples: raw.phase.samples } }
         : undefined;
     case 'empty':
       return isStr(raw.message) ? { type: 'empty', message: raw.message } : undefined;

@@ -13,28 +13,21 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { encodePng } from '../../src/inspect/image/png';
 import type { RunSummary } from '../../src/protocol/runTypes';
+import { StopSignals } from '../../src/cli/stopSignals';
 import { readRunSummary } from '../../src/trainer/runs/reader';
+import { tinyShapesModel } from './engine-fixtures';
 
 const root = mkdtempSync(join(tmpdir(), 'cnnlab-signals-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const cli = resolve(__dirname, '../../src/cli.ts');
 
-/** Milliseconds each batch blocks for: a pass of 10 batches lasts over 1.5 s, time enough to hit it under load. */
+/** Milliseconds each batch blocks for: a pass of 20 batches lasts over 3 s, time enough to hit it under load. */
 const BATCH_MS = 150;
 /** Signal → exit: one batch and a tiny checkpoint write take ~0.3 s; the bound leaves room for a loaded machine. */
 const MAX_EXIT_MS = 5000;
 
-const MODEL = `name: signals
-input: [1, 16, 16]
-layers:
-  - Conv2d(1, 4, 3, padding=1)
-  - ReLU()
-  - MaxPool2d(4)
-  - Flatten()
-  - Linear(64, 5)
-data: { dataset: shapes, train_samples: 640, test_samples: 320, validation_split: 0.5 }
-train: { epochs: 2, batch_size: 32, seed: 1 }
-`;
+// 640 training, validation and test samples (20 batches of 32 each: every pass lasts over 3 s), 2 epochs.
+const MODEL = tinyShapesModel('signals', 1280, 640, 2).replace('test_samples: 640', 'test_samples: 640, validation_split: 0.5');
 const modelFile = join(root, 'signals.cnn.yaml');
 writeFileSync(modelFile, MODEL);
 
@@ -59,7 +52,7 @@ class TrainChild {
     this.exited = new Promise((done) => this.child.on('exit', (code, signal) => done({ code, signal, at: performance.now() })));
   }
 
-  waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  waitFor(pattern: RegExp, timeoutMs = 180_000): Promise<void> {
     return new Promise((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`no ${pattern} in the child's stderr within ${timeoutMs} ms:\n${this.stderr}`)), timeoutMs);
       const check = (): void => {
@@ -111,6 +104,20 @@ function assertFast(ms: number, what: string): void {
 }
 
 const latencies: string[] = [];
+
+/** Starts a run, sends `signal` once stderr matches `when`, checks the exit (status 0, fast); returns the summary. */
+async function stopWhen(when: RegExp, signal: NodeJS.Signals, label: string): Promise<{ run: TrainChild; summary: RunSummary }> {
+  const run = start();
+  await run.waitFor(when);
+  const exit = await run.signalAndWait(signal);
+  latencies.push(`${label} ${Math.round(exit.ms)} ms`);
+  assert.equal(exit.code, 0, run.stderr);
+  assert.equal(exit.signal, null);
+  assertFast(exit.ms, label);
+  const summary = summaryOf(run.runDir);
+  assert.equal(summary.status, 'stopped');
+  return { run, summary };
+}
 after(() => {
   // The exit latencies per pass, for the record (node --test prints diagnostics).
   if (latencies.length) console.log(`# exit latency after the signal: ${latencies.join(', ')}`);
@@ -119,14 +126,7 @@ after(() => {
 // Three children at a time: most of each test is the child's start (tsx, wasm) and waiting for its pass.
 describe('cnnlab train and signals', { concurrency: 3 }, () => {
   it('SIGINT during training stops within a batch, keeps last/ and records stopped', async () => {
-    const run = start();
-    await run.waitFor(/^epoch 1: loss/m);
-    const exit = await run.signalAndWait('SIGINT');
-    latencies.push(`training ${Math.round(exit.ms)} ms`);
-    assert.equal(exit.code, 0, run.stderr);
-    assertFast(exit.ms, 'SIGINT in training');
-    const s = summaryOf(run.runDir);
-    assert.equal(s.status, 'stopped');
+    const { run, summary: s } = await stopWhen(/^epoch 1: loss/m, 'SIGINT', 'training');
     assert.match(s.stopReason ?? '', /^stopped at epoch 2 batch \d+$/);
     assert.equal(s.epochsCompleted, 1);
     assert.equal(checkpointEpoch(join(run.runDir, 'last')), 1);
@@ -134,28 +134,14 @@ describe('cnnlab train and signals', { concurrency: 3 }, () => {
   });
 
   it('SIGINT during validation stops within a batch of the validation pass', async () => {
-    const run = start();
-    await run.waitFor(/^epoch 1: validation on \d+ samples/m);
-    const exit = await run.signalAndWait('SIGINT');
-    latencies.push(`validation ${Math.round(exit.ms)} ms`);
-    assert.equal(exit.code, 0, run.stderr);
-    assertFast(exit.ms, 'SIGINT in validation');
-    const s = summaryOf(run.runDir);
-    assert.equal(s.status, 'stopped');
+    const { run, summary: s } = await stopWhen(/^epoch 1: validation on \d+ samples/m, 'SIGINT', 'validation');
     assert.equal(s.stopReason, 'stopped at epoch 1 during validation');
     assert.equal(s.epochsCompleted, 0);
     assert.doesNotMatch(run.stderr, /^epoch 1: loss/m);
   });
 
   it('SIGINT during the test pass stops within a batch; no test metrics, no predictions', async () => {
-    const run = start();
-    await run.waitFor(/^test pass on \d+ samples/m);
-    const exit = await run.signalAndWait('SIGINT');
-    latencies.push(`test ${Math.round(exit.ms)} ms`);
-    assert.equal(exit.code, 0, run.stderr);
-    assertFast(exit.ms, 'SIGINT in the test pass');
-    const s = summaryOf(run.runDir);
-    assert.equal(s.status, 'stopped');
+    const { run, summary: s } = await stopWhen(/^test pass on \d+ samples/m, 'SIGINT', 'test');
     assert.equal(s.stopReason, 'stopped during the test pass');
     assert.equal(s.epochsCompleted, 2);
     assert.equal(s.test, null);
@@ -181,26 +167,12 @@ describe('cnnlab train and signals', { concurrency: 3 }, () => {
   });
 
   it('SIGTERM is handled like Ctrl-C', async () => {
-    const run = start();
-    await run.waitFor(/^epoch 1: validation on/m);
-    const exit = await run.signalAndWait('SIGTERM');
-    latencies.push(`SIGTERM (validation) ${Math.round(exit.ms)} ms`);
-    assert.equal(exit.code, 0, run.stderr);
-    assert.equal(exit.signal, null);
-    assertFast(exit.ms, 'SIGTERM');
+    const { run } = await stopWhen(/^epoch 1: validation on/m, 'SIGTERM', 'SIGTERM (validation)');
     assert.match(run.stderr, /SIGTERM: stopping after this batch/);
-    assert.equal(summaryOf(run.runDir).status, 'stopped');
   });
 
   it('SIGHUP is handled like Ctrl-C', async () => {
-    const run = start();
-    await run.waitFor(/^training on/m);
-    const exit = await run.signalAndWait('SIGHUP');
-    latencies.push(`SIGHUP (training) ${Math.round(exit.ms)} ms`);
-    assert.equal(exit.code, 0, run.stderr);
-    assertFast(exit.ms, 'SIGHUP');
-    const s = summaryOf(run.runDir);
-    assert.equal(s.status, 'stopped');
+    const { run } = await stopWhen(/^training on/m, 'SIGHUP', 'SIGHUP (training)');
     assert.ok(existsSync(join(run.runDir, 'last', 'model.json')));
   });
 
@@ -234,5 +206,29 @@ describe('cnnlab train and signals', { concurrency: 3 }, () => {
     const notes = predict.stderr.split('\n').filter((l) => /interrupted/.test(l));
     assert.equal(notes.length, 1, predict.stderr);
     assert.match(notes[0], new RegExp(`was interrupted after ${read?.epochsCompleted}/2 epoch`));
+  });
+});
+
+describe('StopSignals (in process)', () => {
+  it('asks once, then records the run as stopped and exits with 128 + the signal number', () => {
+    const said: string[] = [];
+    const exits: number[] = [];
+    const abandoned: string[] = [];
+    const stop = new StopSignals((line) => said.push(line), (code) => void exits.push(code));
+    try {
+      process.emit('SIGTERM');
+      assert.equal(stop.requested, true);
+      assert.deepEqual(exits, []);
+      stop.attach({ dir: '/runs/m/t', abandon: (reason) => void abandoned.push(reason) });
+      process.emit('SIGTERM');
+      assert.deepEqual(exits, [143]);
+      assert.deepEqual(abandoned, ['SIGTERM twice: ended before the current pass finished']);
+      assert.match(said.join('\n'), /SIGTERM: stopping after this batch[\s\S]*SIGTERM: quit; \/runs\/m\/t keeps the checkpoints/);
+      process.emit('SIGINT');
+      assert.deepEqual(exits, [143, 130]);
+    } finally {
+      stop.dispose();
+    }
+    assert.equal(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM') + process.listenerCount('SIGHUP'), 0);
   });
 });

@@ -19,7 +19,7 @@ import { headerView } from '../../media/training/header';
 import type { WebviewApi } from '../../media/webviewApi';
 import type { BatchMetrics, EpochMetrics, MetricRecord, RunSummary } from '../../src/protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../../src/protocol/trainer';
-import { isFromTrainingWebview, parseCompareState, parseFromCompareWebview, parseTrainingState, type ToTrainingWebview, type TrainingWebviewState } from '../../src/protocol/webview-training';
+import { isFromTrainingWebview, parseCompareState, parseFromCompareWebview, parseTrainingState, parseToTrainingWebview, type ToTrainingWebview, type TrainingWebviewState } from '../../src/protocol/webview-training';
 import { SHAPE_CLASSES } from '../../src/trainer/datasets/shapes';
 import { runTraining } from '../../src/trainer/engine/session';
 import { readMetrics } from '../../src/trainer/runs/reader';
@@ -249,6 +249,22 @@ describe('training panel: webview controller', () => {
     controller.receive({ type: 'run', run: { ...run, live: true } });
     controller.stop();
     assert.deepEqual(api.posted, [{ type: 'stop' }]);
+  });
+
+  it('says which evaluation pass runs while a live run validates or tests, until training resumes', () => {
+    const controller = new TrainingController(new FakeWebviewApi(), new RecordingRenderer());
+    const run = { runDir: '/r', model: 'm', timestamp: 't', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false };
+    controller.receive({ type: 'run', run });
+    controller.receive({ type: 'phase', runDir: '/r', phase: { phase: 'validation', epoch: 2, samples: 600 } });
+    assert.equal(controller.header(Date.now()).statusText, 'validation of epoch 2 on 600 samples…');
+    assert.equal(controller.header(Date.now()).canStop, true);
+    controller.receive({ type: 'metrics', runDir: '/r', records: [batch(3, 1, 10, 0.5)] });
+    assert.equal(controller.header(Date.now()).statusText, 'starting…');
+    controller.receive({ type: 'phase', runDir: '/r', phase: { phase: 'test', epoch: 3, samples: 1000 } });
+    assert.equal(controller.header(Date.now()).statusText, 'test pass on 1000 samples…');
+    controller.receive({ type: 'phase', runDir: '/other', phase: { phase: 'validation', epoch: 1, samples: 1 } });
+    assert.equal(controller.header(Date.now()).statusText, 'test pass on 1000 samples…');
+    assert.equal(parseToTrainingWebview({ type: 'phase', runDir: '/r', phase: { phase: 'train', epoch: 1, samples: 1 } }), undefined);
   });
 });
 

@@ -27,6 +27,8 @@ export class RunRecorder {
   private summary: RunSummary;
   private readonly started = Date.now();
   private readonly heartbeat: NodeJS.Timeout;
+  /** Set by abandon(): the process is about to exit and nothing more is written. */
+  private abandoned = false;
 
   constructor(private readonly folder: RunFolder, private readonly ctx: RecorderContext, modelText: string, config: unknown) {
     this.summary = initialSummary(ctx);
@@ -99,7 +101,9 @@ export class RunRecorder {
    */
   abandon(reason: string): RunSummary {
     if (this.summary.finishedAt !== null) return this.summary;
-    return this.close({ status: 'stopped', stopReason: reason });
+    const summary = this.close({ status: 'stopped', stopReason: reason });
+    this.abandoned = true;
+    return summary;
   }
 
   private close(changes: Partial<RunSummary>): RunSummary {
@@ -119,6 +123,7 @@ export class RunRecorder {
   }
 
   private writeSummary(): void {
+    if (this.abandoned) return;
     this.summary.heartbeatAt = new Date().toISOString();
     this.folder.writeSummary(this.summary);
   }

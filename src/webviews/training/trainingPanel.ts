@@ -162,6 +162,11 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
   }
 
   private onLiveEvent(event: TrainerEvent): void {
+    if (event.type === 'phase' && this.runDir) {
+      // The batches before it first: a batch record arriving after the phase means training resumed.
+      this.buffer.flush();
+      this.post({ type: 'phase', runDir: this.runDir, phase: { phase: event.phase, epoch: event.epoch, samples: event.samples } });
+    }
     if (event.type !== 'progress') return;
     this.buffer.push(event.metrics);
     // The engine rewrites summary.json before it reports an epoch: send it for the header and the best epoch.
