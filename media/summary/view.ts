@@ -3,6 +3,7 @@ import { createBadge, createTable, type TableColumn } from '../components';
 import { formatCount } from '../../src/model/layers/arithmetic';
 import { formatBytes, formatCompact, shapeLabel } from '../../src/language/format';
 import type { SummaryViewModel } from '../../src/protocol/webview-summary';
+import { formatMemory } from '../../src/model/memory/estimate';
 import { layoutArchitecture } from './architectureLayout';
 import { renderArchitecture } from './architectureSvg';
 import type { SummaryView } from './controller';
@@ -50,7 +51,24 @@ export class DomSummaryView implements SummaryView {
       selected,
       onRowClick: (i) => this.callbacks.onSelectRow(i),
     });
-    this.root.replaceChildren(header, this.problems(model), drawing, table, this.totals(model));
+    this.root.replaceChildren(header, this.problems(model), drawing, table, this.totals(model), this.trainingMemory(model));
+  }
+
+  /** The trainer's estimate per engine: the verdict line, then its parts, largest first. */
+  private trainingMemory(model: SummaryViewModel): HTMLElement {
+    const section = el('section', 'training-memory');
+    if (!model.trainingMemory?.length) return section;
+    section.append(el('h2', '', 'Training memory'));
+    for (const m of model.trainingMemory) {
+      const block = el('div', `memory ${m.fits ? 'fits' : 'too-big'}`);
+      block.append(el('p', 'memory-line', `${m.backend === 'wasm' ? 'wasm engine' : 'Native TensorFlow'}: ${m.line}`));
+      const dl = el('dl', 'totals');
+      for (const p of [...m.parts].sort((a, b) => b.bytes - a.bytes)) dl.append(el('dt', '', p.name), el('dd', '', formatMemory(p.bytes)));
+      block.append(dl);
+      if (m.advice) block.append(el('p', 'memory-advice', m.advice));
+      section.append(block);
+    }
+    return section;
   }
 
   private totals(model: SummaryViewModel): HTMLElement {

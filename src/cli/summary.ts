@@ -4,9 +4,11 @@
  * one JSON object per file, one per line. Exit 0 without errors, 1 when a file has errors, 2 for usage or I/O.
  */
 import { readFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { folderReader } from '../trainer/datasets/folderReader';
-import { analyzeModel, formatDiagnostic, formatSummaryTable, summaryJson } from '../model';
+import { analyzeModel, formatDiagnostic, formatSummaryTable, summaryJson, type ModelAnalysis } from '../model';
+import { estimateTrainingMemory, memoryBreakdown, memoryLine } from '../model/memory/estimate';
 import type { CliCommand } from './commands';
 
 const USAGE = 'Usage: cnnlab summary FILE... [--json]\n';
@@ -25,11 +27,21 @@ async function summarise(file: string, json: boolean, separate: boolean): Promis
   else {
     if (separate) process.stdout.write(`\n${file}\n`);
     process.stdout.write(formatSummaryTable(analysis));
+    if (!analysis.diagnostics.some((d) => d.severity === 'error')) process.stdout.write(trainingMemoryLines(analysis));
     for (const d of analysis.diagnostics) process.stdout.write(`${formatDiagnostic(d, file)}\n`);
     const count = (s: string) => analysis.diagnostics.filter((d) => d.severity === s).length;
     if (analysis.diagnostics.length) process.stdout.write(`${count('error')} error(s), ${count('warning')} warning(s)\n`);
   }
   return analysis.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** The training-memory estimate on both engines, at the file's batch size. */
+function trainingMemoryLines(analysis: ModelAnalysis): string {
+  const lines = (['wasm', 'native'] as const).map((backend) => {
+    const e = estimateTrainingMemory(analysis, { backend, machineBytes: totalmem() });
+    return `Training memory ${memoryLine(e)}\n  ${memoryBreakdown(e)}\n`;
+  });
+  return lines.join('');
 }
 
 async function run(args: string[]): Promise<number> {

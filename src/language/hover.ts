@@ -3,6 +3,7 @@
  * and the keys and values of the data / train sections. Pure: analysis + text in, markdown out.
  */
 import { formatCount, layerAt, rangeContains } from '../model';
+import { estimateTrainingMemory, memoryBreakdown, memoryLine, memoryRefusal } from '../model/memory/estimate';
 import type { SourceText } from '../model/parse/sourceText';
 import type { ModelAnalysis, Position, Range } from '../model/types';
 import { shapeLabel } from './format';
@@ -47,9 +48,25 @@ function keyHover(analysis: ModelAnalysis, src: SourceText, pos: Position): Hove
   }
   if (section === 'data' || section === 'train') {
     const markdown = keyHoverMarkdown(section, word);
-    return markdown ? { markdown, range } : undefined;
+    const aboutBatch = section === 'train' && (word.role === 'key' ? word.word : word.key) === 'batch_size';
+    const memory = aboutBatch && analysis.layers.length ? `\n\n${trainingMemoryMarkdown(analysis)}` : '';
+    return markdown ? { markdown: markdown + memory, range } : undefined;
   }
   return undefined;
+}
+
+/** The training-memory estimate at the file's batch size, on the wasm engine and on native TensorFlow. */
+export function trainingMemoryMarkdown(analysis: ModelAnalysis): string {
+  const wasm = estimateTrainingMemory(analysis, { backend: 'wasm' });
+  const native = estimateTrainingMemory(analysis, { backend: 'native' });
+  return [
+    `**Training memory** ${memoryLine(wasm)}`,
+    `_${memoryBreakdown(wasm)}_`,
+    `Native TensorFlow: ${memoryLine(native)}`,
+    wasm.fits ? '' : memoryRefusal(wasm, analysis.name) ?? '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** What `input` means, with the numbers of this model. */

@@ -38,6 +38,23 @@ export interface SummaryTotals {
   totalBytes: number;
 }
 
+/** The training-memory estimate on one engine (src/model/memory/estimate.ts), as the panel shows it. */
+export interface TrainingMemoryView {
+  /** "wasm" or "native". */
+  backend: string;
+  batchSize: number;
+  totalBytes: number;
+  /** null when no limit is known. */
+  limitBytes: number | null;
+  fits: boolean;
+  maxBatchSize: number;
+  /** One line: "≈ 3.61 GiB at batch 8 on wasm (limit 4 GiB): fits, up to batch 11". */
+  line: string;
+  parts: Array<{ name: string; bytes: number }>;
+  /** What to change when it does not fit. */
+  advice: string | null;
+}
+
 export interface SummaryProblem {
   severity: 'error' | 'warning' | 'info';
   message: string;
@@ -55,6 +72,8 @@ export interface SummaryViewModel {
   outputShape: number[];
   rows: SummaryRow[];
   totals: SummaryTotals;
+  /** Peak memory of training at the file's batch size, per engine (absent for a model with errors). */
+  trainingMemory?: TrainingMemoryView[];
   problems: SummaryProblem[];
 }
 
@@ -99,6 +118,7 @@ export function isSummaryViewModel(v: unknown): v is SummaryViewModel {
     Array.isArray(v.rows) &&
     v.rows.every((r) => isObject(r) && isCount(r.index) && typeof r.type === 'string' && isCount(r.line) && Array.isArray(r.outputShape)) &&
     isObject(v.totals) &&
+    (v.trainingMemory === undefined || (Array.isArray(v.trainingMemory) && v.trainingMemory.every((m) => isObject(m) && typeof m.line === 'string' && Array.isArray(m.parts)))) &&
     Array.isArray(v.problems) &&
     v.problems.every((p) => isObject(p) && typeof p.message === 'string' && isCount(p.line))
   );

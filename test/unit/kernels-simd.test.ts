@@ -118,3 +118,31 @@ describe('fused optimizer updates', () => {
     }
   });
 });
+
+describe('optimizer state in place', () => {
+  const attrs = { rule: 'adam', lr: 0.01, t: 1, weightDecay: 0, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, alpha: 0.99 };
+
+  it('writes the state into its own buffer when only the optimizer holds it, and the parameter into a fresh one', async () => {
+    await tf.setBackend('wasm');
+    await withAndWithoutSimd(async (path) => {
+      const [param, grad, a, b] = [tf.ones([6]), tf.fill([6], 0.5), tf.zeros([6]), tf.zeros([6])];
+      const [p2, a2, b2] = tf.engine().runKernel(OPTIMIZER_STEP, { param, grad, a, b }, attrs) as tf.Tensor[];
+      assert.equal(a2.dataId, a.dataId, `${path}: first moment updated in place`);
+      assert.equal(b2.dataId, b.dataId, `${path}: second moment updated in place`);
+      assert.notEqual(p2.dataId, param.dataId, `${path}: XNNPACK caches packed weights per tensor, so a weight is never overwritten`);
+      assertClose(a.dataSync() as Float32Array, new Float32Array(6).fill(0.05), `${path} m`);
+      tf.dispose([param, grad, a, b, p2, a2, b2]);
+    });
+  });
+
+  it('leaves state another tensor shares untouched (a fresh output instead)', async () => {
+    await tf.setBackend('wasm');
+    const [param, grad, a, b] = [tf.ones([5]), tf.fill([5], 0.5), tf.zeros([5]), tf.zeros([5])];
+    const alias = tf.clone(a); // shares a's buffer (our Identity kernel)
+    const [p2, a2, b2] = tf.engine().runKernel(OPTIMIZER_STEP, { param, grad, a, b }, attrs) as tf.Tensor[];
+    assert.notEqual(a2.dataId, a.dataId);
+    assert.deepEqual(Array.from(alias.dataSync()), [0, 0, 0, 0, 0]);
+    assertClose(a2.dataSync() as Float32Array, new Float32Array(5).fill(0.05), 'fresh m');
+    tf.dispose([param, grad, a, b, alias, p2, a2, b2]);
+  });
+});

@@ -4,6 +4,7 @@
  * non-trainable variables so that a step allocates no lasting tensors.
  */
 import type { TrainConfig } from '../../model/types';
+import { optimizerStateSlots } from '../../model/memory/estimate';
 import { OPTIMIZER_STEP, optimizerStepAttrs } from '../kernels/optimizer-step';
 import type { NamedVariable } from './layers/types';
 import type { NamedTensorMap, TF, Tensor, Variable } from './tf';
@@ -25,18 +26,21 @@ const RMS_EPS = 1e-8;
 
 interface Slot {
   param: Variable;
-  /** First moment / momentum buffer. */
-  a: Variable;
-  /** Second moment / square average. */
-  b: Variable;
+  /** First moment / momentum buffer (absent when the rule keeps none: plain SGD, RMSprop without momentum). */
+  a?: Variable;
+  /** Second moment / square average (Adam, AdamW, RMSprop). */
+  b?: Variable;
 }
 
 /** Creates the optimizer named in the config for these parameters. */
 export function createOptimizer(tf: TF, config: OptimizerConfig, params: NamedVariable[]): Optimizer {
+  // Only the state the rule uses: VGG-16's unused copies alone would take 1 GiB of the wasm engine's 4.
+  const used = optimizerStateSlots(config);
+  const zeros = (p: Variable): Variable => tf.tidy(() => tf.variable(tf.zerosLike(p), false));
   const slots: Slot[] = params.map((p) => ({
     param: p.variable,
-    a: tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)),
-    b: tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)),
+    a: used.a ? zeros(p.variable) : undefined,
+    b: used.b ? zeros(p.variable) : undefined,
   }));
   // The wasm engine has the whole update as one kernel (src/trainer/kernels/optimizer-step.ts); other backends use ops.
   const update = tf.getKernel(OPTIMIZER_STEP, tf.getBackend()) ? fusedRule(tf, config) : updateRule(tf, config);
@@ -53,8 +57,8 @@ export function createOptimizer(tf: TF, config: OptimizerConfig, params: NamedVa
     },
     dispose() {
       for (const s of slots) {
-        s.a.dispose();
-        s.b.dispose();
+        s.a?.dispose();
+        s.b?.dispose();
       }
     },
   };
@@ -68,11 +72,18 @@ function fusedRule(tf: TF, c: OptimizerConfig): Rule {
   const eps = c.optimizer === 'rmsprop' ? RMS_EPS : ADAM_EPS;
   return (slot, grad, lr, t) => {
     const attrs = optimizerStepAttrs({ ...fixed, lr, t, eps, alpha: RMS_ALPHA });
-    const [p, a, b] = tf.engine().runKernel(OPTIMIZER_STEP, { param: slot.param, grad, a: slot.a, b: slot.b }, attrs) as Tensor[];
+    // Unused state is never read: the gradient stands in for it.
+    const [p, a, b] = tf.engine().runKernel(OPTIMIZER_STEP, { param: slot.param, grad, a: slot.a ?? grad, b: slot.b ?? grad }, attrs) as Tensor[];
     slot.param.assign(p);
-    slot.a.assign(a);
-    slot.b.assign(b);
+    slot.a?.assign(a);
+    slot.b?.assign(b);
   };
+}
+
+/** State a rule uses is always there: createOptimizer allocates it from the same optimizerStateSlots. */
+function allocated(state: Variable | undefined): Variable {
+  if (!state) throw new Error('optimizer state missing for this rule');
+  return state;
 }
 
 function updateRule(tf: TF, c: OptimizerConfig): Rule {
@@ -80,9 +91,10 @@ function updateRule(tf: TF, c: OptimizerConfig): Rule {
   const withDecay = (g: Tensor, p: Tensor): Tensor => (wd !== 0 ? tf.add(g, tf.mul(p, wd)) : g);
   switch (c.optimizer) {
     case 'sgd':
-      return ({ param, a: buf }, grad, lr, t) => {
+      return ({ param, a }, grad, lr, t) => {
         let d = withDecay(grad, param);
         if (c.momentum !== 0) {
+          const buf = allocated(a);
           buf.assign(t === 1 ? d : tf.add(tf.mul(buf, c.momentum), d));
           d = c.nesterov ? tf.add(d, tf.mul(buf, c.momentum)) : buf;
         }
@@ -90,7 +102,8 @@ function updateRule(tf: TF, c: OptimizerConfig): Rule {
       };
     case 'adam':
     case 'adamw':
-      return ({ param, a: m, b: v }, grad, lr, t) => {
+      return ({ param, a, b }, grad, lr, t) => {
+        const [m, v] = [allocated(a), allocated(b)];
         const decoupled = c.optimizer === 'adamw';
         const g = decoupled ? grad : withDecay(grad, param);
         const p = decoupled && wd !== 0 ? tf.mul(param, 1 - lr * wd) : param;
@@ -101,11 +114,13 @@ function updateRule(tf: TF, c: OptimizerConfig): Rule {
         param.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
       };
     case 'rmsprop':
-      return ({ param, a: buf, b: sq }, grad, lr) => {
+      return ({ param, a, b }, grad, lr) => {
+        const sq = allocated(b);
         const g = withDecay(grad, param);
         sq.assign(tf.add(tf.mul(sq, RMS_ALPHA), tf.mul(tf.square(g), 1 - RMS_ALPHA)));
         const scaled = tf.div(g, tf.add(tf.sqrt(sq), RMS_EPS));
         if (c.momentum > 0) {
+          const buf = allocated(a);
           buf.assign(tf.add(tf.mul(buf, c.momentum), scaled));
           param.assign(tf.sub(param, tf.mul(buf, lr)));
         } else {

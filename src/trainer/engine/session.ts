@@ -3,13 +3,15 @@
  * the dataset, build the model, create the run folder, train, and keep the folder up to date (RunRecorder).
  * Events go to `hooks.onEvent`; `hooks.shouldStop` is polled between batches of every pass.
  */
+import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { analyzeModel } from '../../model';
+import { estimateTrainingMemory, memoryLine, memoryRefusal } from '../../model/memory/estimate';
 import { formatDiagnostic } from '../../model/report/formatDiagnostic';
 import type { Diagnostic, ModelAnalysis } from '../../model/types';
 import { divergenceMessage, type RunRequest } from '../../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../../protocol/trainer';
-import { initBackend } from '../backend';
+import { initBackend, type BackendInfo } from '../backend';
 import { batchCount, loadDataset } from '../datasets';
 import { RunFolder } from '../runs/store';
 import { createTask, type TestRecorder } from '../tasks/registry';
@@ -30,6 +32,14 @@ export interface OpenRun {
   abandon(reason: string): void;
 }
 
+/** The estimated peak memory does not fit the backend: the run never started. */
+export class MemoryLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MemoryLimitError';
+  }
+}
+
 /** The model file has errors: the run never started. */
 export class ModelFileError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
@@ -48,6 +58,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
   const backend = await initBackend(request.backend ?? 'auto', { extraModulePaths: request.extraModulePaths, log });
   const { tf } = backend;
   log(`backend: ${backend.description}`);
+  checkMemory(analysis, backend.name, request.epochs ?? analysis.train.epochs, log);
   const baseDir = request.modelPath ? dirname(resolve(request.modelPath)) : process.cwd();
   const dataset = await loadDataset({
     input: analysis.input as [number, number, number],
@@ -155,4 +166,12 @@ function checkedAnalysis(text: string): ModelAnalysis {
   if (errors.length > 0) throw new ModelFileError(errors);
   if (analysis.input.length !== 3) throw new Error(`the trainer needs an image input [C, H, W]; this model's input is [${analysis.input}]`);
   return analysis;
+}
+
+/** Refuses, before any allocation, a training whose estimated peak memory does not fit the backend; logs the estimate. */
+function checkMemory(analysis: ModelAnalysis, backend: BackendInfo['name'], epochs: number, log: (message: string) => void): void {
+  const estimate = estimateTrainingMemory(analysis, { backend: backend === 'wasm' ? 'wasm' : 'native', epochs, machineBytes: totalmem() });
+  const refusal = memoryRefusal(estimate, analysis.name);
+  if (refusal) throw new MemoryLimitError(refusal);
+  log(`memory: ${memoryLine(estimate)}`);
 }

@@ -5,10 +5,13 @@
  * fused it is one read of (param, grad, state) and one write of the results. Adam and AdamW run in our SIMD
  * kernel (simd/training-kernels.c) when it loads; the JavaScript loop below is the same update.
  *
- * Tensors are immutable: the kernel returns the new parameter and state as fresh tensors (state it does not
- * use is returned as a shared reference) and the optimizer assigns them to its variables.
+ * The kernel returns the new parameter as a fresh tensor (XNNPACK caches a packed copy of each weight tensor, so a
+ * weight must never change in place), and the state updated in place when nothing but the optimizer's variable
+ * holds it: for VGG-16's 103-million-weight layer that spares two 392 MiB copies at the step's peak. Other state is
+ * returned as fresh tensors, unused state as a shared reference; the optimizer assigns them to its variables.
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { optimizerStateSlots } from '../../model/memory/estimate';
 import { simdKernels, type AdamConstants } from './simd/simd-kernels';
 import { asWasm, f32, inputsOf } from './wasm-ops';
 
@@ -32,11 +35,9 @@ export interface OptimizerStepAttrs {
   alpha: number;
 }
 
-/** The state each rule updates: `a` is momentum / first moment, `b` the square average. */
+/** The state each rule updates: `a` is momentum / first moment, `b` the square average (the core's rule). */
 function stateUsed(s: OptimizerStepAttrs): { a: boolean; b: boolean } {
-  if (s.rule === 'sgd') return { a: s.momentum !== 0, b: false };
-  if (s.rule === 'rmsprop') return { a: s.momentum > 0, b: true };
-  return { a: true, b: true };
+  return optimizerStateSlots({ optimizer: s.rule, momentum: s.momentum });
 }
 
 /**
@@ -110,7 +111,12 @@ function share(backend: ReturnType<typeof asWasm>, t: TensorInfo): TensorInfo {
   return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
 }
 
-/** The wasm kernel: fresh outputs for what changes, shared references for unused state. */
+/** The state's new value: the same buffer when only the optimizer's variable holds it, else a fresh tensor. */
+function stateOutput(wasm: ReturnType<typeof asWasm>, t: TensorInfo, used: boolean, shape: number[]): TensorInfo {
+  return !used || wasm.refCount(t.dataId) === 1 ? share(wasm, t) : wasm.makeOutput(shape, 'float32');
+}
+
+/** The wasm kernel: a fresh parameter, state updated in place (or fresh when shared), unused state passed through. */
 export function optimizerStepConfig(): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
     const wasm = asWasm(backend);
@@ -118,8 +124,8 @@ export function optimizerStepConfig(): KernelConfig {
     const s = attrs as unknown as OptimizerStepAttrs;
     const used = stateUsed(s);
     const p2 = wasm.makeOutput(param.shape, 'float32');
-    const a2 = used.a ? wasm.makeOutput(param.shape, 'float32') : share(wasm, a);
-    const b2 = used.b ? wasm.makeOutput(param.shape, 'float32') : share(wasm, b);
+    const a2 = stateOutput(wasm, a, used.a, param.shape);
+    const b2 = stateOutput(wasm, b, used.b, param.shape);
     const simd = simdKernels(wasm);
     if (simd && (s.rule === 'adam' || s.rule === 'adamw')) {
       simd.adamStep(param, grad, a, b, [p2, a2, b2], adamConstants(s));

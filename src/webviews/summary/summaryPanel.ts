@@ -2,6 +2,7 @@
  * "CNN Lab: Show Model Summary": a panel beside the editor with the summary table, the architecture
  * drawing and the problems of the active model file, following it as it changes.
  */
+import { totalmem } from 'node:os';
 import * as vscode from 'vscode';
 import type { CnnLabConfig } from '../../config';
 import { KeyedDebouncer } from '../../language/debounce';
@@ -89,7 +90,7 @@ export class SummaryPanel extends WebviewPanelHost<ToSummaryWebview, FromSummary
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
       const analysed = this.deps.documents.get(doc);
       if (!analysed) return;
-      this.model = buildSummaryViewModel(analysed.analysis, uri.toString(), baseName(uri));
+      this.model = buildSummaryViewModel(analysed.analysis, uri.toString(), baseName(uri), totalmem());
       this.panel.title = `Summary: ${this.model.name}`;
       this.post({ type: 'update', model: this.model });
     } catch (e) {

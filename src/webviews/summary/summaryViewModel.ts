@@ -1,11 +1,12 @@
 /** Turns a ModelAnalysis into what the Model Summary panel shows. Pure, so it is tested without VS Code. */
 import type { ModelAnalysis } from '../../model/types';
-import type { SummaryProblem, SummaryRow, SummaryTotals, SummaryViewModel } from '../../protocol/webview-summary';
+import { estimateTrainingMemory, memoryLine, memoryRefusal } from '../../model/memory/estimate';
+import type { SummaryProblem, SummaryRow, SummaryTotals, SummaryViewModel, TrainingMemoryView } from '../../protocol/webview-summary';
 
 const FLOAT32 = 4;
 
 /** The panel's view of one analysed model file. */
-export function buildSummaryViewModel(analysis: ModelAnalysis, uri: string, fileName: string): SummaryViewModel {
+export function buildSummaryViewModel(analysis: ModelAnalysis, uri: string, fileName: string, machineBytes?: number): SummaryViewModel {
   const rows: SummaryRow[] = analysis.layers.map((l) => ({
     index: l.index,
     type: l.type,
@@ -26,7 +27,26 @@ export function buildSummaryViewModel(analysis: ModelAnalysis, uri: string, file
     line: d.range.start.line,
     character: d.range.start.character,
   }));
-  return { uri, fileName, name: analysis.name, input: analysis.input, outputShape: analysis.outputShape, rows, totals: memoryEstimate(analysis), problems };
+  const trainingMemory = analysis.diagnostics.some((d) => d.severity === 'error') ? undefined : trainingMemoryViews(analysis, machineBytes);
+  return { uri, fileName, name: analysis.name, input: analysis.input, outputShape: analysis.outputShape, rows, totals: memoryEstimate(analysis), trainingMemory, problems };
+}
+
+/** The trainer's own estimate (the one that refuses a run that cannot fit), on the wasm engine and native TensorFlow. */
+export function trainingMemoryViews(analysis: ModelAnalysis, machineBytes?: number): TrainingMemoryView[] {
+  return (['wasm', 'native'] as const).map((backend) => {
+    const e = estimateTrainingMemory(analysis, { backend, machineBytes });
+    return {
+      backend,
+      batchSize: e.batchSize,
+      totalBytes: e.totalBytes,
+      limitBytes: Number.isFinite(e.limitBytes) ? e.limitBytes : null,
+      fits: e.fits,
+      maxBatchSize: e.maxBatchSize,
+      line: memoryLine(e),
+      parts: e.parts.map((p) => ({ name: p.name, bytes: p.bytes })),
+      advice: memoryRefusal(e, analysis.name),
+    };
+  });
 }
 
 /**

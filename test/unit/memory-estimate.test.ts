@@ -1,0 +1,120 @@
+/**
+ * The training-memory estimate: its arithmetic on a model small enough to count by hand, the refusal of a run that
+ * cannot fit the wasm engine's 4 GiB (before any allocation, with advice), and where the estimate is shown.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeModel } from '../../src/model';
+import { estimateTrainingMemory, memoryRefusal, WASM_HEAP_LIMIT } from '../../src/model/memory/estimate';
+import { SourceText } from '../../src/model/parse/sourceText';
+import { hoverAt } from '../../src/language/hover';
+import { MemoryLimitError, runTraining } from '../../src/trainer/engine/session';
+import { buildSummaryViewModel } from '../../src/webviews/summary/summaryViewModel';
+
+const TINY = `name: tiny
+input: [1, 8, 8]
+classes: 2
+layers:
+  - Conv2d(1, 4, 3, padding=1)
+  - ReLU()
+  - Flatten()
+  - Linear(256, 2)
+train: {batch_size: 10, optimizer: adam, epochs: 1}
+`;
+
+const MIB = 1024 * 1024;
+const VGG16 = readFileSync(join(__dirname, '../../examples/vgg16.cnn.yaml'), 'utf8');
+const bytesOf = (e: ReturnType<typeof estimateTrainingMemory>, name: string): number => e.parts.find((p) => p.name.startsWith(name))?.bytes ?? 0;
+
+describe('training-memory estimate', () => {
+  it('adds up a small model counted by hand', () => {
+    const a = analyzeModel(TINY);
+    // Parameters: conv 4·(1·9 + 1) = 40, Linear 256·2 + 2 = 514 → 554 floats.
+    const wasm = estimateTrainingMemory(a, { backend: 'wasm' });
+    assert.equal(bytesOf(wasm, 'parameters'), 4 * 554);
+    assert.equal(bytesOf(wasm, 'gradients'), 4 * 554);
+    assert.equal(bytesOf(wasm, 'Adam state'), 2 * 4 * 554);
+    assert.equal(bytesOf(wasm, 'best-weights'), 0, 'one epoch keeps no best-weights copy beside the weights');
+    assert.equal(bytesOf(wasm, 'XNNPACK'), 4 * (36 + 512), 'the conv filter and the Linear matrix are packed, not the biases');
+    // Per sample: the input (64) + values and gradients of conv 4·8·8 plus its bias sum (2·256), ReLU 256, Flatten 256, Linear 2.
+    assert.equal(bytesOf(wasm, 'activations of 10 samples'), 10 * 4 * (64 + 2 * (2 * 256 + 256 + 256 + 2)));
+    // im2col of the conv for the batch: 3·3·1 rows × 64 pixels × 10 samples, more than the largest weight (512).
+    assert.equal(bytesOf(wasm, 'largest workspace'), 4 * 9 * 64 * 10);
+    assert.equal(bytesOf(wasm, 'allocator slack'), 4 * 512, 'one hole the size of the largest weight');
+    assert.equal(bytesOf(wasm, 'wasm runtime'), 48 * MIB);
+    assert.equal(wasm.totalBytes, 4 * (554 * 4 + 548 + 10 * 2116 + 5760 + 512) + 48 * MIB);
+    assert.ok(wasm.fits);
+
+    const native = estimateTrainingMemory(a, { backend: 'native', machineBytes: 1024 * MIB });
+    assert.equal(bytesOf(native, 'XNNPACK'), 0);
+    assert.equal(bytesOf(native, 'allocator slack'), 0);
+    assert.equal(bytesOf(native, 'largest workspace'), 4 * 9 * 64, "native: one sample's patch matrix");
+    assert.equal(native.totalBytes, 4 * (554 * 4 + 10 * 2116 + 576) + 512 * MIB);
+    assert.equal(native.limitBytes, 1024 * MIB);
+  });
+
+  it('counts only the optimizer state the rule keeps, and the best weights over several epochs', () => {
+    const sgd = estimateTrainingMemory(analyzeModel(TINY.replace('optimizer: adam, epochs: 1', 'optimizer: sgd, epochs: 5')), { backend: 'wasm' });
+    assert.equal(sgd.parts.find((p) => /SGD|state/.test(p.name)), undefined, 'plain SGD keeps no state');
+    assert.equal(bytesOf(sgd, 'best-weights'), 4 * 554);
+    const momentum = estimateTrainingMemory(analyzeModel(TINY.replace('optimizer: adam', 'optimizer: sgd, momentum: 0.9')), { backend: 'wasm' });
+    assert.equal(bytesOf(momentum, 'SGD momentum'), 4 * 554);
+  });
+
+  it('finds the largest batch that fits: VGG-16 at 224×224 on wasm', () => {
+    const vgg = analyzeModel(VGG16.replace('classes: 1000', 'classes: 5').replace('Linear(4096, 1000)', 'Linear(4096, 5)') + 'train: {batch_size: 64, epochs: 1}\n');
+    const e = estimateTrainingMemory(vgg, { backend: 'wasm' });
+    assert.equal(e.limitBytes, WASM_HEAP_LIMIT);
+    assert.ok(!e.fits);
+    assert.ok(e.maxBatchSize >= 1 && e.maxBatchSize < 64);
+    assert.ok(estimateTrainingMemory(vgg, { backend: 'wasm', batchSize: e.maxBatchSize }).fits);
+    assert.ok(!estimateTrainingMemory(vgg, { backend: 'wasm', batchSize: e.maxBatchSize + 1 }).fits);
+    const message = memoryRefusal(e, vgg.name) ?? '';
+    assert.match(message, /^vgg16 needs about \d+\.\d\d GiB to train at batch_size 64, more than the wasm engine's 4 GiB address space/);
+    assert.match(message, new RegExp(`set train\\.batch_size to ${e.maxBatchSize} or less`));
+    assert.match(message, /smaller input/);
+    assert.match(message, /--backend tensorflow/);
+    assert.equal(memoryRefusal(estimateTrainingMemory(vgg, { backend: 'native', machineBytes: 1024 ** 4 }), vgg.name), null);
+  });
+});
+
+describe('a run that cannot fit is refused before it starts', () => {
+  it('runTraining throws MemoryLimitError with the advice and creates no run folder', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cnnlab-memory-'));
+    try {
+      const text = VGG16.replace('classes: 1000', 'classes: 5').replace('Linear(4096, 1000)', 'Linear(4096, 5)') + 'train: {batch_size: 64}\n';
+      await assert.rejects(runTraining({ modelText: text, backend: 'wasm', outDir: out }), (err: unknown) => {
+        assert.ok(err instanceof MemoryLimitError, String(err));
+        assert.match(err.message, /4 GiB address space/);
+        assert.match(err.message, /batch_size/);
+        return true;
+      });
+      assert.equal(existsSync(join(out, 'vgg16')), false);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('where the estimate is shown', () => {
+  it('hover on train.batch_size gives the estimate per engine', () => {
+    const text = VGG16 + 'train: {batch_size: 8}\n';
+    const line = text.split('\n').findIndex((l) => l.startsWith('train:'));
+    const hover = hoverAt(analyzeModel(text), new SourceText(text), { line, character: text.split('\n')[line].indexOf('batch_size') + 2 });
+    assert.ok(hover);
+    assert.match(hover.markdown, /\*\*Training memory\*\* ≈ [\d.]+ GiB at batch 8 on wasm \(limit 4 GiB\)/);
+    assert.match(hover.markdown, /Native TensorFlow: ≈ [\d.]+ GiB at batch 8/);
+  });
+
+  it('the summary panel gets both engines, with advice when wasm cannot fit', () => {
+    const vm = buildSummaryViewModel(analyzeModel(VGG16), 'file:///v', 'vgg16.cnn.yaml', 16 * 1024 ** 3);
+    assert.deepEqual(vm.trainingMemory?.map((m) => m.backend), ['wasm', 'native']);
+    const [wasm] = vm.trainingMemory ?? [];
+    assert.equal(wasm.fits, false);
+    assert.match(wasm.advice ?? '', /4 GiB/);
+    assert.ok(wasm.parts.some((p) => p.name === 'Adam state'));
+  });
+});
