@@ -106,6 +106,13 @@ CASES = [
     ("Sigmoid()", [16]),
     ("Tanh()", [4, 2, 2]),
     ("Softmax(dim=1)", [10]),
+    ("GELU(approximate='tanh')", [8, 4, 4]),
+    ("SiLU()", [8, 4, 4]),
+    ("Hardswish()", [8]),
+    ("PReLU()", [8, 4, 4]),
+    ("PReLU(8, init=0.1)", [8, 4, 4]),
+    ("PReLU(num_parameters=16)", [16]),
+    ("PReLU(3)", [8, 4, 4]),
     ("LogSoftmax(dim=1)", [10]),
     ("Upsample(scale_factor=2)", [8, 7, 7]),
     ("Upsample(size=(10, 12))", [8, 7, 7]),
@@ -204,7 +211,8 @@ def signature(cls):
 
 
 LAYERS = ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm2d",
-          "BatchNorm1d", "Dropout", "Dropout2d", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
+          "BatchNorm1d", "Dropout", "Dropout2d", "ReLU", "LeakyReLU", "ELU", "ReLU6", "GELU", "SiLU", "Mish", "Hardswish",
+          "Hardsigmoid", "PReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
           "Flatten", "Linear", "Upsample"]
 
 

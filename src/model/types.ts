@@ -58,6 +58,13 @@ export type LayerType =
   | 'ReLU'
   | 'LeakyReLU'
   | 'ELU'
+  | 'ReLU6'
+  | 'GELU'
+  | 'SiLU'
+  | 'Mish'
+  | 'Hardswish'
+  | 'Hardsigmoid'
+  | 'PReLU'
   | 'Sigmoid'
   | 'Tanh'
   | 'Softmax'
@@ -156,6 +163,11 @@ export interface ActivationArgs {
   /** LeakyReLU negative_slope (default 0.01); ELU alpha (default 1.0). */
   negative_slope?: number;
   alpha?: number;
+  /** GELU: 'none' (exact, with erf; default) or 'tanh' (the tanh approximation). */
+  approximate?: 'none' | 'tanh';
+  /** PReLU: learnable slopes, 1 (shared) or one per channel (default 1), initialised to init (default 0.25). */
+  num_parameters?: number;
+  init?: number;
   /** Softmax / LogSoftmax dim (default 1 with a batch, i.e. features). */
   dim?: number;
   inplace?: boolean;

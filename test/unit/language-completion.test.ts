@@ -20,7 +20,7 @@ describe('completion', () => {
     assert.ok(labels.includes('conv2d: {…}'));
     assert.ok(labels.includes('relu'));
     assert.ok(labels.includes('Linear(…)'));
-    assert.equal(items.filter((i) => i.kind === 'layer').length, 40);
+    assert.equal(items.filter((i) => i.kind === 'layer').length, 54); // 27 layers, each in both forms
     const conv = items.find((i) => i.label === 'Conv2d(…)');
     assert.equal(conv?.insertText, 'Conv2d(${1:in_channels}, ${2:out_channels}, ${3:kernel_size})$0');
     assert.equal(conv?.snippet, true);

@@ -1,6 +1,6 @@
 /** Which family module handles each layer type. */
 import type { LayerType } from '../types';
-import { activation } from './activation';
+import { activation, prelu } from './activation';
 import { conv2d, convTranspose2d } from './conv';
 import type { LayerHandler } from './handler';
 import { dropout, flatten, linear } from './linear';
@@ -22,6 +22,13 @@ export const LAYER_HANDLERS: Record<LayerType, LayerHandler> = {
   ReLU: activation,
   LeakyReLU: activation,
   ELU: activation,
+  ReLU6: activation,
+  GELU: activation,
+  SiLU: activation,
+  Mish: activation,
+  Hardswish: activation,
+  Hardsigmoid: activation,
+  PReLU: prelu,
   Sigmoid: activation,
   Tanh: activation,
   Softmax: activation,

@@ -17,6 +17,7 @@ import type {
   UpsampleArgs,
 } from '../../model/types';
 import { buildActivation, buildDropout, buildFlatten, buildLinear } from './layers/basic';
+import { buildPrelu } from './layers/activations';
 import { buildConv2d, buildConvTranspose2d } from './layers/conv';
 import { buildBatchNorm } from './layers/norm';
 import { buildAdaptivePool2d, buildAvgPool2d, buildMaxPool2d } from './layers/pool';
@@ -106,10 +107,18 @@ export function buildLayer(ctx: BuildContext, layer: ResolvedLayer): EngineLayer
     case 'ReLU':
     case 'LeakyReLU':
     case 'ELU':
+    case 'ReLU6':
+    case 'GELU':
+    case 'SiLU':
+    case 'Mish':
+    case 'Hardswish':
+    case 'Hardsigmoid':
     case 'Sigmoid':
     case 'Tanh':
     case 'Softmax':
     case 'LogSoftmax':
       return buildActivation(ctx, name, layer.type, args as ActivationArgs);
+    case 'PReLU':
+      return buildPrelu(ctx, name, args as ActivationArgs);
   }
 }

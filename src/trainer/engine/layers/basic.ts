@@ -4,6 +4,7 @@
  */
 import type { ActivationArgs, DropoutArgs, FlattenArgs, LayerType, LinearArgs } from '../../../model/types';
 import { defaultInitBound, uniformVariable } from '../init';
+import { buildSmoothActivation } from './activations';
 import type { Tensor, Tensor2D, TF } from '../tf';
 import { BuildError, statelessLayer, type BuildContext, type EngineLayer } from './types';
 
@@ -73,8 +74,11 @@ export function buildActivation(ctx: BuildContext, name: string, type: LayerType
     case 'Softmax':
     case 'LogSoftmax':
       return statelessLayer(name, (x) => softmaxAlong(tf, x, torchDimToAxis(a.dim ?? 1, x.rank), type === 'LogSoftmax'));
-    default:
-      throw new BuildError(`${type} is not an activation`);
+    default: {
+      const layer = buildSmoothActivation(ctx, name, type, a);
+      if (!layer) throw new BuildError(`${type} is not an activation`);
+      return layer;
+    }
   }
 }
 
