@@ -90,12 +90,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
 
     describe('class names', () => {
-      it('come from the model file, or from the run when the file only numbers them', () => {
+      it('come from the run (what training used), else from the model file', () => {
         const named = analyzeModel(`name: n\ninput: [1, 1, 2]\nclasses: [a, b]\nlayers:\n  - Flatten()\n  - Linear(2, 2)\n`);
         const numbered = analyzeModel(`name: n\ninput: [1, 1, 2]\nlayers:\n  - Flatten()\n  - Linear(2, 2)\n`);
-        const build = (a: typeof named, datasetClasses: string[]) => inspectableModel(tf, a, buildModel(tf, a.graph, 1), { datasetClasses });
-        const runs = [build(named, ['cat', 'dog']), build(numbered, ['cat', 'dog']), build(numbered, ['cat'])];
-        assert.deepEqual(runs.map((r) => r.classes), [['a', 'b'], ['cat', 'dog'], ['0', '1']]);
+        const build = (a: typeof named, runClasses?: string[]) => inspectableModel(tf, a, buildModel(tf, a.graph, 1), { runClasses });
+        const runs = [build(named, ['b', 'a']), build(numbered, ['cat', 'dog']), build(numbered, ['cat']), build(named)];
+        assert.deepEqual(runs.map((r) => r.classes), [['b', 'a'], ['cat', 'dog'], ['0', '1'], ['a', 'b']]);
         runs.forEach((r) => r.dispose());
       });
     });

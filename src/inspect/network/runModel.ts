@@ -12,7 +12,7 @@ import { loadCheckpoint } from '../../trainer/engine/checkpoint';
 import { buildModel, type EngineModel } from '../../trainer/engine/model';
 import type { TF } from '../../trainer/engine/tf';
 import { interruptedNotice } from '../../trainer/runs/interrupted';
-import { readRunSummary } from '../../trainer/runs/reader';
+import { readRunClasses, readRunSummary } from '../../trainer/runs/reader';
 import { RUN_FILES } from '../../trainer/runs/store';
 
 export type CheckpointChoice = 'best' | 'last';
@@ -23,7 +23,7 @@ export interface InspectableRun {
   runDir: string;
   analysis: ModelAnalysis;
   model: EngineModel;
-  /** Class names: the model file's (its `classes:` or its dataset's), or the run's when the file only numbers them (imagefolder). */
+  /** Class names in label order: the run's (what training used), else the model file's for a model made by hand. */
   classes: string[];
   /** [C, H, W]. */
   input: [number, number, number];
@@ -71,7 +71,7 @@ export async function openRun(tf: TF, runDir: string, checkpoint?: CheckpointCho
     model.dispose();
     throw new RunOpenError(`cannot load ${folder(chosen)}: ${errorMessage(err)}`);
   }
-  return { ...inspectableModel(tf, analysis, model, { runDir, checkpoint: chosen, datasetClasses: summary?.classes }), notices };
+  return { ...inspectableModel(tf, analysis, model, { runDir, checkpoint: chosen, runClasses: readRunClasses(runDir) ?? undefined }), notices };
 }
 
 function errorMessage(err: unknown): string {
@@ -83,17 +83,17 @@ export function inspectableModel(
   tf: TF,
   analysis: ModelAnalysis,
   model: EngineModel,
-  options: { runDir?: string; checkpoint?: CheckpointChoice; datasetClasses?: string[] } = {},
+  options: { runDir?: string; checkpoint?: CheckpointChoice; runClasses?: string[] } = {},
 ): InspectableRun {
-  // The core numbers classes '0', '1', … when neither the file nor a known dataset names them; the run knows better.
-  const numbered = analysis.classes.every((c, i) => c === String(i));
-  const fromRun = options.datasetClasses?.length === analysis.classes.length ? options.datasetClasses : undefined;
+  // The labels' order is the one training used: the model file may list names in another order (imagefolder).
+  const outputs = analysis.outputShape.length === 1 ? analysis.outputShape[0] : analysis.classes.length;
+  const fromRun = options.runClasses?.length === outputs ? options.runClasses : undefined;
   return {
     tf,
     runDir: options.runDir ?? '',
     analysis,
     model,
-    classes: numbered && fromRun ? fromRun : analysis.classes,
+    classes: fromRun ?? analysis.classes,
     input: analysis.input as [number, number, number],
     normalize: analysis.data.normalize,
     checkpoint: options.checkpoint ?? 'last',

@@ -3,6 +3,7 @@
  * loaded it (the run's config.json remembers the model path, search paths and cache), never downloaded here.
  */
 import { dirname } from 'node:path';
+import { namedClasses } from '../../model/infer/modelChecks';
 import { loadDataset } from '../../trainer/datasets';
 import type { LoadedDataset } from '../../trainer/datasets/types';
 import { readRunConfig } from '../../trainer/runs/reader';
@@ -27,6 +28,8 @@ export async function loadRunData(run: InspectableRun, where: DataLocations = {}
     input: run.input,
     data: run.analysis.data,
     seed: run.analysis.train.seed,
+    // The run's labels: imagefolder's folders are matched to these names, so indices mean what they meant in training.
+    classes: namedClasses(run.classes),
     searchPaths: [...(baseDir ? [baseDir] : []), ...(where.searchPaths ?? []), ...(saved.searchPaths ?? [])],
     cacheDir: where.cacheDir ?? saved.cacheDir,
     baseDir,

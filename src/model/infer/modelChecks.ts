@@ -19,6 +19,11 @@ export function resolveClasses(spec: ModelFileSpec, data: DataConfig, datasetNam
   return Array.from({ length: Math.min(n, 100000) }, (_, i) => String(i));
 }
 
+/** The class names a model states, or undefined when they are only numbered ("0".."n−1": `classes: N` or none). */
+export function namedClasses(classes: string[]): string[] | undefined {
+  return classes.every((c, i) => c === String(i)) ? undefined : classes;
+}
+
 export interface ModelCheckInput {
   spec: ModelFileSpec;
   task: TaskDefinition;

@@ -27,8 +27,9 @@ export async function loadImageFolder(options: LoadOptions): Promise<CachedSplit
   if (!(await isFolder(root))) throw new DatasetError(`imagefolder: ${root} is not a folder.`, root);
   const splitDirs = await findSplitFolders(root);
   const trainDir = splitDirs.train ?? root;
-  const classes = await subfolders(trainDir);
-  if (classes.length === 0) throw new DatasetError(`imagefolder: ${trainDir} has no class subfolders (expected ${trainDir}/<class>/<image>.png).`, trainDir);
+  const folders = await subfolders(trainDir);
+  if (folders.length === 0) throw new DatasetError(`imagefolder: ${trainDir} has no class subfolders (expected ${trainDir}/<class>/<image>.png).`, trainDir);
+  const classes = options.classes ? matchFolders(options.classes, folders, trainDir) : folders;
   // Labels are stored as bytes.
   if (classes.length > 256) throw new DatasetError(`imagefolder: ${trainDir} has ${classes.length} class folders; at most 256 are supported.`, trainDir);
   const files: Record<string, ImageFile[]> = {};
@@ -42,6 +43,18 @@ export async function loadImageFolder(options: LoadOptions): Promise<CachedSplit
   if (files.test) splits.test = await decodeAll(files.test, options);
   await writeImageCache(cacheFile, splits);
   return { ...splits, folder: root };
+}
+
+/**
+ * The model file's class names as labels, each matched to the folder of that name: the file's order, not the
+ * folders' alphabetical one, decides the indices. A name without a folder, or a folder without a name, is an error.
+ */
+function matchFolders(names: string[], folders: string[], dir: string): string[] {
+  const missing = names.filter((n) => !folders.includes(n));
+  if (missing.length) throw new DatasetError(`imagefolder: ${dir} has no folder for class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')} (listed in classes:); expected ${join(dir, missing[0] as string)}/.`, dir);
+  const extra = folders.filter((f) => !names.includes(f));
+  if (extra.length) throw new DatasetError(`imagefolder: ${extra.map((f) => join(dir, f)).join(', ')} ${extra.length > 1 ? 'are class folders' : 'is a class folder'} that classes: does not list (${names.join(', ')}); add ${extra.length > 1 ? 'them' : 'it'} to classes: or move ${extra.length > 1 ? 'them' : 'it'} out.`, dir);
+  return [...names];
 }
 
 /** The train/val/test subfolders present; none when the root itself holds the class folders. */

@@ -55,7 +55,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
   const test = fitSet(raw.test, options.input);
   checkLabels(raw.classes, [rest, validation, test], raw.source);
   options.onProgress?.(`Loaded ${options.data.dataset}: ${rest.count} train, ${validation.count} validation, ${test.count} test`, 1);
-  return { name: options.data.dataset, classes: raw.classes, train: rest, validation, test, source: raw.source };
+  return { name: options.data.dataset, classes: labelNames(raw.classes, options.classes), train: rest, validation, test, source: raw.source };
 }
 
 async function loadRaw(options: LoadOptions): Promise<RawDataset> {
@@ -122,6 +122,11 @@ function checkOptions(options: LoadOptions): void {
     }
     if (norm.std.some((s) => !(s > 0))) throw new DatasetError('data.normalize.std values must be positive.');
   }
+}
+
+/** The file's names for a dataset's labels when it gives one per label (imagefolder has already matched them). */
+function labelNames(datasetClasses: string[], fileClasses: string[] | undefined): string[] {
+  return fileClasses && fileClasses.length === datasetClasses.length ? [...fileClasses] : datasetClasses;
 }
 
 function checkLabels(classes: string[], sets: ImageSet[], source: string): void {

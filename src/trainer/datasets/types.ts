@@ -33,6 +33,11 @@ export interface LoadOptions {
   input: [number, number, number];
   data: DataConfig;
   seed: number;
+  /**
+   * Class names the model file lists (`classes:`), in label order; absent when it only numbers them. imagefolder
+   * maps its class folders to them by name; the other datasets take them as their labels' names.
+   */
+  classes?: string[];
   /** Folders to search after data.path (e.g. the workspace). */
   searchPaths?: string[];
   /** Cache folder for downloads and decoded imagefolder data. */

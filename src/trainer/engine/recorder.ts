@@ -130,7 +130,8 @@ export class RunRecorder {
 
   private save(where: 'best' | 'last', metadata: CheckpointMetadata): Promise<void> {
     const dir = where === 'best' ? this.folder.bestDir : this.folder.lastDir;
-    return saveCheckpoint(this.ctx.tf, this.ctx.model, this.ctx.analysis, dir, metadata);
+    // The checkpoint names the classes training used (the dataset's labels), like summary.json.
+    return saveCheckpoint(this.ctx.tf, this.ctx.model, { ...this.ctx.analysis, classes: this.ctx.dataset.classes }, dir, metadata);
   }
 }
 

@@ -6,6 +6,7 @@
 import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { analyzeModel } from '../../model';
+import { namedClasses } from '../../model/infer/modelChecks';
 import { estimateTrainingMemory, memoryLine, memoryRefusal } from '../../model/memory/estimate';
 import { formatDiagnostic } from '../../model/report/formatDiagnostic';
 import type { Diagnostic, ModelAnalysis } from '../../model/types';
@@ -64,6 +65,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     input: analysis.input as [number, number, number],
     data: analysis.data,
     seed: analysis.train.seed,
+    classes: namedClasses(analysis.classes),
     searchPaths: [baseDir, ...(request.searchPaths ?? [])],
     cacheDir: request.cacheDir,
     baseDir,

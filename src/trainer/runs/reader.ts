@@ -87,6 +87,21 @@ export function readRunConfig(dir: string): unknown {
   return result.ok ? result.value : null;
 }
 
+/**
+ * The class names training used, in label order: the one list predict, evaluate, the inspector and the panels
+ * label outputs with (summary.json's, else config.json's for a run killed before its first summary).
+ */
+export function readRunClasses(dir: string): string[] | null {
+  const fromSummary = readRunSummary(dir)?.classes;
+  if (isNames(fromSummary)) return fromSummary;
+  const fromConfig = (readRunConfig(dir) as { classes?: unknown } | null)?.classes;
+  return isNames(fromConfig) ? fromConfig : null;
+}
+
+function isNames(v: unknown): v is string[] {
+  return Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === 'string');
+}
+
 function readSummary(dir: string): { summary: RunSummary | null; problem?: string } {
   const result = readJson(join(dir, RUN_FILES.summary));
   if (!result.ok) return { summary: null, problem: result.problem };
