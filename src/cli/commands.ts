@@ -4,6 +4,7 @@ import { trainCommand } from './train';
 import { installBackendCommand } from './install-backend';
 import { predictCommand } from './predict';
 import { inspectCommand } from './inspect';
+import { evaluateCommand } from './evaluate';
 
 export interface CliCommand {
   name: string;
@@ -13,4 +14,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [summaryCommand, trainCommand, installBackendCommand, predictCommand, inspectCommand];
+export const commands: CliCommand[] = [summaryCommand, trainCommand, evaluateCommand, predictCommand, inspectCommand, installBackendCommand];

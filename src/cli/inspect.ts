@@ -11,6 +11,7 @@ import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
+import { resolveRunArgument } from './runArgument';
 
 const USAGE = 'inspect RUN --image FILE --out DIR [--class C] [--patch N] [--stride N] [--checkpoint best|last] [--backend B] [--json]';
 
@@ -27,13 +28,12 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
     io.err(`cnnlab inspect: ${problem}\nUsage: cnnlab ${USAGE}\n`);
     return 2;
   }
-  const runDir = resolve(parsed.positional[0]);
+  const runDir = resolveRunArgument(parsed.positional[0], 'inspect', io);
   const image = resolve(parsed.options.get('--image') as string);
-  for (const path of [runDir, image]) {
-    if (!existsSync(path)) {
-      io.err(`cnnlab inspect: ${path} does not exist\n`);
-      return 2;
-    }
+  if (runDir === null) return 2;
+  if (!existsSync(image)) {
+    io.err(`cnnlab inspect: ${image} does not exist\n`);
+    return 2;
   }
   const options: InspectionOptions = {
     runDir,
@@ -63,6 +63,6 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   usage: USAGE,
-  summary: 'Feature maps, filters, saliency and occlusion of a run as PNG files',
+  summary: 'Feature maps, filters, saliency and occlusion of a run as PNG files (RUN: a run folder, or runs/<model> for its latest run)',
   run: (args) => runInspect(args),
 };

@@ -30,7 +30,7 @@ function parse(args: string[]): { name: NativeBackendName; dir: string } | { err
 export const installBackendCommand: CliCommand = {
   name: 'install-backend',
   usage: 'install-backend tensorflow|tensorflow-gpu [--dir DIR]',
-  summary: 'install native TensorFlow (tfjs-node) for faster training',
+  summary: 'Install native TensorFlow (tfjs-node) for faster training',
   async run(args) {
     const parsed = parse(args);
     if ('error' in parsed) {

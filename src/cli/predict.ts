@@ -12,6 +12,7 @@ import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
+import { resolveRunArgument } from './runArgument';
 
 const USAGE = 'predict RUN IMAGE [--top-k 3] [--json] [--checkpoint best|last] [--backend B]';
 
@@ -23,12 +24,12 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
     io.err(`cnnlab predict: ${problem}\nUsage: cnnlab ${USAGE}\n`);
     return 2;
   }
-  const [runDir, image] = parsed.positional.map((p) => resolve(p));
-  for (const path of [runDir, image]) {
-    if (!existsSync(path)) {
-      io.err(`cnnlab predict: ${path} does not exist\n`);
-      return 2;
-    }
+  const runDir = resolveRunArgument(parsed.positional[0], 'predict', io);
+  const image = resolve(parsed.positional[1]);
+  if (runDir === null) return 2;
+  if (!existsSync(image)) {
+    io.err(`cnnlab predict: ${image} does not exist\n`);
+    return 2;
   }
   const k = (parsed.options.get('--top-k') as number | undefined) ?? 3;
   const json = parsed.options.has('--json');
@@ -58,6 +59,6 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
 export const predictCommand: CliCommand = {
   name: 'predict',
   usage: USAGE,
-  summary: 'Top-k predictions of a trained run for an image file',
+  summary: 'Top-k predictions of a trained run for an image file (RUN: a run folder, or runs/<model> for its latest run)',
   run: (args) => runPredict(args),
 };

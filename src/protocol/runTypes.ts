@@ -143,6 +143,8 @@ export interface RunSummary {
   bestEpoch: number | null;
   bestValLoss: number | null;
   test: TestMetrics | null;
+  /** The checkpoint `test` was measured with when it was measured after training (`cnnlab evaluate`). */
+  testCheckpoint?: 'best' | 'last';
   startedAt: string;
   updatedAt: string;
   finishedAt: string | null;

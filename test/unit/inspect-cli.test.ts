@@ -1,10 +1,14 @@
-/** `cnnlab predict` and `cnnlab inspect` on a run trained by the engine in this test (shapes, seconds). */
+/**
+ * `cnnlab predict`, `cnnlab inspect` and `cnnlab evaluate` on a run trained by the engine in this test (shapes,
+ * seconds); a model's runs folder stands for its latest run.
+ */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { commands } from '../../src/cli/commands';
+import { runEvaluate } from '../../src/cli/evaluate';
 import { runInspect } from '../../src/cli/inspect';
 import { runPredict } from '../../src/cli/predict';
 import { decodePngRgba } from '../../src/inspect/image/png';
@@ -12,6 +16,7 @@ import { inputFromFile } from '../../src/inspect/network/input';
 import { predict } from '../../src/inspect/network/predict';
 import { openRun } from '../../src/inspect/network/runModel';
 import { initBackend } from '../../src/trainer/backend/index';
+import { evaluateRun } from '../../src/trainer/engine/evaluateRun';
 import { SHAPE_CLASSES } from '../../src/trainer/datasets/shapes';
 import { trainTinyRun, type TrainedRun } from './inspect-fixture';
 
@@ -28,15 +33,83 @@ function cliProcess(...args: string[]): { status: number | null; stdout: string;
 }
 
 /** Runs a command in this process, capturing what it writes. */
-async function cli(name: 'predict' | 'inspect', ...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+async function cli(name: 'predict' | 'inspect' | 'evaluate', ...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   const captured = { stdout: '', stderr: '' };
   const io = { out: (t: string) => void (captured.stdout += t), err: (t: string) => void (captured.stderr += t) };
-  const status = name === 'predict' ? await runPredict(args, io) : await runInspect(args, io);
+  const status = await { predict: runPredict, inspect: runInspect, evaluate: runEvaluate }[name](args, io);
   return { status, ...captured };
 }
 
-it('both commands are registered', () => {
-  assert.deepEqual(commands.filter((c) => c.name === 'predict' || c.name === 'inspect').map((c) => c.name), ['predict', 'inspect']);
+it('the three commands are registered', () => {
+  assert.deepEqual(commands.filter((c) => ['predict', 'inspect', 'evaluate'].includes(c.name)).map((c) => c.name).sort(), ['evaluate', 'inspect', 'predict']);
+});
+
+/**
+ * A copy of the trained run as a later run of the same model, as a stopped run leaves it: no test figures and no
+ * predictions in its folder; plus a key this version does not know, which evaluate must keep. Returns its folder.
+ */
+function stoppedCopy(stamp: string): string {
+  const copy = join(dirname(fixture.runDir), stamp);
+  cpSync(fixture.runDir, copy, { recursive: true });
+  for (const f of ['predictions.json', 'predictions.bin']) rmSync(join(copy, f), { force: true });
+  const summary = JSON.parse(readFileSync(join(copy, 'summary.json'), 'utf8'));
+  writeFileSync(join(copy, 'summary.json'), JSON.stringify({ ...summary, status: 'stopped', test: null, note: 'kept' }));
+  return copy;
+}
+
+describe('cnnlab evaluate', () => {
+  it("writes the test figures of a stopped run's checkpoint into its summary: the training's own test pass", async () => {
+    const trained = JSON.parse(readFileSync(join(fixture.runDir, 'summary.json'), 'utf8'));
+    const copy = stoppedCopy('2999-01-01_00-00-00');
+    try {
+      // The model's runs folder stands for its latest run, and says so on stderr.
+      const r = await cli('evaluate', dirname(fixture.runDir), '--checkpoint', 'best', '--json', '--backend', 'wasm');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`using the latest run in .*: ${copy}`));
+      const out = JSON.parse(r.stdout.trim());
+      assert.equal(out.checkpoint, 'best');
+      assert.equal(out.testAccuracy, trained.test.accuracy);
+      assert.ok(Math.abs(out.testLoss - trained.test.loss) < 1e-5, `${out.testLoss} vs ${trained.test.loss}`);
+      const summary = JSON.parse(readFileSync(join(copy, 'summary.json'), 'utf8'));
+      assert.deepEqual(summary.test.confusion, trained.test.confusion);
+      assert.equal(summary.testCheckpoint, 'best');
+      assert.equal(summary.note, 'kept');
+      assert.equal(summary.status, 'stopped');
+      for (const key of Object.keys(trained)) assert.ok(key in summary, `summary.json lost ${key}`);
+      // The confusion matrix's thumbnails, as training writes them.
+      assert.deepEqual(JSON.parse(readFileSync(join(copy, 'predictions.json'), 'utf8')).truth, JSON.parse(readFileSync(join(fixture.runDir, 'predictions.json'), 'utf8')).truth);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('stops when cancelled, leaving the run as it was', async () => {
+    const copy = stoppedCopy('2999-01-02_00-00-00');
+    try {
+      const before = readFileSync(join(copy, 'summary.json'), 'utf8');
+      const { tf } = await initBackend('wasm');
+      const cancel = new AbortController();
+      cancel.abort();
+      await assert.rejects(evaluateRun(tf, { runDir: copy }, { signal: cancel.signal }), /cancelled/);
+      assert.equal(readFileSync(join(copy, 'summary.json'), 'utf8'), before);
+      assert.ok(!existsSync(join(copy, 'predictions.json')));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('explains a run without checkpoints (1) and usage problems (2)', async () => {
+    const empty = join(fixture.root, 'runs', 'not-trained', '2026-01-01_00-00-00');
+    mkdirSync(empty, { recursive: true });
+    cpSync(join(fixture.runDir, 'model.cnn.yaml'), join(empty, 'model.cnn.yaml'));
+    cpSync(join(fixture.runDir, 'summary.json'), join(empty, 'summary.json'));
+    const r = await cli('evaluate', empty, '--backend', 'wasm');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /has no best\/ checkpoint yet|has no last\/ checkpoint yet/);
+    assert.equal((await cli('evaluate')).status, 2);
+    assert.equal((await cli('evaluate', fixture.runDir, '--checkpoint', 'worst')).status, 2);
+    assert.equal((await cli('evaluate', join(fixture.root, 'nowhere'))).status, 2);
+  });
 });
 
 describe('cnnlab predict', () => {
@@ -55,6 +128,22 @@ describe('cnnlab predict', () => {
     run.dispose();
     assert.equal(mine[0].className, out.predictions[0].class);
     assert.ok(Math.abs(mine[0].probability - out.predictions[0].probability) < 1e-5);
+  });
+
+  it('given a model\'s runs folder, uses its latest run with a checkpoint and says so in one line', async () => {
+    const modelDir = dirname(fixture.runDir);
+    // A newer run that has no checkpoint yet (just started) is passed over.
+    const fresh = join(modelDir, '2999-12-31_00-00-00');
+    mkdirSync(fresh);
+    writeFileSync(join(fresh, 'config.json'), '{}');
+    try {
+      const r = await cli('predict', modelDir, fixture.images[1].file, '--backend', 'wasm');
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, `cnnlab predict: using the latest run in ${modelDir}: ${fixture.runDir}\n`);
+      assert.equal(basename(fixture.runDir), r.stderr.trim().split('/').pop());
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('prints a readable table by default', async () => {

@@ -1,29 +1,15 @@
 /**
- * `cnnlab summary` end to end: src/cli.ts bundled once with esbuild (as scripts/build.mjs does), then run as a
- * child process for each case: table, JSON, exit statuses.
+ * `cnnlab summary` end to end: src/cli.ts bundled once (cli-bundle.ts), then run as a child process for each case: table, JSON, exit statuses.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { buildSync } from 'esbuild';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { bundledCli } from './cli-bundle';
 
-const root = join(__dirname, '..', '..');
-mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
-// Inside node_modules/.cache so the bundle resolves the same optional externals as dist/cli.js.
-const bundle = join(mkdtempSync(join(root, 'node_modules', '.cache', 'cnnlab-cli-')), 'cli.js');
-buildSync({
-  entryPoints: [join(root, 'src/cli.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
-  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
-});
-after(() => rmSync(dirname(bundle), { recursive: true, force: true }));
-
-function cnnlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [bundle, ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = bundledCli();
+const cnnlab = (...args: string[]) => run(args);
 
 describe('cnnlab summary', () => {
   it('prints the table with PyTorch totals and exits 0 for a clean file', () => {

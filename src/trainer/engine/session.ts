@@ -70,7 +70,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     cacheDir: request.cacheDir,
     baseDir,
     maxTrainSamples: request.maxTrainSamples,
-    onProgress: (message) => log(message),
+    onProgress: changedOnly(log),
   });
   const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: analysis.data.normalize });
   task.checkData(analysis, dataset);
@@ -137,8 +137,20 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
   }
 }
 
+/**
+ * Loaders report a status with a fraction (e.g. the same "Reading fashion-mnist from …" at 0 and 0.8); as log lines,
+ * only a new status is worth a line.
+ */
+export function changedOnly(log: (message: string) => void): (message: string) => void {
+  let last: string | undefined;
+  return (message) => {
+    if (message !== last) log(message);
+    last = message;
+  };
+}
+
 /** Written before the summary (which tells readers the run ended); a failure costs the thumbnails, not the run. */
-function writePredictions(predictions: TestRecorder, dir: string, log: (message: string, level: 'warning') => void): void {
+export function writePredictions(predictions: TestRecorder, dir: string, log: (message: string, level: 'warning') => void): void {
   try {
     predictions.write(dir);
   } catch (err) {

@@ -36,11 +36,26 @@ export function listRuns(root: string): RunEntry[] {
   for (const model of subfolders(root)) {
     for (const stamp of subfolders(join(root, model))) {
       const dir = join(root, model, stamp);
-      if (!existsSync(join(dir, RUN_FILES.summary)) && !existsSync(join(dir, RUN_FILES.config))) continue;
+      if (!isRunFolder(dir)) continue;
       entries.push({ dir, model, timestamp: stamp, ...readSummary(dir) });
     }
   }
   return entries.sort((a, b) => b.timestamp.localeCompare(a.timestamp) || a.model.localeCompare(b.model));
+}
+
+/** Whether `dir` is a run folder (it has summary.json or config.json). */
+export function isRunFolder(dir: string): boolean {
+  return existsSync(join(dir, RUN_FILES.summary)) || existsSync(join(dir, RUN_FILES.config));
+}
+
+/**
+ * The newest run with a checkpoint in a model's runs folder (`runs/<model>/`, whose subfolders are timestamped
+ * runs), or null when it holds none. Timestamps sort chronologically as names.
+ */
+export function latestRunIn(modelDir: string): string | null {
+  const stamps = subfolders(modelDir).sort().reverse();
+  const stamp = stamps.find((s) => isRunFolder(join(modelDir, s)) && [RUN_FILES.best, RUN_FILES.last].some((c) => existsSync(join(modelDir, s, c, 'model.json'))));
+  return stamp === undefined ? null : join(modelDir, stamp);
 }
 
 /** Reads one run folder. */

@@ -3,9 +3,9 @@
  * config.json (resolved), metrics.jsonl, summary.json, best/ and last/ (tfjs weights). Every JSON file is written
  * atomically; summary.json exists from the start (status 'running'), so a killed run is still a readable run.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricRecord, RunSummary } from '../../protocol/runTypes';
+import type { MetricRecord, RunSummary, TestMetrics } from '../../protocol/runTypes';
 import { appendJsonLine, writeFileAtomic, writeJsonAtomic } from './atomic';
 
 export const RUN_FILES = {
@@ -60,6 +60,23 @@ export class RunFolder {
   writeSummary(summary: RunSummary): void {
     writeJsonAtomic(join(this.dir, RUN_FILES.summary), summary);
   }
+}
+
+/**
+ * Writes test figures measured after training (`cnnlab evaluate`) into an existing summary.json, keeping every
+ * other key as it is, including keys this version does not know.
+ */
+export function recordTestMetrics(dir: string, test: TestMetrics, checkpoint: 'best' | 'last'): RunSummary {
+  const path = join(dir, RUN_FILES.summary);
+  let summary: Record<string, unknown>;
+  try {
+    summary = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`cannot update ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const updated = { ...summary, test, testCheckpoint: checkpoint, updatedAt: new Date().toISOString() } as unknown as RunSummary;
+  writeJsonAtomic(path, updated);
+  return updated;
 }
 
 /** A folder name from a model name: letters, digits, dot, dash and underscore; anything else becomes '-'. */

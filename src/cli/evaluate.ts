@@ -1,0 +1,61 @@
+/**
+ * `cnnlab evaluate RUN [--checkpoint best|last] [--json] [--backend B]`: the test pass on a run's checkpoint (for a
+ * run stopped before its test pass), written into the run's summary.json and predictions files. Progress goes to
+ * stderr; Ctrl-C cancels and leaves the run as it was. Exit 0 on success, 1 when the run cannot be evaluated or
+ * the evaluation was cancelled, 2 for usage problems and missing folders.
+ */
+import type { BackendChoiceName } from '../protocol/runTypes';
+import { initBackend } from '../trainer/backend';
+import { defaultInstallDir } from '../trainer/backend/install';
+import { evaluateRun } from '../trainer/engine/evaluateRun';
+import type { CliCommand } from './commands';
+import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
+import { resolveRunArgument } from './runArgument';
+
+const USAGE = 'evaluate RUN [--checkpoint best|last] [--json] [--backend B]';
+
+/** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
+export async function runEvaluate(args: string[], io: CliOutput = processOutput): Promise<number> {
+  const parsed = parseArgs(args, { '--checkpoint': 'checkpoint', '--json': 'flag', '--backend': 'backend' });
+  const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 1 ? 'expected one run folder' : undefined;
+  if (problem || typeof parsed === 'string') {
+    io.err(`cnnlab evaluate: ${problem}\nUsage: cnnlab ${USAGE}\n`);
+    return 2;
+  }
+  const runDir = resolveRunArgument(parsed.positional[0], 'evaluate', io);
+  if (runDir === null) return 2;
+  const json = parsed.options.has('--json');
+  const cancel = new AbortController();
+  const onSigint = (): void => cancel.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    const backend = await initBackend((parsed.options.get('--backend') as BackendChoiceName | undefined) ?? 'auto', { extraModulePaths: [defaultInstallDir()] });
+    const result = await evaluateRun(backend.tf, { runDir, checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined }, {
+      signal: cancel.signal,
+      // A status line when it changes; the per-batch counts are for the editor's progress bar.
+      onProgress: (message, done) => {
+        if (done === undefined || done === 0) io.err(`${message}\n`);
+      },
+    });
+    const { test } = result;
+    if (json) {
+      io.out(`${JSON.stringify({ runDir, checkpoint: result.checkpoint, backend: backend.name, testAccuracy: test.accuracy, testLoss: test.loss, samples: test.samples, classes: result.classes, perClassAccuracy: test.perClassAccuracy })}\n`);
+    } else {
+      io.out(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, test loss ${test.loss.toFixed(4)} (${test.samples} images, ${result.checkpoint}/ checkpoint)\n`);
+      io.out(`written to ${runDir}/summary.json\n`);
+    }
+    return 0;
+  } catch (err) {
+    io.err(`cnnlab evaluate: ${errorText(err)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export const evaluateCommand: CliCommand = {
+  name: 'evaluate',
+  usage: USAGE,
+  summary: "Test accuracy and loss of a run's checkpoint, written into the run (RUN: a run folder, or runs/<model> for its latest run)",
+  run: (args) => runEvaluate(args),
+};

@@ -1,0 +1,76 @@
+/**
+ * The test pass of a run after the fact (`cnnlab evaluate`, the runs view's Evaluate): a stopped run keeps its
+ * checkpoints but has no test figures. Opens the run as the inspector does, loads its dataset with the run's class
+ * list, and runs the training's own test pass (evaluate + the task's test recorder) on the chosen checkpoint; the figures
+ * go into summary.json (other keys kept) and the predictions into predictions.json/.bin, as training writes them.
+ */
+import { openRun, type CheckpointChoice } from '../../inspect/network/runModel';
+import { loadRunData } from '../../inspect/session/runData';
+import type { TestMetrics } from '../../protocol/runTypes';
+import { recordTestMetrics } from '../runs/store';
+import { createTask } from '../tasks/registry';
+import { evaluate } from './evaluate';
+import { changedOnly, writePredictions } from './session';
+import type { TF } from './tf';
+
+export interface EvaluateRunRequest {
+  runDir: string;
+  /** Default: best/ when it exists, else last/. */
+  checkpoint?: CheckpointChoice;
+  /** Where to look for the dataset besides what the run's config.json remembers. */
+  searchPaths?: string[];
+  cacheDir?: string;
+}
+
+export interface EvaluateRunResult {
+  runDir: string;
+  checkpoint: CheckpointChoice;
+  classes: string[];
+  test: TestMetrics;
+}
+
+/** The evaluation was cancelled through its signal; the run is left as it was. */
+export class EvaluationCancelled extends Error {
+  constructor() {
+    super('the evaluation was cancelled');
+    this.name = 'EvaluationCancelled';
+  }
+}
+
+export interface EvaluateRunHooks {
+  /** Status lines (loading, evaluating) and the test images done so far. */
+  onProgress?(message: string, done?: number, total?: number): void;
+  signal?: AbortSignal;
+}
+
+/** Evaluates `request.runDir` on its test set and records the figures in the run; throws when it cannot. */
+export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: EvaluateRunHooks = {}): Promise<EvaluateRunResult> {
+  const report = hooks.onProgress ?? (() => undefined);
+  const run = await openRun(tf, request.runDir, request.checkpoint);
+  // What opening found (an interrupted run, a damaged best/ replaced by last/).
+  run.notices.forEach((notice) => report(notice));
+  try {
+    const dataset = await loadRunData(run, { searchPaths: request.searchPaths, cacheDir: request.cacheDir }, changedOnly(report));
+    const test = dataset.test;
+    if (test.count === 0) throw new Error(`${request.runDir}: the ${dataset.name} dataset has no test images to evaluate on`);
+    const task = createTask(run.analysis.task, { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize });
+    const predictions = task.testRecorder(dataset);
+    report(`Evaluating ${run.checkpoint}/ on ${test.count} test images`, 0, test.count);
+    const metrics = await evaluate(tf, run.model, test, {
+      batchSize: run.analysis.train.batch_size,
+      task,
+      normalize: run.normalize,
+      shouldStop: () => hooks.signal?.aborted ?? false,
+      onOutputs: (start, labels, outputs) => {
+        predictions.addBatch(test, start, labels, outputs);
+        report(`Evaluating ${run.checkpoint}/`, start + labels.length, test.count);
+      },
+    });
+    if (!metrics) throw new EvaluationCancelled();
+    writePredictions(predictions, request.runDir, (message) => report(message));
+    recordTestMetrics(request.runDir, metrics, run.checkpoint);
+    return { runDir: request.runDir, checkpoint: run.checkpoint, classes: dataset.classes, test: metrics };
+  } finally {
+    run.dispose();
+  }
+}
