@@ -39,6 +39,28 @@ export interface RunRequest {
   metricsEveryBatches?: number;
 }
 
+/** The test pass of a finished or stopped run on one of its checkpoints (`cnnlab evaluate`, the runs view's Evaluate). */
+export interface EvaluateRequest {
+  runDir: string;
+  /** Default: best/ when it exists, else last/. */
+  checkpoint?: 'best' | 'last';
+  /** Default 'auto'. */
+  backend?: BackendChoiceName;
+  /** Install prefixes that may hold tfjs-node. */
+  extraModulePaths?: string[];
+  /** Where to look for the dataset besides what the run's config.json remembers. */
+  searchPaths?: string[];
+  cacheDir?: string;
+}
+
+/** What an evaluation wrote into the run (summary.json's `test`, with the checkpoint and class names used). */
+export interface EvaluateResult {
+  runDir: string;
+  checkpoint: 'best' | 'last';
+  classes: string[];
+  test: TestMetrics;
+}
+
 /** One line of metrics.jsonl written during an epoch, also the payload of a batch progress event. */
 export interface BatchMetrics {
   kind: 'batch';

@@ -3,7 +3,7 @@
  * `type`s so that logs read well. The engine's own events (TrainerEvent) are the worker's messages minus the
  * run id, so the CLI (in-process) and the worker report the same things.
  */
-import type { MetricRecord, RunRequest, RunSummary } from './runTypes';
+import type { EvaluateRequest, EvaluateResult, MetricRecord, RunRequest, RunSummary } from './runTypes';
 
 /** Result of a finished run (done, stopped, or failed after the run folder existed). */
 export interface RunResult {
@@ -57,12 +57,20 @@ export interface StartMessage {
   request: RunRequest;
 }
 
+/** Evaluates a run's checkpoint on its test set; queued like a run, cancelled by a `stop` with the same id. */
+export interface EvaluateMessage {
+  type: 'evaluate';
+  runId: string;
+  request: EvaluateRequest;
+}
+
+/** Stops a run (after its current batch) or cancels an evaluation. */
 export interface StopMessage {
   type: 'stop';
   runId: string;
 }
 
-export type ToWorker = StartMessage | StopMessage;
+export type ToWorker = StartMessage | EvaluateMessage | StopMessage;
 
 // ---- worker → host ----
 
@@ -79,6 +87,22 @@ export interface DoneMessage {
   result: RunResult;
 }
 
+/** How far an evaluation got: a status line and, while the test pass runs, test images done out of total. */
+export interface EvaluationProgressMessage {
+  type: 'evaluation-progress';
+  runId: string;
+  message: string;
+  done?: number;
+  total?: number;
+}
+
+/** An evaluation finished; its figures are in the run's summary.json. */
+export interface EvaluatedMessage {
+  type: 'evaluated';
+  runId: string;
+  result: EvaluateResult;
+}
+
 /** A run could not start or failed before it had a run folder; `runId` is null for protocol errors. */
 export interface ErrorMessage {
   type: 'error';
@@ -88,4 +112,4 @@ export interface ErrorMessage {
   diagnostics?: string[];
 }
 
-export type FromWorker = ReadyMessage | RunEventMessage | DoneMessage | ErrorMessage;
+export type FromWorker = ReadyMessage | RunEventMessage | DoneMessage | EvaluationProgressMessage | EvaluatedMessage | ErrorMessage;

@@ -2,7 +2,7 @@
  * Validation of messages crossing a thread or webview boundary: anything that arrives is `unknown` until one of
  * these guards accepts it. Hand-written (no schema library) and shallow where the sender is our own engine.
  */
-import { isBackendChoice, type RunRequest } from './runTypes';
+import { isBackendChoice, type EvaluateRequest, type RunRequest } from './runTypes';
 import type { FromWorker, ToWorker } from './trainer';
 
 type Obj = Record<string, unknown>;
@@ -38,10 +38,24 @@ export function runRequestProblems(v: unknown): string[] {
     .map((key) => `request.${key} is invalid: ${JSON.stringify(v[key])}`);
 }
 
+const EVALUATE_FIELDS: Record<keyof EvaluateRequest, (v: unknown) => boolean> = {
+  runDir: isString,
+  checkpoint: optional((v) => v === 'best' || v === 'last'),
+  backend: optional(isBackendChoice),
+  extraModulePaths: optional(isStringArray),
+  searchPaths: optional(isStringArray),
+  cacheDir: optional(isString),
+};
+
+function isEvaluateRequest(v: unknown): v is EvaluateRequest {
+  return isObj(v) && (Object.keys(EVALUATE_FIELDS) as Array<keyof EvaluateRequest>).every((key) => EVALUATE_FIELDS[key](v[key]));
+}
+
 /** Accepts a host → worker message. */
 export function isToWorker(v: unknown): v is ToWorker {
   if (!isObj(v) || typeof v.runId !== 'string') return false;
   if (v.type === 'stop') return true;
+  if (v.type === 'evaluate') return isEvaluateRequest(v.request);
   return v.type === 'start' && runRequestProblems(v.request).length === 0;
 }
 
@@ -61,6 +75,10 @@ export function isFromWorker(v: unknown): v is FromWorker {
       return isString(v.runId) && (v.phase === 'validation' || v.phase === 'test') && isNumber(v.epoch);
     case 'done':
       return isString(v.runId) && isObj(v.result) && isString(v.result.runDir) && isObj(v.result.summary);
+    case 'evaluation-progress':
+      return isString(v.runId) && isString(v.message);
+    case 'evaluated':
+      return isString(v.runId) && isObj(v.result) && isString(v.result.runDir) && isObj(v.result.test);
     case 'error':
       return (v.runId === null || isString(v.runId)) && isString(v.message);
     default:

@@ -1,6 +1,6 @@
 /**
  * The host side of the trainer: starts the ONE long-lived worker lazily (tfjs-node fails in a second worker of
- * the same process), queues runs through it, turns its messages into typed events, and survives a worker crash:
+ * the same process), queues runs (and evaluations of runs' checkpoints) through it, turns its messages into typed events, and survives a worker crash:
  * the crash is reported (event + the run's promise rejects) and the next run starts a fresh worker. The inspector
  * shares the worker through inspectPort(): its messages are routed apart from the trainer's.
  */
@@ -8,8 +8,8 @@ import { Worker } from 'node:worker_threads';
 import type { ToInspectWorker } from '../protocol/inspect';
 import { MessageHandler } from '../protocol/messageHandler';
 import { previewMessage } from '../protocol/preview';
-import type { RunRequest } from '../protocol/runTypes';
-import type { FromWorker, RunEventMessage, RunResult, ToWorker } from '../protocol/trainer';
+import type { EvaluateRequest, EvaluateResult, RunRequest } from '../protocol/runTypes';
+import type { EvaluateMessage, EvaluationProgressMessage, FromWorker, RunEventMessage, RunResult, StartMessage, ToWorker } from '../protocol/trainer';
 import { isFromWorker } from '../protocol/validate';
 import type { InspectPort } from '../protocol/inspect';
 
@@ -41,11 +41,24 @@ export interface TrainerClientOptions {
   log?: (message: string) => void;
 }
 
+/** A queued or running evaluation of a run's checkpoint. */
+export interface EvaluationJob {
+  readonly runId: string;
+  /** Resolves when the figures are in the run's summary.json; rejects when it failed or was cancelled. */
+  readonly done: Promise<EvaluateResult>;
+  /** Cancels it (between batches, or at once while queued); the run is left as it was. */
+  cancel(): void;
+}
+
+export type EvaluationProgress = Omit<EvaluationProgressMessage, 'type' | 'runId'>;
+
+/** A run or an evaluation: what starts it in the worker and how its end settles. */
 interface Job {
   runId: string;
-  request: RunRequest;
-  resolve: (result: RunResult) => void;
+  message: StartMessage | EvaluateMessage;
+  resolve: (result: RunResult | EvaluateResult) => void;
   reject: (error: Error) => void;
+  onProgress?: (progress: EvaluationProgress) => void;
 }
 
 export class TrainerClient {
@@ -84,15 +97,26 @@ export class TrainerClient {
 
   /** Queues a run; it starts when the worker is free. */
   start(request: RunRequest): TrainingRun {
+    const { runId, done } = this.enqueue<RunResult>((id) => ({ type: 'start', runId: id, request }));
+    return { runId, done, stop: () => this.stop(runId) };
+  }
+
+  /** Queues the test pass of a run's checkpoint (after runs queued before it); progress goes to `onProgress`. */
+  evaluate(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): EvaluationJob {
+    const { runId, done } = this.enqueue<EvaluateResult>((id) => ({ type: 'evaluate', runId: id, request }), onProgress);
+    return { runId, done, cancel: () => this.stop(runId) };
+  }
+
+  private enqueue<T extends RunResult | EvaluateResult>(message: (runId: string) => Job['message'], onProgress?: Job['onProgress']): { runId: string; done: Promise<T> } {
     if (this.disposed) throw new Error('the trainer client was disposed');
     const runId = `run-${Date.now().toString(36)}-${this.nextId++}`;
     let job!: Job;
-    const done = new Promise<RunResult>((resolve, reject) => {
-      job = { runId, request, resolve, reject };
+    const done = new Promise<T>((resolve, reject) => {
+      job = { runId, message: message(runId), resolve: (result) => resolve(result as T), reject, onProgress };
     });
     this.queue.push(job);
     this.pump();
-    return { runId, done, stop: () => this.stop(runId) };
+    return { runId, done };
   }
 
   /** Stops a run: the active one after its current batch, a queued one at once. */
@@ -132,7 +156,7 @@ export class TrainerClient {
     if (this.active || this.queue.length === 0 || this.disposed) return;
     const job = this.queue.shift() as Job;
     this.active = job;
-    this.ensureWorker().send({ type: 'start', runId: job.runId, request: job.request });
+    this.ensureWorker().send(job.message);
   }
 
   private ensureWorker(): MessageHandler<ToWorker, FromWorker> {
@@ -151,6 +175,10 @@ export class TrainerClient {
       handler.on(type, (m) => this.emit(m));
     }
     handler.on('done', (m) => this.finish(m.runId, (job) => job.resolve(m.result)));
+    handler.on('evaluated', (m) => this.finish(m.runId, (job) => job.resolve(m.result)));
+    handler.on('evaluation-progress', ({ type: _type, runId, ...progress }) => {
+      if (this.active?.runId === runId) this.active.onProgress?.(progress);
+    });
     handler.on('error', (m) => {
       if (m.runId === null) this.options.log?.(m.message);
       else this.finish(m.runId, (job) => job.reject(new TrainingError(m.message, m.diagnostics)));

@@ -1,13 +1,14 @@
 /**
- * The trainer worker (bundled to dist/worker.js): one long-lived worker_threads thread that runs one training at a
- * time for the host's TrainerClient. A pure message switch on top, the transport wiring at the bottom.
+ * The trainer worker (bundled to dist/worker.js): one long-lived worker_threads thread that runs one training (or
+ * one evaluation of a run's checkpoint) at a time for the host's TrainerClient. A pure message switch on top, the transport wiring at the bottom.
  */
 import { parentPort } from 'node:worker_threads';
 import { MessageHandler } from '../protocol/messageHandler';
 import { previewMessage } from '../protocol/preview';
-import type { FromWorker, StartMessage, ToWorker } from '../protocol/trainer';
+import type { EvaluateMessage, FromWorker, StartMessage, ToWorker } from '../protocol/trainer';
 import { isToWorker } from '../protocol/validate';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
+import { evaluateRun } from './engine/evaluateRun';
 import { ModelFileError, runTraining } from './engine/session';
 import { createInspectWorker } from '../inspect/session/workerBridge';
 import { initBackend } from './backend';
@@ -15,6 +16,8 @@ import { initBackend } from './backend';
 interface ActiveRun {
   runId: string;
   stopRequested: boolean;
+  /** Cancels an evaluation. */
+  cancel?: AbortController;
 }
 
 /** Handles the host's messages; `post` sends to the host. */
@@ -46,9 +49,34 @@ function createTrainerWorker(post: (message: FromWorker) => void): MessageHandle
     }
   };
 
+  const evaluate = async (message: EvaluateMessage): Promise<void> => {
+    const { runId, request } = message;
+    if (active) {
+      post({ type: 'error', runId, message: `the trainer is busy with run ${active.runId}` });
+      return;
+    }
+    const cancel = new AbortController();
+    active = { runId, stopRequested: false, cancel };
+    try {
+      const backend = await initBackend(request.backend ?? 'auto', { extraModulePaths: request.extraModulePaths });
+      const result = await evaluateRun(backend.tf, request, {
+        signal: cancel.signal,
+        onProgress: (text, done, total) => post({ type: 'evaluation-progress', runId, message: text, done, total }),
+      });
+      post({ type: 'evaluated', runId, result });
+    } catch (err) {
+      post({ type: 'error', runId, message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      active = null;
+    }
+  };
+
   handler.on('start', (message) => void start(message));
+  handler.on('evaluate', (message) => void evaluate(message));
   handler.on('stop', (message) => {
-    if (active?.runId === message.runId) active.stopRequested = true;
+    if (active?.runId !== message.runId) return;
+    active.stopRequested = true;
+    active.cancel?.abort();
   });
   return handler;
 }

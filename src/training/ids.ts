@@ -20,6 +20,7 @@ export const RUN_COMMANDS = {
   openModel: 'cnnlab.runs.openModel',
   diffModel: 'cnnlab.runs.diffModel',
   reveal: 'cnnlab.runs.reveal',
+  evaluate: 'cnnlab.runs.evaluate',
   delete: 'cnnlab.runs.delete',
 } as const;
 

@@ -15,6 +15,7 @@ import { RunsTreeProvider, type RunsRoot } from '../webviews/runs/runsTreeProvid
 import { TrainingPanel, type TrainingPanelDeps } from '../webviews/training/trainingPanel';
 import { TrainingPanelSerializer } from '../webviews/training/trainingSerializer';
 import { trainerPort } from './clientPort';
+import { evaluateWithProgress } from './evaluateCommand';
 import { installBackendCommand } from './installBackendCommand';
 import { COMPARE_VIEW_TYPE, RUNS_VIEW_ID, TRAINING_COMMANDS, TRAINING_VIEW_TYPE } from './ids';
 import { LiveRuns } from './liveRuns';
@@ -105,7 +106,18 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
       const folder = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Open a run folder (runs/<model>/<timestamp>)' }))?.[0];
       if (folder) openPanel(folder.fsPath);
     }),
-    ...registerRunsCommands({ tree, live, log, openPanel: (dir) => openPanel(dir), compare: (dirs) => void ComparePanel.show(compareDeps, dirs) }),
+    ...registerRunsCommands({
+      tree, live, log,
+      openPanel: (dir) => openPanel(dir),
+      compare: (dirs) => void ComparePanel.show(compareDeps, dirs),
+      evaluate: (run) => evaluateWithProgress(getClient(), {
+        runDir: run.dir,
+        backend: config().backend,
+        searchPaths: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+        cacheDir: storage.cacheDir,
+        extraModulePaths: [storage.nativeBackendDir],
+      }, `${run.model} · ${run.label}`, log),
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cnnlab.runsDirectory') && tree.watchRoots()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.watchRoots()),
   );

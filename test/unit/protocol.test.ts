@@ -9,7 +9,10 @@ describe('protocol guards', () => {
   it('accepts well-formed host → worker messages and rejects the rest', () => {
     assert.ok(isToWorker({ type: 'start', runId: 'a', request: { modelText: 'x', epochs: 2, backend: 'wasm' } }));
     assert.ok(isToWorker({ type: 'stop', runId: 'a' }));
+    assert.ok(isToWorker({ type: 'evaluate', runId: 'a', request: { runDir: '/runs/m/1', checkpoint: 'last', backend: 'wasm' } }));
     const bad = [
+      { type: 'evaluate', runId: 'a', request: {} },
+      { type: 'evaluate', runId: 'a', request: { runDir: '/r', checkpoint: 'worst' } },
       null,
       'start',
       { type: 'start', runId: 'a' },
@@ -34,11 +37,14 @@ describe('protocol guards', () => {
       { type: 'ready' },
       { type: 'log', runId: 'a', level: 'info', message: 'hi' },
       { type: 'error', runId: null, message: 'bad' },
+      { type: 'evaluation-progress', runId: 'a', message: 'Evaluating best/', done: 64, total: 100 },
+      { type: 'evaluated', runId: 'a', result: { runDir: '/r', checkpoint: 'best', classes: ['a'], test: { loss: 1, accuracy: 1, perClassAccuracy: [1], confusion: [[1]], samples: 1 } } },
       { type: 'progress', runId: 'a', metrics: { kind: 'batch', epoch: 1, batch: 1, batches: 2, loss: 1, accuracy: 0, lr: 0.1, samplesPerSecond: 1, etaSeconds: 1, time: '' } },
     ];
     for (const message of good) assert.ok(isFromWorker(message), message.type);
     assert.equal(isFromWorker({ type: 'progress', runId: 'a', metrics: { kind: 'other' } }), false);
     assert.equal(isFromWorker({ type: 'done', runId: 'a', result: {} }), false);
+    assert.equal(isFromWorker({ type: 'evaluated', runId: 'a', result: { runDir: '/r' } }), false);
   });
 });
 

@@ -56,5 +56,7 @@ describe('training manifest', () => {
       assert.ok(when(command).some((w) => matches(w, 'cnnlab.run') && matches(w, 'cnnlab.run.running')), command);
     }
     assert.ok(when(RUN_COMMANDS.delete).every((w) => matches(w, 'cnnlab.run') && !matches(w, 'cnnlab.run.running')));
+    // Evaluate is for runs that are not training (their own test pass comes at the end).
+    assert.ok(when(RUN_COMMANDS.evaluate).length > 0 && when(RUN_COMMANDS.evaluate).every((w) => matches(w, 'cnnlab.run') && !matches(w, 'cnnlab.run.running')));
   });
 });

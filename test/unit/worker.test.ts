@@ -1,11 +1,11 @@
 /**
  * The trainer worker through TrainerClient, as the extension uses it: a real worker_threads thread running
  * src/trainer/worker.ts (through tsx) trains on shapes, streams typed events, stops on request, queues runs,
- * reports model-file errors, shares the worker with the inspector (inspectPort), and a crashing worker is reported
+ * reports model-file errors, evaluates a run's checkpoint (with progress, cancellable), shares the worker with the inspector (inspectPort), and a crashing worker is reported
  * without taking the host down (the inspector's pending requests fail).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -57,6 +57,30 @@ describe('TrainerClient + worker', () => {
     assert.ok(at && Number(at[1]) >= 4, stopped.summary.stopReason ?? 'no stop reason');
     const next = await second.done;
     assert.equal(next.summary.status, 'done');
+  });
+
+  it("evaluates a run's checkpoint in the worker, with progress, and cancels an evaluation in flight", async () => {
+    const { runDir, summary } = await client.start({ modelText: MODEL, outDir: root, backend: 'wasm', epochs: 1 }).done;
+    const summaryPath = join(runDir, 'summary.json');
+    // As a stopped run leaves it: no test figures.
+    writeFileSync(summaryPath, JSON.stringify({ ...summary, status: 'stopped', test: null }));
+    const untouched = readFileSync(summaryPath, 'utf8');
+    // The worker is free, so the evaluation starts at once and the stop follows it: the worker takes it while
+    // loading, and the test pass stops before its first batch (deterministic, whatever the load).
+    const cancelled = client.evaluate({ runDir, backend: 'wasm' });
+    assert.equal(client.busy, true);
+    cancelled.cancel();
+    await assert.rejects(cancelled.done, /cancelled/);
+    assert.equal(readFileSync(summaryPath, 'utf8'), untouched);
+
+    const progress: number[] = [];
+    const result = await client.evaluate({ runDir, backend: 'wasm' }, (p) => p.done !== undefined && progress.push(p.done)).done;
+    assert.equal(result.checkpoint, 'best');
+    assert.equal(result.test.accuracy, summary.test?.accuracy);
+    assert.equal(progress[progress.length - 1], summary.testSamples);
+    const written = JSON.parse(readFileSync(summaryPath, 'utf8'));
+    assert.deepEqual(written.test, result.test);
+    assert.equal(written.status, 'stopped');
   });
 
   it('rejects a model file with errors, with its diagnostics', async () => {

@@ -4,30 +4,17 @@
  * list, and runs the training's own test pass (evaluate + the task's test recorder) on the chosen checkpoint; the figures
  * go into summary.json (other keys kept) and the predictions into predictions.json/.bin, as training writes them.
  */
-import { openRun, type CheckpointChoice } from '../../inspect/network/runModel';
+import { openRun } from '../../inspect/network/runModel';
 import { loadRunData } from '../../inspect/session/runData';
-import type { TestMetrics } from '../../protocol/runTypes';
+import type { EvaluateRequest, EvaluateResult } from '../../protocol/runTypes';
 import { recordTestMetrics } from '../runs/store';
 import { createTask } from '../tasks/registry';
 import { evaluate } from './evaluate';
 import { changedOnly, writePredictions } from './session';
 import type { TF } from './tf';
 
-export interface EvaluateRunRequest {
-  runDir: string;
-  /** Default: best/ when it exists, else last/. */
-  checkpoint?: CheckpointChoice;
-  /** Where to look for the dataset besides what the run's config.json remembers. */
-  searchPaths?: string[];
-  cacheDir?: string;
-}
-
-export interface EvaluateRunResult {
-  runDir: string;
-  checkpoint: CheckpointChoice;
-  classes: string[];
-  test: TestMetrics;
-}
+/** The engine's part of an EvaluateRequest (the backend is the caller's). */
+export type EvaluateRunRequest = Pick<EvaluateRequest, 'runDir' | 'checkpoint' | 'searchPaths' | 'cacheDir'>;
 
 /** The evaluation was cancelled through its signal; the run is left as it was. */
 export class EvaluationCancelled extends Error {
@@ -44,7 +31,7 @@ export interface EvaluateRunHooks {
 }
 
 /** Evaluates `request.runDir` on its test set and records the figures in the run; throws when it cannot. */
-export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: EvaluateRunHooks = {}): Promise<EvaluateRunResult> {
+export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: EvaluateRunHooks = {}): Promise<EvaluateResult> {
   const report = hooks.onProgress ?? (() => undefined);
   const run = await openRun(tf, request.runDir, request.checkpoint);
   // What opening found (an interrupted run, a damaged best/ replaced by last/).

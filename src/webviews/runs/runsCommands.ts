@@ -1,6 +1,6 @@
 /**
  * The runs view's actions: open the training panel, compare, open the model snapshot, diff it against the
- * current model file, reveal in the explorer, delete with confirmation. Commands take the clicked row and,
+ * current model file, reveal in the explorer, evaluate on the test set, delete with confirmation. Commands take the clicked row and,
  * for multi-selection, the selected rows (VS Code passes both to view/item/context commands).
  */
 import { rm } from 'node:fs/promises';
@@ -18,6 +18,8 @@ export interface RunsCommandDeps {
   live: LiveRuns;
   openPanel(runDir: string): void;
   compare(runDirs: string[]): void;
+  /** Runs the test pass on the run's checkpoint (through the trainer worker) and records the figures in the run. */
+  evaluate(run: RunItem): Promise<void>;
   log: vscode.LogOutputChannel;
 }
 
@@ -43,6 +45,7 @@ export function registerRunsCommands(deps: RunsCommandDeps): vscode.Disposable[]
     vscode.commands.registerCommand(RUN_COMMANDS.openModel, one((run) => vscode.window.showTextDocument(snapshotUri(run), { preview: true }))),
     vscode.commands.registerCommand(RUN_COMMANDS.diffModel, one((run) => diffModel(run))),
     vscode.commands.registerCommand(RUN_COMMANDS.reveal, one((run) => reveal(run))),
+    vscode.commands.registerCommand(RUN_COMMANDS.evaluate, one((run) => evaluate(deps, run))),
     vscode.commands.registerCommand(RUN_COMMANDS.delete, (clicked: unknown, selected: unknown) => deleteRuns(deps, targets(clicked, selected))),
   ];
 }
@@ -94,6 +97,15 @@ async function reveal(run: RunItem): Promise<void> {
   // The explorer can only reveal what is inside the workspace; elsewhere, the OS file manager.
   if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
   else await vscode.commands.executeCommand('revealFileInOS', uri);
+}
+
+async function evaluate(deps: RunsCommandDeps, run: RunItem): Promise<void> {
+  if (deps.live.isLive(run.dir)) {
+    void vscode.window.showWarningMessage('This run is still training: its test pass comes at the end (or stop it, then evaluate).');
+    return;
+  }
+  await deps.evaluate(run);
+  deps.tree.refresh();
 }
 
 async function deleteRuns(deps: RunsCommandDeps, runs: RunItem[]): Promise<void> {
