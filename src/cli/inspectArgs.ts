@@ -1,5 +1,5 @@
 /**
- * Command-line parsing shared by `cnnlab predict` and `cnnlab inspect`: positional arguments and `--flag value`
+ * Command-line parsing shared by every `cnnlab` command: positional arguments and `--flag value`
  * (or `--flag=value`) options declared per command. Returns a message for the first problem instead of throwing.
  */
 import { BACKEND_CHOICES, isBackendChoice } from '../protocol/runTypes';

@@ -4,27 +4,16 @@
  * Exit status 0 when installed, 1 when the installation failed (with what to do), 2 on usage errors.
  */
 import type { CliCommand } from './commands';
+import { parseArgs } from './inspectArgs';
 import { defaultInstallDir, installNativeBackend, type NativeBackendName } from '../trainer/backend/install';
 
 function parse(args: string[]): { name: NativeBackendName; dir: string } | { error: string } {
-  let name: string | undefined;
-  let dir = defaultInstallDir();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--dir') {
-      const value = args[++i];
-      if (!value) return { error: '--dir needs a folder' };
-      dir = value;
-    } else if (a.startsWith('--dir=')) {
-      dir = a.slice('--dir='.length);
-    } else if (!name && !a.startsWith('-')) {
-      name = a;
-    } else {
-      return { error: `unexpected argument '${a}'` };
-    }
-  }
+  const parsed = parseArgs(args, { '--dir': 'string' });
+  if (typeof parsed === 'string') return { error: parsed };
+  const [name, ...extra] = parsed.positional;
+  if (extra.length) return { error: `unexpected argument '${extra[0]}'` };
   if (name !== 'tensorflow' && name !== 'tensorflow-gpu') return { error: `expected 'tensorflow' or 'tensorflow-gpu', got ${name ? `'${name}'` : 'nothing'}` };
-  return { name, dir };
+  return { name, dir: (parsed.options.get('--dir') as string | undefined) ?? defaultInstallDir() };
 }
 
 export const installBackendCommand: CliCommand = {

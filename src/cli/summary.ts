@@ -10,6 +10,7 @@ import { folderReader } from '../trainer/datasets/folderReader';
 import { analyzeModel, formatDiagnostic, formatSummaryTable, summaryJson, type ModelAnalysis } from '../model';
 import { estimateTrainingMemory, memoryBreakdown, memoryLine } from '../model/memory/estimate';
 import type { CliCommand } from './commands';
+import { parseArgs } from './inspectArgs';
 
 const USAGE = 'Usage: cnnlab summary FILE... [--json]\n';
 
@@ -45,13 +46,14 @@ function trainingMemoryLines(analysis: ModelAnalysis): string {
 }
 
 async function run(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const files = args.filter((a) => a !== '--json');
-  const option = files.find((f) => f.startsWith('-'));
-  if (files.length === 0 || option) {
-    process.stderr.write(`cnnlab summary: ${option ? `unknown option ${option}` : 'expected a model file'}\n${USAGE}`);
+  const parsed = parseArgs(args, { '--json': 'flag' });
+  const problem = typeof parsed === 'string' ? parsed : parsed.positional.length === 0 ? 'expected a model file' : undefined;
+  if (problem || typeof parsed === 'string') {
+    process.stderr.write(`cnnlab summary: ${problem}\n${USAGE}`);
     return 2;
   }
+  const json = parsed.options.has('--json');
+  const files = parsed.positional;
   let status = 0;
   for (const file of files) status = Math.max(status, await summarise(file, json, files.length > 1));
   return status;

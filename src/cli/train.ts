@@ -11,10 +11,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
 import { defaultInstallDir } from '../trainer/backend/install';
-import { BACKEND_CHOICES, divergenceMessage, isBackendChoice, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
+import { divergenceMessage, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
 import type { PhaseEvent, RunResult, TrainerEvent } from '../protocol/trainer';
 import { ModelFileError, runTraining } from '../trainer/engine/session';
 import type { CliCommand } from './commands';
+import { parseArgs } from './inspectArgs';
 import { StopSignals } from './stopSignals';
 
 const USAGE = 'train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]';
@@ -30,36 +31,15 @@ interface TrainArgs {
 
 /** Parses the command line; returns a message for the first problem. */
 export function parseTrainArgs(args: string[]): TrainArgs | string {
-  const files: string[] = [];
-  const parsed: Partial<TrainArgs> = { backend: 'auto', json: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? args[++i];
-    const count = (name: string): number | string => {
-      const v = value();
-      const n = Number(v);
-      return v !== undefined && Number.isInteger(n) && n >= 1 ? n : `${name} expects a positive integer, got ${v ?? 'nothing'}`;
-    };
-    if (flag === '--json') parsed.json = true;
-    else if (flag === '--epochs' || flag === '--max-train-samples') {
-      const n = count(flag);
-      if (typeof n === 'string') return n;
-      if (flag === '--epochs') parsed.epochs = n;
-      else parsed.maxTrainSamples = n;
-    } else if (flag === '--backend') {
-      const b = value();
-      if (!isBackendChoice(b)) return `--backend expects one of ${BACKEND_CHOICES.join(', ')}, got ${b ?? 'nothing'}`;
-      parsed.backend = b;
-    } else if (flag === '--out') {
-      const dir = value();
-      if (!dir) return '--out expects a folder';
-      parsed.outDir = dir;
-    } else if (flag.startsWith('-')) return `unknown option ${flag}`;
-    else files.push(arg);
-  }
-  if (files.length !== 1) return 'expected exactly one model file';
-  return { ...(parsed as TrainArgs), file: files[0] };
+  const parsed = parseArgs(args, { '--epochs': 'count', '--max-train-samples': 'count', '--backend': 'backend', '--out': 'string', '--json': 'flag' });
+  if (typeof parsed === 'string') return parsed;
+  if (parsed.positional.length !== 1) return 'expected exactly one model file';
+  const option = <T>(name: string): T | undefined => parsed.options.get(name) as T | undefined;
+  const result: TrainArgs = { file: parsed.positional[0], backend: option<BackendChoiceName>('--backend') ?? 'auto', json: parsed.options.has('--json') };
+  if (parsed.options.has('--epochs')) result.epochs = option<number>('--epochs');
+  if (parsed.options.has('--max-train-samples')) result.maxTrainSamples = option<number>('--max-train-samples');
+  if (parsed.options.has('--out')) result.outDir = option<string>('--out');
+  return result;
 }
 
 async function run(args: string[]): Promise<number> {

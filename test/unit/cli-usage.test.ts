@@ -38,6 +38,14 @@ describe('cnnlab --help', () => {
     for (const c of commands) assert.ok(r.stdout.includes(`cnnlab ${c.usage}`), c.name);
     assert.equal(cnnlab([]).status, 2);
   });
+
+  it('usage mistakes exit 2 with the usage, whatever the command (one shared flag parser)', () => {
+    for (const args of [['install-backend'], ['install-backend', 'tensorflow', '--bogus'], ['install-backend', 'tensorflow', '--dir'], ['summary', '--bogus', 'x.cnn.yaml'], ['train', 'a.cnn.yaml', '--epochs', '0'], ['evaluate', 'run', '--checkpoint', 'worst']]) {
+      const r = cnnlab(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^cnnlab ${args[0]}: .+\\n[Uu]sage: `), args.join(' '));
+    }
+  });
 });
 
 describe('cnnlab train progress', () => {
