@@ -131,3 +131,28 @@ e2eTest(
   },
   TRAIN_TIMEOUT_MS + 60_000,
 );
+
+e2eTest(
+  'training panel: Stop during validation ends the run within a batch of the validation pass',
+  async ({ wb, page, manifest, workspaceDir, capture }) => {
+    // shapes-validate validates 1,800 images through wide convolutions after 7 training batches: its validation
+    // passes take most of each epoch (seconds each), and its 20 epochs leave time for the panel to load.
+    await wb.openFile('shapes-validate.cnn.yaml');
+    const started = Date.now();
+    await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
+    const panel = await waitForWebview(page, 'the training panel validating', /shapes-validate[\s\S]*validation of epoch \d+ on 1800 samples/, TRAIN_TIMEOUT_MS);
+    await capture('training-panel-validating');
+    const clicked = Date.now();
+    await panel.locator('[title^="Stop after the current batch"]').click();
+    const run = await waitForRun(workspaceDir, 'shapes-validate', started, 'the run to stop', (s) => s.status !== 'running', 60_000);
+    assert.equal(run.summary.status, 'stopped', `run ${run.dir} ended ${run.summary.status}: ${run.summary.stopReason}`);
+    // The click landed in a validation pass (the panel said so): the run ends in that pass, not after it.
+    const epoch = Number(/stopped at epoch (\d+) during validation/.exec(run.summary.stopReason ?? '')?.[1]);
+    assert.ok(epoch >= 1, `stop reason: ${run.summary.stopReason}`);
+    assert.equal(run.summary.epochsCompleted, epoch - 1);
+    await waitForFrameText(panel, 'the stopped status in the training panel', /stopped \(stopped at epoch \d+ during validation\)/);
+    // For the record: from the click to the final summary (one validation batch, last/ and the summary).
+    console.log(`# Stop during validation: summary written ${Date.now() - clicked} ms after the click (polled every 500 ms)`);
+  },
+  TRAIN_TIMEOUT_MS + 60_000,
+);

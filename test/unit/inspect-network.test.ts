@@ -137,6 +137,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
         let calls = 0;
         const stopped = await occlusion(r, ones, { classIndex: 0, patch: 2, stride: 1, measure: 'score', batchSize: 2, shouldStop: () => ++calls > 2 });
         assert.equal(stopped.complete, false);
+        // A cancel that arrives as a message (a later macrotask, as in the worker) is honoured before the next batch.
+        let cancelled = false;
+        let batchesAfterCancel = -1;
+        const onProgress = (): void => {
+          if (batchesAfterCancel >= 0) batchesAfterCancel += 1;
+          else setImmediate(() => { cancelled = true; batchesAfterCancel = 0; });
+        };
+        const messaged = await occlusion(r, ones, { classIndex: 0, patch: 2, stride: 1, measure: 'score', batchSize: 2, onProgress, shouldStop: () => cancelled });
+        assert.equal(messaged.complete, false);
+        assert.equal(batchesAfterCancel, 0);
         r.dispose();
       });
 
