@@ -63,7 +63,10 @@ export function layoutArchitecture(input: number[], rows: SummaryRow[]): ArchLay
 }
 
 /** Element-wise layers: drawn inside the block of the layer they follow. */
-const JOINS_PREVIOUS = new Set(['ReLU', 'LeakyReLU', 'ELU', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax', 'BatchNorm2d', 'BatchNorm1d', 'Dropout', 'Dropout2d']);
+const JOINS_PREVIOUS = new Set([
+  'ReLU', 'LeakyReLU', 'ELU', 'ReLU6', 'GELU', 'SiLU', 'Mish', 'Hardswish', 'Hardsigmoid', 'PReLU', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax',
+  'BatchNorm2d', 'BatchNorm1d', 'Dropout', 'Dropout2d',
+]);
 
 interface Stage {
   row: number;

@@ -12,7 +12,7 @@ import {
 } from '../../src/protocol/webview-summary';
 import { contentSecurityPolicy, createNonce, webviewHtml } from '../../src/webviews/html';
 import { buildSummaryViewModel } from '../../src/webviews/summary/summaryViewModel';
-import { loadFixture } from '../fixtures/language/load';
+import { analyse, loadFixture } from '../fixtures/language/load';
 
 const fashion = () => buildSummaryViewModel(loadFixture('fashion').analysis, 'file:///w/fashion.cnn.yaml', 'fashion.cnn.yaml');
 
@@ -165,6 +165,11 @@ describe('architecture layout', () => {
     }
     assert.equal(layout.blocks[1].row, 0);
     assert.equal(layout.blocks[0].row, -1);
+  });
+
+  it('draws every activation inside the block of the layer it follows', () => {
+    const vm = buildSummaryViewModel(analyse('input: [3, 8, 8]\nlayers:\n  - Conv2d(3, 4, 3)\n  - GELU()\n  - Conv2d(4, 4, 3)\n  - PReLU(4)\n  - Conv2d(4, 4, 1)\n  - Hardswish()\n  - SiLU()\n').analysis, 'file:///a', 'a');
+    assert.deepEqual(layoutArchitecture(vm.input, vm.rows).blocks.map((b) => b.types.join('+')), ['input', 'Conv2d+GELU', 'Conv2d+PReLU', 'Conv2d+Hardswish+SiLU']);
   });
 
   it('gives each convolution its own block even when the shape is kept', () => {
