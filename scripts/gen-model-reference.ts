@@ -36,7 +36,7 @@ const FAMILY_TITLES: Record<LayerFamily, string> = {
   pool: 'Pooling',
   norm: 'Normalisation',
   activation: 'Activations',
-  linear: 'Classifier head: Flatten, Linear, Dropout',
+  linear: 'Classifier head and bottlenecks: Flatten, Unflatten, Linear, Dropout',
   upsample: 'Upsampling',
 };
 const FAMILY_ORDER: LayerFamily[] = ['conv', 'pool', 'norm', 'activation', 'linear', 'upsample'];
@@ -80,6 +80,7 @@ const FORMULAS: Record<LayerType, LayerFormulas> = {
   Softmax: unchanged,
   LogSoftmax: unchanged,
   Flatten: { shape: '[C, H, W] → [C·H·W] (dimensions start_dim … end_dim are multiplied together; the batch dimension 0 is kept)', params: '0 (a reshape)' },
+  Unflatten: { shape: '[F] → [s₁, s₂, …] with s₁·s₂·… = F (dimension dim is split; the batch dimension 0 is kept)', params: '0 (a reshape)' },
   Linear: { shape: '[in_features] → [out_features]', params: 'out_features · (in_features + 1); out_features · in_features when bias=False' },
   Upsample: { shape: '[C, H, W] → [C, size] or [C, ⌊H · scale_factor⌋, ⌊W · scale_factor⌋]', params: '0 (no weights)' },
 };
@@ -111,6 +112,7 @@ const EXAMPLES: Record<LayerType, { input: Shape; call: string }> = {
   Softmax: { input: [10], call: 'Softmax(dim=1)' },
   LogSoftmax: { input: [10], call: 'LogSoftmax(dim=1)' },
   Flatten: { input: [32, 7, 7], call: 'Flatten()' },
+  Unflatten: { input: [1568], call: 'Unflatten(1, (32, 7, 7))' },
   Linear: { input: [1568], call: 'Linear(1568, 128)' },
   Upsample: { input: [8, 7, 7], call: 'Upsample(scale_factor=2)' },
 };

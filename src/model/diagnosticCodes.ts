@@ -54,6 +54,7 @@ export const DIAGNOSTIC_CODES = {
   'same-needs-stride-1': doc(['error'], "padding='same' is only allowed with stride 1, as in PyTorch."),
   'bad-output-padding': doc(['error'], 'ConvTranspose2d: output_padding must be smaller than stride or dilation.'),
   'bad-flatten': doc(['error'], 'Flatten dimensions do not fit the tensor, or start_dim=0 would merge the batch into the features.'),
+  'bad-unflatten': doc(['error'], 'Unflatten: `dim` is outside the tensor or the batch, or the product of `unflattened_size` differs from the size of that dimension.'),
   'bad-dim': doc(['error'], 'Softmax / LogSoftmax `dim` is outside the tensor, or 0 (the batch).'),
   'bad-align-corners': doc(['error'], 'Upsample: `align_corners` may only be set with an interpolating mode (bilinear); with nearest, PyTorch raises an error.'),
   'upsample-size': doc(['error'], 'Upsample needs exactly one of `size` and `scale_factor`.'),

@@ -70,6 +70,7 @@ export type LayerType =
   | 'Softmax'
   | 'LogSoftmax'
   | 'Flatten'
+  | 'Unflatten'
   | 'Linear'
   | 'Upsample';
 
@@ -151,6 +152,13 @@ export interface FlattenArgs {
   end_dim: number;
 }
 
+export interface UnflattenArgs {
+  /** The dimension to split (with the batch as dimension 0, as torch counts); default 1. */
+  dim: number;
+  /** The sizes it is split into, e.g. [32, 7, 7]. */
+  unflattened_size: number[];
+}
+
 export interface UpsampleArgs {
   /** Resolved output size [h, w]. */
   size: [number, number];
@@ -183,6 +191,7 @@ export type LayerArgs =
   | DropoutArgs
   | LinearArgs
   | FlattenArgs
+  | UnflattenArgs
   | UpsampleArgs
   | ActivationArgs;
 

@@ -15,7 +15,8 @@ export type ArgKind =
   | 'outputSize' // int or (int|None, int|None)
   | 'optionalPair' // None, int or (int, int)
   | 'scale' // None, float or (float, float)
-  | 'optionalInt';
+  | 'optionalInt'
+  | 'sizes'; // a tuple of positive ints, e.g. (32, 7, 7)
 
 export interface ArgSignature {
   name: string;

@@ -179,6 +179,8 @@ export function checkValue(s: ArgSignature, v: PyValue): string | undefined {
       return intOrPair(s, v, true);
     case 'padding':
       return v === 'same' || v === 'valid' ? undefined : typeof v === 'string' ? "must be an int, a pair, 'same' or 'valid'" : intOrPair(s, v, false);
+    case 'sizes':
+      return Array.isArray(v) && v.length > 0 && v.every((x) => fitsInt(s, x, false)) ? undefined : `must be a tuple of integers${boundsSuffix(s)}, e.g. (32, 7, 7)`;
     case 'scale':
       if (fitsNumber(s, v) || (Array.isArray(v) && v.length === 2 && fitsNumber(s, v[0]) && fitsNumber(s, v[1]))) return undefined;
       return `must be a number${boundsSuffix(s)} or a pair (h, w) of them`;

@@ -4,6 +4,7 @@ import { activation, prelu } from './activation';
 import { conv2d, convTranspose2d } from './conv';
 import type { LayerHandler } from './handler';
 import { dropout, flatten, linear } from './linear';
+import { unflatten } from './unflatten';
 import { batchNorm } from './norm';
 import { adaptivePool2d, pool2d } from './pool';
 import { upsample } from './upsample';
@@ -34,6 +35,7 @@ export const LAYER_HANDLERS: Record<LayerType, LayerHandler> = {
   Softmax: activation,
   LogSoftmax: activation,
   Flatten: flatten,
+  Unflatten: unflatten,
   Linear: linear,
   Upsample: upsample,
 };

@@ -14,9 +14,10 @@ import type {
   LinearArgs,
   Pool2dArgs,
   ResolvedLayer,
+  UnflattenArgs,
   UpsampleArgs,
 } from '../../model/types';
-import { buildActivation, buildDropout, buildFlatten, buildLinear } from './layers/basic';
+import { buildActivation, buildDropout, buildFlatten, buildLinear, buildUnflatten } from './layers/basic';
 import { buildPrelu } from './layers/activations';
 import { buildConv2d, buildConvTranspose2d } from './layers/conv';
 import { buildBatchNorm } from './layers/norm';
@@ -100,6 +101,8 @@ export function buildLayer(ctx: BuildContext, layer: ResolvedLayer): EngineLayer
       return buildDropout(ctx, name, args as DropoutArgs, layer.type === 'Dropout2d');
     case 'Flatten':
       return buildFlatten(ctx, name, args as FlattenArgs);
+    case 'Unflatten':
+      return buildUnflatten(ctx, name, args as UnflattenArgs, layer.outputShape);
     case 'Linear':
       return buildLinear(ctx, name, args as LinearArgs);
     case 'Upsample':

@@ -2,7 +2,7 @@
  * The layers without spatial arithmetic: Linear, Flatten (in PyTorch's C·H·W order), Dropout / Dropout2d
  * (inverted, seeded), activations, Softmax / LogSoftmax over torch's `dim`.
  */
-import type { ActivationArgs, DropoutArgs, FlattenArgs, LayerType, LinearArgs } from '../../../model/types';
+import type { ActivationArgs, DropoutArgs, FlattenArgs, LayerType, LinearArgs, UnflattenArgs } from '../../../model/types';
 import { defaultInitBound, uniformVariable } from '../init';
 import { buildSmoothActivation } from './activations';
 import type { Tensor, Tensor2D, TF } from '../tf';
@@ -33,6 +33,18 @@ export function buildFlatten(ctx: BuildContext, name: string, a: FlattenArgs): E
     throw new BuildError(`Flatten(start_dim=${a.start_dim}, end_dim=${a.end_dim}): the trainer supports start_dim=1, end_dim=-1 only`);
   }
   return statelessLayer(name, (x) => (x.rank === 2 ? x : tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [x.shape[0], -1])));
+}
+
+/**
+ * Unflatten: the features (in PyTorch's C·H·W order) become [N, …sizes]; feature maps [C, H, W] are then transposed
+ * to the engine's NHWC, the inverse of buildFlatten.
+ */
+export function buildUnflatten(ctx: BuildContext, name: string, a: UnflattenArgs, output: number[]): EngineLayer {
+  const { tf } = ctx;
+  if (a.dim !== 1 || output.length !== 3) {
+    throw new BuildError(`Unflatten(${a.dim}, (${a.unflattened_size.join(', ')})): the trainer supports unflattening features into [C, H, W] feature maps only (dim=1, three sizes)`);
+  }
+  return statelessLayer(name, (x) => tf.transpose(tf.reshape(x, [x.shape[0], ...output]), [0, 2, 3, 1]));
 }
 
 /** Dropout (element-wise) and Dropout2d (whole channels), scaled by 1/(1−p) in training, identity in evaluation. */
