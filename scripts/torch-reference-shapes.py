@@ -217,7 +217,7 @@ def signature(cls):
 LAYERS = ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm2d",
           "BatchNorm1d", "Dropout", "Dropout2d", "ReLU", "LeakyReLU", "ELU", "ReLU6", "GELU", "SiLU", "Mish", "Hardswish",
           "Hardsigmoid", "PReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-          "Flatten", "Linear", "Upsample"]
+          "Flatten", "Unflatten", "Linear", "Upsample"]
 
 
 def main():

@@ -26,7 +26,7 @@ export interface ConfusionView {
   classes: string[];
   rows: ConfusionRow[];
   samples: number;
-  accuracy: number;
+  accuracy: number | null;
   loss: number;
 }
 

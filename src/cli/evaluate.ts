@@ -5,6 +5,7 @@
  * the evaluation was cancelled, 2 for usage problems and missing folders.
  */
 import type { BackendChoiceName } from '../protocol/runTypes';
+import { formatTestResult } from '../protocol/testResult';
 import { initBackend } from '../trainer/backend';
 import { defaultInstallDir } from '../trainer/backend/install';
 import { evaluateRun } from '../trainer/engine/evaluateRun';
@@ -41,7 +42,7 @@ export async function runEvaluate(args: string[], io: CliOutput = processOutput)
     if (json) {
       io.out(`${JSON.stringify({ runDir, checkpoint: result.checkpoint, backend: backend.name, testAccuracy: test.accuracy, testLoss: test.loss, samples: test.samples, classes: result.classes, perClassAccuracy: test.perClassAccuracy })}\n`);
     } else {
-      io.out(`test accuracy ${(100 * test.accuracy).toFixed(2)}%, test loss ${test.loss.toFixed(4)} (${test.samples} images, ${result.checkpoint}/ checkpoint)\n`);
+      io.out(`${formatTestResult(test, (x) => `${(100 * x).toFixed(2)}%`)} (${test.samples} images, ${result.checkpoint}/ checkpoint)\n`);
       io.out(`written to ${runDir}/summary.json\n`);
     }
     return 0;

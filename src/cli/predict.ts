@@ -1,12 +1,14 @@
 /**
- * `cnnlab predict RUN IMAGE [--top-k 3] [--json] [--checkpoint best|last] [--backend B]`: the k most probable
- * classes of an image file for a trained run. Exit 0 on success, 1 when the run or image cannot be used,
+ * `cnnlab predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B]`: what a
+ * trained run makes of an image file, as its task says: the k most probable classes (classification), the
+ * reconstruction written to --out and its error (reconstruction). Exit 0 on success, 1 when the run or image cannot be used,
  * 2 for usage problems and missing files.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { inputFromFile } from '../inspect/network/input';
-import { predict } from '../inspect/network/predict';
+import { encodePng } from '../inspect/image/png';
+import { predictForTask } from '../inspect/network/taskPredictions';
 import { openRun } from '../inspect/network/runModel';
 import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
@@ -14,11 +16,11 @@ import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'predict RUN IMAGE [--top-k 3] [--json] [--checkpoint best|last] [--backend B]';
+const USAGE = 'predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runPredict(args: string[], io: CliOutput = processOutput): Promise<number> {
-  const parsed = parseArgs(args, { '--top-k': 'count', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend' });
+  const parsed = parseArgs(args, { '--top-k': 'count', '--out': 'string', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend' });
   const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 2 ? 'expected a run folder and an image file' : undefined;
   if (problem || typeof parsed === 'string') {
     io.err(`cnnlab predict: ${problem}\nUsage: cnnlab ${USAGE}\n`);
@@ -38,13 +40,16 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
     const inspectable = await openRun(backend.tf, runDir, parsed.options.get('--checkpoint') as 'best' | 'last' | undefined);
     inspectable.notices.forEach((notice) => io.err(`${notice}\n`));
     try {
-      const predictions = await predict(inspectable, await inputFromFile(image, inspectable.input, inspectable.normalize), k);
+      const result = await predictForTask(inspectable, await inputFromFile(image, inspectable.input, inspectable.normalize), k);
+      const out = parsed.options.get('--out') as string | undefined;
+      if (out && !result.image) throw new Error(`--out writes the model's output image; a ${inspectable.analysis.task} run has none`);
+      if (out && result.image) writeFileSync(resolve(out), encodePng(result.image));
       if (json) {
-        const payload = { runDir, image, checkpoint: inspectable.checkpoint, backend: backend.name, predictions: predictions.map((p) => ({ class: p.className, index: p.classIndex, probability: p.probability })) };
+        const payload = { runDir, image, checkpoint: inspectable.checkpoint, backend: backend.name, task: inspectable.analysis.task, ...result.json, ...(out ? { out: resolve(out) } : {}) };
         io.out(`${JSON.stringify(payload)}\n`);
       } else {
-        const width = Math.max(...predictions.map((p) => p.className.length), 5);
-        predictions.forEach((p, i) => io.out(`${String(i + 1).padStart(2)}. ${p.className.padEnd(width)} ${(100 * p.probability).toFixed(2).padStart(6)}%\n`));
+        io.out(result.text);
+        if (out) io.out(`wrote ${resolve(out)}\n`);
       }
       return 0;
     } finally {
@@ -59,6 +64,6 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
 export const predictCommand: CliCommand = {
   name: 'predict',
   usage: USAGE,
-  summary: 'Top-k predictions of a trained run for an image file (RUN: a run folder, or runs/<model> for its latest run)',
+  summary: 'What a trained run makes of an image file: top-k classes, or the reconstruction (--out) and its error (RUN: a run folder, or runs/<model> for its latest run)',
   run: (args) => runPredict(args),
 };

@@ -7,6 +7,7 @@
  * when training completed or was stopped, 1 when the model file has errors or training failed, 2 for usage or
  * unreadable files.
  */
+import { formatTestResult } from '../protocol/testResult';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
@@ -98,7 +99,7 @@ function report({ runDir, summary }: RunResult, json: boolean): void {
     `backend: ${summary.backendDescription}`,
     `${summary.epochsCompleted}/${summary.epochs} epochs, ${summary.trainSamples} training samples, ${summary.samplesPerSecond.toFixed(1)} samples/s`,
     bestLine(summary),
-    test ? `test accuracy ${pct(test.accuracy)}, test loss ${test.loss.toFixed(4)}` : '',
+    test ? formatTestResult(test, pct) : '',
     summary.stopReason ? `${summary.status}: ${summary.stopReason}` : '',
     summary.divergence ? `warning: ${divergenceMessage(summary.divergence)}` : '',
   ].filter(Boolean);
@@ -107,7 +108,8 @@ function report({ runDir, summary }: RunResult, json: boolean): void {
     const out = {
       runDir, backend: summary.backend, epochs: summary.epochsCompleted, trainSamples: summary.trainSamples,
       samplesPerSecond: Math.round(summary.samplesPerSecond * 10) / 10, testAccuracy: test?.accuracy ?? null, testLoss: test?.loss ?? null,
-      bestValLoss: summary.bestValLoss, status: summary.status, error: summary.error,
+      bestValLoss: summary.bestValLoss, status: summary.status, error: summary.error, task: summary.task ?? 'classification',
+      ...taskFigures(summary),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }
@@ -118,6 +120,13 @@ function bestLine(summary: RunResult['summary']): string {
   if (summary.bestEpoch === null) return '';
   if (summary.bestValLoss !== null) return `best validation loss ${summary.bestValLoss.toFixed(4)} (epoch ${summary.bestEpoch})`;
   return `no validation set: best epoch ${summary.bestEpoch} chosen on the training loss`;
+}
+
+/** The task's own keys of the JSON line: reconstruction adds testMse (pixel units) and, for an anomaly detector, anomalyAuroc. */
+function taskFigures(summary: RunResult['summary']): Record<string, number | null> {
+  if (summary.task !== 'reconstruction') return {};
+  const r = summary.test?.reconstruction;
+  return { testMse: r?.mse ?? null, ...(r?.anomaly ? { anomalyAuroc: r.anomaly.auroc } : {}) };
 }
 
 /** Progress on stderr: a redrawn bar per epoch on a terminal, one line per epoch otherwise. */
@@ -151,7 +160,7 @@ class ProgressReporter {
     if (!this.tty) return;
     const width = 24;
     const done = Math.round((width * m.batch) / m.batches);
-    const text = `epoch ${m.epoch} [${'█'.repeat(done)}${'·'.repeat(width - done)}] ${m.batch}/${m.batches} loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(3)} ${Math.round(m.samplesPerSecond)}/s ETA ${duration(m.etaSeconds)}`;
+    const text = `epoch ${m.epoch} [${'█'.repeat(done)}${'·'.repeat(width - done)}] ${m.batch}/${m.batches} loss ${m.loss.toFixed(4)} ${m.accuracy !== null ? `acc ${m.accuracy.toFixed(3)} ` : ''}${Math.round(m.samplesPerSecond)}/s ETA ${duration(m.etaSeconds)}`;
     this.stream.write(`\r${text.slice(0, (this.stream.columns || 120) - 1)}\x1b[K`);
     this.drawn = true;
   }
@@ -168,8 +177,8 @@ class ProgressReporter {
   }
 
   private epoch(m: EpochMetrics): void {
-    const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)} val_acc ${(m.valAccuracy ?? 0).toFixed(3)}` : '';
-    this.line(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)} acc ${m.accuracy.toFixed(3)}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`);
+    const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)}${m.valAccuracy !== null ? ` val_acc ${m.valAccuracy.toFixed(3)}` : ''}` : '';
+    this.line(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}${m.accuracy !== null ? ` acc ${m.accuracy.toFixed(3)}` : ''}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`);
   }
 }
 

@@ -241,6 +241,16 @@ export interface AugmentConfig {
   color_jitter?: { brightness?: number; contrast?: number };
 }
 
+/** Input corruption for denoising, in [0, 1] pixel units, seeded like augmentation. */
+export interface NoiseConfig {
+  /** Standard deviation of added Gaussian noise (result clipped to [0, 1]). */
+  gaussian?: number;
+  /** Fraction of pixels set to 0 or 1 (half each). */
+  salt_and_pepper?: number;
+  /** Probability of erasing one random rectangle (2–33 % of the image, aspect 0.3–3.3, as torchvision's RandomErasing) to 0. */
+  random_erasing?: number;
+}
+
 export interface DataConfig {
   /** Default 'shapes'. */
   dataset: DatasetName;
@@ -250,13 +260,17 @@ export interface DataConfig {
   validation_split: number;
   normalize?: { mean: number[]; std: number[] };
   augment?: AugmentConfig;
+  /** Train and validate on these classes only (names or indices); the test set keeps every class (anomaly detection). */
+  include_classes?: Array<string | number>;
+  /** Noise on the model's input only (the reconstruction target stays clean): denoising. */
+  noise?: NoiseConfig;
   /** shapes only: how many train/test samples to generate (defaults 6000 / 1000). */
   train_samples?: number;
   test_samples?: number;
 }
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
-export type LossName = 'cross_entropy' | 'nll' | 'mse' | 'bce';
+export type LossName = 'cross_entropy' | 'nll' | 'mse' | 'bce' | 'l1' | 'bce_with_logits';
 
 export interface ScheduleConfig {
   type: 'step' | 'cosine' | 'plateau';

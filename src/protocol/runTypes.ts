@@ -69,9 +69,9 @@ export interface BatchMetrics {
   /** 1-based batch within the epoch, and the number of batches per epoch. */
   batch: number;
   batches: number;
-  /** Running mean loss and accuracy over the epoch so far. */
+  /** Running mean loss and accuracy over the epoch so far (accuracy null for tasks without one, e.g. reconstruction). */
   loss: number;
-  accuracy: number;
+  accuracy: number | null;
   lr: number;
   /** Training samples per second over the epoch so far (time in training steps). */
   samplesPerSecond: number;
@@ -86,7 +86,8 @@ export interface EpochMetrics {
   kind: 'epoch';
   epoch: number;
   loss: number;
-  accuracy: number;
+  /** null for tasks without an accuracy (reconstruction). */
+  accuracy: number | null;
   /** null when there is no validation set. */
   valLoss: number | null;
   valAccuracy: number | null;
@@ -100,15 +101,38 @@ export interface EpochMetrics {
 
 export type MetricRecord = BatchMetrics | EpochMetrics;
 
-/** The test pass with the best weights. */
+/** An evaluation pass (validation, or the test pass with the best weights). */
 export interface TestMetrics {
   loss: number;
-  accuracy: number;
-  /** Accuracy per class (NaN-free: a class without test samples gets null). */
+  /** null for tasks without an accuracy (reconstruction). */
+  accuracy: number | null;
+  /** Accuracy per class (NaN-free: a class without test samples gets null); empty without an accuracy. */
   perClassAccuracy: Array<number | null>;
-  /** confusion[trueClass][predictedClass] = count. */
+  /** confusion[trueClass][predictedClass] = count; empty for tasks without class predictions. */
   confusion: number[][];
   samples: number;
+  /** task reconstruction. */
+  reconstruction?: ReconstructionMetrics;
+}
+
+/** Reconstruction errors, always in [0, 1] pixel units whatever the normalisation. */
+export interface ReconstructionMetrics {
+  /** Mean squared error per element. */
+  mse: number;
+  /** Mean per-image MSE of each class (null: no test image of that class). */
+  perClassError: Array<number | null>;
+  /** With data.include_classes: how well the error separates the excluded classes (anomalies) from the included. */
+  anomaly: AnomalyMetrics | null;
+}
+
+export interface AnomalyMetrics {
+  includedClasses: number[];
+  /** Area under the ROC curve of "error > t ⇒ anomaly". */
+  auroc: number;
+  /** The error threshold maximising Youden's J (true-positive rate − false-positive rate), and its rates. */
+  threshold: number;
+  truePositiveRate: number;
+  falsePositiveRate: number;
 }
 
 /**
@@ -144,6 +168,8 @@ export function divergenceMessage(d: Divergence): string {
 export interface RunSummary {
   version: 1;
   model: string;
+  /** The model file's task (absent in runs from before tasks existed: classification). */
+  task?: string;
   status: RunStatus;
   /** The backend actually used and its description. */
   backend: string;

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EvaluateRequest } from '../protocol/runTypes';
+import { formatTestResult } from '../protocol/testResult';
 import type { EvaluationJob, EvaluationProgress } from '../trainer/client';
 
 /** The part of the trainer client this needs (tests pass a fake). */
@@ -27,7 +28,7 @@ export async function evaluateWithProgress(evaluator: Evaluator, request: Evalua
       const cancel = token.onCancellationRequested(() => job.cancel());
       try {
         const { test, checkpoint } = await job.done;
-        const message = `${label}: test accuracy ${(100 * test.accuracy).toFixed(2)}%, test loss ${test.loss.toFixed(4)} (${test.samples} images, ${checkpoint} checkpoint)`;
+        const message = `${label}: ${formatTestResult(test, (x) => `${(100 * x).toFixed(2)}%`)} (${test.samples} images, ${checkpoint} checkpoint)`;
         log.info(`Evaluated ${request.runDir}: ${message}`);
         void vscode.window.showInformationMessage(message);
       } catch (err) {

@@ -2,6 +2,7 @@
  * The state of the active run as the status bar, the progress notification and the log show it, built from
  * the trainer's events. Pure: tested without VS Code.
  */
+import { formatTestResult } from '../protocol/testResult';
 import type { BatchMetrics, EpochMetrics, RunSummary } from '../protocol/runTypes';
 import type { PhaseEvent, StartedEvent, TrainerEvent } from '../protocol/trainer';
 
@@ -66,7 +67,7 @@ export class RunProgress {
     if (this.phase) return `${this.phase.phase === 'test' ? 'test pass' : `epoch ${this.phase.epoch}/${this.started.epochs} · validation`} on ${this.phase.samples} samples…`;
     if (!b) return `${this.started.backend} · ${this.started.dataset}: first batch…`;
     const eta = Number.isFinite(b.etaSeconds) ? ` · ETA ${duration(b.etaSeconds)}` : '';
-    return `epoch ${b.epoch}/${this.started.epochs} · batch ${b.batch}/${b.batches} · loss ${b.loss.toFixed(4)} · acc ${(b.accuracy * 100).toFixed(1)}%${eta}`;
+    return `epoch ${b.epoch}/${this.started.epochs} · batch ${b.batch}/${b.batches} · loss ${b.loss.toFixed(4)}${b.accuracy !== null ? ` · acc ${(b.accuracy * 100).toFixed(1)}%` : ''}${eta}`;
   }
 
   tooltip(): string {
@@ -92,15 +93,15 @@ export function logLine(event: TrainerEvent): string | undefined {
     case 'progress': {
       const m = event.metrics;
       if (m.kind === 'batch') return undefined;
-      const val = m.valLoss !== null ? ` · val_loss ${m.valLoss.toFixed(4)} val_acc ${pct(m.valAccuracy)}` : '';
-      return `epoch ${m.epoch}: loss ${m.loss.toFixed(4)} acc ${pct(m.accuracy)}${val} · lr ${m.lr} · ${m.seconds.toFixed(1)} s · ${Math.round(m.samplesPerSecond)} samples/s${m.best ? ' · best' : ''}`;
+      const val = m.valLoss !== null ? ` · val_loss ${m.valLoss.toFixed(4)}${m.valAccuracy !== null ? ` val_acc ${pct(m.valAccuracy)}` : ''}` : '';
+      return `epoch ${m.epoch}: loss ${m.loss.toFixed(4)}${m.accuracy !== null ? ` acc ${pct(m.accuracy)}` : ''}${val} · lr ${m.lr} · ${m.seconds.toFixed(1)} s · ${Math.round(m.samplesPerSecond)} samples/s${m.best ? ' · best' : ''}`;
     }
   }
 }
 
 /** The log line and the user-facing sentence at the end of a run. */
 export function endMessage(summary: RunSummary): string {
-  const test = summary.test ? `: test accuracy ${pct(summary.test.accuracy)}, test loss ${summary.test.loss.toFixed(4)}` : '';
+  const test = summary.test ? `: ${formatTestResult(summary.test, pct)}` : '';
   switch (summary.status) {
     case 'done':
       return `${summary.model} trained${test}${summary.stopReason ? ` (${summary.stopReason})` : ''}`;

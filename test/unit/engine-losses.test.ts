@@ -2,7 +2,8 @@
  * Losses and accuracy against PyTorch 1.13 on a hand-sized batch. The expected values were printed by torch:
  *   out = [[1.0, -0.5, 2.0], [0.2, 0.3, -1.0]], y = [2, 0]
  *   F.cross_entropy(out, y); F.nll_loss(F.log_softmax(out, 1), y); F.mse_loss(out, one_hot(y));
- *   F.binary_cross_entropy(sigmoid(out), one_hot(y))
+ *   F.binary_cross_entropy(sigmoid(out), one_hot(y)); F.l1_loss(out, one_hot(y));
+ *   F.binary_cross_entropy_with_logits(out, one_hot(y))
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -21,6 +22,8 @@ const TORCH: Record<LossName, number> = {
   nll: 0.6248281979953814,
   mse: 0.6633333333333333,
   bce: 0.6133370806849406,
+  l1: 0.7666666666666666,
+  bce_with_logits: 0.6133370806849405,
 };
 
 let tf: TF;

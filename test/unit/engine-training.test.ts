@@ -84,7 +84,7 @@ describe('training loop', () => {
     assert.equal(outcome.status, 'done');
     assert.equal(counts.length, 3);
     assert.equal(counts[2], counts[1], `tensors per epoch: ${counts}`);
-    assert.ok(outcome.test && outcome.test.accuracy > 0.6, `test accuracy ${outcome.test?.accuracy}`);
+    assert.ok(outcome.test && (outcome.test.accuracy ?? 0) > 0.6, `test accuracy ${outcome.test?.accuracy}`);
     assert.equal(outcome.test?.confusion.flat().reduce((a, b) => a + b, 0), 64);
     model.dispose();
   });

@@ -20,7 +20,7 @@ describe('completion', () => {
     assert.ok(labels.includes('conv2d: {…}'));
     assert.ok(labels.includes('relu'));
     assert.ok(labels.includes('Linear(…)'));
-    assert.equal(items.filter((i) => i.kind === 'layer').length, 54); // 27 layers, each in both forms
+    assert.equal(items.filter((i) => i.kind === 'layer').length, 56); // 28 layers, each in both forms
     const conv = items.find((i) => i.label === 'Conv2d(…)');
     assert.equal(conv?.insertText, 'Conv2d(${1:in_channels}, ${2:out_channels}, ${3:kernel_size})$0');
     assert.equal(conv?.snippet, true);
@@ -65,7 +65,7 @@ describe('completion', () => {
     assert.deepEqual(datasets.map((i) => i.label), ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder']);
     assert.match(datasets[2].documentation, /Zalando/);
     assert.deepEqual(at(`${head}  - Flatten()\ntrain: {optimizer: |}\n`).map((i) => i.label), ['sgd', 'adam', 'adamw', 'rmsprop']);
-    assert.deepEqual(at(`${head}  - Flatten()\ntrain:\n  loss: c|\n`).map((i) => i.label), ['cross_entropy', 'nll', 'mse', 'bce']);
+    assert.deepEqual(at(`${head}  - Flatten()\ntrain:\n  loss: c|\n`).map((i) => i.label), ['cross_entropy', 'nll', 'mse', 'bce', 'l1', 'bce_with_logits']);
   });
 
   it('offers the keys of data and train, and nested keys', () => {

@@ -71,7 +71,7 @@ describe('runTraining on shapes (wasm)', () => {
     assert.equal(summary.status, 'done');
     assert.equal(summary.backend, 'wasm');
     assert.equal(summary.epochsCompleted, 3);
-    assert.ok(summary.test && summary.test.accuracy > 2 / SHAPE_CLASSES.length, `test accuracy ${summary.test?.accuracy}`);
+    assert.ok(summary.test && (summary.test.accuracy ?? 0) > 2 / SHAPE_CLASSES.length, `test accuracy ${summary.test?.accuracy}`);
     assert.deepEqual(summary.classes, SHAPE_CLASSES);
     assert.equal(summary.test?.confusion.length, SHAPE_CLASSES.length);
     assert.ok(summary.samplesPerSecond > 0 && summary.bestValLoss !== null);

@@ -45,6 +45,16 @@ export const DATA_KEYS: SectionSchema = {
       },
     },
   },
+  include_classes: { type: 'labels', doc: 'Train and validate on these classes only (names or indices); the test set keeps every class, so a reconstruction model can flag the others as anomalies.' },
+  noise: {
+    type: 'object',
+    doc: 'Noise on the model’s input only, the target stays the clean image (task reconstruction: a denoising autoencoder). Applied to training, validation and test inputs, seeded.',
+    keys: {
+      gaussian: { type: 'number', min: 0, max: 1, doc: 'Standard deviation of Gaussian noise added to pixels in [0, 1] (clipped back to [0, 1]), e.g. 0.3.' },
+      salt_and_pepper: { type: 'number', min: 0, max: 1, doc: 'Fraction of pixels set to black or white (half each), e.g. 0.1.' },
+      random_erasing: { type: 'number', min: 0, max: 1, doc: 'Probability of blacking out one random rectangle (2–33 % of the image), as torchvision’s RandomErasing.' },
+    },
+  },
   train_samples: { type: 'int', min: 1, default: 6000, doc: 'shapes only: number of training images to generate.' },
   test_samples: { type: 'int', min: 1, default: 1000, doc: 'shapes only: number of test images to generate.' },
 };
@@ -59,6 +69,8 @@ export function toDataConfig(read: ConfigObject): DataConfig {
   const normalize = read.normalize as ConfigObject | undefined;
   if (normalize?.mean && normalize.std) config.normalize = { mean: normalize.mean as number[], std: normalize.std as number[] };
   if (read.augment) config.augment = read.augment as DataConfig['augment'];
+  if (read.include_classes !== undefined) config.include_classes = read.include_classes as Array<string | number>;
+  if (read.noise) config.noise = read.noise as DataConfig['noise'];
   if (read.train_samples !== undefined) config.train_samples = read.train_samples as number;
   if (read.test_samples !== undefined) config.test_samples = read.test_samples as number;
   return config;

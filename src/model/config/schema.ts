@@ -9,14 +9,14 @@ import type { SourceText } from '../parse/sourceText';
 import { entries, isMap, isScalar, isSeq, nodeRange } from '../parse/yamlNodes';
 import type { FixEdit, Range } from '../types';
 
-export type ConfigValue = string | number | boolean | number[] | ConfigObject;
+export type ConfigValue = string | number | boolean | number[] | Array<string | number> | ConfigObject;
 export interface ConfigObject {
   [key: string]: ConfigValue;
 }
 
 export interface KeyDoc {
   doc: string;
-  type: 'enum' | 'number' | 'int' | 'bool' | 'string' | 'numbers' | 'pair' | 'object';
+  type: 'enum' | 'number' | 'int' | 'bool' | 'string' | 'numbers' | 'pair' | 'object' | 'labels';
   values?: readonly string[];
   /** Shown in hovers; applied by the section's own defaults. */
   default?: ConfigValue;
@@ -67,6 +67,11 @@ function readValue(node: unknown, doc: KeyDoc, where: string, src: SourceText, s
   };
   const bounds = doc.min !== undefined || doc.max !== undefined ? ` between ${doc.min ?? '−∞'} and ${doc.max ?? '∞'}` : '';
   const inBounds = (n: number) => (doc.min === undefined || n >= doc.min) && (doc.max === undefined || n <= doc.max);
+  if (doc.type === 'labels') {
+    const items = isSeq(node) ? node.items.map((i) => (isScalar(i) ? i.value : undefined)) : undefined;
+    const ok = items && items.length > 0 && items.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v) && v >= 0));
+    return ok ? (items as Array<string | number>) : fail('must be a list of class names or indices, e.g. [0, 1] or [T-shirt/top, Trouser]');
+  }
   if (doc.type === 'numbers' || doc.type === 'pair') {
     const items = isSeq(node) ? node.items.map((i) => (isScalar(i) ? i.value : undefined)) : undefined;
     const ok = items?.every((n): n is number => typeof n === 'number' && inBounds(n)) && (doc.type === 'numbers' ? items.length > 0 : items.length === 2);

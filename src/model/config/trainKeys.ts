@@ -3,7 +3,7 @@ import type { LossName, OptimizerName, ScheduleConfig, TrainConfig } from '../ty
 import type { ConfigObject, SectionSchema } from './schema';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
-export const LOSSES: readonly LossName[] = ['cross_entropy', 'nll', 'mse', 'bce'];
+export const LOSSES: readonly LossName[] = ['cross_entropy', 'nll', 'mse', 'bce', 'l1', 'bce_with_logits'];
 
 /**
  * Defaults of the optional schedule settings, as torch's schedulers have them (StepLR gamma, ReduceLROnPlateau
@@ -19,7 +19,7 @@ export const TRAIN_KEYS: SectionSchema = {
   momentum: { type: 'number', min: 0, max: 0.9999, default: 0, doc: 'sgd/rmsprop: fraction of the previous update carried over, smoothing the descent (0.9 is common).' },
   nesterov: { type: 'bool', default: false, doc: 'sgd: Nesterov momentum (look ahead before computing the gradient).' },
   weight_decay: { type: 'number', min: 0, max: 1, default: 0, doc: 'L2 penalty pulling weights towards 0 (decoupled for adamw): a regulariser.' },
-  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, or bce (binary, after Sigmoid). Each task accepts some of them; the default is the task’s (cross_entropy for classification).' },
+  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, bce (binary, after Sigmoid), l1 (mean absolute error) or bce_with_logits (bce with the sigmoid included). Each task accepts some of them; the default is the task’s (cross_entropy for classification).' },
   early_stopping: {
     type: 'object',
     doc: 'Stop when the validation loss has not improved for `patience` epochs, keeping the best weights.',

@@ -1,6 +1,7 @@
 /** Whole-model checks once shapes are known: the task's output check, the task's losses, normalisation vs channels, loss vs last layer. */
 import type { DiagnosticSink } from '../diagnostics';
 import { DATASET_INFO, LOADABLE_CHANNELS, SHAPES_MIN_SIZE } from '../config/datasets';
+import { resolveIncludedClasses } from '../config/includeClasses';
 import { formatShape } from '../layers/arithmetic';
 import type { ModelFileSpec } from '../parse/modelFile';
 import type { TaskDefinition } from '../tasks/types';
@@ -52,6 +53,7 @@ export function checkModel(m: ModelCheckInput, sink: DiagnosticSink): void {
   m.task.checkOutput(m, sink);
   checkTaskLoss(m, sink);
   checkNormalize(m, sink);
+  checkIncludedClasses(m, sink);
   checkLoss(m, sink);
   checkSettings(m, sink);
   checkDataSource(m, sink);
@@ -122,6 +124,15 @@ function checkDataSource(m: ModelCheckInput, sink: DiagnosticSink): void {
 function checkTaskLoss(m: ModelCheckInput, sink: DiagnosticSink): void {
   if (!m.hasTrain || m.task.losses.includes(m.train.loss)) return;
   sink.error('loss-not-for-task', `loss ${m.train.loss} does not fit task ${m.task.name}: use ${m.task.losses.join(', ')}`, m.trainRange);
+}
+
+function checkIncludedClasses(m: ModelCheckInput, sink: DiagnosticSink): void {
+  const include = m.data.include_classes;
+  if (!include || m.classes.length === 0) return;
+  const resolved = resolveIncludedClasses(include, m.classes);
+  if ('unknown' in resolved) {
+    sink.error('unknown-class', `data.include_classes: ${JSON.stringify(resolved.unknown)} is not one of the ${m.classes.length} classes (${m.classes.join(', ')})`, m.dataRange);
+  }
 }
 
 function checkNormalize(m: ModelCheckInput, sink: DiagnosticSink): void {

@@ -1,9 +1,11 @@
 /** The tasks a model file can name in `task:`, one module each. */
 import { classificationTask } from './classification';
+import { reconstructionTask } from './reconstruction';
 import type { TaskDefinition, TaskName } from './types';
 
 export const TASKS: Readonly<Record<TaskName, TaskDefinition>> = {
   classification: classificationTask,
+  reconstruction: reconstructionTask,
 };
 
 export const TASK_NAMES = Object.keys(TASKS) as TaskName[];

@@ -7,14 +7,14 @@ import type { DiagnosticSink } from '../diagnostics';
 import type { ModelCheckInput } from '../infer/modelChecks';
 import type { LossName } from '../types';
 
-export type TaskName = 'classification';
+export type TaskName = 'classification' | 'reconstruction';
 
 /** Which result views a panel offers for a task's runs. */
 export interface TaskViews {
   /** Training charts besides the loss: accuracy curves for classification. */
   accuracyChart: boolean;
   /** The results section of the training panel. */
-  results: 'confusion';
+  results: 'confusion' | 'reconstruction';
 }
 
 export interface TaskDefinition {

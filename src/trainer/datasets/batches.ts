@@ -1,10 +1,13 @@
 /**
  * Batches for the training loop: uint8 HWC images become float32 NHWC in [0, 1], augmented when asked
  * (training batches only; the caller decides) and normalised per channel, (x − mean) / std.
- * The order of an epoch is a seeded permutation, so every epoch differs and every run repeats.
+ * The order of an epoch is a seeded permutation, so every epoch differs and every run repeats. Input noise
+ * (denoising) corrupts x after augmentation; the batch then also carries the clean images.
  */
+import type { NoiseConfig } from '../../model/types';
 import { augmentImage, type ImageGeometry } from './augment';
 import { imageSize } from './imageset';
+import { applyNoise } from './noise';
 import { deriveSeed, permutation, Random } from './random';
 import type { AugmentConfig, Batch, ImageSet } from './types';
 
@@ -22,6 +25,8 @@ export interface BatchOptions {
   epoch?: number;
   augment?: AugmentConfig;
   normalize?: Normalization;
+  /** Noise on x only (seeded with the seed and epoch); the batch gets the clean images as well. */
+  noise?: NoiseConfig;
   /** Skip a last batch smaller than batchSize (default false: it is yielded). */
   dropLast?: boolean;
 }
@@ -47,6 +52,7 @@ export function* batches(set: ImageSet, options: BatchOptions): Generator<Batch>
   const { batchSize } = options;
   const order = options.shuffle ? permutation(set.count, deriveSeed(options.seed, 'epoch', options.epoch ?? 0)) : null;
   const rng = options.augment ? new Random(deriveSeed(options.seed, 'augment', options.epoch ?? 0)) : null;
+  const noiseRng = options.noise ? new Random(deriveSeed(options.seed, 'noise', options.epoch ?? 0)) : null;
   const size = imageSize(set);
   const geometry: ImageGeometry = { height: set.height, width: set.width, channels: set.channels };
   const tables = byteTables(set.channels, options.normalize);
@@ -57,19 +63,26 @@ export function* batches(set: ImageSet, options: BatchOptions): Generator<Batch>
     if (n < batchSize && options.dropLast) return;
     const x = new Float32Array(n * size);
     const y = new Int32Array(n);
+    const clean = noiseRng ? new Float32Array(n * size) : undefined;
     for (let i = 0; i < n; i++) {
       const index = order ? order[start + i] : start + i;
       y[i] = set.labels[index];
-      const out = x.subarray(i * size, (i + 1) * size);
+      const out = (clean ?? x).subarray(i * size, (i + 1) * size);
+      let pixels: Float32Array | undefined;
       if (rng && options.augment) {
         toUnitFloat(set.images, index * size, work);
-        const result = augmentImage(work, scratch, geometry, options.augment, rng);
-        normalizeInto(result, out, set.channels, options.normalize);
+        pixels = augmentImage(work, scratch, geometry, options.augment, rng);
+        normalizeInto(pixels, out, set.channels, options.normalize);
       } else {
         convertWithTables(set.images, index * size, out, tables);
       }
+      if (noiseRng && options.noise) {
+        if (!pixels) toUnitFloat(set.images, index * size, (pixels = work));
+        applyNoise(pixels, geometry, options.noise, noiseRng);
+        normalizeInto(pixels, x.subarray(i * size, (i + 1) * size), set.channels, options.normalize);
+      }
     }
-    yield { x, y, size: n };
+    yield clean ? { x, y, size: n, clean } : { x, y, size: n };
   }
 }
 

@@ -8,7 +8,8 @@ import { DATA_KEYS } from '../../model/config/dataKeys';
 import { loadCifar10, CIFAR10_CLASSES } from './cifar10';
 import { DatasetError, throwIfAborted } from './errors';
 import { idxClasses, loadIdxDataset } from './idx';
-import { capSet, splitSet } from './imageset';
+import { resolveIncludedClasses } from '../../model/config/includeClasses';
+import { capSet, splitSet, subset } from './imageset';
 import { loadImageFolder } from './imagefolder';
 import { deriveSeed } from './random';
 import { fitSet } from './resize';
@@ -50,8 +51,9 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
   const [rawRest, rawValidation] = raw.validation
     ? [raw.train, raw.validation]
     : splitSet(raw.train, options.data.validation_split, deriveSeed(options.seed, 'validation'));
-  const rest = fitSet(capSet(rawRest, options.maxTrainSamples, deriveSeed(options.seed, 'cap')), options.input);
-  const validation = fitSet(rawValidation, options.input);
+  const included = includedClasses(options, raw.classes);
+  const rest = fitSet(capSet(onlyClasses(rawRest, included), options.maxTrainSamples, deriveSeed(options.seed, 'cap')), options.input);
+  const validation = fitSet(onlyClasses(rawValidation, included), options.input);
   const test = fitSet(raw.test, options.input);
   checkLabels(raw.classes, [rest, validation, test], raw.source);
   options.onProgress?.(`Loaded ${options.data.dataset}: ${rest.count} train, ${validation.count} validation, ${test.count} test`, 1);
@@ -127,6 +129,23 @@ function checkOptions(options: LoadOptions): void {
 /** The file's names for a dataset's labels when it gives one per label (imagefolder has already matched them). */
 function labelNames(datasetClasses: string[], fileClasses: string[] | undefined): string[] {
   return fileClasses && fileClasses.length === datasetClasses.length ? [...fileClasses] : datasetClasses;
+}
+
+/** data.include_classes as indices (null: every class); unknown names are a DatasetError. */
+function includedClasses(options: LoadOptions, classes: string[]): Set<number> | null {
+  const include = options.data.include_classes;
+  if (!include) return null;
+  const resolved = resolveIncludedClasses(include, classes);
+  if ('unknown' in resolved) throw new DatasetError(`data.include_classes: ${JSON.stringify(resolved.unknown)} is not one of ${options.data.dataset}'s classes (${classes.join(', ')}).`);
+  return new Set(resolved.indices);
+}
+
+/** The images of the included classes (train and validation of an anomaly detector see only "normal" classes). */
+function onlyClasses(set: ImageSet, included: Set<number> | null): ImageSet {
+  if (!included) return set;
+  const keep: number[] = [];
+  for (let i = 0; i < set.count; i++) if (included.has(set.labels[i])) keep.push(i);
+  return subset(set, keep);
 }
 
 function checkLabels(classes: string[], sets: ImageSet[], source: string): void {

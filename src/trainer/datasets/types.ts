@@ -72,6 +72,8 @@ export interface Batch {
   /** Class indices. */
   y: Int32Array;
   size: number;
+  /** With input noise: the clean images (augmented and normalised like x, without the noise); x holds the noisy ones. */
+  clean?: Float32Array;
 }
 
 export type { AugmentConfig };

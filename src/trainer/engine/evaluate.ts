@@ -3,6 +3,7 @@
  * The task turns each batch's outputs into its metrics (accuracy and confusion matrix for classification). Like
  * training, a pass yields to the event loop after every batch and honours a stop request before the next one.
  */
+import type { NoiseConfig } from '../../model/types';
 import type { TestMetrics } from '../../protocol/runTypes';
 import { batches, type Normalization } from '../datasets/batches';
 import type { ImageSet } from '../datasets/types';
@@ -15,6 +16,9 @@ export interface EvaluateOptions {
   batchSize: number;
   task: EngineTask;
   normalize?: Normalization;
+  /** Input noise (denoising): the same seeded corruption in every pass, so losses compare across epochs. */
+  noise?: NoiseConfig;
+  seed?: number;
   /**
    * Receives the raw outputs (batch × output values, row-major) of samples `start … start + labels.length − 1`, in
    * set order: the test pass's per-sample records come from the same forward pass as its metrics.
@@ -31,7 +35,7 @@ export async function evaluate(tf: TF, model: EngineModel, set: ImageSet, option
   const { task } = options;
   const evaluation = task.evaluation(set);
   let start = 0;
-  for (const batch of batches(set, { batchSize: options.batchSize, shuffle: false, seed: 0, normalize: options.normalize })) {
+  for (const batch of batches(set, { batchSize: options.batchSize, shuffle: false, seed: options.seed ?? 0, normalize: options.normalize, noise: options.noise })) {
     if (options.shouldStop?.()) return null;
     options.beforeBatch?.();
     const [lossT, outputT] = tf.tidy(() => {

@@ -140,6 +140,7 @@ function initialSummary({ analysis, dataset, backend, epochs }: RecorderContext)
   return {
     version: 1,
     model: analysis.name,
+    task: analysis.task,
     status: 'running',
     backend: backend.name,
     backendDescription: backend.description,

@@ -6,6 +6,7 @@
 import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { analyzeModel } from '../../model';
+import { resolveIncludedClasses } from '../../model/config/includeClasses';
 import { namedClasses } from '../../model/infer/modelChecks';
 import { estimateTrainingMemory, memoryLine, memoryRefusal } from '../../model/memory/estimate';
 import { formatDiagnostic } from '../../model/report/formatDiagnostic';
@@ -72,7 +73,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     maxTrainSamples: request.maxTrainSamples,
     onProgress: changedOnly(log),
   });
-  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: analysis.data.normalize });
+  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: analysis.data.normalize, includedClasses: includedClasses(analysis, dataset.classes) });
   task.checkData(analysis, dataset);
   const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule'].filter(Boolean);
   if (dataset.validation.count === 0 && monitors.length) log(`no validation set: ${monitors.join(' and ')} will monitor the training loss`, 'warning');
@@ -85,7 +86,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     const epochs = request.epochs ?? analysis.train.epochs;
     const train = { ...analysis.train, epochs };
     const folder = RunFolder.create(request.outDir ?? resolve(baseDir, 'runs'), analysis.name);
-    const config = { model: analysis.name, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, request: { ...request, modelText: undefined } };
+    const config = { model: analysis.name, task: analysis.task, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, request: { ...request, modelText: undefined } };
     const recorder = new RunRecorder(folder, { tf, model, analysis, dataset, backend, epochs }, request.modelText, config);
     hooks.onRunOpened?.({ dir: folder.dir, abandon: (reason) => recorder.abandon(reason) });
     hooks.onEvent?.({
@@ -105,7 +106,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     const predictions = task.testRecorder(dataset);
     const divergence = new DivergenceWatch();
     try {
-      const options = { config: train, task, normalize: analysis.data.normalize, augment: analysis.data.augment, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
+      const options = { config: train, task, normalize: analysis.data.normalize, augment: analysis.data.augment, noise: analysis.data.noise, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),
@@ -171,6 +172,14 @@ function heavyBatchesForTests(): (() => void) | undefined {
       // Busy: a real batch does not yield either.
     }
   };
+}
+
+/** data.include_classes as class indices (the loader has already refused unknown names). */
+function includedClasses(analysis: ModelAnalysis, classes: string[]): number[] | undefined {
+  const include = analysis.data.include_classes;
+  if (!include) return undefined;
+  const resolved = resolveIncludedClasses(include, classes);
+  return 'indices' in resolved ? resolved.indices : undefined;
 }
 
 /** The analysis of a model file the trainer can run; throws ModelFileError on error diagnostics. */

@@ -5,7 +5,7 @@
  * pass with the best weights. Everything
  * task-specific (targets, loss, scores, metrics) goes through the EngineTask.
  */
-import type { TrainConfig } from '../../model/types';
+import type { NoiseConfig, TrainConfig } from '../../model/types';
 import type { BatchMetrics, EpochMetrics, TestMetrics } from '../../protocol/runTypes';
 import { batchCount as countBatches, batches, type Normalization } from '../datasets/batches';
 import type { AugmentConfig, Batch, ImageSet } from '../datasets/types';
@@ -33,6 +33,8 @@ export interface TrainOptions {
   epochs?: number;
   normalize?: Normalization;
   augment?: AugmentConfig;
+  /** Noise on the model's input only, in every pass (validation and test with a fixed seed). */
+  noise?: NoiseConfig;
   /** Minimum time between batch progress events (default 100 ms). */
   progressIntervalMs?: number;
   /** A batch record is marked for metrics.jsonl every N batches (default 20). */
@@ -112,7 +114,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     samplesSeen: state.samplesSeen,
     test,
   });
-  const evalOptions = { batchSize: cfg.batch_size, task, normalize: options.normalize, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
+  const evalOptions = { batchSize: cfg.batch_size, task, normalize: options.normalize, noise: options.noise, seed: cfg.seed, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
   /** The test pass with the best weights, then the outcome (stopped when a stop request ended the pass). */
   const finish = async (reason: string | null, epochsCompleted: number): Promise<TrainOutcome> => {
     if (!best.empty) best.restore(model);
@@ -185,7 +187,7 @@ async function trainEpoch(
   const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0 };
   let lastEmit = 0;
   let batchIndex = 0;
-  const stream = batches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, augment: options.augment, normalize: options.normalize });
+  const stream = batches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, augment: options.augment, normalize: options.normalize, noise: options.noise });
   for (const batch of stream) {
     if (hooks.shouldStop?.()) return { ended: true, status: 'stopped', reason: `stopped at epoch ${epoch + 1} batch ${batchIndex + 1}`, stoppedIn: 'training' };
     hooks.beforeBatch?.();

@@ -135,8 +135,11 @@ export function toProbabilities(row: number[], loss: LossName): number[] {
     }
     case 'nll':
       return row.map((v) => Math.exp(v));
+    case 'bce_with_logits':
+      return row.map((v) => 1 / (1 + Math.exp(-v)));
     case 'bce':
     case 'mse':
+    case 'l1':
       return row.map((v) => Math.min(1, Math.max(0, v)));
   }
 }

@@ -1,10 +1,12 @@
 /** The trainer's tasks, keyed like the core's TASKS (src/model/tasks): one module each. */
 import type { TaskName } from '../../model/types';
 import { classificationTask } from './classification';
+import { reconstructionTask } from './reconstruction';
 import type { EngineTask, TaskContext } from './types';
 
 const ENGINE_TASKS: Readonly<Record<TaskName, (ctx: TaskContext) => EngineTask>> = {
   classification: classificationTask,
+  reconstruction: reconstructionTask,
 };
 
 export function createTask(name: TaskName, ctx: TaskContext): EngineTask {

@@ -14,6 +14,8 @@ export interface TaskContext {
   loss: LossName;
   classes: string[];
   normalize?: Normalization;
+  /** data.include_classes as indices: the classes training saw (the others are anomalies); absent: all. */
+  includedClasses?: number[];
 }
 
 /** The model's input and the loss's target for one batch. */
@@ -44,8 +46,8 @@ export interface EngineTask {
   loss(tf: TF, output: Tensor, target: Tensor): Scalar;
   /** The batch's sum of the score shown while training (correct predictions for classification). */
   batchScore(tf: TF, output: Tensor, target: Tensor): Scalar;
-  /** The training score (accuracy) of an epoch so far, from the sums of batchScore. */
-  epochScore(scoreSum: number, seen: number): number;
+  /** The training score (accuracy) of an epoch so far, from the sums of batchScore; null when the task has none. */
+  epochScore(scoreSum: number, seen: number): number | null;
   evaluation(set: ImageSet): TaskEvaluation;
   /** The number "best" and early stopping minimise, from the validation pass (or the training loss without one). */
   monitored(validation: TestMetrics | null, trainLoss: number): number;

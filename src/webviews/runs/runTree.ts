@@ -3,6 +3,7 @@
  * each with a label, a description (status, best validation accuracy, test accuracy), a tooltip, an icon and a
  * context value for menus. Pure: tested on real run folders without VS Code.
  */
+import { formatTestResult } from '../../protocol/testResult';
 import type { RunStatus, RunSummary } from '../../protocol/runTypes';
 
 /** What the tree needs to know about one run folder. */
@@ -84,7 +85,7 @@ function runItem(run: RunInfo, model: string, live: boolean): RunItem {
   const parts: string[] = [status];
   if (s && status === 'running') parts.push(`epoch ${s.epochsCompleted}/${s.epochs}`);
   if (run.bestValAccuracy !== null) parts.push(`val ${percent(run.bestValAccuracy)}`);
-  if (s?.test) parts.push(`test ${percent(s.test.accuracy)}`);
+  if (s?.test) parts.push(formatTestResult(s.test, percent, true));
   return {
     kind: 'run',
     dir: run.dir,
@@ -105,7 +106,7 @@ function tooltip(run: RunInfo, status: RunTreeStatus): string {
     `${s.model} — ${status}`,
     `${s.dataset} · ${s.backend} · epochs ${s.epochsCompleted}/${s.epochs}`,
     run.bestValAccuracy !== null ? `best validation accuracy ${percent(run.bestValAccuracy)} (epoch ${s.bestEpoch})` : '',
-    s.test ? `test accuracy ${percent(s.test.accuracy)}, test loss ${s.test.loss.toFixed(4)}` : '',
+    s.test ? formatTestResult(s.test, percent) : '',
     s.stopReason ?? '',
     s.error ? `error: ${s.error}` : '',
     run.dir,

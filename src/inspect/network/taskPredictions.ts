@@ -1,0 +1,52 @@
+/**
+ * What `cnnlab predict` says for each task: the top-k classes of a classifier; the reconstruction (as an image) and its
+ * error for an autoencoder. One entry per task, like the trainer's task registry.
+ */
+import type { TaskName } from '../../model/types';
+import type { Tensor4D } from '../../trainer/engine/tf';
+import { imageErrors, outputToPixel } from '../../trainer/tasks/reconstructionErrors';
+import type { PixelChannels, RasterImage } from '../image/png';
+import type { InspectInput } from './input';
+import { predict } from './predict';
+import type { InspectableRun } from './runModel';
+
+export interface TaskPrediction {
+  /** Task-specific fields of the --json line. */
+  json: Record<string, unknown>;
+  /** Lines for people. */
+  text: string;
+  /** The image `--out` writes, for tasks whose output is an image. */
+  image?: RasterImage;
+}
+
+type Predictor = (run: InspectableRun, input: InspectInput, topK: number) => Promise<TaskPrediction>;
+
+const PREDICTORS: Record<TaskName, Predictor> = {
+  async classification(run, input, k) {
+    const predictions = await predict(run, input, k);
+    const width = Math.max(...predictions.map((p) => p.className.length), 5);
+    return {
+      json: { predictions: predictions.map((p) => ({ class: p.className, index: p.classIndex, probability: p.probability })) },
+      text: predictions.map((p, i) => `${String(i + 1).padStart(2)}. ${p.className.padEnd(width)} ${(100 * p.probability).toFixed(2).padStart(6)}%\n`).join(''),
+    };
+  },
+  async reconstruction(run, input) {
+    const { tf } = run;
+    const output = tf.tidy(() => run.model.apply(tf.tensor4d(input.x, [1, input.height, input.width, input.channels]) as Tensor4D, false));
+    const values = await output.data();
+    output.dispose();
+    const toPixel = outputToPixel(run.analysis.train.loss, run.normalize);
+    const set = { images: input.pixels, labels: new Uint8Array(1), count: 1, height: input.height, width: input.width, channels: input.channels };
+    const [error] = imageErrors(set, 0, 1, values, toPixel);
+    const data = Uint8Array.from(values, (v, i) => Math.round(255 * Math.min(1, Math.max(0, toPixel(v, i % input.channels)))));
+    return {
+      json: { error },
+      text: `reconstruction error (MSE per pixel, [0, 1] units): ${error.toFixed(6)}\n`,
+      image: { width: input.width, height: input.height, channels: input.channels as PixelChannels, data },
+    };
+  },
+};
+
+export function predictForTask(run: InspectableRun, input: InspectInput, topK: number): Promise<TaskPrediction> {
+  return PREDICTORS[run.analysis.task](run, input, topK);
+}

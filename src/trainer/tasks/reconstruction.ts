@@ -1,0 +1,52 @@
+/**
+ * `task: reconstruction`: the target is the clean input (batch.clean when input noise is on, else batch.x itself);
+ * element-wise losses; no accuracy; metrics are the reconstruction errors in pixel units, per class, and the anomaly
+ * ROC when data.include_classes left classes out of training; best = lowest validation loss.
+ */
+import type { TestMetrics } from '../../protocol/runTypes';
+import { elementwiseLoss } from '../engine/losses';
+import { ReconstructionRecorder } from '../runs/reconstructions';
+import { imageErrors, outputToPixel, reconstructionMetrics } from './reconstructionErrors';
+import type { EngineTask, TaskContext } from './types';
+
+export function reconstructionTask(ctx: TaskContext): EngineTask {
+  const toPixel = outputToPixel(ctx.loss, ctx.normalize);
+  const k = ctx.classes.length;
+  const included = ctx.includedClasses ?? null;
+  return {
+    name: 'reconstruction',
+    tensors(tf, batch, set) {
+      const shape: [number, number, number, number] = [batch.size, set.height, set.width, set.channels];
+      const input = tf.tensor4d(batch.x, shape);
+      return { input, target: batch.clean ? tf.tensor4d(batch.clean, shape) : input };
+    },
+    loss: (tf, output, target) => elementwiseLoss(tf, ctx.loss, output, target),
+    batchScore: (tf) => tf.scalar(0),
+    epochScore: () => null,
+    evaluation(set) {
+      let lossSum = 0;
+      const errors: number[] = [];
+      const labels: number[] = [];
+      return {
+        add(batch, start, outputs, meanLoss) {
+          lossSum += meanLoss * batch.size;
+          errors.push(...imageErrors(set, start, batch.size, outputs, toPixel));
+          labels.push(...batch.y);
+        },
+        result(): TestMetrics {
+          const samples = errors.length;
+          return {
+            loss: samples > 0 ? lossSum / samples : NaN, accuracy: null, perClassAccuracy: [], confusion: [], samples,
+            reconstruction: reconstructionMetrics(errors, labels, k, included),
+          };
+        },
+      };
+    },
+    monitored: (validation, trainLoss) => (validation ? validation.loss : trainLoss),
+    checkData(analysis) {
+      const [out, input] = [analysis.outputShape, analysis.input];
+      if (out.join() !== input.join()) throw new Error(`task reconstruction: the model outputs [${out}] per sample but its input is [${input}]; the output must equal the input`);
+    },
+    testRecorder: (dataset) => new ReconstructionRecorder(dataset.classes, included, toPixel),
+  };
+}
