@@ -26,6 +26,15 @@ export class StopSignals {
     this.run = run;
   }
 
+  /**
+   * The run has ended but the process has not exited yet (report, engine teardown): a signal in that window quits at
+   * once with 128 + its number instead of killing the process by the default action mid-write.
+   */
+  ended(): void {
+    this.run = undefined;
+    this.requested = true;
+  }
+
   dispose(): void {
     this.handlers.forEach((off) => off());
   }

@@ -86,7 +86,8 @@ async function run(args: string[]): Promise<number> {
     if (parsed.json) process.stdout.write(`${JSON.stringify({ status: 'failed', error: message })}\n`);
     return 1;
   } finally {
-    stop.dispose();
+    // Handlers stay until the process exits: signal listeners do not keep it alive.
+    stop.ended();
   }
 }
 

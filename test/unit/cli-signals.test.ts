@@ -231,4 +231,19 @@ describe('StopSignals (in process)', () => {
     }
     assert.equal(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM') + process.listenerCount('SIGHUP'), 0);
   });
+
+  it('after the run ended, a signal quits at once with 128 + its number and records nothing', () => {
+    const exits: number[] = [];
+    const abandoned: string[] = [];
+    const stop = new StopSignals(() => undefined, (code) => void exits.push(code));
+    try {
+      stop.attach({ dir: '/runs/m/t', abandon: (reason) => void abandoned.push(reason) });
+      stop.ended();
+      process.emit('SIGINT');
+      assert.deepEqual(exits, [130]);
+      assert.deepEqual(abandoned, []);
+    } finally {
+      stop.dispose();
+    }
+  });
 });

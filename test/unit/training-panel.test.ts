@@ -290,15 +290,13 @@ describe('training panel: chart series and configuration', () => {
     assert.equal(series.pointCount, 3);
   });
 
-  it('takes 100,000 batch records quickly and configures LTTB decimation without parsing or animation', () => {
+  it('takes 100,000 batch records and configures LTTB decimation without parsing or animation', () => {
     const series = new TrainingSeries();
     const records: MetricRecord[] = [];
     for (let i = 1; i <= 100_000; i++) records.push(batch(Math.ceil(i / 1000), ((i - 1) % 1000) + 1, 1000, 2 / Math.sqrt(i)));
-    const t0 = performance.now();
+    // Its speed is measured by bench/training-chart.ts (a wall-clock bound here failed under load).
     series.add(records);
-    const ms = performance.now() - t0;
     assert.equal(series.pointCount, 100_000);
-    assert.ok(ms < 1000, `adding 100k records took ${ms.toFixed(0)} ms`);
     const xs = series.data.batchLossRaw.map((p) => p.x);
     assert.ok(xs.every((x, i) => i === 0 || x > xs[i - 1]), 'decimation needs strictly increasing x');
 
