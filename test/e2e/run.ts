@@ -1,7 +1,7 @@
 /**
  * `npm run test:e2e`: installs the built .vsix into a fresh code-server profile, starts code-server once, and
  * runs every test/e2e/*.e2e.test.ts with node's test runner against it (one file at a time: they share the
- * server). Needs `npm run e2e:setup` and `npm run package` first.
+ * server), then prints each file's time. Needs `npm run e2e:setup` and `npm run package` first.
  *
  * Environment: CNNLAB_E2E_GREP (regex on test names, e.g. "hover|quick fix"), CNNLAB_E2E_FILES (regex on file
  * names), CNNLAB_E2E_THEMES ("light,dark"), CNNLAB_E2E_VSIX, CNNLAB_E2E_KEEP=1 (keep the temp profile).
@@ -61,7 +61,15 @@ async function main(): Promise<number> {
   let code = 1;
   try {
     started = Date.now();
-    code = await runNodeTests(files, { ...process.env, CNNLAB_E2E_URL: server.url, CNNLAB_E2E_ROOT: root });
+    // One file at a time, each timed: where the suite's minutes go is the first question when it gets slow.
+    const results: { file: string; seconds: number; code: number }[] = [];
+    for (const file of files) {
+      const fileStarted = Date.now();
+      const fileCode = await runNodeTests([file], { ...process.env, CNNLAB_E2E_URL: server.url, CNNLAB_E2E_ROOT: root });
+      results.push({ file: basename(file), seconds: (Date.now() - fileStarted) / 1000, code: fileCode });
+    }
+    code = results.some((r) => r.code !== 0) ? 1 : 0;
+    for (const r of results) log(`${r.file.padEnd(28)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.code === 0 ? 'passed' : 'FAILED'}`);
     log(`tests took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${artifactsDir}`);
     return code;
   } finally {

@@ -41,32 +41,33 @@ e2eTest(
 e2eTest(
   'training panel: its chart receives points live and it shows the test accuracy at the end',
   async ({ wb, page, manifest, workspaceDir, capture }) => {
-    // shapes-panel trains for 1–2 minutes: long enough to see the chart repaint while epochs arrive, even when the
-    // panel's page takes many seconds to load on a busy machine (it reloads when Quick Open covers it).
+    // shapes-panel trains for about 30 s: long enough to see the chart repaint while epochs arrive, even when the
+    // panel's page takes many seconds to load on a busy machine.
     await wb.openFile('shapes-panel.cnn.yaml');
     const started = Date.now();
     await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
-    // Earlier tests' panels may still be open: wait for the one of this run.
-    const panel = await waitForWebview(page, 'the training panel of shapes-panel', /shapes-panel[\s\S]*(epoch|loss)/i);
+    // Earlier tests' panels may still be open: find the one of this run, again at every look, because VS Code may
+    // replace the panel's page (a frame kept from before then never answers).
+    const panel = (pattern = /shapes-panel[\s\S]*(epoch|loss)/i) => waitForWebview(page, 'the training panel of shapes-panel', pattern);
     const first = await poll('a chart (canvas) in the training panel', async () => {
-      const prints = await canvasFingerprints(panel);
+      const prints = await canvasFingerprints(await panel());
       return prints.length ? prints.join() : undefined;
     });
-    const finished = () => findRuns(workspaceDir, 'shapes-panel', started).some((r) => r.summary.status !== 'running');
+    const runs = () => findRuns(workspaceDir, 'shapes-panel', started);
     const repainted = await poll('the chart to repaint while training (or the run to end)', async () => {
-      if ((await canvasFingerprints(panel)).join() !== first) return 'repainted';
-      return finished() ? 'finished first' : undefined;
+      if ((await canvasFingerprints(await panel())).join() !== first) return 'repainted';
+      return runs().some((r) => r.summary.status !== 'running') ? 'finished first' : undefined;
     }, { timeoutMs: TRAIN_TIMEOUT_MS });
     assert.equal(repainted, 'repainted', 'the training chart never changed while the run went on');
     await waitForRun(workspaceDir, 'shapes-panel', started, 'the run to finish', (s) => s.status !== 'running', TRAIN_TIMEOUT_MS);
-    await waitForFrameText(panel, 'the test accuracy in the training panel', /test accuracy/i);
+    const done = await panel(/shapes-panel[\s\S]*test accuracy/i);
     await capture('training-panel');
     // The run stored its test predictions: a confusion-matrix cell opens thumbnails of its test images.
-    await waitForFrameText(panel, 'the confusion matrix offering thumbnails', /Click a cell to see its test images/);
-    await panel.locator('.confusion .cell.diagonal').first().click();
-    await waitForFrameText(panel, 'the test images of the clicked cell', /True \S+ · predicted \S+: \d+ test images?/);
-    await poll('thumbnails of the cell', async () => ((await visibleImages(panel, '.thumb-grid canvas')) > 0 ? true : undefined));
-    await panel.evaluate("document.querySelector('.thumbnails')?.scrollIntoView({ block: 'start' })");
+    await waitForFrameText(done, 'the confusion matrix offering thumbnails', /Click a cell to see its test images/);
+    await done.locator('.confusion .cell.diagonal').first().click();
+    await waitForFrameText(done, 'the test images of the clicked cell', /True \S+ · predicted \S+: \d+ test images?/);
+    await poll('thumbnails of the cell', async () => ((await visibleImages(done, '.thumb-grid canvas')) > 0 ? true : undefined));
+    await done.evaluate("document.querySelector('.thumbnails')?.scrollIntoView({ block: 'start' })");
     await capture('training-confusion-thumbnails');
   },
   TRAIN_TIMEOUT_MS + 60_000,

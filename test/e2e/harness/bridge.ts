@@ -36,8 +36,9 @@ export async function buildBridgeVsix(root: string): Promise<string> {
     version: '0.0.1',
     license: 'MIT',
     engines: { vscode: '^1.90.0' },
-    activationEvents: ['*'],
+    activationEvents: ['onStartupFinished'],
     main: './extension.js',
+    files: ['extension.js'],
   };
   writeFileSync(join(source, 'package.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(source, 'README.md'), `# ${manifest.displayName}\n\n${manifest.description}\n`);

@@ -1,6 +1,6 @@
 /**
  * Glue between node's test runner and the harness: one code-server (shared with the other test files when
- * scripts/e2e-run.mjs started it, else started here), one Chromium, one workspace copy and one workbench tab per
+ * test/e2e/run.ts started it, else started here), one Chromium, one workspace copy and one workbench tab per
  * test file. `e2eTest` wraps a test so that a failure carries its screenshot path and the extension host log.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -42,7 +42,7 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The shared server from scripts/e2e-run.mjs (CNNLAB_E2E_URL + CNNLAB_E2E_ROOT), or a new one of this file's own. */
+/** The shared server from test/e2e/run.ts (CNNLAB_E2E_URL + CNNLAB_E2E_ROOT), or a new one of this file's own. */
 async function acquireServer(): Promise<{ url: string; root: string; stop?: () => Promise<void> }> {
   const { CNNLAB_E2E_URL: url, CNNLAB_E2E_ROOT: root } = process.env;
   if (url && root) return { url, root };
@@ -59,6 +59,27 @@ async function acquireServer(): Promise<{ url: string; root: string; stop?: () =
       rmSync(ownRoot, { recursive: true, force: true });
     },
   };
+}
+
+/** Durations of consecutive steps, for the log: "2.1 s (Chromium 0.4 s, workbench 1.2 s, …)". */
+class Steps {
+  private readonly started = Date.now();
+  private last = this.started;
+  private readonly parts: string[] = [];
+
+  done(step: string): void {
+    const now = Date.now();
+    this.parts.push(`${step} ${seconds(now - this.last)}`);
+    this.last = now;
+  }
+
+  toString(): string {
+    return `${seconds(this.last - this.started)} (${this.parts.join(', ')})`;
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** A fresh copy of examples/ and the fixtures, so edits in one test file never leak into another. */
@@ -81,15 +102,20 @@ export function e2eSuite(suiteName: string): (name: string, body: (e2e: E2E) => 
   let userDataDir = '';
 
   before(async () => {
+    const steps = new Steps();
     server = await acquireServer();
     userDataDir = profileDirs(server.root).userDataDir;
     const workspaceDir = createWorkspace(server.root, suiteName);
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const wb = await Workbench.open(page, server.url, workspaceDir, server.root);
+    steps.done('Chromium');
+    const wb = await Workbench.open(page, server.url, workspaceDir, server.root, () => steps.done('workbench'));
+    steps.done('extension host');
     const manifest = installedManifest(profileDirs(server.root).extensionsDir);
     // Ready once CNN Lab has activated and registered its commands; acting earlier can time out.
     await wb.waitForRegisteredCommands((manifest.contributes?.commands ?? []).map((c) => c.command));
+    steps.done('CNN Lab commands');
+    console.log(`e2e: ${suiteName}: ready in ${steps}`);
     e2e = {
       page,
       wb,

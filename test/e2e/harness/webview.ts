@@ -87,15 +87,16 @@ export async function waitForFrameText(frame: Frame, what: string, pattern: RegE
 
 /**
  * A fingerprint of every canvas in the frame (size and pixels): a chart that receives points repaints, so the
- * fingerprint changes. Empty when the frame has no canvas.
+ * fingerprint changes. Empty when the frame has no canvas, or does not answer within 2 s.
  */
-export async function canvasFingerprints(frame: Frame): Promise<string[]> {
-  return (await frame.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
+export function canvasFingerprints(frame: Frame): Promise<string[]> {
+  const prints = frame.evaluate(`[...document.querySelectorAll('canvas')].map((c) => {
     const url = c.toDataURL();
     let hash = 0;
     for (let i = 0; i < url.length; i++) hash = (hash * 31 + url.charCodeAt(i)) | 0;
     return c.width + 'x' + c.height + ':' + hash;
-  })`)) as string[];
+  })`);
+  return bounded(prints.then((p) => p as string[], () => []), []);
 }
 
 /** Number of images and canvases in the frame drawn at a non-zero size (feature maps, charts). */

@@ -24,13 +24,14 @@ export class Workbench {
 
   /**
    * Loads `folder` in `page` from the code-server at `url` (profile root `root`) and waits until the workbench is
-   * restored and its extension host answers.
+   * restored (then calls `restored`) and its extension host answers.
    */
-  static async open(page: Page, url: string, folder: string, root: string): Promise<Workbench> {
+  static async open(page: Page, url: string, folder: string, root: string, restored?: () => void): Promise<Workbench> {
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     // The problems item appears once the workbench has restored its parts; keys typed before that are lost.
     await page.waitForSelector('[id="status.problems"]', { timeout: 90_000 });
+    restored?.();
     return new Workbench(page, folder, await Bridge.connect(root, folder));
   }
 
