@@ -123,7 +123,7 @@ e2eTest('inspector: "Show feature maps" in a layer hover shows that layer in the
   await wb.openFile('shapes-tiny.cnn.yaml');
   // Line 8 is the second Conv2d (layer 4, output 16×12×12).
   await editor.hoverText({ line: 8, column: 6 }, /Show feature maps/);
-  await page.locator('.monaco-hover a', { hasText: 'Show feature maps' }).first().click();
+  await page.locator('.monaco-hover:not(.workbench-hover) a', { hasText: 'Show feature maps' }).first().click();
   const inspector = await waitForWebview(page, "layer 4's feature maps in the inspector", /output \[16, 12, 12\], values/);
   await inspector.locator('img.grid-image').first().scrollIntoViewIfNeeded();
   await capture('inspector-layer-from-hover');

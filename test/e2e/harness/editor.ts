@@ -5,9 +5,12 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { poll } from './poll';
+import { parkPointer } from './workbench';
 
+/** An editor hover on screen; `.workbench-hover` are the workbench's tooltips (a toolbar button's "More Actions..."). */
+const EDITOR_HOVER = '.monaco-hover:not(.hidden):not(.workbench-hover) .hover-contents';
 // Browser-side snippets, as strings: this project type-checks without the DOM library.
-const HOVER_TEXT = `[...document.querySelectorAll('.monaco-hover:not(.hidden) .hover-contents')]
+const HOVER_TEXT = `[...document.querySelectorAll(${JSON.stringify(EDITOR_HOVER)})]
   .map((e) => e.innerText).join('\\n')`;
 // Inlay hints are injected text: spans whose class mentions inlay-hint (or a dyn-rule carrying the text in a
 // ::before/::after content), inside the editor's view lines.
@@ -61,15 +64,17 @@ export class EditorDriver {
 
   /** Shows the hover at `place` ("Show or Focus Hover", Ctrl+K Ctrl+I) and returns its text once loaded. */
   async hoverText(place: Place, expect?: RegExp, timeoutMs = 20_000): Promise<string> {
+    // The pointer left over a button from the last click would keep that button's tooltip up.
+    await parkPointer(this.page);
     await this.goTo(place);
     let text = '';
     return poll(
       `a hover at Ln ${place.line}, Col ${place.column}${expect ? ` matching ${expect}` : ''}`,
       async () => {
-        if (!(await this.page.isVisible('.monaco-hover:not(.hidden) .hover-contents'))) {
+        if (!(await this.page.isVisible(EDITOR_HOVER))) {
           await this.page.keyboard.press('Control+K');
           await this.page.keyboard.press('Control+I');
-          await this.page.waitForSelector('.monaco-hover:not(.hidden) .hover-contents', { timeout: 2_000 }).catch(() => undefined);
+          await this.page.waitForSelector(EDITOR_HOVER, { timeout: 2_000 }).catch(() => undefined);
         }
         text = String(await this.page.evaluate(HOVER_TEXT)).trim();
         if (!text || /^loading/i.test(text)) return undefined;

@@ -14,7 +14,7 @@ import { EditorDriver } from './editor';
 import { installedManifest, Manifest } from './manifest';
 import { chromiumPath, findVsix, missingPrerequisites, workspaceSources } from './paths';
 import { screenshotThemes } from './settings';
-import { Workbench } from './workbench';
+import { parkPointer, Workbench } from './workbench';
 
 /** Everything a test body gets. */
 export interface E2E {
@@ -130,8 +130,8 @@ export function e2eSuite(suiteName: string): (name: string, body: (e2e: E2E) => 
         const themes = screenshotThemes().sort((a, b) => Number(b === current) - Number(a === current));
         for (const theme of themes) {
           await wb.setTheme(theme);
-          // Park the pointer on the empty middle of the status bar: no tooltip from the last click in the shot.
-          await page.mouse.move(640, 790);
+          // No tooltip from the last click in the shot.
+          await parkPointer(page);
           await show?.();
           paths.push(await screenshot(page, name, theme));
         }

@@ -258,6 +258,11 @@ export class Workbench {
   }
 }
 
+/** Moves the pointer to the empty middle of the status bar, where it shows no tooltip and hovers nothing. */
+export async function parkPointer(page: Page): Promise<void> {
+  await page.mouse.move(640, 790);
+}
+
 /**
  * A quick-input row's aria-label appends details after commas ("…, Control+K Control+T", "…, recently used",
  * "…, similar commands"); the label a person reads is the part before the first comma.
