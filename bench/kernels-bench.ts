@@ -75,7 +75,7 @@ async function profileTrainer(tf: TF, batches: number): Promise<Map<string, numb
   const { totals, undo } = meterKernels(tf, () => metering);
   try {
     const config = { ...analysis.train, epochs: 1 };
-    await trainModel(tf, model, { ...data, validation: { ...data.validation, count: 0 }, test: { ...data.test, count: 0 } }, { config, normalize: analysis.data.normalize, progressIntervalMs: 0 }, {
+    await trainModel(tf, model, { ...data, validation: { ...data.validation, count: 0 }, test: { ...data.test, count: 0 } }, { config, transforms: { train: analysis.pipeline.train, test: analysis.pipeline.test }, progressIntervalMs: 0 }, {
       onBatch(m) {
         if (m.batch === WARMUP_BATCHES) {
           metering = true;

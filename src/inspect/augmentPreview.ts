@@ -1,33 +1,42 @@
 /**
- * Augmentation preview: the same training image through the model file's augmentation pipeline several
- * times, to check that it is sensible before training. The first tile is the original. Uses the datasets'
- * own augmentation code, so the preview is exactly what training does.
+ * Augmentation preview: the same training image through the model file's training pipeline several times, to
+ * check that it is sensible before training. The first tile is the stored image. Uses the trainer's own
+ * transforms, so the preview is exactly what training does (including Normalize, shown back in [0, 1]).
  */
-import type { AugmentConfig } from '../model/types';
-import { augmentImage } from '../trainer/datasets/augment';
+import type { TransformStep } from '../model/types';
 import { deriveSeed, Random } from '../trainer/datasets/random';
 import type { ImageSet } from '../trainer/datasets/types';
+import type { FloatImage } from '../trainer/transforms/image';
+import { runPipeline } from '../trainer/transforms/pipeline';
 import { tileImages, type GridLayout } from './image/grid';
 import type { RasterImage } from './image/png';
 
-/** `count` tiles (original + count − 1 augmented copies) of image `index` of `set`, as one grid raster. */
-export function augmentationGrid(set: ImageSet, index: number, config: AugmentConfig, count: number, seed: number, scale = 1): { image: RasterImage; layout: GridLayout } {
+/** `count` tiles (original + count − 1 transformed copies) of image `index` of `set`, as one grid raster. */
+export function augmentationGrid(set: ImageSet, index: number, steps: readonly TransformStep[], count: number, seed: number, scale = 1): { image: RasterImage; layout: GridLayout } {
   const { height, width, channels } = set;
   const size = height * width * channels;
   const original = new Float32Array(size);
   for (let i = 0; i < size; i++) original[i] = set.images[index * size + i] / 255;
-  const tiles: RasterImage[] = [toRaster(original, height, width, channels, scale)];
-  const work = new Float32Array(size);
-  const scratch = new Float32Array(size);
+  const tiles: RasterImage[] = [toRaster({ data: original, height, width, channels }, scale)];
+  const normalize = steps.find((s) => s.type === 'Normalize');
   for (let t = 1; t < count; t++) {
-    work.set(original);
-    const result = augmentImage(work, scratch, { height, width, channels }, config, new Random(deriveSeed(seed, 'preview', t)));
-    tiles.push(toRaster(result, height, width, channels, scale));
+    const result = runPipeline({ data: Float32Array.from(original), height, width, channels }, steps, new Random(deriveSeed(seed, 'preview', t)));
+    tiles.push(toRaster(normalize ? unnormalize(result, normalize) : result, scale));
   }
   return tileImages(tiles, Math.ceil(Math.sqrt(count)));
 }
 
-function toRaster(values: Float32Array, height: number, width: number, channels: number, scale: number): RasterImage {
+/** Normalize's inverse, so normalised tiles show as pictures. */
+function unnormalize(image: FloatImage, step: TransformStep): FloatImage {
+  const list = (v: unknown) => (Array.isArray(v) ? (v as number[]) : [v as number]);
+  const mean = list(step.args.mean);
+  const std = list(step.args.std);
+  const pick = (a: number[], c: number) => a[a.length === 1 ? 0 : c];
+  return { ...image, data: image.data.map((v, i) => v * pick(std, i % image.channels) + pick(mean, i % image.channels)) };
+}
+
+function toRaster(image: FloatImage, scale: number): RasterImage {
+  const { data: values, height, width, channels } = image;
   const c = channels === 3 ? 3 : 1;
   const w = width * scale;
   const h = height * scale;

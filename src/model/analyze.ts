@@ -14,6 +14,8 @@ import { SourceText } from './parse/sourceText';
 import { DEFAULT_TASK, TASKS } from './tasks/registry';
 import { findPair, isMap, nodeRange } from './parse/yamlNodes';
 import { readImageFolder, type AnalysisEnvironment } from './config/imageFolder';
+import { legacyPipeline } from './transforms/legacy';
+import { datasetPipeline } from './transforms/datasetPipeline';
 import type { Diagnostic, ModelAnalysis, ModelTotals, Range, ResolvedLayer } from './types';
 
 /**
@@ -40,6 +42,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   const train = toTrainConfig(readSection(spec.train?.node, TRAIN_KEYS, 'train', src, sink, spec.train?.range ?? spec.topRange), TASKS[task].defaultLoss);
   const input = spec.input?.value ?? [];
   const imageSize: [number, number] = input.length === 3 ? [input[1], input[2]] : [1, 1];
+  const pipeline = datasetPipeline(spec, data, input, src, sink);
   const walker = new GraphWalker(src, sink, imageSize);
   const start = { shape: input.length ? input : undefined, receptive: { rf: [1, 1] as [number, number], jump: [1, 1] as [number, number] }, source: 'the input' };
   const { nodes, flow } = walker.walk(spec.layers, start, 'layers');
@@ -59,7 +62,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   );
   return {
     name: spec.name ?? 'model', task, input, classes, layers: walker.layers, graph: nodes, outputShape: flow.shape ?? [],
-    data, train, hasData, hasTrain, totals: totalsOf(walker.layers), diagnostics: inFileOrder(sink.list),
+    data, pipeline, train, hasData, hasTrain, totals: totalsOf(walker.layers), diagnostics: inFileOrder(sink.list),
   };
 }
 
@@ -96,6 +99,6 @@ function totalsOf(layers: ResolvedLayer[]): ModelTotals {
 function emptyAnalysis(sink: DiagnosticSink): ModelAnalysis {
   return {
     name: 'model', task: DEFAULT_TASK, input: [], classes: [], layers: [], graph: [], outputShape: [],
-    data: toDataConfig({}), train: toTrainConfig({}), hasData: false, hasTrain: false, totals: totalsOf([]), diagnostics: sink.list,
+    data: toDataConfig({}), pipeline: legacyPipeline(toDataConfig({}), undefined), train: toTrainConfig({}), hasData: false, hasTrain: false, totals: totalsOf([]), diagnostics: sink.list,
   };
 }

@@ -231,6 +231,57 @@ export type GraphNode =
   | { kind: 'layer'; layer: ResolvedLayer }
   | { kind: 'residual'; range: Range; body: GraphNode[]; projection: GraphNode[]; outputShape: Shape };
 
+/** torchvision.transforms classes a data pipeline may use (data.transforms.train / test). */
+export type TransformType =
+  | 'Resize'
+  | 'CenterCrop'
+  | 'RandomCrop'
+  | 'RandomResizedCrop'
+  | 'RandomHorizontalFlip'
+  | 'RandomVerticalFlip'
+  | 'RandomRotation'
+  | 'RandomAffine'
+  | 'ColorJitter'
+  | 'RandomGrayscale'
+  | 'GaussianBlur'
+  | 'RandomErasing'
+  | 'RandAugment'
+  | 'TrivialAugmentWide'
+  | 'Normalize'
+  | 'ToTensor';
+
+/** [height, width] of the images at one point of a pipeline; undefined where they differ from image to image. */
+export type ImageSize = [number, number] | undefined;
+
+/** One transform with every argument resolved (torchvision's defaults applied): what the trainer runs. */
+export interface TransformStep {
+  type: TransformType;
+  args: Record<string, PyValue>;
+}
+
+/** A transform after analysis: its call text, where it is written and the image sizes around it. */
+export interface ResolvedTransform extends TransformStep {
+  /** torchvision call syntax, e.g. "RandomCrop(32, padding=4)". */
+  text: string;
+  /** Where it is written; absent for steps that stand for `augment` / `normalize` keys or a derived test pipeline. */
+  range?: Range;
+  inputSize: ImageSize;
+  outputSize: ImageSize;
+}
+
+/** The preprocessing of a model: one pipeline for training images, one for validation and test images. */
+export interface DataPipeline {
+  train: ResolvedTransform[];
+  test: ResolvedTransform[];
+  /**
+   * True when the file has no data.transforms: images are stretched to `input` when loaded, and `augment` /
+   * `normalize` are sugar for the pipelines. False: images keep their size and the pipelines decide it.
+   */
+  fitToInput: boolean;
+  /** The test pipeline was not written: it is the training pipeline without its random transforms. */
+  testDerived: boolean;
+}
+
 export type DatasetName = 'shapes' | 'mnist' | 'fashion-mnist' | 'cifar10' | 'imagefolder';
 
 export interface AugmentConfig {
@@ -324,6 +375,8 @@ export interface ModelAnalysis {
   graph: GraphNode[];
   outputShape: Shape;
   data: DataConfig;
+  /** The preprocessing pipelines (from data.transforms, or from augment / normalize). */
+  pipeline: DataPipeline;
   train: TrainConfig;
   /** Whether the file has data / train sections (a file without them is still a complete model). */
   hasData: boolean;

@@ -1,8 +1,8 @@
 /** The shapes generator, resizing, batching, normalisation and augmentation. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { batches, imageToFloat, loadDataset, Random, SHAPE_CLASSES } from '../../src/trainer/datasets';
-import { adjustBrightness, adjustContrast, affineTransform, augmentImage, cropWithPadding, flipHorizontal } from '../../src/trainer/datasets/augment';
+import { batches, imageToFloat, loadDataset, SHAPE_CLASSES } from '../../src/trainer/datasets';
+import { legacyPipeline, transformStep } from '../../src/model/transforms/legacy';
 import { resizeImage } from '../../src/trainer/datasets/resize';
 import { generateShapes } from '../../src/trainer/datasets/shapes';
 import type { ImageSet } from '../../src/trainer/datasets/types';
@@ -14,11 +14,6 @@ function indexedSet(count: number, h = 4, w = 3, c = 2): ImageSet {
   for (let i = 0; i < count; i++) images.fill(i, i * size, (i + 1) * size);
   return { images, labels: Uint8Array.from({ length: count }, (_, i) => i % 7), count, height: h, width: w, channels: c };
 }
-
-const randomImage = (n: number, seed: number) => {
-  const rng = new Random(seed);
-  return Float32Array.from({ length: n }, () => rng.next());
-};
 
 describe('shapes', () => {
   it('is deterministic by seed, balanced, and keeps masks and boxes consistent with the pixels', () => {
@@ -106,7 +101,7 @@ describe('batches', () => {
     const set = indexedSet(3, 2, 2, 2);
     set.images[3 * 8 - 1] = 255;
     const normalize = { mean: [0.5, 0.25], std: [0.5, 2] };
-    const [b] = batches(set, { batchSize: 3, shuffle: false, seed: 0, normalize });
+    const [b] = batches(set, { batchSize: 3, shuffle: false, seed: 0, transforms: [transformStep('Normalize', normalize, [2, 2])] });
     for (let i = 0; i < b.x.length; i++) {
       const c = i % 2;
       assert.ok(Math.abs(b.x[i] - (set.images[i] / 255 - normalize.mean[c]) / normalize.std[c]) < 1e-6);
@@ -118,7 +113,8 @@ describe('batches', () => {
   it('augments training batches reproducibly and within range', () => {
     const set = generateShapes(32, 16, 16, 3, 1);
     const augment = { horizontal_flip: true, random_crop: { padding: 2 }, random_affine: { degrees: 15, translate: [0.1, 0.1] as [number, number], scale: [0.9, 1.1] as [number, number] }, color_jitter: { brightness: 0.3, contrast: 0.3 } };
-    const run = () => [...batches(set, { batchSize: 32, shuffle: false, seed: 2, augment })][0].x;
+    const transforms = legacyPipeline({ dataset: 'shapes', validation_split: 0, augment }, [16, 16]).train;
+    const run = () => [...batches(set, { batchSize: 32, shuffle: false, seed: 2, transforms })][0].x;
     const plain = [...batches(set, { batchSize: 32, shuffle: false, seed: 2 })][0].x;
     const a = run();
     assert.deepEqual(run(), a);
@@ -127,63 +123,3 @@ describe('batches', () => {
   });
 });
 
-describe('augmentation', () => {
-  const g = { height: 5, width: 7, channels: 3 };
-  const n = 5 * 7 * 3;
-
-  it('flipping twice is the identity, and a flip mirrors columns', () => {
-    const img = randomImage(n, 1);
-    const once = new Float32Array(n);
-    const twice = new Float32Array(n);
-    flipHorizontal(img, once, g);
-    flipHorizontal(once, twice, g);
-    assert.deepEqual(twice, img);
-    assert.equal(once[(2 * 7 + 0) * 3 + 1], img[(2 * 7 + 6) * 3 + 1]);
-  });
-
-  it('cropping at the centre of the padding is the identity; other offsets shift in zeros', () => {
-    const img = randomImage(n, 2);
-    const out = new Float32Array(n);
-    cropWithPadding(img, out, g, 3, 3, 3);
-    assert.deepEqual(out, img);
-    cropWithPadding(img, out, g, 2, 3, 2);
-    for (let y = 0; y < 5; y++) {
-      assert.equal(out[(y * 7 + 6) * 3], 0, 'right column shifted in from the padding');
-      assert.equal(out[(y * 7 + 0) * 3 + 2], img[(y * 7 + 1) * 3 + 2]);
-    }
-    const copy = Float32Array.from(img);
-    assert.deepEqual(augmentImage(copy, new Float32Array(n), g, { random_crop: { padding: 0 } }, new Random(1)), img);
-  });
-
-  it('an affine transform without rotation, shift or scaling is the identity; a shift moves pixels', () => {
-    const img = randomImage(n, 3);
-    const out = new Float32Array(n);
-    affineTransform(img, out, g, 0, 0, 0, 1);
-    out.forEach((v, i) => assert.ok(Math.abs(v - img[i]) < 1e-6));
-    affineTransform(img, out, g, 0, 2, 1, 1);
-    assert.ok(Math.abs(out[(3 * 7 + 4) * 3] - img[(2 * 7 + 2) * 3]) < 1e-6);
-    assert.equal(out[0], 0, 'filled with 0');
-    const square = { height: 5, width: 5, channels: 1 };
-    const sq = randomImage(25, 4);
-    const rotated = new Float32Array(25);
-    affineTransform(sq, rotated, square, 90, 0, 0, 1);
-    // A quarter turn moves the top-left corner to a neighbouring corner; the centre stays.
-    assert.ok(Math.abs(rotated[12] - sq[12]) < 1e-6);
-    assert.ok([4, 20].some((k) => Math.abs(rotated[k] - sq[0]) < 1e-5));
-  });
-
-  it('brightness scales and clamps; contrast 0 gives the mean grey, 1 the identity', () => {
-    const img = randomImage(n, 5);
-    const bright = Float32Array.from(img);
-    adjustBrightness(bright, 1.5);
-    bright.forEach((v, i) => assert.ok(Math.abs(v - Math.min(1, img[i] * 1.5)) < 1e-6));
-    const same = Float32Array.from(img);
-    adjustContrast(same, g, 1);
-    same.forEach((v, i) => assert.ok(Math.abs(v - img[i]) < 1e-6));
-    const flat = Float32Array.from(img);
-    adjustContrast(flat, g, 0);
-    let mean = 0;
-    for (let p = 0; p < 35; p++) mean += 0.299 * img[p * 3] + 0.587 * img[p * 3 + 1] + 0.114 * img[p * 3 + 2];
-    flat.forEach((v) => assert.ok(Math.abs(v - mean / 35) < 1e-5));
-  });
-});

@@ -3,6 +3,7 @@
  * flatten order), the loop learns, frees its tensors, detects NaN, restores the best weights, stops early and
  * honours a stop request within one batch of every pass, also when it arrives as a message (a macrotask).
  */
+import { transformStep } from '../../src/model/transforms/legacy';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { buildModel } from '../../src/trainer/engine/model';
@@ -94,7 +95,7 @@ describe('training loop', () => {
     const analysis = analyze(withDropout.replace(/^train: .*$/m, 'train: { epochs: 1, batch_size: 16, lr: 0.01, seed: 11 }'));
     const weights = async (): Promise<number[]> => {
       const model = buildModel(tf, analysis.graph, 11);
-      await trainModel(tf, model, quadrantData(), { config: analysis.train, augment: { horizontal_flip: true } });
+      await trainModel(tf, model, quadrantData(), { config: analysis.train, transforms: { train: [transformStep('RandomHorizontalFlip', {}, undefined)], test: [] } });
       const values = model.params.flatMap((p) => Array.from(p.variable.dataSync()));
       model.dispose();
       return values;

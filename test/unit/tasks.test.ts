@@ -56,7 +56,7 @@ describe('engine tasks', () => {
   it('classification: int labels as target, cross-entropy, correct count, accuracy and confusion', () => {
     const task = createTask('classification', { loss: 'cross_entropy', classes: ['a', 'b', 'c'] });
     const set = { images: new Uint8Array(2 * 4), labels: new Uint8Array([2, 0]), count: 2, height: 2, width: 2, channels: 1 };
-    const batch = { x: new Float32Array(8), y: new Int32Array([2, 0]), size: 2 };
+    const batch = { x: new Float32Array(8), y: new Int32Array([2, 0]), size: 2, height: 2, width: 2, channels: 1 };
     const outputs = [1.0, -0.5, 2.0, 0.2, 0.3, -1.0];
     const [loss, score] = tf.tidy(() => {
       const { input, target } = task.tensors(tf, batch, set);
@@ -83,7 +83,7 @@ describe('engine tasks', () => {
     const task = createTask('classification', { loss: 'cross_entropy', classes: ['a', 'b'] });
     const analysis = analyzeModel(MODEL(''));
     const set = { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, height: 8, width: 8, channels: 1 };
-    const dataset = { name: 'toy', classes: ['a', 'b'], train: set, validation: set, test: set, source: 'test' };
+    const dataset = { name: 'toy', classes: ['a', 'b'], train: set, validation: set, test: set, source: 'test', transforms: { train: [], test: [] } };
     assert.throws(() => task.checkData(analysis, dataset), /outputs \[3\].*toy has 2 classes/);
   });
 });

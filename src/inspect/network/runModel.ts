@@ -9,6 +9,7 @@ import { analyzeModel } from '../../model/analyze';
 import type { ModelAnalysis } from '../../model/types';
 import type { Normalization } from '../../trainer/datasets/batches';
 import { loadCheckpoint } from '../../trainer/engine/checkpoint';
+import { inputNormalization } from '../../trainer/transforms/pipeline';
 import { buildModel, type EngineModel } from '../../trainer/engine/model';
 import type { TF } from '../../trainer/engine/tf';
 import { interruptedNotice } from '../../trainer/runs/interrupted';
@@ -95,7 +96,7 @@ export function inspectableModel(
     model,
     classes: fromRun ?? analysis.classes,
     input: analysis.input as [number, number, number],
-    normalize: analysis.data.normalize,
+    normalize: inputNormalization(analysis.pipeline),
     checkpoint: options.checkpoint ?? 'last',
     notices: [],
     dispose: () => model.dispose(),

@@ -2,9 +2,9 @@
  * Results that work on the run's dataset or on pure pixels: embeddings (features → PCA or t-SNE), test-image
  * thumbnails, the augmentation preview and the convolution playground.
  */
-import type { AugmentConfig } from '../../model/types';
+import { TRANSFORM_CATALOG } from '../../model/transforms/catalog';
 import type { InspectRequest, InspectResult } from '../../protocol/inspect';
-import type { ImageSet } from '../../trainer/datasets/types';
+import type { ImageSet, LoadedDataset } from '../../trainer/datasets/types';
 import { augmentationGrid } from '../augmentPreview';
 import { pca } from '../embed/pca';
 import { tsneAsync } from '../embed/tsne';
@@ -49,12 +49,16 @@ export function thumbnailView(test: ImageSet, index: number): Result<'thumbnail'
   return { kind: 'thumbnail', index, label: test.labels[index], picture: { png: p.png, width: p.width, height: p.height } };
 }
 
-/** The augmentation grid of one training image. */
-export function augmentView(train: ImageSet, augment: AugmentConfig | undefined, request: Request<'augment'>): Result<'augment'> {
-  if (!augment) throw new Error('the model file has no data.augment section: add one (e.g. horizontal_flip: true) to preview it');
+/** The augmentation grid of one training image: the stored image through the training pipeline's per-batch steps. */
+export function augmentView(data: LoadedDataset, request: Request<'augment'>): Result<'augment'> {
+  const { train } = data;
+  const steps = data.transforms.train;
+  if (!steps.some((s) => TRANSFORM_CATALOG[s.type].random)) {
+    throw new Error('the training pipeline has no random transforms: add some to data.transforms.train (e.g. RandomHorizontalFlip()) or data.augment to preview them');
+  }
   if (train.count === 0) throw new Error('the training set is empty');
   const index = Math.min(request.trainIndex ?? 0, train.count - 1);
-  const { image, layout } = augmentationGrid(train, index, augment, request.count, request.seed, scaleFor(Math.max(train.height, train.width), 64));
+  const { image, layout } = augmentationGrid(train, index, steps, request.count, request.seed, scaleFor(Math.max(train.height, train.width), 64));
   return { kind: 'augment', trainIndex: index, picture: { png: encodePng(image), width: image.width, height: image.height }, layout };
 }
 

@@ -9,6 +9,7 @@ import type { LoadedDataset } from '../../trainer/datasets/types';
 import { inputFromFile, inputFromSet, type InspectInput } from '../network/input';
 import { convLayerIndices } from '../network/filters';
 import { openRun, type InspectableRun } from '../network/runModel';
+import { TRANSFORM_CATALOG } from '../../model/transforms/catalog';
 import { augmentView, embeddingsView, playgroundView, thumbnailView, type Progress } from './dataViews';
 import { loadRunData, type DataLocations } from './runData';
 import { featureMapsView, featureMapView, filtersView, inputView, occlusionView, saliencyView } from './views';
@@ -59,7 +60,7 @@ export class InspectorSession {
       case 'thumbnail':
         return thumbnailView(this.requireData().test, request.index);
       case 'augment':
-        return augmentView(this.requireData().train, run.analysis.data.augment, request);
+        return augmentView(this.requireData(), request);
       case 'playground':
         return playgroundView(this.requireInput(), request);
     }
@@ -102,7 +103,7 @@ export class InspectorSession {
       convLayers: convLayerIndices(run),
       testCount: this.data?.test.count ?? 0,
       trainCount: this.data?.train.count ?? 0,
-      hasAugment: run.analysis.data.augment !== undefined,
+      hasAugment: run.analysis.pipeline.train.some((s) => TRANSFORM_CATALOG[s.type].random),
       datasetProblem: this.dataProblem,
     };
   }

@@ -27,6 +27,7 @@ export async function loadRunData(run: InspectableRun, where: DataLocations = {}
   return loadDataset({
     input: run.input,
     data: run.analysis.data,
+    pipeline: run.analysis.pipeline,
     seed: run.analysis.train.seed,
     // The run's labels: imagefolder's folders are matched to these names, so indices mean what they meant in training.
     classes: namedClasses(run.classes),

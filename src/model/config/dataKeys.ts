@@ -55,6 +55,14 @@ export const DATA_KEYS: SectionSchema = {
       random_erasing: { type: 'number', min: 0, max: 1, doc: 'Probability of blacking out one random rectangle (2–33 % of the image), as torchvision’s RandomErasing.' },
     },
   },
+  transforms: {
+    type: 'object',
+    doc: 'The preprocessing, as torchvision pipelines: `train` for training images, `test` for validation and test images, each a list of transforms in call syntax, e.g. [RandomCrop(32, padding=4), RandomHorizontalFlip(), Normalize((0.5,), (0.5,))]. With transforms, images keep their size and the pipelines must give `input`\'s height and width. Replaces augment and normalize.',
+    keys: {
+      train: { type: 'pipeline', doc: 'Transforms applied to every training image, in order, with fresh random choices at each epoch.' },
+      test: { type: 'pipeline', doc: 'Transforms applied to validation and test images. Default: the train pipeline without its random transforms.' },
+    },
+  },
   train_samples: { type: 'int', min: 1, default: 6000, doc: 'shapes only: number of training images to generate.' },
   test_samples: { type: 'int', min: 1, default: 1000, doc: 'shapes only: number of test images to generate.' },
 };

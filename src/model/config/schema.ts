@@ -16,7 +16,7 @@ export interface ConfigObject {
 
 export interface KeyDoc {
   doc: string;
-  type: 'enum' | 'number' | 'int' | 'bool' | 'string' | 'numbers' | 'pair' | 'object' | 'labels';
+  type: 'enum' | 'number' | 'int' | 'bool' | 'string' | 'numbers' | 'pair' | 'object' | 'labels' | 'pipeline';
   values?: readonly string[];
   /** Shown in hovers; applied by the section's own defaults. */
   default?: ConfigValue;
@@ -61,6 +61,8 @@ export function readSection(node: unknown, schema: SectionSchema, where: string,
 function readValue(node: unknown, doc: KeyDoc, where: string, src: SourceText, sink: DiagnosticSink, keyRange: Range): ConfigValue | undefined {
   const range = nodeRange(src, node, keyRange);
   if (doc.type === 'object') return readSection(node, doc.keys ?? {}, where, src, sink, keyRange);
+  // A list of transform calls: read by the pipeline reader (src/model/transforms/pipeline.ts), which has the source ranges.
+  if (doc.type === 'pipeline') return undefined;
   const fail = (what: string, fixes?: FixEdit[]) => {
     sink.error('bad-value', `${where} ${what}`, range, fixes);
     return undefined;

@@ -16,7 +16,17 @@ export type ArgKind =
   | 'optionalPair' // None, int or (int, int)
   | 'scale' // None, float or (float, float)
   | 'optionalInt'
-  | 'sizes'; // a tuple of positive ints, e.g. (32, 7, 7)
+  | 'sizes' // a tuple of positive ints, e.g. (32, 7, 7)
+  | 'range' // a number, or (min, max) of them (torchvision's jitter and degree ranges)
+  | 'numbers'; // a number or a sequence of them, of one of `lengths` (torchvision's padding, shear, fill, mean)
+
+/** What every call-syntax signature (layers, transforms) provides to the argument binder. */
+export interface CallSignature {
+  /** The name as shown in messages, e.g. "Conv2d", "RandomCrop". */
+  type: string;
+  /** Arguments in positional order. */
+  args: ArgSignature[];
+}
 
 export interface ArgSignature {
   name: string;
@@ -33,6 +43,11 @@ export interface ArgSignature {
   exclusiveMin?: number;
   max?: number;
   values?: string[];
+  /** 'numbers': the sequence lengths accepted (a single number is accepted unless `noScalar`). */
+  lengths?: number[];
+  noScalar?: boolean;
+  /** 'numbers': the values must be integers. */
+  integer?: boolean;
   /** Accepted for compatibility, but only this value is supported by CNN Lab. */
   onlySupported?: PyValue;
   doc: string;

@@ -6,8 +6,7 @@ import type { DiagnosticSink } from '../diagnostics';
 import { didYouMean, suggestionSuffix } from '../didYouMean';
 import type { ArgSpec, LayerSpec } from '../spec';
 import type { PyValue, Range } from '../types';
-import { boundsText, inBounds, type ArgSignature } from './argDocs';
-import type { LayerSignature } from './catalog';
+import { boundsText, inBounds, type ArgSignature, type CallSignature } from './argDocs';
 import { formatPy } from './formatPy';
 
 interface BoundValue {
@@ -19,7 +18,7 @@ interface BoundValue {
 /** The arguments of one layer after binding: every signature argument has a (checked) value or is missing. */
 export class BoundArgs {
   constructor(
-    readonly signature: LayerSignature,
+    readonly signature: CallSignature,
     private readonly values: Map<string, BoundValue>,
     /** Where to report problems with arguments that were not written. */
     readonly layerRange: Range,
@@ -84,7 +83,7 @@ export class BoundArgs {
  * (unknown, duplicated, surplus, or a bad value), as torch would refuse to build the layer: it is then left
  * unresolved, so a refused value never falls back to a default and never causes follow-on errors.
  */
-export function bindArgs(spec: LayerSpec, signature: LayerSignature, sink: DiagnosticSink): { bound: BoundArgs; complete: boolean } {
+export function bindArgs(spec: LayerSpec, signature: CallSignature, sink: DiagnosticSink): { bound: BoundArgs; complete: boolean } {
   const values = new Map<string, BoundValue>();
   /** Names with a refused or unreadable value, and names suggested for unknown keywords: not reported as missing. */
   const accounted = new Set<string>(spec.unreadable);
@@ -121,13 +120,13 @@ export function bindArgs(spec: LayerSpec, signature: LayerSignature, sink: Diagn
   return { bound: new BoundArgs(signature, values, spec.range), complete };
 }
 
-function argNamed(signature: LayerSignature, name: string): ArgSignature | undefined {
+function argNamed(signature: CallSignature, name: string): ArgSignature | undefined {
   for (const s of signature.args) if (s.name === name) return s;
   return undefined;
 }
 
 /** Reports an argument that fits no parameter; returns the parameter suggested for an unknown keyword, if any. */
-function reportUnplaced(a: ArgSpec, signature: LayerSignature, names: string[], sink: DiagnosticSink): string | undefined {
+function reportUnplaced(a: ArgSpec, signature: CallSignature, names: string[], sink: DiagnosticSink): string | undefined {
   if (a.name === undefined) {
     sink.error('too-many-arguments', `${signature.type} takes at most ${names.length} positional arguments (${names.join(', ') || 'none'})`, a.valueRange);
     return undefined;
@@ -184,5 +183,23 @@ export function checkValue(s: ArgSignature, v: PyValue): string | undefined {
     case 'scale':
       if (fitsNumber(s, v) || (Array.isArray(v) && v.length === 2 && fitsNumber(s, v[0]) && fitsNumber(s, v[1]))) return undefined;
       return `must be a number${boundsSuffix(s)} or a pair (h, w) of them`;
+    case 'range':
+      if (fitsNumber(s, v) || (Array.isArray(v) && v.length === 2 && fitsNumber(s, v[0]) && fitsNumber(s, v[1]) && (v[0] as number) <= (v[1] as number))) return undefined;
+      return `must be a number${boundsSuffix(s)} or a range (min, max) of them`;
+    case 'numbers':
+      return checkNumbers(s, v);
   }
+}
+
+/** A number or a sequence of numbers of an accepted length (or one of the argument's string values). */
+function checkNumbers(s: ArgSignature, v: PyValue): string | undefined {
+  if (typeof v === 'string' && s.values?.includes(v)) return undefined;
+  const fits = (x: PyValue) => fitsNumber(s, x) && (!s.integer || isInt(x));
+  const lengths = s.lengths ?? [];
+  if (!s.noScalar && fits(v)) return undefined;
+  if (Array.isArray(v) && lengths.includes(v.length) && v.every(fits)) return undefined;
+  const what = s.integer ? 'integer' : 'number';
+  const seq = lengths.length ? `a sequence of ${lengths.join(' or ')} ${what}s` : '';
+  const options = [s.noScalar ? '' : `a${s.integer ? 'n' : ''} ${what}`, seq, ...(s.values ?? []).map((x) => `'${x}'`)].filter(Boolean);
+  return `must be ${options.join(' or ')}${boundsSuffix(s)}`;
 }

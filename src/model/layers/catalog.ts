@@ -3,11 +3,11 @@
  * short explanation in a CNN course's words. The parser, the editor's completion and hovers all read it.
  */
 import type { LayerType } from '../types';
-import { arg, type ArgSignature } from './argDocs';
+import { arg, type ArgSignature, type CallSignature } from './argDocs';
 
 export type LayerFamily = 'conv' | 'pool' | 'norm' | 'activation' | 'linear' | 'upsample';
 
-export interface LayerSignature {
+export interface LayerSignature extends CallSignature {
   type: LayerType;
   family: LayerFamily;
   /** Arguments in torch's positional order. */

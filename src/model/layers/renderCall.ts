@@ -2,14 +2,17 @@
  * Writes a layer in PyTorch call syntax: channel and feature counts positionally, everything else as
  * keywords, e.g. "Conv2d(1, 16, kernel_size=3, padding=1)".
  */
-import type { LayerType, PyValue } from '../types';
-import type { LayerSignature } from './catalog';
+import type { PyValue } from '../types';
+import type { CallSignature } from './argDocs';
 import { formatPairOrInt } from './formatPy';
 
 const POSITIONAL = new Set(['in_channels', 'out_channels', 'in_features', 'out_features', 'num_features']);
 
-/** `values` maps argument names to what should be shown; arguments without a value are left out. */
-export function renderCall(type: LayerType, signature: LayerSignature, values: ReadonlyMap<string, PyValue>): string {
+/**
+ * `values` maps argument names to what should be shown; arguments without a value are left out. `positional`
+ * names the arguments written without their name (transforms pass their required ones).
+ */
+export function renderCall(type: string, signature: CallSignature, values: ReadonlyMap<string, PyValue>, positional: ReadonlySet<string> = POSITIONAL): string {
   const parts: string[] = [];
   let positionalOpen = true;
   for (const a of signature.args) {
@@ -19,7 +22,7 @@ export function renderCall(type: LayerType, signature: LayerSignature, values: R
     }
     const text = formatPairOrInt(values.get(a.name) as PyValue);
     // A positional argument may only follow positional ones, as in Python.
-    if (positionalOpen && POSITIONAL.has(a.name)) parts.push(text);
+    if (positionalOpen && positional.has(a.name)) parts.push(text);
     else {
       positionalOpen = false;
       parts.push(`${a.name}=${text}`);

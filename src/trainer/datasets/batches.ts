@@ -1,15 +1,16 @@
 /**
- * Batches for the training loop: uint8 HWC images become float32 NHWC in [0, 1], augmented when asked
- * (training batches only; the caller decides) and normalised per channel, (x − mean) / std.
- * The order of an epoch is a seeded permutation, so every epoch differs and every run repeats. Input noise
- * (denoising) corrupts x after augmentation; the batch then also carries the clean images.
+ * Batches for the training loop: uint8 HWC images become float32 NHWC in [0, 1], then go through the
+ * pipeline's per-batch transforms (the caller passes the train or the test pipeline). A pipeline that only
+ * normalises uses 256-entry lookup tables instead. The order of an epoch is a seeded permutation, so every
+ * epoch differs and every run repeats. Input noise (denoising) corrupts x in [0, 1] pixel units, after the
+ * pipeline's other steps and before its trailing Normalize; the batch then also carries the clean images.
  */
-import type { NoiseConfig } from '../../model/types';
-import { augmentImage, type ImageGeometry } from './augment';
+import type { NoiseConfig, TransformStep } from '../../model/types';
+import { normalizationOnly, runPipeline } from '../transforms/pipeline';
 import { imageSize } from './imageset';
 import { applyNoise } from './noise';
 import { deriveSeed, permutation, Random } from './random';
-import type { AugmentConfig, Batch, ImageSet } from './types';
+import type { Batch, ImageSet } from './types';
 
 export interface Normalization {
   /** Per-channel mean and standard deviation, in [0, 1] units; one value applies to every channel. */
@@ -23,8 +24,8 @@ export interface BatchOptions {
   seed: number;
   /** Epoch number: with the seed, it chooses this epoch's order and augmentations. Default 0. */
   epoch?: number;
-  augment?: AugmentConfig;
-  normalize?: Normalization;
+  /** Transforms applied to each image in this order (after the ones applied when the images were stored). */
+  transforms?: readonly TransformStep[];
   /** Noise on x only (seeded with the seed and epoch); the batch gets the clean images as well. */
   noise?: NoiseConfig;
   /** Skip a last batch smaller than batchSize (default false: it is yielded). */
@@ -51,39 +52,55 @@ function normalizeValue(x: number, channel: number, normalize: Normalization | u
 export function* batches(set: ImageSet, options: BatchOptions): Generator<Batch> {
   const { batchSize } = options;
   const order = options.shuffle ? permutation(set.count, deriveSeed(options.seed, 'epoch', options.epoch ?? 0)) : null;
-  const rng = options.augment ? new Random(deriveSeed(options.seed, 'augment', options.epoch ?? 0)) : null;
+  const steps = options.transforms ?? [];
+  const normalization = options.noise ? undefined : normalizationOnly(steps);
+  const tables = normalization === undefined ? undefined : byteTables(set.channels, normalization ?? undefined);
+  const rng = new Random(deriveSeed(options.seed, 'augment', options.epoch ?? 0));
   const noiseRng = options.noise ? new Random(deriveSeed(options.seed, 'noise', options.epoch ?? 0)) : null;
+  const [pixelSteps, normalizeSteps] = splitTrailingNormalize(steps);
   const size = imageSize(set);
-  const geometry: ImageGeometry = { height: set.height, width: set.width, channels: set.channels };
-  const tables = byteTables(set.channels, options.normalize);
-  const work = new Float32Array(size);
-  const scratch = new Float32Array(size);
   for (let start = 0; start < set.count; start += batchSize) {
     const n = Math.min(batchSize, set.count - start);
     if (n < batchSize && options.dropLast) return;
-    const x = new Float32Array(n * size);
+    let x: Float32Array | undefined;
+    let dims = { height: set.height, width: set.width, channels: set.channels };
     const y = new Int32Array(n);
-    const clean = noiseRng ? new Float32Array(n * size) : undefined;
+    let clean: Float32Array | undefined;
     for (let i = 0; i < n; i++) {
       const index = order ? order[start + i] : start + i;
       y[i] = set.labels[index];
-      const out = (clean ?? x).subarray(i * size, (i + 1) * size);
-      let pixels: Float32Array | undefined;
-      if (rng && options.augment) {
-        toUnitFloat(set.images, index * size, work);
-        pixels = augmentImage(work, scratch, geometry, options.augment, rng);
-        normalizeInto(pixels, out, set.channels, options.normalize);
-      } else {
-        convertWithTables(set.images, index * size, out, tables);
+      if (tables) {
+        x ??= new Float32Array(n * size);
+        convertWithTables(set.images, index * size, x.subarray(i * size, (i + 1) * size), tables);
+        continue;
       }
+      const data = new Float32Array(size);
+      toUnitFloat(set.images, index * size, data);
+      const pixels = runPipeline({ data, height: set.height, width: set.width, channels: set.channels }, pixelSteps, rng);
+      const image = runPipeline(noiseRng ? { ...pixels, data: pixels.data.slice() } : pixels, normalizeSteps, rng);
+      const out = image.data;
+      dims = { height: image.height, width: image.width, channels: image.channels };
+      x ??= new Float32Array(n * out.length);
+      if (out.length * n !== x.length) throw new Error(`the pipeline gave images of ${out.length} values after images of ${x.length / n}`);
       if (noiseRng && options.noise) {
-        if (!pixels) toUnitFloat(set.images, index * size, (pixels = work));
-        applyNoise(pixels, geometry, options.noise, noiseRng);
-        normalizeInto(pixels, x.subarray(i * size, (i + 1) * size), set.channels, options.normalize);
+        clean ??= new Float32Array(x.length);
+        clean.set(out, i * out.length);
+        applyNoise(pixels.data, pixels, options.noise, noiseRng);
+        x.set(runPipeline(pixels, normalizeSteps, rng).data, i * out.length);
+      } else {
+        x.set(out, i * out.length);
       }
     }
-    yield clean ? { x, y, size: n, clean } : { x, y, size: n };
+    const batch = { x: x ?? new Float32Array(0), y, size: n, ...dims };
+    yield clean ? { ...batch, clean } : batch;
   }
+}
+
+/** The steps before a pipeline's trailing Normalize steps, and those: input noise goes between them. */
+function splitTrailingNormalize(steps: readonly TransformStep[]): [readonly TransformStep[], readonly TransformStep[]] {
+  let n = steps.length;
+  while (n > 0 && steps[n - 1].type === 'Normalize') n--;
+  return [steps.slice(0, n), steps.slice(n)];
 }
 
 /** One image as float32 HWC, in [0, 1] or normalised: for prediction and inspection. */
@@ -110,16 +127,4 @@ function convertWithTables(images: Uint8Array, offset: number, out: Float32Array
 
 function toUnitFloat(images: Uint8Array, offset: number, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = images[offset + i] * (1 / 255);
-}
-
-function normalizeInto(src: Float32Array, out: Float32Array, channels: number, normalize: Normalization | undefined): void {
-  if (!normalize) {
-    out.set(src);
-    return;
-  }
-  for (let c = 0; c < channels; c++) {
-    const mean = normalize.mean[c % normalize.mean.length];
-    const inv = 1 / normalize.std[c % normalize.std.length];
-    for (let i = c; i < out.length; i += channels) out[i] = (src[i] - mean) * inv;
-  }
 }

@@ -14,6 +14,12 @@ export function decodeImage(bytes: Buffer, file: string, height: number, width: 
   return resizeImage(pixels, rgba.height, rgba.width, channels, height, width);
 }
 
+/** Decodes at the file's own size, converted to `channels`. */
+export function decodeNative(bytes: Buffer, file: string, channels: number): { data: Uint8Array; height: number; width: number } {
+  const rgba = decodeRgba(bytes, file);
+  return { data: convertChannels(rgba.data, rgba.width * rgba.height, 4, channels), height: rgba.height, width: rgba.width };
+}
+
 function decodeRgba(bytes: Buffer, file: string): { width: number; height: number; data: Uint8Array } {
   const isPng = bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47;
   const isJpeg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8;

@@ -8,6 +8,8 @@ import { imageSize } from './imageset';
 import type { ImageSet } from './types';
 
 const MAGIC = 'CNNLAB-IMAGEFOLDER-1';
+const SPLITS = ['train', 'validation', 'test', 'trainForTest'] as const;
+type SplitName = (typeof SPLITS)[number];
 
 /** Decoded imagefolder splits; validation and test exist when the folder had val/ and test/. */
 export interface CachedSplits {
@@ -15,17 +17,19 @@ export interface CachedSplits {
   train: ImageSet;
   validation?: ImageSet;
   test?: ImageSet;
+  /** train/ stored with the test pipeline's first steps (for validation and test images carved from it). */
+  trainForTest?: ImageSet;
 }
 
 interface Header {
   magic: string;
   classes: string[];
-  splits: Array<{ name: 'train' | 'validation' | 'test'; count: number; height: number; width: number; channels: number }>;
+  splits: Array<{ name: SplitName; count: number; height: number; width: number; channels: number }>;
 }
 
 /** Writes the splits to `file` atomically. */
 export async function writeImageCache(file: string, splits: CachedSplits): Promise<void> {
-  const parts = (['train', 'validation', 'test'] as const).flatMap((name) => (splits[name] ? [{ name, set: splits[name] as ImageSet }] : []));
+  const parts = SPLITS.flatMap((name) => (splits[name] ? [{ name, set: splits[name] as ImageSet }] : []));
   const header: Header = {
     magic: MAGIC,
     classes: splits.classes,
@@ -53,7 +57,7 @@ export async function readImageCache(file: string): Promise<CachedSplits | undef
     return undefined;
   }
   if (header.magic !== MAGIC) return undefined;
-  const sets: Partial<Record<Header['splits'][number]['name'], ImageSet>> = {};
+  const sets: Partial<Record<SplitName, ImageSet>> = {};
   let at = 4 + length;
   for (const s of header.splits) {
     const size = s.count * s.height * s.width * s.channels;
@@ -64,5 +68,5 @@ export async function readImageCache(file: string): Promise<CachedSplits | undef
     sets[s.name] = { images, labels, count: s.count, height: s.height, width: s.width, channels: s.channels };
   }
   if (at !== bytes.length || !sets.train) return undefined;
-  return { classes: header.classes, train: sets.train, validation: sets.validation, test: sets.test };
+  return { classes: header.classes, train: sets.train, validation: sets.validation, test: sets.test, trainForTest: sets.trainForTest };
 }

@@ -7,11 +7,16 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { splitFolders } from '../../model/config/imageFolder';
-import { decodeImage, IMAGE_EXTENSIONS } from './decode';
+import { decodeImage, decodeNative, IMAGE_EXTENSIONS } from './decode';
 import { DatasetError, throwIfAborted } from './errors';
 import { readImageCache, writeImageCache, type CachedSplits } from './imagecache';
 import { cacheRoot, explicitPath } from './lookup';
+import { SetBuilder, transformPixels } from './storedTransforms';
+import type { TransformStep } from '../../model/types';
 import type { ImageSet, LoadOptions } from './types';
+
+/** The pipelines' leading steps applied to each decoded image (train/ with train's, val/ and test/ with test's). */
+export type DecodeSteps = Record<'train' | 'test', TransformStep[]>;
 
 interface ImageFile {
   path: string;
@@ -20,8 +25,11 @@ interface ImageFile {
   mtimeMs: number;
 }
 
-/** Reads (or takes from the cache) the folder at data.path; splits it lacks are left for the caller to carve. */
-export async function loadImageFolder(options: LoadOptions): Promise<CachedSplits & { folder: string }> {
+/**
+ * Reads (or takes from the cache) the folder at data.path; splits it lacks are left for the caller to carve.
+ * Without `steps` images are stretched to the input; with them they keep their size until the steps change it.
+ */
+export async function loadImageFolder(options: LoadOptions, steps?: DecodeSteps): Promise<CachedSplits & { folder: string }> {
   const root = explicitPath(options);
   if (!root) throw new DatasetError('The imagefolder dataset needs data.path: a folder with one subfolder of images per class.');
   if (!(await isFolder(root))) throw new DatasetError(`imagefolder: ${root} is not a folder.`, root);
@@ -34,13 +42,16 @@ export async function loadImageFolder(options: LoadOptions): Promise<CachedSplit
   if (classes.length > 256) throw new DatasetError(`imagefolder: ${trainDir} has ${classes.length} class folders; at most 256 are supported.`, trainDir);
   const files: Record<string, ImageFile[]> = {};
   for (const [split, dir] of Object.entries({ ...splitDirs, train: trainDir })) files[split] = await listImages(dir, classes);
-  const key = cacheKey(root, options.input, files);
+  const key = cacheKey(root, steps ? { channels: options.input[0], steps } : options.input, files);
   const cacheFile = join(cacheRoot(options), 'imagefolder', `${key}.bin`);
   const cached = await readImageCache(cacheFile);
   if (cached) return { ...cached, folder: root };
-  const splits: CachedSplits = { classes, train: await decodeAll(files.train, options) };
-  if (files.validation) splits.validation = await decodeAll(files.validation, options);
-  if (files.test) splits.test = await decodeAll(files.test, options);
+  const splits: CachedSplits = { classes, train: await decodeAll(files.train, options, steps?.train) };
+  if (files.validation) splits.validation = await decodeAll(files.validation, options, steps?.test);
+  if (files.test) splits.test = await decodeAll(files.test, options, steps?.test);
+  // Validation or test images carved from train/ must go through the test pipeline's steps.
+  const carved = !files.validation || !files.test;
+  if (steps && carved && JSON.stringify(steps.train) !== JSON.stringify(steps.test)) splits.trainForTest = await decodeAll(files.train, options, steps.test);
   await writeImageCache(cacheFile, splits);
   return { ...splits, folder: root };
 }
@@ -82,24 +93,28 @@ async function listImages(dir: string, classes: string[]): Promise<ImageFile[]> 
   return files;
 }
 
-async function decodeAll(files: ImageFile[], options: LoadOptions): Promise<ImageSet> {
+async function decodeAll(files: ImageFile[], options: LoadOptions, steps: TransformStep[] | undefined): Promise<ImageSet> {
   const [channels, height, width] = options.input;
-  const size = channels * height * width;
-  const set: ImageSet = { images: new Uint8Array(files.length * size), labels: new Uint8Array(files.length), count: files.length, height, width, channels };
+  const builder = new SetBuilder(files.length);
   for (const [i, file] of files.entries()) {
     if (i % 64 === 0) {
       throwIfAborted(options.signal);
       options.onProgress?.(`Decoding images (${i} of ${files.length})`, i / files.length);
     }
-    set.images.set(decodeImage(await fs.readFile(file.path), file.path, height, width, channels), i * size);
-    set.labels[i] = file.label;
+    const bytes = await fs.readFile(file.path);
+    if (steps) {
+      const image = decodeNative(bytes, file.path, channels);
+      builder.add(i, transformPixels(image.data, image.height, image.width, channels, steps), file.label, file.path);
+    } else {
+      builder.addPixels(i, decodeImage(bytes, file.path, height, width, channels), { height, width, channels }, file.label, file.path);
+    }
   }
-  return set;
+  return builder.result({ images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, height, width, channels });
 }
 
 /** Changes to any file (added, removed, edited) or to the input size give a new key. */
-function cacheKey(root: string, input: number[], files: Record<string, ImageFile[]>): string {
-  const hash = createHash('sha256').update(JSON.stringify({ root, input, version: 1 }));
+function cacheKey(root: string, input: unknown, files: Record<string, ImageFile[]>): string {
+  const hash = createHash('sha256').update(JSON.stringify({ root, input, version: 2 }));
   for (const split of Object.keys(files).sort()) {
     for (const f of files[split]) hash.update(`${split}\0${relative(root, f.path)}\0${f.label}\0${f.size}\0${Math.floor(f.mtimeMs)}\n`);
   }

@@ -13,6 +13,10 @@ import { capSet, splitSet, subset } from './imageset';
 import { loadImageFolder } from './imagefolder';
 import { deriveSeed } from './random';
 import { fitSet } from './resize';
+import { applyStoredSteps } from './storedTransforms';
+import { legacyPipeline } from '../../model/transforms/legacy';
+import { storedStepCount } from '../transforms/pipeline';
+import type { DataPipeline, TransformStep } from '../../model/types';
 import { generateShapes, SHAPE_CLASSES } from './shapes';
 import type { ImageSet, LoadedDataset, LoadOptions } from './types';
 
@@ -34,7 +38,21 @@ interface RawDataset {
   test: ImageSet;
   /** A validation set the source provides itself (imagefolder val/); otherwise it is split off train. */
   validation?: ImageSet;
+  /** imagefolder: the training images stored with the test pipeline's first steps, to carve validation from. */
+  trainForTest?: ImageSet;
+  /** The pipelines' leading steps were applied when the images were decoded (imagefolder). */
+  stored?: boolean;
   source: string;
+}
+
+/** Per split: the steps applied when images are stored, and the ones left for batching. */
+export function splitPipeline(pipeline: DataPipeline): { stored: Record<'train' | 'test', TransformStep[]>; batched: Record<'train' | 'test', TransformStep[]> } {
+  const cut = (steps: TransformStep[]) => (pipeline.fitToInput ? 0 : storedStepCount(steps));
+  const plain = (steps: TransformStep[]) => steps.map(({ type, args }) => ({ type, args }));
+  return {
+    stored: { train: plain(pipeline.train.slice(0, cut(pipeline.train))), test: plain(pipeline.test.slice(0, cut(pipeline.test))) },
+    batched: { train: plain(pipeline.train.slice(cut(pipeline.train))), test: plain(pipeline.test.slice(cut(pipeline.test))) },
+  };
 }
 
 /**
@@ -44,23 +62,34 @@ interface RawDataset {
 export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> {
   checkOptions(options);
   throwIfAborted(options.signal);
-  const raw = await loadRaw(options);
+  const pipeline = options.pipeline ?? legacyPipeline(options.data, [options.input[1], options.input[2]]);
+  const { stored, batched } = splitPipeline(pipeline);
+  const raw = await loadRaw({ ...options, pipeline });
   throwIfAborted(options.signal);
   options.onProgress?.(`Preparing ${options.data.dataset}`, 0.9);
+  // Without data.transforms images are stretched to the input; with them, only channels are converted and the
+  // pipeline's leading deterministic steps are applied (imagefolder applied them when decoding).
+  const channels = options.input[0];
+  const prepare = (set: ImageSet, split: 'train' | 'test'): ImageSet => {
+    if (pipeline.fitToInput) return fitSet(set, options.input);
+    const converted = fitSet(set, [channels, set.height, set.width]);
+    return raw.stored ? converted : applyStoredSteps(converted, stored[split]);
+  };
   // Split and cap before resizing, so that images that will not be used are never resized.
+  const validationSeed = deriveSeed(options.seed, 'validation');
   const [rawRest, rawValidation] = raw.validation
     ? [raw.train, raw.validation]
-    : splitSet(raw.train, options.data.validation_split, deriveSeed(options.seed, 'validation'));
+    : [splitSet(raw.train, options.data.validation_split, validationSeed)[0], splitSet(raw.trainForTest ?? raw.train, options.data.validation_split, validationSeed)[1]];
   const included = includedClasses(options, raw.classes);
-  const rest = fitSet(capSet(onlyClasses(rawRest, included), options.maxTrainSamples, deriveSeed(options.seed, 'cap')), options.input);
-  const validation = fitSet(onlyClasses(rawValidation, included), options.input);
-  const test = fitSet(raw.test, options.input);
+  const rest = prepare(capSet(onlyClasses(rawRest, included), options.maxTrainSamples, deriveSeed(options.seed, 'cap')), 'train');
+  const validation = prepare(onlyClasses(rawValidation, included), 'test');
+  const test = prepare(raw.test, 'test');
   checkLabels(raw.classes, [rest, validation, test], raw.source);
   options.onProgress?.(`Loaded ${options.data.dataset}: ${rest.count} train, ${validation.count} validation, ${test.count} test`, 1);
-  return { name: options.data.dataset, classes: labelNames(raw.classes, options.classes), train: rest, validation, test, source: raw.source };
+  return { name: options.data.dataset, classes: labelNames(raw.classes, options.classes), train: rest, validation, test, source: raw.source, transforms: batched };
 }
 
-async function loadRaw(options: LoadOptions): Promise<RawDataset> {
+async function loadRaw(options: LoadOptions & { pipeline: DataPipeline }): Promise<RawDataset> {
   const dataset = options.data.dataset;
   switch (dataset) {
     case 'shapes':
@@ -96,11 +125,19 @@ function loadShapes(options: LoadOptions): RawDataset {
   };
 }
 
-async function loadFolder(options: LoadOptions): Promise<RawDataset> {
-  const loaded = await loadImageFolder(options);
+async function loadFolder(options: LoadOptions & { pipeline: DataPipeline }): Promise<RawDataset> {
+  const steps = splitPipeline(options.pipeline).stored;
+  const loaded = await loadImageFolder(options, options.pipeline.fitToInput ? undefined : steps);
   let { train, test } = loaded;
-  if (!test) [train, test] = splitSet(train, IMAGEFOLDER_TEST_SPLIT, deriveSeed(options.seed, 'imagefolder-test'));
-  return { classes: loaded.classes, train, test, validation: loaded.validation, source: loaded.folder };
+  let trainForTest = loaded.trainForTest;
+  if (!test) {
+    const seed = deriveSeed(options.seed, 'imagefolder-test');
+    const evalSource = trainForTest ?? train;
+    test = splitSet(evalSource, IMAGEFOLDER_TEST_SPLIT, seed)[1];
+    if (trainForTest) trainForTest = splitSet(trainForTest, IMAGEFOLDER_TEST_SPLIT, seed)[0];
+    train = splitSet(train, IMAGEFOLDER_TEST_SPLIT, seed)[0];
+  }
+  return { classes: loaded.classes, train, test, validation: loaded.validation, trainForTest, stored: !options.pipeline.fitToInput, source: loaded.folder };
 }
 
 /** Configuration the loaders cannot work with, reported before any file is read. */

@@ -4,8 +4,14 @@
  * 0). Seeded through the caller's Random, so every epoch differs and every run repeats.
  */
 import type { NoiseConfig } from '../../model/types';
-import type { ImageGeometry } from './augment';
 import type { Random } from './random';
+
+/** Size of one HWC image. */
+export interface ImageGeometry {
+  height: number;
+  width: number;
+  channels: number;
+}
 
 export function applyNoise(pixels: Float32Array, g: ImageGeometry, noise: NoiseConfig, rng: Random): void {
   if (noise.gaussian) {

@@ -2,7 +2,7 @@
  * The contract between datasets and the training loop. Pixels stay uint8 in memory (HWC, one image after
  * another); batches are normalised and augmented on the fly, as float32 NHWC for tfjs.
  */
-import type { AugmentConfig, DataConfig } from '../../model/types';
+import type { AugmentConfig, DataConfig, DataPipeline, TransformStep } from '../../model/types';
 
 /** Images of one split: `count` images of height×width×channels uint8 pixels, HWC order. */
 export interface ImageSet {
@@ -26,12 +26,16 @@ export interface LoadedDataset {
   test: ImageSet;
   /** Where the files came from (a folder, 'generated', …), for the run's summary and the log. */
   source: string;
+  /** The pipelines' steps left for batching (the leading ones were applied when the images were stored). */
+  transforms: { train: TransformStep[]; test: TransformStep[] };
 }
 
 export interface LoadOptions {
-  /** The model's input [C, H, W]: images are resized / converted to it. */
+  /** The model's input [C, H, W]: images are converted to its channels (and stretched to its size without data.transforms). */
   input: [number, number, number];
   data: DataConfig;
+  /** The model file's pipelines (analysis.pipeline); default: the one data.augment / data.normalize stand for. */
+  pipeline?: DataPipeline;
   seed: number;
   /**
    * Class names the model file lists (`classes:`), in label order; absent when it only numbers them. imagefolder
@@ -74,6 +78,10 @@ export interface Batch {
   size: number;
   /** With input noise: the clean images (augmented and normalised like x, without the noise); x holds the noisy ones. */
   clean?: Float32Array;
+  /** Geometry of each image of x (the pipeline may change it from the stored images'). */
+  height: number;
+  width: number;
+  channels: number;
 }
 
 export type { AugmentConfig };

@@ -3,9 +3,9 @@
  * The task turns each batch's outputs into its metrics (accuracy and confusion matrix for classification). Like
  * training, a pass yields to the event loop after every batch and honours a stop request before the next one.
  */
-import type { NoiseConfig } from '../../model/types';
+import type { NoiseConfig, TransformStep } from '../../model/types';
 import type { TestMetrics } from '../../protocol/runTypes';
-import { batches, type Normalization } from '../datasets/batches';
+import { batches } from '../datasets/batches';
 import type { ImageSet } from '../datasets/types';
 import type { EngineTask } from '../tasks/registry';
 import { yieldToEventLoop } from './eventLoop';
@@ -15,7 +15,8 @@ import type { TF } from './tf';
 export interface EvaluateOptions {
   batchSize: number;
   task: EngineTask;
-  normalize?: Normalization;
+  /** The test pipeline's per-batch steps (e.g. Normalize). */
+  transforms?: readonly TransformStep[];
   /** Input noise (denoising): the same seeded corruption in every pass, so losses compare across epochs. */
   noise?: NoiseConfig;
   seed?: number;
@@ -35,7 +36,7 @@ export async function evaluate(tf: TF, model: EngineModel, set: ImageSet, option
   const { task } = options;
   const evaluation = task.evaluation(set);
   let start = 0;
-  for (const batch of batches(set, { batchSize: options.batchSize, shuffle: false, seed: options.seed ?? 0, normalize: options.normalize, noise: options.noise })) {
+  for (const batch of batches(set, { batchSize: options.batchSize, shuffle: false, seed: options.seed ?? 0, transforms: options.transforms, noise: options.noise })) {
     if (options.shouldStop?.()) return null;
     options.beforeBatch?.();
     const [lossT, outputT] = tf.tidy(() => {

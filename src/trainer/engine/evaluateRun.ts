@@ -46,7 +46,7 @@ export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: Ev
     const metrics = await evaluate(tf, run.model, test, {
       batchSize: run.analysis.train.batch_size,
       task,
-      normalize: run.normalize,
+      transforms: dataset.transforms.test,
       shouldStop: () => hooks.signal?.aborted ?? false,
       onOutputs: (start, labels, outputs) => {
         predictions.addBatch(test, start, labels, outputs);

@@ -15,6 +15,7 @@ import { divergenceMessage, type RunRequest } from '../../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../../protocol/trainer';
 import { initBackend, type BackendInfo } from '../backend';
 import { batchCount, loadDataset } from '../datasets';
+import { inputNormalization } from '../transforms/pipeline';
 import { RunFolder } from '../runs/store';
 import { createTask, type TestRecorder } from '../tasks/registry';
 import { DivergenceWatch } from './divergence';
@@ -65,6 +66,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
   const dataset = await loadDataset({
     input: analysis.input as [number, number, number],
     data: analysis.data,
+    pipeline: analysis.pipeline,
     seed: analysis.train.seed,
     classes: namedClasses(analysis.classes),
     searchPaths: [baseDir, ...(request.searchPaths ?? [])],
@@ -73,7 +75,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     maxTrainSamples: request.maxTrainSamples,
     onProgress: changedOnly(log),
   });
-  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: analysis.data.normalize, includedClasses: includedClasses(analysis, dataset.classes) });
+  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes) });
   task.checkData(analysis, dataset);
   const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule'].filter(Boolean);
   if (dataset.validation.count === 0 && monitors.length) log(`no validation set: ${monitors.join(' and ')} will monitor the training loss`, 'warning');
@@ -106,7 +108,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     const predictions = task.testRecorder(dataset);
     const divergence = new DivergenceWatch();
     try {
-      const options = { config: train, task, normalize: analysis.data.normalize, augment: analysis.data.augment, noise: analysis.data.noise, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
+      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),

@@ -5,10 +5,10 @@
  * pass with the best weights. Everything
  * task-specific (targets, loss, scores, metrics) goes through the EngineTask.
  */
-import type { NoiseConfig, TrainConfig } from '../../model/types';
+import type { NoiseConfig, TrainConfig, TransformStep } from '../../model/types';
 import type { BatchMetrics, EpochMetrics, TestMetrics } from '../../protocol/runTypes';
-import { batchCount as countBatches, batches, type Normalization } from '../datasets/batches';
-import type { AugmentConfig, Batch, ImageSet } from '../datasets/types';
+import { batchCount as countBatches, batches } from '../datasets/batches';
+import type { Batch, ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
 import { createTask, type EngineTask } from '../tasks/registry';
 import { evaluate } from './evaluate';
@@ -31,8 +31,8 @@ export interface TrainOptions {
   task?: EngineTask;
   /** Overrides config.epochs. */
   epochs?: number;
-  normalize?: Normalization;
-  augment?: AugmentConfig;
+  /** The pipelines' per-batch steps: train for training batches, test for validation and test passes. */
+  transforms?: { train: readonly TransformStep[]; test: readonly TransformStep[] };
   /** Noise on the model's input only, in every pass (validation and test with a fixed seed). */
   noise?: NoiseConfig;
   /** Minimum time between batch progress events (default 100 ms). */
@@ -95,7 +95,7 @@ type EpochResult =
 /** Trains `model` in place; the best weights are restored into it before the test pass. */
 export async function trainModel(tf: TF, model: EngineModel, data: TrainData, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
   const cfg = options.config;
-  const task = options.task ?? createTask('classification', { loss: cfg.loss, classes: data.classes, normalize: options.normalize });
+  const task = options.task ?? createTask('classification', { loss: cfg.loss, classes: data.classes });
   const epochs = options.epochs ?? cfg.epochs;
   const optimizer = createOptimizer(tf, cfg, model.params);
   const schedule = createSchedule(cfg.lr, epochs, cfg.schedule);
@@ -114,7 +114,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     samplesSeen: state.samplesSeen,
     test,
   });
-  const evalOptions = { batchSize: cfg.batch_size, task, normalize: options.normalize, noise: options.noise, seed: cfg.seed, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
+  const evalOptions = { batchSize: cfg.batch_size, task, transforms: options.transforms?.test, noise: options.noise, seed: cfg.seed, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
   /** The test pass with the best weights, then the outcome (stopped when a stop request ended the pass). */
   const finish = async (reason: string | null, epochsCompleted: number): Promise<TrainOutcome> => {
     if (!best.empty) best.restore(model);
@@ -187,7 +187,7 @@ async function trainEpoch(
   const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0 };
   let lastEmit = 0;
   let batchIndex = 0;
-  const stream = batches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, augment: options.augment, normalize: options.normalize, noise: options.noise });
+  const stream = batches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, transforms: options.transforms?.train, noise: options.noise });
   for (const batch of stream) {
     if (hooks.shouldStop?.()) return { ended: true, status: 'stopped', reason: `stopped at epoch ${epoch + 1} batch ${batchIndex + 1}`, stoppedIn: 'training' };
     hooks.beforeBatch?.();

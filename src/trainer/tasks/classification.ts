@@ -14,8 +14,8 @@ export function classificationTask(ctx: TaskContext): EngineTask {
   const k = ctx.classes.length;
   return {
     name: 'classification',
-    tensors: (tf, batch, set) => ({
-      input: tf.tensor4d(batch.x, [batch.size, set.height, set.width, set.channels]),
+    tensors: (tf, batch) => ({
+      input: tf.tensor4d(batch.x, [batch.size, batch.height, batch.width, batch.channels]),
       target: tf.tensor1d(batch.y, 'int32'),
     }),
     loss: (tf, output, target) => computeLoss(tf, ctx.loss, output, target as Tensor1D),

@@ -1,0 +1,64 @@
+/**
+ * The pipeline's leading deterministic steps (Resize, CenterCrop), applied once to every image when a split
+ * is stored rather than at every epoch; results are rounded to 8 bits, as PIL's are.
+ */
+import type { TransformStep } from '../../model/types';
+import type { FloatImage } from '../transforms/image';
+import { runPipeline } from '../transforms/pipeline';
+import { DatasetError } from './errors';
+import { imageSize } from './imageset';
+import { Random } from './random';
+import type { ImageSet } from './types';
+
+/** One uint8 HWC image through deterministic steps. */
+export function transformPixels(pixels: Uint8Array, height: number, width: number, channels: number, steps: readonly TransformStep[]): FloatImage {
+  const data = new Float32Array(pixels.length);
+  for (let i = 0; i < data.length; i++) data[i] = pixels[i] / 255;
+  // Deterministic steps draw nothing; the generator only satisfies the signature.
+  return runPipeline({ data, height, width, channels }, steps, new Random(0));
+}
+
+export function quantize(image: FloatImage): Uint8Array {
+  const out = new Uint8Array(image.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = image.data[i] * 255;
+    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+  }
+  return out;
+}
+
+/** Collects images of one size into a set; an image of another size is an error naming where it came from. */
+export class SetBuilder {
+  private set: ImageSet | undefined;
+
+  constructor(private readonly count: number) {}
+
+  add(index: number, image: FloatImage, label: number, source: string): void {
+    this.addPixels(index, quantize(image), image, label, source);
+  }
+
+  addPixels(index: number, pixels: Uint8Array, g: { height: number; width: number; channels: number }, label: number, source: string): void {
+    this.set ??= { images: new Uint8Array(this.count * pixels.length), labels: new Uint8Array(this.count), count: this.count, height: g.height, width: g.width, channels: g.channels };
+    const s = this.set;
+    if (g.height !== s.height || g.width !== s.width) {
+      throw new DatasetError(`${source} is ${g.height}×${g.width} after the pipeline's first steps, other images ${s.height}×${s.width}: begin data.transforms with Resize((h, w)) or Resize(n), CenterCrop(n).`, source);
+    }
+    s.images.set(pixels, index * pixels.length);
+    s.labels[index] = label;
+  }
+
+  result(fallback: ImageSet): ImageSet {
+    return this.set ?? { ...fallback, images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 };
+  }
+}
+
+/** The set with `steps` applied to every image (the set itself when there are none). */
+export function applyStoredSteps(set: ImageSet, steps: readonly TransformStep[]): ImageSet {
+  if (steps.length === 0) return set;
+  const size = imageSize(set);
+  const builder = new SetBuilder(set.count);
+  for (let i = 0; i < set.count; i++) {
+    builder.add(i, transformPixels(set.images.subarray(i * size, (i + 1) * size), set.height, set.width, set.channels, steps), set.labels[i], `image ${i}`);
+  }
+  return builder.result(set);
+}

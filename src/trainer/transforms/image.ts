@@ -1,0 +1,70 @@
+/**
+ * The image a pipeline works on: float32 HWC pixels in [0, 1] (then normalised), as torchvision's transforms
+ * see a float tensor after ToTensor, and the contract every transform module implements.
+ */
+import type { PyValue } from '../../model/types';
+import type { Random } from '../datasets/random';
+
+export interface FloatImage {
+  data: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** A transform's resolved arguments (torchvision's names; defaults applied by the core). */
+export type TransformArgs = Record<string, PyValue>;
+
+/**
+ * One torchvision transform, split as torchvision splits it: `params` draws the random choices for one image
+ * (the class's get_params), `apply` transforms with given choices (the functional call). Tests compare `apply`
+ * with torchvision's functional on the same parameters.
+ */
+export interface TransformImpl<P = unknown> {
+  params(args: TransformArgs, image: FloatImage, rng: Random): P;
+  apply(image: FloatImage, args: TransformArgs, params: P): FloatImage;
+}
+
+/** A deterministic transform: no parameters to draw. */
+export function deterministic(apply: (image: FloatImage, args: TransformArgs) => FloatImage): TransformImpl<undefined> {
+  return { params: () => undefined, apply: (image, args) => apply(image, args) };
+}
+
+export function newImage(height: number, width: number, channels: number): FloatImage {
+  return { data: new Float32Array(height * width * channels), height, width, channels };
+}
+
+/** An int or (h, w) as [h, w]. */
+export function sizePair(v: PyValue): [number, number] {
+  if (typeof v === 'number') return [v, v];
+  const p = v as number[];
+  return p.length === 1 ? [p[0], p[0]] : [p[0], p[1]];
+}
+
+/** A number d as (−d, d), or a (min, max) pair as it is. */
+export function symmetricRange(v: PyValue): [number, number] {
+  if (typeof v === 'number') return [-v, v];
+  const p = v as number[];
+  return [p[0], p[1]];
+}
+
+/** Per-channel values: one number for all channels, or a sequence. */
+export function perChannel(v: PyValue, channels: number): number[] {
+  const list = Array.isArray(v) ? (v as number[]) : [typeof v === 'number' ? v : 0];
+  return Array.from({ length: channels }, (_, c) => list[list.length === 1 ? 0 : c] ?? 0);
+}
+
+/** Python's round(): halves go to the even neighbour (torchvision's crop offsets use it). */
+export function pyRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** torch.randint(lo, hi): an integer in [lo, hi). */
+export function randint(rng: Random, lo: number, hi: number): number {
+  return lo + rng.int(hi - lo);
+}
+
+export function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}

@@ -1,0 +1,48 @@
+/**
+ * Running a pipeline: each step draws its parameters and applies them. Leading Resize / CenterCrop steps are
+ * deterministic and change the size, so the loader applies them once, when images are stored (`storedSteps`).
+ */
+import type { DataPipeline, TransformStep, TransformType } from '../../model/types';
+import type { Random } from '../datasets/random';
+import type { FloatImage } from './image';
+import { TRANSFORMS } from './registry';
+
+/** Steps the loader applies once when it stores images (8-bit): the leading geometric, deterministic ones. */
+const STORABLE = new Set<TransformType>(['Resize', 'CenterCrop', 'ToTensor']);
+
+/** How many leading steps are applied when images are stored. */
+export function storedStepCount(steps: readonly TransformStep[]): number {
+  let n = 0;
+  while (n < steps.length && STORABLE.has(steps[n].type)) n++;
+  return n;
+}
+
+export function runPipeline(image: FloatImage, steps: readonly TransformStep[], rng: Random): FloatImage {
+  let img = image;
+  for (const step of steps) {
+    const impl = TRANSFORMS[step.type];
+    img = impl.apply(img, step.args, impl.params(step.args, img, rng));
+  }
+  return img;
+}
+
+/** Steps that only normalise (or do nothing): batches then use 256-entry lookup tables instead of running them. */
+export function normalizationOnly(steps: readonly TransformStep[]): { mean: number[]; std: number[] } | null | undefined {
+  let found: { mean: number[]; std: number[] } | null = null;
+  for (const s of steps) {
+    if (s.type === 'ToTensor') continue;
+    if (s.type !== 'Normalize' || found) return undefined;
+    const list = (v: unknown) => (Array.isArray(v) ? (v as number[]) : [v as number]);
+    found = { mean: list(s.args.mean), std: list(s.args.std) };
+  }
+  return found;
+}
+
+/**
+ * The normalisation inspection and prediction apply to a stored test image: the test pipeline's per-batch steps,
+ * which must only normalise (anything else is left out, as for a picture given by file).
+ */
+export function inputNormalization(pipeline: DataPipeline): { mean: number[]; std: number[] } | undefined {
+  const test = pipeline.fitToInput ? pipeline.test : pipeline.test.slice(storedStepCount(pipeline.test));
+  return normalizationOnly(test) ?? normalizationOnly(test.filter((s) => s.type === 'Normalize')) ?? undefined;
+}

@@ -1,0 +1,17 @@
+/** RandomRotation(degrees, interpolation, expand, center, fill): a random angle about the centre (F.rotate). */
+import { perChannel, symmetricRange, type FloatImage, type TransformImpl } from './image';
+import type { Interpolation } from './resample';
+import { inverseAffineMatrix, warpAffine } from './warp';
+
+/** F.rotate: counter-clockwise by `angle` degrees about the centre. */
+export function rotate(image: FloatImage, angle: number, mode: Interpolation, fill: number[] | null): FloatImage {
+  return warpAffine(image, inverseAffineMatrix([0, 0], -angle, [0, 0], 1, [0, 0]), mode, fill);
+}
+
+export const randomRotation: TransformImpl<number> = {
+  params(args, _image, rng) {
+    const [lo, hi] = symmetricRange(args.degrees);
+    return rng.uniform(lo, hi);
+  },
+  apply: (image, args, angle) => rotate(image, angle, args.interpolation as Interpolation, perChannel(args.fill, image.channels)),
+};
