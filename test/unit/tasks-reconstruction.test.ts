@@ -107,6 +107,23 @@ describe('input noise and pixel errors', () => {
     assert.ok(a.x.every((v) => v >= 0 && v <= 1));
   });
 
+  it('with a pipeline, noise goes after its transforms and before its trailing Normalize', () => {
+    const transforms = [
+      { type: 'RandomHorizontalFlip' as const, args: { p: 1 } },
+      { type: 'Normalize' as const, args: { mean: [0.5], std: [0.25], inplace: false } },
+    ];
+    const options = { batchSize: 8, shuffle: false, seed: 5, transforms };
+    const plain = [...batches(set, options)][0];
+    const a = [...batches(set, { ...options, noise: { gaussian: 0.3 } })][0];
+    assert.deepEqual(a.clean, plain.x);
+    assert.notDeepEqual(a.x, plain.x);
+    // Noise clipped to [0, 1] pixels, then normalised: (p − 0.5) / 0.25 lies in [−2, 2].
+    assert.ok(a.x.every((v) => v >= -2 - 1e-6 && v <= 2 + 1e-6));
+    assert.ok(a.x.some((v) => v < -1.99) && a.x.some((v) => v > 1.99));
+    // The flip came before the noise: the clean target is the mirrored image.
+    assert.ok(Math.abs((a.clean?.[0] ?? NaN) - (set.images[7] / 255 - 0.5) / 0.25) < 1e-6);
+  });
+
   it('the reconstruction target is the clean batch', () => {
     const task = createTask('reconstruction', { loss: 'mse', classes: ['a', 'b', 'c', 'd'] });
     const batch = noisy(5);
