@@ -1,5 +1,5 @@
 /**
- * Hover content for a position in a model file: a layer (or one of its argument names), `input`,
+ * Hover content for a position in a model file: a layer (or one of its argument names), a transform, `input`,
  * and the keys and values of the data / train sections. Pure: analysis + text in, markdown out.
  */
 import { formatCount, layerAt, rangeContains } from '../model';
@@ -10,6 +10,7 @@ import { shapeLabel } from './format';
 import { keyHoverMarkdown, topLevelKeyDoc } from './keyDocs';
 import { argumentHoverMarkdown, layerHoverMarkdown } from './layerHover';
 import { readLayerSyntax } from './layerSyntax';
+import { transformAt, transformHoverMarkdown } from './transformHover';
 import { parentKeyByIndent, sectionOf, wordAt } from './yamlContext';
 
 export interface HoverContent {
@@ -32,6 +33,8 @@ export function hoverAt(analysis: ModelAnalysis, src: SourceText, pos: Position)
     }
     return { markdown: layerHoverMarkdown(layer), range: layer.range, layerIndex: layer.index };
   }
+  const transform = transformAt(analysis.pipeline, pos);
+  if (transform?.step.range) return { markdown: transformHoverMarkdown(transform.step, transform.index, transform.split), range: transform.step.range };
   return keyHover(analysis, src, pos);
 }
 

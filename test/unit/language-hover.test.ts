@@ -86,3 +86,37 @@ describe('hover', () => {
     }
   });
 });
+
+describe('hover on a transform', () => {
+  const model = analyse(`name: t
+input: [3, 40, 48]
+layers:
+  - Flatten()
+  - Linear(3*32*32, 10)
+data:
+  dataset: shapes
+  transforms:
+    train: [RandomResizedCrop(32), RandomHorizontalFlip(), Normalize((0.5,), (0.5,))]
+    test: [Resize(36), CenterCrop(32)]
+`);
+
+  it('shows what it does, its arguments with defaults and the sizes before and after', () => {
+    const hover = hoverAt(model.analysis, model.src, positionOf(model.text, 'Resize(36', 2));
+    assert.ok(hover);
+    assert.match(hover.markdown, /\*\*Resize\*\* · step 1 of data\.transforms\.test/);
+    assert.match(hover.markdown, /Resize\(size=36, interpolation='bilinear', max_size=None, antialias=None\)/);
+    assert.match(hover.markdown, /`40×48` → `36×43`/);
+    assert.match(hover.markdown, /shorter side/);
+    assert.equal(model.text.slice(model.src.offset(hover.range.start), model.src.offset(hover.range.end)), 'Resize(36)');
+  });
+
+  it('says a random transform is drawn for every image and follows the sizes through the pipeline', () => {
+    const flip = hoverAt(model.analysis, model.src, positionOf(model.text, 'RandomHorizontalFlip', 3));
+    assert.ok(flip);
+    assert.match(flip.markdown, /step 2 of data\.transforms\.train · random/);
+    assert.match(flip.markdown, /RandomHorizontalFlip\(p=0\.5\)/);
+    assert.match(flip.markdown, /`32×32` → `32×32`/);
+    const crop = hoverAt(model.analysis, model.src, positionOf(model.text, 'CenterCrop', 1));
+    assert.match(crop?.markdown ?? '', /`36×43` → `32×32`/);
+  });
+});

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzeModel } from '../../src/model';
+import type { TransformStep } from '../../src/model/types';
 import { batches } from '../../src/trainer/datasets/batches';
 import type { TF } from '../../src/trainer/engine/tf';
 import { runTraining } from '../../src/trainer/engine/session';
@@ -108,9 +109,9 @@ describe('input noise and pixel errors', () => {
   });
 
   it('with a pipeline, noise goes after its transforms and before its trailing Normalize', () => {
-    const transforms = [
-      { type: 'RandomHorizontalFlip' as const, args: { p: 1 } },
-      { type: 'Normalize' as const, args: { mean: [0.5], std: [0.25], inplace: false } },
+    const transforms: TransformStep[] = [
+      { type: 'RandomHorizontalFlip', args: { p: 1 } },
+      { type: 'Normalize', args: { mean: [0.5], std: [0.25], inplace: false } },
     ];
     const options = { batchSize: 8, shuffle: false, seed: 5, transforms };
     const plain = [...batches(set, options)][0];
