@@ -1,15 +1,18 @@
 /**
- * Completion items for model files: layer names in both forms (with snippets), argument names and values,
+ * Completion items for model files: layer names in both forms (with snippets), transform names in
+ * data.transforms lists, argument names and values,
  * top-level keys, and the keys and values of data / train, each with its documentation.
  */
 import { LAYER_CATALOG, type ArgSignature } from '../model';
+import type { CallSignature } from '../model/layers/argDocs';
+import { TRANSFORM_CATALOG } from '../model/transforms/catalog';
 import { formatPy } from '../model/layers/formatPy';
 import type { SourceText } from '../model/parse/sourceText';
 import type { LayerType, Position } from '../model/types';
 import { completionContext, type CompletionContext } from './completionContext';
 import { keyDoc, keysUnder, TOP_LEVEL_KEYS, valueDoc } from './keyDocs';
 
-export type CompletionKind = 'layer' | 'argument' | 'value' | 'key';
+export type CompletionKind = 'layer' | 'transform' | 'argument' | 'value' | 'key';
 
 export interface CompletionEntry {
   label: string;
@@ -34,6 +37,8 @@ function entriesFor(ctx: CompletionContext): CompletionEntry[] {
   switch (ctx.kind) {
     case 'layerName':
       return layerNameEntries();
+    case 'transformName':
+      return transformNameEntries();
     case 'argName':
       return argNameEntries(ctx.layer, ctx.form, ctx.given, ctx.positional);
     case 'argValue':
@@ -58,8 +63,21 @@ function entry(label: string, kind: CompletionKind, insertText: string, snippet:
 
 /** `Conv2d(in_channels, out_channels, kernel_size, stride=1, …)`. */
 export function signatureText(type: LayerType): string {
-  const args = LAYER_CATALOG[type].args.map((a) => (a.default !== undefined ? `${a.name}=${formatPy(a.default)}` : a.name));
-  return `${type}(${args.join(', ')})`;
+  return callText(LAYER_CATALOG[type]);
+}
+
+function callText(sig: CallSignature): string {
+  const args = sig.args.map((a) => (a.default !== undefined ? `${a.name}=${formatPy(a.default)}` : a.name));
+  return `${sig.type}(${args.join(', ')})`;
+}
+
+/** Every transform in call syntax, its required arguments as snippet placeholders. */
+function transformNameEntries(): CompletionEntry[] {
+  return Object.values(TRANSFORM_CATALOG).map((sig, i) => {
+    const required = sig.args.filter((a) => a.required).map((a, j) => `\${${j + 1}:${a.name}}`).join(', ');
+    const doc = '```python\n' + callText(sig) + '\n```\n\n' + sig.doc;
+    return entry(`${sig.type}(…)`, 'transform', `${sig.type}(${required})$0`, true, sig.random ? 'random transform' : 'transform', doc, i);
+  });
 }
 
 /** Each layer twice: call syntax `Conv2d(…)` and mapping form `conv2d: {…}` (or bare `relu`). */

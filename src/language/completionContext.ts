@@ -13,6 +13,7 @@ export type CompletionContext =
   | { kind: 'layerName' }
   | { kind: 'argName'; form: 'call' | 'mapping'; layer: LayerType; given: Set<string>; positional: number }
   | { kind: 'argValue'; form: 'call' | 'mapping'; layer: LayerType; arg: string }
+  | { kind: 'transformName' }
   | { kind: 'topKey' }
   | { kind: 'sectionKey'; section: Section; parent?: string }
   | { kind: 'sectionValue'; section: Section; key: string; parent?: string };
@@ -23,6 +24,7 @@ export function completionContext(src: SourceText, pos: Position): CompletionCon
   if (/^[A-Za-z_]*$/.test(before)) return { kind: 'topKey' };
   const section = sectionOf(src, pos.line);
   if (section === 'layers') return layerContext(src, pos.line, before);
+  if (section === 'data' && transformNameContext(before, parentKeyByIndent(src, pos.line))) return { kind: 'transformName' };
   if (section === 'data' || section === 'train') return sectionContext(section, before, parentKeyByIndent(src, pos.line));
   return undefined;
 }
@@ -107,6 +109,15 @@ function blockMappingContext(src: SourceText, line: number, before: string): Com
     return { kind: 'argName', form: 'mapping', layer, given, positional: 0 };
   }
   return undefined;
+}
+
+/** A transform name being typed in data.transforms.train / test: `train: [Resize(256), Cen` or a `- Cen` item. */
+function transformNameContext(before: string, indentParent: string | undefined): boolean {
+  if (/^\s*-\s*[A-Za-z_]*$/.test(before)) return indentParent === 'train' || indentParent === 'test';
+  const flow = /\b(?:train|test)\s*:\s*\[(.*)$/.exec(before);
+  if (!flow || (enclosingKey(before, flow.index) ?? indentParent) !== 'transforms') return false;
+  const current = splitTopLevel(flow[1])?.pop();
+  return current !== undefined && /^\s*[A-Za-z_]*$/.test(current);
 }
 
 function sectionContext(section: Section, before: string, indentParent: string | undefined): CompletionContext | undefined {

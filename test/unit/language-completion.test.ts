@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { completionsAt } from '../../src/language/completion';
+import { TRANSFORM_CATALOG } from '../../src/model/transforms/catalog';
 import { analyse } from '../fixtures/language/load';
 
 /** Completions at the `|` marker of `text` (the marker is removed). */
@@ -82,5 +83,30 @@ describe('completion', () => {
     assert.deepEqual(at('|').map((i) => i.label), ['name', 'task', 'input', 'classes', 'layers', 'data', 'train']);
     assert.deepEqual(at(`${head}  - Conv2d(1, 8, kernel_size=(3, |\n`), []);
     assert.deepEqual(at(`${head}  - UnknownLayer(|\n`), []);
+  });
+});
+
+describe('completion of transforms', () => {
+  const ALL = Object.keys(TRANSFORM_CATALOG).length; // 15 from the issue, and ToTensor
+  const model = `${head}  - Flatten()\ndata:\n  transforms:\n`;
+  const names = (text: string) => at(text).filter((i) => i.kind === 'transform').map((i) => i.label);
+
+  it('offers every transform in a flow list of train or test, after a comma too', () => {
+    const first = at(`${model}    train: [Ra|]\n`);
+    assert.equal(first.length, ALL);
+    assert.ok(first.every((i) => i.kind === 'transform'));
+    const crop = first.find((i) => i.label === 'RandomCrop(…)');
+    assert.equal(crop?.insertText, 'RandomCrop(${1:size})$0');
+    assert.match(crop?.documentation ?? '', /RandomCrop\(size, padding=None, pad_if_needed=False, fill=0, padding_mode='constant'\)/);
+    assert.equal(names(`${model}    test: [Resize(256), |]\n`).length, ALL);
+    assert.equal(names(`data:\n  transforms: {train: [Resize(256), C|]}\n`).length, ALL);
+  });
+
+  it('offers them for a block list item, and not inside arguments or outside data.transforms', () => {
+    assert.equal(names(`${model}    train:\n      - Ra|\n`).length, ALL);
+    assert.deepEqual(names(`${model}    train: [RandomCrop(3|)]\n`), []);
+    assert.deepEqual(names(`${model}    train: [RandomCrop((3, |)]\n`), []);
+    assert.deepEqual(names(`${head}  - Ra|\n`), []);
+    assert.deepEqual(names(`data:\n  include_classes: [a, |]\n`), []);
   });
 });

@@ -7,6 +7,7 @@ import type { ModelDocuments } from './modelDocuments';
 
 const KINDS: Record<CompletionKind, vscode.CompletionItemKind> = {
   layer: vscode.CompletionItemKind.Class,
+  transform: vscode.CompletionItemKind.Function,
   argument: vscode.CompletionItemKind.Property,
   value: vscode.CompletionItemKind.EnumMember,
   key: vscode.CompletionItemKind.Field,
