@@ -17,6 +17,8 @@ export interface CnnLabConfig {
   backend: BackendSetting;
   /** `cnnlab.runsDirectory`: folder for run outputs, relative to the workspace. Default '.cnnlab/runs'. */
   runsDirectory: string;
+  /** `cnnlab.maxImagePixels`: largest image decoded. Default undefined: $CNNLAB_MAX_IMAGE_PIXELS or 100 megapixels. */
+  maxImagePixels: number | undefined;
 }
 
 /** The configuration section all keys live under. */
@@ -27,6 +29,7 @@ export const CONFIG_DEFAULTS: Readonly<CnnLabConfig> = {
   diagnosticsDebounceMs: 200,
   backend: 'auto',
   runsDirectory: '.cnnlab/runs',
+  maxImagePixels: undefined,
 };
 
 
@@ -41,6 +44,7 @@ export function readConfig(source: ConfigSource): CnnLabConfig {
   const debounce = source.get('diagnostics.debounceMs');
   const backend = source.get('backend');
   const runs = source.get('runsDirectory');
+  const pixels = source.get('maxImagePixels');
   return {
     inlayHintsEnabled: typeof enabled === 'boolean' ? enabled : CONFIG_DEFAULTS.inlayHintsEnabled,
     diagnosticsDebounceMs:
@@ -49,6 +53,7 @@ export function readConfig(source: ConfigSource): CnnLabConfig {
         : CONFIG_DEFAULTS.diagnosticsDebounceMs,
     backend: isBackendChoice(backend) ? backend : CONFIG_DEFAULTS.backend,
     runsDirectory: typeof runs === 'string' && runs.trim() !== '' ? runs : CONFIG_DEFAULTS.runsDirectory,
+    maxImagePixels: Number.isInteger(pixels) && (pixels as number) >= 1 ? (pixels as number) : CONFIG_DEFAULTS.maxImagePixels,
   };
 }
 

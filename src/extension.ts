@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
       log,
       port: () => training.client().inspectPort(),
       backend: () => config().backend,
+      maxImagePixels: () => config().maxImagePixels,
       extraModulePaths: [storage.nativeBackendDir],
       cacheDir: storage.cacheDir,
       runs: () => training.runs().map((run) => ({ dir: run.dir, label: `${run.model} · ${run.label}`, description: run.description })),

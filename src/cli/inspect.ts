@@ -1,11 +1,11 @@
 /**
  * `cnnlab inspect RUN --image FILE --out DIR [--class C] [--patch N] [--stride N] [--checkpoint best|last]
- * [--backend B] [--json]`: writes the inspector's pictures as PNG files: the input, feature maps of every layer,
+ * [--backend B] [--max-image-pixels N] [--json]`: writes the inspector's pictures as PNG files: the input, feature maps of every layer,
  * the filters of every Conv2d, saliency and occlusion maps for a class (default: the predicted one), plus
  * index.json describing them. Exit 0 on success, 1 when the run or image cannot be used, 2 for usage problems.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathProblem } from '../files/readUserFile';
 import { writeInspection, type InspectionOptions } from '../inspect/report/writeInspection';
 import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
@@ -13,12 +13,12 @@ import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'inspect RUN --image FILE --out DIR [--class C] [--patch N] [--stride N] [--checkpoint best|last] [--backend B] [--json]';
+const USAGE = 'inspect RUN --image FILE --out DIR [--class C] [--patch N] [--stride N] [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--json]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runInspect(args: string[], io: CliOutput = processOutput): Promise<number> {
   const parsed = parseArgs(args, {
-    '--image': 'string', '--out': 'string', '--class': 'string', '--patch': 'count', '--stride': 'count', '--checkpoint': 'checkpoint', '--backend': 'backend', '--json': 'flag',
+    '--image': 'string', '--out': 'string', '--class': 'string', '--patch': 'count', '--stride': 'count', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count', '--json': 'flag',
   });
   const problem = typeof parsed === 'string' ? parsed
     : parsed.positional.length !== 1 ? 'expected one run folder'
@@ -31,8 +31,9 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
   const runDir = resolveRunArgument(parsed.positional[0], 'inspect', io);
   const image = resolve(parsed.options.get('--image') as string);
   if (runDir === null) return 2;
-  if (!existsSync(image)) {
-    io.err(`cnnlab inspect: ${image} does not exist\n`);
+  const pathError = pathProblem(image, 'file');
+  if (pathError) {
+    io.err(`cnnlab inspect: ${pathError}\n`);
     return 2;
   }
   const options: InspectionOptions = {
@@ -43,6 +44,7 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
     patch: parsed.options.get('--patch') as number | undefined,
     stride: parsed.options.get('--stride') as number | undefined,
     checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined,
+    maxImagePixels: parsed.options.get('--max-image-pixels') as number | undefined,
   };
   const json = parsed.options.has('--json');
   try {

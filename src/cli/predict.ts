@@ -1,11 +1,12 @@
 /**
- * `cnnlab predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B]`: what a
- * trained run makes of an image file, as its task says: the k most probable classes (classification), the
- * reconstruction written to --out and its error (reconstruction). Exit 0 on success, 1 when the run or image cannot be used,
- * 2 for usage problems and missing files.
+ * `cnnlab predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N]`:
+ * what a trained run makes of an image file, as its task says: the k most probable classes (classification), the
+ * reconstruction written to --out and its error (reconstruction). Exit 0 on success, 1 when the run or image cannot
+ * be used, 2 for usage problems and paths that are missing or of the wrong kind.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathProblem } from '../files/readUserFile';
 import { inputFromFile } from '../inspect/network/input';
 import { encodePng } from '../inspect/image/png';
 import { predictForTask } from '../inspect/network/taskPredictions';
@@ -16,11 +17,11 @@ import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B]';
+const USAGE = 'predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runPredict(args: string[], io: CliOutput = processOutput): Promise<number> {
-  const parsed = parseArgs(args, { '--top-k': 'count', '--out': 'string', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend' });
+  const parsed = parseArgs(args, { '--top-k': 'count', '--out': 'string', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count' });
   const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 2 ? 'expected a run folder and an image file' : undefined;
   if (problem || typeof parsed === 'string') {
     io.err(`cnnlab predict: ${problem}\nUsage: cnnlab ${USAGE}\n`);
@@ -29,8 +30,9 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
   const runDir = resolveRunArgument(parsed.positional[0], 'predict', io);
   const image = resolve(parsed.positional[1]);
   if (runDir === null) return 2;
-  if (!existsSync(image)) {
-    io.err(`cnnlab predict: ${image} does not exist\n`);
+  const pathError = pathProblem(image, 'file');
+  if (pathError) {
+    io.err(`cnnlab predict: ${pathError}\n`);
     return 2;
   }
   const k = (parsed.options.get('--top-k') as number | undefined) ?? 3;
@@ -40,7 +42,8 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
     const inspectable = await openRun(backend.tf, runDir, parsed.options.get('--checkpoint') as 'best' | 'last' | undefined);
     inspectable.notices.forEach((notice) => io.err(`${notice}\n`));
     try {
-      const result = await predictForTask(inspectable, await inputFromFile(image, inspectable.input, inspectable.normalize), k);
+      const input = await inputFromFile(image, inspectable.input, inspectable.normalize, parsed.options.get('--max-image-pixels') as number | undefined);
+      const result = await predictForTask(inspectable, input, k);
       const out = parsed.options.get('--out') as string | undefined;
       if (out && !result.image) throw new Error(`--out writes the model's output image; a ${inspectable.analysis.task} run has none`);
       if (out && result.image) writeFileSync(resolve(out), encodePng(result.image));

@@ -3,9 +3,9 @@
  * with file:line:col. Several files (e.g. examples/*.cnn.yaml) are summarised one after another; with --json,
  * one JSON object per file, one per line. Exit 0 without errors, 1 when a file has errors, 2 for usage or I/O.
  */
-import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { FILE_LIMITS, readUserText } from '../files/readUserFile';
 import { folderReader } from '../trainer/datasets/folderReader';
 import { analyzeModel, formatDiagnostic, formatSummaryTable, summaryJson, type ModelAnalysis } from '../model';
 import { estimateTrainingMemory, memoryBreakdown, memoryLine } from '../model/memory/estimate';
@@ -18,9 +18,9 @@ const USAGE = 'Usage: cnnlab summary FILE... [--json]\n';
 async function summarise(file: string, json: boolean, separate: boolean): Promise<number> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readUserText(file, { maxBytes: FILE_LIMITS.modelFile, what: 'model file' });
   } catch (e) {
-    process.stderr.write(`cnnlab summary: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    process.stderr.write(`cnnlab summary: ${(e as Error).message}\n`);
     return 2;
   }
   const analysis = analyzeModel(text, { folders: folderReader(dirname(resolve(file))) });

@@ -1,5 +1,5 @@
 /**
- * `cnnlab train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]`: trains in this
+ * `cnnlab train FILE [--epochs N] [--max-train-samples N] [--max-image-pixels N] [--backend B] [--out DIR] [--json]`: trains in this
  * process with the same engine as the editor's worker. Progress goes to stderr (a bar per epoch on a terminal);
  * Ctrl-C, SIGTERM and SIGHUP stop after the current batch of whatever pass is running and keep the checkpoints; a
  * second one writes the summary (stopped) and exits at once with 128 + the signal number. With --json the last
@@ -8,8 +8,8 @@
  * unreadable files.
  */
 import { formatTestResult } from '../protocol/testResult';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { FILE_LIMITS, readUserText } from '../files/readUserFile';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
 import { defaultInstallDir } from '../trainer/backend/install';
 import { divergenceMessage, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
@@ -19,12 +19,13 @@ import type { CliCommand } from './commands';
 import { parseArgs } from './inspectArgs';
 import { StopSignals } from './stopSignals';
 
-const USAGE = 'train FILE [--epochs N] [--max-train-samples N] [--backend B] [--out DIR] [--json]';
+const USAGE = 'train FILE [--epochs N] [--max-train-samples N] [--max-image-pixels N] [--backend B] [--out DIR] [--json]';
 
 interface TrainArgs {
   file: string;
   epochs?: number;
   maxTrainSamples?: number;
+  maxImagePixels?: number;
   backend: BackendChoiceName;
   outDir?: string;
   json: boolean;
@@ -32,13 +33,14 @@ interface TrainArgs {
 
 /** Parses the command line; returns a message for the first problem. */
 export function parseTrainArgs(args: string[]): TrainArgs | string {
-  const parsed = parseArgs(args, { '--epochs': 'count', '--max-train-samples': 'count', '--backend': 'backend', '--out': 'string', '--json': 'flag' });
+  const parsed = parseArgs(args, { '--epochs': 'count', '--max-train-samples': 'count', '--max-image-pixels': 'count', '--backend': 'backend', '--out': 'string', '--json': 'flag' });
   if (typeof parsed === 'string') return parsed;
   if (parsed.positional.length !== 1) return 'expected exactly one model file';
   const option = <T>(name: string): T | undefined => parsed.options.get(name) as T | undefined;
   const result: TrainArgs = { file: parsed.positional[0], backend: option<BackendChoiceName>('--backend') ?? 'auto', json: parsed.options.has('--json') };
   if (parsed.options.has('--epochs')) result.epochs = option<number>('--epochs');
   if (parsed.options.has('--max-train-samples')) result.maxTrainSamples = option<number>('--max-train-samples');
+  if (parsed.options.has('--max-image-pixels')) result.maxImagePixels = option<number>('--max-image-pixels');
   if (parsed.options.has('--out')) result.outDir = option<string>('--out');
   return result;
 }
@@ -51,9 +53,9 @@ async function run(args: string[]): Promise<number> {
   }
   let modelText: string;
   try {
-    modelText = await readFile(parsed.file, 'utf8');
+    modelText = readUserText(parsed.file, { maxBytes: FILE_LIMITS.modelFile, what: 'model file' });
   } catch (e) {
-    process.stderr.write(`cnnlab train: cannot read ${parsed.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    process.stderr.write(`cnnlab train: ${(e as Error).message}\n`);
     return 2;
   }
   const request: RunRequest = {
@@ -63,6 +65,7 @@ async function run(args: string[]): Promise<number> {
     backend: parsed.backend,
     epochs: parsed.epochs,
     maxTrainSamples: parsed.maxTrainSamples,
+    maxImagePixels: parsed.maxImagePixels,
     // Where `cnnlab install-backend` puts native TensorFlow.
     extraModulePaths: [defaultInstallDir()],
   };

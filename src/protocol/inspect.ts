@@ -18,7 +18,7 @@ export type InputSelector =
 export type PaddingModeName = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 export type InspectRequest =
-  | { kind: 'open'; runDir: string; checkpoint?: 'best' | 'last'; backend?: BackendChoiceName; extraModulePaths?: string[]; cacheDir?: string; searchPaths?: string[] }
+  | { kind: 'open'; runDir: string; checkpoint?: 'best' | 'last'; backend?: BackendChoiceName; maxImagePixels?: number; extraModulePaths?: string[]; cacheDir?: string; searchPaths?: string[] }
   | { kind: 'input'; input: InputSelector; topK?: number }
   /** A page of a layer's feature maps for the current input. */
   | { kind: 'featureMaps'; layer: number; first?: number; count?: number }

@@ -25,8 +25,10 @@ export interface RunRequest {
   backend?: BackendChoiceName;
   /** Overrides train.epochs. */
   epochs?: number;
-  /** Caps the training set (after the validation split). */
+  /** Caps the training set (after the validation split), and the validation set in the same proportion. */
   maxTrainSamples?: number;
+  /** Largest image decoded, in pixels (`--max-image-pixels`, the `cnnlab.maxImagePixels` setting). */
+  maxImagePixels?: number;
   /** Extra folders searched for datasets (e.g. the workspace folders). */
   searchPaths?: string[];
   /** Download / decode cache folder. */

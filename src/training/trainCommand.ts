@@ -65,6 +65,7 @@ function runRequest(doc: vscode.TextDocument, deps: TrainCommandDeps): RunReques
     modelPath,
     outDir: resolveRunsDirectory(config.runsDirectory, base),
     backend: config.backend,
+    maxImagePixels: config.maxImagePixels,
     searchPaths: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
     cacheDir: deps.cacheDir,
     extraModulePaths: deps.extraModulePaths,

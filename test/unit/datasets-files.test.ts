@@ -145,7 +145,7 @@ describe('imagefolder', () => {
     const png = readFileSync(join(root, 'apple', 'a1.png'));
     const broken = join(root, 'apple', 'a1.png');
     writeFileSync(broken, png.subarray(0, png.length - 20));
-    await assert.rejects(loadDataset(options('imagefolder', root)), new RegExp(`${broken} is a damaged PNG image`));
+    await assert.rejects(loadDataset(options('imagefolder', root)), new RegExp(`${broken} is a damaged or truncated PNG image: it cannot be decoded`));
     writeFileSync(broken, png);
     writeFileSync(join(root, 'apple', 'fake.png'), 'hello');
     await assert.rejects(loadDataset(options('imagefolder', root)), /fake\.png is neither a PNG nor a JPEG/);

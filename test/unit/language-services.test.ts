@@ -12,13 +12,15 @@ describe('settings', () => {
     assert.deepEqual(readConfig(source({})), CONFIG_DEFAULTS);
     assert.deepEqual(
       readConfig(source({ 'inlayHints.enabled': false, 'diagnostics.debounceMs': 50, backend: 'wasm', runsDirectory: 'out/runs' })),
-      { inlayHintsEnabled: false, diagnosticsDebounceMs: 50, backend: 'wasm', runsDirectory: 'out/runs' },
+      { inlayHintsEnabled: false, diagnosticsDebounceMs: 50, backend: 'wasm', runsDirectory: 'out/runs', maxImagePixels: undefined },
     );
     assert.deepEqual(
       readConfig(source({ 'inlayHints.enabled': 'no', 'diagnostics.debounceMs': -3, backend: 'cuda', runsDirectory: '  ' })),
       CONFIG_DEFAULTS,
     );
     assert.equal(readConfig(source({ 'diagnostics.debounceMs': 1e9 })).diagnosticsDebounceMs, 5000);
+    assert.equal(readConfig(source({ maxImagePixels: 5_000_000 })).maxImagePixels, 5_000_000);
+    for (const bad of [0, 2.5, '9', null]) assert.equal(readConfig(source({ maxImagePixels: bad })).maxImagePixels, undefined);
   });
 });
 

@@ -2,9 +2,9 @@
  * Inputs for inspection: an image file (PNG/JPEG, decoded and fitted to the model's input by the datasets'
  * own decoder) or one image of a dataset split, as float32 HWC normalised like the training batches.
  */
-import { readFile } from 'node:fs/promises';
 import { imageToFloat, type Normalization } from '../../trainer/datasets/batches';
-import { decodeImage } from '../../trainer/datasets/decode';
+import { loadImageFile } from '../../trainer/datasets/decode';
+import { resolveMaxImagePixels } from '../../trainer/datasets/imageLimits';
 import type { ImageSet } from '../../trainer/datasets/types';
 
 /** One image ready for the model, with its raw pixels for display. */
@@ -22,10 +22,13 @@ export interface InspectInput {
   source: string;
 }
 
-/** Reads and decodes an image file fitted to input [C, H, W]; throws a DatasetError naming the file if it is not an image. */
-export async function inputFromFile(file: string, input: [number, number, number], normalize: Normalization | undefined): Promise<InspectInput> {
+/**
+ * Reads and decodes an image file fitted to input [C, H, W]; throws an error naming the file when it is not a
+ * readable image or has more than `maxImagePixels` pixels (default: see trainer/datasets/imageLimits).
+ */
+export async function inputFromFile(file: string, input: [number, number, number], normalize: Normalization | undefined, maxImagePixels?: number): Promise<InspectInput> {
   const [channels, height, width] = input;
-  const pixels = decodeImage(await readFile(file), file, height, width, channels);
+  const pixels = loadImageFile(file, height, width, channels, resolveMaxImagePixels(maxImagePixels));
   return fromPixels(pixels, height, width, channels, normalize, file);
 }
 

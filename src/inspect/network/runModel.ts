@@ -3,8 +3,9 @@
  * model and the checkpoint (best/ by default, else last/; a damaged best/ falls back to last/ with a notice) is
  * loaded into it. Everything else in this folder computes on the returned `InspectableRun`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { FILE_LIMITS, readUserText } from '../../files/readUserFile';
 import { analyzeModel } from '../../model/analyze';
 import type { ModelAnalysis } from '../../model/types';
 import type { Normalization } from '../../trainer/datasets/batches';
@@ -47,7 +48,7 @@ export class RunOpenError extends Error {
 export async function openRun(tf: TF, runDir: string, checkpoint?: CheckpointChoice): Promise<InspectableRun> {
   const modelPath = join(runDir, RUN_FILES.model);
   if (!existsSync(modelPath)) throw new RunOpenError(`${runDir} is not a run folder (no ${RUN_FILES.model}); pass a folder such as runs/<model>/<timestamp>`);
-  const analysis = analyzeModel(readFileSync(modelPath, 'utf8'));
+  const analysis = analyzeModel(readUserText(modelPath, { maxBytes: FILE_LIMITS.modelFile, what: 'model file' }));
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new RunOpenError(`the model snapshot in ${runDir} has errors: ${errors[0].message}`);
   if (analysis.input.length !== 3) throw new RunOpenError(`inspection needs an image input [C, H, W]; this model's input is [${analysis.input}]`);

@@ -25,6 +25,8 @@ export interface InspectionOptions {
   patch?: number;
   stride?: number;
   checkpoint?: CheckpointChoice;
+  /** Largest image decoded (default: see trainer/datasets/imageLimits). */
+  maxImagePixels?: number;
 }
 
 /** One written file and what it shows. */
@@ -61,7 +63,7 @@ export async function writeInspection(tf: TF, options: InspectionOptions, log: (
 }
 
 async function writeAll(run: InspectableRun, options: InspectionOptions, log: (line: string) => void): Promise<InspectionIndex> {
-  const input = await inputFromFile(options.image, run.input, run.normalize);
+  const input = await inputFromFile(options.image, run.input, run.normalize, options.maxImagePixels);
   const probabilities = await classProbabilities(run, input);
   const predictions = topK(probabilities, run.classes, Math.min(5, run.classes.length || probabilities.length));
   const classIndex = resolveClass(options.className, run.classes, probabilities.length) ?? predictions[0]?.classIndex ?? 0;

@@ -30,6 +30,7 @@ export class InspectorSession {
   private data: LoadedDataset | undefined;
   private dataProblem: string | null = null;
   private input: InspectInput | undefined;
+  private maxImagePixels: number | undefined;
 
   constructor(private readonly backend: BackendProvider) {}
 
@@ -79,9 +80,10 @@ export class InspectorSession {
     const backend = await this.backend(request.backend ?? 'auto', request.extraModulePaths);
     this.backendName = backend.name;
     this.run = await openRun(backend.tf, request.runDir, request.checkpoint);
+    this.maxImagePixels = request.maxImagePixels;
     this.data = undefined;
     this.dataProblem = null;
-    const where: DataLocations = { searchPaths: request.searchPaths, cacheDir: request.cacheDir };
+    const where: DataLocations = { searchPaths: request.searchPaths, cacheDir: request.cacheDir, maxImagePixels: request.maxImagePixels };
     try {
       this.data = await loadRunData(this.run, where, (message) => progress(0, 1, message));
     } catch (err) {
@@ -110,7 +112,7 @@ export class InspectorSession {
 
   private async resolveInput(selector: InputSelector): Promise<InspectInput> {
     const run = this.requireRun();
-    if (selector.kind === 'file') return inputFromFile(selector.path, run.input, run.normalize);
+    if (selector.kind === 'file') return inputFromFile(selector.path, run.input, run.normalize, this.maxImagePixels);
     const test = this.requireData().test;
     if (test.count === 0) throw new Error('the test set is empty');
     switch (selector.kind) {

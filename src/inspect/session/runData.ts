@@ -12,12 +12,15 @@ import type { InspectableRun } from '../network/runModel';
 export interface DataLocations {
   searchPaths?: string[];
   cacheDir?: string;
+  /** The image pixel limit (else the run's, else the environment's or the default). */
+  maxImagePixels?: number;
 }
 
 interface SavedRequest {
   modelPath?: string;
   searchPaths?: string[];
   cacheDir?: string;
+  maxImagePixels?: number;
 }
 
 /** Loads the run's dataset, fitted to the model input; throws a DatasetError with a clear message when it cannot. */
@@ -35,6 +38,7 @@ export async function loadRunData(run: InspectableRun, where: DataLocations = {}
     cacheDir: where.cacheDir ?? saved.cacheDir,
     baseDir,
     download: false,
+    maxImagePixels: where.maxImagePixels ?? saved.maxImagePixels,
     onProgress,
   });
 }

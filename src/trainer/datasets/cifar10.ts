@@ -9,7 +9,7 @@ import { downloadFile } from './download';
 import { DatasetError } from './errors';
 import { concatSets } from './imageset';
 import { locateFiles, type LookupSpec } from './lookup';
-import { gunzipOrThrow, readMaybeGzip } from './read';
+import { gunzipOrThrow, readDatasetFile, readMaybeGzip } from './read';
 import { readTar } from './tar';
 import type { ImageSet, LoadOptions } from './types';
 
@@ -74,7 +74,7 @@ async function downloadCifar(folder: string, options: LoadOptions): Promise<void
 
 /** Extracts the batch files of a cifar-10-binary.tar.gz into `folder`/cifar-10-batches-bin. */
 export async function extractCifarArchive(archive: string, folder: string): Promise<void> {
-  const tar = await gunzipOrThrow(await fs.readFile(archive), archive);
+  const tar = await gunzipOrThrow(readDatasetFile(archive), archive);
   const out = join(folder, 'cifar-10-batches-bin');
   await fs.mkdir(out, { recursive: true });
   const wanted = new Set([...TRAIN_FILES, TEST_FILE, 'batches.meta.txt']);

@@ -1,38 +1,73 @@
-/** Decoding PNG and JPEG files (pure JS: pngjs, jpeg-js) into uint8 HWC pixels of the wanted size and channels. */
+/**
+ * Reading and decoding PNG and JPEG files (pure JS: pngjs, jpeg-js) into uint8 HWC pixels of the wanted size and
+ * channels. The header is checked against the pixel limit before decoding; errors name the file in our words.
+ */
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { DatasetError, messageOf } from './errors';
+import { readUserFile } from '../../files/readUserFile';
+import { DatasetError } from './errors';
+import { imageFormat, readImageHeader, type ImageFormat } from './imageHeader';
+import { MAX_IMAGE_PIXELS_HINT, maxImageFileBytes, resolveMaxImagePixels } from './imageLimits';
 import { convertChannels, resizeImage } from './resize';
 
 /** File extensions imagefolder reads (lower case). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
+/** Reads an image file (regular files only, size capped by the pixel limit) and fits it to height×width×channels. */
+export function loadImageFile(file: string, height: number, width: number, channels: number, maxPixels = resolveMaxImagePixels()): Uint8Array {
+  return decodeImage(readImageBytes(file, maxPixels), file, height, width, channels, maxPixels);
+}
+
+/** An image file's bytes: regular files only, at most the size the pixel limit allows. */
+export function readImageBytes(file: string, maxPixels = resolveMaxImagePixels()): Buffer {
+  return readUserFile(file, { maxBytes: maxImageFileBytes(maxPixels), what: 'image', hint: `Shrink it, or ${MAX_IMAGE_PIXELS_HINT}.` });
+}
+
 /** Decodes PNG or JPEG bytes (recognised by their signature) and fits them to height×width×channels. */
-export function decodeImage(bytes: Buffer, file: string, height: number, width: number, channels: number): Uint8Array {
-  const rgba = decodeRgba(bytes, file);
+export function decodeImage(bytes: Buffer, file: string, height: number, width: number, channels: number, maxPixels = resolveMaxImagePixels()): Uint8Array {
+  const rgba = decodeRgba(bytes, file, maxPixels);
   const pixels = convertChannels(rgba.data, rgba.width * rgba.height, 4, channels);
   return resizeImage(pixels, rgba.height, rgba.width, channels, height, width);
 }
 
-/** Decodes at the file's own size, converted to `channels`. */
-export function decodeNative(bytes: Buffer, file: string, channels: number): { data: Uint8Array; height: number; width: number } {
-  const rgba = decodeRgba(bytes, file);
+/** Decodes at the file's own size (after the same pixel-limit check), converted to `channels`. */
+export function decodeNative(bytes: Buffer, file: string, channels: number, maxPixels = resolveMaxImagePixels()): { data: Uint8Array; height: number; width: number } {
+  const rgba = decodeRgba(bytes, file, maxPixels);
   return { data: convertChannels(rgba.data, rgba.width * rgba.height, 4, channels), height: rgba.height, width: rgba.width };
 }
 
-function decodeRgba(bytes: Buffer, file: string): { width: number; height: number; data: Uint8Array } {
-  const isPng = bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47;
-  const isJpeg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8;
-  if (!isPng && !isJpeg) throw new DatasetError(`${file} is neither a PNG nor a JPEG image.`, file);
-  try {
-    if (isPng) {
-      const png = PNG.sync.read(bytes);
-      return { width: png.width, height: png.height, data: png.data };
-    }
-    const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 256 });
-    if (!image.width || !image.height) throw new Error('no image data');
-    return image;
-  } catch (error) {
-    throw new DatasetError(`${file} is a damaged ${isPng ? 'PNG' : 'JPEG'} image (${messageOf(error)}).`, file);
+function decodeRgba(bytes: Buffer, file: string, maxPixels: number): { width: number; height: number; data: Uint8Array } {
+  const format = imageFormat(bytes);
+  if (!format) throw new DatasetError(`${file} is neither a PNG nor a JPEG image.`, file);
+  const header = readImageHeader(bytes, format);
+  if (!header) throw damaged(file, format);
+  const pixels = header.width * header.height;
+  if (pixels > maxPixels) {
+    throw new DatasetError(
+      `${file} is a ${header.width}×${header.height} ${format} image (${formatPixels(pixels)}), more than the ${formatPixels(maxPixels)} allowed: shrink it, or ${MAX_IMAGE_PIXELS_HINT}.`,
+      file,
+    );
   }
+  let image: { width: number; height: number; data: Uint8Array };
+  try {
+    image = format === 'PNG' ? PNG.sync.read(bytes) : decodeJpeg(bytes, maxPixels);
+  } catch {
+    // The decoders' own texts ("There are some read requests waitng on finished stream") mean nothing to users.
+    throw damaged(file, format);
+  }
+  if (image.width !== header.width || image.height !== header.height || image.data.length < pixels * 4) throw damaged(file, format);
+  return image;
+}
+
+function decodeJpeg(bytes: Buffer, maxPixels: number): { width: number; height: number; data: Uint8Array } {
+  // jpeg-js's own guards, kept in step with our limit (its buffers take about 16 bytes a pixel).
+  return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: Math.max(256, Math.ceil((16 * maxPixels) / 2 ** 20)) });
+}
+
+function damaged(file: string, format: ImageFormat): DatasetError {
+  return new DatasetError(`${file} is a damaged or truncated ${format} image: it cannot be decoded. Open it in an image viewer to check, or remove it.`, file);
+}
+
+function formatPixels(pixels: number): string {
+  return pixels >= 1e5 ? `${Math.round(pixels / 1e5) / 10} megapixels` : `${pixels} pixels`;
 }

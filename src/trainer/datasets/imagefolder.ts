@@ -1,14 +1,17 @@
 /**
  * `imagefolder`: class subfolders of PNG/JPEG images (root/<class>/*.png), or train/, val/ and test/ folders
  * that each hold the class subfolders. Images are decoded, fitted to the model input and cached in one
- * binary file per (folder contents, input size), so a second run starts at once.
+ * binary file per (folder contents, input size), so a second run starts at once. Class folders and images may
+ * be symbolic links (followed; the listing goes two levels deep, so a link loop cannot make it recurse).
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { promises as fs, type Stats } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
+import { describeFileError } from '../../files/fileErrors';
 import { splitFolders } from '../../model/config/imageFolder';
-import { decodeImage, decodeNative, IMAGE_EXTENSIONS } from './decode';
+import { decodeImage, decodeNative, IMAGE_EXTENSIONS, readImageBytes } from './decode';
 import { DatasetError, throwIfAborted } from './errors';
+import { resolveMaxImagePixels } from './imageLimits';
 import { readImageCache, writeImageCache, type CachedSplits } from './imagecache';
 import { cacheRoot, explicitPath } from './lookup';
 import { SetBuilder, transformPixels } from './storedTransforms';
@@ -41,7 +44,10 @@ export async function loadImageFolder(options: LoadOptions, steps?: DecodeSteps)
   // Labels are stored as bytes.
   if (classes.length > 256) throw new DatasetError(`imagefolder: ${trainDir} has ${classes.length} class folders; at most 256 are supported.`, trainDir);
   const files: Record<string, ImageFile[]> = {};
-  for (const [split, dir] of Object.entries({ ...splitDirs, train: trainDir })) files[split] = await listImages(dir, classes);
+  for (const [split, dir] of Object.entries({ ...splitDirs, train: trainDir })) {
+    files[split] = await listImages(dir, classes);
+    warnMissingClasses(dir, classes, files[split], options);
+  }
   const key = cacheKey(root, steps ? { channels: options.input[0], steps } : options.input, files);
   const cacheFile = join(cacheRoot(options), 'imagefolder', `${key}.bin`);
   const cached = await readImageCache(cacheFile);
@@ -85,7 +91,7 @@ async function listImages(dir: string, classes: string[]): Promise<ImageFile[]> 
     const names = (await fs.readdir(classDir)).filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase())).sort();
     for (const name of names) {
       const path = join(classDir, name);
-      const stat = await fs.stat(path);
+      const stat = await statOrThrow(path);
       if (stat.isFile()) files.push({ path, label, size: stat.size, mtimeMs: stat.mtimeMs });
     }
   }
@@ -93,7 +99,18 @@ async function listImages(dir: string, classes: string[]): Promise<ImageFile[]> 
   return files;
 }
 
+/** A class without images is learnt from nothing (or tested on nothing: its accuracy shows as null): say so. */
+function warnMissingClasses(dir: string, classes: string[], files: ImageFile[], options: LoadOptions): void {
+  const counts = new Array<number>(classes.length).fill(0);
+  for (const f of files) counts[f.label] += 1;
+  const empty = classes.filter((_, label) => counts[label] === 0);
+  if (empty.length === 0) return;
+  const listed = empty.map((c) => join(dir, c)).join(', ');
+  options.onWarning?.(`imagefolder: no images for class${empty.length > 1 ? 'es' : ''} ${empty.join(', ')} (${listed} ${empty.length > 1 ? 'are' : 'is'} empty or missing): ${empty.length > 1 ? 'their' : 'its'} accuracy will show as null.`);
+}
+
 async function decodeAll(files: ImageFile[], options: LoadOptions, steps: TransformStep[] | undefined): Promise<ImageSet> {
+  const maxPixels = resolveMaxImagePixels(options.maxImagePixels);
   const [channels, height, width] = options.input;
   const builder = new SetBuilder(files.length);
   for (const [i, file] of files.entries()) {
@@ -101,12 +118,12 @@ async function decodeAll(files: ImageFile[], options: LoadOptions, steps: Transf
       throwIfAborted(options.signal);
       options.onProgress?.(`Decoding images (${i} of ${files.length})`, i / files.length);
     }
-    const bytes = await fs.readFile(file.path);
+    const bytes = readImageBytes(file.path, maxPixels);
     if (steps) {
-      const image = decodeNative(bytes, file.path, channels);
+      const image = decodeNative(bytes, file.path, channels, maxPixels);
       builder.add(i, transformPixels(image.data, image.height, image.width, channels, steps), file.label, file.path);
     } else {
-      builder.addPixels(i, decodeImage(bytes, file.path, height, width, channels), { height, width, channels }, file.label, file.path);
+      builder.addPixels(i, decodeImage(bytes, file.path, height, width, channels, maxPixels), { height, width, channels }, file.label, file.path);
     }
   }
   return builder.result({ images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, height, width, channels });
@@ -121,9 +138,37 @@ function cacheKey(root: string, input: unknown, files: Record<string, ImageFile[
   return hash.digest('hex').slice(0, 32);
 }
 
+/**
+ * Subfolders, symbolic links to folders included (users link class folders from elsewhere); a link that leads
+ * nowhere, loops, or points back to a folder containing it is an error naming it.
+ */
 async function subfolders(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const names: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isDirectory()) names.push(e.name);
+    else if (e.isSymbolicLink() && (await statOrThrow(join(dir, e.name))).isDirectory()) {
+      await checkNotAncestor(join(dir, e.name), dir);
+      names.push(e.name);
+    }
+  }
+  return names.sort();
+}
+
+async function checkNotAncestor(link: string, dir: string): Promise<void> {
+  const [target, here] = await Promise.all([fs.realpath(link), fs.realpath(dir)]);
+  if (here === target || here.startsWith(target.endsWith(sep) ? target : target + sep)) {
+    throw new DatasetError(`imagefolder: ${link} is a symbolic link to ${target}, a folder that contains it (a loop): link the class folder itself.`, link);
+  }
+}
+
+async function statOrThrow(path: string): Promise<Stats> {
+  try {
+    return await fs.stat(path);
+  } catch (error) {
+    throw new DatasetError(`imagefolder: ${describeFileError(error, path)}.`, path);
+  }
 }
 
 async function isFolder(path: string): Promise<boolean> {

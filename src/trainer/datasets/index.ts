@@ -81,12 +81,26 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     ? [raw.train, raw.validation]
     : [splitSet(raw.train, options.data.validation_split, validationSeed)[0], splitSet(raw.trainForTest ?? raw.train, options.data.validation_split, validationSeed)[1]];
   const included = includedClasses(options, raw.classes);
-  const rest = prepare(capSet(onlyClasses(rawRest, included), options.maxTrainSamples, deriveSeed(options.seed, 'cap')), 'train');
-  const validation = prepare(onlyClasses(rawValidation, included), 'test');
+  const [cappedRest, cappedValidation] = capBoth(onlyClasses(rawRest, included), onlyClasses(rawValidation, included), options);
+  const rest = prepare(cappedRest, 'train');
+  const validation = prepare(cappedValidation, 'test');
   const test = prepare(raw.test, 'test');
   checkLabels(raw.classes, [rest, validation, test], raw.source);
   options.onProgress?.(`Loaded ${options.data.dataset}: ${rest.count} train, ${validation.count} validation, ${test.count} test`, 1);
   return { name: options.data.dataset, classes: labelNames(raw.classes, options.classes), train: rest, validation, test, source: raw.source, transforms: batched };
+}
+
+/**
+ * maxTrainSamples caps training, and validation in the same proportion (3,000 of 54,000 training images would
+ * otherwise be validated on 6,000 each epoch); the log says so. The test set is kept whole: it is the final report.
+ */
+function capBoth(train: ImageSet, validation: ImageSet, options: LoadOptions): [ImageSet, ImageSet] {
+  const max = options.maxTrainSamples;
+  if (max === undefined || max >= train.count) return [train, validation];
+  const validationMax = Math.round((validation.count * max) / train.count);
+  const capped: [ImageSet, ImageSet] = [capSet(train, max, deriveSeed(options.seed, 'cap')), capSet(validation, validationMax, deriveSeed(options.seed, 'cap-validation'))];
+  options.onProgress?.(`--max-train-samples ${max}: training on ${capped[0].count} of ${train.count} images, validating on ${capped[1].count} of ${validation.count} (the same share)`);
+  return capped;
 }
 
 async function loadRaw(options: LoadOptions & { pipeline: DataPipeline }): Promise<RawDataset> {

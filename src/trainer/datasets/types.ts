@@ -48,7 +48,11 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Cap the number of training samples (CLI --max-train-samples). */
   maxTrainSamples?: number;
+  /** Largest image (pixels) decoded; default $CNNLAB_MAX_IMAGE_PIXELS or 100 megapixels (see imageLimits.ts). */
+  maxImagePixels?: number;
   onProgress?: (message: string, fraction?: number) => void;
+  /** Surprises in the data that do not stop training (e.g. a class without images). */
+  onWarning?: (message: string) => void;
   signal?: AbortSignal;
   /** Folder a relative data.path is resolved against (the model file's folder); default the working directory. */
   baseDir?: string;

@@ -73,7 +73,9 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     cacheDir: request.cacheDir,
     baseDir,
     maxTrainSamples: request.maxTrainSamples,
+    maxImagePixels: request.maxImagePixels,
     onProgress: changedOnly(log),
+    onWarning: (message) => log(message, 'warning'),
   });
   const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes) });
   task.checkData(analysis, dataset);

@@ -7,8 +7,9 @@
  * The engine's test pass (runTraining) feeds a PredictionRecorder batch by batch with the outputs it computed its
  * metrics from, and writes it into the run folder; the Training panel reads cells back with readCellSamples.
  */
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FILE_LIMITS, readUserText } from '../../files/readUserFile';
 import type { LossName } from '../../model/types';
 import type { ImageSet } from '../datasets/types';
 import { argMax } from '../engine/argMax';
@@ -147,7 +148,7 @@ export function toProbabilities(row: number[], loss: LossName): number[] {
 /** predictions.json of a run folder, or null when the run has none (or it is unreadable). */
 export async function readPredictions(dir: string): Promise<PredictionsIndex | null> {
   try {
-    const value = JSON.parse(await readFile(join(dir, PREDICTION_FILES.index), 'utf8')) as unknown;
+    const value = JSON.parse(readUserText(join(dir, PREDICTION_FILES.index), { maxBytes: FILE_LIMITS.json, what: 'run file' })) as unknown;
     return isPredictionsIndex(value) ? value : null;
   } catch {
     return null;

@@ -1,11 +1,12 @@
 /**
  * Reading runs back for the panels and the CLI: list the runs under a root, read one run's summary, config,
  * metrics and model snapshot. Tolerant by design: a run killed mid-write may have a truncated last metrics line,
- * and a folder that is not a run is skipped; nothing here throws on bad files. A run whose training process is
- * gone reads as 'interrupted' (see interrupted.ts).
+ * and a folder that is not a run is skipped; nothing here throws on bad files (nor blocks on a FIFO: see readUserFile).
+ * A run whose training process is gone reads as 'interrupted' (see interrupted.ts).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { FILE_LIMITS, readUserText, type ReadLimits } from '../../files/readUserFile';
 import type { MetricRecord, RunSummary } from '../../protocol/runTypes';
 import { reconcileSummary } from './interrupted';
 import { RUN_FILES } from './store';
@@ -76,7 +77,7 @@ export function readRun(dir: string): RunRecord {
 
 /** metrics.jsonl lines that parse as records; a torn last line is skipped. */
 export function readMetrics(path: string): MetricRecord[] {
-  const text = readText(path);
+  const text = readText(path, { maxBytes: FILE_LIMITS.metrics, what: 'metrics file' });
   if (!text) return [];
   const records: MetricRecord[] = [];
   for (const line of text.split('\n')) {
@@ -124,9 +125,15 @@ function readSummary(dir: string): { summary: RunSummary | null; problem?: strin
   return { summary: summary && typeof summary === 'object' ? reconcileSummary(dir, summary) : summary };
 }
 
+const JSON_LIMITS: ReadLimits = { maxBytes: FILE_LIMITS.json, what: 'run file' };
+
 function readJson(path: string): { ok: true; value: unknown } | { ok: false; problem: string } {
-  const text = readText(path);
-  if (text === null) return { ok: false, problem: `missing ${path}` };
+  let text: string;
+  try {
+    text = readUserText(path, JSON_LIMITS);
+  } catch (err) {
+    return { ok: false, problem: (err as Error).message };
+  }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
@@ -134,9 +141,9 @@ function readJson(path: string): { ok: true; value: unknown } | { ok: false; pro
   }
 }
 
-function readText(path: string): string | null {
+function readText(path: string, limits: ReadLimits = JSON_LIMITS): string | null {
   try {
-    return readFileSync(path, 'utf8');
+    return readUserText(path, limits);
   } catch {
     return null;
   }

@@ -3,8 +3,9 @@
  * atomically. weights.bin is written first; since every epoch has the same manifest, any pair on disk is valid.
  */
 import type { io } from '@tensorflow/tfjs-core';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { FILE_LIMITS, readUserFile, readUserText } from '../../files/readUserFile';
 import { writeFileAtomic, writeJsonAtomic } from './atomic';
 
 const WEIGHTS_FILE = 'weights.bin';
@@ -44,22 +45,13 @@ export function folderIOHandler(dir: string): Required<Pick<io.IOHandler, 'save'
     async load(): Promise<io.ModelArtifacts> {
       const path = join(dir, MODEL_FILE);
       if (!existsSync(path)) throw new Error(`no checkpoint in ${dir} (missing ${MODEL_FILE})`);
-      let json: {
-        format?: string;
-        generatedBy?: string;
-        modelTopology?: object;
-        weightsManifest?: Array<{ paths: string[]; weights: io.WeightsManifestEntry[] }>;
-        userDefinedMetadata?: Record<string, {}>;
-      };
-      try {
-        json = JSON.parse(readFileSync(path, 'utf8'));
-      } catch (err) {
-        throw new Error(`${path} is not a valid checkpoint: ${(err as Error).message}`);
-      }
+      const json = parseModelJson(readUserText(path, { maxBytes: FILE_LIMITS.json, what: 'checkpoint model.json' }), path);
       const manifest = json.weightsManifest ?? [];
-      // Weight files live in the checkpoint folder: a manifest path cannot point elsewhere.
-      const bytes = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, basename(p))))));
       const expected = manifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      // Weight files live in the checkpoint folder: a manifest path cannot point elsewhere. Reading stops past
+      // the size the manifest needs, so a damaged manifest cannot make us read without bound.
+      const limits = { maxBytes: expected, what: 'weights file of this checkpoint', hint: 'The checkpoint is damaged.' };
+      const bytes = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readUserFile(join(dir, basename(p)), limits))));
       if (bytes.byteLength !== expected) {
         throw new Error(`${join(dir, WEIGHTS_FILE)} has ${bytes.byteLength} bytes, its manifest needs ${expected}: the checkpoint is damaged`);
       }
@@ -73,4 +65,40 @@ export function folderIOHandler(dir: string): Required<Pick<io.IOHandler, 'save'
       };
     },
   };
+}
+
+interface ModelJson {
+  format?: string;
+  generatedBy?: string;
+  modelTopology?: object;
+  weightsManifest?: Array<{ paths: string[]; weights: io.WeightsManifestEntry[] }>;
+  userDefinedMetadata?: Record<string, {}>;
+}
+
+/** model.json's text as a checkpoint description; anything else (`null`, a list, a bad manifest) is "damaged". */
+function parseModelJson(text: string, path: string): ModelJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path} is not a valid checkpoint: ${(err as Error).message}`);
+  }
+  const damaged = (why: string): Error => new Error(`${path} is not a valid checkpoint (${why}): the checkpoint is damaged`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw damaged(`it holds ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}, not an object`);
+  }
+  const manifest = (value as ModelJson).weightsManifest;
+  if (!Array.isArray(manifest) || !manifest.every(isManifestGroup)) throw damaged('no valid weightsManifest');
+  return value as ModelJson;
+}
+
+function isManifestGroup(g: unknown): boolean {
+  const group = g as { paths?: unknown; weights?: unknown } | null;
+  const isWeight = (w: { name?: unknown; shape?: unknown } | null): boolean =>
+    typeof w === 'object' && w !== null && typeof w.name === 'string' && Array.isArray(w.shape) && w.shape.every((d) => Number.isInteger(d) && d >= 0);
+  return (
+    typeof group === 'object' && group !== null &&
+    Array.isArray(group.paths) && group.paths.every((p) => typeof p === 'string') &&
+    Array.isArray(group.weights) && group.weights.every(isWeight)
+  );
 }

@@ -21,6 +21,8 @@ export interface InspectorPanelDeps {
   /** The channel to the trainer worker (started lazily by whoever owns it). */
   port: () => InspectPort;
   backend: () => BackendSetting;
+  /** The `cnnlab.maxImagePixels` setting (undefined: the environment's or the default limit). */
+  maxImagePixels: () => number | undefined;
   /** Install prefixes that may hold tfjs-node, and the dataset cache (as training uses them). */
   extraModulePaths?: string[];
   cacheDir?: string;
@@ -98,7 +100,7 @@ export class InspectorPanel extends WebviewPanelHost<ToInspectorWebview, FromIns
   private open(runDir: string): Promise<void> {
     this.opening ??= (async () => {
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-      const request: InspectRequest = { kind: 'open', runDir, backend: this.deps.backend(), extraModulePaths: this.deps.extraModulePaths, cacheDir: this.deps.cacheDir, searchPaths: folders };
+      const request: InspectRequest = { kind: 'open', runDir, backend: this.deps.backend(), maxImagePixels: this.deps.maxImagePixels(), extraModulePaths: this.deps.extraModulePaths, cacheDir: this.deps.cacheDir, searchPaths: folders };
       try {
         const result = await this.inspector().request(request, (done, total, message) => this.post({ type: 'progress', id: 0, done, total, message })).result;
         if (result.kind !== 'open') throw new Error(`unexpected answer ${result.kind}`);
