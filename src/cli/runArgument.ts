@@ -2,16 +2,17 @@
  * The RUN argument of `predict`, `inspect` and `evaluate`: a run folder (`runs/<model>/<timestamp>`), or a model's
  * runs folder (`runs/<model>`), which stands for its latest run with a checkpoint; the choice is said on stderr.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathProblem } from '../files/readUserFile';
 import { isRunFolder, latestRunIn } from '../trainer/runs/reader';
 import type { CliOutput } from './inspectArgs';
 
-/** The run folder `given` designates, or null (after saying why on `io`) when the path does not exist. */
+/** The run folder `given` designates, or null (after saying why on `io`) when it is missing or not a folder. */
 export function resolveRunArgument(given: string, command: string, io: CliOutput): string | null {
   const path = resolve(given);
-  if (!existsSync(path)) {
-    io.err(`cnnlab ${command}: ${path} does not exist\n`);
+  const problem = pathProblem(path, 'folder');
+  if (problem) {
+    io.err(`cnnlab ${command}: ${problem}\n`);
     return null;
   }
   if (isRunFolder(path)) return path;
