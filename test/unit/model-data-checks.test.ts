@@ -4,7 +4,7 @@
  * misspelt dataset; with the quick fixes they offer.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -90,6 +90,14 @@ describe('imagefolder class folders', () => {
       assert.deepEqual(reader.subfolders([join(dir, 'flowers')]), ['a', 'b', 'c', 'd']);
       assert.equal(reader.subfolders(['nowhere']), undefined);
       assert.deepEqual(codes(analyzeModel(FLOWERS(5), { folders: reader }).diagnostics), ['warning classes-mismatch']);
+    });
+    it('counts a symlinked class folder, as training follows it, and skips a dangling link', () => {
+      mkdirSync(join(dir, 'elsewhere', 'e'), { recursive: true });
+      mkdirSync(join(dir, 'linked'));
+      mkdirSync(join(dir, 'linked', 'a'));
+      symlinkSync(join(dir, 'elsewhere', 'e'), join(dir, 'linked', 'e'));
+      symlinkSync(join(dir, 'nowhere'), join(dir, 'linked', 'gone'));
+      assert.deepEqual(folderReader(dir).subfolders(['linked']), ['a', 'e']);
     });
   });
 });
