@@ -19,6 +19,7 @@ export async function evaluateWithProgress(evaluator: Evaluator, request: Evalua
     { location: vscode.ProgressLocation.Notification, title: `Evaluating ${label}`, cancellable: true },
     async (progress, token) => {
       let reported = 0;
+      log.info(`Evaluating ${request.runDir} on its test set (${request.checkpoint ?? 'best'} checkpoint)`);
       const job = evaluator.evaluate(request, ({ message, done, total }) => {
         // VS Code adds up increments: report the growth of the fraction done.
         const fraction = done !== undefined && total ? done / total : reported / 100;

@@ -39,12 +39,7 @@ e2eTest(
       if (await group.count()) await group.first().click();
       return undefined;
     }, { saw: async () => `[${(await wb.treeRows()).slice(0, 10).join(' | ')}]` });
-    await row.click({ button: 'right' });
-    const item = await poll(`"${title}" in the run's context menu`, async () => {
-      const entry = page.locator('.monaco-menu .action-item .action-label', { hasText: title });
-      return (await entry.count()) ? entry.first() : undefined;
-    });
-    await item.click();
+    await wb.chooseFromContextMenu(row, title);
 
     const evaluated = await waitForRun(workspaceDir, 'shapes-tiny', started, 'the test figures in summary.json', (s) => s.test !== null && s.testCheckpoint !== undefined, 120_000);
     assert.equal(evaluated.summary.test?.accuracy, trained.accuracy);

@@ -4,7 +4,7 @@
  * quick fixes) are in editor.ts.
  */
 import { basename } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { poll } from './poll';
 import { Bridge } from './bridge';
 import { Theme, themeClasses, themeNames, webviewThemeClasses } from './settings';
@@ -116,6 +116,31 @@ export class Workbench {
   async treeRows(): Promise<string[]> {
     return this.page.$$eval('.pane-body .monaco-list-row', (rows) =>
       rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()),
+    );
+  }
+
+  /**
+   * Right-clicks `target` and chooses `title` from its context menu. VS Code's menus ignore a click that comes too
+   * soon after they open (it guards against the right-click's own mouseup), so a fast machine's click can land on an
+   * open menu and do nothing: hover first, and click again while the menu stays open.
+   */
+  async chooseFromContextMenu(target: Locator, title: string, timeoutMs = 30_000): Promise<void> {
+    const menu = this.page.locator('.monaco-menu');
+    const entry = menu.locator('.action-item .action-label', { hasText: title });
+    await poll(
+      `"${title}" chosen from the context menu`,
+      async () => {
+        if (!(await entry.count())) {
+          if (await menu.count()) await this.page.keyboard.press('Escape');
+          await target.click({ button: 'right' });
+          return undefined;
+        }
+        await entry.first().hover();
+        await entry.first().click({ timeout: 5_000 }).catch(() => undefined);
+        // Chosen once the menu has closed.
+        return (await poll('the context menu to close', async () => ((await menu.count()) ? undefined : true), { timeoutMs: 2_000 }).catch(() => undefined));
+      },
+      { timeoutMs, intervalMs: 500, saw: async () => `menu entries: [${(await menu.locator('.action-label').allTextContents()).join(' | ')}]` },
     );
   }
 
