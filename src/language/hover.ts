@@ -2,10 +2,11 @@
  * Hover content for a position in a model file: a layer (or one of its argument names), a transform, `input`,
  * and the keys and values of the data / train sections. Pure: analysis + text in, markdown out.
  */
-import { formatCount, layerAt, rangeContains } from '../model';
+import { formatCount, isTaskName, layerAt, rangeContains, TASKS } from '../model';
 import { estimateTrainingMemory, memoryBreakdown, memoryLine, memoryRefusal } from '../model/memory/estimate';
 import type { SourceText } from '../model/parse/sourceText';
 import type { ModelAnalysis, Position, Range } from '../model/types';
+import { compressionHover } from './compressionHover';
 import { shapeLabel } from './format';
 import { keyHoverMarkdown, topLevelKeyDoc } from './keyDocs';
 import { argumentHoverMarkdown, layerHoverMarkdown } from './layerHover';
@@ -31,7 +32,8 @@ export function hoverAt(analysis: ModelAnalysis, src: SourceText, pos: Position)
       const markdown = argumentHoverMarkdown(layer.type, arg.name, layer);
       if (markdown) return { markdown, range: arg.nameRange };
     }
-    return { markdown: layerHoverMarkdown(layer), range: layer.range, layerIndex: layer.index };
+    const compression = compressionHover(analysis, layer);
+    return { markdown: layerHoverMarkdown(layer) + (compression ? `\n\n${compression}` : ''), range: layer.range, layerIndex: layer.index };
   }
   const transform = transformAt(analysis.pipeline, pos);
   if (transform?.step.range) return { markdown: transformHoverMarkdown(transform.step, transform.index, transform.split), range: transform.step.range };
@@ -44,6 +46,11 @@ function keyHover(analysis: ModelAnalysis, src: SourceText, pos: Position): Hove
   if (!word) return undefined;
   const range = { start: { line: pos.line, character: word.start }, end: { line: pos.line, character: word.end } };
   const section = sectionOf(src, pos.line);
+  if (section === 'task') {
+    const doc = word.role === 'key' ? topLevelKeyDoc(section) : isTaskName(word.word) ? `**task: ${word.word}** — ${TASKS[word.word].doc}` : undefined;
+    const markdown = [doc, compressionHover(analysis)].filter(Boolean).join('\n\n');
+    return markdown ? { markdown, range } : undefined;
+  }
   if (word.role === 'key' && word.word === section && /^\S/.test(line)) {
     if (section === 'input') return { markdown: inputHoverMarkdown(analysis), range };
     const doc = topLevelKeyDoc(section);
