@@ -1,4 +1,5 @@
 /** Which charts the Training panel draws, from which series, in which colours. Pure: tested in Node. */
+import type { TaskViews } from '../../src/model/tasks/types';
 import type { LineChartSpec, ThemeColors } from './chartOptions';
 import type { SeriesData } from './chartSeries';
 
@@ -14,8 +15,15 @@ export interface TrainingChart {
   spec: LineChartSpec;
 }
 
-/** The panel's charts over `series` (the arrays are shared, not copied: charts see new points on update). */
-export function trainingCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {
+/**
+ * The panel's charts over `series` (the arrays are shared, not copied: charts see new points on update); the
+ * accuracy chart only for tasks that have an accuracy (views.accuracyChart).
+ */
+export function trainingCharts(series: SeriesData, theme: ThemeColors, views: Pick<TaskViews, 'accuracyChart'>): TrainingChart[] {
+  return allCharts(series, theme).filter((c) => c.id !== 'accuracy' || views.accuracyChart);
+}
+
+function allCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {
   const [blue, orange, green, , purple] = theme.palette;
   return [
     {

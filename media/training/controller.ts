@@ -1,11 +1,12 @@
 /**
- * The Training webview's logic without the DOM: validates what the host sends, keeps the shown run and its
- * chart series, persists what must survive a reload (the run folder, the selected confusion cell) through the
+ * The Training webview's logic without the DOM: validates what the host sends, keeps the shown run, its
+ * chart series and its latest strip of validation images, persists what must survive a reload (the run folder, the selected confusion cell) through the
  * webview API's setState, and tells a renderer what changed. main.ts supplies the real webview API and a DOM
  * renderer; the unit tests supply fakes.
  */
 import { previewMessage } from '../../src/protocol/preview';
 import type { EpochMetrics, MetricRecord } from '../../src/protocol/runTypes';
+import { formatTestResult } from '../../src/protocol/testResult';
 import {
   parseToTrainingWebview,
   parseTrainingState,
@@ -19,7 +20,9 @@ import type { WebviewApi } from '../webviewApi';
 import { TrainingSeries, type SeriesChange } from './chartSeries';
 import { confusionView, type ConfusionView } from './confusion';
 import { epochTable, type EpochTableView } from './epochTable';
+import { formatPercent } from './format';
 import { headerView, type HeaderView } from './header';
+import { stripView, type StripView } from './sampleStrip';
 
 /** What the DOM view implements; each call says what to redraw. */
 export interface TrainingRenderer {
@@ -29,6 +32,8 @@ export interface TrainingRenderer {
   metricsAdded(controller: TrainingController, change: SeriesChange): void;
   /** The summary changed (status, results). */
   summaryChanged(controller: TrainingController): void;
+  /** A new strip of fixed validation images arrived (tasks whose views declare epochSamples). */
+  samplesChanged(controller: TrainingController): void;
   /** Thumbnails of a confusion-matrix cell arrived. */
   cellSamples(controller: TrainingController, message: Extract<ToTrainingWebview, { type: 'cellSamples' }>): void;
   showEmpty(message: string): void;
@@ -84,6 +89,11 @@ export class TrainingController {
       case 'cellSamples':
         if (this.current?.runDir === message.runDir) this.renderer.cellSamples(this, message);
         return;
+      case 'samples':
+        if (this.current?.runDir !== message.runDir || !this.current.views.epochSamples) return;
+        this.current = { ...this.current, samples: message.strip };
+        this.renderer.samplesChanged(this);
+        return;
       case 'phase':
         if (this.current?.runDir !== message.runDir) return;
         this.phase = message.phase;
@@ -121,10 +131,22 @@ export class TrainingController {
     return epochTable(this.epochRecords, this.current?.summary ?? null, this.current?.earlyStopping ?? null);
   }
 
-  /** The confusion matrix once the run has test results. */
+  /** The confusion matrix once the run has test results, for tasks whose results are one (views.results). */
   confusion(): ConfusionView | null {
     const summary = this.current?.summary;
-    return summary?.test ? confusionView(summary.test, summary.classes) : null;
+    return summary?.test && this.current?.views.results === 'confusion' ? confusionView(summary.test, summary.classes) : null;
+  }
+
+  /** The test results in words, whatever the task ("test MSE 0.0123, test loss 0.0123"); null before the test pass. */
+  testResult(): string | null {
+    const test = this.current?.summary?.test;
+    return test ? formatTestResult(test, formatPercent) : null;
+  }
+
+  /** The latest strip of fixed validation images, when the run's task shows one and an epoch made it. */
+  samples(): StripView | null {
+    const run = this.current;
+    return run?.views.epochSamples && run.samples ? stripView(run.samples, run.summary?.classes ?? []) : null;
   }
 
   private showRun(run: TrainingRunView): void {

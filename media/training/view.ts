@@ -1,4 +1,7 @@
-/** Renders the Training page: header, charts, epoch table, test results with the confusion matrix. */
+/**
+ * Renders the Training page: header, charts, the strip of validation images (tasks that declare one), epoch table,
+ * test results with the confusion matrix.
+ */
 import { createButton, createTable, setButtonDisabled, type TableColumn } from '../components';
 import type { ToTrainingWebview } from '../../src/protocol/webview-training';
 import { ChartSet } from './charts';
@@ -8,14 +11,16 @@ import { decodeBase64, toRgba, type ConfusionView } from './confusion';
 import type { TrainingController, TrainingRenderer } from './controller';
 import { formatDuration, formatLearningRate, formatLoss, formatPercent } from './format';
 import { currentTheme } from './charts';
+import type { StripView } from './sampleStrip';
 import { el } from '../components/el';
 
-const EPOCH_COLUMNS: TableColumn[] = [
+/** `accuracy`: dropped for tasks without an accuracy (reconstruction), as their chart is. */
+const EPOCH_COLUMNS: Array<TableColumn & { accuracy?: true }> = [
   { title: 'Epoch', width: '6em', numeric: true },
   { title: 'Train loss', width: '1fr', numeric: true },
-  { title: 'Train acc', width: '1fr', numeric: true },
+  { title: 'Train acc', width: '1fr', numeric: true, accuracy: true },
   { title: 'Val loss', width: '1fr', numeric: true },
-  { title: 'Val acc', width: '1fr', numeric: true },
+  { title: 'Val acc', width: '1fr', numeric: true, accuracy: true },
   { title: 'LR', width: '1fr', numeric: true },
   { title: 'Time', width: '1fr', numeric: true },
 ];
@@ -30,6 +35,7 @@ export interface TrainingViewCallbacks {
 interface Parts {
   header: HTMLElement;
   stop: HTMLElement;
+  samples: HTMLElement;
   epochs: HTMLElement;
   results: HTMLElement;
   thumbnails: HTMLElement;
@@ -60,13 +66,15 @@ export class DomTrainingView implements TrainingRenderer {
     top.append(header, actions);
     const chartGrid = el('section', 'charts');
     const theme = currentTheme();
-    for (const chart of trainingCharts(c.series.data, theme)) chartGrid.append(this.charts.create(chart.id, chart.title, chart.spec));
+    for (const chart of trainingCharts(c.series.data, theme, c.run?.views ?? { accuracyChart: true })) chartGrid.append(this.charts.create(chart.id, chart.title, chart.spec));
+    const samples = el('section', 'samples');
     const epochs = el('section', 'epochs');
     const results = el('section', 'results');
     const thumbnails = el('section', 'thumbnails');
-    this.parts = { header, stop, epochs, results, thumbnails };
-    this.root.replaceChildren(top, chartGrid, epochs, results, thumbnails);
+    this.parts = { header, stop, samples, epochs, results, thumbnails };
+    this.root.replaceChildren(top, chartGrid, samples, epochs, results, thumbnails);
     this.refreshHeader(c);
+    this.samplesChanged(c);
     this.renderEpochs(c);
     this.renderResults(c);
   }
@@ -82,6 +90,17 @@ export class DomTrainingView implements TrainingRenderer {
     this.refreshHeader(c);
     this.renderEpochs(c);
     this.renderResults(c);
+  }
+
+  samplesChanged(c: TrainingController): void {
+    const box = this.parts?.samples;
+    const view = c.samples();
+    if (!box) return;
+    if (!view) {
+      box.replaceChildren(...(c.run?.views.epochSamples ? [el('h2', '', 'Validation images'), el('p', 'note', 'They appear after the first epoch.')] : []));
+      return;
+    }
+    box.replaceChildren(el('h2', '', view.title), sampleStripGrid(view));
   }
 
   cellSamples(c: TrainingController, m: Extract<ToTrainingWebview, { type: 'cellSamples' }>): void {
@@ -136,14 +155,15 @@ export class DomTrainingView implements TrainingRenderer {
     if (!p) return;
     const t = c.table();
     const best = t.rows.findIndex((r) => r.best);
+    const keep = (_: unknown, i: number): boolean => c.run?.views.accuracyChart !== false || !EPOCH_COLUMNS[i].accuracy;
     const table = createTable({
       label: 'Epochs',
-      columns: EPOCH_COLUMNS,
+      columns: EPOCH_COLUMNS.filter(keep),
       selected: best >= 0 ? best : undefined,
       rows: t.rows.map((r) => [
         r.best ? `★ ${r.epoch}` : String(r.epoch),
         formatLoss(r.loss), formatPercent(r.accuracy), formatLoss(r.valLoss), formatPercent(r.valAccuracy), formatLearningRate(r.lr), formatDuration(r.seconds),
-      ]),
+      ].filter(keep)),
     });
     const bestText = t.bestEpoch === null ? 'no best epoch yet' : `★ best epoch ${t.bestEpoch} (weights in best/)`;
     p.epochs.replaceChildren(el('h2', '', 'Epochs'), el('p', `note es-${t.earlyStopping.kind}`, `${bestText} · ${t.earlyStopping.text}`), t.rows.length ? table : el('p', 'note', 'The first epoch is training…'));
@@ -154,7 +174,9 @@ export class DomTrainingView implements TrainingRenderer {
     if (!p) return;
     const view = c.confusion();
     if (!view) {
-      p.results.replaceChildren();
+      // Tasks whose results are not a confusion matrix: their figures in words until their own section exists.
+      const result = c.testResult();
+      p.results.replaceChildren(...(result ? [el('h2', '', 'Test results'), el('p', 'test-summary', capitalize(result))] : []));
       return;
     }
     const summary = el('p', 'test-summary', `Test accuracy ${formatPercent(view.accuracy)} · test loss ${formatLoss(view.loss)} · ${view.samples} test images`);
@@ -200,4 +222,29 @@ export class DomTrainingView implements TrainingRenderer {
     if (this.clock) window.clearInterval(this.clock);
     this.clock = 0;
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The strip as a grid: a row per column name (input, noisy input, output), a column per validation image. */
+function sampleStripGrid(view: StripView): HTMLElement {
+  const grid = el('div', 'sample-strip');
+  grid.style.setProperty('--images', String(view.items.length));
+  view.columns.forEach((name, column) => {
+    grid.append(el('div', 'strip-label', name));
+    for (const item of view.items) {
+      const image = item.images[column];
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      canvas.dataset.column = name;
+      canvas.title = `${item.caption} · ${name}`;
+      canvas.getContext('2d')?.putImageData(new ImageData(image.rgba, image.width, image.height), 0, 0);
+      grid.append(canvas);
+    }
+  });
+  grid.append(el('div', 'strip-label'), ...view.items.map((item) => el('div', 'strip-caption', item.caption)));
+  return grid;
 }

@@ -146,6 +146,7 @@ class ProgressReporter {
     if (e.type === 'log') this.line(e.level === 'warning' ? `warning: ${e.message}` : e.message);
     else if (e.type === 'phase') this.phase(e);
     else if (e.type === 'started') this.line(`training on ${e.dataset}: ${e.trainSamples} train / ${e.validationSamples} validation / ${e.testSamples} test samples, ${e.epochs} epochs → ${e.runDir}`);
+    else if (e.type !== 'progress') return; // the strip of validation images (samples) is for the panel
     else if (e.metrics.kind === 'batch') this.bar(e.metrics);
     else this.epoch(e.metrics);
   }

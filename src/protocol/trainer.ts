@@ -4,6 +4,7 @@
  * run id, so the CLI (in-process) and the worker report the same things.
  */
 import type { EvaluateRequest, EvaluateResult, MetricRecord, RunRequest, RunSummary } from './runTypes';
+import type { SampleStrip } from './sampleStrip';
 
 /** Result of a finished run (done, stopped, or failed after the run folder existed). */
 export interface RunResult {
@@ -47,7 +48,13 @@ export interface LogEvent {
   message: string;
 }
 
-export type TrainerEvent = StartedEvent | ProgressEvent | PhaseEvent | LogEvent;
+/** After an epoch's validation pass, for tasks that declare a strip (src/model/tasks views.epochSamples). */
+export interface SamplesEvent {
+  type: 'samples';
+  strip: SampleStrip;
+}
+
+export type TrainerEvent = StartedEvent | ProgressEvent | PhaseEvent | LogEvent | SamplesEvent;
 
 // ---- host → worker ----
 

@@ -3,6 +3,7 @@
  * these guards accepts it. Hand-written (no schema library) and shallow where the sender is our own engine.
  */
 import { isBackendChoice, type EvaluateRequest, type RunRequest } from './runTypes';
+import { isSampleStrip } from './sampleStrip';
 import type { FromWorker, ToWorker } from './trainer';
 
 type Obj = Record<string, unknown>;
@@ -74,6 +75,8 @@ export function isFromWorker(v: unknown): v is FromWorker {
       return isString(v.runId) && isString(v.message);
     case 'phase':
       return isString(v.runId) && (v.phase === 'validation' || v.phase === 'test') && isNumber(v.epoch);
+    case 'samples':
+      return isString(v.runId) && isSampleStrip(v.strip);
     case 'done':
       return isString(v.runId) && isObj(v.result) && isString(v.result.runDir) && isObj(v.result.summary);
     case 'evaluation-progress':

@@ -1,10 +1,12 @@
 /**
  * Messages and state of the Training panel and the Compare Runs panel: the run view the host sends, live
- * metric batches, the confusion-matrix samples, and the requests the webviews send back, with validators for
- * every direction (a malformed message is dropped, never acted on). Pure data: no vscode or DOM imports; the
+ * metric batches, the strip of validation images, the confusion-matrix samples, and the requests the webviews
+ * send back, with validators for every direction (a malformed message is dropped, never acted on). Pure data: no vscode or DOM imports; the
  * host (src/webviews/training, src/webviews/runs) and the webviews (media/training, media/compare) share it.
  */
+import type { TaskViews } from '../model/tasks/types';
 import type { EpochMetrics, MetricRecord, RunStatus, RunSummary } from './runTypes';
+import { isSampleStrip, type SampleStrip } from './sampleStrip';
 
 /** Early stopping as configured for the run (train.early_stopping), for the epoch table's state line. */
 export interface EarlyStoppingConfig {
@@ -26,6 +28,10 @@ export interface TrainingRunView {
   earlyStopping: EarlyStoppingConfig | null;
   /** Whether the run folder holds test predictions (thumbnails of confusion-matrix cells). */
   hasPredictions: boolean;
+  /** What the run's task shows (src/model/tasks): the panel picks its charts and sections from these. */
+  views: TaskViews;
+  /** The latest strip of fixed validation images (views.epochSamples), from the run folder or the live run. */
+  samples: SampleStrip | null;
 }
 
 /** One test image of a confusion-matrix cell, as raw pixels (HWC uint8, base64) for a canvas. */
@@ -49,6 +55,8 @@ export type ToTrainingWebview =
   | { type: 'metrics'; runDir: string; records: MetricRecord[] }
   | { type: 'summary'; runDir: string; summary: RunSummary; live: boolean; hasPredictions: boolean }
   | { type: 'cellSamples'; runDir: string; truth: number; predicted: number; total: number; samples: CellSample[]; message: string | null }
+  /** The live run's strip of fixed validation images after an epoch. */
+  | { type: 'samples'; runDir: string; strip: SampleStrip }
   /** An evaluation pass of the live run began (no batch progress until it ends). */
   | { type: 'phase'; runDir: string; phase: EvaluationPhase }
   | { type: 'empty'; message: string };
@@ -123,7 +131,8 @@ const STATUSES: readonly string[] = ['running', 'done', 'stopped', 'failed', 'in
 
 /** Accepts one metrics.jsonl record (the fields the panels read). */
 export function isMetricRecord(v: unknown): v is MetricRecord {
-  if (!isObj(v) || !isCount(v.epoch) || typeof v.loss !== 'number' || typeof v.accuracy !== 'number') return false;
+  // accuracy is null for tasks without one (reconstruction).
+  if (!isObj(v) || !isCount(v.epoch) || typeof v.loss !== 'number' || !isNumOrNull(v.accuracy)) return false;
   if (v.kind === 'batch') return isCount(v.batch) && isCount(v.batches) && typeof v.lr === 'number' && typeof v.samplesPerSecond === 'number';
   if (v.kind === 'epoch') return isNumOrNull(v.valLoss) && isNumOrNull(v.valAccuracy) && typeof v.seconds === 'number' && typeof v.best === 'boolean';
   return false;
@@ -144,8 +153,12 @@ export function isRunSummary(v: unknown): v is RunSummary {
 }
 
 function isTestMetrics(v: unknown): boolean {
-  return isObj(v) && typeof v.loss === 'number' && typeof v.accuracy === 'number' && Array.isArray(v.perClassAccuracy) &&
+  return isObj(v) && typeof v.loss === 'number' && isNumOrNull(v.accuracy) && Array.isArray(v.perClassAccuracy) &&
     Array.isArray(v.confusion) && v.confusion.every((row) => Array.isArray(row) && row.every(isCount));
+}
+
+function isTaskViews(v: unknown): v is TaskViews {
+  return isObj(v) && typeof v.accuracyChart === 'boolean' && isStr(v.results) && typeof v.epochSamples === 'boolean';
 }
 
 function isEarlyStopping(v: unknown): v is EarlyStoppingConfig | null {
@@ -157,7 +170,8 @@ export function isTrainingRunView(v: unknown): v is TrainingRunView {
   return (
     isObj(v) && isStr(v.runDir) && isStr(v.model) && isStr(v.timestamp) && typeof v.live === 'boolean' &&
     (v.summary === null || isRunSummary(v.summary)) && Array.isArray(v.metrics) && v.metrics.every(isMetricRecord) &&
-    isEarlyStopping(v.earlyStopping) && typeof v.hasPredictions === 'boolean'
+    isEarlyStopping(v.earlyStopping) && typeof v.hasPredictions === 'boolean' && isTaskViews(v.views) &&
+    (v.samples === null || isSampleStrip(v.samples))
   );
 }
 
@@ -185,6 +199,8 @@ export function parseToTrainingWebview(raw: unknown): ToTrainingWebview | undefi
         Array.isArray(raw.samples) && raw.samples.every(isCellSample) && (raw.message === null || isStr(raw.message))
         ? { type: 'cellSamples', runDir: raw.runDir, truth: raw.truth, predicted: raw.predicted, total: raw.total, samples: raw.samples, message: raw.message }
         : undefined;
+    case 'samples':
+      return isStr(raw.runDir) && isSampleStrip(raw.strip) ? { type: 'samples', runDir: raw.runDir, strip: raw.strip } : undefined;
     case 'phase':
       return isStr(raw.runDir) && isObj(raw.phase) && (raw.phase.phase === 'validation' || raw.phase.phase === 'test') && isCount(raw.phase.epoch) && isCount(raw.phase.samples)
         ? { type: 'phase', runDir: raw.runDir, phase: { phase: raw.phase.phase, epoch: raw.phase.epoch, samples: raw.phase.samples } }

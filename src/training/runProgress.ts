@@ -89,6 +89,7 @@ export function logLine(event: TrainerEvent): string | undefined {
     case 'log':
       return event.message;
     case 'phase':
+    case 'samples':
       return undefined;
     case 'progress': {
       const m = event.metrics;

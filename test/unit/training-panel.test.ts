@@ -25,6 +25,9 @@ import { runTraining } from '../../src/trainer/engine/session';
 import { readMetrics } from '../../src/trainer/runs/reader';
 import { MetricsBuffer, type Timers } from '../../src/webviews/training/metricsBuffer';
 import { earlyStoppingFromConfig, loadRunView } from '../../src/webviews/training/runView';
+import { TASKS } from '../../src/model/tasks/registry';
+
+const CLASSIFICATION_VIEWS = TASKS.classification.views;
 
 /** A fake `acquireVsCodeApi()`: records posts, keeps state like VS Code does across a reload. */
 class FakeWebviewApi implements WebviewApi<TrainingWebviewState> {
@@ -56,6 +59,9 @@ class RecordingRenderer implements TrainingRenderer {
   }
   cellSamples(_c: TrainingController, m: Extract<ToTrainingWebview, { type: 'cellSamples' }>): void {
     this.cells.push(m);
+  }
+  samplesChanged(): void {
+    this.calls.push('samples');
   }
   showEmpty(message: string): void {
     this.calls.push(`empty:${message}`);
@@ -122,7 +128,7 @@ describe('training panel: a real run through the host buffer into the webview co
       sent.push(records);
       controller.receive({ type: 'metrics', runDir: started.runDir, records });
     }, 250, timers);
-    controller.receive({ type: 'run', run: { runDir: started.runDir, model: 'panel-test', timestamp: 't', live: true, summary: null, metrics: [], earlyStopping: { patience: 5, minDelta: 0 }, hasPredictions: false } });
+    controller.receive({ type: 'run', run: { runDir: started.runDir, model: 'panel-test', timestamp: 't', live: true, summary: null, metrics: [], earlyStopping: { patience: 5, minDelta: 0 }, hasPredictions: false, views: CLASSIFICATION_VIEWS, samples: null } });
     const progress = events.filter((e): e is Extract<TrainerEvent, { type: 'progress' }> => e.type === 'progress').map((e) => e.metrics);
     for (const m of progress) {
       buffer.push(m);
@@ -199,7 +205,7 @@ describe('training panel: webview controller', () => {
     controller.receive('hello');
     assert.equal(warnings.length, 3);
     assert.deepEqual(renderer.calls, []);
-    controller.receive({ type: 'run', run: { runDir: '/r', model: 'm', timestamp: 't', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false } });
+    controller.receive({ type: 'run', run: { runDir: '/r', model: 'm', timestamp: 't', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false, views: CLASSIFICATION_VIEWS, samples: null } });
     controller.receive({ type: 'metrics', runDir: '/other', records: [batch(1, 1, 10, 1)] });
     assert.equal(controller.series.pointCount, 0);
     assert.deepEqual(renderer.calls, ['showRun']);
@@ -207,7 +213,7 @@ describe('training panel: webview controller', () => {
 
   it('persists the run and the selected cell, and asks for the cell again after a reload', () => {
     const api = new FakeWebviewApi();
-    const run = { runDir: '/runs/m/1', model: 'm', timestamp: '1', live: false, summary: null, metrics: [], earlyStopping: null, hasPredictions: true };
+    const run = { runDir: '/runs/m/1', model: 'm', timestamp: '1', live: false, summary: null, metrics: [], earlyStopping: null, hasPredictions: true, views: CLASSIFICATION_VIEWS, samples: null };
     const first = new TrainingController(api, new RecordingRenderer());
     first.receive({ type: 'run', run });
     first.selectCell(2, 1);
@@ -242,7 +248,7 @@ describe('training panel: webview controller', () => {
   it('sends stop only for a live run', () => {
     const api = new FakeWebviewApi();
     const controller = new TrainingController(api, new RecordingRenderer());
-    const run = { runDir: '/r', model: 'm', timestamp: 't', live: false, summary: null, metrics: [], earlyStopping: null, hasPredictions: false };
+    const run = { runDir: '/r', model: 'm', timestamp: 't', live: false, summary: null, metrics: [], earlyStopping: null, hasPredictions: false, views: CLASSIFICATION_VIEWS, samples: null };
     controller.receive({ type: 'run', run });
     controller.stop();
     assert.deepEqual(api.posted, []);
@@ -253,7 +259,7 @@ describe('training panel: webview controller', () => {
 
   it('says which evaluation pass runs while a live run validates or tests, until training resumes', () => {
     const controller = new TrainingController(new FakeWebviewApi(), new RecordingRenderer());
-    const run = { runDir: '/r', model: 'm', timestamp: 't', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false };
+    const run = { runDir: '/r', model: 'm', timestamp: 't', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false, views: CLASSIFICATION_VIEWS, samples: null };
     controller.receive({ type: 'run', run });
     controller.receive({ type: 'phase', runDir: '/r', phase: { phase: 'validation', epoch: 2, samples: 600 } });
     assert.equal(controller.header(Date.now()).statusText, 'validation of epoch 2 on 600 samples…');
@@ -304,7 +310,7 @@ describe('training panel: chart series and configuration', () => {
     assert.equal(theme.palette[0], 'rgba(0, 120, 212, 1)');
     assert.equal(readThemeColors((n) => (n === '--vscode-charts-orange' ? '#d1861680' : '')).palette[1], 'rgba(209, 134, 22, 1)');
     assert.equal(theme.fontSize, 12);
-    const charts = trainingCharts(series.data, theme);
+    const charts = trainingCharts(series.data, theme, CLASSIFICATION_VIEWS);
     assert.deepEqual(charts.map((c) => c.id), ['loss', 'accuracy', 'batchLoss', 'learningRate', 'speed']);
     const batchChart = charts.find((c) => c.id === 'batchLoss');
     assert.ok(batchChart);

@@ -15,6 +15,8 @@ export interface TaskViews {
   accuracyChart: boolean;
   /** The results section of the training panel. */
   results: 'confusion' | 'reconstruction';
+  /** Whether the engine sends a strip of fixed validation images after each epoch (its trainer task makes it). */
+  epochSamples: boolean;
 }
 
 export interface TaskDefinition {

@@ -5,9 +5,10 @@
  */
 import type { NoiseConfig, TransformStep } from '../../model/types';
 import type { TestMetrics } from '../../protocol/runTypes';
+import type { SampleStrip } from '../../protocol/sampleStrip';
 import { batches } from '../datasets/batches';
 import type { ImageSet } from '../datasets/types';
-import type { EngineTask } from '../tasks/registry';
+import type { EngineTask, TaskEvaluation } from '../tasks/registry';
 import { yieldToEventLoop } from './eventLoop';
 import type { EngineModel } from './model';
 import type { TF } from './tf';
@@ -33,6 +34,16 @@ export interface EvaluateOptions {
 
 /** The task's metrics of `model` on `set`; null when a stop request ended the pass. */
 export async function evaluate(tf: TF, model: EngineModel, set: ImageSet, options: EvaluateOptions): Promise<TestMetrics | null> {
+  return (await evaluationPass(tf, model, set, options))?.result() ?? null;
+}
+
+/** The validation pass after epoch `epoch`: its metrics, and the task's strip of fixed images (null when it has none). */
+export async function validate(tf: TF, model: EngineModel, set: ImageSet, options: EvaluateOptions, epoch: number): Promise<{ metrics: TestMetrics; samples: SampleStrip | null } | null> {
+  const evaluation = await evaluationPass(tf, model, set, options);
+  return evaluation && { metrics: evaluation.result(), samples: evaluation.samples(epoch) };
+}
+
+async function evaluationPass(tf: TF, model: EngineModel, set: ImageSet, options: EvaluateOptions): Promise<TaskEvaluation | null> {
   const { task } = options;
   const evaluation = task.evaluation(set);
   let start = 0;
@@ -52,5 +63,5 @@ export async function evaluate(tf: TF, model: EngineModel, set: ImageSet, option
     start += batch.size;
     await yieldToEventLoop();
   }
-  return evaluation.result();
+  return evaluation;
 }

@@ -6,6 +6,7 @@
  */
 import type { ModelAnalysis } from '../../model/types';
 import type { BatchMetrics, Divergence, EpochMetrics, RunSummary } from '../../protocol/runTypes';
+import type { SampleStrip } from '../../protocol/sampleStrip';
 import type { LoadedDataset } from '../datasets/types';
 import { currentOwner, HEARTBEAT_INTERVAL_MS } from '../runs/owner';
 import type { RunFolder } from '../runs/store';
@@ -64,6 +65,11 @@ export class RunRecorder {
       s.bestValLoss = metrics.valLoss;
     }
     this.writeSummary();
+  }
+
+  /** Keeps the latest strip of fixed validation images (the panel of a finished run shows it). */
+  samples(strip: SampleStrip): void {
+    if (!this.abandoned) this.folder.writeSamples(strip);
   }
 
   /** Records a divergence; written with the summary of the epoch that raised it. */

@@ -129,6 +129,10 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
           hooks.onEvent?.({ type: 'progress', metrics });
           if (diverged) log(divergenceMessage(diverged), 'warning');
         },
+        onSamples(strip) {
+          recorder.samples(strip);
+          hooks.onEvent?.({ type: 'samples', strip });
+        },
         onTestOutputs: (start, labels, outputs) => predictions.addBatch(dataset.test, start, labels, outputs),
       });
       if (outcome.test && predictions.count > 0) writePredictions(predictions, folder.dir, log);

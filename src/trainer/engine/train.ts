@@ -7,11 +7,12 @@
  */
 import type { NoiseConfig, TrainConfig, TransformStep } from '../../model/types';
 import type { BatchMetrics, EpochMetrics, TestMetrics } from '../../protocol/runTypes';
+import type { SampleStrip } from '../../protocol/sampleStrip';
 import { batchCount as countBatches, batches } from '../datasets/batches';
 import type { Batch, ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
 import { createTask, type EngineTask } from '../tasks/registry';
-import { evaluate } from './evaluate';
+import { evaluate, validate } from './evaluate';
 import { yieldToEventLoop } from './eventLoop';
 import type { EngineModel } from './model';
 import { createOptimizer } from './optimizers';
@@ -48,6 +49,8 @@ export interface TrainHooks {
   onEpoch?(metrics: EpochMetrics): Promise<void> | void;
   /** Checked between batches of every pass: true stops the run within one batch. */
   shouldStop?(): boolean;
+  /** After an epoch's record: the task's strip of fixed validation images (tasks that declare one, with a validation set). */
+  onSamples?(strip: SampleStrip): void;
   /** An evaluation pass begins (after `epoch` epochs for the test pass). */
   onPhase?(phase: 'validation' | 'test', epoch: number): void;
   /** Called before every batch of every pass (a test hook simulates heavy batches with it). */
@@ -134,10 +137,12 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
       state.samplesSeen += result.seen;
 
       let val = null;
+      let samples = null;
       if (validated) {
         hooks.onPhase?.('validation', epoch + 1);
-        val = await evaluate(tf, model, data.validation, evalOptions);
-        if (!val) return outcome('stopped', `stopped at epoch ${epoch + 1} during validation`, epoch, null, 'validation');
+        const pass = await validate(tf, model, data.validation, evalOptions, epoch + 1);
+        if (!pass) return outcome('stopped', `stopped at epoch ${epoch + 1} during validation`, epoch, null, 'validation');
+        [val, samples] = [pass.metrics, pass.samples];
       }
       const trainLoss = result.lossSum / Math.max(result.seen, 1);
       const monitored = task.monitored(val, trainLoss);
@@ -161,6 +166,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         best: improved,
         time: new Date().toISOString(),
       });
+      if (samples) hooks.onSamples?.(samples);
       const stop = cfg.early_stopping ? earlyStop(state, monitored, cfg.early_stopping, validated) : null;
       if (stop) return finish(stop, epoch + 1);
     }

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_LIMITS, readUserText, type ReadLimits } from '../../files/readUserFile';
 import type { MetricRecord, RunSummary } from '../../protocol/runTypes';
+import { isSampleStrip, type SampleStrip } from '../../protocol/sampleStrip';
 import { reconcileSummary } from './interrupted';
 import { RUN_FILES } from './store';
 
@@ -95,6 +96,12 @@ export function readMetrics(path: string): MetricRecord[] {
 /** summary.json alone, or null when missing or unreadable (readRun also parses the whole metrics.jsonl). */
 export function readRunSummary(dir: string): RunSummary | null {
   return readSummary(dir).summary;
+}
+
+/** The last epoch's strip of fixed validation images, or null when the run has none (or it is unreadable). */
+export function readSampleStrip(dir: string): SampleStrip | null {
+  const result = readJson(join(dir, RUN_FILES.samples));
+  return result.ok && isSampleStrip(result.value) ? result.value : null;
 }
 
 /** config.json alone, or null when missing or unreadable. */

@@ -1,11 +1,13 @@
 /**
  * A run folder, TensorBoard-style: `<root>/<model-name>/<timestamp>/` holding model.cnn.yaml (snapshot),
- * config.json (resolved), metrics.jsonl, summary.json, best/ and last/ (tfjs weights). Every JSON file is written
+ * config.json (resolved), metrics.jsonl, summary.json, best/ and last/ (tfjs weights), and for some tasks the last
+ * epoch's validation-samples.json. Every JSON file is written
  * atomically; summary.json exists from the start (status 'running'), so a killed run is still a readable run.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricRecord, RunSummary, TestMetrics } from '../../protocol/runTypes';
+import type { SampleStrip } from '../../protocol/sampleStrip';
 import { appendJsonLine, writeFileAtomic, writeJsonAtomic } from './atomic';
 
 export const RUN_FILES = {
@@ -13,6 +15,8 @@ export const RUN_FILES = {
   config: 'config.json',
   metrics: 'metrics.jsonl',
   summary: 'summary.json',
+  /** The last epoch's strip of fixed validation images (tasks whose views declare epochSamples). */
+  samples: 'validation-samples.json',
   best: 'best',
   last: 'last',
 } as const;
@@ -59,6 +63,10 @@ export class RunFolder {
 
   writeSummary(summary: RunSummary): void {
     writeJsonAtomic(join(this.dir, RUN_FILES.summary), summary);
+  }
+
+  writeSamples(strip: SampleStrip): void {
+    writeJsonAtomic(join(this.dir, RUN_FILES.samples), strip);
   }
 }
 

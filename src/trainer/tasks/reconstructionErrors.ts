@@ -13,12 +13,15 @@ import { rocAnalysis, type RocResult } from './roc';
 export type ToPixel = (value: number, channel: number) => number;
 
 export function outputToPixel(loss: LossName, normalize: Normalization | undefined): ToPixel {
-  const squash = loss === 'bce_with_logits';
-  return (v, c) => {
-    const x = squash ? 1 / (1 + Math.exp(-v)) : v;
-    if (!normalize) return x;
-    return x * normalize.std[c % normalize.std.length] + normalize.mean[c % normalize.mean.length];
-  };
+  const denormalize = inputToPixel(normalize);
+  if (loss !== 'bce_with_logits') return denormalize;
+  return (v, c) => denormalize(1 / (1 + Math.exp(-v)), c);
+}
+
+/** Model input value of channel c (normalised or not) → pixel value in [0, 1] units. */
+export function inputToPixel(normalize: Normalization | undefined): ToPixel {
+  if (!normalize) return (v) => v;
+  return (v, c) => v * normalize.std[c % normalize.std.length] + normalize.mean[c % normalize.mean.length];
 }
 
 /** Mean squared pixel error of each of `count` images from `start`, outputs in NHWC order like the set's pixels. */

@@ -5,6 +5,7 @@
  */
 import type { LossName, ModelAnalysis, TaskName } from '../../model/types';
 import type { TestMetrics } from '../../protocol/runTypes';
+import type { SampleStrip } from '../../protocol/sampleStrip';
 import type { Normalization } from '../datasets/batches';
 import type { Batch, ImageSet, LoadedDataset } from '../datasets/types';
 import type { Scalar, TF, Tensor } from '../engine/tf';
@@ -29,6 +30,8 @@ export interface TaskEvaluation {
   /** One batch: its samples `start …` of the set, the model's raw outputs (row-major) and the batch's mean loss. */
   add(batch: Batch, start: number, outputs: Float32Array, meanLoss: number): void;
   result(): TestMetrics;
+  /** The pass's strip of fixed images for the panel (the task's views.epochSamples), made by `epoch`'s weights; null: none. */
+  samples(epoch: number): SampleStrip | null;
 }
 
 /** Per-sample results of the test pass, written into the run folder (thumbnails, errors…). */

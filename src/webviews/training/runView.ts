@@ -1,12 +1,14 @@
 /**
- * What the Training panel's host sends: a run folder read into a TrainingRunView, the early-stopping settings
- * from its config.json, and a confusion cell's test images as a message. Pure (node fs only, no vscode).
+ * What the Training panel's host sends: a run folder read into a TrainingRunView (with its task's views and its
+ * last strip of validation images), the early-stopping settings from its config.json, and a confusion cell's test
+ * images as a message. Pure (node fs only, no vscode).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellSample, EarlyStoppingConfig, ToTrainingWebview, TrainingRunView } from '../../protocol/webview-training';
 import { PREDICTION_FILES, readCellSamples } from '../../trainer/runs/predictions';
-import { readRun } from '../../trainer/runs/reader';
+import { readRun, readSampleStrip } from '../../trainer/runs/reader';
+import { DEFAULT_TASK, isTaskName, TASKS, type TaskViews } from '../../model/tasks/registry';
 
 /** Reads a run folder (tolerant: a crashed run still gives a view) for the panel. */
 export function loadRunView(dir: string, live: boolean): TrainingRunView {
@@ -20,7 +22,14 @@ export function loadRunView(dir: string, live: boolean): TrainingRunView {
     metrics: run.metrics,
     earlyStopping: earlyStoppingFromConfig(run.config),
     hasPredictions: hasPredictions(dir),
+    views: taskViews(run.summary?.task ?? (run.config as { task?: unknown } | null)?.task),
+    samples: readSampleStrip(dir),
   };
+}
+
+/** The views of a run's task; runs from before tasks existed (or naming an unknown one) are classification runs. */
+export function taskViews(task: unknown): TaskViews {
+  return TASKS[isTaskName(task) ? task : DEFAULT_TASK].views;
 }
 
 /** Whether the run folder holds test predictions. */

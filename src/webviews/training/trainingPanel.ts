@@ -13,7 +13,7 @@ import { TRAINING_VIEW_TYPE } from '../../training/ids';
 import type { LiveRuns } from '../../training/liveRuns';
 import { panelOptions, WebviewPanelHost } from '../panelHost';
 import { MetricsBuffer } from './metricsBuffer';
-import { cellSamplesMessage, hasPredictions, loadRunView } from './runView';
+import { cellSamplesMessage, hasPredictions, loadRunView, taskViews } from './runView';
 import { readRunSummary } from '../../trainer/runs/reader';
 
 
@@ -167,6 +167,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
       this.buffer.flush();
       this.post({ type: 'phase', runDir: this.runDir, phase: { phase: event.phase, epoch: event.epoch, samples: event.samples } });
     }
+    if (event.type === 'samples' && this.runDir) this.post({ type: 'samples', runDir: this.runDir, strip: event.strip });
     if (event.type !== 'progress') return;
     this.buffer.push(event.metrics);
     // The engine rewrites summary.json before it reports an epoch: send it for the header and the best epoch.
@@ -190,7 +191,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
 
 /** What a starting run shows: its name, empty charts, "starting…". */
 function startingView(model: string): TrainingRunView {
-  return { runDir: '', model, timestamp: '', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false };
+  return { runDir: '', model, timestamp: '', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false, views: taskViews(undefined), samples: null };
 }
 
 /** `Training: shapes (2026-11-21_23-44-42)`. */
