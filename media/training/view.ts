@@ -228,7 +228,10 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The strip as a grid: a row per column name (input, noisy input, output), a column per validation image. */
+/**
+ * The strip as a grid: a row per column name (input, noisy input, output) and one of errors, a column per validation
+ * image (its index, class and error in the tooltip).
+ */
 function sampleStripGrid(view: StripView): HTMLElement {
   const grid = el('div', 'sample-strip');
   grid.style.setProperty('--images', String(view.items.length));
@@ -245,6 +248,6 @@ function sampleStripGrid(view: StripView): HTMLElement {
       grid.append(canvas);
     }
   });
-  grid.append(el('div', 'strip-label'), ...view.items.map((item) => el('div', 'strip-caption', item.caption)));
+  if (view.errorName !== null) grid.append(el('div', 'strip-label', view.errorName), ...view.items.map((item) => el('div', 'strip-error', item.error)));
   return grid;
 }

@@ -188,6 +188,9 @@ describe('strip of validation images: the panel logic', () => {
     assert.ok(view);
     assert.equal(view.title, '1 fixed validation image after epoch 2');
     assert.equal(view.items[0].caption, '#3 class 1 · MSE 0.250');
+    assert.deepEqual([view.errorName, view.items[0].error], ['MSE', '0.250']);
+    controller.receive({ type: 'samples', runDir: '/r', strip: { ...strip(3), rows: [{ ...strip(3).rows[0], error: null }] } });
+    assert.deepEqual([controller.samples()?.errorName, controller.samples()?.items[0].caption], [null, '#3 class 1']);
     assert.deepEqual([...view.items[0].images[1].rgba.subarray(0, 4)], [80, 80, 80, 255]);
 
     const classifier = new RecordingRenderer();
