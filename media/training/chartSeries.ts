@@ -1,6 +1,6 @@
 /**
  * The Training panel's chart data, built incrementally from metric records: per-epoch train/validation loss and
- * accuracy, the per-batch training loss (raw, and an exponential moving average of it), the learning rate and
+ * accuracy (or validation MSE), the per-batch training loss (raw, and an exponential moving average of it), the learning rate and
  * the training speed. Points are `{x, y}` objects with numeric x, ready for chart.js with `parsing: false`.
  * Pure (no DOM, no chart.js), so it is unit-tested in Node.
  */
@@ -17,6 +17,8 @@ export interface SeriesData {
   valLoss: Point[];
   trainAccuracy: Point[];
   valAccuracy: Point[];
+  /** Reconstruction: the validation MSE in [0, 1] pixel units. */
+  valMse: Point[];
   /** x = global batch step (1-based across epochs). */
   batchLossRaw: Point[];
   batchLossSmoothed: Point[];
@@ -103,6 +105,7 @@ export class TrainingSeries {
     pushFinite(this.data.trainAccuracy, x, record.accuracy);
     pushFinite(this.data.valLoss, x, record.valLoss);
     pushFinite(this.data.valAccuracy, x, record.valAccuracy);
+    pushFinite(this.data.valMse, x, record.valMse ?? null);
     return true;
   }
 }
@@ -122,5 +125,5 @@ function pushFinite(series: Point[], x: number, y: number | null): void {
 }
 
 function emptySeries(): SeriesData {
-  return { trainLoss: [], valLoss: [], trainAccuracy: [], valAccuracy: [], batchLossRaw: [], batchLossSmoothed: [], learningRate: [], samplesPerSecond: [] };
+  return { trainLoss: [], valLoss: [], trainAccuracy: [], valAccuracy: [], valMse: [], batchLossRaw: [], batchLossSmoothed: [], learningRate: [], samplesPerSecond: [] };
 }

@@ -3,10 +3,10 @@ import type { TaskViews } from '../../src/model/tasks/types';
 import type { LineChartSpec, ThemeColors } from './chartOptions';
 import type { SeriesData } from './chartSeries';
 
-export type TrainingChartId = 'loss' | 'accuracy' | 'batchLoss' | 'learningRate' | 'speed';
+export type TrainingChartId = 'loss' | 'accuracy' | 'mse' | 'batchLoss' | 'learningRate' | 'speed';
 
 /** Chart ids redrawn when epoch records arrive, and when batch records arrive. */
-export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'accuracy'];
+export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'accuracy', 'mse'];
 export const BATCH_CHARTS: readonly TrainingChartId[] = ['batchLoss', 'learningRate', 'speed'];
 
 export interface TrainingChart {
@@ -16,11 +16,12 @@ export interface TrainingChart {
 }
 
 /**
- * The panel's charts over `series` (the arrays are shared, not copied: charts see new points on update); the
- * accuracy chart only for tasks that have an accuracy (views.accuracyChart).
+ * The panel's charts over `series` (the arrays are shared, not copied: charts see new points on update); beside the
+ * loss, the task's per-epoch chart (views.epochChart): accuracy, or the validation MSE.
  */
-export function trainingCharts(series: SeriesData, theme: ThemeColors, views: Pick<TaskViews, 'accuracyChart'>): TrainingChart[] {
-  return allCharts(series, theme).filter((c) => c.id !== 'accuracy' || views.accuracyChart);
+export function trainingCharts(series: SeriesData, theme: ThemeColors, views: Pick<TaskViews, 'epochChart'>): TrainingChart[] {
+  const other: TrainingChartId = views.epochChart === 'accuracy' ? 'mse' : 'accuracy';
+  return allCharts(series, theme).filter((c) => c.id !== other);
 }
 
 function allCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {
@@ -40,6 +41,13 @@ function allCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {
       spec: { xTitle: 'epoch', yTitle: 'accuracy', integerX: true, yMin: 0, yMax: 1, lines: [
         { label: 'train accuracy', data: series.trainAccuracy, color: blue, points: true },
         { label: 'validation accuracy', data: series.valAccuracy, color: orange, points: true },
+      ] },
+    },
+    {
+      id: 'mse',
+      title: 'Validation MSE per epoch (pixels in [0, 1])',
+      spec: { xTitle: 'epoch', yTitle: 'MSE', integerX: true, yMin: 0, lines: [
+        { label: 'validation MSE', data: series.valMse, color: orange, points: true },
       ] },
     },
     {

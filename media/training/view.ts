@@ -12,15 +12,17 @@ import type { TrainingController, TrainingRenderer } from './controller';
 import { formatDuration, formatLearningRate, formatLoss, formatPercent } from './format';
 import { currentTheme } from './charts';
 import type { StripView } from './sampleStrip';
+import type { TaskViews } from '../../src/model/tasks/types';
 import { el } from '../components/el';
 
-/** `accuracy`: dropped for tasks without an accuracy (reconstruction), as their chart is. */
-const EPOCH_COLUMNS: Array<TableColumn & { accuracy?: true }> = [
+/** `chart`: shown only for tasks whose per-epoch chart (views.epochChart) is that one. */
+const EPOCH_COLUMNS: Array<TableColumn & { chart?: TaskViews['epochChart'] }> = [
   { title: 'Epoch', width: '6em', numeric: true },
   { title: 'Train loss', width: '1fr', numeric: true },
-  { title: 'Train acc', width: '1fr', numeric: true, accuracy: true },
+  { title: 'Train acc', width: '1fr', numeric: true, chart: 'accuracy' },
   { title: 'Val loss', width: '1fr', numeric: true },
-  { title: 'Val acc', width: '1fr', numeric: true, accuracy: true },
+  { title: 'Val acc', width: '1fr', numeric: true, chart: 'accuracy' },
+  { title: 'Val MSE', width: '1fr', numeric: true, chart: 'mse' },
   { title: 'LR', width: '1fr', numeric: true },
   { title: 'Time', width: '1fr', numeric: true },
 ];
@@ -66,7 +68,7 @@ export class DomTrainingView implements TrainingRenderer {
     top.append(header, actions);
     const chartGrid = el('section', 'charts');
     const theme = currentTheme();
-    for (const chart of trainingCharts(c.series.data, theme, c.run?.views ?? { accuracyChart: true })) chartGrid.append(this.charts.create(chart.id, chart.title, chart.spec));
+    for (const chart of trainingCharts(c.series.data, theme, c.run?.views ?? { epochChart: 'accuracy' })) chartGrid.append(this.charts.create(chart.id, chart.title, chart.spec));
     const samples = el('section', 'samples');
     const epochs = el('section', 'epochs');
     const results = el('section', 'results');
@@ -155,14 +157,15 @@ export class DomTrainingView implements TrainingRenderer {
     if (!p) return;
     const t = c.table();
     const best = t.rows.findIndex((r) => r.best);
-    const keep = (_: unknown, i: number): boolean => c.run?.views.accuracyChart !== false || !EPOCH_COLUMNS[i].accuracy;
+    const shown = c.run?.views.epochChart ?? 'accuracy';
+    const keep = (_: unknown, i: number): boolean => EPOCH_COLUMNS[i].chart === undefined || EPOCH_COLUMNS[i].chart === shown;
     const table = createTable({
       label: 'Epochs',
       columns: EPOCH_COLUMNS.filter(keep),
       selected: best >= 0 ? best : undefined,
       rows: t.rows.map((r) => [
         r.best ? `★ ${r.epoch}` : String(r.epoch),
-        formatLoss(r.loss), formatPercent(r.accuracy), formatLoss(r.valLoss), formatPercent(r.valAccuracy), formatLearningRate(r.lr), formatDuration(r.seconds),
+        formatLoss(r.loss), formatPercent(r.accuracy), formatLoss(r.valLoss), formatPercent(r.valAccuracy), formatLoss(r.valMse), formatLearningRate(r.lr), formatDuration(r.seconds),
       ].filter(keep)),
     });
     const bestText = t.bestEpoch === null ? 'no best epoch yet' : `★ best epoch ${t.bestEpoch} (weights in best/)`;

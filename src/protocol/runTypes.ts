@@ -93,6 +93,8 @@ export interface EpochMetrics {
   /** null when there is no validation set. */
   valLoss: number | null;
   valAccuracy: number | null;
+  /** task reconstruction: the validation pass's MSE per element in [0, 1] pixel units (absent for other tasks). */
+  valMse?: number | null;
   lr: number;
   seconds: number;
   samplesPerSecond: number;

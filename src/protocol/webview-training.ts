@@ -134,7 +134,9 @@ export function isMetricRecord(v: unknown): v is MetricRecord {
   // accuracy is null for tasks without one (reconstruction).
   if (!isObj(v) || !isCount(v.epoch) || typeof v.loss !== 'number' || !isNumOrNull(v.accuracy)) return false;
   if (v.kind === 'batch') return isCount(v.batch) && isCount(v.batches) && typeof v.lr === 'number' && typeof v.samplesPerSecond === 'number';
-  if (v.kind === 'epoch') return isNumOrNull(v.valLoss) && isNumOrNull(v.valAccuracy) && typeof v.seconds === 'number' && typeof v.best === 'boolean';
+  if (v.kind === 'epoch') {
+    return isNumOrNull(v.valLoss) && isNumOrNull(v.valAccuracy) && (v.valMse === undefined || isNumOrNull(v.valMse)) && typeof v.seconds === 'number' && typeof v.best === 'boolean';
+  }
   return false;
 }
 
@@ -158,7 +160,7 @@ function isTestMetrics(v: unknown): boolean {
 }
 
 function isTaskViews(v: unknown): v is TaskViews {
-  return isObj(v) && typeof v.accuracyChart === 'boolean' && isStr(v.results) && typeof v.epochSamples === 'boolean';
+  return isObj(v) && (v.epochChart === 'accuracy' || v.epochChart === 'mse') && isStr(v.results) && typeof v.epochSamples === 'boolean';
 }
 
 function isEarlyStopping(v: unknown): v is EarlyStoppingConfig | null {

@@ -1,7 +1,7 @@
 /**
  * Autoencoders as a person trains them: "CNN Lab: Train Model" from the palette on a tiny denoising conv autoencoder
  * (shapes-autoencoder, seconds), its training panel showing the strip of fixed validation images (input | noisy
- * input | output, painted canvases) instead of accuracy charts, and the same strip when the finished run is reopened
+ * input | output, painted canvases) and the validation MSE instead of accuracy, and the same strip when the finished run is reopened
  * from the runs view. Each test can run on its own (CNNLAB_E2E_GREP).
  */
 import assert from 'node:assert/strict';
@@ -89,7 +89,7 @@ async function checkStrip(frame: Frame): Promise<void> {
 }
 
 e2eTest(
-  'training panel: Train Model on a conv autoencoder shows the strip of validation reconstructions, no accuracy',
+  'training panel: Train Model on a conv autoencoder shows the strip of validation reconstructions and the MSE, no accuracy',
   async ({ wb, page, manifest, workspaceDir, capture }) => {
     const run = await trainedRun(wb, manifest, workspaceDir);
     assert.equal(run.summary.task, 'reconstruction');
@@ -98,6 +98,7 @@ e2eTest(
     await checkStrip(panel);
     const text = await frameText(panel);
     assert.match(text, /Test MSE 0\.\d{4}/);
+    assert.match(text, /Validation MSE per epoch[\s\S]*Val MSE/);
     assert.doesNotMatch(text, /Accuracy per epoch|Val acc|Confusion matrix/i);
     await panel.evaluate("document.querySelector('.samples')?.scrollIntoView({ block: 'center' })");
     await capture('autoencoder-training-panel');

@@ -1,14 +1,17 @@
 /**
- * The strip of fixed validation images a reconstruction run shows after each epoch: the engine emitting it (a real
- * denoising training on shapes: input | noisy input | output of the same 8 images, outputs that are not copies of the
- * inputs, errors that match the pixels), the run folder keeping the last one for a reopened run, and the Training
- * panel's logic choosing what to show from the task's views (fake webview API, recording renderer).
+ * The Training panel of a reconstruction run: the strip of fixed validation images the engine emits after each epoch
+ * (a real denoising training on shapes: input | noisy input | output of the same 8 images, outputs that are not
+ * copies of the inputs, errors that match the pixels), the run folder keeping the last one for a reopened run, the
+ * validation MSE charted instead of accuracy, and the panel's logic choosing what to show from the task's views
+ * (fake webview API, recording renderer).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readThemeColors } from '../../media/training/chartOptions';
+import { trainingCharts } from '../../media/training/chartSpecs';
 import { TrainingController, type TrainingRenderer } from '../../media/training/controller';
 import { decodeBase64 } from '../../media/training/confusion';
 import type { WebviewApi } from '../../media/webviewApi';
@@ -132,6 +135,21 @@ describe('strip of validation images: the engine', () => {
     assert.ok(parseToTrainingWebview({ type: 'summary', runDir: result.runDir, summary: result.summary, live: false, hasPredictions: false }));
   });
 
+  it('epoch records carry the validation MSE in pixels, which the panel charts instead of accuracy', () => {
+    const epochs = events.flatMap((e) => (e.type === 'progress' && e.metrics.kind === 'epoch' ? [e.metrics] : []));
+    assert.equal(epochs.length, 1);
+    const [{ valMse, valLoss }] = epochs;
+    // With loss mse on [0, 1] pixels (no normalisation) the validation MSE is the validation loss, summed in float64.
+    assert.ok(typeof valMse === 'number' && valLoss !== null && Math.abs(valMse - valLoss) < 1e-5 * valLoss, `${valMse} vs ${valLoss}`);
+    const controller = new TrainingController(new FakeWebviewApi(), new RecordingRenderer());
+    controller.receive({ type: 'run', run: loadRunView(result.runDir, false) });
+    assert.deepEqual(controller.series.data.valMse, [{ x: 1, y: valMse }]);
+    assert.equal(controller.table().rows[0].valMse, valMse);
+    const theme = readThemeColors(() => '');
+    assert.deepEqual(trainingCharts(controller.series.data, theme, TASKS.reconstruction.views).map((c) => c.id), ['loss', 'mse', 'batchLoss', 'learningRate', 'speed']);
+    assert.deepEqual(trainingCharts(controller.series.data, theme, TASKS.classification.views).map((c) => c.id), ['loss', 'accuracy', 'batchLoss', 'learningRate', 'speed']);
+  });
+
   it('keeps the last strip in the run folder, and a reopened run shows it', () => {
     assert.ok(existsSync(join(result.runDir, RUN_FILES.samples)));
     assert.deepEqual(readSampleStrip(result.runDir), strip);
@@ -213,7 +231,7 @@ describe('strip of validation images: the panel logic', () => {
     ];
     for (const s of bad) controller.receive({ type: 'samples', runDir: '/r', strip: s });
     controller.receive({ type: 'run', run: { ...run(TASKS.reconstruction.views), samples: bad[0] } });
-    controller.receive({ type: 'run', run: { ...run(TASKS.reconstruction.views), views: { accuracyChart: false } } });
+    controller.receive({ type: 'run', run: { ...run(TASKS.reconstruction.views), views: { epochChart: 'mse' } } });
     assert.equal(warnings.length, 6);
     assert.ok(parseToTrainingWebview({ type: 'samples', runDir: '/r', strip: good }));
   });

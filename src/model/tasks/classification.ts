@@ -8,7 +8,7 @@ export const classificationTask: TaskDefinition = {
   doc: 'One label per image: the model outputs one score per class; metrics are accuracy, per-class accuracy and the confusion matrix.',
   losses: ['cross_entropy', 'nll', 'mse', 'bce'],
   defaultLoss: 'cross_entropy',
-  views: { accuracyChart: true, results: 'confusion', epochSamples: false },
+  views: { epochChart: 'accuracy', results: 'confusion', epochSamples: false },
   checkOutput(m, sink) {
     const last = m.layers[m.layers.length - 1];
     if (!last || !m.output || m.output.length === 0) return;

@@ -11,8 +11,8 @@ export type TaskName = 'classification' | 'reconstruction';
 
 /** Which result views a panel offers for a task's runs. */
 export interface TaskViews {
-  /** Training charts besides the loss: accuracy curves for classification. */
-  accuracyChart: boolean;
+  /** The per-epoch chart beside the loss: accuracy for classification, validation MSE in pixels for reconstruction. */
+  epochChart: 'accuracy' | 'mse';
   /** The results section of the training panel. */
   results: 'confusion' | 'reconstruction';
   /** Whether the engine sends a strip of fixed validation images after each epoch (its trainer task makes it). */

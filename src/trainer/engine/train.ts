@@ -160,6 +160,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         accuracy: task.epochScore(result.scoreSum, result.seen),
         valLoss: val ? val.loss : null,
         valAccuracy: val ? val.accuracy : null,
+        ...task.epochFields(val),
         lr,
         seconds: (Date.now() - epochStart) / 1000,
         samplesPerSecond: result.seen / Math.max(result.stepSeconds, 1e-9),

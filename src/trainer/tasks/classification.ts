@@ -22,6 +22,7 @@ export function classificationTask(ctx: TaskContext): EngineTask {
     batchScore: (tf, output, target) => countCorrect(tf, output, target as Tensor1D),
     epochScore: (correct, seen) => correct / Math.max(seen, 1),
     evaluation: (set) => confusionEvaluation(k, set.count),
+    epochFields: () => ({}),
     monitored: (validation, trainLoss) => (validation ? validation.loss : trainLoss),
     checkData(analysis, dataset) {
       const out = analysis.outputShape;

@@ -55,6 +55,7 @@ export function reconstructionTask(ctx: TaskContext): EngineTask {
         },
       };
     },
+    epochFields: (validation) => ({ valMse: validation?.reconstruction?.mse ?? null }),
     monitored: (validation, trainLoss) => (validation ? validation.loss : trainLoss),
     checkData(analysis) {
       const [out, input] = [analysis.outputShape, analysis.input];

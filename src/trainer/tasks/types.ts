@@ -4,7 +4,7 @@
  * its core definition in src/model/tasks.
  */
 import type { LossName, ModelAnalysis, TaskName } from '../../model/types';
-import type { TestMetrics } from '../../protocol/runTypes';
+import type { EpochMetrics, TestMetrics } from '../../protocol/runTypes';
 import type { SampleStrip } from '../../protocol/sampleStrip';
 import type { Normalization } from '../datasets/batches';
 import type { Batch, ImageSet, LoadedDataset } from '../datasets/types';
@@ -52,6 +52,8 @@ export interface EngineTask {
   /** The training score (accuracy) of an epoch so far, from the sums of batchScore; null when the task has none. */
   epochScore(scoreSum: number, seen: number): number | null;
   evaluation(set: ImageSet): TaskEvaluation;
+  /** The task's own fields of an epoch record, from its validation pass (null without one): reconstruction's valMse. */
+  epochFields(validation: TestMetrics | null): Partial<EpochMetrics>;
   /** The number "best" and early stopping minimise, from the validation pass (or the training loss without one). */
   monitored(validation: TestMetrics | null, trainLoss: number): number;
   /** Throws with an actionable message when the loaded dataset cannot train this model for this task. */
