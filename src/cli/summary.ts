@@ -24,7 +24,7 @@ async function summarise(file: string, json: boolean, separate: boolean): Promis
     return 2;
   }
   const analysis = analyzeModel(text, { folders: folderReader(dirname(resolve(file))) });
-  if (json) process.stdout.write(`${JSON.stringify(summaryJson(analysis))}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(summaryJson(analysis, { machineBytes: totalmem() }))}\n`);
   else {
     if (separate) process.stdout.write(`\n${file}\n`);
     process.stdout.write(formatSummaryTable(analysis));

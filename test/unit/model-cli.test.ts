@@ -23,12 +23,34 @@ describe('cnnlab summary', () => {
     const r = cnnlab('summary', 'examples/fashion-mnist.cnn.yaml', '--json');
     assert.equal(r.status, 0, r.stderr);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(json), ['name', 'input', 'layers', 'totalParams', 'trainableParams', 'diagnostics']);
+    assert.deepEqual(Object.keys(json), ['name', 'input', 'layers', 'totalParams', 'trainableParams', 'diagnostics', 'memory']);
     assert.deepEqual(json.input, [1, 28, 28]);
     assert.equal(json.layers.length, 11);
     assert.deepEqual(json.layers[0], { index: 1, type: 'Conv2d', line: 8, outputShape: [16, 28, 28], params: 160, trainableParams: 160 });
     assert.equal(json.totalParams, 206_922);
     assert.deepEqual(json.diagnostics, []);
+  });
+
+  it('--json memory: the training-memory estimate per engine, the same figures as the table', () => {
+    const r = cnnlab('summary', 'examples/vgg16.cnn.yaml', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const { memory } = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(memory), ['batchSize', 'wasm', 'native']);
+    const { wasm, native } = memory;
+    assert.deepEqual(Object.keys(wasm), ['totalBytes', 'parts', 'limitBytes', 'fits', 'maxBatchSize']);
+    assert.equal(wasm.limitBytes, 4 * 1024 ** 3 - 64 * 1024);
+    assert.equal(wasm.totalBytes, wasm.parts.reduce((s: number, p: { bytes: number }) => s + p.bytes, 0));
+    assert.equal(wasm.fits, wasm.totalBytes <= wasm.limitBytes);
+    // 138,357,544 float32 parameters: their bytes are the first part on every engine.
+    assert.deepEqual(wasm.parts[0], { name: 'parameters and buffers', bytes: 138_357_544 * 4 });
+    assert.ok(native.limitBytes > 0 && native.parts.every((p: { name: string }) => !p.name.includes('XNNPACK')));
+    const gib = (b: number) => `${(b / 1024 ** 3).toFixed(2)} GiB`;
+    const table = cnnlab('summary', 'examples/vgg16.cnn.yaml').stdout;
+    assert.ok(table.includes(`Training memory ≈ ${gib(wasm.totalBytes)} at batch ${memory.batchSize} on wasm`), table);
+    const bad = mkdtempSync(join(tmpdir(), 'cnnlab-'));
+    writeFileSync(join(bad, 'bad.cnn.yaml'), 'input: [1, 28, 28]\nlayers:\n  - Conv2d(3, 16, 3)\n');
+    assert.equal(JSON.parse(cnnlab('summary', join(bad, 'bad.cnn.yaml'), '--json').stdout).memory, null);
+    rmSync(bad, { recursive: true, force: true });
   });
 
   it('a file with errors: diagnostics with file:line:col, exit 1, no stack trace', () => {
