@@ -38,7 +38,8 @@ export class InspectorPage implements InspectorView {
     this.tabs = [this.featureMaps, new FiltersTab(ctx), new AttributionTab(ctx), new EmbeddingsTab(ctx), new AugmentTab(ctx), new PlaygroundTab(ctx)];
     this.tabs.forEach((t) => this.stale.add(t));
     const input = new InputPane(this.controller, info, (r) => this.onInput(r));
-    const header = el('header', 'header', el('h1', '', info.model), el('div', 'subtitle', `${info.runDir} · ${info.checkpoint}/ weights · ${info.backend}`));
+    const notices = info.notices.map((n) => el('div', 'notice', n));
+    const header = el('header', 'header', el('h1', '', info.model), el('div', 'subtitle', `${info.runDir} · ${info.checkpoint}/ weights · ${info.backend}`), ...notices);
     const tabBar = el('nav', 'tab-bar');
     const body = el('div', 'tab-body');
     this.tabs.forEach((tab, i) => {

@@ -1,5 +1,5 @@
 /**
- * `cnnlab evaluate RUN [--checkpoint best|last] [--json] [--backend B]`: the test pass on a run's checkpoint (for a
+ * `cnnlab evaluate RUN [--checkpoint best|last] [--json] [--backend B] [--max-image-pixels N]`: the test pass on a run's checkpoint (for a
  * run stopped before its test pass), written into the run's summary.json and predictions files. Progress goes to
  * stderr; Ctrl-C cancels and leaves the run as it was. Exit 0 on success, 1 when the run cannot be evaluated or
  * the evaluation was cancelled, 2 for usage problems and missing folders.
@@ -13,11 +13,11 @@ import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'evaluate RUN [--checkpoint best|last] [--json] [--backend B]';
+const USAGE = 'evaluate RUN [--checkpoint best|last] [--json] [--backend B] [--max-image-pixels N]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runEvaluate(args: string[], io: CliOutput = processOutput): Promise<number> {
-  const parsed = parseArgs(args, { '--checkpoint': 'checkpoint', '--json': 'flag', '--backend': 'backend' });
+  const parsed = parseArgs(args, { '--checkpoint': 'checkpoint', '--json': 'flag', '--backend': 'backend', '--max-image-pixels': 'count' });
   const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 1 ? 'expected one run folder' : undefined;
   if (problem || typeof parsed === 'string') {
     io.err(`cnnlab evaluate: ${problem}\nUsage: cnnlab ${USAGE}\n`);
@@ -31,7 +31,11 @@ export async function runEvaluate(args: string[], io: CliOutput = processOutput)
   process.on('SIGINT', onSigint);
   try {
     const backend = await initBackend((parsed.options.get('--backend') as BackendChoiceName | undefined) ?? 'auto', { extraModulePaths: [defaultInstallDir()] });
-    const result = await evaluateRun(backend.tf, { runDir, checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined }, {
+    const result = await evaluateRun(backend.tf, {
+      runDir,
+      checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined,
+      maxImagePixels: parsed.options.get('--max-image-pixels') as number | undefined,
+    }, {
       signal: cancel.signal,
       // A status line when it changes; the per-batch counts are for the editor's progress bar.
       onProgress: (message, done) => {

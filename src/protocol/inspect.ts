@@ -88,6 +88,8 @@ export interface RunInfo {
   hasAugment: boolean;
   /** Why no dataset images are available (only image files can be inspected), if so. */
   datasetProblem: string | null;
+  /** What opening the run found, one line each: an interrupted run, a damaged best/ replaced by last/. */
+  notices: string[];
 }
 
 export interface PredictionData {

@@ -53,6 +53,8 @@ export interface EvaluateRequest {
   /** Where to look for the dataset besides what the run's config.json remembers. */
   searchPaths?: string[];
   cacheDir?: string;
+  /** Largest test image decoded, in pixels (`--max-image-pixels`, the `cnnlab.maxImagePixels` setting); default the run's. */
+  maxImagePixels?: number;
 }
 
 /** What an evaluation wrote into the run (summary.json's `test`, with the checkpoint and class names used). */

@@ -47,6 +47,7 @@ const EVALUATE_FIELDS: Record<keyof EvaluateRequest, (v: unknown) => boolean> = 
   extraModulePaths: optional(isStringArray),
   searchPaths: optional(isStringArray),
   cacheDir: optional(isString),
+  maxImagePixels: optional((v) => Number.isInteger(v) && (v as number) >= 1),
 };
 
 function isEvaluateRequest(v: unknown): v is EvaluateRequest {

@@ -115,6 +115,7 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
         backend: config().backend,
         searchPaths: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         cacheDir: storage.cacheDir,
+        maxImagePixels: config().maxImagePixels,
         extraModulePaths: [storage.nativeBackendDir],
       }, `${run.model} · ${run.label}`, log),
     }),

@@ -1,6 +1,6 @@
 /**
  * `cnnlab train` ended by real signals, in real child processes: SIGINT in each pass (training, validation, test),
- * twice, SIGTERM, SIGHUP, and kill -9 followed by readers (the run reads as interrupted; predict says so). Each
+ * twice, SIGTERM, SIGHUP, and kill -9 followed by readers (the run reads as interrupted; predict and evaluate say so). Each
  * asserts the summary, the files and the exit latency. CNNLAB_TEST_BATCH_MS makes every batch of the tiny model
  * block for a while, as a big model's do, so that each pass lasts long enough to be hit; the bound on the latency
  * is generous (one batch is 0.15 s; a whole pass is seconds), and the tests poll the child's output, never sleep.
@@ -206,6 +206,9 @@ describe('cnnlab train and signals', { concurrency: 3 }, () => {
     const notes = predict.stderr.split('\n').filter((l) => /interrupted/.test(l));
     assert.equal(notes.length, 1, predict.stderr);
     assert.match(notes[0], new RegExp(`was interrupted after ${read?.epochsCompleted}/2 epoch`));
+    const evaluate = spawnSync(process.execPath, ['--import', 'tsx', cli, 'evaluate', dir, '--backend', 'wasm'], { encoding: 'utf8', cwd: resolve(__dirname, '../..') });
+    assert.equal(evaluate.status, 0, evaluate.stderr);
+    assert.deepEqual(evaluate.stderr.split('\n').filter((l) => /interrupted/.test(l)), notes, evaluate.stderr);
   });
 });
 

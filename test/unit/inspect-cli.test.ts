@@ -18,6 +18,8 @@ import { openRun } from '../../src/inspect/network/runModel';
 import { initBackend } from '../../src/trainer/backend/index';
 import { evaluateRun } from '../../src/trainer/engine/evaluateRun';
 import { SHAPE_CLASSES } from '../../src/trainer/datasets/shapes';
+import { runTraining } from '../../src/trainer/engine/session';
+import { solidPng } from '../fixtures/datasets/generate';
 import { trainTinyRun, type TrainedRun } from './inspect-fixture';
 
 let fixture: TrainedRun;
@@ -109,6 +111,23 @@ describe('cnnlab evaluate', () => {
     assert.equal((await cli('evaluate')).status, 2);
     assert.equal((await cli('evaluate', fixture.runDir, '--checkpoint', 'worst')).status, 2);
     assert.equal((await cli('evaluate', join(fixture.root, 'nowhere'))).status, 2);
+  });
+
+  it('--max-image-pixels bounds the test images it decodes, as in train and predict', async () => {
+    const root = join(fixture.root, 'pixels');
+    for (const [name, shade] of [['dark', 20], ['light', 220]] as const) {
+      mkdirSync(join(root, 'images', name), { recursive: true });
+      for (let i = 0; i < 6; i++) writeFileSync(join(root, 'images', name, `${i}.png`), solidPng(6, 5, [shade, shade, shade]));
+    }
+    const modelText = `name: pixels\ninput: [1, 4, 4]\nlayers:\n  - Flatten()\n  - Linear(16, 2)\ndata: { dataset: imagefolder, path: ${join(root, 'images')}, validation_split: 0 }\ntrain: { epochs: 1, batch_size: 4, seed: 1 }\n`;
+    const { runDir } = await runTraining({ modelText, outDir: join(root, 'runs'), backend: 'cpu', cacheDir: join(root, 'cache') }, { onEvent: () => undefined });
+    // Fitted images are cached: without the cache, evaluate decodes the files again.
+    rmSync(join(root, 'cache'), { recursive: true, force: true });
+    const refused = await cli('evaluate', runDir, '--max-image-pixels', '29', '--backend', 'wasm');
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /is a 6×5 PNG image \(30 pixels\), more than the 29 pixels allowed/);
+    const r = await cli('evaluate', runDir, '--max-image-pixels', '30', '--backend', 'wasm');
+    assert.equal(r.status, 0, r.stderr);
   });
 });
 

@@ -4,7 +4,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { FromInspectWorker, InspectRequest, InspectResult } from '../../src/protocol/inspect';
 import { isFromInspectWorker, parseFromInspectorWebview } from '../../src/protocol/inspectValidate';
 import { decodePngRgba } from '../../src/inspect/image/png';
@@ -63,7 +66,30 @@ describe('inspector session', () => {
     assert.equal(info.testCount, 80);
     assert.ok(info.hasAugment);
     assert.equal(info.datasetProblem, null);
+    assert.deepEqual(info.notices, []);
     assert.equal(info.layers[0].line, 3);
+  });
+
+  it('tells the panel what opening found: an interrupted run, a damaged best/ replaced by last/', async () => {
+    const copy = join(fixture.root, 'interrupted-copy');
+    cpSync(fixture.runDir, copy, { recursive: true });
+    try {
+      // The summary of a training process killed with -9: still 'running', its owner gone.
+      const dead = spawnSync(process.execPath, ['-e', '']).pid;
+      const summary = JSON.parse(readFileSync(join(copy, 'summary.json'), 'utf8'));
+      const owner = { pid: dead, host: hostname(), startedAt: new Date().toISOString() };
+      writeFileSync(join(copy, 'summary.json'), JSON.stringify({ ...summary, status: 'running', owner, heartbeatAt: owner.startedAt }));
+      const weights = join(copy, 'best', 'weights.bin');
+      writeFileSync(weights, readFileSync(weights).subarray(0, 100));
+      const { info } = await ask({ kind: 'open', runDir: copy });
+      assert.equal(info.checkpoint, 'last');
+      assert.equal(info.notices.length, 2, info.notices.join('\n'));
+      assert.match(info.notices[0], new RegExp(`was interrupted after \\d+/\\d+ epoch\\(s\\) \\(the training process \\(pid ${dead} `));
+      assert.match(info.notices[1], /^warning: .*best cannot be loaded \(.*weights\.bin has 100 bytes.*\); using last\/ instead$/);
+    } finally {
+      await ask({ kind: 'open', runDir: fixture.runDir });
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('chooses inputs by index, class, random and file, with predictions for every class', async () => {

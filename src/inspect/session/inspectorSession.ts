@@ -107,6 +107,7 @@ export class InspectorSession {
       trainCount: this.data?.train.count ?? 0,
       hasAugment: run.analysis.pipeline.train.some((s) => TRANSFORM_CATALOG[s.type].random),
       datasetProblem: this.dataProblem,
+      notices: run.notices,
     };
   }
 

@@ -14,7 +14,7 @@ import { changedOnly, writePredictions } from './session';
 import type { TF } from './tf';
 
 /** The engine's part of an EvaluateRequest (the backend is the caller's). */
-export type EvaluateRunRequest = Pick<EvaluateRequest, 'runDir' | 'checkpoint' | 'searchPaths' | 'cacheDir'>;
+export type EvaluateRunRequest = Pick<EvaluateRequest, 'runDir' | 'checkpoint' | 'searchPaths' | 'cacheDir' | 'maxImagePixels'>;
 
 /** The evaluation was cancelled through its signal; the run is left as it was. */
 export class EvaluationCancelled extends Error {
@@ -37,7 +37,7 @@ export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: Ev
   // What opening found (an interrupted run, a damaged best/ replaced by last/).
   run.notices.forEach((notice) => report(notice));
   try {
-    const dataset = await loadRunData(run, { searchPaths: request.searchPaths, cacheDir: request.cacheDir }, changedOnly(report));
+    const dataset = await loadRunData(run, { searchPaths: request.searchPaths, cacheDir: request.cacheDir, maxImagePixels: request.maxImagePixels }, changedOnly(report));
     const test = dataset.test;
     if (test.count === 0) throw new Error(`${request.runDir}: the ${dataset.name} dataset has no test images to evaluate on`);
     const task = createTask(run.analysis.task, { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize });
