@@ -90,17 +90,36 @@ describe('training loop', () => {
     model.dispose();
   });
 
-  it('is reproducible from its seed (initialisation, shuffling, augmentation, dropout)', async () => {
+  it('is reproducible from its seed (initialisation, shuffling, augmentation, dropout), with or without batch workers', async () => {
     const withDropout = QUADRANT_MODEL.replace('  - Linear(64, 4)', '  - Dropout(0.3)\n  - Linear(64, 4)');
     const analysis = analyze(withDropout.replace(/^train: .*$/m, 'train: { epochs: 1, batch_size: 16, lr: 0.01, seed: 11 }'));
-    const weights = async (): Promise<number[]> => {
+    const weights = async (dataWorkers: number): Promise<number[]> => {
       const model = buildModel(tf, analysis.graph, 11);
-      await trainModel(tf, model, quadrantData(), { config: analysis.train, transforms: { train: [transformStep('RandomHorizontalFlip', {}, undefined)], test: [] } });
+      const train = [transformStep('RandomHorizontalFlip', {}, undefined), transformStep('RandomRotation', { degrees: 10 }, undefined)];
+      await trainModel(tf, model, quadrantData(), { config: analysis.train, transforms: { train, test: [] }, dataWorkers });
       const values = model.params.flatMap((p) => Array.from(p.variable.dataSync()));
       model.dispose();
       return values;
     };
-    assert.deepEqual(await weights(), await weights());
+    const inThread = await weights(0);
+    assert.deepEqual(await weights(0), inThread);
+    assert.deepEqual(await weights(2), inThread, 'batches prepared by two workers ahead of the steps train the same weights');
+  });
+
+  it('runs the validation and test passes on the batch workers to their end (the workers stop after the test pass)', async () => {
+    const analysis = modelWith('{ epochs: 2, batch_size: 16, lr: 0.01, seed: 3, early_stopping: {patience: 1} }');
+    // Input noise makes every pass work per image, so the test pass runs on the workers too.
+    const outcome = async (dataWorkers: number) => {
+      const model = buildModel(tf, analysis.graph, 3);
+      const result = await trainModel(tf, model, quadrantData(), { config: analysis.train, noise: { gaussian: 0.2 }, dataWorkers });
+      model.dispose();
+      return result;
+    };
+    const inThread = await outcome(0);
+    const workers = await outcome(1);
+    assert.equal(workers.status, 'done');
+    assert.equal(workers.test?.confusion.flat().reduce((a, b) => a + b, 0), 64, 'every test image was evaluated');
+    assert.deepEqual(workers.test, inThread.test);
   });
 
   it('stops on a NaN/inf loss and says why', async () => {

@@ -48,52 +48,96 @@ function normalizeValue(x: number, channel: number, normalize: Normalization | u
   return (x - mean) / std;
 }
 
-/** Yields the set in batches of float32 NHWC pixels and int32 labels. */
-export function* batches(set: ImageSet, options: BatchOptions): Generator<Batch> {
+/**
+ * One batch's pipeline work, self-contained so a worker thread can run it: the stored pixels of its images and
+ * the seeds of its random streams. Seeds are drawn per batch (not one stream per epoch), so a batch's augmentations
+ * do not depend on which thread ran the batches before it: the same seed gives the same batches however they are
+ * scheduled.
+ */
+export interface BatchJob {
+  /** `labels.length` stored images, one after another (uint8 HWC). */
+  pixels: Uint8Array;
+  labels: Int32Array;
+  height: number;
+  width: number;
+  channels: number;
+  steps: readonly TransformStep[];
+  noise?: NoiseConfig;
+  augmentSeed: number;
+  noiseSeed: number;
+}
+
+/** An epoch's batches in order: ready (lookup-table conversion, cheaper than any hand-off) or a job to run. */
+export type PlannedBatch = { batch: Batch; job?: undefined } | { job: BatchJob; batch?: undefined };
+
+/** Whether batches with these steps run a pipeline per image (worth a batch worker) rather than lookup tables. */
+export function runsPerImage(steps: readonly TransformStep[] | undefined, noise?: NoiseConfig): boolean {
+  return !!noise || normalizationOnly(steps ?? []) === undefined;
+}
+
+/** Plans the set's batches for one epoch (or one evaluation pass). */
+export function* planBatches(set: ImageSet, options: BatchOptions): Generator<PlannedBatch> {
   const { batchSize } = options;
-  const order = options.shuffle ? permutation(set.count, deriveSeed(options.seed, 'epoch', options.epoch ?? 0)) : null;
+  const epoch = options.epoch ?? 0;
+  const order = options.shuffle ? permutation(set.count, deriveSeed(options.seed, 'epoch', epoch)) : null;
   const steps = options.transforms ?? [];
   const normalization = options.noise ? undefined : normalizationOnly(steps);
   const tables = normalization === undefined ? undefined : byteTables(set.channels, normalization ?? undefined);
-  const rng = new Random(deriveSeed(options.seed, 'augment', options.epoch ?? 0));
-  const noiseRng = options.noise ? new Random(deriveSeed(options.seed, 'noise', options.epoch ?? 0)) : null;
-  const [pixelSteps, normalizeSteps] = splitTrailingNormalize(steps);
   const size = imageSize(set);
-  for (let start = 0; start < set.count; start += batchSize) {
+  for (let start = 0, index = 0; start < set.count; start += batchSize, index++) {
     const n = Math.min(batchSize, set.count - start);
     if (n < batchSize && options.dropLast) return;
-    let x: Float32Array | undefined;
-    let dims = { height: set.height, width: set.width, channels: set.channels };
     const y = new Int32Array(n);
-    let clean: Float32Array | undefined;
-    for (let i = 0; i < n; i++) {
-      const index = order ? order[start + i] : start + i;
-      y[i] = set.labels[index];
-      if (tables) {
-        x ??= new Float32Array(n * size);
-        convertWithTables(set.images, index * size, x.subarray(i * size, (i + 1) * size), tables);
-        continue;
-      }
-      const data = new Float32Array(size);
-      toUnitFloat(set.images, index * size, data);
-      const pixels = runPipeline({ data, height: set.height, width: set.width, channels: set.channels }, pixelSteps, rng);
-      const image = runPipeline(noiseRng ? { ...pixels, data: pixels.data.slice() } : pixels, normalizeSteps, rng);
-      const out = image.data;
-      dims = { height: image.height, width: image.width, channels: image.channels };
-      x ??= new Float32Array(n * out.length);
-      if (out.length * n !== x.length) throw new Error(`the pipeline gave images of ${out.length} values after images of ${x.length / n}`);
-      if (noiseRng && options.noise) {
-        clean ??= new Float32Array(x.length);
-        clean.set(out, i * out.length);
-        applyNoise(pixels.data, pixels, options.noise, noiseRng);
-        x.set(runPipeline(pixels, normalizeSteps, rng).data, i * out.length);
-      } else {
-        x.set(out, i * out.length);
-      }
+    const at = (i: number) => (order ? order[start + i] : start + i);
+    for (let i = 0; i < n; i++) y[i] = set.labels[at(i)];
+    if (tables) {
+      const x = new Float32Array(n * size);
+      for (let i = 0; i < n; i++) convertWithTables(set.images, at(i) * size, x.subarray(i * size, (i + 1) * size), tables);
+      yield { batch: { x, y, size: n, height: set.height, width: set.width, channels: set.channels } };
+      continue;
     }
-    const batch = { x: x ?? new Float32Array(0), y, size: n, ...dims };
-    yield clean ? { ...batch, clean } : batch;
+    const pixels = new Uint8Array(n * size);
+    for (let i = 0; i < n; i++) pixels.set(set.images.subarray(at(i) * size, (at(i) + 1) * size), i * size);
+    const seeds = { augmentSeed: deriveSeed(options.seed, 'augment', epoch, index), noiseSeed: deriveSeed(options.seed, 'noise', epoch, index) };
+    yield { job: { pixels, labels: y, height: set.height, width: set.width, channels: set.channels, steps, noise: options.noise, ...seeds } };
   }
+}
+
+/** Runs a batch's pipeline on each of its images (in this thread or a batch worker's). */
+export function runBatchJob(job: BatchJob): Batch {
+  const n = job.labels.length;
+  const size = job.height * job.width * job.channels;
+  const rng = new Random(job.augmentSeed);
+  const noiseRng = job.noise ? new Random(job.noiseSeed) : null;
+  const [pixelSteps, normalizeSteps] = splitTrailingNormalize(job.steps);
+  let x: Float32Array | undefined;
+  let clean: Float32Array | undefined;
+  let dims = { height: job.height, width: job.width, channels: job.channels };
+  for (let i = 0; i < n; i++) {
+    const data = new Float32Array(size);
+    toUnitFloat(job.pixels, i * size, data);
+    const pixels = runPipeline({ data, height: job.height, width: job.width, channels: job.channels }, pixelSteps, rng);
+    const image = runPipeline(noiseRng ? { ...pixels, data: pixels.data.slice() } : pixels, normalizeSteps, rng);
+    const out = image.data;
+    dims = { height: image.height, width: image.width, channels: image.channels };
+    x ??= new Float32Array(n * out.length);
+    if (out.length * n !== x.length) throw new Error(`the pipeline gave images of ${out.length} values after images of ${x.length / n}`);
+    if (noiseRng && job.noise) {
+      clean ??= new Float32Array(x.length);
+      clean.set(out, i * out.length);
+      applyNoise(pixels.data, pixels, job.noise, noiseRng);
+      x.set(runPipeline(pixels, normalizeSteps, rng).data, i * out.length);
+    } else {
+      x.set(out, i * out.length);
+    }
+  }
+  const batch = { x: x ?? new Float32Array(0), y: job.labels, size: n, ...dims };
+  return clean ? { ...batch, clean } : batch;
+}
+
+/** Yields the set in batches of float32 NHWC pixels and int32 labels, computed in this thread. */
+export function* batches(set: ImageSet, options: BatchOptions): Generator<Batch> {
+  for (const planned of planBatches(set, options)) yield planned.batch ?? runBatchJob(planned.job);
 }
 
 /** The steps before a pipeline's trailing Normalize steps, and those: input noise goes between them. */

@@ -6,7 +6,8 @@
 import type { NoiseConfig, TransformStep } from '../../model/types';
 import type { TestMetrics } from '../../protocol/runTypes';
 import type { SampleStrip } from '../../protocol/sampleStrip';
-import { batches } from '../datasets/batches';
+import type { BatchPool } from '../datasets/batchPool';
+import { prefetchBatches } from '../datasets/prefetch';
 import type { ImageSet } from '../datasets/types';
 import type { EngineTask, TaskEvaluation } from '../tasks/registry';
 import { yieldToEventLoop } from './eventLoop';
@@ -21,6 +22,8 @@ export interface EvaluateOptions {
   /** Input noise (denoising): the same seeded corruption in every pass, so losses compare across epochs. */
   noise?: NoiseConfig;
   seed?: number;
+  /** Batch workers that run the pipeline ahead of the forward passes (see prefetch.ts); default this thread. */
+  pool?: BatchPool;
   /**
    * Receives the raw outputs (batch × output values, row-major) of samples `start … start + labels.length − 1`, in
    * set order: the test pass's per-sample records come from the same forward pass as its metrics.
@@ -47,7 +50,8 @@ async function evaluationPass(tf: TF, model: EngineModel, set: ImageSet, options
   const { task } = options;
   const evaluation = task.evaluation(set);
   let start = 0;
-  for (const batch of batches(set, { batchSize: options.batchSize, shuffle: false, seed: options.seed ?? 0, transforms: options.transforms, noise: options.noise })) {
+  const stream = prefetchBatches(set, { batchSize: options.batchSize, shuffle: false, seed: options.seed ?? 0, transforms: options.transforms, noise: options.noise }, options.pool);
+  for await (const batch of stream) {
     if (options.shouldStop?.()) return null;
     options.beforeBatch?.();
     const [lossT, outputT] = tf.tidy(() => {

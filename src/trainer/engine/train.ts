@@ -8,7 +8,9 @@
 import type { NoiseConfig, TrainConfig, TransformStep } from '../../model/types';
 import type { BatchMetrics, EpochMetrics, TestMetrics } from '../../protocol/runTypes';
 import type { SampleStrip } from '../../protocol/sampleStrip';
-import { batchCount as countBatches, batches } from '../datasets/batches';
+import { batchCount as countBatches, runsPerImage } from '../datasets/batches';
+import { BatchPool } from '../datasets/batchPool';
+import { prefetchBatches } from '../datasets/prefetch';
 import type { Batch, ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
 import { createTask, type EngineTask } from '../tasks/registry';
@@ -36,6 +38,8 @@ export interface TrainOptions {
   transforms?: { train: readonly TransformStep[]; test: readonly TransformStep[] };
   /** Noise on the model's input only, in every pass (validation and test with a fixed seed). */
   noise?: NoiseConfig;
+  /** Batch workers running the pipelines ahead of the steps: default BatchPool.start()'s count; 0 runs them in this thread. */
+  dataWorkers?: number;
   /** Minimum time between batch progress events (default 100 ms). */
   progressIntervalMs?: number;
   /** A batch record is marked for metrics.jsonl every N batches (default 20). */
@@ -103,6 +107,9 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
   const optimizer = createOptimizer(tf, cfg, model.params);
   const schedule = createSchedule(cfg.lr, epochs, cfg.schedule);
   const best = new WeightSnapshot(tf);
+  // Pipelines that work per image run on batch workers, ahead of the steps; lookup-table batches need none.
+  const perImage = runsPerImage(options.transforms?.train, options.noise) || runsPerImage(options.transforms?.test, options.noise);
+  const pool = perImage ? BatchPool.start(options.dataWorkers) : undefined;
   // Without a validation set, best weights, early stopping and plateau monitor the training loss (and say so).
   const validated = data.validation.count > 0;
   const state: LoopState = { trainSeconds: 0, samplesSeen: 0, bestEpoch: null, bestLoss: Infinity, esBest: Infinity, wait: 0 };
@@ -117,7 +124,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     samplesSeen: state.samplesSeen,
     test,
   });
-  const evalOptions = { batchSize: cfg.batch_size, task, transforms: options.transforms?.test, noise: options.noise, seed: cfg.seed, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
+  const evalOptions = { batchSize: cfg.batch_size, task, pool, transforms: options.transforms?.test, noise: options.noise, seed: cfg.seed, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
   /** The test pass with the best weights, then the outcome (stopped when a stop request ended the pass). */
   const finish = async (reason: string | null, epochsCompleted: number): Promise<TrainOutcome> => {
     if (!best.empty) best.restore(model);
@@ -131,7 +138,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     for (let epoch = 0; epoch < epochs; epoch++) {
       const lr = schedule.lr(epoch);
       const epochStart = Date.now();
-      const result = await trainEpoch(tf, model, task, (grads) => optimizer.step(grads, lr), data.train, { ...options, epochs, lr, epoch }, hooks);
+      const result = await trainEpoch(tf, model, task, (grads) => optimizer.step(grads, lr), data.train, { ...options, epochs, lr, epoch, pool }, hooks);
       if (result.ended) return outcome(result.status, result.reason, epoch, null, result.stoppedIn);
       state.trainSeconds += result.stepSeconds;
       state.samplesSeen += result.seen;
@@ -169,12 +176,14 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
       });
       if (samples) hooks.onSamples?.(samples);
       const stop = cfg.early_stopping ? earlyStop(state, monitored, cfg.early_stopping, validated) : null;
-      if (stop) return finish(stop, epoch + 1);
+      // Awaited: the finally below stops the batch workers, which the test pass still uses.
+      if (stop) return await finish(stop, epoch + 1);
     }
-    return finish(null, epochs);
+    return await finish(null, epochs);
   } finally {
     optimizer.dispose();
     best.dispose();
+    await pool?.dispose();
   }
 }
 
@@ -185,7 +194,7 @@ async function trainEpoch(
   task: EngineTask,
   step: (grads: NamedTensorMap) => void,
   train: ImageSet,
-  options: TrainOptions & { epochs: number; lr: number; epoch: number },
+  options: TrainOptions & { epochs: number; lr: number; epoch: number; pool?: BatchPool },
   hooks: TrainHooks,
 ): Promise<EpochResult> {
   const { config: cfg, epoch, epochs, lr } = options;
@@ -194,8 +203,8 @@ async function trainEpoch(
   const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0 };
   let lastEmit = 0;
   let batchIndex = 0;
-  const stream = batches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, transforms: options.transforms?.train, noise: options.noise });
-  for (const batch of stream) {
+  const stream = prefetchBatches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, transforms: options.transforms?.train, noise: options.noise }, options.pool);
+  for await (const batch of stream) {
     if (hooks.shouldStop?.()) return { ended: true, status: 'stopped', reason: `stopped at epoch ${epoch + 1} batch ${batchIndex + 1}`, stoppedIn: 'training' };
     hooks.beforeBatch?.();
     batchIndex += 1;
