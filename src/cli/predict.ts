@@ -42,7 +42,7 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
     const inspectable = await openRun(backend.tf, runDir, parsed.options.get('--checkpoint') as 'best' | 'last' | undefined);
     inspectable.notices.forEach((notice) => io.err(`${notice}\n`));
     try {
-      const input = await inputFromFile(image, inspectable.input, inspectable.normalize, parsed.options.get('--max-image-pixels') as number | undefined);
+      const input = await inputFromFile(image, inspectable.preprocessing, parsed.options.get('--max-image-pixels') as number | undefined);
       const result = await predictForTask(inspectable, input, k);
       const out = parsed.options.get('--out') as string | undefined;
       if (out && !result.image) throw new Error(`--out writes the model's output image; a ${inspectable.analysis.task} run has none`);

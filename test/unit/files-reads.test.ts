@@ -10,6 +10,7 @@ import { describeFileError, UserFileError } from '../../src/files/fileErrors';
 import { pathProblem, readUserFile } from '../../src/files/readUserFile';
 import { inputFromFile } from '../../src/inspect/network/input';
 import { loadImageFile } from '../../src/trainer/datasets/decode';
+import { legacyPipeline } from '../../src/model/transforms/legacy';
 import { readImageHeader } from '../../src/trainer/datasets/imageHeader';
 import { DEFAULT_MAX_IMAGE_PIXELS, resolveMaxImagePixels } from '../../src/trainer/datasets/imageLimits';
 import { folderIOHandler } from '../../src/trainer/runs/tfjsFiles';
@@ -113,11 +114,12 @@ describe('image size limits', () => {
     writeFileSync(file, solidPng(30, 20, [10, 200, 30]));
     assert.equal(loadImageFile(file, 4, 4, 3, 600).length, 48);
     assert.throws(() => loadImageFile(file, 4, 4, 3, 599), /photo\.png is a 30×20 PNG image \(600 pixels\), more than the 599 pixels allowed/);
-    await assert.rejects(inputFromFile(file, [3, 4, 4], undefined, 599), /30×20 PNG image/);
+    const stretch = { input: [3, 4, 4] as const, pipeline: legacyPipeline({ dataset: 'shapes', validation_split: 0 }, [4, 4]), seed: 0 };
+    await assert.rejects(inputFromFile(file, stretch, 599), /30×20 PNG image/);
     const saved = process.env.CNNLAB_MAX_IMAGE_PIXELS;
     process.env.CNNLAB_MAX_IMAGE_PIXELS = '599';
     try {
-      await assert.rejects(inputFromFile(file, [3, 4, 4], undefined), /30×20 PNG image/);
+      await assert.rejects(inputFromFile(file, stretch), /30×20 PNG image/);
     } finally {
       if (saved === undefined) delete process.env.CNNLAB_MAX_IMAGE_PIXELS;
       else process.env.CNNLAB_MAX_IMAGE_PIXELS = saved;

@@ -143,7 +143,7 @@ describe('cnnlab predict', () => {
     assert.ok(out.predictions[0].probability >= out.predictions[1].probability);
     const { tf } = await initBackend('wasm');
     const run = await openRun(tf, fixture.runDir);
-    const mine = await predict(run, await inputFromFile(image, run.input, run.normalize), 2);
+    const mine = await predict(run, await inputFromFile(image, run.preprocessing), 2);
     run.dispose();
     assert.equal(mine[0].className, out.predictions[0].class);
     assert.ok(Math.abs(mine[0].probability - out.predictions[0].probability) < 1e-5);

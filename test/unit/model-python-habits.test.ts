@@ -50,6 +50,24 @@ describe('arithmetic in arguments', () => {
   });
 });
 
+describe('arithmetic in mapping-form arguments', () => {
+  it('{in_features: 32*4*4, out_features: 10} is Linear(32*4*4, 10), in lists and positional values too', () => {
+    const call = analyzeModel('input: [32, 4, 4]\nlayers:\n  - Conv2d(32, 2**4, 3, padding=1)\n  - Flatten()\n  - Linear(16*4*4, 10)\n');
+    const mapping = analyzeModel('input: [32, 4, 4]\nlayers:\n  - conv2d: {out_channels: 2**4, kernel_size: [3, 6 // 2], padding: (4 - 2) % 3 - 1}\n  - Flatten\n  - linear: {in_features: 16*4*4, out_features: 10}\n');
+    assert.deepEqual(mapping.diagnostics, []);
+    assert.deepEqual(mapping.layers.map((l) => [l.outputShape, l.params]), call.layers.map((l) => [l.outputShape, l.params]));
+    assert.deepEqual(analyzeModel('input: [1, 8, 8]\nlayers:\n  - maxpool2d: 2 * 2\n').layers[0].outputShape, [1, 2, 2], 'a single value is the first positional argument');
+  });
+
+  it('leaves quoted text and words alone, and names a broken expression', () => {
+    const quoted = analyzeModel("input: [512]\nlayers:\n  - linear: {in_features: '32*4*4', out_features: 10}\n");
+    assert.match(quoted.diagnostics.map((d) => d.message).join('\n'), /in_features must be an integer ≥ 1, got '32\*4\*4'/);
+    const broken = analyzeModel('input: [512]\nlayers:\n  - linear: {in_features: 32 // 0, out_features: 10}\n');
+    assert.match(broken.diagnostics.map((d) => d.message).join('\n'), /in_features: 32 \/\/ 0: Division by zero/);
+    assert.deepEqual(analyzeModel("input: [1, 8, 8]\nlayers:\n  - conv2d: {out_channels: 4, kernel_size: 3, padding: same}\n").diagnostics, []);
+  });
+});
+
 describe('forward() habits become the layers they stand for', () => {
   const course = 'input: [1, 28, 28]\nlayers:\n  - Conv2d(1, 16, 5)\n  - F.relu(x)\n  - F.max_pool2d(x, 2)\n  - x.view(-1, 16 * 12 * 12)\n  - Linear(2304, 10)\n';
   const clean = 'input: [1, 28, 28]\nlayers:\n  - Conv2d(1, 16, 5)\n  - ReLU()\n  - MaxPool2d(2)\n  - Flatten()\n  - Linear(2304, 10)\n';

@@ -1,10 +1,10 @@
 /**
- * Inputs for inspection: an image file (PNG/JPEG, decoded and fitted to the model's input by the datasets'
- * own decoder) or one image of a dataset split, as float32 HWC normalised like the training batches.
+ * Inputs for inspection: an image file (PNG/JPEG) or one image of the test split, as float32 HWC prepared as the
+ * test pass prepares images (the test pipeline's geometry and normalisation; see trainer/datasets/testImage).
  */
 import { imageToFloat, type Normalization } from '../../trainer/datasets/batches';
-import { loadImageFile } from '../../trainer/datasets/decode';
 import { resolveMaxImagePixels } from '../../trainer/datasets/imageLimits';
+import { testImageFromFile, testPassPixels, type TestPreprocessing } from '../../trainer/datasets/testImage';
 import type { ImageSet } from '../../trainer/datasets/types';
 
 /** One image ready for the model, with its raw pixels for display. */
@@ -23,28 +23,20 @@ export interface InspectInput {
 }
 
 /**
- * Reads and decodes an image file fitted to input [C, H, W]; throws an error naming the file when it is not a
- * readable image or has more than `maxImagePixels` pixels (default: see trainer/datasets/imageLimits).
+ * Reads and decodes an image file and prepares it as the test pass prepares test images; throws an error naming the
+ * file when it is not a readable image, has more than `maxImagePixels` pixels (default: see
+ * trainer/datasets/imageLimits) or does not come out of the test pipeline at the model's input size.
  */
-export async function inputFromFile(file: string, input: [number, number, number], normalize: Normalization | undefined, maxImagePixels?: number): Promise<InspectInput> {
-  const [channels, height, width] = input;
-  const pixels = loadImageFile(file, height, width, channels, resolveMaxImagePixels(maxImagePixels));
-  return fromPixels(pixels, height, width, channels, normalize, file);
+export async function inputFromFile(file: string, prep: TestPreprocessing, maxImagePixels?: number): Promise<InspectInput> {
+  return { ...testImageFromFile(file, prep, resolveMaxImagePixels(maxImagePixels)), source: file };
 }
 
-/** Image `index` of a set (already fitted to the model's input by the dataset loader). */
-export function inputFromSet(set: ImageSet, index: number, normalize: Normalization | undefined, source: string): InspectInput {
+/** Image `index` of a test set (stored by the dataset loader), through the rest of the test pipeline. */
+export function inputFromSet(set: ImageSet, index: number, prep: TestPreprocessing, source: string): InspectInput {
   if (!Number.isInteger(index) || index < 0 || index >= set.count) throw new RangeError(`image index ${index} is outside 0…${set.count - 1}`);
   const size = set.height * set.width * set.channels;
-  return {
-    x: imageToFloat(set, index, normalize),
-    pixels: set.images.slice(index * size, (index + 1) * size),
-    height: set.height,
-    width: set.width,
-    channels: set.channels,
-    label: set.labels[index],
-    source,
-  };
+  const pixels = set.images.slice(index * size, (index + 1) * size);
+  return { x: testPassPixels(pixels, set, prep), pixels, height: set.height, width: set.width, channels: set.channels, label: set.labels[index], source };
 }
 
 /** Wraps raw uint8 HWC pixels as an input (normalised with the training statistics). */

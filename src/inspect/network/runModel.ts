@@ -9,6 +9,7 @@ import { FILE_LIMITS, readUserText } from '../../files/readUserFile';
 import { analyzeModel } from '../../model/analyze';
 import type { ModelAnalysis } from '../../model/types';
 import type { Normalization } from '../../trainer/datasets/batches';
+import type { TestPreprocessing } from '../../trainer/datasets/testImage';
 import { loadCheckpoint } from '../../trainer/engine/checkpoint';
 import { inputNormalization } from '../../trainer/transforms/pipeline';
 import { buildModel, type EngineModel } from '../../trainer/engine/model';
@@ -30,6 +31,8 @@ export interface InspectableRun {
   /** [C, H, W]. */
   input: [number, number, number];
   normalize: Normalization | undefined;
+  /** How a picture is prepared for the model: as the test pass prepares test images. */
+  preprocessing: TestPreprocessing;
   checkpoint: CheckpointChoice;
   /** One line each about the run as opened (interrupted, a damaged best/ replaced by last/), for the user. */
   notices: string[];
@@ -98,6 +101,7 @@ export function inspectableModel(
     classes: fromRun ?? analysis.classes,
     input: analysis.input as [number, number, number],
     normalize: inputNormalization(analysis.pipeline),
+    preprocessing: { input: analysis.input as [number, number, number], pipeline: analysis.pipeline, seed: analysis.train.seed },
     checkpoint: options.checkpoint ?? 'last',
     notices: [],
     dispose: () => model.dispose(),

@@ -63,7 +63,7 @@ export async function writeInspection(tf: TF, options: InspectionOptions, log: (
 }
 
 async function writeAll(run: InspectableRun, options: InspectionOptions, log: (line: string) => void): Promise<InspectionIndex> {
-  const input = await inputFromFile(options.image, run.input, run.normalize, options.maxImagePixels);
+  const input = await inputFromFile(options.image, run.preprocessing, options.maxImagePixels);
   const probabilities = await classProbabilities(run, input);
   const predictions = topK(probabilities, run.classes, Math.min(5, run.classes.length || probabilities.length));
   const classIndex = resolveClass(options.className, run.classes, probabilities.length) ?? predictions[0]?.classIndex ?? 0;

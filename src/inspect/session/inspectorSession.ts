@@ -113,22 +113,22 @@ export class InspectorSession {
 
   private async resolveInput(selector: InputSelector): Promise<InspectInput> {
     const run = this.requireRun();
-    if (selector.kind === 'file') return inputFromFile(selector.path, run.input, run.normalize, this.maxImagePixels);
+    if (selector.kind === 'file') return inputFromFile(selector.path, run.preprocessing, this.maxImagePixels);
     const test = this.requireData().test;
     if (test.count === 0) throw new Error('the test set is empty');
     switch (selector.kind) {
       case 'test':
-        return inputFromSet(test, selector.index, run.normalize, `test #${selector.index}`);
+        return inputFromSet(test, selector.index, run.preprocessing, `test #${selector.index}`);
       case 'random': {
         const index = Math.floor(((selector.seed * 2654435761) >>> 0) % test.count);
-        return inputFromSet(test, index, run.normalize, `test #${index}`);
+        return inputFromSet(test, index, run.preprocessing, `test #${index}`);
       }
       case 'class': {
         const matches: number[] = [];
         for (let i = 0; i < test.count && matches.length <= (selector.nth ?? 0); i++) if (test.labels[i] === selector.classIndex) matches.push(i);
         const index = matches[selector.nth ?? 0];
         if (index === undefined) throw new RangeError(`the test set has ${matches.length} image(s) of class ${run.classes[selector.classIndex] ?? selector.classIndex}`);
-        return inputFromSet(test, index, run.normalize, `test #${index}`);
+        return inputFromSet(test, index, run.preprocessing, `test #${index}`);
       }
     }
   }

@@ -130,6 +130,13 @@ class Parser {
     return this.next();
   }
 
+  /** A whole source that is one value (a mapping-form argument such as `32*4*4`). */
+  expression(): PyValue {
+    const { value } = this.value();
+    if (this.peek().kind !== 'end') this.fail(`Unexpected '${this.peek().text}'`);
+    return value;
+  }
+
   call(): ParsedCall {
     const head = this.next();
     if (head.kind !== 'name') this.fail('Expected a layer name such as Conv2d(...)', head);
@@ -252,5 +259,14 @@ export function parseCall(src: string): { call?: ParsedCall; error?: CallSyntaxE
   } catch (e) {
     if (e instanceof SyntaxFailure) return { error: e.failure };
     return { error: { message: `Cannot parse layer: ${String(e)}`, span: { start: 0, end: src.length } } };
+  }
+}
+
+/** Evaluates one Python literal or arithmetic expression (`32*4*4`, `2**4`, `64 // 2`); never throws. */
+export function parseExpression(src: string): { value: PyValue } | { error: string } {
+  try {
+    return { value: new Parser(tokenize(src)).expression() };
+  } catch (e) {
+    return { error: e instanceof SyntaxFailure ? e.failure.message : String(e) };
   }
 }

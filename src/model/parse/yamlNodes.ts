@@ -1,7 +1,12 @@
 /** Small helpers over the `yaml` package's nodes: ranges, Python values, map lookups. */
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PyValue, Range } from '../types';
+import { parseExpression } from './pyCall';
 import type { SourceText } from './sourceText';
+
+/** What a plain scalar must be to be evaluated: digits, brackets and operators only, with a binary operator after an operand. */
+const ARITHMETIC_CHARS = /^[\d\s().*/%+-]+$/;
+const BINARY_OPERATOR = /[\d.)]\s*[-+*/%]/;
 
 /** Range of a node's value, from its first to its last character; the fallback is used for missing nodes. */
 export function nodeRange(src: SourceText, node: unknown, fallback?: Range): Range {
@@ -29,11 +34,18 @@ function contentEnd(node: unknown): number | undefined {
   return contentEnd(last) ?? r[1];
 }
 
-/** A YAML value as a Python literal; mappings are not Python literals, so they give an error message. */
+/**
+ * A YAML value as a Python literal; mappings are not Python literals, so they give an error message. An unquoted
+ * scalar of numbers and operators (`32*4*4`, `2**4`, `(28 - 4) // 2`) is evaluated as Python would, as in call syntax.
+ */
 export function toPyValue(node: unknown): { value: PyValue } | { error: string } {
   if (node == null) return { value: null };
   if (isScalar(node)) {
     const v = node.value;
+    if (typeof v === 'string' && node.type === 'PLAIN' && ARITHMETIC_CHARS.test(v) && BINARY_OPERATOR.test(v)) {
+      const r = parseExpression(v);
+      return 'error' in r ? { error: `${v}: ${r.error}` } : r;
+    }
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) return { value: v };
     return { value: String(v) };
   }

@@ -9,12 +9,12 @@ import { promises as fs, type Stats } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { describeFileError } from '../../files/fileErrors';
 import { splitFolders } from '../../model/config/imageFolder';
-import { decodeImage, decodeNative, IMAGE_EXTENSIONS, readImageBytes } from './decode';
+import { IMAGE_EXTENSIONS, readImageBytes } from './decode';
 import { DatasetError, throwIfAborted } from './errors';
 import { resolveMaxImagePixels } from './imageLimits';
 import { readImageCache, writeImageCache, type CachedSplits } from './imagecache';
 import { cacheRoot, explicitPath } from './lookup';
-import { SetBuilder, transformPixels } from './storedTransforms';
+import { SetBuilder, storedImage } from './storedTransforms';
 import type { TransformStep } from '../../model/types';
 import type { ImageSet, LoadOptions } from './types';
 
@@ -118,13 +118,8 @@ async function decodeAll(files: ImageFile[], options: LoadOptions, steps: Transf
       throwIfAborted(options.signal);
       options.onProgress?.(`Decoding images (${i} of ${files.length})`, i / files.length);
     }
-    const bytes = readImageBytes(file.path, maxPixels);
-    if (steps) {
-      const image = decodeNative(bytes, file.path, channels, maxPixels);
-      builder.add(i, transformPixels(image.data, image.height, image.width, channels, steps), file.label, file.path);
-    } else {
-      builder.addPixels(i, decodeImage(bytes, file.path, height, width, channels, maxPixels), { height, width, channels }, file.label, file.path);
-    }
+    const image = storedImage(readImageBytes(file.path, maxPixels), file.path, options.input, steps, maxPixels);
+    builder.addPixels(i, image.pixels, image, file.label, file.path);
   }
   return builder.result({ images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, height, width, channels });
 }

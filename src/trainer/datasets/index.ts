@@ -13,10 +13,9 @@ import { capSet, splitSet, subset } from './imageset';
 import { loadImageFolder } from './imagefolder';
 import { deriveSeed } from './random';
 import { fitSet } from './resize';
-import { applyStoredSteps } from './storedTransforms';
+import { applyStoredSteps, splitPipeline } from './storedTransforms';
 import { legacyPipeline } from '../../model/transforms/legacy';
-import { storedStepCount } from '../transforms/pipeline';
-import type { DataPipeline, TransformStep } from '../../model/types';
+import type { DataPipeline } from '../../model/types';
 import { generateShapes, SHAPE_CLASSES } from './shapes';
 import type { ImageSet, LoadedDataset, LoadOptions } from './types';
 
@@ -43,16 +42,6 @@ interface RawDataset {
   /** The pipelines' leading steps were applied when the images were decoded (imagefolder). */
   stored?: boolean;
   source: string;
-}
-
-/** Per split: the steps applied when images are stored, and the ones left for batching. */
-export function splitPipeline(pipeline: DataPipeline): { stored: Record<'train' | 'test', TransformStep[]>; batched: Record<'train' | 'test', TransformStep[]> } {
-  const cut = (steps: TransformStep[]) => (pipeline.fitToInput ? 0 : storedStepCount(steps));
-  const plain = (steps: TransformStep[]) => steps.map(({ type, args }) => ({ type, args }));
-  return {
-    stored: { train: plain(pipeline.train.slice(0, cut(pipeline.train))), test: plain(pipeline.test.slice(0, cut(pipeline.test))) },
-    batched: { train: plain(pipeline.train.slice(cut(pipeline.train))), test: plain(pipeline.test.slice(cut(pipeline.test))) },
-  };
 }
 
 /**

@@ -2,9 +2,10 @@
  * The pipeline's leading deterministic steps (Resize, CenterCrop), applied once to every image when a split
  * is stored rather than at every epoch; results are rounded to 8 bits, as PIL's are.
  */
-import type { TransformStep } from '../../model/types';
+import type { DataPipeline, TransformStep } from '../../model/types';
 import type { FloatImage } from '../transforms/image';
-import { runPipeline } from '../transforms/pipeline';
+import { runPipeline, storedStepCount } from '../transforms/pipeline';
+import { decodeImage, decodeNative } from './decode';
 import { DatasetError } from './errors';
 import { imageSize } from './imageset';
 import { Random } from './random';
@@ -16,6 +17,18 @@ export function transformPixels(pixels: Uint8Array, height: number, width: numbe
   for (let i = 0; i < data.length; i++) data[i] = pixels[i] / 255;
   // Deterministic steps draw nothing; the generator only satisfies the signature.
   return runPipeline({ data, height, width, channels }, steps, new Random(0));
+}
+
+/**
+ * Decoded image bytes as the loader stores them: stretched to `input` without data.transforms (`steps`
+ * undefined), else at their own size through the pipeline's stored steps; channels converted to input's.
+ */
+export function storedImage(bytes: Buffer, file: string, input: readonly [number, number, number], steps: readonly TransformStep[] | undefined, maxPixels: number): { pixels: Uint8Array; height: number; width: number; channels: number } {
+  const [channels, height, width] = input;
+  if (!steps) return { pixels: decodeImage(bytes, file, height, width, channels, maxPixels), height, width, channels };
+  const native = decodeNative(bytes, file, channels, maxPixels);
+  const image = transformPixels(native.data, native.height, native.width, channels, steps);
+  return { pixels: quantize(image), height: image.height, width: image.width, channels };
 }
 
 export function quantize(image: FloatImage): Uint8Array {
@@ -61,4 +74,14 @@ export function applyStoredSteps(set: ImageSet, steps: readonly TransformStep[])
     builder.add(i, transformPixels(set.images.subarray(i * size, (i + 1) * size), set.height, set.width, set.channels, steps), set.labels[i], `image ${i}`);
   }
   return builder.result(set);
+}
+
+/** Per split: the steps applied when images are stored, and the ones left for batching. */
+export function splitPipeline(pipeline: DataPipeline): { stored: Record<'train' | 'test', TransformStep[]>; batched: Record<'train' | 'test', TransformStep[]> } {
+  const cut = (steps: TransformStep[]) => (pipeline.fitToInput ? 0 : storedStepCount(steps));
+  const plain = (steps: TransformStep[]) => steps.map(({ type, args }) => ({ type, args }));
+  return {
+    stored: { train: plain(pipeline.train.slice(0, cut(pipeline.train))), test: plain(pipeline.test.slice(0, cut(pipeline.test))) },
+    batched: { train: plain(pipeline.train.slice(cut(pipeline.train))), test: plain(pipeline.test.slice(cut(pipeline.test))) },
+  };
 }
