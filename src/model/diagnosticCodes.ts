@@ -67,7 +67,7 @@ export const DIAGNOSTIC_CODES = {
   'missing-key': doc(['error'], 'A required setting is missing: `normalize` needs mean and std, `random_crop` needs padding, `early_stopping` needs patience, a schedule needs `type` (and `step_size` for step), imagefolder needs `path`.'),
   'unused-setting': doc(['warning'], 'A setting has no effect with the chosen options, such as momentum with adam.'),
   'no-validation': doc(['warning'], 'early_stopping or a plateau schedule watches the validation loss, but `validation_split: 0` leaves no validation set (and no val/ folder): they would watch the training loss. A fix sets validation_split to 0.1.'),
-  'image-folder': doc(['warning'], 'imagefolder: `data.path` is not a folder, or has no class sub-folders (only folders are listed, no image is read).'),
+  'image-folder': doc(['warning'], 'imagefolder: `data.path` is not a folder, has no class sub-folders, has no folder for a name of `classes:` or a folder `classes:` does not list, or a class folder without PNG or JPEG files (folders are listed, no image is read).'),
   'normalize-channels': doc(['error'], '`normalize` has a number of means or standard deviations that is neither 1 nor the number of input channels.'),
   'unknown-transform': doc(['error'], 'No torchvision transform of that name in `data.transforms` (a "did you mean" fix is offered for typos).'),
   'bad-transform-item': doc(['error'], 'An item of `data.transforms.train` / `test` is not a transform call such as `RandomCrop(32, padding=4)`.'),

@@ -4,7 +4,7 @@
  * misspelt dataset; with the quick fixes they offer.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -62,9 +62,27 @@ describe('imagefolder class folders', () => {
     assert.deepEqual(a.diagnostics.map((d) => d.message), ['The last layer outputs 3 values but flowers/train has 2 class folders (cat, dog)']);
   });
 
-  it('classes written in the file that match the output but not the folders', () => {
-    const a = analyzeModel(FLOWERS(5, 'classes: [a, b, c, d, e]\n'), { folders: fakeFolders(fourClasses) });
-    assert.deepEqual(a.diagnostics.map((d) => d.message), ['The last layer outputs 5 values but flowers has 4 class folders (daisy, rose, sunflower, tulip)']);
+  it('classes written in the file that match the output but not the folders: one warning on classes:, as training would stop', () => {
+    const a = analyzeModel(FLOWERS(5, 'classes: [daisy, rose, tulip, sunflower, lily]\n'), { folders: fakeFolders(fourClasses) });
+    assert.deepEqual(a.diagnostics.map((d) => d.message), ['classes: does not match the class folders of flowers (daisy, rose, sunflower, tulip): no folder for lily (expected flowers/lily/); training would stop']);
+    assert.equal(a.diagnostics[0].range.start.line, 1, 'on the classes: list');
+    const swapped = analyzeModel(FLOWERS(4, 'classes: [daisy, rose, tulip, orchid]\n'), { folders: fakeFolders(fourClasses) });
+    assert.deepEqual(swapped.diagnostics.map((d) => d.message), ['classes: does not match the class folders of flowers (daisy, rose, sunflower, tulip): no folder for orchid (expected flowers/orchid/); flowers/sunflower not listed in classes:; training would stop']);
+    // The same names in another order are matched by name: clean.
+    assert.deepEqual(analyzeModel(FLOWERS(4, 'classes: [tulip, rose, daisy, sunflower]\n'), { folders: fakeFolders(fourClasses) }).diagnostics, []);
+    // A number of classes is checked by count, as before.
+    assert.deepEqual(codes(analyzeModel(FLOWERS(5, 'classes: 5\n'), { folders: fakeFolders(fourClasses) }).diagnostics), ['warning classes-mismatch']);
+  });
+
+  it('class folders without images are a warning on data.path naming them (train/, val/ and test/ alike)', () => {
+    const tree = { flowers: ['test', 'train'], 'flowers/train': ['cat', 'dog'], 'flowers/test': ['cat', 'dog'] };
+    const withImages = new Set(['flowers/train/cat', 'flowers/test/cat', 'flowers/test/dog']);
+    const folders = { ...fakeFolders(tree), hasImages: (path: readonly string[]) => withImages.has(path.join('/')) };
+    const a = analyzeModel(FLOWERS(2), { folders });
+    assert.deepEqual(a.diagnostics.map((d) => d.message), ['flowers/train/dog has no PNG or JPEG images: that class is learnt or tested on nothing (accuracy null)']);
+    assert.equal(a.diagnostics[0].range.start.line, 6);
+    withImages.add('flowers/train/dog');
+    assert.deepEqual(analyzeModel(FLOWERS(2), { folders }).diagnostics, []);
   });
 
   it('a data.path that is not a folder, or has no class folders, is a warning on the path', () => {
@@ -83,13 +101,29 @@ describe('imagefolder class folders', () => {
   describe('the real reader (readdir only, relative to the model folder)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cnnlab-folders-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
-    for (const c of ['a', 'b', 'c', 'd', '.hidden']) mkdirSync(join(dir, 'flowers', c), { recursive: true });
+    for (const c of ['a', 'b', 'c', 'd', '.hidden']) {
+      mkdirSync(join(dir, 'flowers', c), { recursive: true });
+      writeFileSync(join(dir, 'flowers', c, '0.png'), 'x');
+    }
     it('lists visible class folders sorted, and undefined for a missing folder', () => {
       const reader = folderReader(dir);
       assert.deepEqual(reader.subfolders(['flowers']), ['a', 'b', 'c', 'd']);
       assert.deepEqual(reader.subfolders([join(dir, 'flowers')]), ['a', 'b', 'c', 'd']);
       assert.equal(reader.subfolders(['nowhere']), undefined);
       assert.deepEqual(codes(analyzeModel(FLOWERS(5), { folders: reader }).diagnostics), ['warning classes-mismatch']);
+    });
+    it('finds images by extension (files or links to files), as the loader does', () => {
+      mkdirSync(join(dir, 'pics', 'full'), { recursive: true });
+      mkdirSync(join(dir, 'pics', 'empty'));
+      mkdirSync(join(dir, 'pics', 'other'));
+      mkdirSync(join(dir, 'pics', 'folder.png'));
+      writeFileSync(join(dir, 'pics', 'full', 'a.JPG'), 'x');
+      writeFileSync(join(dir, 'pics', 'other', 'notes.txt'), 'x');
+      symlinkSync(join(dir, 'pics', 'full', 'a.JPG'), join(dir, 'pics', 'other', 'link.png'));
+      const reader = folderReader(dir);
+      assert.deepEqual(['full', 'empty', 'other', 'folder.png'].map((c) => reader.hasImages?.(['pics', c])), [true, false, true, false]);
+      const text = FLOWERS(4).replace('path: flowers', 'path: pics');
+      assert.deepEqual(analyzeModel(text, { folders: reader }).diagnostics.map((d) => d.message), ['pics/empty, pics/folder.png have no PNG or JPEG images: those classes are learnt or tested on nothing (accuracy null)']);
     });
     it('counts a symlinked class folder, as training follows it, and skips a dangling link', () => {
       mkdirSync(join(dir, 'elsewhere', 'e'), { recursive: true });

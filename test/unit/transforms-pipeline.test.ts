@@ -39,6 +39,14 @@ describe('data.transforms pipelines', () => {
     assert.match(errors[0].message, /\[Resize\(24\), CenterCrop\(24\)\]/);
   });
 
+  it('imagefolder: a random first step is refused with the reason and a pipeline that works', () => {
+    const folder = (train: string) => analyzeModel(`name: t\ninput: [3, 224, 224]\nlayers:\n  - Flatten()\n  - Linear(150528, 2)\ndata:\n  dataset: imagefolder\n  path: photos\n  transforms:\n    train: ${train}\n    test: [Resize(256), CenterCrop(224)]\n`);
+    const [e] = problems(folder('[RandomResizedCrop(224), RandomHorizontalFlip()]'), 'transform-size');
+    assert.match(e.message, /decodes them once and keeps them at the size the pipeline's leading non-random steps give \(not each at its own size, which would keep every decoded original in memory\)/);
+    assert.match(e.message, /the random RandomResizedCrop cannot come first: .* e\.g\. \[Resize\(256\), CenterCrop\(256\), RandomResizedCrop\(224\), …\]/);
+    assert.deepEqual(folder('[Resize(256), CenterCrop(256), RandomResizedCrop(224), RandomHorizontalFlip()]').diagnostics.filter((d) => d.severity === 'error'), []);
+  });
+
   it('names an unknown transform with a fix, and refuses augment / normalize next to transforms', () => {
     const a = model('[3, 32, 32]', '  normalize: {mean: [0.5], std: [0.5]}\n  transforms:\n    train: [RandomHorizontalFlp()]\n');
     const [unknown] = problems(a, 'unknown-transform');

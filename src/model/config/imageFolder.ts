@@ -4,6 +4,9 @@
  * FolderReader (readdir only, never decoding), so the core stays free of file-system access and deterministic.
  */
 
+/** File extensions imagefolder reads (lower case). */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+
 /** Split folder names the loader recognises, in order of preference. */
 export const SPLIT_FOLDERS: Record<'train' | 'validation' | 'test', readonly string[]> = {
   train: ['train'],
@@ -18,6 +21,8 @@ export interface FolderReader {
    * it is not a folder. A relative data.path is relative to the model file's folder.
    */
   subfolders(path: readonly string[]): string[] | undefined;
+  /** Whether the folder holds a PNG or JPEG file (the reader may stop at the first); absent: not checked. */
+  hasImages?(path: readonly string[]): boolean;
 }
 
 /** What the analysis needs from outside the text; everything is optional. */
@@ -43,6 +48,8 @@ export interface ImageFolderLayout {
   hasValidation: boolean;
   /** Where the class folders are, for messages: "flowers" or "flowers/train". */
   classRoot: string;
+  /** Class folders (of train/, val/ and test/ when split) without a PNG or JPEG file, as "flowers/train/tulip". */
+  emptyClasses: string[];
 }
 
 /** The class folders under `path`, or undefined when `path` is not a folder. */
@@ -51,5 +58,13 @@ export function readImageFolder(path: string, reader: FolderReader): ImageFolder
   if (!names) return undefined;
   const splits = splitFolders(names);
   const classDir = splits.train ? [path, splits.train] : [path];
-  return { classes: reader.subfolders(classDir) ?? [], hasValidation: splits.validation !== undefined, classRoot: classDir.join('/') };
+  const classes = reader.subfolders(classDir) ?? [];
+  const emptyClasses: string[] = [];
+  if (reader.hasImages) {
+    const splitDirs = splits.train ? Object.values(splits).map((s) => [path, s]) : [classDir];
+    for (const dir of splitDirs) {
+      for (const c of reader.subfolders(dir) ?? []) if (!reader.hasImages([...dir, c])) emptyClasses.push([...dir, c].join('/'));
+    }
+  }
+  return { classes, hasValidation: splits.validation !== undefined, classRoot: classDir.join('/'), emptyClasses };
 }

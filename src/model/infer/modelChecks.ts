@@ -108,6 +108,7 @@ function checkDataSource(m: ModelCheckInput, sink: DiagnosticSink): void {
   const pathRange = m.keyRange('data', 'path') ?? m.dataRange;
   if (m.folder === null) sink.warning('image-folder', `data.path '${m.data.path}' is not a folder (a relative path starts at the model file's folder)`, pathRange);
   else if (m.folder && m.folder.classes.length === 0) sink.warning('image-folder', `${m.folder.classRoot} has no class folders: put the images of each class in a sub-folder named after it`, pathRange);
+  else if (m.folder) checkClassFolders(m, m.folder, pathRange, sink);
   const split = m.keyRange('data', 'validation_split');
   if (!split || m.data.validation_split > 0 || !m.datasetKnown) return;
   // imagefolder may bring its own val/ folder: warn only when the folder was listed and has none.
@@ -118,6 +119,26 @@ function checkDataSource(m: ModelCheckInput, sink: DiagnosticSink): void {
   if (early) sink.warning('no-validation', `early_stopping watches the validation loss, but ${why}: it would watch the training loss, which keeps falling as the model overfits`, early, fix);
   const plateau = m.train.schedule?.type === 'plateau' && m.keyRange('train', 'schedule');
   if (plateau) sink.warning('no-validation', `the plateau schedule watches the validation loss, but ${why}: it would watch the training loss instead`, plateau, fix);
+}
+
+/**
+ * What training would stop or warn on, found by listing folders: a name of `classes:` without its folder, a class
+ * folder `classes:` does not list (the loader matches them by name), class folders without images.
+ */
+function checkClassFolders(m: ModelCheckInput, folder: ImageFolderLayout, pathRange: Range, sink: DiagnosticSink): void {
+  const names = m.spec.classes && namedClasses(m.spec.classes.value);
+  if (names && m.spec.classes) {
+    const missing = names.filter((n) => !folder.classes.includes(n));
+    const extra = folder.classes.filter((f) => !names.includes(f));
+    const problems = [
+      ...(missing.length ? [`no folder for ${missing.join(', ')} (expected ${folder.classRoot}/${missing[0]}/)`] : []),
+      ...(extra.length ? [`${extra.map((f) => `${folder.classRoot}/${f}`).join(', ')} not listed in classes:`] : []),
+    ];
+    // One warning for the whole mismatch: the loader matches folders to names and stops at either problem.
+    if (problems.length) sink.warning('image-folder', `classes: does not match the class folders of ${folder.classRoot} (${folder.classes.join(', ')}): ${problems.join('; ')}; training would stop`, m.spec.classes.range);
+  }
+  const empty = folder.emptyClasses;
+  if (empty.length) sink.warning('image-folder', `${empty.join(', ')} ${empty.length > 1 ? 'have' : 'has'} no PNG or JPEG images: ${empty.length > 1 ? 'those classes are' : 'that class is'} learnt or tested on nothing (accuracy null)`, pathRange);
 }
 
 /** Each task accepts some losses only (cross_entropy cannot compare two images). */

@@ -1,6 +1,7 @@
 /** `task: classification` (the default): one score per class, cross-entropy and accuracy. */
 import { formatShape } from '../layers/arithmetic';
 import type { FixEdit } from '../types';
+import { namedClasses } from '../infer/modelChecks';
 import type { TaskDefinition } from './types';
 
 export const classificationTask: TaskDefinition = {
@@ -24,8 +25,9 @@ export const classificationTask: TaskDefinition = {
     if (!m.spec.classes && (!m.datasetKnown || (m.data.dataset === 'imagefolder' && !folders))) return;
     let count = m.classes.length;
     let where = m.spec.classes ? 'classes lists' : folders ? `${folders.classRoot} has` : `${m.data.dataset} has`;
-    if (m.output[0] === count && m.spec.classes && folders && folders.classes.length !== count) {
-      // The names match the output but not the folders the images come from.
+    if (m.output[0] === count && m.spec.classes && folders && folders.classes.length !== count && !namedClasses(m.spec.classes.value)) {
+      // A number of classes that matches the output but not the folders the images come from (names are matched to
+      // the folders by name, in the data checks).
       [count, where] = [folders.classes.length, `${folders.classRoot} has`];
     }
     if (m.output[0] === count) return;

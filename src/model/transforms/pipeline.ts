@@ -133,8 +133,12 @@ function checkOutput(split: Split, { steps, ok }: Resolved, range: Range, c: Out
   // imagefolder: decoded images are stored at one size, after the leading deterministic steps.
   const stored = storedSize(steps, c.p.datasetSize);
   if (!stored) {
+    // Why: pictures are decoded once and kept as 8-bit images of one size; keeping each at its own size for a random
+    // first step would hold every decoded original in memory (a 12-megapixel photo is 36 MB).
+    const first = steps.find((s) => TRANSFORM_CATALOG[s.type].random);
+    const n = Math.ceil((Math.max(c.target[0], c.target[1]) * 8) / 7);
     c.sink.error('transform-size',
-      `data.transforms.${split}: imagefolder images vary in size, and CNN Lab stores them at one size after the pipeline's first non-random steps: begin it with Resize((h, w)), or Resize(n) then CenterCrop(n)`,
+      `data.transforms.${split}: imagefolder pictures vary in size, and CNN Lab decodes them once and keeps them at the size the pipeline's leading non-random steps give (not each at its own size, which would keep every decoded original in memory), so ${first ? `the random ${first.type} cannot come first` : 'the pipeline must reach one size'}: begin it with Resize((h, w)), or Resize(n) then CenterCrop(n), e.g. [Resize(${n}), CenterCrop(${n}), ${first ? first.text : `RandomCrop(${c.target[0]})`}, …]`,
       range);
   }
 }

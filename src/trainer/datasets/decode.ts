@@ -10,8 +10,7 @@ import { imageFormat, readImageHeader, type ImageFormat } from './imageHeader';
 import { MAX_IMAGE_PIXELS_HINT, maxImageFileBytes, resolveMaxImagePixels } from './imageLimits';
 import { convertChannels, resizeImage } from './resize';
 
-/** File extensions imagefolder reads (lower case). */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+export { IMAGE_EXTENSIONS } from '../../model/config/imageFolder';
 
 /** Reads an image file (regular files only, size capped by the pixel limit) and fits it to height×width×channels. */
 export function loadImageFile(file: string, height: number, width: number, channels: number, maxPixels = resolveMaxImagePixels()): Uint8Array {
