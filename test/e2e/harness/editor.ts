@@ -9,6 +9,8 @@ import { parkPointer } from './workbench';
 
 /** An editor hover on screen; `.workbench-hover` are the workbench's tooltips (a toolbar button's "More Actions..."). */
 const EDITOR_HOVER = '.monaco-hover:not(.hidden):not(.workbench-hover) .hover-contents';
+/** The rows of the editor's suggestion list while it is open. */
+const SUGGEST_ROWS = '.editor-widget.suggest-widget.visible .monaco-list-row';
 // Browser-side snippets, as strings: this project type-checks without the DOM library.
 const HOVER_TEXT = `[...document.querySelectorAll(${JSON.stringify(EDITOR_HOVER)})]
   .map((e) => e.innerText).join('\\n')`;
@@ -172,6 +174,29 @@ export class EditorDriver {
     await this.page.click(`.action-widget .monaco-list-row.action:has-text(${JSON.stringify(chosen)})`);
     await this.page.waitForSelector('.action-widget', { state: 'hidden', timeout: 5_000 }).catch(() => undefined);
     return chosen;
+  }
+
+  /**
+   * Opens the suggestion list at the cursor (Ctrl+Space) and returns its labels once one matches `expect` and two
+   * reads agree (completion providers answer at different times).
+   */
+  async completionLabels(expect: RegExp, timeoutMs = 20_000): Promise<string[]> {
+    let previous = '';
+    let labels: string[] = [];
+    return poll(
+      `suggestions matching ${expect}`,
+      async () => {
+        if (!(await this.page.isVisible(SUGGEST_ROWS))) {
+          await this.page.keyboard.press('Control+Space');
+          await this.page.waitForSelector(SUGGEST_ROWS, { state: 'visible', timeout: 2_000 }).catch(() => undefined);
+        }
+        labels = await this.page.$$eval(`${SUGGEST_ROWS} .label-name`, (names) => names.map((n) => (n.textContent ?? '').trim()).filter(Boolean));
+        const settled = labels.some((l) => expect.test(l)) && labels.join('\n') === previous;
+        previous = labels.join('\n');
+        return settled ? labels : undefined;
+      },
+      { timeoutMs, intervalMs: 400, saw: async () => `[${labels.join(' | ')}]` },
+    );
   }
 
   /** Texts of the inlay hints drawn in the visible part of the active editor. */
