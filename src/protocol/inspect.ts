@@ -86,6 +86,8 @@ export interface RunInfo {
   testCount: number;
   trainCount: number;
   hasAugment: boolean;
+  /** data.noise in words (denoising: the augmentation preview shows noisy | clean pairs), null without noise. */
+  inputNoise: string | null;
   /** Why no dataset images are available (only image files can be inspected), if so. */
   datasetProblem: string | null;
   /** What opening the run found, one line each: an interrupted run, a damaged best/ replaced by last/. */
@@ -108,7 +110,8 @@ export type InspectResult =
   | { kind: 'occlusion'; classIndex: number; picture: PictureData; baseline: number; maxDrop: number; rows: number; cols: number; drops: Float32Array; complete: boolean }
   | { kind: 'embeddings'; method: 'pca' | 'tsne'; points: Float32Array; labels: Uint8Array; indices: Int32Array; explainedRatio: number[] | null; featureSize: number }
   | { kind: 'thumbnail'; index: number; label: number; picture: PictureData }
-  | { kind: 'augment'; trainIndex: number; picture: PictureData; layout: GridLayoutData }
+  /** `pairs`: the tiles are noisy | clean pairs (input noise), else the original then augmented copies. */
+  | { kind: 'augment'; trainIndex: number; pairs: boolean; picture: PictureData; layout: GridLayoutData }
   | {
       kind: 'playground';
       input: PictureData;

@@ -3,9 +3,10 @@
  * thumbnails, the augmentation preview and the convolution playground.
  */
 import { TRANSFORM_CATALOG } from '../../model/transforms/catalog';
+import type { NoiseConfig } from '../../model/types';
 import type { InspectRequest, InspectResult } from '../../protocol/inspect';
 import type { ImageSet, LoadedDataset } from '../../trainer/datasets/types';
-import { augmentationGrid } from '../augmentPreview';
+import { augmentationGrid, noisePairsGrid } from '../augmentPreview';
 import { pca } from '../embed/pca';
 import { tsneAsync } from '../embed/tsne';
 import { valueRange } from '../image/colormap';
@@ -49,17 +50,23 @@ export function thumbnailView(test: ImageSet, index: number): Result<'thumbnail'
   return { kind: 'thumbnail', index, label: test.labels[index], picture: { png: p.png, width: p.width, height: p.height } };
 }
 
-/** The augmentation grid of one training image: the stored image through the training pipeline's per-batch steps. */
-export function augmentView(data: LoadedDataset, request: Request<'augment'>): Result<'augment'> {
+/**
+ * The augmentation grid of one training image: the stored image through the training pipeline's per-batch steps;
+ * with input noise (denoising), noisy | clean pairs instead.
+ */
+export function augmentView(data: LoadedDataset, request: Request<'augment'>, noise?: NoiseConfig): Result<'augment'> {
   const { train } = data;
   const steps = data.transforms.train;
-  if (!steps.some((s) => TRANSFORM_CATALOG[s.type].random)) {
+  if (!noise && !steps.some((s) => TRANSFORM_CATALOG[s.type].random)) {
     throw new Error('the training pipeline has no random transforms: add some to data.transforms.train (e.g. RandomHorizontalFlip()) or data.augment to preview them');
   }
   if (train.count === 0) throw new Error('the training set is empty');
   const index = Math.min(request.trainIndex ?? 0, train.count - 1);
-  const { image, layout } = augmentationGrid(train, index, steps, request.count, request.seed, scaleFor(Math.max(train.height, train.width), 64));
-  return { kind: 'augment', trainIndex: index, picture: { png: encodePng(image), width: image.width, height: image.height }, layout };
+  const scale = scaleFor(Math.max(train.height, train.width), 64);
+  const { image, layout } = noise
+    ? noisePairsGrid(train, index, steps, noise, Math.max(1, Math.floor(request.count / 2)), request.seed, scale)
+    : augmentationGrid(train, index, steps, request.count, request.seed, scale);
+  return { kind: 'augment', trainIndex: index, pairs: noise !== undefined, picture: { png: encodePng(image), width: image.width, height: image.height }, layout };
 }
 
 /** The playground on the current input: one channel (or the channel mean) in [0, 1], filtered, then pooled. */

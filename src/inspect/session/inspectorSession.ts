@@ -9,6 +9,7 @@ import type { LoadedDataset } from '../../trainer/datasets/types';
 import { inputFromFile, inputFromSet, type InspectInput } from '../network/input';
 import { convLayerIndices } from '../network/filters';
 import { openRun, type InspectableRun } from '../network/runModel';
+import { describeNoise } from '../../model/config/noiseText';
 import { TRANSFORM_CATALOG } from '../../model/transforms/catalog';
 import { augmentView, embeddingsView, playgroundView, thumbnailView, type Progress } from './dataViews';
 import { loadRunData, type DataLocations } from './runData';
@@ -61,7 +62,8 @@ export class InspectorSession {
       case 'thumbnail':
         return thumbnailView(this.requireData().test, request.index);
       case 'augment':
-        return augmentView(this.requireData(), request);
+        // Noise with every amount 0 is no noise: the plain augmentation grid.
+        return augmentView(this.requireData(), request, describeNoise(run.analysis.data.noise) ? run.analysis.data.noise : undefined);
       case 'playground':
         return playgroundView(this.requireInput(), request);
     }
@@ -106,6 +108,7 @@ export class InspectorSession {
       testCount: this.data?.test.count ?? 0,
       trainCount: this.data?.train.count ?? 0,
       hasAugment: run.analysis.pipeline.train.some((s) => TRANSFORM_CATALOG[s.type].random),
+      inputNoise: describeNoise(run.analysis.data.noise),
       datasetProblem: this.dataProblem,
       notices: run.notices,
     };

@@ -141,7 +141,7 @@ export function* batches(set: ImageSet, options: BatchOptions): Generator<Batch>
 }
 
 /** The steps before a pipeline's trailing Normalize steps, and those: input noise goes between them. */
-function splitTrailingNormalize(steps: readonly TransformStep[]): [readonly TransformStep[], readonly TransformStep[]] {
+export function splitTrailingNormalize(steps: readonly TransformStep[]): [readonly TransformStep[], readonly TransformStep[]] {
   let n = steps.length;
   while (n > 0 && steps[n - 1].type === 'Normalize') n--;
   return [steps.slice(0, n), steps.slice(n)];
