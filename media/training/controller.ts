@@ -23,9 +23,10 @@ import { epochTable, type EpochTableView } from './epochTable';
 import { formatPercent } from './format';
 import { headerView, type HeaderView } from './header';
 import { stripView, type StripView } from './sampleStrip';
+import { ReconstructionResultsController, type ReconstructionRenderer } from './reconstructionController';
 
 /** What the DOM view implements; each call says what to redraw. */
-export interface TrainingRenderer {
+export interface TrainingRenderer extends ReconstructionRenderer {
   /** A run is shown (first time or another run): redraw everything. */
   showRun(controller: TrainingController): void;
   /** New metric records were added to the series. */
@@ -46,6 +47,8 @@ export class TrainingController {
   /** The evaluation pass running now; cleared by the next metric record. */
   private phase: EvaluationPhase | null = null;
   private state: TrainingWebviewState;
+  /** The results of a reconstruction run (histogram, threshold, ROC). */
+  readonly reconstruction: ReconstructionResultsController;
 
   constructor(
     private readonly api: WebviewApi<TrainingWebviewState>,
@@ -53,6 +56,7 @@ export class TrainingController {
     private readonly warn: (message: string) => void = () => undefined,
   ) {
     this.state = parseTrainingState(api.getState());
+    this.reconstruction = new ReconstructionResultsController((m) => this.send(m), renderer);
   }
 
   /** Tells the host the page listens (the host answers with the run). */
@@ -102,6 +106,10 @@ export class TrainingController {
       case 'empty':
         this.current = null;
         this.renderer.showEmpty(message.message);
+        return;
+      case 'reconstructions':
+      case 'errorBinSamples':
+        if (this.current?.runDir === message.runDir) this.reconstruction.receive(message);
         return;
     }
   }
@@ -154,6 +162,7 @@ export class TrainingController {
     const keepCell = this.state.runDir === run.runDir;
     this.current = { ...run, metrics: [] };
     this.phase = null;
+    this.reconstruction.reset();
     this.series.reset();
     this.epochRecords.length = 0;
     this.appendRecords(run.metrics);

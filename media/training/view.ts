@@ -9,6 +9,8 @@ import { BATCH_CHARTS, EPOCH_CHARTS, trainingCharts, type TrainingChartId } from
 import type { SeriesChange } from './chartSeries';
 import { decodeBase64, toRgba, type ConfusionView } from './confusion';
 import type { TrainingController, TrainingRenderer } from './controller';
+import type { ErrorBinSamples, ReconstructionResultsController } from './reconstructionController';
+import { ReconstructionResultsDom } from './reconstructionView';
 import { formatDuration, formatLearningRate, formatLoss, formatPercent } from './format';
 import { currentTheme } from './charts';
 import type { StripView } from './sampleStrip';
@@ -47,18 +49,24 @@ export class DomTrainingView implements TrainingRenderer {
   private readonly charts = new ChartSet<TrainingChartId>();
   private parts: Parts | undefined;
   private clock = 0;
+  private readonly reconstructionDom = new ReconstructionResultsDom();
+  /** The controller of the shown run (reconstruction results redraw through it). */
+  private controller: TrainingController | undefined;
 
   constructor(private readonly root: HTMLElement, private readonly callbacks: TrainingViewCallbacks) {}
 
   showEmpty(message: string): void {
     this.stopClock();
     this.charts.destroyAll();
+    this.reconstructionDom.dispose();
     this.parts = undefined;
     this.root.replaceChildren(el('p', 'empty', message));
   }
 
   showRun(c: TrainingController): void {
+    this.controller = c;
     this.charts.destroyAll();
+    this.reconstructionDom.dispose();
     const header = el('header', 'run-header');
     const stop = createButton({ label: 'Stop', appearance: 'secondary', title: 'Stop after the current batch (keeps the best and last checkpoints)', onClick: () => this.callbacks.onStop() });
     const openModel = createButton({ label: 'Model Snapshot', appearance: 'secondary', title: 'Open the model file this run trained', onClick: () => this.callbacks.onOpenModel() });
@@ -126,6 +134,14 @@ export class DomTrainingView implements TrainingRenderer {
     box.replaceChildren(title, ...(m.message ? [el('p', 'note', m.message)] : []), grid);
   }
 
+  reconstructionResults(): void {
+    if (this.controller) this.renderResults(this.controller);
+  }
+
+  errorBinSamples(r: ReconstructionResultsController, m: ErrorBinSamples): void {
+    if (this.parts) this.reconstructionDom.renderSamples(this.parts.thumbnails, r, m);
+  }
+
   private refreshHeader(c: TrainingController): void {
     const p = this.parts;
     if (!p) return;
@@ -175,6 +191,11 @@ export class DomTrainingView implements TrainingRenderer {
   private renderResults(c: TrainingController): void {
     const p = this.parts;
     if (!p) return;
+    const test = c.run?.summary?.test;
+    if (test?.reconstruction) {
+      this.reconstructionDom.render(p.results, test, c.reconstruction);
+      return;
+    }
     const view = c.confusion();
     if (!view) {
       // Tasks whose results are not a confusion matrix: their figures in words until their own section exists.

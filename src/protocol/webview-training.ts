@@ -7,6 +7,7 @@
 import type { TaskViews } from '../model/tasks/types';
 import type { EpochMetrics, MetricRecord, RunStatus, RunSummary } from './runTypes';
 import { isSampleStrip, type SampleStrip } from './sampleStrip';
+import { parseFromReconstructionResults, parseToReconstructionResults, type FromReconstructionResults, type ToReconstructionResults } from './webview-reconstruction';
 
 /** Early stopping as configured for the run (train.early_stopping), for the epoch table's state line. */
 export interface EarlyStoppingConfig {
@@ -59,7 +60,8 @@ export type ToTrainingWebview =
   | { type: 'samples'; runDir: string; strip: SampleStrip }
   /** An evaluation pass of the live run began (no batch progress until it ends). */
   | { type: 'phase'; runDir: string; phase: EvaluationPhase }
-  | { type: 'empty'; message: string };
+  | { type: 'empty'; message: string }
+  | ToReconstructionResults;
 
 /** The validation pass after epoch `epoch`, or the test pass. */
 export interface EvaluationPhase {
@@ -76,7 +78,8 @@ export type FromTrainingWebview =
   /** Thumbnails of the test images with this true and predicted class. */
   | { type: 'showCell'; truth: number; predicted: number }
   /** Open the run's model-file snapshot. */
-  | { type: 'openModel' };
+  | { type: 'openModel' }
+  | FromReconstructionResults;
 
 /** What the Training webview keeps with setState: the run to reopen, and the selected cell. */
 export interface TrainingWebviewState {
@@ -210,7 +213,7 @@ export function parseToTrainingWebview(raw: unknown): ToTrainingWebview | undefi
     case 'empty':
       return isStr(raw.message) ? { type: 'empty', message: raw.message } : undefined;
     default:
-      return undefined;
+      return parseToReconstructionResults(raw);
   }
 }
 
@@ -219,7 +222,7 @@ export function parseFromTrainingWebview(raw: unknown): FromTrainingWebview | un
   if (!isObj(raw)) return undefined;
   if (raw.type === 'ready' || raw.type === 'stop' || raw.type === 'openModel') return { type: raw.type };
   if (raw.type === 'showCell' && isCount(raw.truth) && isCount(raw.predicted)) return { type: 'showCell', truth: raw.truth, predicted: raw.predicted };
-  return undefined;
+  return parseFromReconstructionResults(raw);
 }
 
 /** Type guard form of parseFromTrainingWebview (for the panel host's MessageHandler). */

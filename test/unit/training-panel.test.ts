@@ -66,6 +66,12 @@ class RecordingRenderer implements TrainingRenderer {
   showEmpty(message: string): void {
     this.calls.push(`empty:${message}`);
   }
+  reconstructionResults(): void {
+    this.calls.push('reconstructions');
+  }
+  errorBinSamples(): void {
+    this.calls.push('errorBinSamples');
+  }
 }
 
 /** Manual timers: the test decides when the buffer's interval elapses. */

@@ -60,6 +60,12 @@ class RecordingRenderer implements TrainingRenderer {
   showEmpty(): void {
     this.calls.push('empty');
   }
+  reconstructionResults(): void {
+    this.calls.push('reconstructions');
+  }
+  errorBinSamples(): void {
+    this.calls.push('errorBinSamples');
+  }
 }
 
 const DENOISER = `

@@ -14,6 +14,7 @@ import type { LiveRuns } from '../../training/liveRuns';
 import { panelOptions, WebviewPanelHost } from '../panelHost';
 import { MetricsBuffer } from './metricsBuffer';
 import { cellSamplesMessage, hasPredictions, loadRunView, taskViews } from './runView';
+import { errorBinSamplesMessage, reconstructionResultsMessage } from './reconstructionResults';
 import { readRunSummary } from '../../trainer/runs/reader';
 
 
@@ -103,7 +104,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
   }
 
   private constructor(panel: vscode.WebviewPanel, private readonly deps: TrainingPanelDeps, private runDir: string | undefined) {
-    super(panel, deps.extensionUri, { bundle: 'training', styles: ['media/components/base.css', 'media/training/charts.css', 'media/training/training.css'] }, isFromTrainingWebview, deps.log);
+    super(panel, deps.extensionUri, { bundle: 'training', styles: ['media/components/base.css', 'media/training/charts.css', 'media/training/training.css', 'media/training/reconstruction.css'] }, isFromTrainingWebview, deps.log);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'cnn-file.svg');
     this.retarget(runDir);
     this.buffer = new MetricsBuffer((records) => this.runDir && this.post({ type: 'metrics', runDir: this.runDir, records }));
@@ -140,6 +141,15 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
     }
     this.buffer?.flush();
     this.post({ type: 'run', run: loadRunView(dir, this.deps.live.isLive(dir)) });
+    this.sendReconstructions(dir);
+  }
+
+  /** reconstructions.json of a reconstruction run, once it has test results. */
+  private sendReconstructions(dir: string): void {
+    reconstructionResultsMessage(dir).then(
+      (message) => message && this.runDir === dir && this.post(message),
+      (e) => this.log.error(`Training panel: reading reconstructions of ${dir} failed`, e),
+    );
   }
 
   /** Stop, a confusion cell's thumbnails, the model snapshot. */
@@ -154,6 +164,14 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
       cellSamplesMessage(dir, m.truth, m.predicted).then(
         (reply) => this.post(reply),
         (e) => this.log.error(`Training panel: reading test predictions of ${dir} failed`, e),
+      );
+    });
+    this.messages.on('showErrorBin', (m) => {
+      const dir = this.runDir;
+      if (!dir) return;
+      errorBinSamplesMessage(dir, m.range).then(
+        (reply) => this.post(reply),
+        (e) => this.log.error(`Training panel: reading reconstructions of ${dir} failed`, e),
       );
     });
     this.messages.on('openModel', () => {
@@ -180,6 +198,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
     this.buffer.flush();
     const summary = readRunSummary(dir);
     if (summary) this.post({ type: 'summary', runDir: dir, summary, live: this.deps.live.isLive(dir), hasPredictions: hasPredictions(dir) });
+    if (summary?.test?.reconstruction) this.sendReconstructions(dir);
   }
 
   override dispose(): void {
