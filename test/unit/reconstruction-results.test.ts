@@ -197,10 +197,12 @@ describe('reconstruction results: a real anomaly detector on shapes', () => {
 task: reconstruction
 input: [1, 16, 16]
 layers:
-  - Conv2d(1, 8, 3, stride=2, padding=1)
+  - Flatten()
+  - Linear(256, 16)
   - ReLU()
-  - ConvTranspose2d(8, 1, 2, stride=2)
+  - Linear(16, 256)
   - Sigmoid()
+  - Unflatten(1, (1, 16, 16))
 data: { dataset: shapes, train_samples: 300, test_samples: 120, include_classes: [circle, square] }
 train: { epochs: 1, batch_size: 32, lr: 0.01, seed: 3 }
 `;
