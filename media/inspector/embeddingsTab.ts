@@ -1,15 +1,16 @@
 /**
- * Embeddings: the feature vectors the classifier head sees for up to a few thousand test images, reduced to
- * 2-D with PCA or t-SNE, drawn as a scatter coloured by class; hovering a point shows its image.
+ * Embeddings: the feature vectors the classifier head sees (or any layer's output; an autoencoder's bottleneck by
+ * default) for up to a few thousand test images, reduced to 2-D with PCA or t-SNE, drawn as a scatter coloured by
+ * class; hovering a point shows its image.
  */
 import type { InspectResult } from '../../src/protocol/inspect';
+import { embeddingLayerOptions, embeddingSource } from './embeddingLayers';
+import { classLegend, PALETTE } from './classColours';
 import type { Tab, TabContext } from './context';
 import { button, el, field, formatValue, numberInput, progressBar, select, setPicture, statusLine } from './dom';
 
 type Embedding = Extract<InspectResult, { kind: 'embeddings' }>;
 
-/** Category colours (Tableau 10), distinguishable on light and dark themes. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 const SIZE = 480;
 const MARGIN = 12;
 
@@ -20,6 +21,8 @@ export class EmbeddingsTab implements Tab {
   private count = 1000;
   private method: 'pca' | 'tsne' = 'pca';
   private perplexity = 30;
+  /** '' for the input of the last Linear layer, else a layer index. */
+  private layer: string;
   private embedding: Embedding | undefined;
   private screen: Float32Array = new Float32Array(0);
   private readonly canvas = el('canvas', 'scatter');
@@ -42,8 +45,11 @@ export class EmbeddingsTab implements Tab {
     this.computeButton = button('Compute', () => this.compute());
     const max = Math.min(3000, ctx.info.testCount);
     this.count = Math.min(this.count, max);
+    const layers = embeddingLayerOptions(ctx.info);
+    this.layer = layers.value;
     const controls = el('div', 'row',
       field(`Test images (≤ ${max})`, numberInput(this.count, 1, Math.max(1, max), (v) => (this.count = v))),
+      field('Features', select(layers.options, this.layer, (v) => (this.layer = v))),
       field('Method', select([['pca', 'PCA'], ['tsne', 't-SNE']], this.method, (v) => (this.method = v === 'tsne' ? 'tsne' : 'pca'))),
       field('Perplexity', numberInput(this.perplexity, 2, 100, (v) => (this.perplexity = v))),
       this.computeButton);
@@ -64,7 +70,7 @@ export class EmbeddingsTab implements Tab {
       return;
     }
     this.progress.set(0, 'Computing feature vectors…');
-    const request = { kind: 'embeddings' as const, count: this.count, method: this.method, perplexity: this.perplexity, seed: 0 };
+    const request = { kind: 'embeddings' as const, count: this.count, method: this.method, perplexity: this.perplexity, seed: 0, ...(this.layer ? { layer: Number(this.layer) } : {}) };
     const { id, result } = this.ctx.controller.request(request, (done, total, message) => this.progress.set(done / Math.max(1, total), `${message} ${done}/${total}`));
     this.running = id;
     this.computeButton.textContent = 'Cancel';
@@ -106,13 +112,9 @@ export class EmbeddingsTab implements Tab {
       g.globalAlpha = 0.8;
       g.fillRect(x - 2, y - 2, 4, 4);
     }
-    this.legend.replaceChildren(...this.ctx.info.classes.map((name, c) => {
-      const swatch = el('span', 'swatch');
-      swatch.style.background = PALETTE[c % PALETTE.length];
-      return el('span', 'legend-item', swatch, name);
-    }));
+    this.legend.replaceChildren(...classLegend(this.ctx.info.classes));
     const variance = e.explainedRatio ? ` · explained variance ${e.explainedRatio.map((r) => `${formatValue(100 * r)}%`).join(', ')}` : '';
-    this.caption.textContent = `${n} test images, ${e.featureSize}-dimensional features (input of the last Linear layer), ${e.method === 'pca' ? 'PCA' : 't-SNE'}${variance}`;
+    this.caption.textContent = `${n} test images, ${e.featureSize}-dimensional features (${embeddingSource(this.ctx.info, e.layer)}), ${e.method === 'pca' ? 'PCA' : 't-SNE'}${variance}`;
   }
 
   private hover(event: MouseEvent): void {

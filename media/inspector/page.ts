@@ -12,6 +12,7 @@ import { EmbeddingsTab } from './embeddingsTab';
 import { FeatureMapsTab } from './featureMapsTab';
 import { FiltersTab } from './filtersTab';
 import { InputPane } from './inputPane';
+import { LatentTab } from './latentTab';
 import { PlaygroundTab } from './playgroundTab';
 
 export class InspectorPage implements InspectorView {
@@ -35,7 +36,7 @@ export class InspectorPage implements InspectorView {
     if (!this.controller) return;
     const ctx: TabContext = { controller: this.controller, info, input: () => this.current };
     this.featureMaps = new FeatureMapsTab(ctx);
-    this.tabs = [this.featureMaps, new FiltersTab(ctx), new AttributionTab(ctx), new EmbeddingsTab(ctx), new AugmentTab(ctx), new PlaygroundTab(ctx)];
+    this.tabs = [this.featureMaps, new FiltersTab(ctx), new AttributionTab(ctx), new EmbeddingsTab(ctx), ...(info.latentPlane ? [new LatentTab(ctx)] : []), new AugmentTab(ctx), new PlaygroundTab(ctx)];
     this.tabs.forEach((t) => this.stale.add(t));
     const input = new InputPane(this.controller, info, (r) => this.onInput(r));
     const notices = info.notices.map((n) => el('div', 'notice', n));

@@ -27,7 +27,10 @@ export type InspectRequest =
   | { kind: 'filters'; layer: number; first?: number; count?: number }
   | { kind: 'saliency'; classIndex: number }
   | { kind: 'occlusion'; classIndex: number; patch: number; stride: number }
-  | { kind: 'embeddings'; count: number; method: 'pca' | 'tsne'; perplexity?: number; seed?: number }
+  /** Features: the output of `layer` when given (an autoencoder's bottleneck), else the input of the last Linear layer. */
+  | { kind: 'embeddings'; count: number; method: 'pca' | 'tsne'; perplexity?: number; seed?: number; layer?: number }
+  /** A 2-value bottleneck's plane: the codes of `count` test images and a steps × steps grid of decoded codes. */
+  | { kind: 'latentGrid'; steps: number; count?: number }
   /** A test image as a small picture (embedding hover). */
   | { kind: 'thumbnail'; index: number }
   | { kind: 'augment'; count: number; seed: number; trainIndex?: number }
@@ -86,6 +89,12 @@ export interface RunInfo {
   testCount: number;
   trainCount: number;
   hasAugment: boolean;
+  /** The model file's task ('classification', 'reconstruction'). */
+  task: string;
+  /** Reconstruction runs: the bottleneck layer (the fewest output values), the embeddings' default; else null. */
+  bottleneck: number | null;
+  /** Whether the bottleneck has 2 values (the latent plane can be drawn). */
+  latentPlane: boolean;
   /** data.noise in words (denoising: the augmentation preview shows noisy | clean pairs), null without noise. */
   inputNoise: string | null;
   /** Why no dataset images are available (only image files can be inspected), if so. */
@@ -108,7 +117,14 @@ export type InspectResult =
   | { kind: 'filters'; layer: number; outChannels: number; inChannels: number; kernelHeight: number; kernelWidth: number; colour: boolean; values: Float32Array; picture: PictureData; layout: GridLayoutData }
   | { kind: 'saliency'; classIndex: number; picture: PictureData; max: number }
   | { kind: 'occlusion'; classIndex: number; picture: PictureData; baseline: number; maxDrop: number; rows: number; cols: number; drops: Float32Array; complete: boolean }
-  | { kind: 'embeddings'; method: 'pca' | 'tsne'; points: Float32Array; labels: Uint8Array; indices: Int32Array; explainedRatio: number[] | null; featureSize: number }
+  /** `layer`: whose output the features are; null for the input of the last Linear layer. */
+  | { kind: 'embeddings'; method: 'pca' | 'tsne'; points: Float32Array; labels: Uint8Array; indices: Int32Array; explainedRatio: number[] | null; featureSize: number; layer: number | null }
+  /**
+   * The latent plane: `picture` holds steps × steps decoded images (tiles of tileWidth × tileHeight, touching, row 0 at
+   * the largest y); tile (row, col) decodes (x[0] + col·Δx, y[1] − row·Δy) with Δ = (max − min) / (steps − 1).
+   * `points` are the test images' codes (2 per image), `labels` their classes.
+   */
+  | { kind: 'latentGrid'; layer: number; steps: number; x: [number, number]; y: [number, number]; picture: PictureData; tileWidth: number; tileHeight: number; points: Float32Array; labels: Uint8Array }
   | { kind: 'thumbnail'; index: number; label: number; picture: PictureData }
   /** `pairs`: the tiles are noisy | clean pairs (input noise), else the original then augmented copies. */
   | { kind: 'augment'; trainIndex: number; pairs: boolean; picture: PictureData; layout: GridLayoutData }

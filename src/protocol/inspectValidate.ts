@@ -42,7 +42,8 @@ const CHECKS: { [K in InspectRequest['kind']]: (v: Obj) => boolean } = {
   filters: (v) => isInt(v.layer, 1) && optionalInt(v.first) && optionalInt(v.count, 1, 4096),
   saliency: (v) => isInt(v.classIndex),
   occlusion: (v) => isInt(v.classIndex) && isInt(v.patch, 1, 4096) && isInt(v.stride, 1, 4096),
-  embeddings: (v) => isInt(v.count, 1, 10000) && (v.method === 'pca' || v.method === 'tsne') && (v.perplexity === undefined || (typeof v.perplexity === 'number' && v.perplexity >= 2 && v.perplexity <= 100)) && optionalInt(v.seed),
+  embeddings: (v) => isInt(v.count, 1, 10000) && (v.method === 'pca' || v.method === 'tsne') && (v.perplexity === undefined || (typeof v.perplexity === 'number' && v.perplexity >= 2 && v.perplexity <= 100)) && optionalInt(v.seed) && optionalInt(v.layer, 1),
+  latentGrid: (v) => isInt(v.steps, 2, 32) && optionalInt(v.count, 1, 10000),
   thumbnail: (v) => isInt(v.index),
   augment: (v) => isInt(v.count, 1, 64) && isInt(v.seed, 0, 2 ** 32) && optionalInt(v.trainIndex),
   playground: (v) =>

@@ -1,4 +1,7 @@
-/** Feature vectors fed to the classifier head (the input of the last Linear layer) for many images, in batches. */
+/**
+ * Feature vectors for many images, in batches: what the classifier head sees (the input of the last Linear layer),
+ * or the output of a chosen layer (an autoencoder's bottleneck).
+ */
 import { imageToFloat } from '../../trainer/datasets/batches';
 import type { ImageSet } from '../../trainer/datasets/types';
 import { yieldToEventLoop } from '../../trainer/engine/eventLoop';
@@ -15,7 +18,10 @@ export class CancelledError extends Error {
   }
 }
 
-/** Features of images `indices` of `set`: n rows of d values. Throws CancelledError when `shouldStop` says so. */
+/**
+ * Features of images `indices` of `set`: n rows of d values, the output of layer `layer` when given. Throws
+ * CancelledError when `shouldStop` says so.
+ */
 export async function featureVectors(
   run: InspectableRun,
   set: ImageSet,
@@ -23,6 +29,7 @@ export async function featureVectors(
   batchSize = 64,
   onProgress?: (done: number, total: number) => void,
   shouldStop?: () => boolean,
+  layer?: number,
 ): Promise<PointSet> {
   const { tf } = run;
   const size = set.height * set.width * set.channels;
@@ -34,7 +41,8 @@ export async function featureVectors(
     const x = new Float32Array(chunk.length * size);
     chunk.forEach((index, b) => x.set(imageToFloat(set, index, run.normalize), b * size));
     const features = tf.tidy(() => {
-      const f = traceForward(run, tf.tensor4d(x, [chunk.length, set.height, set.width, set.channels]) as Tensor4D, { features: true }).features;
+      const input = tf.tensor4d(x, [chunk.length, set.height, set.width, set.channels]) as Tensor4D;
+      const f = layer === undefined ? traceForward(run, input, { features: true }).features : traceForward(run, input, { keep: new Set([layer]) }).outputs.get(layer);
       return tf.reshape(f ?? tf.zeros([chunk.length, 1]), [chunk.length, -1]);
     });
     d = features.shape[1] ?? 0;

@@ -26,8 +26,8 @@ export interface TraceOptions {
 
 /** Runs the model in evaluation mode on NHWC `x` (call inside tf.tidy or dispose the tensors yourself). */
 export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptions = {}): TracedForward {
-  const { tf, model, analysis } = run;
-  const byName = new Map<string, EngineLayer>(model.layers.map((l) => [l.name, l]));
+  const { analysis } = run;
+  const engineLayer = applyEngineLayer(run);
   const outputs = new Map<number, Tensor>();
   const last = analysis.layers[analysis.layers.length - 1];
   const finalNormaliser = last && (last.type === 'Softmax' || last.type === 'LogSoftmax') && analysis.graph[analysis.graph.length - 1]?.kind === 'layer' ? last.index : -1;
@@ -38,21 +38,32 @@ export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptio
   const applyLayer = (layer: ResolvedLayer, input: Tensor): Tensor => {
     if (layer.index === finalNormaliser) scores = input;
     if (options.features && layer.index === headIndex) features = input;
-    const engineLayer = byName.get(`layer${layer.index}`);
-    if (!engineLayer) throw new Error(`the engine model has no layer${layer.index}`);
-    const y = engineLayer.apply(input, false);
+    const y = engineLayer(layer, input);
     if (options.keep?.has(layer.index)) outputs.set(layer.index, y);
     return y;
   };
-  const sequence = (nodes: GraphNode[], input: Tensor): Tensor =>
-    nodes.reduce((h, node) => {
-      if (node.kind === 'layer') return applyLayer(node.layer, h);
-      const body = sequence(node.body, h);
-      const shortcut = node.projection.length > 0 ? sequence(node.projection, h) : h;
-      return tf.add(body, shortcut);
-    }, input);
-  const output = sequence(analysis.graph, x);
+  const output = runNodes(run, analysis.graph, x, applyLayer);
   return { outputs, scores: scores ?? output, features: options.features ? (features ?? output) : undefined };
+}
+
+/** Runs graph `nodes` on `input` in evaluation mode (residual blocks add their shortcut); `apply` runs one layer. */
+export function runNodes(run: InspectableRun, nodes: readonly GraphNode[], input: Tensor, apply = applyEngineLayer(run)): Tensor {
+  return nodes.reduce((h, node) => {
+    if (node.kind === 'layer') return apply(node.layer, h);
+    const body = runNodes(run, node.body, h, apply);
+    const shortcut = node.projection.length > 0 ? runNodes(run, node.projection, h, apply) : h;
+    return run.tf.add(body, shortcut);
+  }, input);
+}
+
+/** One layer of the engine model in evaluation mode, by the core's layer index. */
+function applyEngineLayer(run: InspectableRun): (layer: ResolvedLayer, input: Tensor) => Tensor {
+  const byName = new Map<string, EngineLayer>(run.model.layers.map((l) => [l.name, l]));
+  return (layer, input) => {
+    const engineLayer = byName.get(`layer${layer.index}`);
+    if (!engineLayer) throw new Error(`the engine model has no layer${layer.index}`);
+    return engineLayer.apply(input, false);
+  };
 }
 
 /** Index of the last Linear layer in file order, or −1. */

@@ -13,6 +13,7 @@ import { valueRange } from '../image/colormap';
 import { heatmapPicture, imagePicture } from '../image/pictures';
 import { encodePng } from '../image/png';
 import { CancelledError, featureVectors } from '../network/embeddings';
+import { latentPlane } from '../network/latent';
 import type { InspectInput } from '../network/input';
 import type { InspectableRun } from '../network/runModel';
 import { convolvePlane, poolPlane, sizeFormula, type Plane } from '../playground/convolve';
@@ -22,11 +23,13 @@ type Result<K extends InspectResult['kind']> = Extract<InspectResult, { kind: K 
 type Request<K extends InspectRequest['kind']> = Extract<InspectRequest, { kind: K }>;
 export type Progress = (done: number, total: number, message: string) => void;
 
-/** Feature vectors of the first `count` test images, reduced to 2-D. */
+/** Feature vectors of the first `count` test images (the input of the last Linear layer, or a layer's output), reduced to 2-D. */
 export async function embeddingsView(run: InspectableRun, test: ImageSet, request: Request<'embeddings'>, progress: Progress, shouldStop?: () => boolean): Promise<Result<'embeddings'>> {
+  const layer = request.layer ?? null;
+  if (layer !== null && !run.analysis.layers.some((l) => l.index === layer)) throw new RangeError(`the model has no layer ${layer} (1…${run.analysis.layers.length})`);
   const n = Math.min(request.count, test.count);
   const indices = Array.from({ length: n }, (_, i) => i);
-  const points = await featureVectors(run, test, indices, 64, (done, total) => progress(done, total, 'Computing feature vectors'), shouldStop);
+  const points = await featureVectors(run, test, indices, 64, (done, total) => progress(done, total, 'Computing feature vectors'), shouldStop, layer ?? undefined);
   const seed = request.seed ?? 0;
   let coords: Float32Array;
   let explainedRatio: number[] | null = null;
@@ -38,7 +41,17 @@ export async function embeddingsView(run: InspectableRun, test: ImageSet, reques
     coords = await tsneAsync(points, { seed, perplexity: request.perplexity ?? 30, onProgress: (i, total) => progress(i, total, 't-SNE'), shouldStop });
     if (shouldStop?.()) throw new CancelledError();
   }
-  return { kind: 'embeddings', method: request.method, points: coords, labels: test.labels.slice(0, n), indices: Int32Array.from(indices), explainedRatio, featureSize: points.d };
+  return { kind: 'embeddings', method: request.method, points: coords, labels: test.labels.slice(0, n), indices: Int32Array.from(indices), explainedRatio, featureSize: points.d, layer };
+}
+
+/** The latent plane of a 2-value bottleneck: test codes and a grid of decoded codes. */
+export async function latentGridView(run: InspectableRun, test: ImageSet, layer: number, request: Request<'latentGrid'>, shouldStop?: () => boolean): Promise<Result<'latentGrid'>> {
+  const plane = await latentPlane(run, test, layer, request.steps, request.count ?? 1000, shouldStop);
+  const [, height, width] = run.input;
+  return {
+    kind: 'latentGrid', layer, steps: request.steps, x: plane.x, y: plane.y, tileWidth: width, tileHeight: height,
+    picture: { png: encodePng(plane.image), width: plane.image.width, height: plane.image.height }, points: plane.points, labels: plane.labels,
+  };
 }
 
 /** A test image as a small picture. */

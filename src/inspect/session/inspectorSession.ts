@@ -10,8 +10,10 @@ import { inputFromFile, inputFromSet, type InspectInput } from '../network/input
 import { convLayerIndices } from '../network/filters';
 import { openRun, type InspectableRun } from '../network/runModel';
 import { describeNoise } from '../../model/config/noiseText';
+import { compressionOf } from '../../model/tasks/compression';
+import type { ResolvedLayer } from '../../model/types';
 import { TRANSFORM_CATALOG } from '../../model/transforms/catalog';
-import { augmentView, embeddingsView, playgroundView, thumbnailView, type Progress } from './dataViews';
+import { augmentView, embeddingsView, latentGridView, playgroundView, thumbnailView, type Progress } from './dataViews';
 import { loadRunData, type DataLocations } from './runData';
 import { featureMapsView, featureMapView, filtersView, inputView, occlusionView, saliencyView } from './views';
 
@@ -61,6 +63,8 @@ export class InspectorSession {
         return embeddingsView(run, this.requireData().test, request, progress, hooks.shouldStop);
       case 'thumbnail':
         return thumbnailView(this.requireData().test, request.index);
+      case 'latentGrid':
+        return latentGridView(run, this.requireData().test, this.requireLatentPlane(run), request, hooks.shouldStop);
       case 'augment':
         // Noise with every amount 0 is no noise: the plain augmentation grid.
         return augmentView(this.requireData(), request, describeNoise(run.analysis.data.noise) ? run.analysis.data.noise : undefined);
@@ -96,6 +100,7 @@ export class InspectorSession {
   }
 
   private info(run: InspectableRun): RunInfo {
+    const bottleneck = reconstructionBottleneck(run);
     return {
       runDir: run.runDir,
       model: run.analysis.name,
@@ -109,6 +114,9 @@ export class InspectorSession {
       trainCount: this.data?.train.count ?? 0,
       hasAugment: run.analysis.pipeline.train.some((s) => TRANSFORM_CATALOG[s.type].random),
       inputNoise: describeNoise(run.analysis.data.noise),
+      task: run.analysis.task,
+      bottleneck: bottleneck?.index ?? null,
+      latentPlane: isLatentPlane(bottleneck),
       datasetProblem: this.dataProblem,
       notices: run.notices,
     };
@@ -146,8 +154,26 @@ export class InspectorSession {
     return this.input;
   }
 
+  private requireLatentPlane(run: InspectableRun): number {
+    const bottleneck = reconstructionBottleneck(run);
+    if (!bottleneck || !isLatentPlane(bottleneck)) throw new Error('the latent plane needs a reconstruction model whose bottleneck has 2 values (e.g. Linear(…, 2))');
+    return bottleneck.index;
+  }
+
   private requireData(): LoadedDataset {
     if (!this.data) throw new Error(`the run's dataset is not available${this.dataProblem ? `: ${this.dataProblem}` : ''}; inspect an image file instead`);
     return this.data;
   }
+}
+
+/**
+ * The bottleneck of a reconstruction run (the embeddings' default layer): its last layer with the code's size (the
+ * activation after the Linear, what the decoder receives); undefined for other tasks.
+ */
+function reconstructionBottleneck(run: InspectableRun): ResolvedLayer | undefined {
+  return compressionOf(run.analysis)?.bottleneck.at(-1);
+}
+
+function isLatentPlane(layer: ResolvedLayer | undefined): boolean {
+  return layer?.outputShape.length === 1 && layer.outputShape[0] === 2;
 }
