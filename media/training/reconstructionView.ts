@@ -4,12 +4,11 @@
  * threshold's point, and a clicked bin's test images next to their reconstructions.
  */
 import { BarController, BarElement, CategoryScale, Chart, type ChartConfiguration, type Plugin } from 'chart.js';
-import type { TestMetrics } from '../../src/protocol/runTypes';
 import { createButton } from '../components';
 import { el } from '../components/el';
 import { currentTheme } from './charts';
 import { decodeBase64, toRgba } from './confusion';
-import { formatLoss, formatPercent } from './format';
+import { formatPercent } from './format';
 import type { ErrorBinSamples, ReconstructionResultsController } from './reconstructionController';
 import { classErrorChart, histogramChart, rocChart } from './reconstructionCharts';
 import { fractionOf, isAnomalous, thresholdAt, type ThresholdStats } from './reconstructionResults';
@@ -25,16 +24,21 @@ export class ReconstructionResultsDom {
   private roc: Chart | undefined;
   private stats = el('p', 'threshold-stats');
   private slider: HTMLInputElement | undefined;
+  /** Draws the results again (with the new theme's colours when VS Code's theme changes). */
+  private redraw: (() => void) | undefined;
+  private observer: MutationObserver | undefined;
 
-  /** Draws the results of `test` into `box` (replacing what it held). */
-  render(box: HTMLElement, test: TestMetrics, r: ReconstructionResultsController): void {
+  /** Draws the results into `box` (replacing what it held), under `summaryText` (the test figures in words). */
+  render(box: HTMLElement, summaryText: string, r: ReconstructionResultsController): void {
     this.dispose();
-    const metrics = test.reconstruction;
+    this.redraw = () => this.render(box, summaryText, r);
+    // VS Code swaps body classes on a theme change: the charts' colours are read from the theme when drawn.
+    this.observer = new MutationObserver(() => this.redraw?.());
+    this.observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     const results = r.results;
-    const auroc = metrics?.anomaly ? ` · anomaly AUROC ${metrics.anomaly.auroc.toFixed(3)}` : '';
-    const summary = el('p', 'test-summary', `Test MSE ${formatLoss(metrics?.mse)}${auroc} · test loss ${formatLoss(test.loss)} · ${test.samples} test images`);
+    const summary = el('p', 'test-summary', summaryText);
     if (!results || !r.histogram) {
-      box.replaceChildren(el('h2', '', 'Test results'), summary, el('p', 'note', 'This run has no reconstructions.json: no per-image errors to show.'));
+      box.replaceChildren(el('h2', '', 'Test results'), summary, el('p', 'note', 'No per-image errors to show yet (the test pass writes them into reconstructions.json).'));
       return;
     }
     const theme = currentTheme();
@@ -80,6 +84,8 @@ export class ReconstructionResultsDom {
   }
 
   dispose(): void {
+    this.observer?.disconnect();
+    this.observer = undefined;
     this.charts.forEach((c) => c.destroy());
     this.charts = [];
     this.histogram = undefined;

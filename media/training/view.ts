@@ -192,8 +192,8 @@ export class DomTrainingView implements TrainingRenderer {
     const p = this.parts;
     if (!p) return;
     const test = c.run?.summary?.test;
-    if (test?.reconstruction) {
-      this.reconstructionDom.render(p.results, test, c.reconstruction);
+    if (test && c.run?.views.results === 'reconstruction') {
+      this.reconstructionDom.render(p.results, `${capitalize(c.testResult() ?? '')} · ${test.samples} test images`, c.reconstruction);
       return;
     }
     const view = c.confusion();

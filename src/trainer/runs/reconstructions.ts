@@ -89,6 +89,9 @@ export interface ErrorRangeSamples {
   samples: Array<{ index: number; label: number; error: number; input: Uint8Array; output: Uint8Array }>;
 }
 
+/** Pixel bytes one error-range answer carries at most (before base64), unless that leaves fewer than 4 images. */
+const ANSWER_BYTES = 4 * 1024 * 1024;
+
 /** Up to `limit` stored images of an error range, spread over the range, by error; null without reconstructions.json. */
 export async function readErrorRangeSamples(dir: string, lo: number, hi: number, includeHi: boolean, limit = 24): Promise<ErrorRangeSamples | null> {
   const index = await readReconstructions(dir);
@@ -96,6 +99,8 @@ export async function readErrorRangeSamples(dir: string, lo: number, hi: number,
   const inRange = (e: number): boolean => e >= lo && (e < hi || (includeHi && e === hi));
   const total = index.errors.filter(inRange).length;
   const { height = 0, width = 0, channels = 0, stored = [] } = index;
+  // Large images: fewer of them, so one answer stays a few megabytes.
+  limit = Math.min(limit, Math.max(4, Math.floor(ANSWER_BYTES / Math.max(1, 2 * height * width * channels))));
   const candidates = stored.map((testIndex, slot) => ({ testIndex, slot, error: index.errors[testIndex] })).filter((c) => c.error !== undefined && inRange(c.error)).sort((a, b) => a.error - b.error);
   // Evenly spaced through the range's errors, so the lowest and highest are both shown.
   const step = candidates.length / Math.min(limit, candidates.length);
