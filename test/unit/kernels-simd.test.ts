@@ -57,6 +57,35 @@ describe('SIMD kernels (simd/training-kernels.c) and the JavaScript paths they r
     }
   });
 
+  it('_FusedMatMul streaming the weights for up to 16 rows (bias, ReLU, widths in fours and eights), and what it leaves to the original', async () => {
+    for (let i = 0; i < 40; i++) {
+      const m = i < 30 ? int(1, 16) : int(17, 24);
+      const k = int(1, 40);
+      const n = i % 10 === 9 ? int(1, 9) : 4 * int(1, 9);
+      const withBias = int(0, 1) === 1;
+      const activation = pick(['linear', 'relu', 'elu']);
+      // As tfjs's fused.matMul calls the kernel: batches of one.
+      const inputs: Record<string, Input> = { a: randomInput([1, m, k]), b: randomInput([1, k, n]) };
+      if (withBias) inputs.bias = randomInput([n]);
+      await compare('_FusedMatMul', inputs, { transposeA: false, transposeB: false, activation }, `${m}×${k}·${k}×${n} bias ${withBias} ${activation}`);
+    }
+    const a = randomInput([1, 3, 8]);
+    await compare('_FusedMatMul', { a, b: randomInput([1, 12, 8]) }, { transposeA: false, transposeB: true, activation: 'linear' }, 'a·bᵀ');
+  });
+
+  it('_FusedMatMul keeps no packed copy of the weights it streams', async () => {
+    await tf.setBackend('wasm');
+    const heap = (): number => ((tf.backend() as BackendWasm).wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer.byteLength;
+    // A 12.5M-element (48 MiB) weight: a packed copy would grow the heap by as much again.
+    const w = tf.randomUniform([3136, 4000]);
+    const x = tf.randomUniform([8, 3136]);
+    const before = heap();
+    const y = tf.fused.matMul({ a: x, b: w, activation: 'relu' });
+    assert.ok(heap() - before < 8 * 1024 * 1024, `heap grew by ${(heap() - before) / 2 ** 20} MiB`);
+    assert.deepEqual(y.shape, [8, 4000]);
+    tf.dispose([w, x, y]);
+  });
+
   it('Sum over leading axes with rows in fours and eights (bias gradients)', async () => {
     for (const [shape, axis] of [[[5, 7, 12], [0, 1]], [[64, 3, 3, 16], [0, 1, 2]], [[9, 40], 0], [[2, 2, 2, 4], [0, 1, 2]]] as Array<[number[], number[]]>) {
       const x = randomInput(shape);

@@ -38,28 +38,39 @@ describe('training-memory estimate', () => {
     assert.equal(bytesOf(wasm, 'gradients'), 4 * 554);
     assert.equal(bytesOf(wasm, 'Adam state'), 2 * 4 * 554);
     assert.equal(bytesOf(wasm, 'best-weights'), 0, 'one epoch keeps no best-weights copy beside the weights');
-    assert.equal(bytesOf(wasm, 'XNNPACK'), 4 * (36 + 512), 'the conv filter and the Linear matrix are packed, not the biases');
-    // Per sample: the input (64) + values and gradients of conv 4·8·8 plus its bias sum (2·256), ReLU 256, Flatten 256, Linear 2.
-    assert.equal(bytesOf(wasm, 'activations of 10 samples'), 10 * 4 * (64 + 2 * (2 * 256 + 256 + 256 + 2)));
+    assert.equal(bytesOf(wasm, 'XNNPACK'), 4 * 36, 'the conv filter is packed; at batch ≤ 16 the Linear matrix is streamed');
+    assert.equal(bytesOf(estimateTrainingMemory(a, { backend: 'wasm', batchSize: 17 }), 'XNNPACK'), 4 * (36 + 512), 'and packed above');
+    // Per sample: the input (64) + values and gradients of the fused conv + bias + ReLU (256), Flatten 256, Linear 2.
+    assert.equal(bytesOf(wasm, 'activations of 10 samples'), 10 * 4 * (64 + 2 * (256 + 256 + 2)));
     // im2col of the conv for the batch: 3·3·1 rows × 64 pixels × 10 samples, more than the largest weight (512).
     assert.equal(bytesOf(wasm, 'largest workspace'), 4 * 9 * 64 * 10);
     assert.equal(bytesOf(wasm, 'allocator slack'), 4 * 512, 'one hole the size of the largest weight');
     assert.equal(bytesOf(wasm, 'wasm runtime'), 48 * MIB);
-    assert.equal(wasm.totalBytes, 4 * (554 * 4 + 548 + 10 * 2116 + 5760 + 512) + 48 * MIB);
+    assert.equal(wasm.totalBytes, 4 * (554 * 4 + 36 + 10 * 1092 + 5760 + 512) + 48 * MIB);
     assert.ok(wasm.fits);
 
     const native = estimateTrainingMemory(a, { backend: 'native', machineBytes: 1024 * MIB });
     assert.equal(bytesOf(native, 'XNNPACK'), 0);
     assert.equal(bytesOf(native, 'allocator slack'), 0);
     assert.equal(bytesOf(native, 'largest workspace'), 4 * 9 * 64, "native: one sample's patch matrix");
-    assert.equal(native.totalBytes, 4 * (554 * 4 + 10 * 2116 + 576) + 512 * MIB);
+    assert.equal(native.totalBytes, 4 * (554 * 4 + 10 * 1092 + 576) + 512 * MIB);
     assert.equal(native.limitBytes, 1024 * MIB);
   });
 
-  it('counts only the optimizer state the rule keeps, and the best weights over several epochs', () => {
-    const sgd = estimateTrainingMemory(analyzeModel(TINY.replace('optimizer: adam, epochs: 1', 'optimizer: sgd, epochs: 5')), { backend: 'wasm' });
+  it('BatchNorm keeps its output on wasm (its kernels reuse the input), also the normalised input written with ops', () => {
+    const a = analyzeModel(TINY.replace('  - ReLU()\n', '  - BatchNorm2d(4)\n  - ReLU()\n'));
+    const act = (backend: 'wasm' | 'native'): number => bytesOf(estimateTrainingMemory(a, { backend }), 'activations');
+    // The conv no longer absorbs the ReLU (BatchNorm sits between): ReLU 256, BatchNorm 256 (+256 natively), ×2 for gradients.
+    assert.equal(act('wasm'), 10 * 4 * (64 + 2 * (256 + 256 + 256 + 256 + 2)));
+    assert.equal(act('native') - act('wasm'), 10 * 4 * 2 * 256);
+  });
+
+  it('counts only the optimizer state the rule keeps, and the best weights over several epochs (outside the wasm heap)', () => {
+    const fiveEpochs = analyzeModel(TINY.replace('optimizer: adam, epochs: 1', 'optimizer: sgd, epochs: 5'));
+    const sgd = estimateTrainingMemory(fiveEpochs, { backend: 'wasm' });
     assert.equal(sgd.parts.find((p) => /SGD|state/.test(p.name)), undefined, 'plain SGD keeps no state');
-    assert.equal(bytesOf(sgd, 'best-weights'), 4 * 554);
+    assert.equal(bytesOf(sgd, 'best-weights'), 0, 'the wasm engine keeps the best weights in JavaScript memory');
+    assert.equal(bytesOf(estimateTrainingMemory(fiveEpochs, { backend: 'native' }), 'best-weights'), 4 * 554);
     const momentum = estimateTrainingMemory(analyzeModel(TINY.replace('optimizer: adam', 'optimizer: sgd, momentum: 0.9')), { backend: 'wasm' });
     assert.equal(bytesOf(momentum, 'SGD momentum'), 4 * 554);
   });

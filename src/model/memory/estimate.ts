@@ -1,9 +1,10 @@
 /**
  * Peak memory of training a model, estimated from the analysis before anything is allocated, per backend:
- * parameters, their gradients, the optimizer's state, the best-weights copy, what a batch keeps for the backward
- * pass, the largest transient workspace and the runtime's own share. The wasm engine addresses at most 4 GiB
- * (tfjs-backend-wasm's heap maximum), whatever the machine has; native backends are bounded by the machine's RAM.
- * Validated against measured peaks by bench/memory-bench.ts.
+ * parameters, their gradients, the optimizer's state, the best-weights copy (native only: the wasm engine keeps it in
+ * JavaScript memory), what a batch keeps for the backward pass, the largest transient workspace and the runtime's own
+ * share. The wasm engine addresses at most 4 GiB (tfjs-backend-wasm's heap maximum), whatever the machine has; native
+ * backends are bounded by the machine's RAM. Validated against measured peaks by bench/memory-bench.ts (VGG-16 at
+ * batch 8: 3,868 MiB estimated, 3,788 MiB measured).
  */
 import type { Conv2dArgs, LinearArgs, ModelAnalysis, ResolvedLayer, TrainConfig } from '../types';
 import { keptBytesPerSample } from './keptTensors';
@@ -16,6 +17,11 @@ const GIB = 1024 * MIB;
 export const WASM_HEAP_LIMIT = 4 * GIB - 64 * 1024;
 /** Our kernels build an im2col patch matrix in chunks of at most this many bytes (src/trainer/kernels/im2col.ts). */
 export const IM2COL_CHUNK_BYTES = 64 * MIB;
+/**
+ * Up to this many rows (the batch), a Linear layer's forward product streams its weights in place instead of letting
+ * XNNPACK pack a copy of them (src/trainer/kernels/fused-mat-mul.ts).
+ */
+export const STREAMED_MATMUL_MAX_ROWS = 16;
 /** The wasm module, XNNPACK's operators and indirection buffers, the allocator's bookkeeping. */
 const WASM_RUNTIME_BYTES = 48 * MIB;
 /** TensorFlow's libraries, thread pools and allocator caches, and Node itself (measured around 0.4–0.6 GiB). */
@@ -64,12 +70,12 @@ export function optimizerStateSlots(train: Pick<TrainConfig, 'optimizer' | 'mome
 
 const OPTIMIZER_LABEL: Record<TrainConfig['optimizer'], string> = { sgd: 'SGD momentum', adam: 'Adam state', adamw: 'AdamW state', rmsprop: 'RMSprop state' };
 
-/** Weights XNNPACK packs into its own layout and keeps per weight tensor (conv filters, Linear matrices). */
-function packedWeightElements(layers: readonly ResolvedLayer[]): number {
+/** Weights XNNPACK packs into its own layout and keeps per weight tensor (conv filters; Linear matrices for big batches). */
+function packedWeightElements(layers: readonly ResolvedLayer[], batchSize: number): number {
   let n = 0;
   for (const l of layers) {
     if (l.type === 'Conv2d' || l.type === 'ConvTranspose2d') n += l.trainableParams - ((l.args as Conv2dArgs).bias ? (l.args as Conv2dArgs).out_channels : 0);
-    if (l.type === 'Linear') n += (l.args as LinearArgs).in_features * (l.args as LinearArgs).out_features;
+    if (l.type === 'Linear' && batchSize > STREAMED_MATMUL_MAX_ROWS) n += (l.args as LinearArgs).in_features * (l.args as LinearArgs).out_features;
   }
   return n;
 }
@@ -108,9 +114,10 @@ function partsAt(a: Analysed, o: MemoryOptions, batchSize: number): MemoryPart[]
     { name: 'parameters and buffers', bytes: t.paramBytes },
     { name: 'gradients', bytes: trainable },
     { name: OPTIMIZER_LABEL[a.train.optimizer], bytes: stateCopies * trainable },
-    { name: 'best-weights copy', bytes: epochs > 1 ? t.paramBytes : 0 },
-    { name: 'XNNPACK packed weights', bytes: wasm ? FLOAT32 * packedWeightElements(a.layers) : 0 },
-    { name: `activations of ${batchSize} sample${batchSize === 1 ? '' : 's'} and their gradients`, bytes: batchSize * keptBytesPerSample(a) },
+    // Kept in JavaScript memory (src/trainer/engine/checkpoint.ts), outside the wasm heap; native RAM holds both.
+    { name: 'best-weights copy', bytes: epochs > 1 && !wasm ? t.paramBytes : 0 },
+    { name: 'XNNPACK packed weights', bytes: wasm ? FLOAT32 * packedWeightElements(a.layers, batchSize) : 0 },
+    { name: `activations of ${batchSize} sample${batchSize === 1 ? '' : 's'} and their gradients`, bytes: batchSize * keptBytesPerSample(a, o.backend) },
     {
       name: 'largest workspace (new weight value, im2col)',
       // Native TensorFlow's own convolution workspaces are not modelled beyond one sample's patch matrix.

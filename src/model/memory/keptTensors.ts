@@ -5,16 +5,20 @@
  * creates counts twice (value and gradient). Keep this table in step with the engine's layers.
  */
 import { product } from '../layers/arithmetic';
+import { absorbedRelus, isFusableConv } from './convRelu';
+import type { MemoryBackend } from './estimate';
 import type { Conv2dArgs, ConvTranspose2dArgs, DropoutArgs, GraphNode, Pool2dArgs, ResolvedLayer } from '../types';
 
 const FLOAT32 = 4;
 
 /** Float32 tensors of the output's size the engine creates for the layer in training. */
-function outputsCreated(layer: ResolvedLayer): number {
+function outputsCreated(layer: ResolvedLayer, backend: MemoryBackend): number {
   switch (layer.type) {
     case 'Conv2d': {
       const a = layer.args as Conv2dArgs;
-      // conv2d, then the bias added as its own op; grouped (not depthwise) convolutions also concatenate.
+      // One fused op (convolution, bias, a ReLU after it: convRelu.ts); grouped convolutions add the bias as its own
+      // op, and grouped (not depthwise) ones also concatenate.
+      if (isFusableConv(a)) return 1;
       const grouped = a.groups > 1 && a.groups !== a.in_channels;
       return 1 + (a.bias ? 1 : 0) + (grouped ? 1 : 0);
     }
@@ -31,7 +35,8 @@ function outputsCreated(layer: ResolvedLayer): number {
     }
     case 'BatchNorm1d':
     case 'BatchNorm2d':
-      return 2; // the output and the normalised input saved for the backward pass
+      // The output; written with ops (native), the normalised input is saved too; the wasm kernels keep the input.
+      return backend === 'wasm' ? 1 : 2;
     case 'Upsample':
       return 2; // rows, then columns
     default:
@@ -67,11 +72,12 @@ function residualElements(nodes: readonly GraphNode[]): number {
 }
 
 /** Bytes one sample keeps from the forward pass to the end of the backward pass (values and gradients). */
-export function keptBytesPerSample(model: { layers: readonly ResolvedLayer[]; graph: readonly GraphNode[]; input: readonly number[] }): number {
+export function keptBytesPerSample(model: { layers: readonly ResolvedLayer[]; graph: readonly GraphNode[]; input: readonly number[] }, backend: MemoryBackend): number {
   let elements = product(model.input) + 2 * residualElements(model.graph); // the input batch: no gradient computed
+  const absorbed = absorbedRelus(model.graph);
   for (const l of model.layers) {
-    if (!l.outputShape.length) continue;
-    elements += 2 * (outputsCreated(l) * product(l.outputShape) + paddedInputElements(l));
+    if (!l.outputShape.length || absorbed.has(l.index)) continue;
+    elements += 2 * (outputsCreated(l, backend) * product(l.outputShape) + paddedInputElements(l));
   }
   return FLOAT32 * elements;
 }

@@ -7,7 +7,7 @@ import type { ModelAnalysis } from '../../model/types';
 import { folderIOHandler } from '../runs/tfjsFiles';
 import type { NamedVariable } from './layers/types';
 import type { EngineModel } from './model';
-import type { NamedTensorMap, TF, Tensor } from './tf';
+import type { NamedTensorMap, TF, Variable } from './tf';
 
 /** Extra facts stored in model.json's userDefinedMetadata (epoch, validation loss…). */
 export type CheckpointMetadata = Record<string, string | number | boolean>;
@@ -63,16 +63,19 @@ export async function loadCheckpoint(tf: TF, model: EngineModel, dir: string): P
   }
 }
 
-/** A copy of the model's current variables, kept in memory (the best weights). */
+/**
+ * A copy of the model's current variables (the best weights), kept in JavaScript memory rather than as tensors: on
+ * the wasm engine a tensor copy would take its share of the 4 GiB heap (VGG-16: 528 MiB) for the whole run.
+ */
 export class WeightSnapshot {
-  private readonly copies = new Map<string, Tensor>();
+  private readonly copies = new Map<string, { data: ReturnType<Variable['dataSync']>; shape: number[]; dtype: Variable['dtype'] }>();
 
   constructor(private readonly tf: TF) {}
 
   /** Replaces the snapshot with the model's current values. */
   capture(model: EngineModel): void {
     this.dispose();
-    for (const v of variables(model)) this.copies.set(v.name, this.tf.clone(v.variable));
+    for (const v of variables(model)) this.copies.set(v.name, { data: v.variable.dataSync(), shape: v.variable.shape, dtype: v.variable.dtype });
   }
 
   get empty(): boolean {
@@ -83,12 +86,11 @@ export class WeightSnapshot {
   restore(model: EngineModel): void {
     for (const v of variables(model)) {
       const copy = this.copies.get(v.name);
-      if (copy) v.variable.assign(copy);
+      if (copy) this.tf.tidy(() => v.variable.assign(this.tf.tensor(copy.data, copy.shape, copy.dtype)));
     }
   }
 
   dispose(): void {
-    this.copies.forEach((t) => t.dispose());
     this.copies.clear();
   }
 }

@@ -24,6 +24,7 @@ import { buildBatchNorm } from './layers/norm';
 import { buildAdaptivePool2d, buildAvgPool2d, buildMaxPool2d } from './layers/pool';
 import type { BuildContext, EngineLayer, NamedVariable } from './layers/types';
 import { buildUpsample } from './layers/upsample';
+import { absorbsNextRelu } from '../../model/memory/convRelu';
 import { seedStream } from './seeds';
 import type { TF, Tensor } from './tf';
 
@@ -62,16 +63,26 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
 
 type Forward = (x: Tensor, training: boolean) => Tensor;
 
+/** The forward pass over `nodes`; a convolution and the ReLU after it run as one op (the ReLU layer still exists). */
 function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[]): Forward {
-  const steps = nodes.map((node): Forward => {
+  const steps: Forward[] = [];
+  let reluAbsorbed = false;
+  nodes.forEach((node, i) => {
     if (node.kind === 'layer') {
       const layer = buildLayer(ctx, node.layer);
       out.push(layer);
-      return (x, training) => layer.apply(x, training);
+      if (reluAbsorbed) {
+        reluAbsorbed = false;
+        return;
+      }
+      const fused = absorbsNextRelu(nodes, i) ? layer.applyWithRelu : undefined;
+      reluAbsorbed = fused !== undefined;
+      steps.push(fused ? (x) => fused(x) : (x, training) => layer.apply(x, training));
+      return;
     }
     const body = buildSequence(ctx, node.body, out);
     const projection = node.projection.length > 0 ? buildSequence(ctx, node.projection, out) : undefined;
-    return (x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x);
+    steps.push((x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x));
   });
   return (x, training) => steps.reduce((y, step) => step(y, training), x);
 }

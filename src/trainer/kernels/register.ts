@@ -7,6 +7,7 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import type { TF } from '../backend/index';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { fusedMatMulConfig } from './fused-mat-mul';
 import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormConfigs, batchNormGradients } from './batch-norm';
 import { addConfig } from './bias-add';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv2d-backprop';
@@ -22,6 +23,7 @@ export const TRAINING_KERNELS: Readonly<Record<string, string>> = {
   Conv2DBackpropFilter: 'missing from tfjs-backend-wasm (tfjs #8474): direct SIMD sum of x·dy (no XNNPACK weight packing), else XNNPACK convolution of transposed x and dy, or im2col + XNNPACK matmul',
   Conv2DBackpropInput: 'built-in is a scalar loop: XNNPACK convolution with the flipped filter (stride 1), XNNPACK matmul + col2im (strided)',
   BatchMatMul: 'built-in only uses XNNPACK without transposes: SIMD dot products for a·bᵀ, else explicit transpose + XNNPACK',
+  _FusedMatMul: 'built-in packs a copy of the weights (XNNPACK) kept until they are freed: for up to 16 rows, SIMD product streaming the weights in place',
   MaxPoolGrad: 'built-in is slow: branch-free (SIMD) pass for MaxPool2d(2), channel-vectorised arg-max scatter otherwise',
   DepthwiseConv2dNativeBackpropFilter: 'missing from tfjs-backend-wasm: direct loops',
   DepthwiseConv2dNativeBackpropInput: 'missing from tfjs-backend-wasm: direct loops',
@@ -51,6 +53,7 @@ export function registerTrainingKernels(tf: TF): void {
     conv2DBackpropFilterConfig(originals),
     conv2DBackpropInputConfig(originals),
     batchMatMulConfig(originals),
+    fusedMatMulConfig(originals),
     maxPoolGradConfig(),
     depthwiseBackpropFilterConfig(),
     depthwiseBackpropInputConfig(),

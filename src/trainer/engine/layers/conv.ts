@@ -7,7 +7,9 @@
 import type { Conv2dArgs, ConvTranspose2dArgs } from '../../../model/types';
 import { defaultInitBound, uniformVariable } from '../init';
 import type { TF, Tensor, Tensor1D, Tensor4D } from '../tf';
+import { isFusableConv } from '../../../model/memory/convRelu';
 import { addChannelBias } from './channels';
+import { fusedConv2d } from './fusedConv';
 import { padSpatial, type Sides } from './padding';
 import type { BuildContext, EngineLayer, NamedVariable } from './types';
 
@@ -25,11 +27,8 @@ export function buildConv2d(ctx: BuildContext, name: string, a: Conv2dArgs): Eng
   const strides = a.stride;
   const depthwise = a.groups > 1 && a.groups === a.in_channels;
 
-  const convolve = (x: Tensor4D, filter: Tensor4D, b: Tensor1D | undefined, pad: number | 'valid'): Tensor4D => {
-    if (a.groups === 1) {
-      const y = tf.conv2d(x, filter, strides, pad);
-      return b ? (addChannelBias(tf, y, b) as Tensor4D) : y;
-    }
+  const convolve = (x: Tensor4D, filter: Tensor4D, b: Tensor1D | undefined, pad: number | 'valid', relu = false): Tensor4D => {
+    if (isFusableConv(a)) return fusedConv2d(tf, x, filter, b, { strides, pad }, relu);
     if (depthwise) {
       const f = tf.reshape(filter, [filter.shape[0], filter.shape[1], a.in_channels, a.out_channels / a.in_channels]) as Tensor4D;
       const y = tf.depthwiseConv2d(x, f, strides, pad, 'NHWC');
@@ -41,16 +40,18 @@ export function buildConv2d(ctx: BuildContext, name: string, a: Conv2dArgs): Eng
     return b ? tf.add(y, b) : y;
   };
 
+  const forward = (x: Tensor4D, relu: boolean): Tensor4D => {
+    const padded = simplePad ? x : padSpatial(tf, x, sides, a.padding_mode);
+    const filter = dilated ? dilateKernel(tf, weight.variable as Tensor4D, a.dilation) : (weight.variable as Tensor4D);
+    return convolve(padded, filter, bias?.variable as Tensor1D | undefined, simplePad ? a.padding[0] : 'valid', relu);
+  };
+
   return {
     name,
     params: bias ? [weight, bias] : [weight],
     buffers: [],
-    apply(input: Tensor): Tensor {
-      const x = input as Tensor4D;
-      const padded = simplePad ? x : padSpatial(tf, x, sides, a.padding_mode);
-      const filter = dilated ? dilateKernel(tf, weight.variable as Tensor4D, a.dilation) : (weight.variable as Tensor4D);
-      return convolve(padded, filter, bias?.variable as Tensor1D | undefined, simplePad ? a.padding[0] : 'valid');
-    },
+    apply: (input) => forward(input as Tensor4D, false),
+    applyWithRelu: isFusableConv(a) ? (input) => forward(input as Tensor4D, true) : undefined,
   };
 }
 

@@ -21,6 +21,8 @@ export interface EngineLayer {
   readonly buffers: NamedVariable[];
   /** Forward pass; `training` switches dropout and batch statistics on. */
   apply(x: Tensor, training: boolean): Tensor;
+  /** The layer and a ReLU after it as one op (fusable convolutions: src/model/memory/convRelu.ts). */
+  applyWithRelu?(x: Tensor): Tensor;
   /** Frees constant tensors the layer holds besides its variables (interpolation matrices). */
   dispose?(): void;
 }

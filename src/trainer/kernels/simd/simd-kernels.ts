@@ -16,6 +16,7 @@ interface Exports {
   sum_rows(x: number, rows: number, inner: number, out: number): void;
   add_channel_bias(x: number, bias: number, out: number, rows: number, channels: number): void;
   matmul_nt(a: number, b: number, out: number, m: number, n: number, k: number): void;
+  matmul_nn(a: number, b: number, bias: number, out: number, m: number, n: number, k: number, relu: number): void;
   channel_moments(x: number, rows: number, c: number, mean: number, variance: number): void;
   batch_norm_grad_sums(dy: number, x: number, mean: number, rows: number, c: number, sumDy: number, sumDyXc: number): void;
   channel_normalize(x: number, mean: number, scale: number, shift: number, out: number, rows: number, c: number): void;
@@ -86,6 +87,8 @@ export interface SimdKernels {
   addChannelBias(x: TensorInfo, bias: TensorInfo, out: TensorInfo, rows: number, channels: number): void;
   /** out[m, n] = a[m, k] · b[n, k]ᵀ. */
   matmulNT(a: TensorInfo, b: TensorInfo, out: TensorInfo, m: number, n: number, k: number): void;
+  /** out[m, n] = a[m, k] · b[k, n] (+ bias[n], then ReLU); needs n % 4 == 0; b is read in place, never packed. */
+  matmulNN(a: TensorInfo, b: TensorInfo, bias: TensorInfo | undefined, out: TensorInfo, m: number, n: number, k: number, relu: boolean): void;
   /** Per-channel mean and biased variance of a [rows, C] tensor; needs C % 4 == 0. */
   channelMoments(x: TensorInfo, rows: number, channels: number, mean: TensorInfo, variance: TensorInfo): void;
   /** Per-channel Σdy and Σdy·(x − mean); needs C % 4 == 0. */
@@ -161,6 +164,10 @@ function wrap(backend: BackendWasm, e: Exports): SimdKernels {
     },
     matmulNT(a, b, out, m, n, k) {
       e.matmul_nt(at(a), at(b), at(out), m, n, k);
+    },
+    matmulNN(a, b, bias, out, m, n, k, relu) {
+      // Offset 0 means no bias: the allocator never places a tensor there.
+      e.matmul_nn(at(a), at(b), bias ? at(bias) : 0, at(out), m, n, k, relu ? 1 : 0);
     },
     channelMoments(x, rows, channels, mean, variance) {
       e.channel_moments(at(x), rows, channels, at(mean), at(variance));

@@ -268,6 +268,59 @@ void matmul_nt(const float *a, const float *b, float *out, int M, int N, int K) 
   }
 }
 
+/* out[0..8) (or [0..4) when not wide) = lo, hi + bias, then max(·, 0) when relu. */
+static void store_nn(float *out, v128_t lo, v128_t hi, v128_t b0, v128_t b1, int wide, int relu) {
+  lo = wasm_f32x4_add(lo, b0), hi = wasm_f32x4_add(hi, b1);
+  if (relu) lo = wasm_f32x4_max(lo, wasm_f32x4_splat(0)), hi = wasm_f32x4_max(hi, wasm_f32x4_splat(0));
+  wasm_v128_store(out, lo);
+  if (wide) wasm_v128_store(out + 4, hi);
+}
+
+/* out[r][j..j+8) for the R (1 or 4) rows of a starting at a, over all of K: b's rows are read once per call. */
+static void rows_nn(const float *a, const float *b, const float *bias, float *out, int R, int N, int K, int relu) {
+  for (int j = 0; j < N; j += 8) {
+    const int wide = j + 8 <= N; /* N % 4 == 0: the last block may be 4 wide */
+    v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    const float *w = b + j;
+    for (int k = 0; k < K; k++, w += N) {
+      const v128_t w0 = wasm_v128_load(w), w1 = wide ? wasm_v128_load(w + 4) : w0;
+      const v128_t x0 = wasm_f32x4_splat(a[k]);
+      c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, w0));
+      c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, w1));
+      if (R == 4) {
+        const v128_t x1 = wasm_f32x4_splat(a[K + k]), x2 = wasm_f32x4_splat(a[2 * K + k]), x3 = wasm_f32x4_splat(a[3 * K + k]);
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, w0));
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, w1));
+        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, w0));
+        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, w1));
+        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, w0));
+        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, w1));
+      }
+    }
+    const v128_t b0 = bias ? wasm_v128_load(bias + j) : wasm_f32x4_splat(0);
+    const v128_t b1 = bias && wide ? wasm_v128_load(bias + j + 4) : b0;
+    store_nn(out + j, c00, c01, b0, b1, wide, relu);
+    if (R == 4) {
+      store_nn(out + N + j, c10, c11, b0, b1, wide, relu);
+      store_nn(out + 2 * N + j, c20, c21, b0, b1, wide, relu);
+      store_nn(out + 3 * N + j, c30, c31, b0, b1, wide, relu);
+    }
+  }
+}
+
+/*
+ * out[M][N] = a[M][K] · b[K][N] (+ bias[N], then max(·, 0) when relu) for N % 4 == 0: a dense layer's forward pass
+ * with its weights b read in place. XNNPACK would first pack a copy of b (VGG-16's 25088×4096 layer: 392 MiB, on
+ * every step, since the weights change) and keep it until the weights are freed; for a few rows of a, streaming b
+ * costs one pass over it per 4 rows, no more than the packing.
+ */
+EXPORT(matmul_nn)
+void matmul_nn(const float *a, const float *b, const float *bias, float *out, int M, int N, int K, int relu) {
+  int i = 0;
+  for (; i + 4 <= M; i += 4) rows_nn(a + i * K, b, bias, out + i * N, 4, N, K, relu);
+  for (; i < M; i++) rows_nn(a + i * K, b, bias, out + i * N, 1, N, K, relu);
+}
+
 /*
  * BatchNorm (batch-norm.ts) on a channels-last [rows][C] tensor, C % 4 == 0. Statistics go over strips of 8 (then 4)
  * channels in float64 registers, so that a whole strip's sums never leave them; the element-wise passes are one read
