@@ -4,6 +4,7 @@
  * fan the events out to the panels, and report how it ended. The VS Code side (trainCommand.ts) supplies the UI
  * through TrainingUi; tests supply a fake one and the real engine.
  */
+import type { TaskName } from '../model/tasks/types';
 import type { RunRequest, RunSummary } from '../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../protocol/trainer';
 import type { LiveRuns } from './liveRuns';
@@ -14,6 +15,8 @@ import { startFailure, type StartFailure, type TrainerPort } from './trainerPort
 export interface TrainJob {
   /** The model's name (status bar, questions, log). */
   label: string;
+  /** The model file's task, for the panel of the starting run (its charts); absent: classification. */
+  task?: TaskName;
   request: RunRequest;
 }
 

@@ -64,7 +64,7 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
   statusBar.command = TRAINING_COMMANDS.showActiveRun;
   const ui = new VscodeTrainingUi({
     statusBar, openPanel, log,
-    openStartingPanel: (name) => void TrainingPanel.showStarting(panelDeps, name),
+    openStartingPanel: (name, task) => void TrainingPanel.showStarting(panelDeps, name, task),
     startingFailed: (name, message) => TrainingPanel.startFailed(name, message),
   });
   const orchestrator = new TrainingOrchestrator(trainer, ui, log, live);

@@ -39,7 +39,7 @@ export async function trainModel(deps: TrainCommandDeps, uri: unknown): Promise<
   }
   const request = runRequest(doc, deps);
   if (request.outDir) deps.onRunsRoot(request.outDir);
-  await deps.orchestrator.submit({ label: analysed?.analysis.name ?? baseName(doc.uri), request });
+  await deps.orchestrator.submit({ label: analysed?.analysis.name ?? baseName(doc.uri), task: analysed?.analysis.task, request });
 }
 
 async function modelDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {

@@ -1,5 +1,6 @@
 /** The VS Code face of a training run: the busy question, the progress notification, the status bar, messages. */
 import * as vscode from 'vscode';
+import type { TaskName } from '../model/tasks/types';
 import type { RunSummary } from '../protocol/runTypes';
 import type { ProgressReporter, TrainJob, TrainingUi } from './orchestrator';
 import { endMessage } from './runProgress';
@@ -10,7 +11,7 @@ export interface VscodeTrainingUiDeps {
   statusBar: vscode.StatusBarItem;
   openPanel(runDir: string, preserveFocus: boolean): void;
   /** Opens the panel of a run that is starting; `failed` tells that panel why it could not start. */
-  openStartingPanel(modelName: string): void;
+  openStartingPanel(modelName: string, task: TaskName | undefined): void;
   startingFailed(modelName: string, message: string): void;
   log: vscode.LogOutputChannel;
 }
@@ -49,7 +50,7 @@ export class VscodeTrainingUi implements TrainingUi {
   }
 
   runStarting(job: TrainJob): void {
-    this.deps.openStartingPanel(job.label);
+    this.deps.openStartingPanel(job.label, job.task);
   }
 
   runStarted(runDir: string): void {

@@ -24,7 +24,7 @@ import { runTraining } from '../../src/trainer/engine/session';
 import { RUN_FILES } from '../../src/trainer/runs/store';
 import { readSampleStrip } from '../../src/trainer/runs/reader';
 import { encodeImage, MAX_STRIP_SIDE, STRIP_IMAGES } from '../../src/trainer/tasks/sampleStrip';
-import { loadRunView } from '../../src/webviews/training/runView';
+import { loadRunView, startingView } from '../../src/webviews/training/runView';
 
 class FakeWebviewApi implements WebviewApi<TrainingWebviewState> {
   readonly posted: unknown[] = [];
@@ -223,6 +223,12 @@ describe('strip of validation images: the panel logic', () => {
     other.receive({ type: 'samples', runDir: '/r', strip: strip(1) });
     assert.deepEqual(classifier.calls, ['showRun']);
     assert.equal(other.samples(), null);
+  });
+
+  it('a starting run already has its task’s views (no accuracy chart while a reconstruction run loads its data)', () => {
+    assert.deepEqual(startingView('ae', 'reconstruction').views, TASKS.reconstruction.views);
+    assert.deepEqual(startingView('cnn', undefined).views, TASKS.classification.views);
+    assert.ok(parseToTrainingWebview({ type: 'run', run: startingView('ae', 'reconstruction') }));
   });
 
   it('refuses strips whose images do not match their size or columns', () => {

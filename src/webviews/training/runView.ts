@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { CellSample, EarlyStoppingConfig, ToTrainingWebview, TrainingRunView } from '../../protocol/webview-training';
 import { PREDICTION_FILES, readCellSamples } from '../../trainer/runs/predictions';
 import { readRun, readSampleStrip } from '../../trainer/runs/reader';
-import { DEFAULT_TASK, isTaskName, TASKS, type TaskViews } from '../../model/tasks/registry';
+import { DEFAULT_TASK, isTaskName, TASKS, type TaskName, type TaskViews } from '../../model/tasks/registry';
 
 /** Reads a run folder (tolerant: a crashed run still gives a view) for the panel. */
 export function loadRunView(dir: string, live: boolean): TrainingRunView {
@@ -25,6 +25,11 @@ export function loadRunView(dir: string, live: boolean): TrainingRunView {
     views: taskViews(run.summary?.task ?? (run.config as { task?: unknown } | null)?.task),
     samples: readSampleStrip(dir),
   };
+}
+
+/** What a starting run shows (before its folder exists): its name, its task's empty charts, "starting…". */
+export function startingView(model: string, task: TaskName | undefined): TrainingRunView {
+  return { runDir: '', model, timestamp: '', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false, views: taskViews(task), samples: null };
 }
 
 /** The views of a run's task; runs from before tasks existed (or naming an unknown one) are classification runs. */

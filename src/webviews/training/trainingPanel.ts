@@ -6,14 +6,15 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { isFromTrainingWebview, type FromTrainingWebview, type ToTrainingWebview, type TrainingRunView } from '../../protocol/webview-training';
+import { isFromTrainingWebview, type FromTrainingWebview, type ToTrainingWebview } from '../../protocol/webview-training';
 import type { TrainerEvent } from '../../protocol/trainer';
+import type { TaskName } from '../../model/tasks/types';
 import { RUN_FILES, safeName } from '../../trainer/runs/store';
 import { TRAINING_VIEW_TYPE } from '../../training/ids';
 import type { LiveRuns } from '../../training/liveRuns';
 import { panelOptions, WebviewPanelHost } from '../panelHost';
 import { MetricsBuffer } from './metricsBuffer';
-import { cellSamplesMessage, hasPredictions, loadRunView, taskViews } from './runView';
+import { cellSamplesMessage, hasPredictions, loadRunView, startingView } from './runView';
 import { errorBinSamplesMessage, reconstructionResultsMessage } from './reconstructionResults';
 import { readRunSummary } from '../../trainer/runs/reader';
 
@@ -52,7 +53,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
    * Opens the panel of a run that is starting (dataset loading, backend start): the page is there, with empty
    * charts, before the first point arrives; `show(runDir)` then moves it to the run's folder.
    */
-  static showStarting(deps: TrainingPanelDeps, modelName: string): TrainingPanel {
+  static showStarting(deps: TrainingPanelDeps, modelName: string, task?: TaskName): TrainingPanel {
     const key = safeName(modelName);
     const existing = TrainingPanel.starting.get(key) ?? TrainingPanel.reusable(deps, key);
     const target = existing ?? new TrainingPanel(
@@ -60,7 +61,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
       deps,
       undefined,
     );
-    target.startingAs(key, modelName);
+    target.startingAs(key, modelName, task);
     target.panel.reveal(undefined, true);
     return target;
   }
@@ -90,14 +91,14 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
     return sameModel ?? idle.find((p) => p.panel.visible) ?? idle[0];
   }
 
-  private startingModel: { key: string; name: string } | undefined;
+  private startingModel: { key: string; name: string; task?: TaskName } | undefined;
   private emptyMessage: string | undefined;
 
-  private startingAs(key: string, name: string): void {
+  private startingAs(key: string, name: string, task: TaskName | undefined): void {
     if (this.runDir && TrainingPanel.panels.get(this.runDir) === this) TrainingPanel.panels.delete(this.runDir);
     this.runDir = undefined;
     this.emptyMessage = undefined;
-    this.startingModel = { key, name };
+    this.startingModel = { key, name, task };
     TrainingPanel.starting.set(key, this);
     this.panel.title = `Training: ${name}`;
     this.onReady();
@@ -132,7 +133,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
   protected onReady(): void {
     const dir = this.runDir;
     if (!dir && this.startingModel) {
-      this.post({ type: 'run', run: startingView(this.startingModel.name) });
+      this.post({ type: 'run', run: startingView(this.startingModel.name, this.startingModel.task) });
       return;
     }
     if (!dir || !existsSync(dir)) {
@@ -206,11 +207,6 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
     if (this.startingModel && TrainingPanel.starting.get(this.startingModel.key) === this) TrainingPanel.starting.delete(this.startingModel.key);
     super.dispose();
   }
-}
-
-/** What a starting run shows: its name, empty charts, "starting…". */
-function startingView(model: string): TrainingRunView {
-  return { runDir: '', model, timestamp: '', live: true, summary: null, metrics: [], earlyStopping: null, hasPredictions: false, views: taskViews(undefined), samples: null };
 }
 
 /** `Training: shapes (2026-11-21_23-44-42)`. */
