@@ -10,7 +10,7 @@ import type { TF, Tensor, Tensor1D, Tensor4D } from '../tf';
 import { isFusableConv } from '../../../model/memory/convRelu';
 import { addChannelBias } from './channels';
 import { fusedConv2d } from './fusedConv';
-import { padSpatial, type Sides } from './padding';
+import { explicitPad, padSpatial, type Sides } from './padding';
 import type { BuildContext, EngineLayer, NamedVariable } from './types';
 
 /** Conv2d: weight [kh, kw, in/groups, out] (tfjs's HWIO), bias [out]; init U(±1/√(in/groups·kh·kw)). */
@@ -31,12 +31,12 @@ export function buildConv2d(ctx: BuildContext, name: string, a: Conv2dArgs): Eng
     if (isFusableConv(a)) return fusedConv2d(tf, x, filter, b, { strides, pad }, relu);
     if (depthwise) {
       const f = tf.reshape(filter, [filter.shape[0], filter.shape[1], a.in_channels, a.out_channels / a.in_channels]) as Tensor4D;
-      const y = tf.depthwiseConv2d(x, f, strides, pad, 'NHWC');
+      const y = tf.depthwiseConv2d(x, f, strides, explicitPad(pad), 'NHWC');
       return b ? tf.add(y, b) : y;
     }
     const xs = tf.split(x, a.groups, 3) as Tensor4D[];
     const fs = tf.split(filter, a.groups, 3) as Tensor4D[];
-    const y = tf.concat(xs.map((xi, g) => tf.conv2d(xi, fs[g], strides, pad, 'NHWC') as Tensor4D), 3);
+    const y = tf.concat(xs.map((xi, g) => tf.conv2d(xi, fs[g], strides, explicitPad(pad), 'NHWC') as Tensor4D), 3);
     return b ? tf.add(y, b) : y;
   };
 

@@ -9,6 +9,7 @@
 import type { NamedAttrMap, NamedTensorMap } from '@tensorflow/tfjs-core';
 import type { TF, Tensor, Tensor1D, Tensor4D } from '../tf';
 import { channelSum } from './channels';
+import { explicitPad } from './padding';
 
 export interface ConvGeometryArgs {
   strides: [number, number];
@@ -19,10 +20,7 @@ export interface ConvGeometryArgs {
 /** relu?(conv(x, filter) + bias) for NHWC x and an HWIO filter, with the memory-lean gradient described above. */
 export function fusedConv2d(tf: TF, x: Tensor4D, filter: Tensor4D, bias: Tensor1D | undefined, geometry: ConvGeometryArgs, relu: boolean): Tensor4D {
   const run = (name: string, inputs: NamedTensorMap, attrs: object): Tensor4D => tf.engine().runKernel(name, inputs, attrs as unknown as NamedAttrMap) as Tensor4D;
-  // Explicit pads, not a number: tfjs sizes a numerically padded output with the vertical stride on both axes.
-  const p = geometry.pad;
-  const pad = p === 'valid' ? p : [[0, 0], [p, p], [p, p], [0, 0]];
-  const common = { strides: geometry.strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+  const common = { strides: geometry.strides, pad: explicitPad(geometry.pad), dataFormat: 'NHWC', dimRoundingMode: undefined };
   const forward = (xi: Tensor4D, f: Tensor4D, b: Tensor1D | undefined): Tensor4D =>
     run('FusedConv2D', b ? { x: xi, filter: f, bias: b } : { x: xi, filter: f }, { ...common, dilations: [1, 1], activation: relu ? 'relu' : 'linear' });
   const backward = (dy: Tensor4D, xi: Tensor4D, f: Tensor4D, y: Tensor4D): Tensor[] =>

@@ -68,3 +68,11 @@ function sliceAxis(tf: TF, x: Tensor4D, axis: 1 | 2, start: number, length: numb
   size[axis] = length;
   return tf.slice(x, begin, size);
 }
+
+/**
+ * A symmetric zero padding as tfjs's explicit pads. Passing the number instead makes tfjs size the output with the
+ * vertical stride on both axes, wrong for unequal strides such as (1, 2).
+ */
+export function explicitPad(pad: number | 'valid'): 'valid' | [[0, 0], [number, number], [number, number], [0, 0]] {
+  return pad === 'valid' ? pad : [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+}
