@@ -116,6 +116,17 @@ describe('reconstruction results: the sample of reconstructions a run keeps', ()
     assert.ok(kept.length * 2 * 100 <= 100 * 2 * 20, `${kept.length} images within the budget`);
     assert.ok(kept.length >= 10, 'every bin keeps at least one');
   });
+
+  it('merges bins when one image per bin is still too much (large images), keeping the range covered', () => {
+    const budget = 100 * 2 * 5;
+    const s = new ReconstructionSampler(100, { perBin: 4, budgetBytes: budget });
+    // 200 images with errors spread over two decades (100 fine bins).
+    for (let i = 0; i < 200; i++) s.offer(i, 0.001 * 10 ** (i / 100), 0, pixels(i % 256));
+    const kept = s.kept();
+    assert.ok(kept.length * 2 * 100 <= budget, `${kept.length} images within the budget`);
+    assert.ok(kept.length >= 2, `${kept.length} kept`);
+    assert.ok(kept.some((k) => k.index < 100) && kept.some((k) => k.index >= 100), 'low and high errors both kept');
+  });
 });
 
 describe('reconstruction results: controller and messages (fake webview API)', () => {
