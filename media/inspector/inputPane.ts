@@ -1,4 +1,7 @@
-/** The input column: choose a test image (index, class, random) or a file; shows it with the top-k predictions as bars. */
+/**
+ * The input column: choose a test image (index, class, random) or a file; shows it with what the run's task says of
+ * it: the top-k predictions as bars, or an autoencoder's reconstruction and its error.
+ */
 import type { RunInfo } from '../../src/protocol/inspect';
 import type { InspectorController } from './controller';
 import type { InputResult } from './context';
@@ -12,6 +15,7 @@ export class InputPane {
   private readonly img = el('img', 'input-image');
   private readonly caption = el('div', 'caption');
   private readonly bars = el('div', 'bars');
+  private readonly answerTitle = el('h3', '', 'Predictions');
   private readonly status = statusLine();
   private index = 0;
   private classIndex = 0;
@@ -31,7 +35,7 @@ export class InputPane {
       button('Random', () => this.choose({ kind: 'random', seed: this.seed++ }), 'A random test image'),
       button('Image file…', () => this.pickFile(), 'A PNG or JPEG file from the workspace'));
     const data = hasData ? [byIndex, byClass] : [el('div', 'note', `Dataset unavailable: ${info.datasetProblem ?? 'no test images'}. Inspect an image file instead.`)];
-    this.element = el('section', 'input-pane', el('h2', '', 'Input'), ...data, other, this.status.element, el('div', 'input-view', this.img, this.caption), el('h3', '', 'Predictions'), this.bars);
+    this.element = el('section', 'input-pane', el('h2', '', 'Input'), ...data, other, this.status.element, el('div', 'input-view', this.img, this.caption), this.answerTitle, this.bars);
     if (!hasData) other.firstElementChild?.setAttribute('disabled', '');
   }
 
@@ -54,6 +58,16 @@ export class InputPane {
     setPicture(this.img, result.picture);
     const truth = result.label === null ? '' : ` · true class: ${this.info.classes[result.label] ?? result.label}`;
     this.caption.textContent = `${result.source} · ${result.channels}×${result.height}×${result.width}${truth}`;
+    const reconstruction = result.reconstruction;
+    if (reconstruction) {
+      this.answerTitle.textContent = 'Reconstruction';
+      const out = el('img', 'input-image');
+      setPicture(out, reconstruction.picture);
+      this.bars.replaceChildren(out, el('div', 'caption', `error (MSE per pixel, [0, 1] units): ${reconstruction.error.toFixed(6)}`));
+      this.onInput(result);
+      return;
+    }
+    this.answerTitle.textContent = 'Predictions';
     this.bars.replaceChildren(...result.predictions.map((p) => {
       const fill = el('div', `bar-fill${p.classIndex === result.label ? ' correct' : ''}`);
       fill.style.width = `${(100 * p.probability).toFixed(1)}%`;

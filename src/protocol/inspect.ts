@@ -111,7 +111,8 @@ export interface PredictionData {
 
 export type InspectResult =
   | { kind: 'open'; info: RunInfo }
-  | { kind: 'input'; source: string; label: number | null; picture: PictureData; height: number; width: number; channels: number; predictions: PredictionData[] }
+  /** `predictions`: the top-k classes (empty for tasks that do not classify); `reconstruction`: an autoencoder's output and its MSE in [0, 1] pixels. */
+  | { kind: 'input'; source: string; label: number | null; picture: PictureData; height: number; width: number; channels: number; predictions: PredictionData[]; reconstruction?: { picture: PictureData; error: number } | null }
   | { kind: 'featureMaps'; layer: number; shape: number[]; channels: number; range: { min: number; max: number }; picture: PictureData; layout: GridLayoutData }
   | { kind: 'featureMap'; layer: number; channel: number; picture: PictureData; height: number; width: number; values: Float32Array }
   | { kind: 'filters'; layer: number; outChannels: number; inChannels: number; kernelHeight: number; kernelWidth: number; colour: boolean; values: Float32Array; picture: PictureData; layout: GridLayoutData }

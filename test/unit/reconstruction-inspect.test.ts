@@ -140,6 +140,19 @@ train: { epochs: 2, batch_size: 32, lr: 0.01, seed: 5 }
     }
   });
 
+  it('answers an input with its reconstruction and error, not softmax "classes" over the output pixels', async () => {
+    const input = await ask({ kind: 'input', input: { kind: 'test', index: 3 }, topK: 5 });
+    assert.deepEqual(input.predictions, [], 'no class bars for an autoencoder');
+    assert.ok(input.reconstruction, 'the reconstruction is shown');
+    // The error is the MSE between the two pictures (both in [0, 1] pixels; the picture rounds to bytes).
+    const [a, b] = [decodePngRgba(input.picture.png), decodePngRgba(input.reconstruction.picture.png)];
+    let sum = 0;
+    for (let p = 0; p < a.data.length; p += 4) sum += ((a.data[p] - b.data[p]) / 255) ** 2;
+    const mse = sum / (a.data.length / 4);
+    assert.ok(input.reconstruction.error > 0 && Math.abs(mse - input.reconstruction.error) < 2e-3 + 0.05 * input.reconstruction.error, `picture MSE ${mse} vs ${input.reconstruction.error}`);
+    assert.equal(input.reconstruction.picture.width, input.picture.width, 'drawn at the input’s size');
+  });
+
   it('shows noisy | clean pairs in the augmentation preview', async () => {
     const a = await ask({ kind: 'augment', count: 16, seed: 1, trainIndex: 0 });
     assert.equal(a.pairs, true);

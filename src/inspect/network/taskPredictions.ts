@@ -7,7 +7,7 @@ import type { Tensor4D } from '../../trainer/engine/tf';
 import { imageErrors, outputToPixel } from '../../trainer/tasks/reconstructionErrors';
 import type { PixelChannels, RasterImage } from '../image/png';
 import type { InspectInput } from './input';
-import { predict } from './predict';
+import { predict, type Prediction } from './predict';
 import type { InspectableRun } from './runModel';
 
 export interface TaskPrediction {
@@ -15,8 +15,11 @@ export interface TaskPrediction {
   json: Record<string, unknown>;
   /** Lines for people. */
   text: string;
-  /** The image `--out` writes, for tasks whose output is an image. */
+  /** The top-k classes, for tasks that classify (the inspector draws them as bars). */
+  predictions?: Prediction[];
+  /** The image `--out` writes, for tasks whose output is an image, and its error against the input. */
   image?: RasterImage;
+  error?: number;
 }
 
 type Predictor = (run: InspectableRun, input: InspectInput, topK: number) => Promise<TaskPrediction>;
@@ -26,6 +29,7 @@ const PREDICTORS: Record<TaskName, Predictor> = {
     const predictions = await predict(run, input, k);
     const width = Math.max(...predictions.map((p) => p.className.length), 5);
     return {
+      predictions,
       json: { predictions: predictions.map((p) => ({ class: p.className, index: p.classIndex, probability: p.probability })) },
       text: predictions.map((p, i) => `${String(i + 1).padStart(2)}. ${p.className.padEnd(width)} ${(100 * p.probability).toFixed(2).padStart(6)}%\n`).join(''),
     };
@@ -43,6 +47,7 @@ const PREDICTORS: Record<TaskName, Predictor> = {
       json: { error },
       text: `reconstruction error (MSE per pixel, [0, 1] units): ${error.toFixed(6)}\n`,
       image: { width: input.width, height: input.height, channels: input.channels as PixelChannels, data },
+      error,
     };
   },
 };

@@ -9,7 +9,7 @@ import { activations } from '../network/activations';
 import { convFilters } from '../network/filters';
 import type { InspectInput } from '../network/input';
 import { occlusion, type OcclusionOptions } from '../network/occlusion';
-import { classProbabilities, topK } from '../network/predict';
+import { predictForTask } from '../network/taskPredictions';
 import type { InspectableRun } from '../network/runModel';
 import { saliency } from '../network/saliency';
 
@@ -27,13 +27,16 @@ function picture(p: Picture): PictureData {
 
 type Result<K extends InspectResult['kind']> = Extract<InspectResult, { kind: K }>;
 
+/** The input image with what the run's task says of it: the top-k classes, or the reconstruction and its error. */
 export async function inputView(run: InspectableRun, input: InspectInput, k: number): Promise<Result<'input'>> {
-  const probabilities = await classProbabilities(run, input);
+  const told = await predictForTask(run, input, k);
   const scale = scaleFor(Math.max(input.height, input.width), DISPLAY_SIZE);
+  const image = told.image;
   return {
     kind: 'input', source: input.source, label: input.label ?? null, height: input.height, width: input.width, channels: input.channels,
     picture: picture(imagePicture(input.pixels, input.height, input.width, input.channels, scale)),
-    predictions: topK(probabilities, run.classes, k),
+    predictions: told.predictions ?? [],
+    reconstruction: image ? { picture: picture(imagePicture(image.data, image.height, image.width, image.channels, scale)), error: told.error ?? NaN } : null,
   };
 }
 
