@@ -11,6 +11,9 @@ import type { SourceText } from '../model/parse/sourceText';
 import type { LayerType, Position } from '../model/types';
 import { completionContext, type CompletionContext } from './completionContext';
 import { keyDoc, keysUnder, TOP_LEVEL_KEYS, valueDoc } from './keyDocs';
+import { DiagnosticSink } from '../model/diagnostics';
+import { readModelFile } from '../model/parse/modelFile';
+import { DEFAULT_TASK, TASKS, type TaskName } from '../model/tasks/registry';
 
 export type CompletionKind = 'layer' | 'transform' | 'argument' | 'value' | 'key';
 
@@ -30,10 +33,10 @@ export interface CompletionEntry {
 /** Completion entries at `pos` (empty when the position offers nothing). */
 export function completionsAt(src: SourceText, pos: Position): CompletionEntry[] {
   const ctx = completionContext(src, pos);
-  return ctx ? entriesFor(ctx) : [];
+  return ctx ? entriesFor(ctx, src) : [];
 }
 
-function entriesFor(ctx: CompletionContext): CompletionEntry[] {
+function entriesFor(ctx: CompletionContext, src: SourceText): CompletionEntry[] {
   switch (ctx.kind) {
     case 'layerName':
       return layerNameEntries();
@@ -51,10 +54,17 @@ function entriesFor(ctx: CompletionContext): CompletionEntry[] {
       );
     case 'sectionValue': {
       const doc = keyDoc(ctx.section, ctx.key, ctx.parent) ?? keyDoc(ctx.section, ctx.key);
-      const values = doc?.values ?? (doc?.type === 'bool' ? ['true', 'false'] : []);
+      let values = doc?.values ?? (doc?.type === 'bool' ? ['true', 'false'] : []);
+      // Losses: those of the file's task, its default first.
+      if (ctx.section === 'train' && ctx.key === 'loss' && (ctx.parent ?? 'train') === 'train') values = TASKS[fileTask(src)].losses;
       return values.map((v, i) => entry(v, 'value', v, false, `${ctx.section}.${ctx.key}`, valueDoc(ctx.key, v) ?? doc?.doc ?? '', i));
     }
   }
+}
+
+/** The task the file names (the default when it names none or is being edited into shape). */
+function fileTask(src: SourceText): TaskName {
+  return readModelFile(src, new DiagnosticSink()).task?.value ?? DEFAULT_TASK;
 }
 
 function entry(label: string, kind: CompletionKind, insertText: string, snippet: boolean, detail: string, documentation: string, order: number): CompletionEntry {

@@ -66,7 +66,13 @@ describe('completion', () => {
     assert.deepEqual(datasets.map((i) => i.label), ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder']);
     assert.match(datasets[2].documentation, /Zalando/);
     assert.deepEqual(at(`${head}  - Flatten()\ntrain: {optimizer: |}\n`).map((i) => i.label), ['sgd', 'adam', 'adamw', 'rmsprop']);
-    assert.deepEqual(at(`${head}  - Flatten()\ntrain:\n  loss: c|\n`).map((i) => i.label), ['cross_entropy', 'nll', 'mse', 'bce', 'l1', 'bce_with_logits']);
+    assert.deepEqual(at(`${head}  - Flatten()\ntrain:\n  loss: c|\n`).map((i) => i.label), ['cross_entropy', 'nll', 'mse', 'bce']);
+  });
+
+  it('offers the losses of the file’s task, its default first', () => {
+    const losses = at(`task: reconstruction\n${head}  - Flatten()\ntrain: {loss: |}\n`);
+    assert.deepEqual(losses.map((i) => i.label), ['mse', 'l1', 'bce', 'bce_with_logits']);
+    assert.match(losses[0].documentation, /mse/);
   });
 
   it('offers the keys of data and train, and nested keys', () => {
