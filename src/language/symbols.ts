@@ -37,7 +37,13 @@ function graphSymbols(nodes: GraphNode[]): SymbolEntry[] {
       seen.add(key);
       const params = l.params ? ` · ${formatCount(l.params)} params` : '';
       out.push({ name: l.text, detail: `→ ${shapeLabel(l.outputShape)}${params}`, kind: 'layer', range: l.range, selectionRange: l.range, children: [] });
-    } else {
+    } else if (node.kind === 'merge') {
+      const m = node.merge;
+      const key = `${m.range.start.line}:${m.range.start.character}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ name: `${m.op}(${m.inputs.map((i) => i.name).join(', ')})`, detail: `→ ${shapeLabel(m.outputShape)}`, kind: 'layer', range: m.range, selectionRange: m.range, children: [] });
+    } else if (node.kind === 'residual') {
       const children = [...graphSymbols(node.body), ...graphSymbols(node.projection)];
       out.push({ name: 'residual', detail: `→ ${shapeLabel(node.outputShape)}`, kind: 'block', range: node.range, selectionRange: node.range, children });
     }

@@ -16,7 +16,7 @@ import { findPair, isMap, nodeRange } from './parse/yamlNodes';
 import { readImageFolder, type AnalysisEnvironment } from './config/imageFolder';
 import { legacyPipeline } from './transforms/legacy';
 import { datasetPipeline } from './transforms/datasetPipeline';
-import type { Diagnostic, ModelAnalysis, ModelTotals, Range, ResolvedLayer } from './types';
+import type { Diagnostic, ModelAnalysis, ModelTotals, Range, ResolvedLayer, ResolvedMerge } from './types';
 
 /**
  * @param env what the analysis may look at outside the text (the image folder's class folders); without it the
@@ -45,7 +45,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   const pipeline = datasetPipeline(spec, data, input, src, sink);
   const walker = new GraphWalker(src, sink, imageSize);
   const start = { shape: input.length ? input : undefined, receptive: { rf: [1, 1] as [number, number], jump: [1, 1] as [number, number] }, source: 'the input' };
-  const { nodes, flow } = walker.walk(spec.layers, start, 'layers');
+  const { nodes, flow } = walker.walkModel(spec.layers, start);
   const hasData = spec.data !== undefined;
   const hasTrain = spec.train !== undefined;
   // A rejected dataset name (already reported) must not be checked as the default dataset.
@@ -62,7 +62,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   );
   return {
     name: spec.name ?? 'model', task, input, classes, layers: walker.layers, graph: nodes, outputShape: flow.shape ?? [],
-    data, pipeline, train, hasData, hasTrain, totals: totalsOf(walker.layers), diagnostics: inFileOrder(sink.list),
+    data, pipeline, train, hasData, hasTrain, totals: totalsOf(walker.layers, walker.merges), diagnostics: inFileOrder(sink.list),
   };
 }
 
@@ -83,8 +83,13 @@ function inFileOrder(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-function totalsOf(layers: ResolvedLayer[]): ModelTotals {
+function totalsOf(layers: ResolvedLayer[], merges: ResolvedMerge[]): ModelTotals {
   const t: ModelTotals = { params: 0, trainableParams: 0, buffers: 0, macs: 0, activationBytes: 0, paramBytes: 0 };
+  // A merge has no weights, but it computes (add, multiply) and keeps its output.
+  for (const m of merges) {
+    t.macs += m.macs;
+    if (m.outputShape.length) t.activationBytes += 4 * product(m.outputShape);
+  }
   for (const l of layers) {
     t.params += l.params;
     t.trainableParams += l.trainableParams;
@@ -99,6 +104,6 @@ function totalsOf(layers: ResolvedLayer[]): ModelTotals {
 function emptyAnalysis(sink: DiagnosticSink): ModelAnalysis {
   return {
     name: 'model', task: DEFAULT_TASK, input: [], classes: [], layers: [], graph: [], outputShape: [],
-    data: toDataConfig({}), pipeline: legacyPipeline(toDataConfig({}), undefined), train: toTrainConfig({}), hasData: false, hasTrain: false, totals: totalsOf([]), diagnostics: sink.list,
+    data: toDataConfig({}), pipeline: legacyPipeline(toDataConfig({}), undefined), train: toTrainConfig({}), hasData: false, hasTrain: false, totals: totalsOf([], []), diagnostics: sink.list,
   };
 }

@@ -13,8 +13,23 @@ export interface ArgSpec {
   valueRange: Range;
 }
 
+/** A name written in a graph item (`as: skip`, `from: skip`, an input of `concat`), with where it is written. */
+export interface NameRef {
+  name: string;
+  range: Range;
+}
+
+/**
+ * Graph wiring any item may carry: `as` names its output (`skip = Conv2d(…)`, `as: skip`), `from` feeds it a named
+ * output instead of the item above (`Conv2d(…)(skip)`, `from: skip`).
+ */
+export interface Wiring {
+  as?: NameRef;
+  from?: NameRef;
+}
+
 /** A layer item: `Conv2d(1, 16, 3)`, `conv2d: {out_channels: 16}` or a bare `relu`. */
-export interface LayerSpec {
+export interface LayerSpec extends Wiring {
   kind: 'layer';
   /** The name as written (any case). */
   name: string;
@@ -28,7 +43,7 @@ export interface LayerSpec {
 }
 
 /** `repeat: {times: N, layers: [...]}`: the body is expanded N times. */
-export interface RepeatSpec {
+export interface RepeatSpec extends Wiring {
   kind: 'repeat';
   times: number;
   body: ItemSpec[];
@@ -36,11 +51,22 @@ export interface RepeatSpec {
 }
 
 /** `residual: {layers: [...], projection: [...]}`: output = body(x) + projection(x) (or + x). */
-export interface ResidualSpec {
+export interface ResidualSpec extends Wiring {
   kind: 'residual';
   body: ItemSpec[];
   projection: ItemSpec[];
   range: Range;
 }
 
-export type ItemSpec = LayerSpec | RepeatSpec | ResidualSpec;
+export type MergeOp = 'concat' | 'add' | 'multiply';
+
+/** `concat(a, b)` / `concat: [a, b]` (channels), `add`, `multiply` (elementwise, torch broadcasting) of named outputs. */
+export interface MergeSpec extends Wiring {
+  kind: 'merge';
+  op: MergeOp;
+  opRange: Range;
+  inputs: NameRef[];
+  range: Range;
+}
+
+export type ItemSpec = LayerSpec | RepeatSpec | ResidualSpec | MergeSpec;

@@ -226,10 +226,30 @@ export interface ResolvedLayer {
   path: string;
 }
 
-/** The graph: sequences of layers, repeats (already expanded) and residual blocks. */
+/** A `concat` / `add` / `multiply` of named outputs after analysis. */
+export interface ResolvedMerge {
+  op: 'concat' | 'add' | 'multiply';
+  range: Range;
+  /** The names as written and the shapes they had there. */
+  inputs: Array<{ name: string; shape: Shape }>;
+  /** Empty when unknown (an error here or earlier). */
+  outputShape: Shape;
+  /** Multiply-accumulates for one sample (elementwise ops: one per output value and extra input). */
+  macs: number;
+  receptiveField: number;
+}
+
+/**
+ * The graph, run in order over one current tensor: layers, residual blocks, repeats (already expanded). Named
+ * outputs live in numbered slots (slot 0 is the model's input): `store` keeps the current tensor in a slot, `load`
+ * makes a slot's tensor current (`from:`), `merge` joins slots into the current tensor.
+ */
 export type GraphNode =
   | { kind: 'layer'; layer: ResolvedLayer }
-  | { kind: 'residual'; range: Range; body: GraphNode[]; projection: GraphNode[]; outputShape: Shape };
+  | { kind: 'residual'; range: Range; body: GraphNode[]; projection: GraphNode[]; outputShape: Shape }
+  | { kind: 'store'; slot: number; name: string }
+  | { kind: 'load'; slot: number; name: string }
+  | { kind: 'merge'; merge: ResolvedMerge; slots: number[] };
 
 /** torchvision.transforms classes a data pipeline may use (data.transforms.train / test). */
 export type TransformType =

@@ -3,7 +3,7 @@
  * weights and input give the same output, in evaluation and training mode, and BatchNorm's running statistics
  * move the same way. This pins the NCHW → NHWC mapping: padding modes, 'same', dilation with stride, groups,
  * ConvTranspose2d, pooling with ceil_mode and padding, adaptive pools, Upsample, Flatten → Linear, Softmax dim,
- * residual blocks with and without projection.
+ * residual blocks with and without projection, a graph model (U-Net skip by concat, a branch, broadcast multiply, add).
  * Gradients (input and parameters) are compared as well, on the reference cpu backend and on the embedded wasm
  * engine with its training kernels.
  */

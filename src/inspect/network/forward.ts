@@ -4,6 +4,7 @@
  * the classifier head sees). It walks the core's graph as the engine's model does, residual blocks included.
  */
 import type { GraphNode, ResolvedLayer } from '../../model/types';
+import { runGraph } from '../../trainer/engine/graphForward';
 import type { EngineLayer } from '../../trainer/engine/layers/types';
 import type { Tensor } from '../../trainer/engine/tf';
 import type { InspectableRun } from './runModel';
@@ -46,14 +47,9 @@ export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptio
   return { outputs, scores: scores ?? output, features: options.features ? (features ?? output) : undefined };
 }
 
-/** Runs graph `nodes` on `input` in evaluation mode (residual blocks add their shortcut); `apply` runs one layer. */
+/** Runs graph `nodes` on `input` in evaluation mode (as the engine does); `apply` runs one layer. */
 export function runNodes(run: InspectableRun, nodes: readonly GraphNode[], input: Tensor, apply = applyEngineLayer(run)): Tensor {
-  return nodes.reduce((h, node) => {
-    if (node.kind === 'layer') return apply(node.layer, h);
-    const body = runNodes(run, node.body, h, apply);
-    const shortcut = node.projection.length > 0 ? runNodes(run, node.projection, h, apply) : h;
-    return run.tf.add(body, shortcut);
-  }, input);
+  return runGraph(run.tf, nodes, input, apply);
 }
 
 /** One layer of the engine model in evaluation mode, by the core's layer index. */

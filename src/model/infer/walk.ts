@@ -1,7 +1,8 @@
 /**
  * Walks the layer items in file order, threading the tensor shape through them: each layer is bound to its
  * signature, handed to its family's handler, and recorded as a ResolvedLayer and a GraphNode. Repeat blocks
- * are expanded; residual blocks add their body's output to their input (or its projection).
+ * are expanded; residual blocks add their body's output to their input (or its projection). Graph items name
+ * outputs (`as`), take named ones (`from`) and merge them (concat / add / multiply) through GraphNames.
  */
 import type { DiagnosticSink } from '../diagnostics';
 import { didYouMean, suggestionSuffix } from '../didYouMean';
@@ -13,8 +14,10 @@ import { LAYER_HANDLERS } from '../layers/registry';
 import { renderCall } from '../layers/renderCall';
 import { TORCH_NN_MODULES } from '../layers/torchModules';
 import type { SourceText } from '../parse/sourceText';
-import type { ItemSpec, LayerSpec, ResidualSpec } from '../spec';
-import type { FixEdit, GraphNode, LayerType, PyValue, Range, ResolvedLayer, Shape } from '../types';
+import type { ItemSpec, LayerSpec, MergeSpec, ResidualSpec } from '../spec';
+import type { FixEdit, GraphNode, LayerType, PyValue, Range, ResolvedLayer, ResolvedMerge, Shape } from '../types';
+import { GraphNames } from './graphNames';
+import { mergeMacs, mergeShape } from './merge';
 
 /** What flows from one layer to the next; shape is undefined after an error that makes it unknowable. */
 export interface Flow {
@@ -33,6 +36,8 @@ export class GraphWalker {
   /** Items visited, layers or not: nested repeats of empty blocks must stop too. */
   private visits = 0;
   private readonly bound = new WeakMap<ResolvedLayer, BoundArgs>();
+  readonly merges: ResolvedMerge[] = [];
+  private names?: GraphNames;
 
   constructor(
     private readonly src: SourceText,
@@ -40,12 +45,30 @@ export class GraphWalker {
     private readonly imageSize: [number, number],
   ) {}
 
+  /** The whole `layers:` list: its named outputs are checked once it is walked. */
+  walkModel(items: ItemSpec[], input: Flow): { nodes: GraphNode[]; flow: Flow } {
+    this.names = new GraphNames(this.sink, input, items);
+    const result = this.walk(items, input, 'layers');
+    const last = result.nodes[result.nodes.length - 1];
+    this.names.finish(last?.kind === 'store' ? last.slot : undefined);
+    return result;
+  }
+
   walk(items: ItemSpec[], flow: Flow, path: string): { nodes: GraphNode[]; flow: Flow } {
     const nodes: GraphNode[] = [];
     items.forEach((item, i) => {
       const here = `${path}[${i}]`;
       if (this.overBudget(item.range)) return;
-      if (item.kind === 'layer') {
+      if (item.from && this.names) {
+        const b = this.names.use(item.from);
+        if (b) nodes.push({ kind: 'load', slot: b.slot, name: item.from.name });
+        flow = b ? b.flow : { ...flow, shape: undefined };
+      }
+      if (item.kind === 'merge') {
+        const r = this.merge(item, flow);
+        nodes.push(r.node);
+        flow = r.flow;
+      } else if (item.kind === 'layer') {
         const r = this.layer(item, flow, here);
         // Unknown layer names only leave a diagnostic: they are not layers.
         if (r.layer) nodes.push({ kind: 'layer', layer: r.layer });
@@ -61,8 +84,34 @@ export class GraphWalker {
         nodes.push(r.node);
         flow = r.flow;
       }
+      if (item.as && this.names) nodes.push({ kind: 'store', slot: this.names.define(item.as, flow), name: item.as.name });
     });
     return { nodes, flow };
+  }
+
+  private merge(item: MergeSpec, flow: Flow): { node: GraphNode; flow: Flow } {
+    const used = item.inputs.map((ref) => ({ ref, binding: this.names?.use(ref) }));
+    const source = `${item.op} at line ${item.range.start.line + 1}`;
+    const known = used.every((u) => u.binding?.flow.shape);
+    const inputs = used.map((u) => ({ name: u.ref.name, shape: u.binding?.flow.shape ?? [], source: u.binding?.flow.source ?? '' }));
+    let shape: Shape | undefined;
+    if (known) {
+      const r = mergeShape(item.op, inputs);
+      if ('error' in r) this.sink.error('merge-shape-mismatch', r.error, item.range);
+      else shape = r.shape;
+    }
+    const flows = used.flatMap((u) => (u.binding ? [u.binding.flow] : []));
+    const receptive = flows.length ? {
+      rf: [0, 1].map((d) => Math.max(...flows.map((f) => f.receptive.rf[d]))) as [number, number],
+      jump: [0, 1].map((d) => Math.max(...flows.map((f) => f.receptive.jump[d]))) as [number, number],
+    } : flow.receptive;
+    const merge: ResolvedMerge = {
+      op: item.op, range: item.range, inputs: inputs.map(({ name, shape: s }) => ({ name, shape: s })), outputShape: shape ?? [],
+      macs: shape ? mergeMacs(item.op, shape, inputs.length) : 0, receptiveField: reportedField(receptive, this.imageSize),
+    };
+    this.merges.push(merge);
+    const slots = used.map((u) => u.binding?.slot ?? -1);
+    return { node: { kind: 'merge', merge, slots }, flow: { shape, receptive, source } };
   }
 
   /** True (and reported once) when the expansion has grown past MAX_LAYERS layers or 10× as many steps. */

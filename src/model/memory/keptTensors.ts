@@ -62,11 +62,12 @@ function paddedInputElements(layer: ResolvedLayer): number {
   return 0;
 }
 
-/** Elements of the sums that join residual blocks (body + projection or identity). */
+/** Elements of the sums that join residual blocks (body + projection or identity) and of graph merges. */
 function residualElements(nodes: readonly GraphNode[]): number {
   let n = 0;
   for (const node of nodes) {
     if (node.kind === 'residual') n += product(node.outputShape) + residualElements([...node.body, ...node.projection]);
+    if (node.kind === 'merge') n += product(node.merge.outputShape);
   }
   return n;
 }

@@ -6,8 +6,9 @@
  */
 import { Scalar, type YAMLMap } from 'yaml';
 import type { DiagnosticSink } from '../diagnostics';
-import type { ArgSpec, ItemSpec, LayerSpec } from '../spec';
+import type { ArgSpec, ItemSpec, LayerSpec, MergeOp, NameRef, Wiring } from '../spec';
 import type { Range } from '../types';
+import { isGraphName, MERGE_OPS, parseMergeCall, splitWiring } from './graphSyntax';
 import { parseCall, type Span } from './pyCall';
 import { recognizeHabit, splitArguments } from './pythonHabits';
 import type { SourceText } from './sourceText';
@@ -85,13 +86,13 @@ export class LayerItemReader {
   }
 
   /** Call syntax in a scalar: parse the source text itself so columns are exact. */
-  private readCall(node: Scalar): LayerSpec[] {
+  private readCall(node: Scalar): ItemSpec[] {
     const [start, end] = node.range ?? [0, 0];
     if (node.type === Scalar.PLAIN || node.type === undefined) return this.readCallSource(start, end);
     return this.readCallText(String(node.value), start + 1, start, end);
   }
 
-  private readCallSource(start: number, end: number): LayerSpec[] {
+  private readCallSource(start: number, end: number): ItemSpec[] {
     const text = this.src.text.slice(start, end);
     if (SEQUENTIAL.test(text)) {
       // A list item `- nn.Sequential(...)`: its layers become items of this list (when the item has its own line).
@@ -105,7 +106,7 @@ export class LayerItemReader {
    * The layers of a pasted `nn.Sequential(a, b, …)` spanning [start, end), with a warning whose fix replaces the
    * block by `layout(calls)` (the calls as written, without the `nn.` prefix).
    */
-  private readSequential(start: number, end: number, layout?: (calls: string[]) => string): LayerSpec[] {
+  private readSequential(start: number, end: number, layout?: (calls: string[]) => string): ItemSpec[] {
     const text = this.src.text.slice(start, end);
     const open = SEQUENTIAL.exec(text) as RegExpExecArray;
     const nameStart = start + open[0].indexOf(open[1]);
@@ -125,15 +126,27 @@ export class LayerItemReader {
   }
 
   /** `text` starts at offset `base` in the file; the item spans [start, end). */
-  private readCallText(text: string, base: number, start: number, end: number): LayerSpec[] {
+  private readCallText(text: string, base: number, start: number, end: number): ItemSpec[] {
+    const toRange = (s: Span) => this.src.range(base + s.start, base + s.end);
+    const wiring = splitWiring(text);
+    if (wiring.as || wiring.from) {
+      const inner = text.slice(wiring.call.start, wiring.call.end);
+      const as = wiring.as && { name: wiring.as.name, range: toRange(wiring.as.span) };
+      const from = wiring.from && { name: wiring.from.name, range: toRange(wiring.from.span) };
+      return this.readCallText(inner, base + wiring.call.start, start, end).map((item) => this.wired(item, { as, from }));
+    }
+    const merge = parseMergeCall(text);
+    if (merge) {
+      const inputs = merge.inputs.map((i) => ({ name: i.name, range: toRange(i.span) }));
+      return this.merge(merge.op, toRange(merge.opSpan), inputs, this.src.range(start, end));
+    }
     const habit = recognizeHabit(text);
     if (habit) {
       const habitRange = this.src.range(base + habit.span.start, base + habit.span.end);
       this.sink.warning('python-habit', habit.message, habitRange, [{ title: `Replace with ${habit.layerText}`, range: habitRange, newText: habit.layerText }]);
       // Read as the layer it stands for; every range points at the statement as written.
-      return this.readCallText(habit.layerText, base, start, end).map((spec) => withRange(spec, habitRange));
+      return this.readCallText(habit.layerText, base, start, end).map((spec) => (spec.kind === 'layer' ? withRange(spec, habitRange) : spec));
     }
-    const toRange = (s: Span) => this.src.range(base + s.start, base + s.end);
     const { call, error } = parseCall(text);
     if (!call) {
       this.sink.error('syntax', error ? error.message : 'Cannot parse layer', error ? toRange(error.span) : this.src.range(start, end));
@@ -151,20 +164,69 @@ export class LayerItemReader {
 
   private readMapping(map: YAMLMap): ItemSpec | undefined {
     const range = nodeRange(this.src, map);
-    const pairs = entries(map);
+    const all = entries(map);
+    const pairs = all.filter((p) => p.key !== 'as' && p.key !== 'from');
     if (pairs.length !== 1) {
-      this.sink.error('bad-layer-item', 'Each list item holds exactly one layer (or one repeat / residual block)', range);
+      this.sink.error('bad-layer-item', 'Each list item holds exactly one layer (or one repeat / residual block / merge), optionally with as: and from:', range);
       return undefined;
+    }
+    const wiring: Wiring = {};
+    for (const { key, pair } of all) {
+      if (key !== 'as' && key !== 'from') continue;
+      const ref = this.nameRef(pair.value, nodeRange(this.src, pair.key), key);
+      if (ref) wiring[key] = ref;
     }
     const { key, pair } = pairs[0];
     const keyRange = nodeRange(this.src, pair.key);
-    if (key === 'repeat') return this.readRepeat(pair.value, keyRange, range);
-    if (key === 'residual') return this.readResidual(pair.value, keyRange, range);
+    const item = this.readMappingItem(key, pair.value, keyRange, range);
+    return item && this.wired(item, wiring);
+  }
+
+  private readMappingItem(key: string, value: unknown, keyRange: Range, range: Range): ItemSpec | undefined {
+    if (key === 'repeat') return this.readRepeat(value, keyRange, range);
+    if (key === 'residual') return this.readResidual(value, keyRange, range);
+    if ((MERGE_OPS as string[]).includes(key)) {
+      const names = isSeq(value) ? value.items : [];
+      const inputs = names.map((n) => this.nameRef(n, keyRange, key)).filter((r): r is NameRef => r !== undefined);
+      if (!isSeq(value)) this.sink.error('bad-merge', `${key} needs a list of named outputs, e.g. ${key}: [up, skip]`, nodeRange(this.src, value, keyRange));
+      else if (inputs.length === names.length) return this.merge(key as MergeOp, keyRange, inputs, range)[0];
+      return undefined;
+    }
     const unreadable: string[] = [];
-    const args = this.mappingArgs(pair.value, unreadable);
+    const args = this.mappingArgs(value, unreadable);
     const spec: LayerSpec = { kind: 'layer', name: key, nameRange: keyRange, args, range, form: 'mapping' };
     if (unreadable.length) spec.unreadable = unreadable;
     return spec;
+  }
+
+  /** A graph name written as a YAML value (`as: skip`, an input of `concat: [a, b]`); reported when it is not one. */
+  private nameRef(node: unknown, fallback: Range, where: string): NameRef | undefined {
+    const range = nodeRange(this.src, node, fallback);
+    if (isScalar(node) && typeof node.value === 'string' && isGraphName(node.value)) return { name: node.value, range };
+    this.sink.error('bad-name', `${where}: expected the name of an output (letters, digits and _, like a Python variable)`, range);
+    return undefined;
+  }
+
+  private merge(op: MergeOp, opRange: Range, inputs: NameRef[], range: Range): ItemSpec[] {
+    const bad = inputs.find((i) => !isGraphName(i.name));
+    if (bad) {
+      this.sink.error('bad-name', `${op}: '${bad.name}' is not the name of an output (letters, digits and _, like a Python variable)`, bad.range);
+      return [];
+    }
+    if (inputs.length < 2) {
+      this.sink.error('bad-merge', `${op} joins two or more named outputs, e.g. ${op}(up, skip)`, opRange);
+      return [];
+    }
+    return [{ kind: 'merge', op, opRange, inputs, range }];
+  }
+
+  /** The item with its `as` / `from` (a merge has inputs, not a `from`). */
+  private wired(item: ItemSpec, wiring: Wiring): ItemSpec {
+    if (item.kind === 'merge' && wiring.from) {
+      this.sink.error('bad-merge', `${item.op} takes its inputs from its own list: remove from: ${wiring.from.name}`, wiring.from.range);
+      return wiring.as ? { ...item, as: wiring.as } : item;
+    }
+    return { ...item, ...(wiring.as ? { as: wiring.as } : {}), ...(wiring.from ? { from: wiring.from } : {}) };
   }
 
   /**

@@ -11,12 +11,20 @@ interface Row {
   rf: string;
 }
 
-/** Rows in file order, residual blocks marked so the structure stays visible. */
+/** Rows in file order, residual blocks and graph wiring (names, `from`, merges) marked so the structure stays visible. */
 function rows(nodes: GraphNode[], depth: number, out: Row[]): void {
   const indent = '  '.repeat(depth);
   for (const n of nodes) {
     if (n.kind === 'layer') out.push(layerRow(n.layer, indent));
-    else {
+    else if (n.kind === 'store') {
+      if (out.length > 1) out[out.length - 1].layer += ` → ${n.name}`;
+    } else if (n.kind === 'load') out.push({ layer: `${indent}from ${n.name}:`, shape: '', params: '', rf: '' });
+    else if (n.kind === 'merge') {
+      const m = n.merge;
+      const known = m.outputShape.length > 0;
+      out.push({ layer: `${indent}${m.op}(${m.inputs.map((i) => i.name).join(', ')}) (line ${m.range.start.line + 1})`,
+        shape: known ? formatShape(m.outputShape) : '?', params: known ? '0' : '?', rf: known ? String(m.receptiveField) : '?' });
+    } else {
       out.push({ layer: `${indent}Residual (line ${n.range.start.line + 1})`, shape: n.outputShape.length ? formatShape(n.outputShape) : '?', params: '', rf: '' });
       rows(n.body, depth + 1, out);
       if (n.projection.length) {

@@ -1,6 +1,6 @@
 /**
  * Builds the engine model from the core's resolved graph: one EngineLayer per ResolvedLayer (named `layer<index>`),
- * residual blocks as body + projection (identity when empty) added together.
+ * residual blocks as body + projection (identity when empty) added together, graph models' named outputs in slots.
  */
 import type {
   ActivationArgs,
@@ -25,6 +25,7 @@ import { buildAdaptivePool2d, buildAvgPool2d, buildMaxPool2d } from './layers/po
 import type { BuildContext, EngineLayer, NamedVariable } from './layers/types';
 import { buildUpsample } from './layers/upsample';
 import { absorbsNextRelu } from '../../model/memory/convRelu';
+import { mergeTensors } from './graphForward';
 import { seedStream } from './seeds';
 import type { TF, Tensor } from './tf';
 
@@ -45,7 +46,14 @@ export interface EngineModel {
 export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineModel {
   const ctx: BuildContext = { tf, seeds: seedStream(seed) };
   const layers: EngineLayer[] = [];
-  const forward = buildSequence(ctx, graph, layers);
+  // Named outputs of a graph model (slot 0: the input), filled as the forward pass reaches them.
+  const slots: Tensor[] = [];
+  const sequence = buildSequence(ctx, graph, layers, slots);
+  const forward: Forward = (x, training) => {
+    slots.length = 0;
+    slots[0] = x;
+    return sequence(x, training);
+  };
   const params = layers.flatMap((l) => l.params);
   const buffers = layers.flatMap((l) => l.buffers);
   return {
@@ -64,7 +72,7 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
 type Forward = (x: Tensor, training: boolean) => Tensor;
 
 /** The forward pass over `nodes`; a convolution and the ReLU after it run as one op (the ReLU layer still exists). */
-function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[]): Forward {
+function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], slots: Tensor[]): Forward {
   const steps: Forward[] = [];
   let reluAbsorbed = false;
   nodes.forEach((node, i) => {
@@ -80,8 +88,20 @@ function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[]
       steps.push(fused ? (x) => fused(x) : (x, training) => layer.apply(x, training));
       return;
     }
-    const body = buildSequence(ctx, node.body, out);
-    const projection = node.projection.length > 0 ? buildSequence(ctx, node.projection, out) : undefined;
+    if (node.kind === 'store') {
+      steps.push((x) => (slots[node.slot] = x));
+      return;
+    }
+    if (node.kind === 'load') {
+      steps.push(() => slots[node.slot]);
+      return;
+    }
+    if (node.kind === 'merge') {
+      steps.push(() => mergeTensors(ctx.tf, node.merge.op, node.slots.map((s) => slots[s])));
+      return;
+    }
+    const body = buildSequence(ctx, node.body, out, slots);
+    const projection = node.projection.length > 0 ? buildSequence(ctx, node.projection, out, slots) : undefined;
     steps.push((x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x));
   });
   return (x, training) => steps.reduce((y, step) => step(y, training), x);
