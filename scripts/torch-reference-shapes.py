@@ -7,7 +7,7 @@ syntax evaluated by Python as `nn.<call>`), so the expectations do not depend on
 Run with Debian's interpreter (python3-torch, python3-yaml):
     /usr/bin/python3 scripts/torch-reference-shapes.py
 """
-import glob, json, os, sys
+import glob, json, os, re, sys
 import torch
 import torch.nn as nn
 import yaml
@@ -174,15 +174,47 @@ def make_layer(item, x):
     return getattr(nn, cls)(**kwargs)
 
 
-def run_items(items, x, out):
+MERGES = {"concat": lambda xs: torch.cat(xs, 1), "add": lambda xs: sum(xs[1:], xs[0]),
+          "multiply": lambda xs: xs[0] * xs[1] if len(xs) == 2 else xs[0] * MERGES["multiply"](xs[1:])}
+
+
+def wiring(item):
+    """Graph items as a forward() reads them: (item without wiring, as-name, from-name, merge (op, names) or None)."""
+    if isinstance(item, dict):
+        item = dict(item)
+        as_name, from_name = item.pop("as", None), item.pop("from", None)
+        (key, value), = item.items()
+        merge = (key, value) if key in MERGES else None
+        return {key: value}, as_name, from_name, merge
+    as_name = from_name = None
+    named = re.match(r"^\s*([A-Za-z_]\w*)\s*=\s*(?=[A-Za-z_]\w*\s*\()(.*)$", item, re.S)
+    if named:
+        as_name, item = named.group(1), named.group(2)
+    applied = re.match(r"^(.*\))\s*\(\s*([A-Za-z_]\w*)\s*\)\s*$", item, re.S)
+    if applied:
+        item, from_name = applied.group(1), applied.group(2)
+    merge = re.match(r"^\s*(concat|add|multiply)\s*\(([^()]*)\)\s*$", item)
+    return item, as_name, from_name, (merge.group(1), [n.strip() for n in merge.group(2).split(",")]) if merge else None
+
+
+def run_items(items, x, out, env, merges=None):
+    """Runs the items on x; env holds the named outputs (Python's rules: the latest binding wins)."""
     for item in items:
-        if isinstance(item, dict) and "repeat" in item:
+        item, as_name, from_name, merge = wiring(item)
+        if from_name:
+            x = env[from_name]
+        if merge:
+            op, names = merge
+            x = MERGES[op]([env[n] for n in names])
+            if merges is not None:
+                merges.append({"op": op, "outputShape": list(x.shape[1:])})
+        elif isinstance(item, dict) and "repeat" in item:
             for _ in range(item["repeat"]["times"]):
-                x = run_items(item["repeat"]["layers"], x, out)
+                x = run_items(item["repeat"]["layers"], x, out, env, merges)
         elif isinstance(item, dict) and "residual" in item:
             block = item["residual"]
-            body = run_items(block["layers"] if isinstance(block, dict) else block, x, out)
-            skip = run_items(block.get("projection") or [], x, out) if isinstance(block, dict) else x
+            body = run_items(block["layers"] if isinstance(block, dict) else block, x, out, env, merges)
+            skip = run_items(block.get("projection") or [], x, out, env, merges) if isinstance(block, dict) else x
             x = body + skip
         else:
             m = make_layer(item, x)
@@ -190,15 +222,75 @@ def run_items(items, x, out):
             with torch.no_grad():
                 x = m(x)
             out.append(record(m, x))
+        if as_name:
+            env[as_name] = x
     return x
 
 
+def run_spec(spec):
+    layers, merges = [], []
+    x = torch.zeros([1] + spec["input"])
+    y = run_items(spec["layers"], x, layers, {"input": x}, merges)
+    result = {"input": spec["input"], "layers": layers, "totalParams": sum(l["params"] for l in layers),
+              "trainableParams": sum(l["trainableParams"] for l in layers)}
+    if merges:
+        result.update({"merges": merges, "outputShape": list(y.shape[1:])})
+    return result
+
+
 def run_example(path):
-    spec = yaml.safe_load(open(path))
-    layers = []
-    run_items(spec["layers"], torch.zeros([1] + spec["input"]), layers)
-    return {"input": spec["input"], "layers": layers, "totalParams": sum(l["params"] for l in layers),
-            "trainableParams": sum(l["trainableParams"] for l in layers)}
+    return run_spec(yaml.safe_load(open(path)))
+
+
+def unet_mini(base, depth):
+    """A U-Net with `depth` levels: convolutions, pooling on the way down; transposed convs and concat skips up."""
+    lines, c = [], 1
+    for d in range(depth):
+        out = base * 2 ** d
+        lines += [f"Conv2d({c}, {out}, 3, padding=1)", "BatchNorm2d(%d)" % out, f"e{d} = ReLU()", "MaxPool2d(2)"]
+        c = out
+    lines += [f"Conv2d({c}, {c * 2}, 3, padding=1)", "ReLU()"]
+    c *= 2
+    for d in reversed(range(depth)):
+        out = base * 2 ** d
+        lines += [f"u{d} = ConvTranspose2d({c}, {out}, 2, stride=2)", f"concat(u{d}, e{d})", f"Conv2d({out * 2}, {out}, 3, padding=1)", "ReLU()"]
+        c = out
+    return {"input": [1, 32, 32], "layers": lines + [f"Conv2d({c}, 4, 1)"]}
+
+
+def inception(c_in, widths):
+    """A stem and an Inception block with 4 branches (1×1; 1×1→3×3; mapping-form 5×5 with from:; pool→1×1)."""
+    a, b_red, b, c5, pool = widths
+    return {"input": [c_in, 16, 16], "layers": [
+        f"stem = Conv2d({c_in}, 16, 3, padding=1)",
+        f"b1 = Conv2d(16, {a}, 1)(stem)",
+        f"Conv2d(16, {b_red}, 1)(stem)", "ReLU()", f"b2 = Conv2d({b_red}, {b}, 3, padding=1)",
+        {"conv2d": {"out_channels": c5, "kernel_size": 5, "padding": 2}, "from": "stem", "as": "b3"},
+        "MaxPool2d(3, stride=1, padding=1)(stem)", f"b4 = Conv2d(16, {pool}, 1)",
+        "concat(b1, b2, b3, b4)", "AdaptiveAvgPool2d(1)", "Flatten()", {"linear": {"out_features": 5}}]}
+
+
+def dense_block(growth, layers):
+    """A DenseNet block: x = concat(x, conv(relu(bn(x)))) repeated, then a transition with add and multiply merges."""
+    return {"input": [3, 16, 16], "layers": [
+        "x = Conv2d(3, 8, 3, padding=1)",
+        {"repeat": {"times": layers, "layers": [
+            {"batchnorm2d": {}}, "relu", {"conv2d": {"out_channels": growth, "kernel_size": 3, "padding": 1}, "as": "y"},
+            "x = concat(x, y)"]}},
+        {"conv2d": {"out_channels": 8, "kernel_size": 1}, "as": "t"},
+        "AdaptiveAvgPool2d(1)", "gate = Sigmoid()", "g = multiply(t, gate)", "add(g, t)"]}
+
+
+# Generated graph models: their YAML text goes into the fixture so the test analyses exactly what torch ran.
+GRAPHS = {"U-Net-mini (2 levels, concat skips)": unet_mini(8, 2), "U-Net-mini (3 levels)": unet_mini(4, 3),
+          "Inception block (4 branches)": inception(3, (8, 6, 12, 4, 4)), "DenseNet block (growth 4, 3 layers)": dense_block(4, 3),
+          "DenseNet block (growth 6, 4 layers)": dense_block(6, 4)}
+
+
+def run_graph(spec):
+    result = run_spec(spec)
+    result["model"] = yaml.safe_dump({"input": spec["input"], "layers": spec["layers"]}, sort_keys=False, width=200)
+    return result
 
 
 def signature(cls):
@@ -229,6 +321,7 @@ def main():
         "signatures": {cls: signature(cls) for cls in LAYERS},
         "cases": [run_case(c, s) for c, s in CASES],
         "examples": examples,
+        "graphs": {name: run_graph(spec) for name, spec in GRAPHS.items()},
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

@@ -1,12 +1,14 @@
 /**
  * Shapes and parameter counts against PyTorch: every case and example in
- * test/fixtures/model/torch-reference.json (written by scripts/torch-reference-shapes.py with torch.nn).
+ * test/fixtures/model/torch-reference.json (written by scripts/torch-reference-shapes.py with torch.nn), and the
+ * generated graph models (U-Nets with concat skips, an Inception block, DenseNet blocks) that script ran in torch.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeModel } from '../../src/model';
+import type { GraphNode, ModelAnalysis } from '../../src/model/types';
 
 interface TorchLayer {
   type: string;
@@ -20,9 +22,20 @@ interface TorchCase extends Partial<TorchLayer> {
   input: number[];
   error: string | null;
 }
+interface TorchModel {
+  input: number[];
+  layers: TorchLayer[];
+  totalParams: number;
+  trainableParams: number;
+  /** Graph models only: each merge's op and output shape in file order (repeats expanded), and the output. */
+  merges?: Array<{ op: string; outputShape: number[] }>;
+  outputShape?: number[];
+}
 interface TorchReference {
   cases: TorchCase[];
-  examples: Record<string, { input: number[]; layers: TorchLayer[]; totalParams: number; trainableParams: number }>;
+  examples: Record<string, TorchModel>;
+  /** Generated graph models, with the YAML torch ran. */
+  graphs: Record<string, TorchModel & { model: string }>;
 }
 
 const root = join(__dirname, '..', '..');
@@ -50,17 +63,29 @@ describe('single layers match torch.nn', () => {
   }
 });
 
+function mergesOf(nodes: GraphNode[]): Array<{ op: string; outputShape: number[] }> {
+  return nodes.flatMap((n) => {
+    if (n.kind === 'merge') return [{ op: n.merge.op, outputShape: n.merge.outputShape }];
+    return n.kind === 'residual' ? [...mergesOf(n.body), ...mergesOf(n.projection)] : [];
+  });
+}
+
+function assertMatchesTorch(analysis: ModelAnalysis, expected: TorchModel): void {
+  assert.deepEqual(analysis.diagnostics, [], 'clean');
+  assert.deepEqual(analysis.input, expected.input);
+  const got = analysis.layers.map((l) => ({ type: l.type, outputShape: l.outputShape, params: l.params, trainableParams: l.trainableParams, buffers: l.buffers }));
+  assert.deepEqual(got, expected.layers);
+  assert.equal(analysis.totals.params, expected.totalParams);
+  assert.equal(analysis.totals.trainableParams, expected.trainableParams);
+  if (expected.merges) {
+    assert.deepEqual(mergesOf(analysis.graph), expected.merges);
+    assert.deepEqual(analysis.outputShape, expected.outputShape);
+  }
+}
+
 describe('examples match torch.nn layer by layer', () => {
   for (const [file, expected] of Object.entries(reference.examples)) {
-    it(file, () => {
-      const analysis = analyzeModel(readFileSync(join(root, 'examples', file), 'utf8'));
-      assert.deepEqual(analysis.diagnostics, [], 'examples are clean');
-      assert.deepEqual(analysis.input, expected.input);
-      const got = analysis.layers.map((l) => ({ type: l.type, outputShape: l.outputShape, params: l.params, trainableParams: l.trainableParams, buffers: l.buffers }));
-      assert.deepEqual(got, expected.layers);
-      assert.equal(analysis.totals.params, expected.totalParams);
-      assert.equal(analysis.totals.trainableParams, expected.trainableParams);
-    });
+    it(file, () => assertMatchesTorch(analyzeModel(readFileSync(join(root, 'examples', file), 'utf8')), expected));
   }
 
   it('VGG-16 has 138,357,544 parameters', () => {
@@ -71,5 +96,19 @@ describe('examples match torch.nn layer by layer', () => {
   it('every example is covered by the reference', () => {
     const onDisk = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.cnn.yaml'));
     assert.deepEqual(onDisk.sort(), Object.keys(reference.examples).sort(), 'run scripts/torch-reference-shapes.py after adding an example');
+  });
+});
+
+describe('generated graph models match torch.nn (shapes, merges, parameters)', () => {
+  for (const [name, expected] of Object.entries(reference.graphs)) {
+    it(name, () => assertMatchesTorch(analyzeModel(expected.model), expected));
+  }
+
+  it('cover U-Net skips, a 4-branch Inception block and DenseNet blocks', () => {
+    const ops = (name: string) => (reference.graphs[name]?.merges ?? []).map((m) => m.op);
+    assert.deepEqual(ops('U-Net-mini (2 levels, concat skips)'), ['concat', 'concat']);
+    assert.deepEqual(ops('Inception block (4 branches)'), ['concat']);
+    assert.equal(reference.graphs['Inception block (4 branches)'].merges?.[0].outputShape[0], 8 + 12 + 4 + 4);
+    assert.deepEqual(ops('DenseNet block (growth 4, 3 layers)'), ['concat', 'concat', 'concat', 'multiply', 'add']);
   });
 });
