@@ -52,8 +52,13 @@ function overlaps(a: Range, b: Range): boolean {
 /** "Convert to mapping form" / "Convert to call syntax" for the layer under the cursor. */
 export function convertAction(layer: ResolvedLayer, spec: LayerSpec, copies: ResolvedLayer[]): CodeActionEntry | undefined {
   const toMapping = spec.form === 'call';
-  const text = toMapping ? toMappingForm(layer, spec) : toCallForm(layer, spec, copies);
-  if (!text) return undefined;
+  const layerText = toMapping ? toMappingForm(layer, spec) : toCallForm(layer, spec, copies);
+  if (!layerText) return undefined;
+  // A graph item keeps its wiring: `as:` / `from:` keys under the mapping, `name = …(input)` around the call.
+  const indent = ' '.repeat(spec.range.start.character);
+  const text = toMapping
+    ? `${layerText}${spec.as ? `\n${indent}as: ${spec.as.name}` : ''}${spec.from ? `\n${indent}from: ${spec.from.name}` : ''}`
+    : `${spec.as ? `${spec.as.name} = ` : ''}${layerText}${spec.from ? `(${spec.from.name})` : ''}`;
   return {
     title: toMapping ? `Convert ${layer.type} to mapping form` : `Convert ${layer.type} to call syntax`,
     kind: 'refactor.rewrite',

@@ -2,13 +2,14 @@
  * Hover content for a position in a model file: a layer (or one of its argument names), a transform, `input`,
  * and the keys and values of the data / train sections. Pure: analysis + text in, markdown out.
  */
-import { formatCount, isTaskName, layerAt, rangeContains, TASKS } from '../model';
+import { formatCount, isTaskName, layerAt, mergeAt, rangeContains, TASKS } from '../model';
 import { estimateTrainingMemory, memoryBreakdown, memoryLine, memoryRefusal } from '../model/memory/estimate';
 import type { SourceText } from '../model/parse/sourceText';
 import type { ModelAnalysis, Position, Range } from '../model/types';
 import { compressionHover } from './compressionHover';
 import { shapeLabel } from './format';
 import { keyHoverMarkdown, topLevelKeyDoc } from './keyDocs';
+import { mergeHoverMarkdown } from './mergeHover';
 import { argumentHoverMarkdown, layerHoverMarkdown } from './layerHover';
 import { readLayerSyntax } from './layerSyntax';
 import { transformAt, transformHoverMarkdown } from './transformHover';
@@ -35,6 +36,8 @@ export function hoverAt(analysis: ModelAnalysis, src: SourceText, pos: Position)
     const compression = compressionHover(analysis, layer);
     return { markdown: layerHoverMarkdown(layer) + (compression ? `\n\n${compression}` : ''), range: layer.range, layerIndex: layer.index };
   }
+  const merge = mergeAt(analysis, pos);
+  if (merge) return { markdown: mergeHoverMarkdown(merge), range: merge.range };
   const transform = transformAt(analysis.pipeline, pos);
   if (transform?.step.range) return { markdown: transformHoverMarkdown(transform.step, transform.index, transform.split), range: transform.step.range };
   return keyHover(analysis, src, pos);

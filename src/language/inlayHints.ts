@@ -1,7 +1,7 @@
 /** Inlay hints `→ 16×28×28 · 160 params` at the end of each layer item. */
-import { formatCount } from '../model';
+import { formatCount, mergesOf } from '../model';
 import type { SourceText } from '../model/parse/sourceText';
-import type { ModelAnalysis, Position, ResolvedLayer } from '../model/types';
+import type { ModelAnalysis, Position, Range, ResolvedLayer } from '../model/types';
 import { shapeLabel } from './format';
 import { trimItemEnd } from './layerSyntax';
 
@@ -19,7 +19,7 @@ export function inlayLabel(layer: ResolvedLayer, occurrences = 1, paramsTotal = 
   return `→ ${shapeLabel(layer.outputShape)}${params}${times}`;
 }
 
-/** One hint per layer item, placed after the item's text (before any trailing comment). */
+/** One hint per layer item and graph merge, placed after the item's text (before any trailing comment). */
 export function inlayHints(analysis: ModelAnalysis, src: SourceText): InlayHintEntry[] {
   const groups = new Map<string, ResolvedLayer[]>();
   for (const layer of analysis.layers) {
@@ -39,14 +39,23 @@ export function inlayHints(analysis: ModelAnalysis, src: SourceText): InlayHintE
       tooltip: `${last.type}: \`${shapeLabel(last.inputShape)}\` → \`${shapeLabel(last.outputShape)}\`, ${formatCount(last.macs)} MACs`,
     });
   }
-  return hints;
+  // A merge copied by a repeat shows its last copy's shape, as layers do.
+  const merges = new Map(mergesOf(analysis.graph).map((m) => [`${m.range.start.line}:${m.range.start.character}`, m]));
+  for (const m of merges.values()) {
+    hints.push({
+      position: hintPosition(src, m),
+      label: `→ ${shapeLabel(m.outputShape)}`,
+      tooltip: `${m.op}: ${m.inputs.map((i) => `\`${shapeLabel(i.shape)}\``).join(', ')} → \`${shapeLabel(m.outputShape)}\``,
+    });
+  }
+  return hints.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
 }
 
 /**
  * End of the item's text on its first line (a multi-line mapping gets the hint on the line that names the
  * layer), before any trailing comment.
  */
-function hintPosition(src: SourceText, layer: ResolvedLayer): Position {
+function hintPosition(src: SourceText, layer: { range: Range }): Position {
   const { start, end } = layer.range;
   const line = src.lineText(start.line);
   const stop = end.line === start.line ? Math.min(end.character, line.length) : line.length;

@@ -5,9 +5,10 @@
  */
 import { parseDocument } from 'yaml';
 import { isMap, isScalar, isSeq, toPyValue } from '../model/parse/yamlNodes';
+import { splitWiring } from '../model/parse/graphSyntax';
 import { parseCall } from '../model/parse/pyCall';
 import type { SourceText } from '../model/parse/sourceText';
-import type { ArgSpec, LayerSpec } from '../model/spec';
+import type { ArgSpec, LayerSpec, Wiring } from '../model/spec';
 import type { Range } from '../model/types';
 
 /**
@@ -37,29 +38,45 @@ export function trimItemEnd(text: string): string {
   }
 }
 
-function readCall(src: SourceText, text: string, base: number, range: Range, whole: string): LayerSpec | undefined {
+function readCall(src: SourceText, full: string, fullBase: number, range: Range, whole: string): LayerSpec | undefined {
+  // `name = Layer(…)(input)`: the graph wiring around the call.
+  const wiring = splitWiring(full);
+  const text = full.slice(wiring.call.start, wiring.call.end);
+  const base = fullBase + wiring.call.start;
   const { call } = parseCall(text.replace(/\s+$/, ''));
   if (!call) return undefined;
   const at = (s: { start: number; end: number }) => src.range(base + s.start, base + s.end);
+  const ref = (n?: { name: string; span: { start: number; end: number } }) => n && { name: n.name, range: src.range(fullBase + n.span.start, fullBase + n.span.end) };
   const args: ArgSpec[] = call.args.map((a) => ({
     name: a.name,
     nameRange: a.nameSpan && at(a.nameSpan),
     value: a.value,
     valueRange: at(a.valueSpan),
   }));
-  return { kind: 'layer', name: call.name, nameRange: at(call.nameSpan), args, range, form: whole.includes('(') ? 'call' : 'bare' };
+  const as = ref(wiring.as);
+  const from = ref(wiring.from);
+  return { kind: 'layer', name: call.name, nameRange: at(call.nameSpan), args, range, form: whole.includes('(') ? 'call' : 'bare', ...(as ? { as } : {}), ...(from ? { from } : {}) };
 }
 
 function readMapping(src: SourceText, text: string, base: number, range: Range): LayerSpec | undefined {
   const doc = parseDocument(text, { keepSourceTokens: false });
   const map = doc.contents;
-  if (!isMap(map) || map.items.length !== 1) return undefined;
-  const pair = map.items[0];
-  if (!isScalar(pair.key) || typeof pair.key.value !== 'string') return undefined;
+  if (!isMap(map)) return undefined;
   const at = (node: unknown) => {
     const r = (node as { range?: [number, number, number] }).range ?? [0, 0, 0];
     return src.range(base + r[0], base + r[1]);
   };
+  // `as:` / `from:` wire a graph item; the one other key is the layer.
+  const wiring: Wiring = {};
+  const layerPairs = map.items.filter((p) => {
+    const key = isScalar(p.key) ? p.key.value : undefined;
+    if (key !== 'as' && key !== 'from') return true;
+    if (isScalar(p.value) && typeof p.value.value === 'string') wiring[key] = { name: p.value.value, range: at(p.value) };
+    return false;
+  });
+  if (layerPairs.length !== 1) return undefined;
+  const pair = layerPairs[0];
+  if (!isScalar(pair.key) || typeof pair.key.value !== 'string') return undefined;
   const args: ArgSpec[] = [];
   const value = pair.value;
   if (isMap(value)) {
@@ -77,5 +94,5 @@ function readMapping(src: SourceText, text: string, base: number, range: Range):
     const py = toPyValue(value);
     if ('value' in py && py.value !== null) args.push({ value: py.value, valueRange: at(value) });
   }
-  return { kind: 'layer', name: pair.key.value, nameRange: at(pair.key), args, range, form: 'mapping' };
+  return { kind: 'layer', name: pair.key.value, nameRange: at(pair.key), args, range, form: 'mapping', ...wiring };
 }

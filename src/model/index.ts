@@ -4,7 +4,8 @@
  */
 export { analyzeModel } from './analyze';
 export type { AnalysisEnvironment, FolderReader } from './config/imageFolder';
-export { layerAt, rangeContains } from './layerAt';
+export { layerAt, mergeAt, mergesOf, rangeContains } from './layerAt';
+export { mergeFormula } from './infer/merge';
 export { explainLayer, type LayerExplanation } from './explain';
 export { LAYER_CATALOG, LAYER_TYPES, lookupLayerType, type LayerFamily, type LayerSignature } from './layers/catalog';
 export { boundsText, type ArgKind, type ArgSignature } from './layers/argDocs';

@@ -1,5 +1,5 @@
-/** layerAt: which resolved layer the cursor is on (the innermost, first copy for repeated blocks). */
-import type { ModelAnalysis, Position, Range, ResolvedLayer } from './types';
+/** layerAt / mergeAt: which resolved layer or graph merge the cursor is on (the innermost, first copy for repeated blocks). */
+import type { GraphNode, ModelAnalysis, Position, Range, ResolvedLayer, ResolvedMerge } from './types';
 
 function before(a: Position, b: Position): boolean {
   return a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -11,4 +11,16 @@ export function rangeContains(range: Range, pos: Position): boolean {
 
 export function layerAt(analysis: ModelAnalysis, pos: Position): ResolvedLayer | undefined {
   return analysis.layers.find((l) => rangeContains(l.range, pos));
+}
+
+/** Every merge of the graph in file order (repeat copies included), residual blocks searched too. */
+export function mergesOf(nodes: readonly GraphNode[]): ResolvedMerge[] {
+  return nodes.flatMap((n) => {
+    if (n.kind === 'merge') return [n.merge];
+    return n.kind === 'residual' ? [...mergesOf(n.body), ...mergesOf(n.projection)] : [];
+  });
+}
+
+export function mergeAt(analysis: ModelAnalysis, pos: Position): ResolvedMerge | undefined {
+  return mergesOf(analysis.graph).find((m) => rangeContains(m.range, pos));
 }

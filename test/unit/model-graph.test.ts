@@ -5,6 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeModel, type ModelAnalysis } from '../../src/model';
+import { hoverAt } from '../../src/language/hover';
+import { inlayHints } from '../../src/language/inlayHints';
+import { documentSymbols } from '../../src/language/symbols';
+import { SourceText } from '../../src/model/parse/sourceText';
 import { formatSummaryTable } from '../../src/model/report/summaryTable';
 import type { GraphNode } from '../../src/model/types';
 
@@ -186,5 +190,34 @@ describe('graph diagnostics', () => {
     assert.deepEqual(codes('  - a = Conv2d(1, 2, 3)\n  - b = ReLU()\n  - add: [a, b]\n    from: a\n'), ['bad-merge']);
     assert.deepEqual(codes('  - a = Conv2d(1, 2, 3)\n  - add(a, 2)\n'), ['bad-name']);
     assert.deepEqual(codes('  - Conv2d(1, 2, 3)\n    \n  - relu: null\n    as: [x]\n'), ['bad-name']);
+  });
+});
+
+describe('graph items in the editor', () => {
+  const text = `input: [1, 32, 32]\nlayers:\n${UNET_CALLS}`;
+  const analysis = analyzeModel(text);
+  const src = new SourceText(text);
+  const at = (needle: string) => src.position(text.indexOf(needle) + 1);
+
+  it('hovering a merge shows its inputs and the worked channel sum', () => {
+    const hover = hoverAt(analysis, src, at('concat(up'));
+    assert.ok(hover);
+    assert.match(hover.markdown, /\*\*concat\(up, d1\)\*\* → `16×32×32`/);
+    assert.match(hover.markdown, /C: 8 \(up\) \+ 8 \(d1\) = 16/);
+    assert.match(hover.markdown, /- `up`: `8×32×32`/);
+  });
+
+  it('a named layer keeps its own hover; inlay hints cover merges in line order', () => {
+    assert.equal(hoverAt(analysis, src, at('ConvTranspose2d'))?.layerIndex, 6);
+    const hints = inlayHints(analysis, src);
+    const merge = hints.find((h) => h.position.line === src.position(text.indexOf('concat(up')).line);
+    assert.equal(merge?.label, '→ 16×32×32');
+    assert.deepEqual(hints.map((h) => h.position.line), [...hints.map((h) => h.position.line)].sort((a, b) => a - b));
+    assert.equal(hints.length, analysis.layers.length + 1);
+  });
+
+  it('the outline lists the merge with its shape', () => {
+    const layers = documentSymbols(analysis, src).find((s) => s.name === 'layers');
+    assert.ok(layers?.children.some((c) => c.name === 'concat(up, d1)' && c.detail.includes('16')));
   });
 });

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeModel } from '../../src/model';
-import type { GraphNode, ModelAnalysis } from '../../src/model/types';
+import { analyzeModel, mergesOf } from '../../src/model';
+import type { ModelAnalysis } from '../../src/model/types';
 
 interface TorchLayer {
   type: string;
@@ -63,12 +63,6 @@ describe('single layers match torch.nn', () => {
   }
 });
 
-function mergesOf(nodes: GraphNode[]): Array<{ op: string; outputShape: number[] }> {
-  return nodes.flatMap((n) => {
-    if (n.kind === 'merge') return [{ op: n.merge.op, outputShape: n.merge.outputShape }];
-    return n.kind === 'residual' ? [...mergesOf(n.body), ...mergesOf(n.projection)] : [];
-  });
-}
 
 function assertMatchesTorch(analysis: ModelAnalysis, expected: TorchModel): void {
   assert.deepEqual(analysis.diagnostics, [], 'clean');
@@ -78,7 +72,7 @@ function assertMatchesTorch(analysis: ModelAnalysis, expected: TorchModel): void
   assert.equal(analysis.totals.params, expected.totalParams);
   assert.equal(analysis.totals.trainableParams, expected.trainableParams);
   if (expected.merges) {
-    assert.deepEqual(mergesOf(analysis.graph), expected.merges);
+    assert.deepEqual(mergesOf(analysis.graph).map((m) => ({ op: m.op, outputShape: m.outputShape })), expected.merges);
     assert.deepEqual(analysis.outputShape, expected.outputShape);
   }
 }
