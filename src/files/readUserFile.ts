@@ -17,6 +17,8 @@ export const FILE_LIMITS = {
   metrics: 512e6,
   /** A dataset file (IDX, CIFAR batches or archive), compressed or not. */
   dataset: 1e9,
+  /** A weight file (.pth, .safetensors): VGG-16's is 528 MB. */
+  weights: 2e9,
 } as const;
 
 export interface ReadLimits {
