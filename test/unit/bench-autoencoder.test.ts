@@ -4,10 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { python, pythonHas } from '../fixtures/python';
 import { compareTwins, lockstepFailure, spread, withSeed, type TwinRun } from '../../bench/autoencoder-compare';
 
 const run = (seed: number, testMse: number, anomalyAuroc: number | null, samplesPerSecond = 1000): TwinRun => ({ seed, trainSamples: 100, samplesPerSecond, testMse, anomalyAuroc });
@@ -62,16 +63,8 @@ describe('autoencoder benchmark verdict', () => {
   });
 });
 
-const python = '/usr/bin/python3';
 const twin = join(__dirname, '..', '..', 'bench', 'torch-autoencoder.py');
-const hasNumpy = existsSync(python) && (() => {
-  try {
-    execFileSync(python, ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasNumpy = pythonHas('numpy');
 
 describe('the PyTorch twin’s AUROC (Mann–Whitney ranks)', { skip: hasNumpy ? false : 'needs /usr/bin/python3 with numpy' }, () => {
   const aurocOf = (errors: number[], labels: number[], includedClasses: number[]): number | null => {

@@ -10,9 +10,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { python, pythonHas } from '../fixtures/python';
 import type { PyValue, TransformType } from '../../src/model/types';
 import { TRANSFORM_CATALOG } from '../../src/model/transforms/catalog';
 import { applyOp, augmentationSpace, type AugmentOp } from '../../src/trainer/transforms/augmentOps';
@@ -47,16 +47,8 @@ interface Reference {
   trivialSpace: Record<string, number[]>;
 }
 
-const python = '/usr/bin/python3';
 const script = join(__dirname, '..', '..', 'scripts', 'torchvision-transforms.py');
-const hasTorchvision = existsSync(python) && (() => {
-  try {
-    execFileSync(python, ['-c', 'import torchvision'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTorchvision = pythonHas('torchvision');
 
 /** The script's fixed image: ((7x + 13y + 29c + xy) mod 31) / 30, HWC; bytes are rounded half to even as torch.round. */
 function fixedImage(channels: number, h: number, w: number, bytes: boolean): FloatImage {

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { python, pythonHas } from '../fixtures/python';
 import { readPickle } from '../../src/weights/pickleMachine';
 import { readWeightFile, stateDictFromBytes } from '../../src/weights/readWeightFile';
 import { tensorValues, WeightFileError, type StateDict } from '../../src/weights/stateDict';
@@ -23,16 +24,8 @@ interface Expected {
   first: number | null;
 }
 
-const python = '/usr/bin/python3';
 const script = join(__dirname, '..', '..', 'scripts', 'torch-weight-files.py');
-const hasTorch = existsSync(python) && (() => {
-  try {
-    execFileSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTorch = pythonHas('torch, torchvision');
 
 const { fresh, cleanup } = tempDir('cnnlab-weights-');
 after(cleanup);
