@@ -5,6 +5,7 @@ import { installBackendCommand } from './install-backend';
 import { predictCommand } from './predict';
 import { inspectCommand } from './inspect';
 import { evaluateCommand } from './evaluate';
+import { exportCommand } from './export';
 
 export interface CliCommand {
   name: string;
@@ -14,4 +15,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [summaryCommand, trainCommand, evaluateCommand, predictCommand, inspectCommand, installBackendCommand];
+export const commands: CliCommand[] = [summaryCommand, trainCommand, evaluateCommand, predictCommand, inspectCommand, exportCommand, installBackendCommand];

@@ -34,8 +34,8 @@ export function explainLayer(layer: ResolvedLayer): LayerExplanation {
   };
 }
 
-/** Required arguments always; optional ones when their resolved value differs from the default. */
-function resolvedCall(layer: ResolvedLayer): string {
+/** A layer in PyTorch call syntax from its resolved arguments: required ones always, optional ones when they differ from the default. */
+export function resolvedCall(layer: ResolvedLayer): string {
   const signature = LAYER_CATALOG[layer.type];
   const args = layer.args as unknown as Record<string, PyValue | undefined>;
   const values = new Map<string, PyValue>();

@@ -147,6 +147,13 @@ describe('cnnlab predict', () => {
     run.dispose();
     assert.equal(mine[0].className, out.predictions[0].class);
     assert.ok(Math.abs(mine[0].probability - out.predictions[0].probability) < 1e-5);
+    // Every class's logit and probability, in class order: probabilities are the softmax of the logits.
+    assert.equal(out.logits.length, SHAPE_CLASSES.length);
+    assert.equal(out.probabilities.length, SHAPE_CLASSES.length);
+    const exps = out.logits.map((z: number) => Math.exp(z - Math.max(...out.logits)));
+    const total = exps.reduce((a: number, b: number) => a + b, 0);
+    exps.forEach((e: number, i: number) => assert.ok(Math.abs(e / total - out.probabilities[i]) < 1e-5));
+    for (const p of out.predictions) assert.ok(Math.abs(out.probabilities[p.index] - p.probability) < 1e-7);
   });
 
   it('given a model\'s runs folder, uses its latest run with a checkpoint and says so in one line', async () => {

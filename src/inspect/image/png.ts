@@ -6,6 +6,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
+import { crc32 } from '../../files/crc32';
 
 /** Pixel layouts we encode: 1 (gray), 3 (RGB) or 4 (RGBA) bytes per pixel, row-major. */
 export type PixelChannels = 1 | 3 | 4;
@@ -69,20 +70,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (ISO 3309), as PNG chunks need (zlib.crc32 is missing from the Node of older VS Code hosts). */
-function crc32(bytes: Uint8Array): number {
-  crcTable ??= Uint32Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** Decodes PNG bytes to RGBA (for tests and for reading PNGs back). */

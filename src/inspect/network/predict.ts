@@ -10,16 +10,22 @@ export interface Prediction {
   probability: number;
 }
 
+/** The model's raw class scores (logits) for one input, and their softmax, both in class order. */
+export async function classScores(run: InspectableRun, input: InspectInput): Promise<{ logits: Float32Array; probabilities: Float32Array }> {
+  const { tf } = run;
+  const [logits, probs] = tf.tidy(() => {
+    const x = tf.tensor4d(input.x, [1, input.height, input.width, input.channels]) as Tensor4D;
+    const scores = tf.reshape(traceForward(run, x).scores, [1, -1]);
+    return [scores, tf.softmax(scores)];
+  });
+  const result = { logits: (await logits.data()) as Float32Array, probabilities: (await probs.data()) as Float32Array };
+  tf.dispose([logits, probs]);
+  return result;
+}
+
 /** Class probabilities for one input (softmax of the scores). */
 export async function classProbabilities(run: InspectableRun, input: InspectInput): Promise<Float32Array> {
-  const { tf } = run;
-  const probs = tf.tidy(() => {
-    const x = tf.tensor4d(input.x, [1, input.height, input.width, input.channels]) as Tensor4D;
-    return tf.softmax(tf.reshape(traceForward(run, x).scores, [1, -1]));
-  });
-  const data = (await probs.data()) as Float32Array;
-  probs.dispose();
-  return data;
+  return (await classScores(run, input)).probabilities;
 }
 
 /** The k most probable classes, most probable first. */

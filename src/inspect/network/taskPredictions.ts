@@ -7,7 +7,7 @@ import type { Tensor4D } from '../../trainer/engine/tf';
 import { imageErrors, outputToPixel } from '../../trainer/tasks/reconstructionErrors';
 import type { PixelChannels, RasterImage } from '../image/png';
 import type { InspectInput } from './input';
-import { predict, type Prediction } from './predict';
+import { classScores, topK, type Prediction } from './predict';
 import type { InspectableRun } from './runModel';
 
 export interface TaskPrediction {
@@ -26,11 +26,17 @@ type Predictor = (run: InspectableRun, input: InspectInput, topK: number) => Pro
 
 const PREDICTORS: Record<TaskName, Predictor> = {
   async classification(run, input, k) {
-    const predictions = await predict(run, input, k);
+    const { logits, probabilities } = await classScores(run, input);
+    const predictions = topK(probabilities, run.classes, k);
     const width = Math.max(...predictions.map((p) => p.className.length), 5);
     return {
       predictions,
-      json: { predictions: predictions.map((p) => ({ class: p.className, index: p.classIndex, probability: p.probability })) },
+      // logits and probabilities: every class in class order, for comparisons with other runtimes (exports).
+      json: {
+        predictions: predictions.map((p) => ({ class: p.className, index: p.classIndex, probability: p.probability })),
+        logits: Array.from(logits),
+        probabilities: Array.from(probabilities),
+      },
       text: predictions.map((p, i) => `${String(i + 1).padStart(2)}. ${p.className.padEnd(width)} ${(100 * p.probability).toFixed(2).padStart(6)}%\n`).join(''),
     };
   },

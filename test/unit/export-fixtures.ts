@@ -1,0 +1,50 @@
+/**
+ * Shared fixtures of the export tests: a run folder made from a model file without training (the engine's seeded
+ * initial weights, BatchNorm statistics moved off their defaults), and the engine's own outputs on a batch.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelAnalysis } from '../../src/model/types';
+import { saveCheckpoint } from '../../src/trainer/engine/checkpoint';
+import { buildModel, type EngineModel } from '../../src/trainer/engine/model';
+import type { TF, Tensor } from '../../src/trainer/engine/tf';
+import { Random } from '../../src/trainer/datasets/random';
+
+export const PYTHON = process.env.CNNLAB_TEST_PYTHON ?? '/usr/bin/python3';
+
+/** Whether PyTorch can be imported (CI installs Debian's python3-torch; elsewhere the tests skip). */
+export const HAS_TORCH = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+
+/** A run folder for `analysis` under `root`, with the model's initial weights as last/ (and best/). */
+export async function untrainedRun(tf: TF, analysis: ModelAnalysis, modelText: string, root: string, seed = 7): Promise<{ runDir: string; model: EngineModel }> {
+  const runDir = join(root, analysis.name, '2026-01-01_00-00-00');
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, 'model.cnn.yaml'), modelText);
+  const model = buildModel(tf, analysis.graph, seed);
+  // Running statistics away from 0 / 1, so that a layout or naming slip in them shows.
+  const rng = new Random(seed);
+  for (const b of model.buffers) {
+    if (b.name.endsWith('num_batches_tracked')) continue;
+    const values = Float32Array.from({ length: b.variable.size }, () => (b.name.endsWith('running_var') ? 0.5 + rng.next() : rng.next() - 0.5));
+    b.variable.assign(tf.tensor(values, b.variable.shape));
+  }
+  for (const dir of ['last', 'best']) await saveCheckpoint(tf, model, analysis, join(runDir, dir), { epoch: 1 });
+  return { runDir, model };
+}
+
+/** A random batch of `n` samples in NCHW (torch's order), as float32. */
+export function randomBatch(analysis: ModelAnalysis, n: number, seed = 3): Float32Array {
+  const rng = new Random(seed);
+  const size = n * analysis.input.reduce((a, b) => a * b, 1);
+  return Float32Array.from({ length: size }, () => 2 * rng.next() - 1);
+}
+
+/** The engine's evaluation-mode outputs on an NCHW batch, in torch's order (NCHW or [N, F]). */
+export function engineOutputs(tf: TF, model: EngineModel, analysis: ModelAnalysis, batch: Float32Array, n: number): Float32Array {
+  return tf.tidy(() => {
+    const x = analysis.input.length === 3 ? tf.transpose(tf.tensor(batch, [n, ...analysis.input]), [0, 2, 3, 1]) : tf.tensor(batch, [n, ...analysis.input]);
+    const y: Tensor = model.apply(x, false);
+    return (y.rank === 4 ? tf.transpose(y, [0, 3, 1, 2]) : y).dataSync() as Float32Array;
+  });
+}
