@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { runExport } from '../../src/cli/export';
 import { LAYER_TYPES } from '../../src/model/layers/catalog';
 import type { TF } from '../../src/trainer/engine/tf';
-import { analyze, cpuTf } from './engine-fixtures';
+import { initBackend } from '../../src/trainer/backend';
+import { analyze } from './engine-fixtures';
 import { engineOutputs, HAS_TORCH, PYTHON, randomBatch, untrainedRun } from './export-fixtures';
 
 const ROOT = join(__dirname, '../..');
@@ -27,7 +28,8 @@ let tf: TF;
 let root: string;
 
 before(async () => {
-  tf = await cpuTf();
+  // The embedded wasm engine (what users train with); the reference cpu backend takes minutes on VGG-16.
+  tf = (await initBackend('wasm')).tf;
   root = mkdtempSync(join(tmpdir(), 'cnnlab-export-'));
 });
 after(() => rmSync(root, { recursive: true, force: true }));
