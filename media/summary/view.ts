@@ -35,7 +35,7 @@ export class DomSummaryView implements SummaryView {
     const header = el('header', 'header');
     header.append(el('h1', '', model.name), el('span', 'subtitle', `${model.fileName} · ${shapeLabel(model.input)} → ${shapeLabel(model.outputShape)}`));
     const drawing = el('section', 'architecture');
-    drawing.append(renderArchitecture(layoutArchitecture(model.input, model.rows), selected, (i) => this.callbacks.onSelectRow(i)));
+    drawing.append(renderArchitecture(layoutArchitecture(model.input, model.rows, model.graph), selected, (i) => this.callbacks.onSelectRow(i)));
     const table = createTable({
       label: 'Layers',
       columns: COLUMNS,

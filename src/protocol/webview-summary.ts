@@ -63,6 +63,18 @@ export interface SummaryProblem {
   character: number;
 }
 
+/**
+ * The model's wiring for the architecture drawing, as the core's graph runs it (GraphNode without the layers'
+ * details): `row` points into `rows`; named outputs live in numbered slots (slot 0 is the input).
+ */
+export type SummaryGraphNode =
+  | { kind: 'layer'; row: number }
+  | { kind: 'residual'; body: SummaryGraphNode[]; projection: SummaryGraphNode[]; outputShape: number[] }
+  | { kind: 'store'; slot: number; name: string }
+  | { kind: 'load'; slot: number; name: string }
+  /** `inputs`: the names as written with their shapes; `line`/`character` 0-based. */
+  | { kind: 'merge'; op: 'concat' | 'add' | 'multiply'; slots: number[]; inputs: Array<{ name: string; shape: number[] }>; outputShape: number[]; line: number; character: number };
+
 export interface SummaryViewModel {
   /** The model file, as a URI string (the panel follows the active model file). */
   uri: string;
@@ -71,6 +83,8 @@ export interface SummaryViewModel {
   input: number[];
   outputShape: number[];
   rows: SummaryRow[];
+  /** Wiring for the drawing; absent in state saved before graph models (the drawing then follows `rows`). */
+  graph?: SummaryGraphNode[];
   totals: SummaryTotals;
   /** Peak memory of training at the file's batch size, per engine (absent for a model with errors). */
   trainingMemory?: TrainingMemoryView[];
@@ -117,11 +131,37 @@ export function isSummaryViewModel(v: unknown): v is SummaryViewModel {
     Array.isArray(v.outputShape) &&
     Array.isArray(v.rows) &&
     v.rows.every((r) => isObject(r) && isCount(r.index) && typeof r.type === 'string' && isCount(r.line) && Array.isArray(r.outputShape)) &&
+    (v.graph === undefined || isGraph(v.graph, v.rows.length)) &&
     isObject(v.totals) &&
     (v.trainingMemory === undefined || (Array.isArray(v.trainingMemory) && v.trainingMemory.every((m) => isObject(m) && typeof m.line === 'string' && Array.isArray(m.parts)))) &&
     Array.isArray(v.problems) &&
     v.problems.every((p) => isObject(p) && typeof p.message === 'string' && isCount(p.line))
   );
+}
+
+function isGraph(nodes: unknown, rowCount: number): boolean {
+  if (!Array.isArray(nodes)) return false;
+  return nodes.every((n) => {
+    if (!isObject(n)) return false;
+    switch (n.kind) {
+      case 'layer':
+        return isCount(n.row) && n.row < rowCount;
+      case 'residual':
+        return isGraph(n.body, rowCount) && isGraph(n.projection, rowCount) && Array.isArray(n.outputShape);
+      case 'store':
+      case 'load':
+        return isCount(n.slot) && typeof n.name === 'string';
+      case 'merge':
+        return (
+          (n.op === 'concat' || n.op === 'add' || n.op === 'multiply') &&
+          Array.isArray(n.slots) && n.slots.every(isCount) &&
+          Array.isArray(n.inputs) && n.inputs.every((i) => isObject(i) && typeof i.name === 'string' && Array.isArray(i.shape)) &&
+          Array.isArray(n.outputShape) && isCount(n.line) && isCount(n.character)
+        );
+      default:
+        return false;
+    }
+  });
 }
 
 /** Accepts a message from the host (the webview trusts nothing it did not check). */

@@ -1,7 +1,7 @@
 /** Turns a ModelAnalysis into what the Model Summary panel shows. Pure, so it is tested without VS Code. */
-import type { ModelAnalysis } from '../../model/types';
+import type { GraphNode, ModelAnalysis } from '../../model/types';
 import { estimateTrainingMemory, memoryLine, memoryRefusal } from '../../model/memory/estimate';
-import type { SummaryProblem, SummaryRow, SummaryTotals, SummaryViewModel, TrainingMemoryView } from '../../protocol/webview-summary';
+import type { SummaryGraphNode, SummaryProblem, SummaryRow, SummaryTotals, SummaryViewModel, TrainingMemoryView } from '../../protocol/webview-summary';
 
 const FLOAT32 = 4;
 
@@ -28,7 +28,30 @@ export function buildSummaryViewModel(analysis: ModelAnalysis, uri: string, file
     character: d.range.start.character,
   }));
   const trainingMemory = analysis.diagnostics.some((d) => d.severity === 'error') ? undefined : trainingMemoryViews(analysis, machineBytes);
-  return { uri, fileName, name: analysis.name, input: analysis.input, outputShape: analysis.outputShape, rows, totals: memoryEstimate(analysis), trainingMemory, problems };
+  const rowOf = new Map(analysis.layers.map((l, i) => [l.index, i]));
+  const graph = graphView(analysis.graph, rowOf);
+  return { uri, fileName, name: analysis.name, input: analysis.input, outputShape: analysis.outputShape, rows, graph, totals: memoryEstimate(analysis), trainingMemory, problems };
+}
+
+/** The core's graph with layers replaced by their row (what the architecture drawing needs). */
+function graphView(nodes: readonly GraphNode[], rowOf: ReadonlyMap<number, number>): SummaryGraphNode[] {
+  return nodes.flatMap((n): SummaryGraphNode[] => {
+    switch (n.kind) {
+      case 'layer': {
+        const row = rowOf.get(n.layer.index);
+        return row === undefined ? [] : [{ kind: 'layer', row }];
+      }
+      case 'residual':
+        return [{ kind: 'residual', body: graphView(n.body, rowOf), projection: graphView(n.projection, rowOf), outputShape: n.outputShape }];
+      case 'store':
+      case 'load':
+        return [{ kind: n.kind, slot: n.slot, name: n.name }];
+      case 'merge': {
+        const m = n.merge;
+        return [{ kind: 'merge', op: m.op, slots: n.slots, inputs: m.inputs, outputShape: m.outputShape, line: m.range.start.line, character: m.range.start.character }];
+      }
+    }
+  });
 }
 
 /** The trainer's own estimate (the one that refuses a run that cannot fit), on the wasm engine and native TensorFlow. */
