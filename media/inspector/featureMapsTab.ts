@@ -1,8 +1,9 @@
 /**
- * Feature maps: one layer at a time as a grid of small heatmaps (paged), with shape and value range; click a
- * map to enlarge it and read its values on hover. "Show in model file" reveals the layer's line.
+ * Feature maps: one layer (or, in a graph model, one merge) at a time as a grid of small heatmaps (paged), with
+ * shape and value range; click a map to enlarge it and read its values on hover. "Show in model file" reveals the
+ * layer's line.
  */
-import type { InspectResult, LayerInfo } from '../../src/protocol/inspect';
+import type { InspectResult, LayerInfo, MergeInfo } from '../../src/protocol/inspect';
 import type { Tab, TabContext } from './context';
 import { button, el, field, formatValue, select, setPicture, statusLine, tileAt } from './dom';
 
@@ -15,6 +16,8 @@ export class FeatureMapsTab implements Tab {
   readonly needsInput = true;
   readonly element: HTMLElement;
   private layer: number;
+  /** The merge shown instead of a layer, if any. */
+  private merge: number | undefined;
   private first = 0;
   private maps: Maps | undefined;
   private enlarged: OneMap | undefined;
@@ -30,9 +33,9 @@ export class FeatureMapsTab implements Tab {
   constructor(private readonly ctx: TabContext) {
     const layers = ctx.info.layers;
     this.layer = layers[0]?.index ?? 1;
-    this.layerSelect = select(layers.map((l) => [String(l.index), layerLabel(l)]), String(this.layer), (v) => this.setLayer(Number(v)));
+    this.layerSelect = select(sourceOptions(layers, ctx.info.merges), String(this.layer), (v) => this.setSource(v));
     const paging = el('span', 'row', button('◀', () => this.page(-1), 'Previous channels'), this.pageLabel, button('▶', () => this.page(1), 'Next channels'));
-    const controls = el('div', 'row', field('Layer', this.layerSelect), paging, button('Show in model file', () => ctx.controller.revealLayer(this.layer)));
+    const controls = el('div', 'row', field('Layer', this.layerSelect), paging, button('Show in model file', () => this.reveal()));
     this.grid.addEventListener('click', (e) => this.enlarge(e));
     this.big.addEventListener('mousemove', (e) => this.readValue(e));
     this.element = el('section', 'tab', controls, this.status.element, this.info, el('div', 'split', el('div', 'grid-box', this.grid), el('div', 'big-box', this.big, this.bigCaption, this.readout)));
@@ -41,14 +44,31 @@ export class FeatureMapsTab implements Tab {
   /** Selects a layer (from the layer list or the editor) and redraws, unless `redraw` is false. */
   setLayer(layer: number, redraw = true): void {
     this.layer = layer;
+    this.merge = undefined;
     this.layerSelect.value = String(layer);
     this.first = 0;
     if (redraw) this.refresh();
   }
 
+  /** An option of the list: a layer index, or `merge:N`. */
+  private setSource(value: string): void {
+    const merge = /^merge:(\d+)$/.exec(value);
+    if (!merge) return this.setLayer(Number(value));
+    this.merge = Number(merge[1]);
+    this.first = 0;
+    this.refresh();
+  }
+
+  private reveal(): void {
+    const merge = this.ctx.info.merges.find((m) => m.index === this.merge);
+    // A merge has no layer index: reveal the layer that reads it, or else the last one before it.
+    const layer = merge ? this.ctx.info.layers.reduce((best, l) => (l.line <= merge.line ? l.index : best), this.layer) : this.layer;
+    this.ctx.controller.revealLayer(layer);
+  }
+
   refresh(): void {
     this.status.set('Computing…');
-    this.ctx.controller.request({ kind: 'featureMaps', layer: this.layer, first: this.first, count: PAGE }).result.then(
+    this.ctx.controller.request({ kind: 'featureMaps', layer: this.layer, merge: this.merge, first: this.first, count: PAGE }).result.then(
       (maps) => {
         this.maps = maps;
         this.status.set('');
@@ -75,12 +95,13 @@ export class FeatureMapsTab implements Tab {
     if (!hit) return;
     const channel = this.maps.layout.first + hit.tile;
     if (channel >= this.maps.channels) return;
-    this.ctx.controller.request({ kind: 'featureMap', layer: this.layer, channel }).result.then(
+    this.ctx.controller.request({ kind: 'featureMap', layer: this.layer, merge: this.merge, channel }).result.then(
       (one) => {
         this.enlarged = one;
         setPicture(this.big, one.picture);
         const range = this.maps?.layout.ranges[hit.tile];
-        this.bigCaption.textContent = `layer ${one.layer}, channel ${one.channel}: ${one.height}×${one.width}${range ? `, ${formatValue(range.min)} … ${formatValue(range.max)}` : ''}`;
+        const source = one.merge !== undefined ? (this.ctx.info.merges.find((m) => m.index === one.merge)?.text ?? `merge ${one.merge}`) : `layer ${one.layer}`;
+        this.bigCaption.textContent = `${source}, channel ${one.channel}: ${one.height}×${one.width}${range ? `, ${formatValue(range.min)} … ${formatValue(range.max)}` : ''}`;
       },
       (e: Error) => this.status.set(e.message, true),
     );
@@ -97,6 +118,21 @@ export class FeatureMapsTab implements Tab {
   }
 }
 
+/** Layers in file order, each merge listed after the layers written before it. */
+function sourceOptions(layers: LayerInfo[], merges: MergeInfo[]): Array<[string, string]> {
+  const options: Array<{ line: number; option: [string, string] }> = [
+    ...layers.map((l) => ({ line: l.line, option: [String(l.index), layerLabel(l)] as [string, string] })),
+    ...merges.map((m) => ({ line: m.line + 0.5, option: [`merge:${m.index}`, mergeLabel(m)] as [string, string] })),
+  ];
+  return options.sort((a, b) => a.line - b.line).map((o) => o.option);
+}
+
 function layerLabel(l: LayerInfo): string {
-  return `${l.index}. ${l.text} → [${l.outputShape.join(', ')}]`;
+  const names = l.names?.length ? `${l.names.join(', ')} = ` : '';
+  return `${l.index}. ${names}${l.text} → [${l.outputShape.join(', ')}]`;
+}
+
+function mergeLabel(m: MergeInfo): string {
+  const names = m.names.length ? `${m.names.join(', ')} = ` : '';
+  return `${names}${m.text} → [${m.outputShape.join(', ')}]`;
 }

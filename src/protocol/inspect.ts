@@ -20,10 +20,10 @@ export type PaddingModeName = 'zeros' | 'reflect' | 'replicate' | 'circular';
 export type InspectRequest =
   | { kind: 'open'; runDir: string; checkpoint?: 'best' | 'last'; backend?: BackendChoiceName; maxImagePixels?: number; extraModulePaths?: string[]; cacheDir?: string; searchPaths?: string[] }
   | { kind: 'input'; input: InputSelector; topK?: number }
-  /** A page of a layer's feature maps for the current input. */
-  | { kind: 'featureMaps'; layer: number; first?: number; count?: number }
-  /** One feature map, enlarged, with its values. */
-  | { kind: 'featureMap'; layer: number; channel: number }
+  /** A page of a layer's feature maps for the current input; with `merge` (RunInfo.merges' index), that merge's instead. */
+  | { kind: 'featureMaps'; layer: number; merge?: number; first?: number; count?: number }
+  /** One feature map, enlarged, with its values (of merge `merge` when given). */
+  | { kind: 'featureMap'; layer: number; merge?: number; channel: number }
   | { kind: 'filters'; layer: number; first?: number; count?: number }
   | { kind: 'saliency'; classIndex: number }
   | { kind: 'occlusion'; classIndex: number; patch: number; stride: number }
@@ -74,6 +74,20 @@ export interface LayerInfo {
   outputShape: number[];
   /** 0-based line of the layer in the model file (snapshot), for "reveal" and hovers. */
   line: number;
+  /** Names the model file gives this layer's output (graph models: `b1 = Conv2d(…)`). */
+  names?: string[];
+}
+
+/** A graph model's merge, whose output the feature maps can show. */
+export interface MergeInfo {
+  /** 1-based, in file order. */
+  index: number;
+  /** As written, e.g. "concat(b1, b2, b3, b4)". */
+  text: string;
+  names: string[];
+  outputShape: number[];
+  /** 0-based line in the model file (snapshot). */
+  line: number;
 }
 
 export interface RunInfo {
@@ -84,6 +98,8 @@ export interface RunInfo {
   classes: string[];
   input: number[];
   layers: LayerInfo[];
+  /** Merges of a graph model (concat / add / multiply), in file order; empty for sequences. */
+  merges: MergeInfo[];
   /** Layers with filters (Conv2d). */
   convLayers: number[];
   testCount: number;
@@ -113,8 +129,8 @@ export type InspectResult =
   | { kind: 'open'; info: RunInfo }
   /** `predictions`: the top-k classes (empty for tasks that do not classify); `reconstruction`: an autoencoder's output and its MSE in [0, 1] pixels. */
   | { kind: 'input'; source: string; label: number | null; picture: PictureData; height: number; width: number; channels: number; predictions: PredictionData[]; reconstruction?: { picture: PictureData; error: number } | null }
-  | { kind: 'featureMaps'; layer: number; shape: number[]; channels: number; range: { min: number; max: number }; picture: PictureData; layout: GridLayoutData }
-  | { kind: 'featureMap'; layer: number; channel: number; picture: PictureData; height: number; width: number; values: Float32Array }
+  | { kind: 'featureMaps'; layer: number; merge?: number; shape: number[]; channels: number; range: { min: number; max: number }; picture: PictureData; layout: GridLayoutData }
+  | { kind: 'featureMap'; layer: number; merge?: number; channel: number; picture: PictureData; height: number; width: number; values: Float32Array }
   | { kind: 'filters'; layer: number; outChannels: number; inChannels: number; kernelHeight: number; kernelWidth: number; colour: boolean; values: Float32Array; picture: PictureData; layout: GridLayoutData }
   | { kind: 'saliency'; classIndex: number; picture: PictureData; max: number }
   | { kind: 'occlusion'; classIndex: number; picture: PictureData; baseline: number; maxDrop: number; rows: number; cols: number; drops: Float32Array; complete: boolean }

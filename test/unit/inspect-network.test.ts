@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { analyzeModel } from '../../src/model/analyze';
 import { initBackend, type TF } from '../../src/trainer/backend/index';
 import { buildModel } from '../../src/trainer/engine/model';
-import { activations } from '../../src/inspect/network/activations';
+import { activations, mergeActivation, mergeText } from '../../src/inspect/network/activations';
+import { featureMapsView, featureMapView } from '../../src/inspect/session/views';
+import { graphOutputs } from '../../src/model/graphOutputs';
 import { featureVectors } from '../../src/inspect/network/embeddings';
 import { convFilters } from '../../src/inspect/network/filters';
 import { fromPixels, type InspectInput } from '../../src/inspect/network/input';
@@ -182,6 +184,31 @@ for (const backend of ['cpu', 'wasm'] as const) {
         assert.deepEqual([flat.planes.height, flat.planes.width], [3, 3]);
         close(flat.planes.data.subarray(0, 8), [12, 16, 24, 28, 0, 0, 0, 0]);
         assert.ok(Number.isNaN(flat.planes.data[8]));
+        r.dispose();
+      });
+
+      it('feature maps of a graph model: any named output, merges included (concat by channel, add elementwise)', async () => {
+        // a = 2x, b = 1 − x on the same input; the concat stacks them, the add sums them.
+        const graph = `name: g\ninput: [1, 2, 2]\nlayers:\n  - a = Conv2d(1, 1, 1)\n  - b = Conv2d(1, 1, 1)(input)\n  - c = concat(a, b)\n  - add(a, b)\n  - Flatten()(c)\n  - Linear(8, 2)\n`;
+        const r = handMade(graph, { 'layer1.weight': [2], 'layer1.bias': [0], 'layer2.weight': [-1], 'layer2.bias': [1] });
+        const square = inputOf([1, 2, 3, 4], 2, 2, 1);
+        const outputs = graphOutputs(r.analysis.graph);
+        assert.deepEqual([...outputs.layerNames], [[1, ['a']], [2, ['b']]]);
+        assert.deepEqual(outputs.merges.map((m) => [m.index, mergeText(m.merge), m.names]), [[1, 'concat(a, b)', ['c']], [2, 'add(a, b)', []]]);
+        const concat = await mergeActivation(r, square, 1);
+        assert.ok(concat);
+        assert.deepEqual(concat.shape, [2, 2, 2]);
+        close(concat.planes.data, [2, 4, 6, 8, 0, -1, -2, -3]);
+        const sum = await mergeActivation(r, square, 2);
+        close(sum?.planes.data ?? [], [2, 3, 4, 5]);
+        assert.equal(await mergeActivation(r, square, 3), undefined);
+        // What the panel asks for: a page of the concat's maps, one enlarged, and a clear error past its channels.
+        const page = await featureMapsView(r, square, 1, 0, 64, 1);
+        assert.deepEqual([page.merge, page.shape, page.channels, page.range], [1, [2, 2, 2], 2, { min: -3, max: 8 }]);
+        const one = await featureMapView(r, square, 1, 1, 1);
+        close(one.values, [0, -1, -2, -3]);
+        await assert.rejects(() => featureMapView(r, square, 1, 2, 1), /concat\(a, b\) has 2 channels/);
+        await assert.rejects(() => featureMapsView(r, square, 1, 0, 64, 9), /the model has no merge 9/);
         r.dispose();
       });
 

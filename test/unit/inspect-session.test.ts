@@ -63,6 +63,7 @@ describe('inspector session', () => {
     assert.equal(info.checkpoint, 'best');
     assert.equal(info.layers.length, 10);
     assert.deepEqual(info.convLayers, [1, 4]);
+    assert.deepEqual(info.merges, [], 'a sequence has no merges');
     assert.equal(info.testCount, 80);
     assert.ok(info.hasAugment);
     assert.equal(info.datasetProblem, null);
@@ -181,5 +182,9 @@ describe('webview messages', () => {
     assert.equal(parseFromInspectorWebview({ type: 'request', id: 1, request: { kind: 'playground', kernel: [[1, 'x']], padding: 0, paddingMode: 'zeros', stride: 1 } }), undefined);
     assert.equal(parseFromInspectorWebview({ type: 'request', id: 1, request: { kind: 'occlusion', classIndex: 0, patch: 0, stride: 1 } }), undefined);
     assert.equal(parseFromInspectorWebview({ type: 'nonsense' }), undefined);
+    const mergeMaps = { kind: 'featureMaps', layer: 1, merge: 2, first: 0, count: 8 };
+    assert.deepEqual(parseFromInspectorWebview({ type: 'request', id: 2, request: mergeMaps }), { type: 'request', id: 2, request: mergeMaps });
+    assert.equal(parseFromInspectorWebview({ type: 'request', id: 2, request: { ...mergeMaps, merge: 0 } }), undefined);
+    assert.equal(parseFromInspectorWebview({ type: 'request', id: 2, request: { kind: 'featureMap', layer: 1, merge: 'concat', channel: 0 } }), undefined);
   });
 });

@@ -1,5 +1,6 @@
-/** Feature maps: the output of each layer for one input, as channel-major planes ready for drawing. */
-import type { ResolvedLayer } from '../../model/types';
+/** Feature maps: the output of each layer (or graph merge) for one input, as channel-major planes ready for drawing. */
+import { mergesOf } from '../../model/layerAt';
+import type { ResolvedLayer, ResolvedMerge } from '../../model/types';
 import type { Tensor4D } from '../../trainer/engine/tf';
 import { valueRange, type ValueRange } from '../image/colormap';
 import { planesFromHwc, type PlaneStack } from '../image/grid';
@@ -41,10 +42,47 @@ export async function activations(run: InspectableRun, input: InspectInput, laye
   }
 }
 
+/** The output of merge `index` (1-based, file order: see graphOutputs) for one input, as a layer's would be. */
+export async function mergeActivation(run: InspectableRun, input: InspectInput, index: number): Promise<MergeActivation | undefined> {
+  const { tf, analysis } = run;
+  const merge = mergesOf(analysis.graph)[index - 1];
+  if (!merge) return undefined;
+  const tensor = tf.tidy(() => {
+    const x = tf.tensor4d(input.x, [1, input.height, input.width, input.channels]) as Tensor4D;
+    return traceForward(run, x, { keepMerges: new Set([index]) }).mergeOutputs.get(index);
+  });
+  if (!tensor) return undefined;
+  try {
+    const data = (await tensor.data()) as Float32Array;
+    return { index, text: mergeText(merge), ...planesOf(tensor.shape, data) };
+  } finally {
+    tensor.dispose();
+  }
+}
+
+export interface MergeActivation {
+  /** 1-based merge index. */
+  index: number;
+  /** As written: "concat(b1, b2)". */
+  text: string;
+  shape: number[];
+  planes: PlaneStack;
+  range: ValueRange;
+}
+
+export function mergeText(merge: ResolvedMerge): string {
+  return `${merge.op}(${merge.inputs.map((i) => i.name).join(', ')})`;
+}
+
 function toActivation(layer: ResolvedLayer, shape: number[], data: Float32Array): LayerActivation {
+  return { index: layer.index, type: layer.type, text: layer.text, ...planesOf(shape, data) };
+}
+
+/** NHWC or [N, F] values → planes in the model file's channel order, the torch shape and the value range. */
+function planesOf(shape: number[], data: Float32Array): { shape: number[]; planes: PlaneStack; range: ValueRange } {
   const planes: PlaneStack = shape.length === 4 ? planesFromHwc(data, shape[1], shape[2], shape[3]) : vectorPlane(data);
   const torchShape = shape.length === 4 ? [shape[3], shape[1], shape[2]] : shape.slice(1);
-  return { index: layer.index, type: layer.type, text: layer.text, shape: torchShape, planes, range: valueRange(data) };
+  return { shape: torchShape, planes, range: valueRange(data) };
 }
 
 /** A feature vector folded into a near-square plane, so that 4,096 features draw as 64 × 64 rather than 1 × 4,096. */

@@ -3,7 +3,8 @@
  * class scores before a final Softmax/LogSoftmax, and the input of the last Linear layer (the feature vector
  * the classifier head sees). It walks the core's graph as the engine's model does, residual blocks included.
  */
-import type { GraphNode, ResolvedLayer } from '../../model/types';
+import { mergesOf } from '../../model/layerAt';
+import type { GraphNode, ResolvedLayer, ResolvedMerge } from '../../model/types';
 import { runGraph } from '../../trainer/engine/graphForward';
 import type { EngineLayer } from '../../trainer/engine/layers/types';
 import type { Tensor } from '../../trainer/engine/tf';
@@ -12,6 +13,8 @@ import type { InspectableRun } from './runModel';
 export interface TracedForward {
   /** Layer index → output tensor (NHWC or [N, F]). Only for the indices asked for. */
   outputs: Map<number, Tensor>;
+  /** Merge index (1-based, file order) → output tensor. Only for the merges asked for. */
+  mergeOutputs: Map<number, Tensor>;
   /** Class scores: the output, or the input of a final Softmax/LogSoftmax. */
   scores: Tensor;
   /** Input of the last Linear layer (the embedding), when asked for. */
@@ -21,6 +24,8 @@ export interface TracedForward {
 export interface TraceOptions {
   /** Which layer outputs to keep (default none). */
   keep?: ReadonlySet<number>;
+  /** Which merge outputs to keep (1-based merge indices, default none). */
+  keepMerges?: ReadonlySet<number>;
   /** Keep the input of the last Linear layer. */
   features?: boolean;
 }
@@ -43,8 +48,14 @@ export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptio
     if (options.keep?.has(layer.index)) outputs.set(layer.index, y);
     return y;
   };
-  const output = runNodes(run, analysis.graph, x, applyLayer);
-  return { outputs, scores: scores ?? output, features: options.features ? (features ?? output) : undefined };
+  const mergeOutputs = new Map<number, Tensor>();
+  const mergeIndex = new Map(mergesOf(analysis.graph).map((m, i) => [m, i + 1]));
+  const onMerge = (merge: ResolvedMerge, y: Tensor): void => {
+    const index = mergeIndex.get(merge);
+    if (index !== undefined && options.keepMerges?.has(index)) mergeOutputs.set(index, y);
+  };
+  const output = runGraph(run.tf, analysis.graph, x, applyLayer, onMerge);
+  return { outputs, mergeOutputs, scores: scores ?? output, features: options.features ? (features ?? output) : undefined };
 }
 
 /** Runs graph `nodes` on `input` in evaluation mode (as the engine does); `apply` runs one layer. */

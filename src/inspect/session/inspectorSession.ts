@@ -8,6 +8,8 @@ import type { BackendChoice, BackendInfo } from '../../trainer/backend';
 import type { LoadedDataset } from '../../trainer/datasets/types';
 import { inputFromFile, inputFromSet, type InspectInput } from '../network/input';
 import { convLayerIndices } from '../network/filters';
+import { mergeText } from '../network/activations';
+import { graphOutputs } from '../../model/graphOutputs';
 import { openRun, type InspectableRun } from '../network/runModel';
 import { describeNoise } from '../../model/config/noiseText';
 import { compressionOf } from '../../model/tasks/compression';
@@ -47,9 +49,9 @@ export class InspectorSession {
         this.input = await this.resolveInput(request.input);
         return inputView(run, this.input, request.topK ?? 5);
       case 'featureMaps':
-        return featureMapsView(run, this.requireInput(), request.layer, request.first, request.count);
+        return featureMapsView(run, this.requireInput(), request.layer, request.first, request.count, request.merge);
       case 'featureMap':
-        return featureMapView(run, this.requireInput(), request.layer, request.channel);
+        return featureMapView(run, this.requireInput(), request.layer, request.channel, request.merge);
       case 'filters':
         return filtersView(run, request.layer, request.first, request.count);
       case 'saliency':
@@ -108,7 +110,7 @@ export class InspectorSession {
       backend: this.backendName,
       classes: run.classes,
       input: run.input,
-      layers: run.analysis.layers.map((l) => ({ index: l.index, type: l.type, text: l.text, outputShape: l.outputShape, line: l.range.start.line })),
+      ...layerAndMergeInfo(run),
       convLayers: convLayerIndices(run),
       testCount: this.data?.test.count ?? 0,
       trainCount: this.data?.train.count ?? 0,
@@ -176,4 +178,13 @@ function reconstructionBottleneck(run: InspectableRun): ResolvedLayer | undefine
 
 function isLatentPlane(layer: ResolvedLayer | undefined): boolean {
   return layer?.outputShape.length === 1 && layer.outputShape[0] === 2;
+}
+
+/** The layers (with the names given to their outputs) and the merges of the run's model. */
+function layerAndMergeInfo(run: InspectableRun): Pick<RunInfo, 'layers' | 'merges'> {
+  const { layerNames, merges } = graphOutputs(run.analysis.graph);
+  return {
+    layers: run.analysis.layers.map((l) => ({ index: l.index, type: l.type, text: l.text, outputShape: l.outputShape, line: l.range.start.line, ...(layerNames.has(l.index) ? { names: layerNames.get(l.index) } : {}) })),
+    merges: merges.map((m) => ({ index: m.index, text: mergeText(m.merge), names: m.names, outputShape: m.merge.outputShape, line: m.merge.range.start.line })),
+  };
 }

@@ -3,9 +3,10 @@
  * One function per request kind that needs a model and an input; the session picks the state they need.
  */
 import type { InspectResult, PictureData } from '../../protocol/inspect';
-import { valueRange } from '../image/colormap';
+import { valueRange, type ValueRange } from '../image/colormap';
+import type { PlaneStack } from '../image/grid';
 import { colourFilterGrid, featureMapGrid, filterGrid, heatmapPicture, imagePicture, overlayPicture, type Picture } from '../image/pictures';
-import { activations } from '../network/activations';
+import { activations, mergeActivation } from '../network/activations';
 import { convFilters } from '../network/filters';
 import type { InspectInput } from '../network/input';
 import { occlusion, type OcclusionOptions } from '../network/occlusion';
@@ -40,22 +41,32 @@ export async function inputView(run: InspectableRun, input: InspectInput, k: num
   };
 }
 
-export async function featureMapsView(run: InspectableRun, input: InspectInput, layer: number, first = 0, count = 64): Promise<Result<'featureMaps'>> {
+/** The planes a feature-map request is about: a layer's output, or merge `merge`'s when given. */
+async function mapsOf(run: InspectableRun, input: InspectInput, layer: number, merge?: number): Promise<{ planes: PlaneStack; shape: number[]; range: ValueRange; what: string }> {
+  if (merge !== undefined) {
+    const act = await mergeActivation(run, input, merge);
+    if (!act) throw new RangeError(`the model has no merge ${merge}`);
+    return { ...act, what: act.text };
+  }
   const [act] = await activations(run, input, [layer]);
   if (!act) throw new RangeError(`the model has no layer ${layer}`);
-  const scale = scaleFor(Math.max(act.planes.height, act.planes.width), 64);
-  const grid = featureMapGrid(act.planes, first, count, scale);
-  return { kind: 'featureMaps', layer, shape: act.shape, channels: act.planes.channels, range: act.range, picture: picture(grid), layout: grid.layout };
+  return { ...act, what: `layer ${layer}` };
 }
 
-export async function featureMapView(run: InspectableRun, input: InspectInput, layer: number, channel: number): Promise<Result<'featureMap'>> {
-  const [act] = await activations(run, input, [layer]);
-  if (!act) throw new RangeError(`the model has no layer ${layer}`);
+export async function featureMapsView(run: InspectableRun, input: InspectInput, layer: number, first = 0, count = 64, merge?: number): Promise<Result<'featureMaps'>> {
+  const act = await mapsOf(run, input, layer, merge);
+  const scale = scaleFor(Math.max(act.planes.height, act.planes.width), 64);
+  const grid = featureMapGrid(act.planes, first, count, scale);
+  return { kind: 'featureMaps', layer, ...(merge !== undefined ? { merge } : {}), shape: act.shape, channels: act.planes.channels, range: act.range, picture: picture(grid), layout: grid.layout };
+}
+
+export async function featureMapView(run: InspectableRun, input: InspectInput, layer: number, channel: number, merge?: number): Promise<Result<'featureMap'>> {
+  const act = await mapsOf(run, input, layer, merge);
   const { height, width, channels } = act.planes;
-  if (channel >= channels) throw new RangeError(`layer ${layer} has ${channels} channels (0…${channels - 1})`);
+  if (channel >= channels) throw new RangeError(`${act.what} has ${channels} channels (0…${channels - 1})`);
   const values = act.planes.data.slice(channel * height * width, (channel + 1) * height * width);
   const scale = scaleFor(Math.max(height, width), 256);
-  return { kind: 'featureMap', layer, channel, height, width, values, picture: picture(heatmapPicture(values, height, width, 'viridis', valueRange(values), scale)) };
+  return { kind: 'featureMap', layer, ...(merge !== undefined ? { merge } : {}), channel, height, width, values, picture: picture(heatmapPicture(values, height, width, 'viridis', valueRange(values), scale)) };
 }
 
 export async function filtersView(run: InspectableRun, layer: number, first = 0, count = 64): Promise<Result<'filters'>> {
