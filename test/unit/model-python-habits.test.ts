@@ -103,6 +103,64 @@ describe('forward() habits become the layers they stand for', () => {
   });
 });
 
+describe('forward() merges become concat / add / multiply', () => {
+  const unet = (merge: string) => `input: [1, 8, 8]\nlayers:\n  - skip = Conv2d(1, 4, 3, padding=1)\n  - MaxPool2d(2)\n  - Conv2d(4, 4, 3, padding=1)\n  - up = Upsample(scale_factor=2)\n  - ${merge}\n  - Conv2d(8, 2, 1)(x)\n`;
+  const merges = (m: LoadedModel) => m.analysis.graph.flatMap((n) => (n.kind === 'merge' ? [`${n.merge.op}(${n.merge.inputs.map((i) => i.name).join(', ')}) ${n.merge.outputShape.join('x')}`] : []));
+
+  it('torch.cat([up, skip], dim=1) is read as concat(up, skip), and its fix writes that', () => {
+    const m = analyse(unet('x = torch.cat([up, skip], dim=1)'));
+    assert.deepEqual(m.analysis.diagnostics.map((d) => [d.code, d.severity, d.message]), [
+      ['python-habit', 'warning', "torch.cat(…) is PyTorch's forward(): a model file merges named outputs with concat(…), so write x = concat(up, skip)"],
+    ]);
+    const clean = analyse(unet('x = concat(up, skip)'));
+    assert.deepEqual(merges(m), ['concat(up, skip) 8x8x8']);
+    assert.deepEqual(shapes(m), shapes(clean));
+    const fixed = fixAt(m, 'torch.cat', 'python-habit');
+    assert.equal(fixed.text, clean.text);
+    assert.deepEqual(fixed.analysis.diagnostics, []);
+  });
+
+  it('tuples, positional or negative dims, torch.concat; torch.add, x + y, +=, torch.mul and a * b', () => {
+    const cases: Array<[string, string]> = [
+      ['x = torch.cat((up, skip), 1)', 'x = concat(up, skip)'],
+      ['x = torch.concat([up, skip], dim=-3)', 'x = concat(up, skip)'],
+      ['x = torch.add(up, skip)', 'x = add(up, skip)'],
+      ['x = up + skip', 'x = add(up, skip)'],
+      ['x = torch.mul(up, skip)', 'x = multiply(up, skip)'],
+      ['x = up * skip', 'x = multiply(up, skip)'],
+    ];
+    for (const [pasted, written] of cases) {
+      // add and multiply keep 4 channels, concat makes 8.
+      const model = (merge: string) => (pasted.includes('cat') ? unet(merge) : unet(merge).replace('Conv2d(8, 2, 1)(x)', 'Conv2d(4, 2, 1)(x)'));
+      const m = analyse(model(pasted));
+      assert.deepEqual(m.analysis.diagnostics.map((d) => d.code), ['python-habit'], pasted);
+      assert.equal(fixAt(m, pasted.slice(4, 9), 'python-habit').text, model(written), pasted);
+      assert.deepEqual(merges(m), merges(analyse(model(written))), pasted);
+    }
+    // out += identity: the residual sum, under the name it had.
+    const residual = analyse('input: [2, 4, 4]\nlayers:\n  - identity = ReLU()\n  - out = Conv2d(2, 2, 3, padding=1)\n  - out += identity\n  - Flatten()(out)\n');
+    assert.equal(fixAt(residual, '+=', 'python-habit').text, 'input: [2, 4, 4]\nlayers:\n  - identity = ReLU()\n  - out = Conv2d(2, 2, 3, padding=1)\n  - out = add(out, identity)\n  - Flatten()(out)\n');
+  });
+
+  it('torch.cat along the batch (no dim) or the height is an error naming the dim, without a fix', () => {
+    for (const [pasted, why] of [['x = torch.cat([up, skip])', /dim=0, the batch \(torch.cat's default\)/], ['x = torch.cat([up, skip], dim=2)', /along dim=2: a model file's concat joins channels \(dim=1\) only/]] as const) {
+      const m = analyse(unet(pasted));
+      const d = m.analysis.diagnostics.find((x) => x.code === 'bad-merge');
+      assert.ok(d && d.severity === 'error', pasted);
+      assert.match(d.message, why);
+      assert.equal(d.fixes, undefined);
+    }
+  });
+
+  it('a typo in a pasted torch.cat is underlined where it is written, with the did-you-mean fix', () => {
+    const m = analyse(unet('x = torch.cat([up, skp], dim=1)'));
+    const d = m.analysis.diagnostics.find((x) => x.code === 'unknown-output');
+    assert.ok(d);
+    assert.deepEqual(d.range.start, positionOf(m.text, 'skp]'));
+    assert.deepEqual(d.range.end, positionOf(m.text, 'skp]', 3));
+  });
+});
+
 describe('a pasted nn.Sequential block', () => {
   const pasted = 'input: [1, 28, 28]\nlayers:\n  - nn.Sequential(\n      nn.Conv2d(1, 32, 3),\n      nn.ReLU(),\n      nn.MaxPool2d(2),\n    )\n  - Flatten()\n  - Linear(32 * 13 * 13, 10)\n';
   const listed = 'input: [1, 28, 28]\nlayers:\n  - Conv2d(1, 32, 3)\n  - ReLU()\n  - MaxPool2d(2)\n  - Flatten()\n  - Linear(32 * 13 * 13, 10)\n';

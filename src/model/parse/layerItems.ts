@@ -10,6 +10,7 @@ import type { ArgSpec, ItemSpec, LayerSpec, MergeOp, NameRef, Wiring } from '../
 import type { Range } from '../types';
 import { isGraphName, MERGE_OPS, parseMergeCall, splitWiring } from './graphSyntax';
 import { parseCall, type Span } from './pyCall';
+import { recognizeMergeHabit, type MergeHabit } from './mergeHabits';
 import { recognizeHabit, splitArguments } from './pythonHabits';
 import type { SourceText } from './sourceText';
 import { entries, findPair, isMap, isScalar, isSeq, nodeRange, toPyValue } from './yamlNodes';
@@ -140,6 +141,8 @@ export class LayerItemReader {
       const inputs = merge.inputs.map((i) => ({ name: i.name, range: toRange(i.span) }));
       return this.merge(merge.op, toRange(merge.opSpan), inputs, this.src.range(start, end));
     }
+    const mergeHabit = recognizeMergeHabit(text);
+    if (mergeHabit) return this.readMergeHabit(mergeHabit, toRange, this.src.range(start, end));
     const habit = recognizeHabit(text);
     if (habit) {
       const habitRange = this.src.range(base + habit.span.start, base + habit.span.end);
@@ -218,6 +221,19 @@ export class LayerItemReader {
       return [];
     }
     return [{ kind: 'merge', op, opRange, inputs, range }];
+  }
+
+  /** A pasted torch.cat / torch.add / `a + b`: read as the merge it stands for (ranges on the names as written). */
+  private readMergeHabit(habit: MergeHabit, toRange: (s: Span) => Range, range: Range): ItemSpec[] {
+    const statement = toRange(habit.span);
+    if (!habit.replacement) {
+      this.sink.error('bad-merge', habit.message, statement);
+      return [];
+    }
+    this.sink.warning('python-habit', habit.message, statement, [{ title: `Replace with ${habit.replacement}`, range: statement, newText: habit.replacement }]);
+    const inputs = habit.inputs.map((i) => ({ name: i.name, range: toRange(i.span) }));
+    const as = habit.as && { name: habit.as.name, range: toRange(habit.as.span) };
+    return this.merge(habit.op, statement, inputs, range).map((item) => (as ? this.wired(item, { as }) : item));
   }
 
   /** The item with its `as` / `from` (a merge has inputs, not a `from`). */
