@@ -67,15 +67,12 @@ e2eTest('summary: the architecture drawing of inception-shapes draws its branche
   // The wires into the first concat carry each branch's name and shape.
   await waitForFrameText(frame, 'the branch b2 labelled with its shape on its wire', /b2 12\s*×\s*16\s*×\s*16/);
   const drawing = await poll('the drawing with its merges and wires', async () => {
-    const found = await frame.evaluate(() => {
+    // A string, as the other e2e files do: the harness is compiled without the DOM library.
+    const found = (await frame.evaluate(`(() => {
       const svg = document.querySelector('.architecture svg');
       if (!svg) return undefined;
-      return {
-        label: svg.getAttribute('aria-label') ?? '',
-        merges: svg.querySelectorAll('.arch-merge').length,
-        wires: svg.querySelectorAll('.arch-edge').length,
-      };
-    });
+      return { label: svg.getAttribute('aria-label') ?? '', merges: svg.querySelectorAll('.arch-merge').length, wires: svg.querySelectorAll('.arch-edge').length };
+    })()`)) as { label: string; merges: number; wires: number } | undefined;
     return found && found.merges > 0 ? found : undefined;
   });
   assert.equal(drawing.merges, 2, 'two concats');
