@@ -1,15 +1,16 @@
 /**
  * `cnnlab predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N]`:
  * what a trained run makes of an image file, as its task says: the k most probable classes (classification), the
- * reconstruction written to --out and its error (reconstruction). Exit 0 on success, 1 when the run or image cannot
+ * reconstruction written to --out and its error (reconstruction), the mask written to --out as a palette PNG of class
+ * indices with its overlay next to it, FILE.overlay.png, and each class's share of the pixels (segmentation). Exit 0 on success, 1 when the run or image cannot
  * be used, 2 for usage problems and paths that are missing or of the wrong kind.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathProblem } from '../files/readUserFile';
 import { inputFromFile } from '../inspect/network/input';
-import { encodePng } from '../inspect/image/png';
-import { predictForTask } from '../inspect/network/taskPredictions';
+import { encodeIndexedPng, encodePng } from '../inspect/image/png';
+import { predictForTask, type TaskPrediction } from '../inspect/network/taskPredictions';
 import { openRun } from '../inspect/network/runModel';
 import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
@@ -45,14 +46,14 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
       const input = await inputFromFile(image, inspectable.preprocessing, parsed.options.get('--max-image-pixels') as number | undefined);
       const result = await predictForTask(inspectable, input, k);
       const out = parsed.options.get('--out') as string | undefined;
-      if (out && !result.image) throw new Error(`--out writes the model's output image; a ${inspectable.analysis.task} run has none`);
-      if (out && result.image) writeFileSync(resolve(out), encodePng(result.image));
+      if (out && !result.image && !result.mask) throw new Error(`--out writes the model's output image; a ${inspectable.analysis.task} run has none`);
+      const written = out ? writeOutputs(resolve(out), result) : {};
       if (json) {
-        const payload = { runDir, image, checkpoint: inspectable.checkpoint, backend: backend.name, task: inspectable.analysis.task, ...result.json, ...(out ? { out: resolve(out) } : {}) };
+        const payload = { runDir, image, checkpoint: inspectable.checkpoint, backend: backend.name, task: inspectable.analysis.task, ...result.json, ...written };
         io.out(`${JSON.stringify(payload)}\n`);
       } else {
         io.out(result.text);
-        if (out) io.out(`wrote ${resolve(out)}\n`);
+        for (const file of Object.values(written)) io.out(`wrote ${file}\n`);
       }
       return 0;
     } finally {
@@ -64,9 +65,26 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
   }
 }
 
+/** The output image (reconstruction) or the mask as a palette PNG and its overlay next to it (segmentation). */
+function writeOutputs(out: string, result: TaskPrediction): { out?: string; overlay?: string } {
+  if (result.mask) {
+    const overlay = overlayPath(out);
+    writeFileSync(out, encodeIndexedPng(result.mask));
+    if (result.overlay) writeFileSync(overlay, encodePng(result.overlay));
+    return { out, overlay };
+  }
+  if (result.image) writeFileSync(out, encodePng(result.image));
+  return { out };
+}
+
+/** mask.png → mask.overlay.png (the overlay of a segmentation's --out). */
+export function overlayPath(out: string): string {
+  return out.toLowerCase().endsWith('.png') ? `${out.slice(0, -4)}.overlay.png` : `${out}.overlay.png`;
+}
+
 export const predictCommand: CliCommand = {
   name: 'predict',
   usage: USAGE,
-  summary: 'What a trained run makes of an image file: top-k classes, or the reconstruction (--out) and its error (RUN: a run folder, or runs/<model> for its latest run)',
+  summary: 'What a trained run makes of an image file: top-k classes; the reconstruction (--out) and its error; or the mask (--out mask.png, class-index palette PNG, plus its overlay mask.overlay.png) and each class\'s share of the pixels (RUN: a run folder, or runs/<model> for its latest run)',
   run: (args) => runPredict(args),
 };

@@ -12,7 +12,8 @@ import { resolve } from 'node:path';
 import { FILE_LIMITS, readUserText } from '../files/readUserFile';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
 import { defaultInstallDir } from '../trainer/backend/install';
-import { divergenceMessage, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
+import { divergenceMessage, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest, type TestMetrics } from '../protocol/runTypes';
+import type { TaskName } from '../model/types';
 import type { PhaseEvent, RunResult, TrainerEvent } from '../protocol/trainer';
 import { ModelFileError, runTraining } from '../trainer/engine/session';
 import type { CliCommand } from './commands';
@@ -128,10 +129,19 @@ function bestLine(summary: RunResult['summary']): string {
 
 /** The task's own keys of the JSON line: reconstruction adds testMse (pixel units) and, for an anomaly detector, anomalyAuroc. */
 function taskFigures(summary: RunResult['summary']): Record<string, number | null> {
-  if (summary.task !== 'reconstruction') return {};
-  const r = summary.test?.reconstruction;
-  return { testMse: r?.mse ?? null, ...(r?.anomaly ? { anomalyAuroc: r.anomaly.auroc } : {}) };
+  const figures = TASK_FIGURES[(summary.task ?? 'classification') as TaskName];
+  return figures ? figures(summary.test) : {};
 }
+
+/** Each task's own keys of the --json line (beside testAccuracy and testLoss, which every task has). */
+const TASK_FIGURES: Partial<Record<TaskName, (test: TestMetrics | null) => Record<string, number | null>>> = {
+  reconstruction(test) {
+    const r = test?.reconstruction;
+    return { testMse: r?.mse ?? null, ...(r?.anomaly ? { anomalyAuroc: r.anomaly.auroc } : {}) };
+  },
+  // testAccuracy is then the pixel accuracy.
+  segmentation: (test) => ({ testMeanIou: test?.segmentation?.meanIou ?? null, testMeanDice: test?.segmentation?.meanDice ?? null }),
+};
 
 /** Progress on stderr: a redrawn bar per epoch on a terminal, one line per epoch otherwise. */
 class ProgressReporter {
@@ -182,7 +192,8 @@ class ProgressReporter {
   }
 
   private epoch(m: EpochMetrics): void {
-    const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)}${m.valAccuracy !== null ? ` val_acc ${m.valAccuracy.toFixed(3)}` : ''}` : '';
+    const miou = m.valMeanIou !== undefined && m.valMeanIou !== null ? ` val_miou ${m.valMeanIou.toFixed(3)}` : '';
+    const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)}${m.valAccuracy !== null ? ` val_acc ${m.valAccuracy.toFixed(3)}` : ''}${miou}` : '';
     this.line(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}${m.accuracy !== null ? ` acc ${m.accuracy.toFixed(3)}` : ''}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`);
   }
 }

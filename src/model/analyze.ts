@@ -51,7 +51,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   // A rejected dataset name (already reported) must not be checked as the default dataset.
   const datasetKnown = !(sectionKey(src, spec.data?.node, 'dataset') && dataRead.dataset === undefined);
   const folder = data.dataset === 'imagefolder' && data.path && env.folders ? (readImageFolder(data.path, env.folders) ?? null) : undefined;
-  const classes = resolveClasses(spec, data, hasData && datasetKnown, flow.shape, folder);
+  const classes = resolveClasses(spec, data, hasData && datasetKnown, flow.shape, folder, TASKS[task]);
   checkModel(
     { spec, task: TASKS[task], layers: walker.layers, output: flow.shape, classes, data, train, hasData, hasTrain, datasetKnown, folder,
       dataRange: spec.data?.range ?? spec.topRange, trainRange: spec.train?.range ?? spec.topRange,

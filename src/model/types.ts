@@ -302,7 +302,7 @@ export interface DataPipeline {
   testDerived: boolean;
 }
 
-export type DatasetName = 'shapes' | 'mnist' | 'fashion-mnist' | 'cifar10' | 'imagefolder';
+export type DatasetName = 'shapes' | 'mnist' | 'fashion-mnist' | 'cifar10' | 'imagefolder' | 'maskfolder';
 
 export interface AugmentConfig {
   horizontal_flip?: boolean;
@@ -341,7 +341,7 @@ export interface DataConfig {
 }
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
-export type LossName = 'cross_entropy' | 'nll' | 'mse' | 'bce' | 'l1' | 'bce_with_logits';
+export type LossName = 'cross_entropy' | 'nll' | 'mse' | 'bce' | 'l1' | 'bce_with_logits' | 'dice' | 'cross_entropy_dice';
 
 export interface ScheduleConfig {
   type: 'step' | 'cosine' | 'plateau';
@@ -366,6 +366,10 @@ export interface TrainConfig {
   weight_decay: number;
   /** Default: the task's default loss (cross_entropy for classification). */
   loss: LossName;
+  /** cross_entropy (also in cross_entropy_dice): one weight per class, as torch's CrossEntropyLoss(weight=…); absent: equal. */
+  class_weights?: number[];
+  /** task segmentation: the mask value whose pixels count in no loss and no metric (CrossEntropyLoss's ignore_index). Default 255. */
+  ignore_index: number;
   early_stopping?: { patience: number; min_delta?: number };
   schedule?: ScheduleConfig;
   /** Default 42. */

@@ -97,6 +97,11 @@ export interface EpochMetrics {
   valAccuracy: number | null;
   /** task reconstruction: the validation pass's MSE per element in [0, 1] pixel units (absent for other tasks). */
   valMse?: number | null;
+  /**
+   * task segmentation: the validation pass's mean IoU over classes (SegmentationMetrics.meanIou; absent for other
+   * tasks, null without a validation set). `accuracy` / `valAccuracy` are then pixel accuracies.
+   */
+  valMeanIou?: number | null;
   lr: number;
   seconds: number;
   samplesPerSecond: number;
@@ -119,6 +124,33 @@ export interface TestMetrics {
   samples: number;
   /** task reconstruction. */
   reconstruction?: ReconstructionMetrics;
+  /**
+   * task segmentation. The generic fields then count pixels, not images: `accuracy` is the pixel accuracy,
+   * `perClassAccuracy` each class's pixel recall, `confusion[true][predicted]` pixel counts (ignored pixels left out);
+   * `samples` stays the number of images.
+   */
+  segmentation?: SegmentationMetrics;
+}
+
+/**
+ * Per-pixel metrics of a segmentation pass, all from one pixel confusion matrix (ignore-index pixels left out):
+ * IoU_c = TP / (TP + FP + FN), Dice_c = 2·TP / (2·TP + FP + FN); a class with neither truth nor prediction pixels
+ * has null IoU and Dice and is left out of the means.
+ */
+export interface SegmentationMetrics {
+  /** Correct pixels / counted pixels (the same value as TestMetrics.accuracy). */
+  pixelAccuracy: number;
+  /** Mean of perClassIou over the non-null classes. */
+  meanIou: number;
+  perClassIou: Array<number | null>;
+  /** Mean of perClassDice over the non-null classes. */
+  meanDice: number;
+  perClassDice: Array<number | null>;
+  /** Pixels counted in the matrix, and pixels skipped because their mask value was the ignore index. */
+  pixels: number;
+  ignoredPixels: number;
+  /** The mask value that marks pixels to ignore (train.ignore_index, 255 by default). */
+  ignoreIndex: number;
 }
 
 /** Reconstruction errors, always in [0, 1] pixel units whatever the normalisation. */

@@ -1,6 +1,6 @@
 /**
  * A strip of fixed validation images that a task shows after each epoch (reconstruction: input | noisy input |
- * output), so that one watches the outputs improve. Sent by the engine as a `samples` event, kept in the run folder
+ * output; segmentation: the input with its true and predicted masks), so that one watches the outputs improve. Sent by the engine as a `samples` event, kept in the run folder
  * (the last one) and drawn by the Training panel. Images are HWC uint8 pixels in base64: compact, and a canvas's
  * ImageData is one loop away. Pure data and its validator: no vscode, tfjs or DOM imports.
  */
@@ -14,9 +14,30 @@ export interface SampleStrip {
   height: number;
   /** 1 (grayscale) or 3 (RGB). */
   channels: number;
-  /** What a row's `error` measures, for captions (e.g. 'MSE'). */
+  /** What a row's `error` measures, for captions (e.g. 'MSE', 'mIoU'). */
   errorName: string;
   rows: SampleRow[];
+  /**
+   * Segmentation: the titles of each row's masks, e.g. ['truth', 'prediction'] (drawn over the row's first image,
+   * with a legend from `classes` and an opacity of the panel's choosing). Absent for tasks without masks.
+   */
+  maskColumns?: string[];
+  /** Segmentation: class names indexed by mask value (the legend). A mask value ≥ classes.length (255) is ignored. */
+  classes?: string[];
+}
+
+/**
+ * The test pass's worst images per class (task segmentation), `segmentation-worst.json` in the run folder: the results
+ * view shows them when a class is clicked.
+ */
+export interface SegmentationWorst {
+  classes: string[];
+  /** perClass[c]: rows of `strip` (their SampleRow.index, a test-set index), worst IoU of class c first; at most WORST_PER_CLASS each. */
+  perClass: number[][];
+  /** The IoU of class c on each of those images (same order as perClass[c]). */
+  perClassIou: number[][];
+  /** One row per image listed anywhere in perClass: input image, masks ['truth', 'prediction'], error = the image's mIoU. */
+  strip: SampleStrip;
 }
 
 export interface SampleRow {
@@ -25,8 +46,10 @@ export interface SampleRow {
   label: number;
   /** One base64 HWC uint8 image per column. */
   images: string[];
-  /** The row's error, named by the strip's errorName (reconstruction: MSE in [0, 1] pixel units); null: none. */
+  /** The row's error, named by the strip's errorName (reconstruction: MSE in [0, 1] pixel units; segmentation: the image's mean IoU); null: none. */
   error: number | null;
+  /** Segmentation: one base64 H×W uint8 class-index mask per strip.maskColumns entry, at the strip's width and height. */
+  masks?: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -40,6 +63,11 @@ export function isSampleStrip(v: unknown): v is SampleStrip {
   if (!isCount(v.width) || !isCount(v.height) || (v.channels !== 1 && v.channels !== 3) || !isStr(v.errorName) || !Array.isArray(v.rows)) return false;
   const columns = v.columns.length;
   const base64Length = 4 * Math.ceil((v.width * v.height * v.channels) / 3);
+  const maskColumns = v.maskColumns;
+  if (maskColumns !== undefined && (!Array.isArray(maskColumns) || !maskColumns.every(isStr) || !Array.isArray(v.classes) || !v.classes.every(isStr))) return false;
+  const maskLength = 4 * Math.ceil((v.width * v.height) / 3);
+  const masksFit = (masks: unknown) =>
+    maskColumns === undefined ? masks === undefined : Array.isArray(masks) && masks.length === maskColumns.length && masks.every((m) => isStr(m) && m.length === maskLength);
   return v.rows.every((r) => isObj(r) && isCount(r.index) && isCount(r.label) && (r.error === null || typeof r.error === 'number') &&
-    Array.isArray(r.images) && r.images.length === columns && r.images.every((p) => isStr(p) && p.length === base64Length));
+    Array.isArray(r.images) && r.images.length === columns && r.images.every((p) => isStr(p) && p.length === base64Length) && masksFit(r.masks));
 }

@@ -163,7 +163,7 @@ function isTestMetrics(v: unknown): boolean {
 }
 
 function isTaskViews(v: unknown): v is TaskViews {
-  return isObj(v) && (v.epochChart === 'accuracy' || v.epochChart === 'mse') && isStr(v.results) && typeof v.epochSamples === 'boolean';
+  return isObj(v) && (v.epochChart === 'accuracy' || v.epochChart === 'mse' || v.epochChart === 'miou') && isStr(v.results) && typeof v.epochSamples === 'boolean';
 }
 
 function isEarlyStopping(v: unknown): v is EarlyStoppingConfig | null {

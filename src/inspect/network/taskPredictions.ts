@@ -1,11 +1,12 @@
 /**
  * What `cnnlab predict` says for each task: the top-k classes of a classifier; the reconstruction (as an image) and its
- * error for an autoencoder. One entry per task, like the trainer's task registry.
+ * error for an autoencoder; the mask of a segmentation model, its overlay and each class's share of the pixels. One entry per task, like the trainer's task registry.
  */
 import type { TaskName } from '../../model/types';
 import type { Tensor4D } from '../../trainer/engine/tf';
 import { imageErrors, outputToPixel } from '../../trainer/tasks/reconstructionErrors';
-import type { PixelChannels, RasterImage } from '../image/png';
+import type { IndexedImage, PixelChannels, RasterImage } from '../image/png';
+import { predictMask } from './segmentationPrediction';
 import type { InspectInput } from './input';
 import { classScores, topK, type Prediction } from './predict';
 import type { InspectableRun } from './runModel';
@@ -20,6 +21,9 @@ export interface TaskPrediction {
   /** The image `--out` writes, for tasks whose output is an image, and its error against the input. */
   image?: RasterImage;
   error?: number;
+  /** Segmentation: the predicted class of every pixel (a palette PNG for `--out`) and its overlay on the picture. */
+  mask?: IndexedImage;
+  overlay?: RasterImage;
 }
 
 type Predictor = (run: InspectableRun, input: InspectInput, topK: number) => Promise<TaskPrediction>;
@@ -54,6 +58,17 @@ const PREDICTORS: Record<TaskName, Predictor> = {
       text: `reconstruction error (MSE per pixel, [0, 1] units): ${error.toFixed(6)}\n`,
       image: { width: input.width, height: input.height, channels: input.channels as PixelChannels, data },
       error,
+    };
+  },
+  async segmentation(run, input) {
+    const { mask, overlay, classes } = await predictMask(run, input);
+    const width = Math.max(...classes.map((c) => c.class.length), 5);
+    const shown = classes.filter((c) => c.pixels > 0);
+    return {
+      mask,
+      overlay,
+      json: { size: [input.height, input.width], classes },
+      text: shown.map((c) => `${c.class.padEnd(width)} ${(100 * c.fraction).toFixed(2).padStart(6)}% of the pixels\n`).join(''),
     };
   },
 };

@@ -4,6 +4,7 @@
  */
 import { dirname } from 'node:path';
 import { namedClasses } from '../../model/infer/modelChecks';
+import { TASKS } from '../../model/tasks/registry';
 import { loadDataset } from '../../trainer/datasets';
 import type { LoadedDataset } from '../../trainer/datasets/types';
 import { readRunConfig } from '../../trainer/runs/reader';
@@ -32,6 +33,8 @@ export async function loadRunData(run: InspectableRun, where: DataLocations = {}
     data: run.analysis.data,
     pipeline: run.analysis.pipeline,
     seed: run.analysis.train.seed,
+    target: TASKS[run.analysis.task].target,
+    maskClasses: run.analysis.outputShape[0],
     // The run's labels: imagefolder's folders are matched to these names, so indices mean what they meant in training.
     classes: namedClasses(run.classes),
     searchPaths: [...(baseDir ? [baseDir] : []), ...(where.searchPaths ?? []), ...(saved.searchPaths ?? [])],

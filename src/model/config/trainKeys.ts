@@ -3,7 +3,9 @@ import type { LossName, OptimizerName, ScheduleConfig, TrainConfig } from '../ty
 import type { ConfigObject, SectionSchema } from './schema';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
-export const LOSSES: readonly LossName[] = ['cross_entropy', 'nll', 'mse', 'bce', 'l1', 'bce_with_logits'];
+export const LOSSES: readonly LossName[] = ['cross_entropy', 'nll', 'mse', 'bce', 'l1', 'bce_with_logits', 'dice', 'cross_entropy_dice'];
+/** The mask value segmentation ignores by default (VOC's object borders), as torch's ignore_index would be set. */
+export const DEFAULT_IGNORE_INDEX = 255;
 
 /**
  * Defaults of the optional schedule settings, as torch's schedulers have them (StepLR gamma, ReduceLROnPlateau
@@ -19,7 +21,9 @@ export const TRAIN_KEYS: SectionSchema = {
   momentum: { type: 'number', min: 0, max: 0.9999, default: 0, doc: 'sgd/rmsprop: fraction of the previous update carried over, smoothing the descent (0.9 is common).' },
   nesterov: { type: 'bool', default: false, doc: 'sgd: Nesterov momentum (look ahead before computing the gradient).' },
   weight_decay: { type: 'number', min: 0, max: 1, default: 0, doc: 'L2 penalty pulling weights towards 0 (decoupled for adamw): a regulariser.' },
-  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, bce (binary, after Sigmoid), l1 (mean absolute error) or bce_with_logits (bce with the sigmoid included). Each task accepts some of them; the default is the task’s (cross_entropy for classification).' },
+  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, bce (binary, after Sigmoid), l1 (mean absolute error), bce_with_logits (bce with the sigmoid included), dice (segmentation: 1 − the soft Dice of each class, averaged) or cross_entropy_dice (segmentation: cross_entropy + dice). Each task accepts some of them; the default is the task’s (cross_entropy for classification and segmentation, per pixel for segmentation).' },
+  class_weights: { type: 'numbers', min: 0, doc: 'cross_entropy and cross_entropy_dice: one weight per class (torch’s CrossEntropyLoss(weight=…)), e.g. [0.2, 1, 1] to count background pixels less; the loss is the weighted mean.' },
+  ignore_index: { type: 'int', min: 0, max: 255, default: 255, doc: 'segmentation: mask value of pixels that count in no loss and no metric (VOC marks object borders 255), as torch’s ignore_index.' },
   early_stopping: {
     type: 'object',
     doc: 'Stop when the validation loss has not improved for `patience` epochs, keeping the best weights.',
@@ -56,7 +60,9 @@ export function toTrainConfig(read: ConfigObject, defaultLoss: LossName = 'cross
     weight_decay: (read.weight_decay as number | undefined) ?? 0,
     loss: (read.loss as LossName | undefined) ?? defaultLoss,
     seed: (read.seed as number | undefined) ?? 42,
+    ignore_index: (read.ignore_index as number | undefined) ?? DEFAULT_IGNORE_INDEX,
   };
+  if (read.class_weights !== undefined) config.class_weights = read.class_weights as number[];
   const es = read.early_stopping as ConfigObject | undefined;
   if (es?.patience !== undefined) config.early_stopping = { patience: es.patience as number, ...(es.min_delta !== undefined ? { min_delta: es.min_delta as number } : {}) };
   const schedule = read.schedule as ConfigObject | undefined;

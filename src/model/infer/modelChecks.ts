@@ -1,6 +1,7 @@
 /** Whole-model checks once shapes are known: the task's output check, the task's losses, normalisation vs channels, loss vs last layer. */
 import type { DiagnosticSink } from '../diagnostics';
 import { DATASET_INFO, LOADABLE_CHANNELS, SHAPES_MIN_SIZE } from '../config/datasets';
+import { DATASETS } from '../config/dataKeys';
 import { resolveIncludedClasses } from '../config/includeClasses';
 import { formatShape } from '../layers/arithmetic';
 import type { ModelFileSpec } from '../parse/modelFile';
@@ -12,9 +13,10 @@ import type { DataConfig, FixEdit, Range, ResolvedLayer, Shape, TrainConfig } fr
  * Class names: as written, else the dataset's (when a data section names a known one; for imagefolder its class
  * folders when they could be listed), else "0".."n−1" from the output.
  */
-export function resolveClasses(spec: ModelFileSpec, data: DataConfig, datasetNamed: boolean, output: Shape | undefined, folder: ImageFolderLayout | null | undefined): string[] {
+export function resolveClasses(spec: ModelFileSpec, data: DataConfig, datasetNamed: boolean, output: Shape | undefined, folder: ImageFolderLayout | null | undefined, task?: TaskDefinition): string[] {
   if (spec.classes) return spec.classes.value;
   const known = !datasetNamed ? undefined : folder?.classes.length ? folder.classes : DATASET_INFO[data.dataset].classes;
+  if (task?.classNames) return task.classNames(known, output) ?? [];
   if (known) return known;
   const n = output && output.length === 1 ? output[0] : 0;
   return Array.from({ length: Math.min(n, 100000) }, (_, i) => String(i));
@@ -79,7 +81,21 @@ function checkSettings(m: ModelCheckInput, sink: DiagnosticSink): void {
   if (m.hasData && m.data.dataset === 'imagefolder' && !m.data.path) {
     sink.error('missing-key', 'dataset imagefolder needs data.path: the folder with one sub-folder of images per class', m.dataRange);
   }
+  if (m.hasData && m.data.dataset === 'maskfolder' && !m.data.path) {
+    sink.error('missing-key', 'dataset maskfolder needs data.path: the folder with images/ and masks/ (the same file names)', m.dataRange);
+  }
+  if (m.hasData && m.datasetKnown && m.task.target === 'mask' && !DATASET_INFO[m.data.dataset].masks) {
+    const with_ = DATASETS.filter((d) => DATASET_INFO[d].masks).join(' or ');
+    sink.error('dataset-input', `task segmentation trains on a mask per image, and ${m.data.dataset} has none: use dataset ${with_}`, m.keyRange('data', 'dataset') ?? m.dataRange);
+  }
+  if (m.hasData && m.datasetKnown && m.task.target !== 'mask' && m.data.dataset === 'maskfolder') {
+    sink.error('dataset-input', `dataset maskfolder holds masks for task segmentation; task ${m.task.name} cannot train on it: add task: segmentation`, m.keyRange('data', 'dataset') ?? m.dataRange);
+  }
   const t = m.train;
+  for (const key of ['class_weights', 'ignore_index']) {
+    const range = m.task.target !== 'mask' && m.keyRange('train', key);
+    if (range) sink.warning('unused-setting', `train.${key} applies to task segmentation (a class per pixel); task ${m.task.name} does not use it`, range);
+  }
   if (t.schedule?.type === 'step' && t.schedule.step_size === undefined) {
     sink.error('missing-key', 'schedule type step needs step_size (epochs between learning-rate decays)', m.trainRange);
   }

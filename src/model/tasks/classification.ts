@@ -9,6 +9,7 @@ export const classificationTask: TaskDefinition = {
   doc: 'One label per image: the model outputs one score per class; metrics are accuracy, per-class accuracy and the confusion matrix.',
   losses: ['cross_entropy', 'nll', 'mse', 'bce'],
   defaultLoss: 'cross_entropy',
+  target: 'label',
   views: { epochChart: 'accuracy', results: 'confusion', epochSamples: false },
   checkOutput(m, sink) {
     const last = m.layers[m.layers.length - 1];

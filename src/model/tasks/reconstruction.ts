@@ -10,6 +10,7 @@ export const reconstructionTask: TaskDefinition = {
   doc: 'The model rebuilds its input image (an autoencoder): the output must have the input’s shape; losses mse, l1, bce, bce_with_logits; metrics are the reconstruction error per image and class, and with data.include_classes the anomaly ROC AUC.',
   losses: ['mse', 'l1', 'bce', 'bce_with_logits'],
   defaultLoss: 'mse',
+  target: 'image',
   views: { epochChart: 'mse', results: 'reconstruction', epochSamples: true },
   checkOutput(m, sink) {
     const last = m.layers[m.layers.length - 1];

@@ -1,11 +1,13 @@
 /** The tasks a model file can name in `task:`, one module each. */
 import { classificationTask } from './classification';
 import { reconstructionTask } from './reconstruction';
+import { segmentationTask } from './segmentation';
 import type { TaskDefinition, TaskName } from './types';
 
 export const TASKS: Readonly<Record<TaskName, TaskDefinition>> = {
   classification: classificationTask,
   reconstruction: reconstructionTask,
+  segmentation: segmentationTask,
 };
 
 export const TASK_NAMES = Object.keys(TASKS) as TaskName[];

@@ -5,16 +5,22 @@
  */
 import type { DiagnosticSink } from '../diagnostics';
 import type { ModelCheckInput } from '../infer/modelChecks';
-import type { LossName } from '../types';
+import type { LossName, Shape } from '../types';
 
-export type TaskName = 'classification' | 'reconstruction';
+export type TaskName = 'classification' | 'reconstruction' | 'segmentation';
 
 /** Which result views a panel offers for a task's runs. */
 export interface TaskViews {
-  /** The per-epoch chart beside the loss: accuracy for classification, validation MSE in pixels for reconstruction. */
-  epochChart: 'accuracy' | 'mse';
-  /** The results section of the training panel. */
-  results: 'confusion' | 'reconstruction';
+  /**
+   * The per-epoch chart beside the loss: accuracy for classification, validation MSE in pixels for reconstruction,
+   * validation mean IoU (EpochMetrics.valMeanIou) for segmentation.
+   */
+  epochChart: 'accuracy' | 'mse' | 'miou';
+  /**
+   * The results section of the training panel: the confusion matrix; the reconstruction errors; segmentation's
+   * per-class IoU and pixel confusion matrix (TestMetrics.segmentation, segmentation-worst.json).
+   */
+  results: 'confusion' | 'reconstruction' | 'segmentation';
   /** Whether the engine sends a strip of fixed validation images after each epoch (its trainer task makes it). */
   epochSamples: boolean;
 }
@@ -27,6 +33,16 @@ export interface TaskDefinition {
   losses: readonly LossName[];
   defaultLoss: LossName;
   views: TaskViews;
+  /**
+   * What a training sample's target is: its class label, the image itself, or a class per pixel (the loaders then
+   * draw or read a mask per image).
+   */
+  target: 'label' | 'image' | 'mask';
+  /**
+   * The class names of a model that does not list them, from the dataset's (undefined when unknown) and the output
+   * shape; default: the dataset's, else one per output value.
+   */
+  classNames?(datasetClasses: string[] | undefined, output: Shape | undefined): string[] | undefined;
   /** Diagnostics about the model's output shape (and last layer) for this task. */
   checkOutput(m: ModelCheckInput, sink: DiagnosticSink): void;
 }

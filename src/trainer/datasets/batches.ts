@@ -6,7 +6,7 @@
  * pipeline's other steps and before its trailing Normalize; the batch then also carries the clean images.
  */
 import type { NoiseConfig, TransformStep } from '../../model/types';
-import { normalizationOnly, runPipeline } from '../transforms/pipeline';
+import { normalizationOnly, runPipeline, runPipelineWithMask } from '../transforms/pipeline';
 import { imageSize } from './imageset';
 import { applyNoise } from './noise';
 import { deriveSeed, permutation, Random } from './random';
@@ -58,6 +58,8 @@ export interface BatchJob {
   /** `labels.length` stored images, one after another (uint8 HWC). */
   pixels: Uint8Array;
   labels: Int32Array;
+  /** Their masks (H×W class indices each) when the set has masks: geometric steps move them with the images. */
+  masks?: Uint8Array;
   height: number;
   width: number;
   channels: number;
@@ -90,16 +92,17 @@ export function* planBatches(set: ImageSet, options: BatchOptions): Generator<Pl
     const y = new Int32Array(n);
     const at = (i: number) => (order ? order[start + i] : start + i);
     for (let i = 0; i < n; i++) y[i] = set.labels[at(i)];
+    const masks = set.masks ? gatherMasks(set.masks, set.height * set.width, n, at) : undefined;
     if (tables) {
       const x = new Float32Array(n * size);
       for (let i = 0; i < n; i++) convertWithTables(set.images, at(i) * size, x.subarray(i * size, (i + 1) * size), tables);
-      yield { batch: { x, y, size: n, height: set.height, width: set.width, channels: set.channels } };
+      yield { batch: { x, y, size: n, height: set.height, width: set.width, channels: set.channels, ...(masks ? { masks } : {}) } };
       continue;
     }
     const pixels = new Uint8Array(n * size);
     for (let i = 0; i < n; i++) pixels.set(set.images.subarray(at(i) * size, (at(i) + 1) * size), i * size);
     const seeds = { augmentSeed: deriveSeed(options.seed, 'augment', epoch, index), noiseSeed: deriveSeed(options.seed, 'noise', epoch, index) };
-    yield { job: { pixels, labels: y, height: set.height, width: set.width, channels: set.channels, steps, noise: options.noise, ...seeds } };
+    yield { job: { pixels, labels: y, ...(masks ? { masks } : {}), height: set.height, width: set.width, channels: set.channels, steps, noise: options.noise, ...seeds } };
   }
 }
 
@@ -112,16 +115,24 @@ export function runBatchJob(job: BatchJob): Batch {
   const [pixelSteps, normalizeSteps] = splitTrailingNormalize(job.steps);
   let x: Float32Array | undefined;
   let clean: Float32Array | undefined;
+  let masks: Uint8Array | undefined;
   let dims = { height: job.height, width: job.width, channels: job.channels };
+  const maskSize = job.height * job.width;
   for (let i = 0; i < n; i++) {
     const data = new Float32Array(size);
     toUnitFloat(job.pixels, i * size, data);
-    const pixels = runPipeline({ data, height: job.height, width: job.width, channels: job.channels }, pixelSteps, rng);
+    const mask = job.masks ? { data: Float32Array.from(job.masks.subarray(i * maskSize, (i + 1) * maskSize)), height: job.height, width: job.width, channels: 1 } : undefined;
+    const moved = runPipelineWithMask({ data, height: job.height, width: job.width, channels: job.channels }, mask, pixelSteps, rng);
+    const pixels = moved.image;
     const image = runPipeline(noiseRng ? { ...pixels, data: pixels.data.slice() } : pixels, normalizeSteps, rng);
     const out = image.data;
     dims = { height: image.height, width: image.width, channels: image.channels };
     x ??= new Float32Array(n * out.length);
     if (out.length * n !== x.length) throw new Error(`the pipeline gave images of ${out.length} values after images of ${x.length / n}`);
+    if (moved.mask) {
+      masks ??= new Uint8Array(n * moved.mask.data.length);
+      masks.set(moved.mask.data, i * moved.mask.data.length);
+    }
     if (noiseRng && job.noise) {
       clean ??= new Float32Array(x.length);
       clean.set(out, i * out.length);
@@ -131,7 +142,8 @@ export function runBatchJob(job: BatchJob): Batch {
       x.set(out, i * out.length);
     }
   }
-  const batch = { x: x ?? new Float32Array(0), y: job.labels, size: n, ...dims };
+  const batch: Batch = { x: x ?? new Float32Array(0), y: job.labels, size: n, ...dims };
+  if (masks) batch.masks = masks;
   return clean ? { ...batch, clean } : batch;
 }
 
@@ -167,6 +179,13 @@ function convertWithTables(images: Uint8Array, offset: number, out: Float32Array
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = tables[i % channels][images[offset + i]];
+}
+
+/** The masks of a batch's images, one after another. */
+function gatherMasks(masks: Uint8Array, pixels: number, n: number, at: (i: number) => number): Uint8Array {
+  const out = new Uint8Array(n * pixels);
+  for (let i = 0; i < n; i++) out.set(masks.subarray(at(i) * pixels, (at(i) + 1) * pixels), i * pixels);
+  return out;
 }
 
 function toUnitFloat(images: Uint8Array, offset: number, out: Float32Array): void {

@@ -71,3 +71,12 @@ export function concatSets(sets: ImageSet[]): ImageSet {
   }
   return out;
 }
+
+/** The non-background class (mask value 1…254) with the most pixels in a mask; 0 when there is none. */
+export function dominantClass(mask: Uint8Array): number {
+  const counts = new Uint32Array(255);
+  for (let p = 0; p < mask.length; p++) if (mask[p] < 255) counts[mask[p]] += 1;
+  let best = 0;
+  for (let c = 1; c < counts.length; c++) if (counts[c] > (best === 0 ? 0 : counts[best])) best = c;
+  return best;
+}

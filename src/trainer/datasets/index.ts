@@ -11,12 +11,15 @@ import { idxClasses, loadIdxDataset } from './idx';
 import { resolveIncludedClasses } from '../../model/config/includeClasses';
 import { capSet, splitSet, subset } from './imageset';
 import { loadImageFolder } from './imagefolder';
+import { loadMaskFolder } from './maskfolder';
 import { deriveSeed } from './random';
 import { fitSet } from './resize';
 import { applyStoredSteps, splitPipeline } from './storedTransforms';
 import { legacyPipeline } from '../../model/transforms/legacy';
 import type { DataPipeline } from '../../model/types';
+import { generateShapeScenes } from './shapeScenes';
 import { generateShapes, SHAPE_CLASSES } from './shapes';
+import { withBackground } from '../../model/tasks/segmentation';
 import type { ImageSet, LoadedDataset, LoadOptions } from './types';
 
 export { batchCount, batches, imageToFloat } from './batches';
@@ -71,9 +74,9 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     : [splitSet(raw.train, options.data.validation_split, validationSeed)[0], splitSet(raw.trainForTest ?? raw.train, options.data.validation_split, validationSeed)[1]];
   const included = includedClasses(options, raw.classes);
   const [cappedRest, cappedValidation] = capBoth(onlyClasses(rawRest, included), onlyClasses(rawValidation, included), options);
-  const rest = prepare(cappedRest, 'train');
-  const validation = prepare(cappedValidation, 'test');
-  const test = prepare(raw.test, 'test');
+  const rest = withMasks(prepare(cappedRest, 'train'), options);
+  const validation = withMasks(prepare(cappedValidation, 'test'), options);
+  const test = withMasks(prepare(raw.test, 'test'), options);
   checkLabels(raw.classes, [rest, validation, test], raw.source);
   options.onProgress?.(`Loaded ${options.data.dataset}: ${rest.count} train, ${validation.count} validation, ${test.count} test`, 1);
   return { name: options.data.dataset, classes: labelNames(raw.classes, options.classes), train: rest, validation, test, source: raw.source, transforms: batched };
@@ -107,10 +110,27 @@ async function loadRaw(options: LoadOptions & { pipeline: DataPipeline }): Promi
       return { classes: CIFAR10_CLASSES, train, test, source: folder };
     }
     case 'imagefolder':
-      return loadFolder(options);
+      return loadFolder(options, loadImageFolder);
+    case 'maskfolder':
+      return loadFolder(options, loadMaskFolder);
     default:
-      throw new DatasetError(`Unknown dataset '${String(dataset)}' (expected shapes, mnist, fashion-mnist, cifar10 or imagefolder).`);
+      throw new DatasetError(`Unknown dataset '${String(dataset)}' (expected shapes, mnist, fashion-mnist, cifar10, imagefolder or maskfolder).`);
   }
+}
+
+/**
+ * Masks are kept for a task that trains on them (and must be there), dropped for the other tasks so their batches do
+ * not carry them; without a target the sets stay as the dataset made them.
+ */
+function withMasks(set: ImageSet, options: LoadOptions): ImageSet {
+  if (options.target === undefined) return set;
+  if (options.target !== 'mask') {
+    if (!set.masks) return set;
+    const { masks: _dropped, ...rest } = set;
+    return rest;
+  }
+  if (!set.masks && set.count > 0) throw new DatasetError(`${options.data.dataset} has no masks, and task segmentation trains on a class per pixel: use dataset shapes, or maskfolder (images/ and masks/ folders).`);
+  return set;
 }
 
 function loadShapes(options: LoadOptions): RawDataset {
@@ -120,6 +140,14 @@ function loadShapes(options: LoadOptions): RawDataset {
   options.onProgress?.(`Generating ${trainCount + testCount} shapes images`, 0);
   // Capping before generating avoids drawing images that would be thrown away.
   const wanted = options.maxTrainSamples === undefined ? trainCount : Math.min(trainCount, Math.ceil(options.maxTrainSamples / (1 - options.data.validation_split)));
+  if (options.target === 'mask') {
+    return {
+      classes: withBackground(SHAPE_CLASSES),
+      train: generateShapeScenes(wanted, height, width, channels, deriveSeed(options.seed, 'shape-scenes-train')),
+      test: generateShapeScenes(testCount, height, width, channels, deriveSeed(options.seed, 'shape-scenes-test')),
+      source: 'generated',
+    };
+  }
   return {
     classes: [...SHAPE_CLASSES],
     train: generateShapes(wanted, height, width, channels, deriveSeed(options.seed, 'shapes-train')),
@@ -128,9 +156,10 @@ function loadShapes(options: LoadOptions): RawDataset {
   };
 }
 
-async function loadFolder(options: LoadOptions & { pipeline: DataPipeline }): Promise<RawDataset> {
+/** A folder dataset (imagefolder, maskfolder): the splits it lacks are carved from train (test: IMAGEFOLDER_TEST_SPLIT). */
+async function loadFolder(options: LoadOptions & { pipeline: DataPipeline }, load: typeof loadImageFolder): Promise<RawDataset> {
   const steps = splitPipeline(options.pipeline).stored;
-  const loaded = await loadImageFolder(options, options.pipeline.fitToInput ? undefined : steps);
+  const loaded = await load(options, options.pipeline.fitToInput ? undefined : steps);
   let { train, test } = loaded;
   let trainForTest = loaded.trainForTest;
   if (!test) {

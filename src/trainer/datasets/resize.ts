@@ -142,6 +142,20 @@ export function fitSet(set: ImageSet, input: [number, number, number]): ImageSet
     if (!sameSize) resizeInto(src, set.height, set.width, resized, height, width, set.channels, taps, scratch);
     convertChannelsInto(sameSize ? src : resized, height * width, set.channels, images.subarray(i * outSize, (i + 1) * outSize), channels);
   }
-  // Masks and boxes describe the original geometry; they are dropped rather than silently misaligned.
-  return { images, labels: set.labels, count: set.count, height, width, channels };
+  // Masks follow the images (nearest neighbour: a class is never blended); boxes are dropped rather than misaligned.
+  const masks = set.masks && (sameSize ? set.masks : resizeMasks(set.masks, set.count, set.height, set.width, height, width));
+  return { images, labels: set.labels, count: set.count, height, width, channels, ...(masks ? { masks } : {}) };
+}
+
+/** `count` class-index masks resized from h×w to outH×outW by nearest neighbour (torch's 'nearest': floor(i · in / out)). */
+export function resizeMasks(masks: Uint8Array, count: number, h: number, w: number, outH: number, outW: number): Uint8Array {
+  const out = new Uint8Array(count * outH * outW);
+  const xs = Array.from({ length: outW }, (_, x) => Math.min(w - 1, Math.floor((x * w) / outW)));
+  for (let i = 0; i < count; i++) {
+    for (let y = 0; y < outH; y++) {
+      const row = i * h * w + Math.min(h - 1, Math.floor((y * h) / outH)) * w;
+      for (let x = 0; x < outW; x++) out[(i * outH + y) * outW + x] = masks[row + xs[x]];
+    }
+  }
+  return out;
 }

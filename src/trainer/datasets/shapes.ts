@@ -13,8 +13,10 @@ import type { ImageSet } from './types';
 export const SHAPE_CLASSES: readonly string[] = DATASET_INFO.shapes.classes ?? [];
 
 const SAMPLE_OFFSETS = [0.25, 0.75];
+/** Triangular noise of standard deviation σ is σ·√6·(u1 + u2 − 1). */
+export const TRIANGULAR_NOISE = 2.449489742783178;
 /** Largest distance from the centre to a shape point, in units of the shape's radius (the square's corner). */
-const REACH = 1.15;
+export const REACH = 1.15;
 
 /** Whether the point (u, v), in the shape's own rotated frame scaled to radius 1, lies inside class `cls`. */
 export function insideShape(cls: number, u: number, v: number): boolean {
@@ -93,13 +95,30 @@ function place(cls: number, height: number, width: number, channels: number, rng
 
 /** Foreground and background colours (0–255) that differ enough, in colour and in brightness, to see the shape. */
 function colours(channels: number, rng: Random): [number[], number[]] {
-  const luma = (c: number[]) => (c.length === 3 ? 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2] : c[0]);
   for (;;) {
     const bg = Array.from({ length: channels }, () => rng.uniform(0, 255));
     const fg = Array.from({ length: channels }, () => rng.uniform(0, 255));
-    const distance = Math.sqrt(fg.reduce((s, f, c) => s + (f - bg[c]) ** 2, 0) / channels);
-    if (distance >= 100 && Math.abs(luma(fg) - luma(bg)) >= 60) return [fg, bg];
+    if (visibleOn(fg, bg)) return [fg, bg];
   }
+}
+
+/** Whether colour `fg` stands out from `bg` (RMS distance ≥ 100 and luma difference ≥ 60). */
+export function visibleOn(fg: number[], bg: number[]): boolean {
+  const luma = (c: number[]) => (c.length === 3 ? 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2] : c[0]);
+  const distance = Math.sqrt(fg.reduce((s, f, c) => s + (f - bg[c]) ** 2, 0) / fg.length);
+  return distance >= 100 && Math.abs(luma(fg) - luma(bg)) >= 60;
+}
+
+/** Fraction (0, ¼, …, 1) of pixel (x, y) inside a shape of class `cls` at (cx, cy), radius r, rotated by (cos, sin): 2×2 supersampling. */
+export function shapeCoverage(cls: number, cx: number, cy: number, r: number, cos: number, sin: number, x: number, y: number): number {
+  const inv = 1 / r;
+  let coverage = 0;
+  for (let k = 0; k < 4; k++) {
+    const dx = x + SAMPLE_OFFSETS[k & 1] - cx;
+    const dy = y + SAMPLE_OFFSETS[k >> 1] - cy;
+    if (insideShape(cls, (dx * cos + dy * sin) * inv, (dy * cos - dx * sin) * inv)) coverage += 0.25;
+  }
+  return coverage;
 }
 
 /** Renders image `i`: background, supersampled shape coverage, noise; records mask and box. */
@@ -108,7 +127,6 @@ function drawImage(set: ImageSet, i: number, p: Placement, rng: Random): void {
   const masks = set.masks as Uint8Array;
   const boxes = set.boxes as Float32Array;
   const base = i * height * width;
-  const inv = 1 / p.r;
   let x0 = width;
   let y0 = height;
   let x1 = 0;
@@ -121,14 +139,7 @@ function drawImage(set: ImageSet, i: number, p: Placement, rng: Random): void {
   const by1 = Math.min(height, Math.ceil(p.cy + reach));
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      let coverage = 0;
-      if (x >= bx0 && x < bx1 && y >= by0 && y < by1) {
-        for (let k = 0; k < 4; k++) {
-          const dx = x + SAMPLE_OFFSETS[k & 1] - p.cx;
-          const dy = y + SAMPLE_OFFSETS[k >> 1] - p.cy;
-          if (insideShape(p.cls, (dx * p.cos + dy * p.sin) * inv, (dy * p.cos - dx * p.sin) * inv)) coverage += 0.25;
-        }
-      }
+      const coverage = x >= bx0 && x < bx1 && y >= by0 && y < by1 ? shapeCoverage(p.cls, p.cx, p.cy, p.r, p.cos, p.sin, x, y) : 0;
       if (coverage >= 0.5) {
         masks[base + y * width + x] = p.cls + 1;
         if (x < x0) x0 = x;
@@ -139,7 +150,7 @@ function drawImage(set: ImageSet, i: number, p: Placement, rng: Random): void {
       const at = (base + y * width + x) * channels;
       for (let c = 0; c < channels; c++) {
         // Triangular noise (two uniforms) with standard deviation p.noise: cheap, and looks like sensor noise.
-        const value = p.bg[c] + (p.fg[c] - p.bg[c]) * coverage + p.noise * 2.449489742783178 * (rng.next() + rng.next() - 1);
+        const value = p.bg[c] + (p.fg[c] - p.bg[c]) * coverage + p.noise * TRIANGULAR_NOISE * (rng.next() + rng.next() - 1);
         set.images[at + c] = value < 0 ? 0 : value > 255 ? 255 : value + 0.5;
       }
     }

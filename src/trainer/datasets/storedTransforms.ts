@@ -4,7 +4,7 @@
  */
 import type { DataPipeline, TransformStep } from '../../model/types';
 import type { FloatImage } from '../transforms/image';
-import { runPipeline, storedStepCount } from '../transforms/pipeline';
+import { runPipeline, runPipelineWithMask, storedStepCount } from '../transforms/pipeline';
 import { decodeImage, decodeNative } from './decode';
 import { DatasetError } from './errors';
 import { imageSize } from './imageset';
@@ -65,15 +65,26 @@ export class SetBuilder {
   }
 }
 
-/** The set with `steps` applied to every image (the set itself when there are none). */
+/** The set with `steps` applied to every image, and to its mask when the set has masks (the set itself when there are no steps). */
 export function applyStoredSteps(set: ImageSet, steps: readonly TransformStep[]): ImageSet {
   if (steps.length === 0) return set;
   const size = imageSize(set);
+  const pixels = set.height * set.width;
   const builder = new SetBuilder(set.count);
+  const masks: Uint8Array[] = [];
   for (let i = 0; i < set.count; i++) {
-    builder.add(i, transformPixels(set.images.subarray(i * size, (i + 1) * size), set.height, set.width, set.channels, steps), set.labels[i], `image ${i}`);
+    const data = Float32Array.from(set.images.subarray(i * size, (i + 1) * size), (v) => v / 255);
+    const mask = set.masks && { data: Float32Array.from(set.masks.subarray(i * pixels, (i + 1) * pixels)), height: set.height, width: set.width, channels: 1 };
+    // Deterministic steps draw nothing; the generator only satisfies the signature.
+    const moved = runPipelineWithMask({ data, height: set.height, width: set.width, channels: set.channels }, mask, steps, new Random(0));
+    builder.add(i, moved.image, set.labels[i], `image ${i}`);
+    if (moved.mask) masks.push(Uint8Array.from(moved.mask.data));
   }
-  return builder.result(set);
+  const out = builder.result(set);
+  if (!set.masks) return out;
+  const all = new Uint8Array(masks.reduce((n, m) => n + m.length, 0));
+  masks.forEach((m, i) => all.set(m, i * m.length));
+  return { ...out, masks: all };
 }
 
 /** Per split: the steps applied when images are stored, and the ones left for batching. */

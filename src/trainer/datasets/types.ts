@@ -12,7 +12,10 @@ export interface ImageSet {
   height: number;
   width: number;
   channels: number;
-  /** shapes only: per-image segmentation masks (uint8 class id per pixel, 0 = background) and boxes. */
+  /**
+   * Per-image masks, uint8 class index per pixel (H×W each): shapes always keeps them (0 = background, shape class + 1);
+   * task segmentation trains on them (then a value of its ignore index counts nowhere). Boxes: shapes only.
+   */
   masks?: Uint8Array;
   boxes?: Float32Array;
 }
@@ -42,6 +45,14 @@ export interface LoadOptions {
    * maps its class folders to them by name; the other datasets take them as their labels' names.
    */
   classes?: string[];
+  /**
+   * What the task trains on (src/model/tasks target): 'mask' makes shapes draw scenes of several shapes with their
+   * masks (classes background + the shapes) and keeps the masks of every split; 'label' and 'image' drop masks;
+   * absent: the sets keep what the dataset made.
+   */
+  target?: 'label' | 'image' | 'mask';
+  /** maskfolder without named classes: how many classes its masks index (the model's output maps). */
+  maskClasses?: number;
   /** Folders to search after data.path (e.g. the workspace). */
   searchPaths?: string[];
   /** Cache folder for downloads and decoded imagefolder data. */
@@ -80,6 +91,11 @@ export interface Batch {
   /** Class indices. */
   y: Int32Array;
   size: number;
+  /**
+   * Task segmentation: the class index of every pixel (N×H×W bytes, the ignore index for pixels that count nowhere),
+   * moved by the same geometric augmentation as x (nearest neighbour).
+   */
+  masks?: Uint8Array;
   /** With input noise: the clean images (augmented and normalised like x, without the noise); x holds the noisy ones. */
   clean?: Float32Array;
   /** Geometry of each image of x (the pipeline may change it from the stored images'). */

@@ -5,7 +5,7 @@
  */
 import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { analyzeModel } from '../../model';
+import { analyzeModel, TASKS } from '../../model';
 import { resolveIncludedClasses } from '../../model/config/includeClasses';
 import { namedClasses } from '../../model/infer/modelChecks';
 import { estimateTrainingMemory, memoryLine, memoryRefusal } from '../../model/memory/estimate';
@@ -68,6 +68,8 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     data: analysis.data,
     pipeline: analysis.pipeline,
     seed: analysis.train.seed,
+    target: TASKS[analysis.task].target,
+    maskClasses: analysis.outputShape[0],
     classes: namedClasses(analysis.classes),
     searchPaths: [baseDir, ...(request.searchPaths ?? [])],
     cacheDir: request.cacheDir,
@@ -77,7 +79,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     onProgress: changedOnly(log),
     onWarning: (message) => log(message, 'warning'),
   });
-  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes) });
+  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes), classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index });
   task.checkData(analysis, dataset);
   const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule'].filter(Boolean);
   if (dataset.validation.count === 0 && monitors.length) log(`no validation set: ${monitors.join(' and ')} will monitor the training loss`, 'warning');

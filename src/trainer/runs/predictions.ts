@@ -128,7 +128,9 @@ export class PredictionRecorder {
 /** Class probabilities from one output row, by what the loss says the output is. */
 export function toProbabilities(row: number[], loss: LossName): number[] {
   switch (loss) {
-    case 'cross_entropy': {
+    case 'cross_entropy':
+    case 'dice':
+    case 'cross_entropy_dice': {
       const max = Math.max(...row);
       const exps = row.map((v) => Math.exp(v - max));
       const sum = exps.reduce((a, b) => a + b, 0);

@@ -2,11 +2,13 @@
 import type { TaskName } from '../../model/types';
 import { classificationTask } from './classification';
 import { reconstructionTask } from './reconstruction';
+import { segmentationTask } from './segmentation';
 import type { EngineTask, TaskContext } from './types';
 
 const ENGINE_TASKS: Readonly<Record<TaskName, (ctx: TaskContext) => EngineTask>> = {
   classification: classificationTask,
   reconstruction: reconstructionTask,
+  segmentation: segmentationTask,
 };
 
 export function createTask(name: TaskName, ctx: TaskContext): EngineTask {

@@ -23,35 +23,64 @@ export interface StripImage {
   toPixel: ToPixel;
 }
 
+/** Segmentation strips: the titles of each row's class-index masks, and the classes they index. */
+export interface StripMasks {
+  columns: readonly string[];
+  classes: readonly string[];
+}
+
 export class StripCollector {
   private readonly rows: SampleRow[] = [];
   private geometry: { width: number; height: number; channels: number } | null = null;
 
-  constructor(private readonly columns: readonly string[], private readonly errorName: string, private readonly capacity = STRIP_IMAGES) {}
+  constructor(private readonly columns: readonly string[], private readonly errorName: string, private readonly capacity = STRIP_IMAGES, private readonly masks?: StripMasks) {}
 
   get full(): boolean {
     return this.rows.length >= this.capacity;
   }
 
-  /** Adds one row (ignored once the strip is full); `images` has one entry per column. */
-  add(index: number, label: number, images: readonly StripImage[], g: ImageGeometry, error: number | null): void {
+  /** Adds one row (ignored once the strip is full); `images` has one entry per column, `masks` (H×W class indices at `maskOffset`) one per mask column. */
+  add(index: number, label: number, images: readonly StripImage[], g: ImageGeometry, error: number | null, masks?: ReadonlyArray<{ values: ArrayLike<number>; offset: number }>): void {
     if (this.full) return;
-    const encoded = images.map((image) => encodeImage(image, g));
-    this.geometry = { width: encoded[0].width, height: encoded[0].height, channels: encoded[0].channels };
-    this.rows.push({ index, label, images: encoded.map((e) => e.pixels), error });
+    this.rows.push(this.row(index, label, images, g, error, masks));
   }
 
-  strip(epoch: number): SampleStrip | null {
-    if (!this.geometry || !this.rows.length) return null;
-    return { epoch, columns: [...this.columns], ...this.geometry, errorName: this.errorName, rows: this.rows.map((r) => ({ ...r, images: [...r.images] })) };
+  /** One row as the strip would hold it (for collections that pick their rows themselves, e.g. the worst images). */
+  row(index: number, label: number, images: readonly StripImage[], g: ImageGeometry, error: number | null, masks?: ReadonlyArray<{ values: ArrayLike<number>; offset: number }>): SampleRow {
+    const encoded = images.map((image) => encodeImage(image, g));
+    this.geometry = { width: encoded[0].width, height: encoded[0].height, channels: encoded[0].channels };
+    const row: SampleRow = { index, label, images: encoded.map((e) => e.pixels), error };
+    if (masks) row.masks = masks.map((m) => encodeMask(m.values, m.offset, g));
+    return row;
   }
+
+  strip(epoch: number, rows: readonly SampleRow[] = this.rows): SampleStrip | null {
+    if (!this.geometry || !rows.length) return null;
+    const masks = this.masks ? { maskColumns: [...this.masks.columns], classes: [...this.masks.classes] } : {};
+    return { epoch, columns: [...this.columns], ...this.geometry, errorName: this.errorName, rows: rows.map((r) => ({ ...r, images: [...r.images], ...(r.masks ? { masks: [...r.masks] } : {}) })), ...masks };
+  }
+}
+
+/** A class-index mask (height×width bytes at `offset`) as base64, nearest-downscaled exactly as encodeImage scales images. */
+export function encodeMask(values: ArrayLike<number>, offset: number, g: Pick<ImageGeometry, 'width' | 'height'>): string {
+  const { width, height } = stripSize(g);
+  const bytes = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.floor((y * g.height) / height);
+    for (let x = 0; x < width; x++) bytes[y * width + x] = values[offset + sy * g.width + Math.floor((x * g.width) / width)];
+  }
+  return Buffer.from(bytes).toString('base64');
+}
+
+/** The strip's size for images of g's size: at most MAX_STRIP_SIDE on the longer side. */
+function stripSize(g: Pick<ImageGeometry, 'width' | 'height'>): { width: number; height: number } {
+  const scale = Math.min(1, MAX_STRIP_SIDE / Math.max(g.width, g.height));
+  return { width: Math.max(1, Math.round(g.width * scale)), height: Math.max(1, Math.round(g.height * scale)) };
 }
 
 /** An image as base64 HWC uint8 (channels 1 or 3: a 4th channel is dropped, 2 channels keep the first). */
 export function encodeImage({ values, offset, toPixel }: StripImage, g: ImageGeometry): { pixels: string; width: number; height: number; channels: number } {
-  const scale = Math.min(1, MAX_STRIP_SIDE / Math.max(g.width, g.height));
-  const width = Math.max(1, Math.round(g.width * scale));
-  const height = Math.max(1, Math.round(g.height * scale));
+  const { width, height } = stripSize(g);
   const channels = g.channels >= 3 ? 3 : 1;
   const bytes = new Uint8Array(width * height * channels);
   for (let y = 0; y < height; y++) {

@@ -17,6 +17,10 @@ export interface TaskContext {
   normalize?: Normalization;
   /** data.include_classes as indices: the classes training saw (the others are anomalies); absent: all. */
   includedClasses?: number[];
+  /** train.class_weights (segmentation's cross_entropy). */
+  classWeights?: number[];
+  /** train.ignore_index (segmentation): mask value that counts nowhere. Default 255. */
+  ignoreIndex?: number;
 }
 
 /** The model's input and the loss's target for one batch. */

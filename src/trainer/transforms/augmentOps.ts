@@ -9,6 +9,8 @@ import { inverseAffineMatrix, warpAffine } from './warp';
 
 export const AUGMENT_OPS = ['Identity', 'ShearX', 'ShearY', 'TranslateX', 'TranslateY', 'Rotate', 'Brightness', 'Color', 'Contrast', 'Sharpness', 'Posterize', 'Solarize', 'AutoContrast', 'Equalize'] as const;
 export type AugmentOp = (typeof AUGMENT_OPS)[number];
+/** The operations that move pixels rather than change their values: they move segmentation masks too. */
+export const GEOMETRIC_OPS: ReadonlySet<AugmentOp> = new Set(['ShearX', 'ShearY', 'TranslateX', 'TranslateY', 'Rotate']);
 
 export interface OpChoice {
   op: AugmentOp;

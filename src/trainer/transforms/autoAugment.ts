@@ -1,7 +1,7 @@
 /** RandAugment(num_ops, magnitude, …) and TrivialAugmentWide(…): random operations from augmentOps.ts. */
 import type { Random } from '../datasets/random';
-import { applyOp, augmentationSpace, AUGMENT_OPS, fromBytes, toBytes, type OpChoice } from './augmentOps';
-import { perChannel, type FloatImage, type TransformArgs, type TransformImpl } from './image';
+import { applyOp, augmentationSpace, AUGMENT_OPS, fromBytes, GEOMETRIC_OPS, toBytes, type OpChoice } from './augmentOps';
+import { MASK_FILL, perChannel, type FloatImage, type TransformArgs, type TransformImpl } from './image';
 import type { Interpolation } from './resample';
 
 function applyChoices(image: FloatImage, args: TransformArgs, choices: OpChoice[]): FloatImage {
@@ -10,6 +10,13 @@ function applyChoices(image: FloatImage, args: TransformArgs, choices: OpChoice[
   let img = toBytes(image);
   for (const { op, magnitude } of choices) img = applyOp(img, op, magnitude, args.interpolation as Interpolation, fill);
   return fromBytes(img);
+}
+
+/** The chosen operations that move pixels (shear, translate, rotate), on a mask: nearest, new pixels class 0. */
+function applyToMask(mask: FloatImage, _args: TransformArgs, choices: OpChoice[]): FloatImage {
+  let out = mask;
+  for (const { op, magnitude } of choices) if (GEOMETRIC_OPS.has(op)) out = applyOp(out, op, magnitude, 'nearest', [MASK_FILL]);
+  return out;
 }
 
 function choose(rng: Random, magnitudes: number[], signed: boolean, bin: number | undefined): number {
@@ -26,6 +33,7 @@ export const randAugment: TransformImpl<OpChoice[]> = {
     });
   },
   apply: applyChoices,
+  applyMask: applyToMask,
 };
 
 export const trivialAugmentWide: TransformImpl<OpChoice[]> = {
@@ -35,4 +43,5 @@ export const trivialAugmentWide: TransformImpl<OpChoice[]> = {
     return [{ op, magnitude: choose(rng, space[op].magnitudes, space[op].signed, undefined) }];
   },
   apply: applyChoices,
+  applyMask: applyToMask,
 };

@@ -23,6 +23,19 @@ export type TransformArgs = Record<string, PyValue>;
 export interface TransformImpl<P = unknown> {
   params(args: TransformArgs, image: FloatImage, rng: Random): P;
   apply(image: FloatImage, args: TransformArgs, params: P): FloatImage;
+  /**
+   * Geometric transforms only: the same move (the same drawn params) on a segmentation mask, one channel of class
+   * indices, nearest-neighbour so no class is blended into another. Photometric transforms leave masks alone.
+   */
+  applyMask?(mask: FloatImage, args: TransformArgs, params: P): FloatImage;
+}
+
+/** What a mask's new pixels get (padding, rotated-in corners): class 0, as torchvision.transforms.v2 fills masks. */
+export const MASK_FILL = 0;
+
+/** A geometric transform: its apply() moves masks too, with nearest-neighbour sampling and MASK_FILL for new pixels. */
+export function geometric<P>(impl: TransformImpl<P>): TransformImpl<P> {
+  return { ...impl, applyMask: (mask, args, params) => impl.apply(mask, { ...args, interpolation: 'nearest', antialias: false, fill: MASK_FILL }, params) };
 }
 
 /** A deterministic transform: no parameters to draw. */

@@ -18,12 +18,24 @@ export function storedStepCount(steps: readonly TransformStep[]): number {
 }
 
 export function runPipeline(image: FloatImage, steps: readonly TransformStep[], rng: Random): FloatImage {
+  return runPipelineWithMask(image, undefined, steps, rng).image;
+}
+
+/**
+ * The pipeline on an image and its segmentation mask (one channel of class indices): each step draws its parameters
+ * once, from the image, and geometric steps apply them to the mask as well (TransformImpl.applyMask), so both move
+ * identically; the random draws are those of runPipeline, whether or not there is a mask.
+ */
+export function runPipelineWithMask(image: FloatImage, mask: FloatImage | undefined, steps: readonly TransformStep[], rng: Random): { image: FloatImage; mask: FloatImage | undefined } {
   let img = image;
+  let m = mask;
   for (const step of steps) {
     const impl = TRANSFORMS[step.type];
-    img = impl.apply(img, step.args, impl.params(step.args, img, rng));
+    const params = impl.params(step.args, img, rng);
+    img = impl.apply(img, step.args, params);
+    if (m && impl.applyMask) m = impl.applyMask(m, step.args, params);
   }
-  return img;
+  return { image: img, mask: m };
 }
 
 /** Steps that only normalise (or do nothing): batches then use 256-entry lookup tables instead of running them. */

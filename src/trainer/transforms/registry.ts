@@ -5,7 +5,7 @@ import { centerCrop } from './centerCrop';
 import { colorJitter } from './colorJitter';
 import { randomHorizontalFlip, randomVerticalFlip } from './flips';
 import { gaussianBlur } from './gaussianBlur';
-import { deterministic, type TransformImpl } from './image';
+import { deterministic, geometric, type TransformImpl } from './image';
 import { normalize } from './normalize';
 import { randomAffine } from './randomAffine';
 import { randomCrop } from './randomCrop';
@@ -15,15 +15,16 @@ import { randomResizedCrop } from './randomResizedCrop';
 import { randomRotation } from './randomRotation';
 import { resize } from './resize';
 
+/** Geometric transforms move segmentation masks with the image (geometric(), or their own applyMask); the others touch pixels only. */
 export const TRANSFORMS: Record<TransformType, TransformImpl<unknown>> = {
-  Resize: resize,
-  CenterCrop: centerCrop,
-  RandomCrop: randomCrop,
-  RandomResizedCrop: randomResizedCrop,
-  RandomHorizontalFlip: randomHorizontalFlip,
-  RandomVerticalFlip: randomVerticalFlip,
-  RandomRotation: randomRotation,
-  RandomAffine: randomAffine,
+  Resize: geometric(resize),
+  CenterCrop: geometric(centerCrop),
+  RandomCrop: geometric(randomCrop),
+  RandomResizedCrop: geometric(randomResizedCrop),
+  RandomHorizontalFlip: geometric(randomHorizontalFlip),
+  RandomVerticalFlip: geometric(randomVerticalFlip),
+  RandomRotation: geometric(randomRotation),
+  RandomAffine: geometric(randomAffine),
   ColorJitter: colorJitter,
   RandomGrayscale: randomGrayscale,
   GaussianBlur: gaussianBlur,

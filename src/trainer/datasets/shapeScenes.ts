@@ -1,0 +1,88 @@
+/**
+ * `shapes` for task segmentation: scenes of SCENE_SHAPES shapes per image (circle, square, triangle, cross, ring, as
+ * shapes.ts draws them, smaller), later shapes drawn over earlier ones, on a plain background with pixel noise. The
+ * mask holds 0 for background and class + 1 on every pixel a shape covers at least half of (the topmost shape wins).
+ * Deterministic by seed, from its own random stream: the classification images of a seed are not touched.
+ */
+import { dominantClass } from './imageset';
+import { Random } from './random';
+import { REACH, SHAPE_CLASSES, shapeCoverage, TRIANGULAR_NOISE, visibleOn } from './shapes';
+import type { ImageSet } from './types';
+
+/** Shapes per scene: at least 2, at most 3. */
+export const SCENE_SHAPES = { min: 2, max: 3 } as const;
+/** Shape radius as a fraction of the image's shorter side. */
+const RADIUS = { min: 0.2, max: 0.32 } as const;
+
+interface SceneShape {
+  cls: number;
+  cx: number;
+  cy: number;
+  r: number;
+  cos: number;
+  sin: number;
+  fg: number[];
+}
+
+/**
+ * `count` scenes of height×width×channels (channels 1 or 3) with their masks. Each image's label is the mask class
+ * (shape class + 1) covering most pixels, so labels index ['background', ...SHAPE_CLASSES].
+ */
+export function generateShapeScenes(count: number, height: number, width: number, channels: number, seed: number): ImageSet {
+  const rng = new Random(seed);
+  const set: ImageSet = {
+    images: new Uint8Array(count * height * width * channels),
+    labels: new Uint8Array(count),
+    count,
+    height,
+    width,
+    channels,
+    masks: new Uint8Array(count * height * width),
+  };
+  for (let i = 0; i < count; i++) drawScene(set, i, rng);
+  return set;
+}
+
+function drawScene(set: ImageSet, i: number, rng: Random): void {
+  const { height, width, channels } = set;
+  const side = Math.min(height, width);
+  const bg = Array.from({ length: channels }, () => rng.uniform(0, 255));
+  const n = SCENE_SHAPES.min + rng.int(SCENE_SHAPES.max - SCENE_SHAPES.min + 1);
+  const shapes: SceneShape[] = [];
+  for (let s = 0; s < n; s++) {
+    const r = rng.uniform(RADIUS.min, RADIUS.max) * side;
+    const angle = rng.uniform(0, 2 * Math.PI);
+    shapes.push({ cls: rng.int(SHAPE_CLASSES.length), r, cx: rng.uniform(r * 0.9, width - r * 0.9), cy: rng.uniform(r * 0.9, height - r * 0.9), cos: Math.cos(angle), sin: Math.sin(angle), fg: contrasting(bg, rng) });
+  }
+  const noise = rng.uniform(2, 10);
+  const masks = set.masks as Uint8Array;
+  const base = i * height * width;
+  const value = new Float64Array(height * width * channels);
+  for (let p = 0; p < height * width; p++) for (let c = 0; c < channels; c++) value[p * channels + c] = bg[c];
+  for (const s of shapes) {
+    const reach = s.r * REACH + 1;
+    for (let y = Math.max(0, Math.floor(s.cy - reach)); y < Math.min(height, Math.ceil(s.cy + reach)); y++) {
+      for (let x = Math.max(0, Math.floor(s.cx - reach)); x < Math.min(width, Math.ceil(s.cx + reach)); x++) {
+        const coverage = shapeCoverage(s.cls, s.cx, s.cy, s.r, s.cos, s.sin, x, y);
+        if (coverage === 0) continue;
+        const p = y * width + x;
+        if (coverage >= 0.5) masks[base + p] = s.cls + 1;
+        for (let c = 0; c < channels; c++) value[p * channels + c] += (s.fg[c] - value[p * channels + c]) * coverage;
+      }
+    }
+  }
+  const at = base * channels;
+  for (let j = 0; j < value.length; j++) {
+    const v = value[j] + noise * TRIANGULAR_NOISE * (rng.next() + rng.next() - 1);
+    set.images[at + j] = v < 0 ? 0 : v > 255 ? 255 : v + 0.5;
+  }
+  set.labels[i] = dominantClass(masks.subarray(base, base + height * width));
+}
+
+/** A colour that stands out from `bg` (as shapes.ts's foregrounds do). */
+function contrasting(bg: number[], rng: Random): number[] {
+  for (;;) {
+    const fg = bg.map(() => rng.uniform(0, 255));
+    if (visibleOn(fg, bg)) return fg;
+  }
+}
