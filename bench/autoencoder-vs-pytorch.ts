@@ -15,11 +15,11 @@
  * anomaly AUROC within 0.02. Each of our runs' AUROC is also recomputed by the twin's own code (Mann–Whitney
  * ranks) from the run's reconstructions.json. Exit 1 when a limit fails or a run fails.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { BackendChoice } from '../src/trainer/backend/index';
+import { lastJsonLine } from './childJson';
 import { compareTwins, lockstepFailure, withSeed, type Comparison, type Spread, type TwinRun } from './autoencoder-compare';
 import { lockstep } from './autoencoder-lockstep';
 
@@ -32,18 +32,6 @@ const DATA = '/usr/share/datasets/fashion-mnist';
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** The last stdout line of a command, as JSON; throws with its stderr's last line when it failed. */
-function lastJsonLine<T>(command: string, args: string[]): T {
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 3_600_000, maxBuffer: 64 << 20 });
-  const line = r.stdout?.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    const why = (r.stderr || r.error?.message || 'no output').trim().split('\n').pop();
-    throw new Error(`${basename(args[0] ?? command)} ${args.slice(1).join(' ')} failed: ${why}`);
-  }
 }
 
 interface CliLine {

@@ -30,6 +30,7 @@ import struct
 import time
 
 import numpy as np
+from twin_spec import read_spec
 
 FASHION_MNIST = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 SUPPORTED = {
@@ -71,24 +72,13 @@ def auroc_of_run(path):
 
 
 def load_recipe(path, epochs_override):
-    import yaml
-
-    spec = yaml.safe_load(open(path))
-    for section, allowed in SUPPORTED.items():
-        extra = set(spec.get(section) or {}) - allowed
-        if extra:
-            raise SystemExit(f"{path}: the twin does not implement {section}.{', '.join(sorted(extra))}")
+    spec = read_spec(path, SUPPORTED, lambda spec, train, data: [
+        (spec.get("task") == "reconstruction", "task: reconstruction"),
+        (data.get("dataset") == "fashion-mnist", "data.dataset: fashion-mnist"),
+        (train.get("optimizer", "adam") == "adam", "train.optimizer: adam"),
+        (train.get("loss", "mse") == "mse", "train.loss: mse"),
+        (set(data.get("noise") or {}) <= {"gaussian"}, "data.noise: gaussian only")])
     train, data = spec.get("train") or {}, spec.get("data") or {}
-    checks = [(spec.get("task") == "reconstruction", "task: reconstruction"),
-              (data.get("dataset") == "fashion-mnist", "data.dataset: fashion-mnist"),
-              (train.get("optimizer", "adam") == "adam", "train.optimizer: adam"),
-              (train.get("loss", "mse") == "mse", "train.loss: mse"),
-              (set(data.get("noise") or {}) <= {"gaussian"}, "data.noise: gaussian only")]
-    for ok, need in checks:
-        if not ok:
-            raise SystemExit(f"{path}: the twin needs {need}")
-    if any(not isinstance(item, str) for item in spec["layers"]):
-        raise SystemExit(f"{path}: the twin reads layers written as calls, e.g. Conv2d(1, 16, 3)")
     classes = spec.get("classes") or FASHION_MNIST
     include = data.get("include_classes")
     return {

@@ -56,8 +56,10 @@ export function convertAction(layer: ResolvedLayer, spec: LayerSpec, copies: Res
   if (!layerText) return undefined;
   // A graph item keeps its wiring: `as:` / `from:` keys under the mapping, `name = …(input)` around the call.
   const indent = ' '.repeat(spec.range.start.character);
+  // A bare name (`relu`) cannot carry keys beside it: a wired item takes the empty mapping form, `relu: {}`.
+  const mapping = (spec.as || spec.from) && !layerText.includes(':') ? `${layerText}: {}` : layerText;
   const text = toMapping
-    ? `${layerText}${spec.as ? `\n${indent}as: ${spec.as.name}` : ''}${spec.from ? `\n${indent}from: ${spec.from.name}` : ''}`
+    ? `${mapping}${spec.as ? `\n${indent}as: ${spec.as.name}` : ''}${spec.from ? `\n${indent}from: ${spec.from.name}` : ''}`
     : `${spec.as ? `${spec.as.name} = ` : ''}${layerText}${spec.from ? `(${spec.from.name})` : ''}`;
   return {
     title: toMapping ? `Convert ${layer.type} to mapping form` : `Convert ${layer.type} to call syntax`,

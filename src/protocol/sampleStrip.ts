@@ -71,3 +71,11 @@ export function isSampleStrip(v: unknown): v is SampleStrip {
   return v.rows.every((r) => isObj(r) && isCount(r.index) && isCount(r.label) && (r.error === null || typeof r.error === 'number') &&
     Array.isArray(r.images) && r.images.length === columns && r.images.every((p) => isStr(p) && p.length === base64Length) && masksFit(r.masks));
 }
+
+/** Accepts a segmentation-worst.json whose lists point at rows of its strip. */
+export function isSegmentationWorst(v: unknown): v is SegmentationWorst {
+  if (!isObj(v) || !Array.isArray(v.classes) || !v.classes.every(isStr) || !isSampleStrip(v.strip)) return false;
+  const rows = new Set(v.strip.rows.map((r) => r.index));
+  const lists = (x: unknown, ok: (e: unknown) => boolean) => Array.isArray(x) && x.length === (v.classes as string[]).length && x.every((l) => Array.isArray(l) && l.every(ok));
+  return lists(v.perClass, (i) => isCount(i) && rows.has(i)) && lists(v.perClassIou, (x) => typeof x === 'number');
+}

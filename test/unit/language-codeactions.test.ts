@@ -98,6 +98,15 @@ describe('code actions', () => {
     }
   });
 
+  it('a named layer without arguments converts to the empty mapping form, which can carry as:', () => {
+    const m = analyse('input: [1, 8, 8]\nlayers:\n  - Conv2d(1, 4, 3, padding=1)\n  - d1 = ReLU()\n  - up = Conv2d(4, 4, 1)\n  - concat(up, d1)\n');
+    const convert = actionsAt(m, positionOf(m.text, 'ReLU', 1)).find((a) => a.kind === 'refactor.rewrite');
+    assert.equal(convert?.edits[0].newText, 'relu: {}\n    as: d1');
+    const after = apply(m, convert);
+    assert.deepEqual(after.analysis.diagnostics, []);
+    assert.deepEqual(signature(after), signature(m));
+  });
+
   it('writes conversions as people write them', () => {
     const m = loadFixture('fashion');
     const toMapping = (needle: string) => actionsAt(m, positionOf(m.text, needle, 1)).find((a) => a.kind === 'refactor.rewrite')?.edits[0].newText;

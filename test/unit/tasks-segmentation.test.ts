@@ -18,6 +18,7 @@ import { generateShapes } from '../../src/trainer/datasets/shapes';
 import type { Batch } from '../../src/trainer/datasets/types';
 import type { TF } from '../../src/trainer/engine/tf';
 import { runTraining } from '../../src/trainer/engine/session';
+import { readSegmentationWorst } from '../../src/trainer/runs/reader';
 import { createTask } from '../../src/trainer/tasks/registry';
 import { segmentationLoss } from '../../src/trainer/tasks/segmentationLosses';
 import { PixelConfusion, segmentationMetrics } from '../../src/trainer/tasks/segmentationMetrics';
@@ -256,6 +257,7 @@ train: { epochs: 3, batch_size: 16, lr: 0.01, seed: 3 }
     assert.ok(existsSync(worstFile));
     const worst = JSON.parse(readFileSync(worstFile, 'utf8')) as SegmentationWorst;
     assert.ok(isSampleStrip(worst.strip));
+    assert.deepEqual(readSegmentationWorst(runDir), worst, 'the reader accepts it');
     assert.equal(worst.perClass.length, 6);
     const rows = new Set(worst.strip.rows.map((r) => r.index));
     for (const [c, list] of worst.perClass.entries()) {

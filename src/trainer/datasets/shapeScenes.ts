@@ -1,7 +1,8 @@
 /**
  * `shapes` for task segmentation: scenes of SCENE_SHAPES shapes per image (circle, square, triangle, cross, ring, as
- * shapes.ts draws them, smaller), later shapes drawn over earlier ones, on a plain background with pixel noise. The
- * mask holds 0 for background and class + 1 on every pixel a shape covers at least half of (the topmost shape wins).
+ * shapes.ts draws them, smaller), apart from each other (a scene too crowded for its last shape keeps fewer), on a
+ * plain background with pixel noise. The mask holds 0 for background and class + 1 on every pixel a shape covers at
+ * least half of.
  * Deterministic by seed, from its own random stream: the classification images of a seed are not touched.
  */
 import { dominantClass } from './imageset';
@@ -9,10 +10,11 @@ import { Random } from './random';
 import { REACH, SHAPE_CLASSES, shapeCoverage, TRIANGULAR_NOISE, visibleOn } from './shapes';
 import type { ImageSet } from './types';
 
-/** Shapes per scene: at least 2, at most 3. */
+/** Shapes per scene: 2 or 3 are drawn (fewer when no free spot is found). */
 export const SCENE_SHAPES = { min: 2, max: 3 } as const;
 /** Shape radius as a fraction of the image's shorter side. */
-const RADIUS = { min: 0.2, max: 0.32 } as const;
+const RADIUS = { min: 0.16, max: 0.24 } as const;
+const PLACEMENT_TRIES = 30;
 
 interface SceneShape {
   cls: number;
@@ -52,7 +54,10 @@ function drawScene(set: ImageSet, i: number, rng: Random): void {
   for (let s = 0; s < n; s++) {
     const r = rng.uniform(RADIUS.min, RADIUS.max) * side;
     const angle = rng.uniform(0, 2 * Math.PI);
-    shapes.push({ cls: rng.int(SHAPE_CLASSES.length), r, cx: rng.uniform(r * 0.9, width - r * 0.9), cy: rng.uniform(r * 0.9, height - r * 0.9), cos: Math.cos(angle), sin: Math.sin(angle), fg: contrasting(bg, rng) });
+    const at = freeSpot(shapes, r, width, height, rng);
+    // A crowded scene keeps the shapes it has: a shape is never drawn over another (an occluded shape is ambiguous).
+    if (!at) continue;
+    shapes.push({ cls: rng.int(SHAPE_CLASSES.length), r, ...at, cos: Math.cos(angle), sin: Math.sin(angle), fg: contrasting(bg, rng) });
   }
   const noise = rng.uniform(2, 10);
   const masks = set.masks as Uint8Array;
@@ -77,6 +82,16 @@ function drawScene(set: ImageSet, i: number, rng: Random): void {
     set.images[at + j] = v < 0 ? 0 : v > 255 ? 255 : v + 0.5;
   }
   set.labels[i] = dominantClass(masks.subarray(base, base + height * width));
+}
+
+/** A centre where a shape of radius r stays inside the image and clear of the others (PLACEMENT_TRIES draws), or null. */
+function freeSpot(shapes: readonly SceneShape[], r: number, width: number, height: number, rng: Random): { cx: number; cy: number } | null {
+  for (let t = 0; t < PLACEMENT_TRIES; t++) {
+    const cx = rng.uniform(r * 0.9, width - r * 0.9);
+    const cy = rng.uniform(r * 0.9, height - r * 0.9);
+    if (shapes.every((o) => Math.hypot(cx - o.cx, cy - o.cy) >= (r + o.r) * REACH + 1)) return { cx, cy };
+  }
+  return null;
 }
 
 /** A colour that stands out from `bg` (as shapes.ts's foregrounds do). */

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_LIMITS, readUserText, type ReadLimits } from '../../files/readUserFile';
 import type { MetricRecord, RunSummary } from '../../protocol/runTypes';
-import { isSampleStrip, type SampleStrip } from '../../protocol/sampleStrip';
+import { isSampleStrip, isSegmentationWorst, type SampleStrip, type SegmentationWorst } from '../../protocol/sampleStrip';
 import { reconcileSummary } from './interrupted';
 import { RUN_FILES } from './store';
 
@@ -102,6 +102,12 @@ export function readRunSummary(dir: string): RunSummary | null {
 export function readSampleStrip(dir: string): SampleStrip | null {
   const result = readJson(join(dir, RUN_FILES.samples));
   return result.ok && isSampleStrip(result.value) ? result.value : null;
+}
+
+/** A segmentation run's worst test images per class (segmentation-worst.json), or null when it has none. */
+export function readSegmentationWorst(dir: string): SegmentationWorst | null {
+  const result = readJson(join(dir, RUN_FILES.segmentationWorst));
+  return result.ok && isSegmentationWorst(result.value) ? result.value : null;
 }
 
 /** config.json alone, or null when missing or unreadable. */

@@ -17,6 +17,8 @@ export const RUN_FILES = {
   summary: 'summary.json',
   /** The last epoch's strip of fixed validation images (tasks whose views declare epochSamples). */
   samples: 'validation-samples.json',
+  /** Task segmentation: the test pass's worst images per class (protocol SegmentationWorst). */
+  segmentationWorst: 'segmentation-worst.json',
   best: 'best',
   last: 'last',
 } as const;

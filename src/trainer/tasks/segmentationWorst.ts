@@ -7,13 +7,14 @@
 import { join } from 'node:path';
 import type { SampleRow, SegmentationWorst } from '../../protocol/sampleStrip';
 import { writeJsonAtomic } from '../runs/atomic';
+import { RUN_FILES } from '../runs/store';
 import type { ImageSet } from '../datasets/types';
 import { StripCollector } from './sampleStrip';
 import { PixelConfusion, segmentationMetrics } from './segmentationMetrics';
 import type { TestRecorder } from './types';
 
 export const WORST_PER_CLASS = 8;
-export const SEGMENTATION_WORST_FILE = 'segmentation-worst.json';
+export const SEGMENTATION_WORST_FILE = RUN_FILES.segmentationWorst;
 
 /** The mean IoU of one image's confusion matrix (classes absent from truth and prediction left out). */
 export function imageMeanIou(confusion: PixelConfusion): number {
