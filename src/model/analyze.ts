@@ -83,7 +83,7 @@ function inFileOrder(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-function totalsOf(layers: ResolvedLayer[], merges: ResolvedMerge[]): ModelTotals {
+export function totalsOf(layers: ResolvedLayer[], merges: ResolvedMerge[]): ModelTotals {
   const t: ModelTotals = { params: 0, trainableParams: 0, buffers: 0, macs: 0, activationBytes: 0, paramBytes: 0 };
   // A merge has no weights, but it computes (add, multiply) and keeps its output.
   for (const m of merges) {

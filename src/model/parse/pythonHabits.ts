@@ -14,7 +14,7 @@ export interface PythonHabit {
 }
 
 /** torch.nn.functional (and torch.*) names → the layer class doing the same. */
-const FUNCTIONAL_LAYERS: Record<string, string> = {
+export const FUNCTIONAL_LAYERS: Record<string, string> = {
   relu: 'ReLU', relu6: 'ReLU6', leaky_relu: 'LeakyReLU', elu: 'ELU', gelu: 'GELU', silu: 'SiLU', mish: 'Mish',
   hardswish: 'Hardswish', hardsigmoid: 'Hardsigmoid', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax',
   log_softmax: 'LogSoftmax', max_pool2d: 'MaxPool2d', avg_pool2d: 'AvgPool2d', adaptive_avg_pool2d: 'AdaptiveAvgPool2d',
@@ -22,7 +22,7 @@ const FUNCTIONAL_LAYERS: Record<string, string> = {
 };
 
 /** Keywords of the functional forms that modules do not take (the module knows whether it is training). */
-const FUNCTIONAL_ONLY = new Set(['training', 'input', '_stacklevel', 'dtype']);
+export const FUNCTIONAL_ONLY = new Set(['training', 'input', '_stacklevel', 'dtype']);
 
 const ASSIGNMENT = /^([A-Za-z_][\w.]*)\s*=(?!=)\s*/;
 const FUNCTIONAL = /^(?:torch\.nn\.functional|nn\.functional|F|torch)\.(\w+)\s*\(([\s\S]*)\)$/;
