@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs PyTorch model definitions (test/fixtures/python) and reports what torch computes for each model.
+"""Runs PyTorch model definitions (test/fixtures/pytorch) and reports what torch computes for each model.
 
 stdin: JSON list of {"cells": [code, ...], "models": [{"name", "kind", "input"}]}; cells run in order in one
 namespace (a cell that builds a torchvision dataset is skipped: no downloads at test time). For each model: the

@@ -1,9 +1,9 @@
-/** The PyTorch corpus under test/fixtures/python, read and analysed as the editor does (shared by the Python tests). */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+/** The PyTorch corpus under test/fixtures/pytorch, read and analysed as the editor does (shared by the Python tests). */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePython, type PythonAnalysis } from '../../src/python/analyzePython';
 import { loadPythonParser } from '../../src/python/parser';
+import { pythonHas } from '../fixtures/python';
 
 export interface FixtureCase {
   file: string;
@@ -21,16 +21,9 @@ export const CORPUS: FixtureCase[] = [
   { file: 'fashion_notebook.ipynb', torch: ['Net'] },
 ];
 
-export const FIXTURES = join(__dirname, '..', 'fixtures', 'python');
+export const FIXTURES = join(__dirname, '..', 'fixtures', 'pytorch');
 
-export const hasTorch = existsSync('/usr/bin/python3') && (() => {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+export const hasTorch = pythonHas('torch');
 
 /** The code cells of a notebook, in order. */
 export function notebookCells(path: string): string[] {

@@ -1,5 +1,5 @@
 /**
- * The PyTorch corpus (test/fixtures/python: course networks, LeNet, AlexNet, VGG- and ResNet-style classes, U-Net
+ * The PyTorch corpus (test/fixtures/pytorch: course networks, LeNet, AlexNet, VGG- and ResNet-style classes, U-Net
  * pieces, a notebook with its model over several cells) read statically by src/python, checked against torch:
  * scripts/torch-python-models.py runs the same code with Debian's python3-torch at test time and reports the
  * parameters, the output shape and the shape after every weighted layer, in the order forward runs them.
@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { PythonAnalysis } from '../../src/python/analyzePython';
-import { analyzeFixture, CORPUS, hasTorch, notebookCells, type FixtureCase } from './python-fixtures';
+import { python } from '../fixtures/python';
+import { analyzeFixture, CORPUS, FIXTURES, hasTorch, notebookCells, type FixtureCase } from './python-fixtures';
 
 interface TorchResult {
   params: number;
@@ -33,7 +34,7 @@ describe('PyTorch corpus: shapes and parameters equal torch 1.13', { skip: !hasT
       cases.push({ cells: cellsOf(c), models: models.map((m) => ({ name: m.definition.name, kind: m.definition.kind, input: m.input!.shape })) });
     }
     const script = join(__dirname, '..', '..', 'scripts', 'torch-python-models.py');
-    torch = JSON.parse(execFileSync('/usr/bin/python3', [script], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 1 << 24 }));
+    torch = JSON.parse(execFileSync(python, [script], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 1 << 24 }));
   });
 
   for (const c of CORPUS) {
@@ -54,7 +55,7 @@ describe('PyTorch corpus: shapes and parameters equal torch 1.13', { skip: !hasT
 });
 
 function cellsOf(c: FixtureCase): string[] {
-  const path = join(__dirname, '..', 'fixtures', 'python', c.file);
+  const path = join(FIXTURES, c.file);
   return c.file.endsWith('.ipynb') ? notebookCells(path) : [readFileSync(path, "utf8")];
 }
 
