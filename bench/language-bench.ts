@@ -4,9 +4,6 @@
  * Targets from the issue: hover < 5 ms on a 200-layer file, activation < 150 ms.
  * Run: npm run build && node --import tsx bench/language-bench.ts
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { codeActionsAt } from '../src/language/codeActions';
 import { completionsAt } from '../src/language/completion';
 import { hoverAt } from '../src/language/hover';
@@ -14,6 +11,7 @@ import { inlayHints } from '../src/language/inlayHints';
 import { documentSymbols } from '../src/language/symbols';
 import { analyzeModel } from '../src/model';
 import { SourceText } from '../src/model/parse/sourceText';
+import { activationCost } from './activationCost';
 
 /** 200 layers mixing both forms; the shape is kept so every layer is valid. */
 function modelWith(layers: number): string {
@@ -61,35 +59,5 @@ console.log(`  inlay hints, whole file:              ${fmt(time(200, () => inlay
 console.log(`  completion in a call:                 ${fmt(time(500, () => completionsAt(src, { line: 3, character: 20 })))}`);
 console.log(`  code actions on a layer:              ${fmt(time(500, (i) => codeActionsAt(analysis, src, { start: positions[i % 200], end: positions[i % 200] })))}`);
 console.log(`  document symbols:                     ${fmt(time(200, () => documentSymbols(analysis, src)))}`);
-
-/** Loads dist/extension.js in a fresh process with a stub `vscode` and calls activate(). */
-function activationCost(): string {
-  const bundle = join(__dirname, '..', 'dist', 'extension.js');
-  if (!existsSync(bundle)) return 'dist/extension.js missing: run npm run build first';
-  const script = `
-    const Module = require('module');
-    // esbuild's ESM interop copies the module's own keys, so the stub lists every name @types/vscode exports.
-    const dts = require('fs').readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
-    const API = [...new Set([...dts.matchAll(/^\\s*export (?:class|enum|namespace|const|function) (\\w+)/gm)].map((m) => m[1]))];
-    const stub = () => new Proxy(function () {}, {
-      get: (_t, p) => (p === Symbol.iterator ? function* () {} : p === 'then' ? undefined : stub()),
-      apply: () => stub(),
-      construct: () => stub(),
-      set: () => true,
-      ownKeys: (t) => [...new Set([...API, ...Reflect.ownKeys(t)])],
-      getOwnPropertyDescriptor: (t, p) => Reflect.getOwnPropertyDescriptor(t, p) ?? { configurable: true, enumerable: true, value: stub() },
-    });
-    const load = Module._load;
-    Module._load = function (request, ...rest) { return request === 'vscode' ? stub() : load.call(this, request, ...rest); };
-    const t0 = performance.now();
-    const ext = require(${JSON.stringify(bundle)});
-    const t1 = performance.now();
-    ext.activate({ subscriptions: [], extensionUri: stub(), extensionPath: '/x', globalStorageUri: stub() });
-    const t2 = performance.now();
-    const tf = Object.keys(require.cache).filter((k) => k.includes('tfjs'));
-    console.log(JSON.stringify({ load: t1 - t0, activate: t2 - t1, tfjsModules: tf.length }));`;
-  const r = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: join(__dirname, '..') }));
-  return `load ${r.load.toFixed(1)} ms + activate ${r.activate.toFixed(1)} ms = ${(r.load + r.activate).toFixed(1)} ms; tfjs modules loaded: ${r.tfjsModules}`;
-}
 
 console.log(`extension host (stub vscode, fresh process): ${activationCost()}`);

@@ -46,10 +46,11 @@ function copyAssets() {
   const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
   mkdirSync('dist/wasm', { recursive: true });
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join('dist/wasm', f));
-  // The Python parser (src/python/parser.ts): tree-sitter's runtime and Python grammar, prebuilt WebAssembly.
+  // The Python parser (src/python/parser.ts): tree-sitter's runtime (JavaScript, required at first use, not
+  // bundled) and Python grammar, prebuilt WebAssembly.
   const treeSitter = 'node_modules/@vscode/tree-sitter-wasm/wasm';
   mkdirSync('dist/tree-sitter', { recursive: true });
-  for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) cpSync(join(treeSitter, f), join('dist/tree-sitter', f));
+  for (const f of ['tree-sitter.js', 'tree-sitter.wasm', 'tree-sitter-python.wasm']) cpSync(join(treeSitter, f), join('dist/tree-sitter', f));
   const codicons = 'node_modules/@vscode/codicons/dist';
   if (existsSync(codicons)) cpSync(codicons, 'dist/codicons', { recursive: true });
 }

@@ -9,6 +9,7 @@ import { COMMANDS } from './language/commands';
 import { ModelDocuments } from './language/vscode/modelDocuments';
 import { newModelFile } from './language/vscode/newModelFile';
 import { registerLanguageFeatures } from './language/vscode/registerLanguageFeatures';
+import { registerPythonFeatures } from './language/vscode/registerPythonFeatures';
 import { SUMMARY_VIEW_TYPE, SummaryPanel, type SummaryPanelDeps } from './webviews/summary/summaryPanel';
 import { SummaryPanelSerializer } from './webviews/summary/summarySerializer';
 import { registerTraining, type ExtensionStorage } from './training/registerTraining';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     documents,
     ...registerLanguageFeatures({ documents, config, log, canTrain: true }),
+    ...registerPythonFeatures(context.extensionUri, config, log),
     vscode.window.registerWebviewPanelSerializer(SUMMARY_VIEW_TYPE, new SummaryPanelSerializer(services)),
     vscode.commands.registerCommand(COMMANDS.showSummary, (uri?: unknown) =>
       SummaryPanel.createOrShow(services, uri instanceof vscode.Uri ? uri : undefined),

@@ -34,6 +34,8 @@ export interface PyModel {
   uses: LayerUse[];
   /** Forward statements with the tensor they assign. */
   statements: TracedStatement[];
+  /** Whether the whole definition was understood (no note on something CNN Lab could not follow). */
+  followed: boolean;
 }
 
 export interface PythonAnalysis {
@@ -67,7 +69,7 @@ export function analyzePython(doc: PythonText, earlierCells: PythonText[] = []):
     const comment = commentInput(src, definition.firstLine);
     if (comment && 'error' in comment) diagnostics.push({ severity: 'warning', code: PYTHON_CODES.inputComment, message: comment.error, range: comment.range });
     const input = comment && !('error' in comment) ? comment : definition.standalone ? dataset : undefined;
-    const model: PyModel = { definition, ...(input ? { input } : {}), items: [], uses: [], statements: [] };
+    const model: PyModel = { definition, ...(input ? { input } : {}), items: [], uses: [], statements: [], followed: false };
     if (input) analyzeModel(model, input, program, moduleScope, diagnostics);
     return model;
   });
@@ -113,6 +115,7 @@ function analyzeModel(model: PyModel, input: InputShape, program: Program, modul
   model.statements = tracer.statements;
   // One note per model: the first thing not understood is why the shapes stop there.
   const why = notes[0] ?? (stop ? { range: rangeOf(src, stop.node), message: `Shapes stop here: ${stop.why}` } : undefined);
+  model.followed = !why;
   if (why) out.push({ severity: 'info', code: PYTHON_CODES.notStatic, message: localMessage(why.message), range: why.range });
   out.push(...viewChecks(tracer.views, analysis));
   out.push(...pythonFixes(analysis.diagnostics, model, src));

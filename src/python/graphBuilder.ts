@@ -34,7 +34,8 @@ export class GraphBuilder {
 
   /** Appends a copy of `spec` (each use is its own layer) applied to `input`; `use`: where the call is written. */
   layer(spec: LayerSpec, input: Ref, use: Range | undefined, hint: string): Ref {
-    const item: LayerSpec = { ...structuredClone(spec), ...this.from(input, use ?? spec.range) };
+    // A new range object per use: results are matched to their item by the range's identity.
+    const item: LayerSpec = { ...spec, range: { ...spec.range }, ...this.from(input, use ?? spec.range) };
     this.items.push(item);
     if (use) this.uses.push({ range: use, item });
     return this.produced(item, hint);

@@ -16,6 +16,8 @@ export interface InputShape {
   source: string;
   /** The comment, when it came from one (a fix or the CodeLens rewrites it). */
   range?: Range;
+  /** CNN Lab's name of the dataset it came from, when CNN Lab trains on it (`data.dataset` of a model file). */
+  dataset?: string;
 }
 
 export const INPUT_COMMENT = /#\s*cnnlab:\s*input\b\s*[:=]?\s*(.*)$/i;
@@ -36,7 +38,7 @@ export function commentInput(src: SourceText, firstLine: number): InputShape | {
   return undefined;
 }
 
-function parseShape(text: string): Shape | undefined {
+export function parseShape(text: string): Shape | undefined {
   const m = /^[[(]\s*([\d\s,]+?)\s*,?\s*[\])]/.exec(text.trim());
   if (!m) return undefined;
   const dims = m[1].split(',').map((d) => Number(d.trim()));
@@ -53,6 +55,9 @@ const DATASET_SHAPES: Record<string, Shape> = {
   MNIST: [1, 28, 28], FashionMNIST: [1, 28, 28], KMNIST: [1, 28, 28], QMNIST: [1, 28, 28], EMNIST: [1, 28, 28],
   CIFAR10: [3, 32, 32], CIFAR100: [3, 32, 32], SVHN: [3, 32, 32], STL10: [3, 96, 96],
 };
+
+/** torchvision's dataset classes CNN Lab has a loader for, by its `data.dataset` name. */
+const CNNLAB_DATASETS: Record<string, string> = { MNIST: 'mnist', FashionMNIST: 'fashion-mnist', CIFAR10: 'cifar10' };
 
 /** The dataset names recognised (for the docs). */
 export const RECOGNISED_DATASETS = Object.keys(DATASET_SHAPES);
@@ -75,7 +80,8 @@ export function datasetInput(texts: CodeText[]): InputShape | undefined {
       const name = path?.[path.length - 1];
       if (!call || !name || !DATASET_SHAPES[name]) continue;
       const shape = transformed(DATASET_SHAPES[name], callParts(call)?.keywords.find((k) => k.name === 'transform')?.value, texts);
-      found.push({ shape, source: `\`${path!.join('.')}(…)\` in ${where}` });
+      const dataset = CNNLAB_DATASETS[name] && shape.join() === DATASET_SHAPES[name].join() ? { dataset: CNNLAB_DATASETS[name] } : {};
+      found.push({ shape, source: `\`${path!.join('.')}(…)\` in ${where}`, ...dataset });
     }
   }
   if (!found.length || found.some((f) => f.shape.join() !== found[0].shape.join())) return undefined;

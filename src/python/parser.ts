@@ -1,8 +1,8 @@
 /**
  * The Python parser: tree-sitter's Python grammar compiled to WebAssembly (@vscode/tree-sitter-wasm, the build
  * VS Code itself ships), loaded once and lazily: nothing is read until the first Python document asks for it.
- * The .wasm files are copied next to the bundle (dist/tree-sitter/) by scripts/build.mjs; from sources (tests,
- * benchmarks) they are read from node_modules.
+ * The runtime (tree-sitter.js) and the .wasm files are copied next to the bundle (dist/tree-sitter/) by
+ * scripts/build.mjs; from sources (tests, benchmarks) they are read from node_modules.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +11,7 @@ import type { Parser as TsParser, Tree } from '@vscode/tree-sitter-wasm';
 
 export type { Node as PyNode, Tree as PyTree } from '@vscode/tree-sitter-wasm';
 
+export const RUNTIME_JS = 'tree-sitter.js';
 export const RUNTIME_WASM = 'tree-sitter.wasm';
 export const PYTHON_WASM = 'tree-sitter-python.wasm';
 
@@ -38,10 +39,11 @@ export function loadPythonParser(wasmDir = defaultWasmDir()): Promise<PythonPars
 }
 
 async function load(wasmDir: string): Promise<PythonParser> {
-  // Required here, not at the top: the extension activates without evaluating the runtime's JavaScript.
+  // Required by path, at first use: the runtime's JavaScript stays out of the extension's bundle, so loading and
+  // activating the extension costs nothing until a Python document needs the parser.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ts = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
-  await ts.Parser.init({ locateFile: (file: string) => join(wasmDir, file === RUNTIME_WASM ? RUNTIME_WASM : file) });
+  const ts = require(join(wasmDir, RUNTIME_JS)) as typeof import('@vscode/tree-sitter-wasm');
+  await ts.Parser.init({ locateFile: (file: string) => join(wasmDir, file) });
   const language = await ts.Language.load(readFileSync(join(wasmDir, PYTHON_WASM)));
   const parser: TsParser = new ts.Parser();
   parser.setLanguage(language);

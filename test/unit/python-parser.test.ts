@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadPythonParser, PYTHON_WASM, RUNTIME_WASM } from '../../src/python/parser';
+import { loadPythonParser, PYTHON_WASM, RUNTIME_JS, RUNTIME_WASM } from '../../src/python/parser';
 
 const dist = join(__dirname, '..', '..', 'dist', 'tree-sitter');
 
 describe('Python parser', () => {
-  it('the build copies the runtime and the Python grammar into dist/tree-sitter', () => {
-    for (const f of [RUNTIME_WASM, PYTHON_WASM]) assert.ok(existsSync(join(dist, f)), `${f} in dist/tree-sitter (run node scripts/build.mjs)`);
+  it('the build copies the runtime (JavaScript and wasm) and the Python grammar into dist/tree-sitter', () => {
+    for (const f of [RUNTIME_JS, RUNTIME_WASM, PYTHON_WASM]) assert.ok(existsSync(join(dist, f)), `${f} in dist/tree-sitter (run node scripts/build.mjs)`);
   });
 
   it('parses Python from the copied files, errors included, without throwing', async () => {
