@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, readConfig } from './config';
 import { COMMANDS } from './language/commands';
+import { copyAsPyTorch } from './language/vscode/copyAsPyTorch';
 import { ModelDocuments } from './language/vscode/modelDocuments';
 import { newModelFile } from './language/vscode/newModelFile';
 import { registerLanguageFeatures } from './language/vscode/registerLanguageFeatures';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
       SummaryPanel.createOrShow(services, uri instanceof vscode.Uri ? uri : undefined),
     ),
     vscode.commands.registerCommand(COMMANDS.newModelFile, newModelFile),
+    vscode.commands.registerCommand(COMMANDS.copyAsPyTorch, (uri?: unknown) => copyAsPyTorch(documents, uri)),
   );
   const storage: ExtensionStorage = {
     cacheDir: join(context.globalStorageUri.fsPath, 'datasets'),

@@ -1,4 +1,4 @@
-/** CodeLens entries on the `layers:` line: total parameters, "Show summary", "Train model". */
+/** CodeLens entries on the `layers:` line: total parameters, "Show summary", "Train model", "Copy as PyTorch". */
 import { formatCount } from '../model';
 import type { SourceText } from '../model/parse/sourceText';
 import type { ModelAnalysis, Range } from '../model/types';
@@ -23,6 +23,8 @@ export function codeLenses(analysis: ModelAnalysis, src: SourceText, canTrain: b
     { range, title: 'Show summary', command: COMMANDS.showSummary },
   ];
   if (canTrain) lenses.push({ range, title: 'Train model', command: COMMANDS.trainModel });
+  // The export's model.py generator needs every layer resolved.
+  if (!errors && analysis.layers.length) lenses.push({ range, title: 'Copy as PyTorch', command: COMMANDS.copyAsPyTorch });
   return lenses;
 }
 

@@ -6,6 +6,7 @@ export const COMMANDS = {
   trainModel: 'cnnlab.trainModel',
   stopTraining: 'cnnlab.stopTraining',
   newModelFile: 'cnnlab.newModelFile',
+  copyAsPyTorch: 'cnnlab.copyAsPyTorch',
 } as const;
 
 /** The name of the "New model file" template in snippets/cnn-yaml.code-snippets (the template lives there only). */

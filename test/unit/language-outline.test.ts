@@ -75,18 +75,19 @@ describe('document symbols', () => {
 });
 
 describe('code lenses', () => {
-  it('puts total parameters, Show summary and Train model on the layers line', () => {
+  it('puts total parameters, Show summary, Train model and Copy as PyTorch on the layers line', () => {
     const m = loadFixture('fashion');
     const lenses = codeLenses(m.analysis, m.src, true);
     assert.deepEqual(lenses.map((l) => [l.title, l.command]), [
       ['206,922 params · 1×28×28 → 10', 'cnnlab.showSummary'],
       ['Show summary', 'cnnlab.showSummary'],
       ['Train model', 'cnnlab.trainModel'],
+      ['Copy as PyTorch', 'cnnlab.copyAsPyTorch'],
     ]);
     assert.ok(lenses.every((l) => l.range.start.line === 3));
   });
 
-  it('counts errors and leaves Train model out when no trainer is available', () => {
+  it('counts errors, leaves Train model out when no trainer is available and Copy as PyTorch when there are errors', () => {
     const m = loadFixture('mistakes');
     const lenses = codeLenses(m.analysis, m.src, false);
     assert.equal(lenses.length, 2);

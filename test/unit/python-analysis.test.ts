@@ -1,13 +1,13 @@
 /** src/python: the parser, constants, the reading of classes / nn.Sequential / forward, and the diagnostics with their Python fixes. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Diagnostic } from '../../src/model/types';
 import { analyzePython, PYTHON_CODES, type PythonAnalysis } from '../../src/python/analyzePython';
 import { evaluateConstant } from '../../src/python/constants';
 import { loadPythonParser, type PythonParser } from '../../src/python/parser';
-import { analyzeFixture, FIXTURES } from './python-fixtures';
+import { analyzeFixture, FIXTURES, LENET } from './python-fixtures';
 
 let parser: PythonParser;
 before(async () => {
@@ -48,7 +48,7 @@ describe('reading PyTorch definitions', () => {
   });
 
   it('hands the layers to the core with Python ranges, hover uses in forward, and statements for hints', async () => {
-    const text = readFileSync(join(FIXTURES, 'lenet.py'), 'utf8');
+    const text = readFileSync(join(FIXTURES, LENET), 'utf8');
     const m = analyze(text).models[0];
     const conv1 = m.analysis!.layers[0];
     assert.equal(conv1.type, 'Conv2d');
@@ -151,5 +151,23 @@ describe('diagnostics on PyTorch code', () => {
     assert.deepEqual(b.models[0].analysis!.layers.map((l) => l.outputShape), [[], []]);
     const lstm = analyze('# cnnlab: input [1, 8, 8]\nm = nn.Sequential(nn.Conv3d(1, 2, 3))\n');
     assert.equal(lstm.diagnostics[0].severity, 'info');
+  });
+});
+
+describe('code being typed', () => {
+  it('never throws on a truncated or damaged corpus file (tree-sitter recovers; what is left is read as far as it goes)', () => {
+    let cases = 0;
+    for (const f of readdirSync(FIXTURES).filter((name) => name.endsWith('.py'))) {
+      const text = readFileSync(join(FIXTURES, f), 'utf8');
+      for (let cut = 0; cut < text.length; cut += 29) {
+        for (const damaged of [text.slice(0, cut), text.slice(0, cut) + text.slice(cut + 5)]) {
+          const tree = parser.parse(damaged);
+          assert.doesNotThrow(() => analyzePython({ text: damaged, tree: tree.rootNode }), `${f} cut at ${cut}`);
+          tree.delete();
+          cases++;
+        }
+      }
+    }
+    assert.ok(cases > 500, `${cases} damaged texts`);
   });
 });

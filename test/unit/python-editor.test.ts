@@ -8,12 +8,13 @@ import { PythonAnalyses } from '../../src/language/python/pythonAnalyses';
 import { pythonHoverAt } from '../../src/language/python/pythonHover';
 import { pythonInlayHints } from '../../src/language/python/pythonInlayHints';
 import { SourceText } from '../../src/model/parse/sourceText';
-import type { PythonAnalysis } from '../../src/python/analyzePython';
+import { analyzePython, type PythonAnalysis } from '../../src/python/analyzePython';
 import { loadPythonParser } from '../../src/python/parser';
 import { toModelFile } from '../../src/python/toModelFile';
-import { analyzeFixture, CORPUS, FIXTURES } from './python-fixtures';
+import { pytorchFromModelFile } from '../../src/python/fromModelFile';
+import { analyzeFixture, CORPUS, FIXTURES, LENET } from './python-fixtures';
 
-const lenetText = readFileSync(join(FIXTURES, 'lenet.py'), 'utf8');
+const lenetText = readFileSync(join(FIXTURES, LENET), 'utf8');
 const lenetLines = lenetText.split('\n');
 /** The position of the first `needle` on the line that contains `lineMarker`. */
 function at(marker: string, needle = marker, lines = lenetLines) {
@@ -23,7 +24,7 @@ function at(marker: string, needle = marker, lines = lenetLines) {
 
 let lenet: PythonAnalysis;
 before(async () => {
-  lenet = await analyzeFixture({ file: 'lenet.py', torch: [] });
+  lenet = await analyzeFixture({ file: LENET, torch: [] });
 });
 
 describe('hover in PyTorch code', () => {
@@ -100,6 +101,23 @@ describe('Open as CNN Lab model', () => {
     assert.match((result as { text: string }).text, /^name: net\ninput: \[1, 28, 28\]\nlayers:\n {2}- Conv2d\(1, 16, kernel_size=3, padding=1\)$/m);
     assert.match((result as { text: string }).text, /\ndata: \{dataset: fashion-mnist\}\n$/);
   });
+});
+
+describe('Copy as PyTorch', () => {
+  for (const file of ['lenet5.cnn.yaml', 'resnet-mini.cnn.yaml', 'inception-shapes.cnn.yaml', 'vgg16.cnn.yaml']) {
+    it(`examples/${file}: the code, read back as PyTorch, has the model file's shapes and parameters`, async () => {
+      const model = analyzeModel(readFileSync(join(__dirname, '..', '..', 'examples', file), 'utf8'));
+      const py = pytorchFromModelFile(model, file);
+      const parser = await loadPythonParser();
+      const back = analyzePython({ text: py, tree: parser.parse(py).rootNode }).models.find((m) => m.definition.name === 'Model')!;
+      assert.deepEqual(back.input?.shape, model.input);
+      // model.py runs a residual block's projection before its body; the model file lists the body first.
+      const layers = (list: typeof model.layers) => list.map((l) => `${l.type} → ${l.outputShape.join('×')}`).sort();
+      assert.deepEqual(layers(back.analysis!.layers), layers(model.layers));
+      assert.deepEqual(back.analysis!.outputShape, model.outputShape);
+      assert.equal(back.analysis!.totals.params, model.totals.params);
+    });
+  }
 });
 
 describe('the analysis cache of open Python documents', () => {

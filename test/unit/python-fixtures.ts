@@ -11,8 +11,11 @@ export interface FixtureCase {
   torch: string[];
 }
 
+/** LeNet lives with the e2e workspace's files (the e2e tests hover it in code-server); paths are relative to FIXTURES. */
+export const LENET = '../integration/pytorch-lenet.py';
+
 export const CORPUS: FixtureCase[] = [
-  { file: 'lenet.py', torch: ['LeNet'] },
+  { file: LENET, torch: ['LeNet'] },
   { file: 'course_sequential.py', torch: ['model', 'named_model', 'make_model'] },
   { file: 'alexnet_style.py', torch: ['AlexNet'] },
   { file: 'vgg_style.py', torch: ['SmallVGG'] },

@@ -48,7 +48,8 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 }
 
-function toVsDiagnostic(d: Diagnostic): vscode.Diagnostic {
+/** A core diagnostic as VS Code's, with CNN Lab as its source (model files and PyTorch code alike). */
+export function toVsDiagnostic(d: Diagnostic): vscode.Diagnostic {
   const out = new vscode.Diagnostic(toVsRange(d.range), d.message, toVsSeverity(d.severity));
   out.source = 'cnnlab';
   out.code = d.code;

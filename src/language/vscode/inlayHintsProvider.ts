@@ -1,7 +1,7 @@
 /** VS Code adapter for inlayHints; honours `cnnlab.inlayHints.enabled` and refreshes when it changes. */
 import * as vscode from 'vscode';
 import type { CnnLabConfig } from '../../config';
-import { inlayHints } from '../inlayHints';
+import { inlayHints, type InlayHintEntry } from '../inlayHints';
 import { toVsPosition } from './convert';
 import { guarded } from './guard';
 import type { ModelDocuments } from './modelDocuments';
@@ -28,12 +28,7 @@ export class ModelInlayHintsProvider implements vscode.InlayHintsProvider, vscod
       if (!analysed) return [];
       return inlayHints(analysed.analysis, analysed.src)
         .filter((h) => h.position.line >= range.start.line && h.position.line <= range.end.line)
-        .map((h) => {
-          const hint = new vscode.InlayHint(toVsPosition(h.position), h.label, vscode.InlayHintKind.Type);
-          hint.paddingLeft = true;
-          hint.tooltip = new vscode.MarkdownString(h.tooltip);
-          return hint;
-        });
+        .map(toVsInlayHint);
     }, []);
   }
 
@@ -41,4 +36,12 @@ export class ModelInlayHintsProvider implements vscode.InlayHintsProvider, vscod
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** A hint `→ shape · params` after a layer (model files and PyTorch code alike). */
+export function toVsInlayHint(h: InlayHintEntry): vscode.InlayHint {
+  const hint = new vscode.InlayHint(toVsPosition(h.position), h.label, vscode.InlayHintKind.Type);
+  hint.paddingLeft = true;
+  hint.tooltip = new vscode.MarkdownString(h.tooltip);
+  return hint;
 }

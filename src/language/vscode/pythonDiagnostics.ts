@@ -4,9 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { CnnLabConfig } from '../../config';
-import type { Diagnostic } from '../../model/types';
 import { KeyedDebouncer } from '../debounce';
-import { toVsRange, toVsSeverity } from './convert';
+import { toVsDiagnostic } from './diagnosticsController';
 import { isPythonDocument, notebookOf, type PythonDocuments } from './pythonDocuments';
 
 export class PythonDiagnostics implements vscode.Disposable {
@@ -52,11 +51,4 @@ export class PythonDiagnostics implements vscode.Disposable {
     this.collection.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
-}
-
-function toVsDiagnostic(d: Diagnostic): vscode.Diagnostic {
-  const out = new vscode.Diagnostic(toVsRange(d.range), d.message, toVsSeverity(d.severity));
-  out.source = 'cnnlab';
-  out.code = d.code;
-  return out;
 }

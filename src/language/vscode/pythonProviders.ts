@@ -8,7 +8,8 @@ import { formatCount } from '../../model';
 import { shapeLabel } from '../format';
 import { pythonHoverAt } from '../python/pythonHover';
 import { pythonInlayHints } from '../python/pythonInlayHints';
-import { fromVsPosition, fromVsRange, toVsPosition, toVsRange } from './convert';
+import { fromVsPosition, fromVsRange, toVsRange } from './convert';
+import { toVsInlayHint } from './inlayHintsProvider';
 import type { PythonDocuments } from './pythonDocuments';
 
 export const PYTHON_COMMANDS = {
@@ -48,12 +49,7 @@ export class PythonInlayHintsProvider implements vscode.InlayHintsProvider {
       if (!analysed) return [];
       return pythonInlayHints(analysed.analysis, analysed.src)
         .filter((h) => h.position.line >= range.start.line && h.position.line <= range.end.line)
-        .map((h) => {
-          const hint = new vscode.InlayHint(toVsPosition(h.position), h.label, vscode.InlayHintKind.Type);
-          hint.paddingLeft = true;
-          hint.tooltip = new vscode.MarkdownString(h.tooltip);
-          return hint;
-        });
+        .map(toVsInlayHint);
     }, []);
   }
 }
