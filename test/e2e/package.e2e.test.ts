@@ -36,7 +36,7 @@ test('package: the .vsix holds only bundles, wasm, media and the manifest', () =
   const entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter((e) => e && !e.endsWith('/'));
   const unexpected = entries.filter((e) => !allowed.some((p) => p.test(e)));
   assert.deepEqual(unexpected, [], `unexpected files in ${vsix}`);
-  for (const needed of ['extension/dist/extension.js', 'extension/dist/worker.js']) {
+  for (const needed of ['extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/tree-sitter/tree-sitter-python.wasm']) {
     assert.ok(entries.includes(needed), `${needed} missing from ${vsix}`);
   }
   assert.ok(entries.some((e) => /^extension\/dist\/.*\.wasm$/.test(e)), `no tfjs .wasm file in ${vsix}`);

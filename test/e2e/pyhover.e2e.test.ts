@@ -12,6 +12,22 @@ const e2eTest = e2eSuite('pyhover');
 
 /** The editor's hover, as the harness reads it (not the workbench's tooltips). */
 const HOVER = '.monaco-hover:not(.hidden):not(.workbench-hover) .hover-contents';
+/** Browser-side (a string: this project type-checks without the DOM library): the centre of `Conv2d` in a cell editor. */
+const TOKEN_CENTER = `(() => {
+  for (const line of document.querySelectorAll('.cell-editor-container .view-line')) {
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.textContent.indexOf('Conv2d');
+      if (i < 0) continue;
+      const r = document.createRange();
+      r.setStart(n, i);
+      r.setEnd(n, i + 'Conv2d'.length);
+      const b = r.getBoundingClientRect();
+      if (b.width > 0) return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    }
+  }
+  return null;
+})()`;
 
 e2eTest('hover: a Conv2d in a .py file shows its shape 1×32×32 → 6×28×28', async ({ wb, editor, file, capture }) => {
   await wb.openFile('pytorch-lenet.py');
@@ -41,26 +57,26 @@ e2eTest('inlay hints: forward lines of a .py file show the shape they leave', as
 
 e2eTest('hover: a Conv2d in a notebook cell shows its shape, the input read from the dataset cell above', async ({ page, wb, capture }) => {
   await wb.openFile('pytorch-notebook.ipynb');
-  // The token `Conv2d` as the cell editor renders it (a span of its view lines).
-  const token = page.locator('.notebook-editor .cell-editor-container .view-line span', { hasText: /^Conv2d$/ }).first();
-  await token.waitFor({ state: 'visible', timeout: 60_000 });
+  // Where `Conv2d` is drawn in a cell editor (tokens of one colour share a span, so the text is measured).
+  let at: { x: number; y: number } | null = null;
+  await poll('Conv2d drawn in a notebook cell', async () => (at = (await page.evaluate(TOKEN_CENTER)) as typeof at) ?? undefined, { timeoutMs: 60_000 });
+  const hover = async () => {
+    // Move away and back: the editor shows a hover once the pointer rests on the token.
+    await page.mouse.move(5, 5);
+    at = ((await page.evaluate(TOKEN_CENTER)) as typeof at) ?? at;
+    await page.mouse.move(at!.x, at!.y);
+    await page.waitForSelector(HOVER, { timeout: 3_000 }).catch(() => undefined);
+  };
   let text = '';
   await poll(
     'a hover over Conv2d in the notebook cell with 16×28×28',
     async () => {
-      // Move away and back: the editor shows a hover once the pointer rests on the token.
-      await page.mouse.move(5, 5);
-      await token.hover();
-      await page.waitForSelector(HOVER, { timeout: 3_000 }).catch(() => undefined);
+      await hover();
       text = (await page.locator(HOVER).allInnerTexts()).join('\n');
       return /16\s*×\s*28\s*×\s*28/.test(text) ? true : undefined;
     },
     { timeoutMs: 90_000, intervalMs: 1_000, saw: async () => JSON.stringify(text.slice(0, 300)) },
   );
   assert.match(text, /FashionMNIST/, `the hover says where the input shape came from:\n${text}`);
-  await capture('pyhover-notebook', async () => {
-    await page.mouse.move(5, 5);
-    await token.hover();
-    await page.waitForSelector(HOVER, { timeout: 10_000 });
-  });
+  await capture('pyhover-notebook', hover);
 });

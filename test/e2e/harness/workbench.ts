@@ -104,7 +104,8 @@ export class Workbench {
     await poll(`the editor tab of ${name}`, async () =>
       (await this.page.$(`.tab.active[aria-label^=${JSON.stringify(name)}]`)) ? true : undefined,
     );
-    await this.page.waitForSelector('.editor-instance .monaco-editor .view-lines');
+    // A text editor, or a notebook's cell editors (a .ipynb opens in the notebook editor).
+    await this.page.waitForSelector('.editor-instance .monaco-editor .view-lines, .notebook-editor .cell-editor-container .view-lines');
   }
 
   /** Opens a view by the name it has in the "Open View" list (Quick Open with the "view " prefix). */
