@@ -16,6 +16,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { analyzeModel, TASKS } from '../src/model';
 import { namedClasses } from '../src/model/infer/modelChecks';
 import { loadDataset } from '../src/trainer/datasets';
+import { readMetrics } from '../src/trainer/runs/reader';
+import { RUN_FILES } from '../src/trainer/runs/store';
 import type { ImageSet } from '../src/trainer/datasets/types';
 import { lastJsonLine } from './childJson';
 import { withSeed } from './autoencoder-compare';
@@ -38,6 +40,8 @@ interface Run {
   testMeanIou: number;
   testAccuracy: number;
   seconds: number;
+  /** Validation mIoU after each epoch: where the two engines' curves part, if they do. */
+  valMeanIou: number[];
 }
 
 /** The run's dataset, loaded as cnnlab train loads it, written as SPLIT-images.u8 / SPLIT-masks.u8 + data.json. */
@@ -67,15 +71,16 @@ async function seedRuns(modelFile: string, seed: number, epochs: string[], backe
   mkdirSync(data);
   const exported = await exportData(modelFile, text, data);
   let start = Date.now();
-  const mine = lastJsonLine<Run & { status: string; error: string | null; task: string }>(process.execPath, [CLI, 'train', copy, '--json', '--out', outDir, '--backend', backend, ...epochs]);
+  const mine = lastJsonLine<Run & { runDir: string; status: string; error: string | null; task: string }>(process.execPath, [CLI, 'train', copy, '--json', '--out', outDir, '--backend', backend, ...epochs]);
   const oursSeconds = (Date.now() - start) / 1000;
   if (mine.status !== 'done' || mine.task !== 'segmentation') throw new Error(`cnnlab train (seed ${seed}): ${mine.status} ${mine.error ?? mine.task}`);
   if (mine.trainSamples !== exported) throw new Error(`the exported training set has ${exported} images but the run trained on ${mine.trainSamples}: not the same data`);
   start = Date.now();
-  const theirs = lastJsonLine<Run>(PYTHON, [TWIN, copy, '--data', data, '--json', '--seed', String(seed), ...epochs]);
+  const theirs = lastJsonLine<Run & { epochLog: Array<{ valMeanIou: number }> }>(PYTHON, [TWIN, copy, '--data', data, '--json', '--seed', String(seed), ...epochs]);
   const torchSeconds = (Date.now() - start) / 1000;
-  const pick = (r: Run, seconds: number): Run => ({ seed, trainSamples: r.trainSamples, samplesPerSecond: r.samplesPerSecond, testMeanIou: r.testMeanIou, testAccuracy: r.testAccuracy, seconds });
-  return { ours: pick(mine, oursSeconds), torch: pick(theirs, torchSeconds) };
+  const pick = (r: Omit<Run, 'valMeanIou'>, seconds: number, valMeanIou: number[]): Run => ({ seed, trainSamples: r.trainSamples, samplesPerSecond: r.samplesPerSecond, testMeanIou: r.testMeanIou, testAccuracy: r.testAccuracy, seconds, valMeanIou });
+  const ourCurve = readMetrics(join(mine.runDir, RUN_FILES.metrics)).flatMap((m) => (m.kind === 'epoch' ? [m.valMeanIou ?? NaN] : []));
+  return { ours: pick(mine, oursSeconds, ourCurve), torch: pick(theirs, torchSeconds, theirs.epochLog.map((e) => e.valMeanIou)) };
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -97,6 +102,8 @@ async function main(): Promise<number> {
       const runs = await seedRuns(modelFile, seed, epochs, backend, outDir);
       ours.push(runs.ours);
       torch.push(runs.torch);
+      const curve = (r: Run) => r.valMeanIou.map((x) => x.toFixed(2)).join(' ');
+      console.log(`  seed ${seed}, validation mIoU per epoch: CNN Lab ${curve(runs.ours)}; PyTorch ${curve(runs.torch)}`);
       console.log(`  seed ${seed}: CNN Lab mIoU ${runs.ours.testMeanIou.toFixed(4)} (${runs.ours.samplesPerSecond.toFixed(0)} samples/s, ${runs.ours.seconds.toFixed(0)} s); PyTorch mIoU ${runs.torch.testMeanIou.toFixed(4)} (${runs.torch.samplesPerSecond.toFixed(0)} samples/s, ${runs.torch.seconds.toFixed(0)} s)`);
     }
   } finally {
