@@ -6,6 +6,7 @@ import { predictCommand } from './predict';
 import { inspectCommand } from './inspect';
 import { evaluateCommand } from './evaluate';
 import { exportCommand } from './export';
+import { importCommand } from './import';
 
 export interface CliCommand {
   name: string;
@@ -15,4 +16,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [summaryCommand, trainCommand, evaluateCommand, predictCommand, inspectCommand, exportCommand, installBackendCommand];
+export const commands: CliCommand[] = [summaryCommand, trainCommand, evaluateCommand, predictCommand, inspectCommand, exportCommand, importCommand, installBackendCommand];

@@ -18,7 +18,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('cnnlab --help', () => {
   it('every command prints its usage on stdout and exits 0', () => {
     const names = commands.map((c) => c.name);
-    assert.deepEqual([...names].sort(), ['evaluate', 'export', 'inspect', 'install-backend', 'predict', 'summary', 'train']);
+    assert.deepEqual([...names].sort(), ['evaluate', 'export', 'import', 'inspect', 'install-backend', 'predict', 'summary', 'train']);
     for (const name of names) {
       for (const flag of ['--help', '-h']) {
         const r = cnnlab([name, flag]);
@@ -40,7 +40,7 @@ describe('cnnlab --help', () => {
   });
 
   it('usage mistakes exit 2 with the usage, whatever the command (one shared flag parser)', () => {
-    for (const args of [['install-backend'], ['install-backend', 'tensorflow', '--bogus'], ['install-backend', 'tensorflow', '--dir'], ['summary', '--bogus', 'x.cnn.yaml'], ['train', 'a.cnn.yaml', '--epochs', '0'], ['evaluate', 'run', '--checkpoint', 'worst'], ['export', 'run', '--format', 'bogus', '--out', 'x'], ['export', 'run', '--format', 'pytorch'], ['export', '--out', 'x', '--format', 'pytorch']]) {
+    for (const args of [['install-backend'], ['install-backend', 'tensorflow', '--bogus'], ['install-backend', 'tensorflow', '--dir'], ['summary', '--bogus', 'x.cnn.yaml'], ['train', 'a.cnn.yaml', '--epochs', '0'], ['evaluate', 'run', '--checkpoint', 'worst'], ['export', 'run', '--format', 'bogus', '--out', 'x'], ['export', 'run', '--format', 'pytorch'], ['export', '--out', 'x', '--format', 'pytorch'], ['import', 'w.pth'], ['import', '--model', 'm.cnn.yaml']]) {
       const r = cnnlab(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`^cnnlab ${args[0]}: .+\\n[Uu]sage: `), args.join(' '));

@@ -2,7 +2,6 @@
  * Shared fixtures of the export tests: a run folder made from a model file without training (the engine's seeded
  * initial weights, BatchNorm statistics moved off their defaults), and the engine's own outputs on a batch.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelAnalysis } from '../../src/model/types';
@@ -10,11 +9,12 @@ import { saveCheckpoint } from '../../src/trainer/engine/checkpoint';
 import { buildModel, type EngineModel } from '../../src/trainer/engine/model';
 import type { TF, Tensor } from '../../src/trainer/engine/tf';
 import { Random } from '../../src/trainer/datasets/random';
+import { pythonHas } from '../fixtures/python';
 
-export const PYTHON = process.env.CNNLAB_TEST_PYTHON ?? '/usr/bin/python3';
+export { python as PYTHON } from '../fixtures/python';
 
 /** Whether PyTorch can be imported (CI installs Debian's python3-torch; elsewhere the tests skip). */
-export const HAS_TORCH = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+export const HAS_TORCH = pythonHas('torch, torchvision, numpy');
 
 /** A run folder for `analysis` under `root`, with the model's initial weights as last/ (and best/). */
 export async function untrainedRun(tf: TF, analysis: ModelAnalysis, modelText: string, root: string, seed = 7): Promise<{ runDir: string; model: EngineModel }> {

@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import { ExportError, type ExportFormat } from '../format';
 import type { ExportSource } from '../source';
 import { modelPy } from './modelPy';
+import { preprocessingPy } from './preprocessingPy';
+import { DATASETS_PY } from './datasetsPy';
+import { RUN_FOLDER_PY } from './runFolderPy';
+import { PREDICT_PY, README_MD, REQUIREMENTS_TXT } from './scriptsPy';
+import { exportTrainingData } from './trainingData';
+import { trainPy } from './trainPy';
 import { torchStateDict } from './stateDict';
 import { torchSave } from './torchSave';
 
@@ -18,12 +24,23 @@ export const pytorchFormat: ExportFormat = {
   async write(source: ExportSource, out: string) {
     if (source.analysis.input.length !== 3) throw new ExportError(`--format pytorch needs an image input [C, H, W]; this model's input is [${source.analysis.input}]`);
     mkdirSync(out, { recursive: true });
+    const data = exportTrainingData(source.analysis, source.runDir, source.config, out);
+    const recipe = { analysis: source.analysis, classes: source.classes, dataPath: data.dataPath, maxTrainSamples: null };
     const files: Array<[string, string | Buffer]> = [
       ['model.py', modelPy(source.analysis, source.classes, `${source.analysis.name}.cnn.yaml`)],
       ['weights.pth', torchSave(torchStateDict(source.analysis, source.weights))],
+      ['preprocessing.py', preprocessingPy(source.analysis.pipeline, source.analysis.input)],
+      ['predict.py', PREDICT_PY],
+      ['train.py', trainPy(recipe)],
+      ['datasets.py', DATASETS_PY],
+      ['cnnlab_run.py', RUN_FOLDER_PY],
+      ['requirements.txt', REQUIREMENTS_TXT],
+      ['README.md', README_MD],
       ['model.cnn.yaml', source.modelText],
     ];
     for (const [name, content] of files) writeFileSync(join(out, name), content);
-    return { files: files.map(([name]) => join(out, name)), notes: [] };
+    const notes = [`predict: python3 ${join(out, 'predict.py')} IMAGE [--top-k K] [--json]`, `train:   torchrun --redirects 1 --tee 1 --nproc_per_node=2 ${join(out, 'train.py')} --out runs   (see ${join(out, 'README.md')})`];
+    if (data.dataPath === null) notes.push(`train.py does not know where the ${source.analysis.data.dataset} data is: pass --data FOLDER`);
+    return { files: [...files.map(([name]) => join(out, name)), ...data.files], notes };
   },
 };

@@ -5,6 +5,7 @@
  * (`layer3.weight`); BatchNorm's num_batches_tracked is int64 in torch.
  */
 import type { LayerType, ModelAnalysis } from '../../model/types';
+import { contiguousStrides } from '../../weights/stateDict';
 
 /** Axis order taking the engine's layout of `layer.weight` to torch's (undefined: same layout). */
 const TO_TORCH: Partial<Record<LayerType, number[]>> = {
@@ -31,7 +32,7 @@ export function inversePermutation(order: readonly number[]): number[] {
 /** A row-major array of `shape` with its axes permuted: result axis i is input axis order[i]. */
 export function transpose(values: ArrayLike<number>, shape: readonly number[], order: readonly number[]): { values: Float32Array; shape: number[] } {
   const outShape = order.map((a) => shape[a]);
-  const inStrides = rowMajorStrides(shape);
+  const inStrides = contiguousStrides(shape);
   const stepBy = order.map((a) => inStrides[a]);
   const out = new Float32Array(values.length);
   const index = new Array<number>(order.length).fill(0);
@@ -48,16 +49,6 @@ export function transpose(values: ArrayLike<number>, shape: readonly number[], o
     }
   }
   return { values: out, shape: outShape };
-}
-
-export function rowMajorStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
 }
 
 /** True for variables torch stores as int64. */

@@ -50,6 +50,7 @@ import torch
 from torch import nn
 
 INPUT_SHAPE = ${pyTuple(analysis.input)}  # [C, H, W] (or [F]) of one sample
+TASK = "${analysis.task}"
 CLASSES = [${classes.map((c) => JSON.stringify(c)).join(', ')}]
 
 

@@ -4,7 +4,7 @@
  * each storage as `data/<key>` referenced by a persistent id, and `version`. Only opcodes and globals that
  * torch.load(weights_only=True) accepts are used.
  */
-import { rowMajorStrides } from './layouts';
+import { contiguousStrides } from '../../weights/stateDict';
 import { writeZip, type ZipEntry } from './zipArchive';
 
 /** A tensor of a state_dict, row-major in torch's layout. */
@@ -43,7 +43,7 @@ function writeTensor(p: PickleWriter, t: TorchTensor, key: string): void {
   p.mark();
   t.shape.forEach((d) => p.int(d));
   p.tuple().mark();
-  rowMajorStrides(t.shape).forEach((s) => p.int(s));
+  contiguousStrides(t.shape).forEach((s) => p.int(s));
   p.tuple().bool(false);
   p.global('collections', 'OrderedDict').emptyTuple().reduce();
   p.tuple().reduce();

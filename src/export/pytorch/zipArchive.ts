@@ -1,8 +1,7 @@
 /**
  * The zip container of torch.save's format: entries stored uncompressed, each entry's data aligned to 64 bytes
- * (torch's writer pads the local header's extra field so storages can be memory-mapped). Reading accepts stored
- * entries only, as torch writes them; sizes are checked against the buffer so a damaged file cannot make us read
- * outside it.
+ * (torch's writer pads the local header's extra field so storages can be memory-mapped). Reading is
+ * src/weights/zipEntries.ts.
  */
 import { crc32 } from '../../files/crc32';
 
@@ -64,32 +63,4 @@ function writeCommon(b: Buffer, at: number, crc: number, size: number, nameLengt
   b.writeUInt32LE(size, at + 18);
   b.writeUInt16LE(nameLength, at + 22);
   b.writeUInt16LE(extraLength, at + 24);
-}
-
-/** The entries of a zip archive written with stored (uncompressed) entries; throws a message naming `what`. */
-export function readZip(bytes: Uint8Array, what: string): Map<string, Uint8Array> {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bad = (why: string): Error => new Error(`${what} is not a torch.save zip archive (${why})`);
-  const endAt = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (endAt < 0 || endAt + END_RECORD > b.length) throw bad('no end of central directory');
-  const count = b.readUInt16LE(endAt + 10);
-  let at = b.readUInt32LE(endAt + 16);
-  const entries = new Map<string, Uint8Array>();
-  for (let i = 0; i < count; i++) {
-    if (at + CENTRAL_HEADER > b.length || b.readUInt32LE(at) !== 0x02014b50) throw bad('damaged central directory');
-    const method = b.readUInt16LE(at + 10);
-    const size = b.readUInt32LE(at + 20);
-    const nameLength = b.readUInt16LE(at + 28);
-    const extraLength = b.readUInt16LE(at + 30);
-    const commentLength = b.readUInt16LE(at + 32);
-    const local = b.readUInt32LE(at + 42);
-    const name = b.toString('utf8', at + CENTRAL_HEADER, at + CENTRAL_HEADER + nameLength);
-    if (method !== 0) throw bad(`${name} is compressed`);
-    if (local + LOCAL_HEADER > b.length || b.readUInt32LE(local) !== 0x04034b50) throw bad(`damaged entry ${name}`);
-    const dataAt = local + LOCAL_HEADER + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
-    if (dataAt + size > b.length) throw bad(`${name} runs past the end of the file`);
-    entries.set(name, bytes.subarray(dataAt, dataAt + size));
-    at += CENTRAL_HEADER + nameLength + extraLength + commentLength;
-  }
-  return entries;
 }
