@@ -19,6 +19,12 @@ export interface CnnLabConfig {
   runsDirectory: string;
   /** `cnnlab.maxImagePixels`: largest image decoded. Default undefined: $CNNLAB_MAX_IMAGE_PIXELS or 100 megapixels. */
   maxImagePixels: number | undefined;
+  /** `cnnlab.pytorch.python`: interpreter for "Train with PyTorch". Default '': the Python extension's, else python3. */
+  pytorchPython: string;
+  /** `cnnlab.pytorch.command`: the launcher, `{python}` and `{nproc}` substituted; train.py and its arguments follow. */
+  pytorchCommand: string[];
+  /** `cnnlab.pytorch.nprocPerNode`: processes torchrun starts. Default 2. */
+  pytorchNprocPerNode: number;
 }
 
 /** The configuration section all keys live under. */
@@ -30,6 +36,10 @@ export const CONFIG_DEFAULTS: Readonly<CnnLabConfig> = {
   backend: 'auto',
   runsDirectory: '.cnnlab/runs',
   maxImagePixels: undefined,
+  pytorchPython: '',
+  // --redirects 1 --tee 1: Debian's torchrun (torch 1.13, Python 3.11) crashes without them; harmless elsewhere.
+  pytorchCommand: ['{python}', '-m', 'torch.distributed.run', '--redirects', '1', '--tee', '1', '--nproc_per_node={nproc}'],
+  pytorchNprocPerNode: 2,
 };
 
 
@@ -45,6 +55,9 @@ export function readConfig(source: ConfigSource): CnnLabConfig {
   const backend = source.get('backend');
   const runs = source.get('runsDirectory');
   const pixels = source.get('maxImagePixels');
+  const python = source.get('pytorch.python');
+  const command = source.get('pytorch.command');
+  const nproc = source.get('pytorch.nprocPerNode');
   return {
     inlayHintsEnabled: typeof enabled === 'boolean' ? enabled : CONFIG_DEFAULTS.inlayHintsEnabled,
     diagnosticsDebounceMs:
@@ -54,6 +67,9 @@ export function readConfig(source: ConfigSource): CnnLabConfig {
     backend: isBackendChoice(backend) ? backend : CONFIG_DEFAULTS.backend,
     runsDirectory: typeof runs === 'string' && runs.trim() !== '' ? runs : CONFIG_DEFAULTS.runsDirectory,
     maxImagePixels: Number.isInteger(pixels) && (pixels as number) >= 1 ? (pixels as number) : CONFIG_DEFAULTS.maxImagePixels,
+    pytorchPython: typeof python === 'string' ? python.trim() : CONFIG_DEFAULTS.pytorchPython,
+    pytorchCommand: Array.isArray(command) && command.length > 0 && command.every((a) => typeof a === 'string') ? command : CONFIG_DEFAULTS.pytorchCommand,
+    pytorchNprocPerNode: Number.isInteger(nproc) && (nproc as number) >= 1 ? (nproc as number) : CONFIG_DEFAULTS.pytorchNprocPerNode,
   };
 }
 

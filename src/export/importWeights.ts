@@ -10,8 +10,8 @@ import type { ModelAnalysis } from '../model/types';
 import type { RunSummary } from '../protocol/runTypes';
 import { saveCheckpoint } from '../trainer/engine/checkpoint';
 import { buildModel, type EngineModel } from '../trainer/engine/model';
+import { newRunSummary } from '../trainer/engine/recorder';
 import type { TF } from '../trainer/engine/tf';
-import { currentOwner } from '../trainer/runs/owner';
 import { RunFolder } from '../trainer/runs/store';
 import { tensorValues, type StateDict } from '../weights/stateDict';
 import { ExportError } from './format';
@@ -89,36 +89,19 @@ function describe(analysis: ModelAnalysis, name: string): string {
 }
 
 function importedSummary(analysis: ModelAnalysis, weightsFile: string): RunSummary {
-  const now = new Date().toISOString();
-  return {
-    version: 1,
+  const summary = newRunSummary({
     model: analysis.name,
     task: analysis.task,
-    status: 'done',
     backend: 'imported',
     backendDescription: `weights imported from ${weightsFile}`,
     dataset: analysis.data.dataset,
     datasetSource: '',
     classes: analysis.classes,
     epochs: 0,
-    epochsCompleted: 0,
     trainSamples: 0,
     validationSamples: 0,
     testSamples: 0,
     batchSize: analysis.train.batch_size,
-    samplesPerSecond: 0,
-    trainSeconds: 0,
-    totalSeconds: 0,
-    bestEpoch: null,
-    bestValLoss: null,
-    test: null,
-    startedAt: now,
-    updatedAt: now,
-    finishedAt: now,
-    stopReason: null,
-    error: null,
-    divergence: null,
-    owner: currentOwner(),
-    heartbeatAt: now,
-  };
+  });
+  return { ...summary, status: 'done', finishedAt: summary.startedAt };
 }

@@ -20,13 +20,15 @@ export interface ExportWeight {
 }
 
 export interface ExportSource {
+  /** The run folder; '' for a model file exported before any training ("Train with PyTorch"). */
   runDir: string;
   /** The model file as the run snapshotted it, and its analysis. */
   modelText: string;
   analysis: ModelAnalysis;
   /** Class names in label order (the run's, else the model file's). */
   classes: string[];
-  checkpoint: 'best' | 'last';
+  /** The checkpoint the weights come from; undefined (and no weights) for a model file alone. */
+  checkpoint: 'best' | 'last' | undefined;
   weights: ExportWeight[];
   /** The run's config.json (dataset paths as resolved by training), or null. */
   config: unknown;
@@ -54,6 +56,14 @@ export async function readExportSource(runDir: string, checkpoint?: 'best' | 'la
     weights: await readCheckpointWeights(dir),
     config: readRunConfig(runDir),
   };
+}
+
+/** A model file without a run: everything but weights (formats that can, write the model and scripts only). */
+export function modelFileSource(modelText: string, modelPath: string): ExportSource {
+  const analysis = analyzeModel(modelText);
+  const error = analysis.diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new ExportError(`${modelPath}:${error.range.start.line + 1}: ${error.message}`);
+  return { runDir: '', modelText, analysis, classes: analysis.classes, checkpoint: undefined, weights: [], config: { request: { modelPath } } };
 }
 
 /** A checkpoint folder's variables as float32 arrays (int32 counters converted), in manifest order. */

@@ -10,6 +10,8 @@ export const TRAINING_COMMANDS = {
   showActiveRun: 'cnnlab.showTrainingPanel',
   openRunFolder: 'cnnlab.openRunFolder',
   installNativeBackend: 'cnnlab.installNativeBackend',
+  trainWithPyTorch: 'cnnlab.trainWithPyTorch',
+  importWeights: 'cnnlab.importWeights',
 } as const;
 
 /** The runs view's actions. */
@@ -22,6 +24,7 @@ export const RUN_COMMANDS = {
   reveal: 'cnnlab.runs.reveal',
   evaluate: 'cnnlab.runs.evaluate',
   delete: 'cnnlab.runs.delete',
+  export: 'cnnlab.runs.export',
 } as const;
 
 export const RUNS_CONTAINER_ID = 'cnnlab';

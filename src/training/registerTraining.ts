@@ -3,7 +3,7 @@
  * registered at once: extension.ts calls registerTraining(context, services) and gets back what the inspector
  * shares (the one trainer worker, the runs of the runs view).
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { resolveRunsDirectory, type CnnLabConfig } from '../config';
 import type { ModelDocuments } from '../language/vscode/modelDocuments';
@@ -20,6 +20,8 @@ import { installBackendCommand } from './installBackendCommand';
 import { COMPARE_VIEW_TYPE, RUNS_VIEW_ID, TRAINING_COMMANDS, TRAINING_VIEW_TYPE } from './ids';
 import { LiveRuns } from './liveRuns';
 import { TrainingOrchestrator } from './orchestrator';
+import { exportRun, importWeights } from './pytorch/exportImportCommands';
+import { trainWithPyTorch } from './pytorch/trainWithPyTorch';
 import { trainModel } from './trainCommand';
 import { VscodeTrainingUi } from './vscodeTrainingUi';
 
@@ -72,6 +74,12 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
   const extraRoots = new Set<string>();
   const roots = (): RunsRoot[] => runsRoots(config(), extraRoots);
   const tree = new RunsTreeProvider(roots, live, log);
+  const watchRunsRoot = (path: string): void => {
+    if (roots().some((r) => r.path === path)) return;
+    extraRoots.add(path);
+    tree.watchRoots();
+  };
+  const pytorchOutput = vscode.window.createOutputChannel('CNN Lab: PyTorch');
   const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
 
   context.subscriptions.push(
@@ -86,12 +94,23 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
         documents: services.documents, config, orchestrator,
         cacheDir: storage.cacheDir,
         extraModulePaths: [storage.nativeBackendDir],
-        onRunsRoot: (path) => {
-          if (roots().some((r) => r.path === path)) return;
-          extraRoots.add(path);
-          tree.watchRoots();
-        },
+        onRunsRoot: watchRunsRoot,
       }, uri),
+    ),
+    pytorchOutput,
+    vscode.commands.registerCommand(TRAINING_COMMANDS.trainWithPyTorch, (uri?: unknown) =>
+      trainWithPyTorch({ config, live, openPanel: (dir) => openPanel(dir), onRunsRoot: watchRunsRoot, refreshRuns: () => tree.refresh(), log, output: pytorchOutput }, uri),
+    ),
+    vscode.commands.registerCommand(TRAINING_COMMANDS.importWeights, () =>
+      importWeights({
+        cliPath: join(context.extensionPath, 'dist', 'cli.js'),
+        runsDirectory: (model) => resolveRunsDirectory(config().runsDirectory, vscode.workspace.getWorkspaceFolder(model)?.uri.fsPath),
+        onImported: (runDir) => {
+          watchRunsRoot(dirname(dirname(runDir)));
+          tree.refresh();
+        },
+        log,
+      }),
     ),
     vscode.commands.registerCommand(TRAINING_COMMANDS.stopTraining, () => {
       if (!orchestrator.stopActive()) void vscode.window.showInformationMessage('No model is training.');
@@ -110,6 +129,7 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
       tree, live, log,
       openPanel: (dir) => openPanel(dir),
       compare: (dirs) => void ComparePanel.show(compareDeps, dirs),
+      exportRun: (run) => exportRun(run, log),
       evaluate: (run) => evaluateWithProgress(getClient(), {
         runDir: run.dir,
         backend: config().backend,

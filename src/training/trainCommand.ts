@@ -42,7 +42,7 @@ export async function trainModel(deps: TrainCommandDeps, uri: unknown): Promise<
   await deps.orchestrator.submit({ label: analysed?.analysis.name ?? baseName(doc.uri), task: analysed?.analysis.task, request });
 }
 
-async function modelDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
+export async function modelDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
   try {
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (doc && isModelDocument(doc)) return doc;

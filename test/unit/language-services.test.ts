@@ -12,7 +12,7 @@ describe('settings', () => {
     assert.deepEqual(readConfig(source({})), CONFIG_DEFAULTS);
     assert.deepEqual(
       readConfig(source({ 'inlayHints.enabled': false, 'diagnostics.debounceMs': 50, backend: 'wasm', runsDirectory: 'out/runs' })),
-      { inlayHintsEnabled: false, diagnosticsDebounceMs: 50, backend: 'wasm', runsDirectory: 'out/runs', maxImagePixels: undefined },
+      { ...CONFIG_DEFAULTS, inlayHintsEnabled: false, diagnosticsDebounceMs: 50, backend: 'wasm', runsDirectory: 'out/runs', maxImagePixels: undefined },
     );
     assert.deepEqual(
       readConfig(source({ 'inlayHints.enabled': 'no', 'diagnostics.debounceMs': -3, backend: 'cuda', runsDirectory: '  ' })),
@@ -21,6 +21,10 @@ describe('settings', () => {
     assert.equal(readConfig(source({ 'diagnostics.debounceMs': 1e9 })).diagnosticsDebounceMs, 5000);
     assert.equal(readConfig(source({ maxImagePixels: 5_000_000 })).maxImagePixels, 5_000_000);
     for (const bad of [0, 2.5, '9', null]) assert.equal(readConfig(source({ maxImagePixels: bad })).maxImagePixels, undefined);
+    const torch = readConfig(source({ 'pytorch.python': ' /opt/venv/bin/python ', 'pytorch.command': ['torchrun', '--nproc_per_node={nproc}'], 'pytorch.nprocPerNode': 4 }));
+    assert.deepEqual([torch.pytorchPython, torch.pytorchCommand, torch.pytorchNprocPerNode], ['/opt/venv/bin/python', ['torchrun', '--nproc_per_node={nproc}'], 4]);
+    const bad = readConfig(source({ 'pytorch.command': [], 'pytorch.nprocPerNode': 0 }));
+    assert.deepEqual([bad.pytorchCommand, bad.pytorchNprocPerNode], [CONFIG_DEFAULTS.pytorchCommand, 2]);
   });
 });
 

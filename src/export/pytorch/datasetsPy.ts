@@ -53,10 +53,11 @@ def _find(folder, names, subfolders):
     raise FileNotFoundError(f"{', '.join(names)} not found in {folder}: pass the dataset folder with --data")
 
 
-def load_idx(folder):
+def load_idx(folder, dataset):
     """MNIST-style IDX files (train-images-idx3-ubyte[.gz] …), in the folder or a subfolder named like the dataset."""
     names = [n for pair in IDX_FILES.values() for n in pair]
-    base = _find(folder, names, ["", "raw", "fashion-mnist", "mnist", "FashionMNIST/raw", "MNIST/raw"])
+    subfolders = ["fashion-mnist", "FashionMNIST/raw"] if dataset == "fashion-mnist" else ["mnist", "MNIST/raw"]
+    base = _find(folder, names, ["", "raw", *subfolders])
     splits = {}
     for split, (images, labels) in IDX_FILES.items():
         x = read_idx(os.path.join(base, images))
@@ -111,7 +112,7 @@ def split_off(images, labels, share, seed):
 def load_splits(dataset, path, classes, validation_split, seed, include_classes=None):
     """Class names and (images, labels) for train, validation and test."""
     if dataset in ("mnist", "fashion-mnist", "shapes"):
-        splits = load_idx(path)
+        splits = load_idx(path, dataset)
     elif dataset == "cifar10":
         splits = load_cifar10(path)
     elif dataset == "imagefolder":

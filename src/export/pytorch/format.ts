@@ -27,8 +27,9 @@ export const pytorchFormat: ExportFormat = {
     const data = exportTrainingData(source.analysis, source.runDir, source.config, out);
     const recipe = { analysis: source.analysis, classes: source.classes, dataPath: data.dataPath, maxTrainSamples: null };
     const files: Array<[string, string | Buffer]> = [
-      ['model.py', modelPy(source.analysis, source.classes, `${source.analysis.name}.cnn.yaml`)],
-      ['weights.pth', torchSave(torchStateDict(source.analysis, source.weights))],
+      ['model.py', modelPy(source.analysis, source.classes, 'model.cnn.yaml')],
+      // Without a checkpoint (a model file about to be trained with PyTorch) there are no weights to write.
+      ...(source.weights.length > 0 ? [['weights.pth', torchSave(torchStateDict(source.analysis, source.weights))] as [string, Buffer]] : []),
       ['preprocessing.py', preprocessingPy(source.analysis.pipeline, source.analysis.input)],
       ['predict.py', PREDICT_PY],
       ['train.py', trainPy(recipe)],

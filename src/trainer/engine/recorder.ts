@@ -142,23 +142,32 @@ export class RunRecorder {
 }
 
 function initialSummary({ analysis, dataset, backend, epochs }: RecorderContext): RunSummary {
-  const now = new Date().toISOString();
-  return {
-    version: 1,
+  return newRunSummary({
     model: analysis.name,
     task: analysis.task,
-    status: 'running',
     backend: backend.name,
     backendDescription: backend.description,
     dataset: dataset.name,
     datasetSource: dataset.source,
     classes: dataset.classes,
     epochs,
-    epochsCompleted: 0,
     trainSamples: dataset.train.count,
     validationSamples: dataset.validation.count,
     testSamples: dataset.test.count,
     batchSize: analysis.train.batch_size,
+  });
+}
+
+/** What a run is, before any progress: a 'running' summary owned by this process (imports override the status). */
+export type RunIdentity = Pick<RunSummary, 'model' | 'task' | 'backend' | 'backendDescription' | 'dataset' | 'datasetSource' | 'classes' | 'epochs' | 'trainSamples' | 'validationSamples' | 'testSamples' | 'batchSize'>;
+
+export function newRunSummary(identity: RunIdentity): RunSummary {
+  const now = new Date().toISOString();
+  return {
+    version: 1,
+    ...identity,
+    status: 'running',
+    epochsCompleted: 0,
     samplesPerSecond: 0,
     trainSeconds: 0,
     totalSeconds: 0,

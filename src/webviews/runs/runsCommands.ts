@@ -1,6 +1,6 @@
 /**
  * The runs view's actions: open the training panel, compare, open the model snapshot, diff it against the
- * current model file, reveal in the explorer, evaluate on the test set, delete with confirmation. Commands take the clicked row and,
+ * current model file, reveal in the explorer, evaluate on the test set, export, delete with confirmation. Commands take the clicked row and,
  * for multi-selection, the selected rows (VS Code passes both to view/item/context commands).
  */
 import { rm } from 'node:fs/promises';
@@ -20,6 +20,8 @@ export interface RunsCommandDeps {
   compare(runDirs: string[]): void;
   /** Runs the test pass on the run's checkpoint (through the trainer worker) and records the figures in the run. */
   evaluate(run: RunItem): Promise<void>;
+  /** Writes the run in another format (src/export), asking which and where. */
+  exportRun(run: RunItem): Promise<void>;
   log: vscode.LogOutputChannel;
 }
 
@@ -46,6 +48,7 @@ export function registerRunsCommands(deps: RunsCommandDeps): vscode.Disposable[]
     vscode.commands.registerCommand(RUN_COMMANDS.diffModel, one((run) => diffModel(run))),
     vscode.commands.registerCommand(RUN_COMMANDS.reveal, one((run) => reveal(run))),
     vscode.commands.registerCommand(RUN_COMMANDS.evaluate, one((run) => evaluate(deps, run))),
+    vscode.commands.registerCommand(RUN_COMMANDS.export, one((run) => deps.exportRun(run))),
     vscode.commands.registerCommand(RUN_COMMANDS.delete, (clicked: unknown, selected: unknown) => deleteRuns(deps, targets(clicked, selected))),
   ];
 }
