@@ -38,7 +38,8 @@ export const CONFIG_DEFAULTS: Readonly<CnnLabConfig> = {
   maxImagePixels: undefined,
   pytorchPython: '',
   // --redirects 1 --tee 1: Debian's torchrun (torch 1.13, Python 3.11) crashes without them; harmless elsewhere.
-  pytorchCommand: ['{python}', '-m', 'torch.distributed.run', '--redirects', '1', '--tee', '1', '--nproc_per_node={nproc}'],
+  // --standalone: one machine, rendezvous on a free port (two runs at once do not fight over 29500).
+  pytorchCommand: ['{python}', '-m', 'torch.distributed.run', '--standalone', '--redirects', '1', '--tee', '1', '--nproc_per_node={nproc}'],
   pytorchNprocPerNode: 2,
 };
 

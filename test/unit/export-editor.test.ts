@@ -20,7 +20,7 @@ describe('Train with PyTorch: command line and live run', () => {
   it('runs torchrun with the Debian workaround flags and the settings\' interpreter and process count', () => {
     const { command, args } = torchrunCommand({ command: CONFIG_DEFAULTS.pytorchCommand, python: '/venv/bin/python', nprocPerNode: 3 }, '/x/train.py', '/ws/.cnnlab/runs');
     assert.equal(command, '/venv/bin/python');
-    assert.deepEqual(args, ['-m', 'torch.distributed.run', '--redirects', '1', '--tee', '1', '--nproc_per_node=3', '/x/train.py', '--out', '/ws/.cnnlab/runs']);
+    assert.deepEqual(args, ['-m', 'torch.distributed.run', '--standalone', '--redirects', '1', '--tee', '1', '--nproc_per_node=3', '/x/train.py', '--out', '/ws/.cnnlab/runs']);
     assert.deepEqual(torchrunCommand({ command: ['{python}'], python: 'python3', nprocPerNode: 2 }, 't.py', 'o'), { command: 'python3', args: ['t.py', '--out', 'o'] });
   });
 

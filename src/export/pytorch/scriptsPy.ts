@@ -81,7 +81,8 @@ Debian's torchrun (torch 1.13 on Python 3.11) crashes at start with
 
     torchrun --redirects 1 --tee 1 --nproc_per_node=2 train.py --epochs 10 --out runs
 
-Processes use gloo on CPU and nccl on GPUs; \`batch_size\` is the global batch, split across processes. Several
+On a machine where another torchrun already holds port 29500, add \`--standalone\` (a free port). Processes use
+gloo on CPU and nccl on GPUs; \`batch_size\` is the global batch, split across processes. Several
 machines (run on each node, node 0 first; the dataset must be at the same \`--data\` path everywhere):
 
     torchrun --nnodes=2 --node_rank=0 --nproc_per_node=4 --master_addr=NODE0_HOST --master_port=29500 train.py --out runs
