@@ -1,6 +1,7 @@
 /**
- * `cnnlab predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N]`:
- * what a trained run makes of an image file, as its task says: the k most probable classes (classification), the
+ * `cnnlab predict RUN|MODEL.cnn.yaml IMAGE [--weights FILE] [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N]`:
+ * what a trained run, or a model file with a weight file (a PyTorch .pth state_dict, .safetensors), makes of an
+ * image file, as its task says: the k most probable classes (classification), the
  * reconstruction written to --out and its error (reconstruction), the mask written to --out as a palette PNG of class
  * indices with its overlay next to it, FILE.overlay.png, and each class's share of the pixels (segmentation). Exit 0 on success, 1 when the run or image cannot
  * be used, 2 for usage problems and paths that are missing or of the wrong kind.
@@ -12,26 +13,33 @@ import { inputFromFile } from '../inspect/network/input';
 import { encodeIndexedPng, encodePng } from '../inspect/image/png';
 import { predictForTask, type TaskPrediction } from '../inspect/network/taskPredictions';
 import { openRun } from '../inspect/network/runModel';
+import { isModelFilePath, openModelFile } from '../inspect/network/modelFileModel';
 import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'predict RUN IMAGE [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N]';
+const USAGE = 'predict RUN|MODEL.cnn.yaml IMAGE [--weights FILE] [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runPredict(args: string[], io: CliOutput = processOutput): Promise<number> {
-  const parsed = parseArgs(args, { '--top-k': 'count', '--out': 'string', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count' });
-  const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 2 ? 'expected a run folder and an image file' : undefined;
+  const parsed = parseArgs(args, { '--weights': 'string', '--top-k': 'count', '--out': 'string', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count' });
+  const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 2 ? 'expected a run folder (or a model file) and an image file' : undefined;
   if (problem || typeof parsed === 'string') {
     io.err(`cnnlab predict: ${problem}\nUsage: cnnlab ${USAGE}\n`);
     return 2;
   }
-  const runDir = resolveRunArgument(parsed.positional[0], 'predict', io);
+  const weights = parsed.options.get('--weights') as string | undefined;
+  const modelFile = isModelFilePath(parsed.positional[0]) ? resolve(parsed.positional[0]) : undefined;
+  if (modelFile && !weights) {
+    io.err(`cnnlab predict: a model file needs --weights FILE (a PyTorch .pth state_dict or a .safetensors file); a run folder has its own\n`);
+    return 2;
+  }
+  const runDir = modelFile ? '' : resolveRunArgument(parsed.positional[0], 'predict', io);
   const image = resolve(parsed.positional[1]);
   if (runDir === null) return 2;
-  const pathError = pathProblem(image, 'file');
+  const pathError = [modelFile, weights && resolve(weights), image].map((p) => p && pathProblem(p, 'file')).find(Boolean);
   if (pathError) {
     io.err(`cnnlab predict: ${pathError}\n`);
     return 2;
@@ -40,7 +48,9 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
   const json = parsed.options.has('--json');
   try {
     const backend = await initBackend((parsed.options.get('--backend') as BackendChoiceName | undefined) ?? 'auto');
-    const inspectable = await openRun(backend.tf, runDir, parsed.options.get('--checkpoint') as 'best' | 'last' | undefined);
+    const inspectable = modelFile
+      ? openModelFile(backend.tf, modelFile, resolve(weights!))
+      : await openRun(backend.tf, runDir, parsed.options.get('--checkpoint') as 'best' | 'last' | undefined, weights && resolve(weights));
     inspectable.notices.forEach((notice) => io.err(`${notice}\n`));
     try {
       const input = await inputFromFile(image, inspectable.preprocessing, parsed.options.get('--max-image-pixels') as number | undefined);
@@ -49,7 +59,7 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
       if (out && !result.image && !result.mask) throw new Error(`--out writes the model's output image; a ${inspectable.analysis.task} run has none`);
       const written = out ? writeOutputs(resolve(out), result) : {};
       if (json) {
-        const payload = { runDir, image, checkpoint: inspectable.checkpoint, backend: backend.name, task: inspectable.analysis.task, ...result.json, ...written };
+        const payload = { runDir, ...(modelFile ? { model: modelFile, weights: resolve(weights!) } : weights ? { weights: resolve(weights) } : {}), image, checkpoint: inspectable.checkpoint, backend: backend.name, task: inspectable.analysis.task, ...result.json, ...written };
         io.out(`${JSON.stringify(payload)}\n`);
       } else {
         io.out(result.text);
@@ -85,6 +95,6 @@ export function overlayPath(out: string): string {
 export const predictCommand: CliCommand = {
   name: 'predict',
   usage: USAGE,
-  summary: 'What a trained run makes of an image file: top-k classes; the reconstruction (--out) and its error; or the mask (--out mask.png, class-index palette PNG, plus its overlay mask.overlay.png) and each class\'s share of the pixels (RUN: a run folder, or runs/<model> for its latest run)',
+  summary: 'What a trained run (or a model file with --weights FILE.pth) makes of an image file: top-k classes; the reconstruction (--out) and its error; or the mask (--out mask.png, class-index palette PNG, plus its overlay mask.overlay.png) and each class\'s share of the pixels (RUN: a run folder, or runs/<model> for its latest run)',
   run: (args) => runPredict(args),
 };

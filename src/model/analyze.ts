@@ -8,6 +8,7 @@ import { TRAIN_KEYS, toTrainConfig } from './config/trainKeys';
 import { DiagnosticSink } from './diagnostics';
 import { checkModel, resolveClasses } from './infer/modelChecks';
 import { GraphWalker } from './infer/walk';
+import { checkModuleNames } from './stateKeys';
 import { product } from './layers/arithmetic';
 import { readModelFile } from './parse/modelFile';
 import { SourceText } from './parse/sourceText';
@@ -46,6 +47,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   const walker = new GraphWalker(src, sink, imageSize);
   const start = { shape: input.length ? input : undefined, receptive: { rf: [1, 1] as [number, number], jump: [1, 1] as [number, number] }, source: 'the input' };
   const { nodes, flow } = walker.walkModel(spec.layers, start);
+  checkModuleNames(walker.layers, sink);
   const hasData = spec.data !== undefined;
   const hasTrain = spec.train !== undefined;
   // A rejected dataset name (already reported) must not be checked as the default dataset.

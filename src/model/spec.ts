@@ -26,6 +26,12 @@ export interface NameRef {
 export interface Wiring {
   as?: NameRef;
   from?: NameRef;
+  /**
+   * The module name written before the item (`conv1: Conv2d(…)`, `layer1: [...]`), as PyTorch's attribute name:
+   * parameter names are the dotted path of these (`layer1.0.conv1.weight`). Unnamed items are numbered by their
+   * position among the unnamed items of their block, as nn.Sequential numbers its children.
+   */
+  module?: NameRef;
 }
 
 /** A layer item: `Conv2d(1, 16, 3)`, `conv2d: {out_channels: 16}` or a bare `relu`. */
@@ -69,4 +75,11 @@ export interface MergeSpec extends Wiring {
   range: Range;
 }
 
-export type ItemSpec = LayerSpec | RepeatSpec | ResidualSpec | MergeSpec;
+/** A named (`features: [...]`) or unnamed (`- [...]`, a nested list) block: its items run in sequence, named under it. */
+export interface BlockSpec extends Wiring {
+  kind: 'block';
+  body: ItemSpec[];
+  range: Range;
+}
+
+export type ItemSpec = LayerSpec | RepeatSpec | ResidualSpec | MergeSpec | BlockSpec;

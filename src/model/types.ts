@@ -224,6 +224,14 @@ export interface ResolvedLayer {
   jump: number;
   /** Id of the graph node this layer belongs to (for residual/repeat blocks). */
   path: string;
+  /**
+   * The layer's module name as PyTorch names it (`layer1.0.conv1`, `features.3`): its parameters are
+   * `<module>.weight`… in torch's state_dict. From the names written (`conv1: Conv2d(…)`, `layer1: [...]`) and the
+   * positions of unnamed items, as nn.Sequential numbers them.
+   */
+  module: string;
+  /** Where the module name is written, when it is. */
+  moduleRange?: Range;
 }
 
 /** A `concat` / `add` / `multiply` of named outputs after analysis. */

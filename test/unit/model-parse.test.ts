@@ -51,7 +51,7 @@ describe('layer forms', () => {
     '  - relu',
     '  - MAXPOOL2D: 2',
     '  - batchnorm2d:',
-    '  - [flatten]',
+    '  - 42',
     '',
   ].join('\n');
   const a = analyzeModel(text);
@@ -70,7 +70,7 @@ describe('layer forms', () => {
     assert.equal(b.totals.params, 4 * 27 + 4 + 144 * 2 + 2);
   });
 
-  it('a list where a layer belongs is reported on its line', () => {
+  it('a number where a layer belongs is reported on its line', () => {
     const d = a.diagnostics.find((x) => x.code === 'bad-layer-item');
     assert.equal(d?.range.start.line, 7);
   });

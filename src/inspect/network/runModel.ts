@@ -11,6 +11,8 @@ import type { ModelAnalysis } from '../../model/types';
 import type { Normalization } from '../../trainer/datasets/batches';
 import type { TestPreprocessing } from '../../trainer/datasets/testImage';
 import { loadCheckpoint } from '../../trainer/engine/checkpoint';
+import { loadStateDict } from '../../trainer/engine/stateDictLoad';
+import { readWeightFile } from '../../weights/readWeightFile';
 import { inputNormalization } from '../../trainer/transforms/pipeline';
 import { buildModel, type EngineModel } from '../../trainer/engine/model';
 import type { TF } from '../../trainer/engine/tf';
@@ -47,8 +49,11 @@ export class RunOpenError extends Error {
   }
 }
 
-/** Opens `runDir`: analyses its model snapshot, builds the model and loads a checkpoint. */
-export async function openRun(tf: TF, runDir: string, checkpoint?: CheckpointChoice): Promise<InspectableRun> {
+/**
+ * Opens `runDir`: analyses its model snapshot, builds the model and loads a checkpoint, then, when `weights` names a
+ * weight file (.pth, .safetensors), that file's state_dict over it (strictly).
+ */
+export async function openRun(tf: TF, runDir: string, checkpoint?: CheckpointChoice, weights?: string): Promise<InspectableRun> {
   const modelPath = join(runDir, RUN_FILES.model);
   if (!existsSync(modelPath)) throw new RunOpenError(`${runDir} is not a run folder (no ${RUN_FILES.model}); pass a folder such as runs/<model>/<timestamp>`);
   const analysis = analyzeModel(readUserText(modelPath, { maxBytes: FILE_LIMITS.modelFile, what: 'model file' }));
@@ -75,6 +80,14 @@ export async function openRun(tf: TF, runDir: string, checkpoint?: CheckpointCho
   } catch (err) {
     model.dispose();
     throw new RunOpenError(`cannot load ${folder(chosen)}: ${errorMessage(err)}`);
+  }
+  if (weights) {
+    try {
+      loadStateDict(tf, model, analysis, readWeightFile(weights));
+    } catch (err) {
+      model.dispose();
+      throw new RunOpenError(`${weights} cannot be loaded into the model of ${runDir}: ${errorMessage(err)}`);
+    }
   }
   return { ...inspectableModel(tf, analysis, model, { runDir, checkpoint: chosen, runClasses: readRunClasses(runDir) ?? undefined }), notices };
 }

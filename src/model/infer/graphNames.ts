@@ -72,7 +72,7 @@ export class GraphNames {
   private collect(items: ItemSpec[]): void {
     for (const item of items) {
       if (item.as) this.written.set(item.as.name, [...(this.written.get(item.as.name) ?? []), item.as.range]);
-      if (item.kind === 'repeat') this.collect(item.body);
+      if (item.kind === 'repeat' || item.kind === 'block') this.collect(item.body);
       if (item.kind === 'residual') this.collect([...item.body, ...item.projection]);
     }
   }

@@ -27,6 +27,20 @@ export interface Flow {
   source: string;
 }
 
+/** Where module names are given: the dotted prefix of the enclosing blocks and the next number for an unnamed item. */
+interface ModuleScope {
+  prefix: string;
+  next: number;
+}
+
+/** The module name of an item in `scope`: its written name, or the next number (which only unnamed items take). */
+function moduleName(scope: ModuleScope, written: string | undefined): string {
+  const own = written ?? String(scope.next++);
+  // A written index (`"2": …`) moves the numbering on, so that the next unnamed item is 3.
+  if (written && /^\d+$/.test(written)) scope.next = Math.max(scope.next, Number(written) + 1);
+  return scope.prefix ? `${scope.prefix}.${own}` : own;
+}
+
 /** Nested repeats multiply: past this many layers the walk stops (a typo like times: 1000 must not freeze the editor). */
 export const MAX_LAYERS = 20000;
 
@@ -54,11 +68,13 @@ export class GraphWalker {
     return result;
   }
 
-  walk(items: ItemSpec[], flow: Flow, path: string): { nodes: GraphNode[]; flow: Flow } {
+  walk(items: ItemSpec[], flow: Flow, path: string, scope: ModuleScope = { prefix: '', next: 0 }): { nodes: GraphNode[]; flow: Flow } {
     const nodes: GraphNode[] = [];
     items.forEach((item, i) => {
       const here = `${path}[${i}]`;
       if (this.overBudget(item.range)) return;
+      // A repeat's items are numbered in its block, like `*[Block() for _ in range(n)]`; a merge is no module.
+      const named = item.kind === 'merge' || (item.kind === 'repeat' && !item.module) ? scope.prefix : moduleName(scope, item.module?.name);
       if (item.from && this.names) {
         const b = this.names.use(item.from);
         if (b) nodes.push({ kind: 'load', slot: b.slot, name: item.from.name });
@@ -69,18 +85,23 @@ export class GraphWalker {
         nodes.push(r.node);
         flow = r.flow;
       } else if (item.kind === 'layer') {
-        const r = this.layer(item, flow, here);
+        const r = this.layer(item, flow, here, named);
         // Unknown layer names only leave a diagnostic: they are not layers.
         if (r.layer) nodes.push({ kind: 'layer', layer: r.layer });
         flow = r.flow;
       } else if (item.kind === 'repeat') {
+        const inner = item.module ? { prefix: named, next: 0 } : scope;
         for (let t = 0; t < item.times && !this.overBudget(item.range); t++) {
-          const r = this.walk(item.body, flow, `${here}.repeat[${t}].layers`);
+          const r = this.walk(item.body, flow, `${here}.repeat[${t}].layers`, inner);
           nodes.push(...r.nodes);
           flow = r.flow;
         }
+      } else if (item.kind === 'block') {
+        const r = this.walk(item.body, flow, `${here}.block`, { prefix: named, next: 0 });
+        nodes.push(...r.nodes);
+        flow = r.flow;
       } else {
-        const r = this.residual(item, flow, here);
+        const r = this.residual(item, flow, here, { prefix: named, next: 0 });
         nodes.push(r.node);
         flow = r.flow;
       }
@@ -123,9 +144,9 @@ export class GraphWalker {
     return true;
   }
 
-  private residual(item: ResidualSpec, input: Flow, path: string): { node: GraphNode; flow: Flow } {
-    const body = this.walk(item.body, input, `${path}.residual.layers`);
-    const proj = item.projection.length ? this.walk(item.projection, input, `${path}.residual.projection`) : undefined;
+  private residual(item: ResidualSpec, input: Flow, path: string, scope: ModuleScope): { node: GraphNode; flow: Flow } {
+    const body = this.walk(item.body, input, `${path}.residual.layers`, scope);
+    const proj = item.projection.length ? this.walk(item.projection, input, `${path}.residual.projection`, scope) : undefined;
     const skip = proj ? proj.flow.shape : input.shape;
     let shape = body.flow.shape;
     if (shape && skip && formatShape(shape) !== formatShape(skip)) {
@@ -140,7 +161,7 @@ export class GraphWalker {
     return { node, flow };
   }
 
-  private layer(spec: LayerSpec, flow: Flow, path: string): { layer?: ResolvedLayer; flow: Flow } {
+  private layer(spec: LayerSpec, flow: Flow, path: string, module: string): { layer?: ResolvedLayer; flow: Flow } {
     const line = spec.range.start.line + 1;
     const type = this.layerType(spec);
     if (!type) return { flow: { ...flow, shape: undefined, source: `${spec.name} at line ${line}` } };
@@ -150,14 +171,14 @@ export class GraphWalker {
     const source = `${type} at line ${line}`;
     const outcome = complete && flow.shape ? LAYER_HANDLERS[type].infer(this.context(spec, type, bound, flow, flow.shape)) : undefined;
     if (!outcome || !flow.shape) {
-      const layer = this.unresolved(spec, type, flow, path, renderCall(type, signature, written));
+      const layer = this.unresolved(spec, type, flow, path, module, renderCall(type, signature, written));
       return { layer, flow: { ...flow, shape: undefined, source } };
     }
     // Inferred counts (in_channels, …) become part of the text so it is valid PyTorch.
     for (const a of signature.args) {
       if (a.inferred && !written.has(a.name)) written.set(a.name, (outcome.args as unknown as Record<string, PyValue>)[a.name]);
     }
-    const layer = this.resolved(spec, type, flow.shape, outcome, path, renderCall(type, signature, written));
+    const layer = this.resolved(spec, type, flow.shape, outcome, path, module, renderCall(type, signature, written));
     this.bound.set(layer, bound);
     return { layer, flow: { shape: outcome.output, receptive: outcome.receptive, source } };
   }
@@ -187,20 +208,21 @@ export class GraphWalker {
     return undefined;
   }
 
-  private resolved(spec: LayerSpec, type: LayerType, input: Shape, o: LayerOutcome, path: string, text: string): ResolvedLayer {
+  private resolved(spec: LayerSpec, type: LayerType, input: Shape, o: LayerOutcome, path: string, module: string, text: string): ResolvedLayer {
     const layer: ResolvedLayer = {
       index: this.layers.length + 1, type, args: o.args, range: spec.range, text, inputShape: input, outputShape: o.output,
       params: o.params, trainableParams: o.trainableParams, buffers: o.buffers, macs: o.macs,
-      receptiveField: reportedField(o.receptive, this.imageSize), jump: Math.max(...o.receptive.jump), path,
+      receptiveField: reportedField(o.receptive, this.imageSize), jump: Math.max(...o.receptive.jump), path, module,
     };
+    if (spec.module) layer.moduleRange = spec.module.range;
     this.layers.push(layer);
     return layer;
   }
 
   /** A layer whose shapes cannot be known (its own error or an earlier one): recorded with empty shapes. */
-  private unresolved(spec: LayerSpec, type: LayerType, flow: Flow, path: string, text: string): ResolvedLayer {
+  private unresolved(spec: LayerSpec, type: LayerType, flow: Flow, path: string, module: string, text: string): ResolvedLayer {
     const none: LayerOutcome = { args: {}, output: [], params: 0, trainableParams: 0, buffers: 0, macs: 0, receptive: flow.receptive };
-    return this.resolved(spec, type, flow.shape ?? [], none, path, text);
+    return this.resolved(spec, type, flow.shape ?? [], none, path, module, text);
   }
 
   /** Inserts a new `- Layer()` line above the item when the item starts its own `- ` line. */

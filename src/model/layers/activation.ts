@@ -38,6 +38,7 @@ function inferPrelu(ctx: LayerContext): LayerOutcome | undefined {
 
 export const prelu: LayerHandler = {
   infer: inferPrelu,
+  stateEntries: (layer) => [{ name: 'weight', shape: [(layer.args as ActivationArgs).num_parameters ?? 1], buffer: false }],
   shapeFormulas: (layer) => [`unchanged: ${formatShape(layer.outputShape)}`],
   paramsFormula: (layer) => `${formatCount(layer.params)} learned slope${layer.params === 1 ? '' : 's'} (num_parameters)`,
 };

@@ -2,7 +2,7 @@
 import type { Conv2dArgs, ConvTranspose2dArgs, ResolvedLayer } from '../types';
 import { convOutputLength, convTransposeOutputLength, discardedLength, formatCount, samePadding } from './arithmetic';
 import { checkSpatial, inferredCount, requireRank, warnDiscarded } from './checks';
-import { growReceptive, type LayerContext, type LayerHandler, type LayerOutcome } from './handler';
+import { growReceptive, type LayerContext, type LayerHandler, type LayerOutcome, type StateEntry } from './handler';
 
 const DIMS = ['H', 'W'];
 
@@ -133,7 +133,18 @@ function convMacsFormula(layer: ResolvedLayer): string {
   return `${lead}·${h}·${w}·(${inner}·${kernelTerm(a.kernel_size)}) = ${formatCount(layer.macs)}`;
 }
 
-export const conv2d: LayerHandler = { infer: inferConv2d, shapeFormulas: convShapeFormulas, paramsFormula: convParamsFormula, macsFormula: convMacsFormula };
+/** torch's weight layouts: Conv2d [out, in/groups, kh, kw], ConvTranspose2d [in, out/groups, kh, kw]. */
+function convStateEntries(layer: ResolvedLayer): StateEntry[] {
+  const a = layer.args as Conv2dArgs;
+  const [lead, inner] = layer.type === 'ConvTranspose2d' ? [a.in_channels, a.out_channels / a.groups] : [a.out_channels, a.in_channels / a.groups];
+  const weight = { name: 'weight', shape: [lead, inner, ...a.kernel_size], buffer: false };
+  return a.bias ? [weight, { name: 'bias', shape: [a.out_channels], buffer: false }] : [weight];
+}
+
+export const conv2d: LayerHandler = {
+  infer: inferConv2d, shapeFormulas: convShapeFormulas, paramsFormula: convParamsFormula, macsFormula: convMacsFormula, stateEntries: convStateEntries,
+};
 export const convTranspose2d: LayerHandler = {
   infer: inferConvTranspose2d, shapeFormulas: convTransposeShapeFormulas, paramsFormula: convParamsFormula, macsFormula: convMacsFormula,
+  stateEntries: convStateEntries,
 };

@@ -33,7 +33,17 @@ export interface LayerOutcome {
   receptive: Receptive;
 }
 
+/** One entry of a layer's state_dict: torch's name after the module (`weight`, `running_mean`) and torch's shape. */
+export interface StateEntry {
+  name: string;
+  shape: number[];
+  /** A buffer (running statistics): saved and loaded, never trained. */
+  buffer: boolean;
+}
+
 export interface LayerHandler {
+  /** The layer's state_dict entries in torch's order and layouts; absent: the layer has none. */
+  stateEntries?(layer: ResolvedLayer): StateEntry[];
   /** Undefined when no output shape can be computed (the error is already reported). */
   infer(ctx: LayerContext): LayerOutcome | undefined;
   /** One formula per spatial dimension (or one for vectors). */

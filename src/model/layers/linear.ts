@@ -72,6 +72,12 @@ function linearParamsFormula(layer: ResolvedLayer): string {
 
 export const linear: LayerHandler = {
   infer: inferLinear,
+  /** torch's layout: weight [out, in]. */
+  stateEntries: (layer) => {
+    const a = layer.args as LinearArgs;
+    const weight = { name: 'weight', shape: [a.out_features, a.in_features], buffer: false };
+    return a.bias ? [weight, { name: 'bias', shape: [a.out_features], buffer: false }] : [weight];
+  },
   shapeFormulas: (layer) => [`features: ${formatShape(layer.inputShape)} → ${formatShape(layer.outputShape)}`],
   paramsFormula: linearParamsFormula,
   macsFormula: (layer) => `${(layer.args as LinearArgs).in_features}·${(layer.args as LinearArgs).out_features} = ${formatCount(layer.macs)}`,

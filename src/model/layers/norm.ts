@@ -2,7 +2,7 @@
 import type { BatchNormArgs, ResolvedLayer } from '../types';
 import { formatCount, formatShape } from './arithmetic';
 import { inferredCount, requireRank } from './checks';
-import type { LayerContext, LayerHandler, LayerOutcome } from './handler';
+import type { LayerContext, LayerHandler, LayerOutcome, StateEntry } from './handler';
 
 function inferBatchNorm(ctx: LayerContext): LayerOutcome | undefined {
   const ok = ctx.type === 'BatchNorm2d' ? requireRank(ctx, [3], 'a [C, H, W] feature map') : requireRank(ctx, [1, 2], 'a [C] or [C, L] tensor');
@@ -29,7 +29,18 @@ function bnParamsFormula(layer: ResolvedLayer): string {
   return params + buffers;
 }
 
+function bnStateEntries(layer: ResolvedLayer): StateEntry[] {
+  const a = layer.args as BatchNormArgs;
+  const c = [a.num_features];
+  const affine = a.affine ? [{ name: 'weight', shape: c, buffer: false }, { name: 'bias', shape: c, buffer: false }] : [];
+  const stats = a.track_running_stats ? [
+    { name: 'running_mean', shape: c, buffer: true }, { name: 'running_var', shape: c, buffer: true }, { name: 'num_batches_tracked', shape: [], buffer: true },
+  ] : [];
+  return [...affine, ...stats];
+}
+
 export const batchNorm: LayerHandler = {
+  stateEntries: bnStateEntries,
   infer: inferBatchNorm,
   shapeFormulas: (layer) => [`unchanged: ${formatShape(layer.outputShape)}`],
   paramsFormula: bnParamsFormula,

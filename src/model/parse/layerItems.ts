@@ -8,6 +8,7 @@ import { Scalar, type YAMLMap } from 'yaml';
 import type { DiagnosticSink } from '../diagnostics';
 import type { ArgSpec, ItemSpec, LayerSpec, MergeOp, NameRef, Wiring } from '../spec';
 import type { Range } from '../types';
+import { lookupLayerType } from '../layers/catalog';
 import { isGraphName, MERGE_OPS, parseMergeCall, splitWiring } from './graphSyntax';
 import { parseCall, type Span } from './pyCall';
 import { recognizeMergeHabit, type MergeHabit } from './mergeHabits';
@@ -20,6 +21,29 @@ export const MAX_REPEAT = 1000;
 
 /** `nn.Sequential(` (or `torch.nn.Sequential(`, `Sequential(`) opening a pasted block. */
 const SEQUENTIAL = /^\s*((?:torch\.)?(?:nn\.)?Sequential)\s*\(/;
+
+/** Keys that are item kinds rather than module names. */
+const ITEM_KEYS = new Set<string>(['repeat', 'residual', ...MERGE_OPS]);
+
+/**
+ * `key: value` names a module (`conv1: Conv2d(…)`, `layer1: [...]`, `"0": {residual: …}`) unless the key is a layer
+ * type or an item kind, whose mapping form (`conv2d: {out_channels: 16}`) keeps its meaning.
+ */
+function isModuleKey(key: string, value: unknown): boolean {
+  if (ITEM_KEYS.has(key)) return false;
+  // torchvision names modules after their layer (`relu: ReLU(inplace=True)`): a call as the value is a named layer.
+  if (lookupLayerType(key)) return isScalar(value) && typeof value.value === 'string' && /^\s*[A-Za-z_][\w.]*\s*\(|=/.test(value.value);
+  if (isSeq(value)) return true;
+  if (isScalar(value)) return typeof value.value === 'string';
+  if (!isMap(value)) return false;
+  const inner = entries(value);
+  return inner.length === 1 && ITEM_KEYS.has(inner[0].key);
+}
+
+/** A module name: PyTorch attribute names or Sequential indices, dotted (`downsample.0`). */
+function isModuleName(key: string): boolean {
+  return /^[A-Za-z_0-9]+(\.[A-Za-z_0-9]+)*$/.test(key);
+}
 
 /** A layer read from replacement text: its name and arguments are reported on the original statement. */
 function withRange(spec: LayerSpec, range: Range): LayerSpec {
@@ -77,6 +101,7 @@ export class LayerItemReader {
 
   private readItem(node: unknown, listRange: Range): ItemSpec[] {
     if (isScalar(node) && typeof node.value === 'string') return this.readCall(node);
+    if (isSeq(node)) return [{ kind: 'block', body: this.readList(node, listRange), range: nodeRange(this.src, node, listRange) }];
     if (isMap(node)) {
       const spec = this.readMapping(node);
       return spec ? [spec] : [];
@@ -181,8 +206,30 @@ export class LayerItemReader {
     }
     const { key, pair } = pairs[0];
     const keyRange = nodeRange(this.src, pair.key);
+    if (isModuleKey(key, pair.value)) {
+      const item = this.readNamedItem(pair.value, keyRange, range);
+      if (!item) return undefined;
+      if (!isModuleName(key)) {
+        this.sink.error('bad-name', `'${key}' is not a module name (letters, digits and _, dotted like layer1.0.conv1)`, keyRange);
+        return this.wired(item, wiring);
+      }
+      return this.wired(item, { ...wiring, module: { name: key, range: keyRange } });
+    }
     const item = this.readMappingItem(key, pair.value, keyRange, range);
     return item && this.wired(item, wiring);
+  }
+
+  /** The value of `name: value`: a layer call, a list (a block) or a repeat / residual / merge mapping. */
+  private readNamedItem(value: unknown, keyRange: Range, range: Range): ItemSpec | undefined {
+    if (isSeq(value)) return { kind: 'block', body: this.readList(value, keyRange), range };
+    if (isScalar(value)) {
+      const items = this.readCall(value as Scalar);
+      if (items.length === 1) return { ...items[0], range };
+      if (items.length > 1) return { kind: 'block', body: items, range };
+      return undefined;
+    }
+    const inner = entries(value as YAMLMap)[0];
+    return this.readMappingItem(inner.key, inner.pair.value, nodeRange(this.src, inner.pair.key), range);
   }
 
   private readMappingItem(key: string, value: unknown, keyRange: Range, range: Range): ItemSpec | undefined {
@@ -236,13 +283,13 @@ export class LayerItemReader {
     return this.merge(habit.op, statement, inputs, range).map((item) => (as ? this.wired(item, { as }) : item));
   }
 
-  /** The item with its `as` / `from` (a merge has inputs, not a `from`). */
+  /** The item with its `as` / `from` / module name (a merge has inputs, not a `from`). */
   private wired(item: ItemSpec, wiring: Wiring): ItemSpec {
     if (item.kind === 'merge' && wiring.from) {
       this.sink.error('bad-merge', `${item.op} takes its inputs from its own list: remove from: ${wiring.from.name}`, wiring.from.range);
       return wiring.as ? { ...item, as: wiring.as } : item;
     }
-    return { ...item, ...(wiring.as ? { as: wiring.as } : {}), ...(wiring.from ? { from: wiring.from } : {}) };
+    return { ...item, ...(wiring.as ? { as: wiring.as } : {}), ...(wiring.from ? { from: wiring.from } : {}), ...(wiring.module ? { module: wiring.module } : {}) };
   }
 
   /**
