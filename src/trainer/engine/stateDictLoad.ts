@@ -4,6 +4,7 @@
  * (Conv2d [out, in/g, kh, kw] → [kh, kw, in/g, out], ConvTranspose2d likewise, Linear [out, in] → [in, out]).
  * Strict by default: any missing, unexpected or mis-shaped key refuses the whole file, before anything is assigned.
  */
+import { inversePermutation, torchPermutation, transpose } from '../../export/pytorch/layouts';
 import { stateKeys } from '../../model/stateKeys';
 import type { ModelAnalysis } from '../../model/types';
 import { describeMismatch, isExactMatch, matchState, type StateMatch } from '../../weights/matchState';
@@ -17,31 +18,6 @@ export class StateDictMismatchError extends Error {
     super(message);
     this.name = 'StateDictMismatchError';
   }
-}
-
-/** `values` (row-major in `shape`) with its axes reordered: result axis j is input axis perm[j]. */
-export function permuteAxes(values: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
-  const out = new Float32Array(values.length);
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const outShape = perm.map((p) => shape[p]);
-  const index = new Array<number>(perm.length).fill(0);
-  for (let n = 0; n < out.length; n++) {
-    let at = 0;
-    for (let j = 0; j < perm.length; j++) at += index[j] * strides[perm[j]];
-    out[n] = values[at];
-    for (let j = perm.length - 1; j >= 0; j--) {
-      if (++index[j] < outShape[j]) break;
-      index[j] = 0;
-    }
-  }
-  return out;
-}
-
-/** torch layout → engine layout of a weight with `rank` axes. */
-function enginePermutation(rank: number): number[] | undefined {
-  if (rank === 4) return [2, 3, 1, 0];
-  if (rank === 2) return [1, 0];
-  return undefined;
 }
 
 /**
@@ -58,8 +34,8 @@ export function loadStateDict(tf: TF, model: EngineModel, analysis: Pick<ModelAn
     const key = `${layer?.module}.${v.name.slice(dot + 1)}`;
     if (!layer || !loadable.has(key)) continue;
     const t = file.get(key)!;
-    const perm = enginePermutation(t.shape.length);
-    const values = perm ? permuteAxes(tensorValues(t), t.shape, perm) : tensorValues(t);
+    const toTorch = torchPermutation(analysis, v.name);
+    const values = toTorch ? transpose(tensorValues(t), t.shape, inversePermutation(toTorch)).values : tensorValues(t);
     tf.tidy(() => v.variable.assign(tf.tensor(values, v.variable.shape, v.variable.dtype)));
   }
   return match;
