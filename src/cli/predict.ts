@@ -25,7 +25,7 @@ const USAGE = 'predict RUN|MODEL.cnn.yaml IMAGE [--weights FILE] [--top-k 3] [--
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runPredict(args: string[], io: CliOutput = processOutput): Promise<number> {
   const parsed = parseArgs(args, { '--weights': 'string', '--top-k': 'count', '--out': 'string', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count' });
-  const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 2 ? 'expected a run folder (or a model file) and an image file' : undefined;
+  const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 2 ? 'expected a run folder and an image file (or a model file with --weights FILE)' : undefined;
   if (problem || typeof parsed === 'string') {
     io.err(`cnnlab predict: ${problem}\nUsage: cnnlab ${USAGE}\n`);
     return 2;
