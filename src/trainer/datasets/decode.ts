@@ -35,7 +35,8 @@ export function decodeNative(bytes: Buffer, file: string, channels: number, maxP
   return { data: convertChannels(rgba.data, rgba.width * rgba.height, 4, channels), height: rgba.height, width: rgba.width };
 }
 
-function decodeRgba(bytes: Buffer, file: string, maxPixels: number): { width: number; height: number; data: Uint8Array } {
+/** Decodes PNG or JPEG bytes at their own size as RGBA, after the pixel-limit check on the header. */
+export function decodeRgba(bytes: Buffer, file: string, maxPixels: number): { width: number; height: number; data: Uint8Array } {
   const format = imageFormat(bytes);
   if (!format) throw new DatasetError(`${file} is neither a PNG nor a JPEG image.`, file);
   const header = readImageHeader(bytes, format);

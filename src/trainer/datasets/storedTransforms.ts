@@ -2,42 +2,24 @@
  * The pipeline's leading deterministic steps (Resize, CenterCrop), applied once to every image when a split
  * is stored rather than at every epoch; results are rounded to 8 bits, as PIL's are.
  */
-import type { DataPipeline, TransformStep } from '../../model/types';
+import type { TransformStep } from '../../model/types';
 import type { FloatImage } from '../transforms/image';
-import { runPipeline, runPipelineWithMask, storedStepCount } from '../transforms/pipeline';
-import { decodeImage, decodeNative } from './decode';
+import { runPipelineWithMask } from '../transforms/pipeline';
+import { decodeRgba } from './decode';
 import { DatasetError } from './errors';
 import { imageSize } from './imageset';
 import { Random } from './random';
+import { quantize, storedFromRgba, type StoredPixels } from './storedSteps';
 import type { ImageSet } from './types';
 
-/** One uint8 HWC image through deterministic steps. */
-export function transformPixels(pixels: Uint8Array, height: number, width: number, channels: number, steps: readonly TransformStep[]): FloatImage {
-  const data = new Float32Array(pixels.length);
-  for (let i = 0; i < data.length; i++) data[i] = pixels[i] / 255;
-  // Deterministic steps draw nothing; the generator only satisfies the signature.
-  return runPipeline({ data, height, width, channels }, steps, new Random(0));
-}
+export { quantize, splitPipeline, transformPixels } from './storedSteps';
 
 /**
  * Decoded image bytes as the loader stores them: stretched to `input` without data.transforms (`steps`
  * undefined), else at their own size through the pipeline's stored steps; channels converted to input's.
  */
-export function storedImage(bytes: Buffer, file: string, input: readonly [number, number, number], steps: readonly TransformStep[] | undefined, maxPixels: number): { pixels: Uint8Array; height: number; width: number; channels: number } {
-  const [channels, height, width] = input;
-  if (!steps) return { pixels: decodeImage(bytes, file, height, width, channels, maxPixels), height, width, channels };
-  const native = decodeNative(bytes, file, channels, maxPixels);
-  const image = transformPixels(native.data, native.height, native.width, channels, steps);
-  return { pixels: quantize(image), height: image.height, width: image.width, channels };
-}
-
-export function quantize(image: FloatImage): Uint8Array {
-  const out = new Uint8Array(image.data.length);
-  for (let i = 0; i < out.length; i++) {
-    const v = image.data[i] * 255;
-    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-  }
-  return out;
+export function storedImage(bytes: Buffer, file: string, input: readonly [number, number, number], steps: readonly TransformStep[] | undefined, maxPixels: number): StoredPixels {
+  return storedFromRgba(decodeRgba(bytes, file, maxPixels), input, steps);
 }
 
 /** Collects images of one size into a set; an image of another size is an error naming where it came from. */
@@ -87,12 +69,3 @@ export function applyStoredSteps(set: ImageSet, steps: readonly TransformStep[])
   return { ...out, masks: all };
 }
 
-/** Per split: the steps applied when images are stored, and the ones left for batching. */
-export function splitPipeline(pipeline: DataPipeline): { stored: Record<'train' | 'test', TransformStep[]>; batched: Record<'train' | 'test', TransformStep[]> } {
-  const cut = (steps: TransformStep[]) => (pipeline.fitToInput ? 0 : storedStepCount(steps));
-  const plain = (steps: TransformStep[]) => steps.map(({ type, args }) => ({ type, args }));
-  return {
-    stored: { train: plain(pipeline.train.slice(0, cut(pipeline.train))), test: plain(pipeline.test.slice(0, cut(pipeline.test))) },
-    batched: { train: plain(pipeline.train.slice(cut(pipeline.train))), test: plain(pipeline.test.slice(cut(pipeline.test))) },
-  };
-}

@@ -18,15 +18,16 @@ export function poolOutputLength(size: number, k: number, s: number, p: number, 
 }
 
 /** Output size and the padding (top, bottom, left, right) that makes every window a 'valid' one. */
-interface PoolPlan {
+export interface PoolPlan {
   outH: number;
   outW: number;
   sides: Sides;
 }
 
-function poolPlan(x: Tensor4D, a: Pool2dArgs, dilation: [number, number]): PoolPlan {
+/** The plan for an input of `height`×`width` (the ONNX and TensorFlow.js exports pad the same way). */
+export function poolPlan([height, width]: readonly [number, number], a: Pool2dArgs, dilation: [number, number]): PoolPlan {
   const axis = (i: 0 | 1): { out: number; after: number } => {
-    const [size, k, s, p, d] = [x.shape[i + 1], a.kernel_size[i], a.stride[i], a.padding[i], dilation[i]];
+    const [size, k, s, p, d] = [i === 0 ? height : width, a.kernel_size[i], a.stride[i], a.padding[i], dilation[i]];
     const out = poolOutputLength(size, k, s, p, d, a.ceil_mode);
     const needed = (out - 1) * s + d * (k - 1) + 1 - (size + 2 * p);
     return { out, after: p + Math.max(0, needed) };
@@ -38,7 +39,7 @@ function poolPlan(x: Tensor4D, a: Pool2dArgs, dilation: [number, number]): PoolP
 export function buildMaxPool2d(ctx: BuildContext, name: string, a: Pool2dArgs): EngineLayer {
   const { tf } = ctx;
   return statelessLayer(name, (input) => {
-    const plan = poolPlan(input as Tensor4D, a, a.dilation);
+    const plan = poolPlan([input.shape[1] ?? 0, input.shape[2] ?? 0], a, a.dilation);
     const padded = padSpatial(tf, input as Tensor4D, plan.sides, 'zeros', -Infinity);
     if (a.dilation[0] === 1 && a.dilation[1] === 1) return tf.maxPool(padded, a.kernel_size, a.stride, 'valid');
     return dilatedWindowMax(tf, padded, a, plan.outH, plan.outW);
@@ -61,7 +62,7 @@ export function buildAvgPool2d(ctx: BuildContext, name: string, a: Pool2dArgs): 
   const { tf } = ctx;
   return statelessLayer(name, (input) => {
     const x = input as Tensor4D;
-    const plan = poolPlan(x, a, [1, 1]);
+    const plan = poolPlan([x.shape[1], x.shape[2]], a, [1, 1]);
     const divisor = a.divisor_override ?? null;
     const unpadded = isZeroPadding(plan.sides);
     if (unpadded && divisor === null) return tf.avgPool(x, a.kernel_size, a.stride, 'valid');
@@ -76,7 +77,7 @@ export function buildAvgPool2d(ctx: BuildContext, name: string, a: Pool2dArgs): 
 }
 
 /** torch's avg_pool2d divisor per output pixel: the window clipped to the padded input (or to the real input). */
-function avgDivisors(a: Pool2dArgs, h: number, w: number, outH: number, outW: number): Float32Array {
+export function avgDivisors(a: Pool2dArgs, h: number, w: number, outH: number, outW: number): Float32Array {
   const span = (i: number, k: number, s: number, p: number, size: number): number => {
     const start = i * s - p;
     const end = Math.min(start + k, size + p);
