@@ -1,82 +1,64 @@
 /**
- * Shared by the ONNX and TensorFlow.js export tests: every example model (but VGG-16, 138 M parameters) and the
- * layer fixtures, built by the engine with seeded weights and BatchNorm statistics / PReLU slopes moved off their
- * initial values, with the engine's own evaluation-mode outputs on a random batch.
+ * Shared by the ONNX and TensorFlow.js export tests: every example model and the layer fixtures as untrained run
+ * folders (export-fixtures.ts: seeded weights, BatchNorm statistics moved off their defaults), read back as an
+ * export would read them, with the engine's own evaluation-mode outputs on a random batch.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lowerModel } from '../../src/export/graph/lower';
-import { weightSource } from '../../src/export/graph/builder';
-import type { ExportGraph } from '../../src/export/graph/types';
+import { transpose } from '../../src/export/pytorch/layouts';
+import { readExportSource, type ExportSource } from '../../src/export/source';
 import type { ModelAnalysis } from '../../src/model/types';
-import { Random } from '../../src/trainer/datasets/random';
-import { buildModel, type EngineModel } from '../../src/trainer/engine/model';
-import type { TF, Tensor } from '../../src/trainer/engine/tf';
+import type { TF } from '../../src/trainer/engine/tf';
 import { analyze } from './engine-fixtures';
+import { engineOutputs, randomBatch, untrainedRun } from './export-fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Model files the export tests run: examples/*.cnn.yaml (VGG-16 left out for its size) and test/fixtures/export. */
+/** Model files the export tests run: examples/*.cnn.yaml and test/fixtures/export/*.cnn.yaml. */
 export function exportCaseFiles(): string[] {
-  const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.cnn.yaml') && f !== 'vgg16.cnn.yaml').map((f) => join(ROOT, 'examples', f));
-  const fixtures = readdirSync(join(ROOT, 'test', 'fixtures', 'export')).filter((f) => f.endsWith('.cnn.yaml')).map((f) => join(ROOT, 'test', 'fixtures', 'export', f));
-  return [...examples, ...fixtures];
+  const list = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.cnn.yaml')).map((f) => join(dir, f));
+  return [...list(join(ROOT, 'examples')), ...list(join(ROOT, 'test', 'fixtures', 'export'))];
 }
 
 export interface ExportCase {
   analysis: ModelAnalysis;
-  graph: ExportGraph;
-  /** The batch, NHWC (the engine's and TensorFlow.js's layout), and its size. */
+  source: ExportSource;
+  /** The batch in torch's order (NCHW, or [N, F]), and its size. */
   batch: Float32Array;
   n: number;
-  /** The engine's outputs in torch's order (NCHW or [N, F]), and the softmax of the flattened scores. */
+  /** The engine's outputs in torch's order, and the softmax of each sample's flattened scores (classifiers). */
   logits: Float32Array;
   probabilities: Float32Array | undefined;
 }
 
-export function exportCase(tf: TF, file: string, n = 3, seed = 11): ExportCase {
-  const analysis = analyze(readFileSync(file, 'utf8'));
-  const model = buildModel(tf, analysis.graph, seed);
-  try {
-    perturbState(tf, model, seed);
-    const weights = [...model.params, ...model.buffers].map((v) => ({ name: v.name, shape: [...v.variable.shape], values: v.variable.dataSync() as Float32Array }));
-    const graph = lowerModel(analysis, weightSource(weights));
-    const rng = new Random(seed);
-    const batch = Float32Array.from({ length: n * analysis.input.reduce((a, b) => a * b, 1) }, () => 2 * rng.next() - 1);
-    const [logits, probabilities] = tf.tidy(() => {
-      const [c, h, w] = analysis.input;
-      const x = analysis.input.length === 3 ? tf.tensor4d(batch, [n, h, w, c]) : tf.tensor(batch, [n, ...analysis.input]);
-      const y: Tensor = model.apply(x, false);
-      const torchOrder = y.rank === 4 ? tf.transpose(y, [0, 3, 1, 2]) : y;
-      return [torchOrder.dataSync() as Float32Array, tf.softmax(tf.reshape(torchOrder, [n, -1])).dataSync() as Float32Array];
-    });
-    return { analysis, graph, batch, n, logits, probabilities: analysis.task === 'classification' ? probabilities : undefined };
-  } finally {
-    model.dispose();
-  }
+export async function exportCase(tf: TF, file: string, root: string): Promise<ExportCase> {
+  const text = readFileSync(file, 'utf8');
+  const analysis = analyze(text);
+  const { runDir, model } = await untrainedRun(tf, analysis, text, root);
+  // VGG-16 at 224×224: one sample; a batch of 3 elsewhere.
+  const n = analysis.input.length === 3 && analysis.input[1] > 64 ? 1 : 3;
+  const batch = randomBatch(analysis, n);
+  const logits = engineOutputs(tf, model, analysis, batch, n);
+  model.dispose();
+  const source = await readExportSource(runDir);
+  return { analysis, source, batch, n, logits, probabilities: analysis.task === 'classification' ? softmaxRows(logits, n) : undefined };
 }
 
-/** Every vector (BatchNorm statistics and γ/β, PReLU slopes, biases) random, away from its 0 / 1 / 0.25 start. */
-function perturbState(tf: TF, model: EngineModel, seed: number): void {
-  const rng = new Random(seed + 1);
-  for (const v of [...model.params, ...model.buffers]) {
-    if (v.variable.shape.length !== 1) continue;
-    const values = Float32Array.from({ length: v.variable.size }, () => (v.name.endsWith('running_var') ? 0.5 + rng.next() : rng.next() - 0.5));
-    v.variable.assign(tf.tensor(values, v.variable.shape));
-  }
-}
-
-/** NHWC batch → NCHW (ONNX's input layout). */
-export function toNchw(batch: Float32Array, n: number, [c, h, w]: number[]): Float32Array {
-  const out = new Float32Array(batch.length);
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = batch[((b * h + y) * w + x) * c + k];
-      }
-    }
+function softmaxRows(logits: Float32Array, n: number): Float32Array {
+  const size = logits.length / n;
+  const out = new Float32Array(logits.length);
+  for (let r = 0; r < n; r++) {
+    const row = logits.subarray(r * size, (r + 1) * size);
+    const max = Math.max(...row);
+    const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
+    row.forEach((v, i) => (out[r * size + i] = Math.exp(v - max) / sum));
   }
   return out;
+}
+
+/** A batch of `n` samples [c, h, w] from NCHW to NHWC (`to: 'nhwc'`) or back. */
+export function relayout(batch: Float32Array, n: number, [c, h, w]: number[], to: 'nhwc' | 'nchw'): Float32Array {
+  return to === 'nhwc' ? transpose(batch, [n, c, h, w], [0, 2, 3, 1]).values : transpose(batch, [n, h, w, c], [0, 3, 1, 2]).values;
 }
 
 /** Largest absolute difference, or Infinity when the lengths differ. */

@@ -1,4 +1,5 @@
 /** Accumulates an ExportGraph: unique value names, constants (scalars shared), per-sample shapes of every value. */
+import { ExportError } from '../format';
 import type { ExportConstant, ExportGraph, ExportNode, ExportOp, ValueShape } from './types';
 
 /** Engine weights by variable name (`layer3.weight`), in the engine's layouts (see trainer/engine/checkpoint.ts). */
@@ -9,7 +10,7 @@ export function weightSource(weights: ReadonlyArray<{ name: string; shape: numbe
   const byName = new Map(weights.map((w) => [w.name, w]));
   return (name) => {
     const w = byName.get(name);
-    if (!w) throw new Error(`the checkpoint has no ${name}`);
+    if (!w) throw new ExportError(`the checkpoint has no ${name}: it does not belong to this model file`);
     return { shape: w.shape, data: w.values };
   };
 }

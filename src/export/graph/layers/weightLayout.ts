@@ -2,6 +2,7 @@
  * Rearranging constant weights at export time: the engine keeps tfjs layouts (conv [kh, kw, in/groups, out]),
  * the export graph PyTorch's OIHW; dilated kernels get their zeros here, so no runtime needs dilation.
  */
+import { transpose } from '../../pytorch/layouts';
 
 export interface HostTensor {
   shape: number[];
@@ -10,27 +11,8 @@ export interface HostTensor {
 
 /** out[i…] = x[perm…]: numpy's transpose of a row-major array. */
 export function transposeData(x: HostTensor, perm: number[]): HostTensor {
-  const shape = perm.map((p) => x.shape[p]);
-  const srcStrides = strides(x.shape);
-  const permStrides = perm.map((p) => srcStrides[p]);
-  const out = new Float32Array(x.data.length);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < out.length; i++) {
-    let src = 0;
-    for (let d = 0; d < shape.length; d++) src += index[d] * permStrides[d];
-    out[i] = x.data[src];
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++index[d] < shape[d]) break;
-      index[d] = 0;
-    }
-  }
-  return { shape, data: out };
-}
-
-function strides(shape: number[]): number[] {
-  const out = new Array<number>(shape.length).fill(1);
-  for (let d = shape.length - 2; d >= 0; d--) out[d] = out[d + 1] * shape[d + 1];
-  return out;
+  const { values, shape } = transpose(x.data, x.shape, perm);
+  return { shape, data: values };
 }
 
 /** OIHW [o, i, kh, kw] → [o, i, (kh−1)·dh+1, (kw−1)·dw+1] with zeros between the taps. */
