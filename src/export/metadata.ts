@@ -35,6 +35,7 @@ export function exportMetadata(analysis: ModelAnalysis, classes: string[], layou
 }
 
 function preprocessingSteps(analysis: ModelAnalysis): string[] {
+  if (analysis.input.length !== 3) return [`a vector of ${analysis.input.join('×')} features, as the model file's input`];
   const [c, h, w] = analysis.input;
   const steps = [c === 1 ? "decode, convert to grayscale (ITU-R 601 luma, as PIL's convert('L'))" : `decode as RGB (${c} channels)`];
   if (analysis.pipeline.fitToInput) steps.push(`resize to ${h}×${w} (aspect not kept: area averaging when shrinking, bilinear with half-pixel centres when enlarging), round to 8 bits`);
