@@ -15,6 +15,15 @@ export type InputSelector =
   /** An absolute path to a PNG or JPEG file. */
   | { kind: 'file'; path: string };
 
+export type SaliencyMethodName = 'gradient' | 'smoothgrad' | 'integrated';
+
+/** A square of the input in pixels (may reach past its edges). */
+export interface SquareData {
+  top: number;
+  left: number;
+  size: number;
+}
+
 export type PaddingModeName = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 export type InspectRequest =
@@ -25,7 +34,20 @@ export type InspectRequest =
   /** One feature map, enlarged, with its values (of merge `merge` when given). */
   | { kind: 'featureMap'; layer: number; merge?: number; channel: number }
   | { kind: 'filters'; layer: number; first?: number; count?: number }
-  | { kind: 'saliency'; classIndex: number }
+  /** `method`: the plain gradient (default), SmoothGrad (noisy copies) or Integrated Gradients (path from black); `samples`: copies or steps. */
+  | { kind: 'saliency'; classIndex: number; method?: SaliencyMethodName; samples?: number }
+  /** Grad-CAM of a class on a layer with a spatial output (default: the last Conv2d). Reconstruction runs: the output's MSE. */
+  | { kind: 'gradCam'; classIndex: number; layer?: number }
+  /** Guided backprop of a class, and guided Grad-CAM (with Grad-CAM on `layer`, default the last Conv2d). */
+  | { kind: 'guidedBackprop'; classIndex: number; layer?: number }
+  /** The deconvnet reconstruction of a layer's strongest unit for the current input. */
+  | { kind: 'deconvnet'; layer: number }
+  /** Theoretical and effective receptive field of a layer's central unit, over `count` test images (default 64). */
+  | { kind: 'receptiveField'; layer: number; count?: number; channel?: number }
+  /** Synthesised inputs that excite channels first… first+count−1 of a layer (gradient ascent, jitter and blur). */
+  | { kind: 'activationMax'; layer: number; first?: number; count?: number; steps?: number; seed?: number }
+  /** The `k` test images (of the first `count`) where a channel is strongest, cut to its unit's receptive field. */
+  | { kind: 'topImages'; layer: number; channel: number; k?: number; count?: number }
   | { kind: 'occlusion'; classIndex: number; patch: number; stride: number }
   /** Features: the output of `layer` when given (an autoencoder's bottleneck), else the input of the last Linear layer. */
   | { kind: 'embeddings'; count: number; method: 'pca' | 'tsne'; perplexity?: number; seed?: number; layer?: number }
@@ -132,7 +154,20 @@ export type InspectResult =
   | { kind: 'featureMaps'; layer: number; merge?: number; shape: number[]; channels: number; range: { min: number; max: number }; picture: PictureData; layout: GridLayoutData }
   | { kind: 'featureMap'; layer: number; merge?: number; channel: number; picture: PictureData; height: number; width: number; values: Float32Array }
   | { kind: 'filters'; layer: number; outChannels: number; inChannels: number; kernelHeight: number; kernelWidth: number; colour: boolean; values: Float32Array; picture: PictureData; layout: GridLayoutData }
-  | { kind: 'saliency'; classIndex: number; picture: PictureData; max: number }
+  /** `target`: what was differentiated, for captions (a class score, or a reconstruction run's MSE). */
+  | { kind: 'saliency'; classIndex: number; picture: PictureData; max: number; method?: SaliencyMethodName; target?: string }
+  /**
+   * `image` (the input, grey) and `heatmap` (the map resized to the input, 'hot' colours) have the same size: the panel
+   * lays one over the other with an opacity slider. `weights`: α_k per channel; `classIndex` null without classes.
+   */
+  | { kind: 'gradCam'; layer: number; classIndex: number | null; target: string; image: PictureData; heatmap: PictureData; weights: Float32Array; camHeight: number; camWidth: number; max: number }
+  | { kind: 'guidedBackprop'; classIndex: number | null; target: string; layer: number; guided: PictureData; guidedGradCam: PictureData }
+  | { kind: 'deconvnet'; layer: number; channel: number; row: number; col: number; value: number; picture: PictureData }
+  /** `side90`: side of the square around the unit holding 90% of the effective field's weight; `images`: how many were averaged. */
+  | { kind: 'receptiveField'; layer: number; row: number; col: number; channel: number | null; theoretical: SquareData; side90: number; images: number; theoreticalPicture: PictureData; effectivePicture: PictureData }
+  /** `gains`: each channel's mean activation at the last step minus at the first. */
+  | { kind: 'activationMax'; layer: number; channels: number[]; steps: number; stepsDone: number; complete: boolean; gains: number[]; picture: PictureData; layout: GridLayoutData }
+  | { kind: 'topImages'; layer: number; channel: number; searched: number; images: Array<{ index: number; value: number; row: number; col: number; field: SquareData }>; picture: PictureData; layout: GridLayoutData }
   | { kind: 'occlusion'; classIndex: number; picture: PictureData; baseline: number; maxDrop: number; rows: number; cols: number; drops: Float32Array; complete: boolean }
   /** `layer`: whose output the features are; null for the input of the last Linear layer. */
   | { kind: 'embeddings'; method: 'pca' | 'tsne'; points: Float32Array; labels: Uint8Array; indices: Int32Array; explainedRatio: number[] | null; featureSize: number; layer: number | null }

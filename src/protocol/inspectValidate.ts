@@ -13,6 +13,7 @@ const optionalInt = (v: unknown, min = 0, max?: number): boolean => v === undefi
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isStrings = (v: unknown): boolean => v === undefined || (Array.isArray(v) && v.every(isString));
 const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
+const SALIENCY_METHODS = ['gradient', 'smoothgrad', 'integrated'];
 
 function isSelector(v: unknown): v is InputSelector {
   if (!isObj(v)) return false;
@@ -40,7 +41,13 @@ const CHECKS: { [K in InspectRequest['kind']]: (v: Obj) => boolean } = {
   featureMaps: (v) => isInt(v.layer, 1) && optionalInt(v.merge, 1) && optionalInt(v.first) && optionalInt(v.count, 1, 4096),
   featureMap: (v) => isInt(v.layer, 1) && optionalInt(v.merge, 1) && isInt(v.channel),
   filters: (v) => isInt(v.layer, 1) && optionalInt(v.first) && optionalInt(v.count, 1, 4096),
-  saliency: (v) => isInt(v.classIndex),
+  saliency: (v) => isInt(v.classIndex) && (v.method === undefined || SALIENCY_METHODS.includes(v.method as string)) && optionalInt(v.samples, 1, 512),
+  gradCam: (v) => isInt(v.classIndex) && optionalInt(v.layer, 1),
+  guidedBackprop: (v) => isInt(v.classIndex) && optionalInt(v.layer, 1),
+  deconvnet: (v) => isInt(v.layer, 1),
+  receptiveField: (v) => isInt(v.layer, 1) && optionalInt(v.count, 1, 10000) && optionalInt(v.channel),
+  activationMax: (v) => isInt(v.layer, 1) && optionalInt(v.first) && optionalInt(v.count, 1, 64) && optionalInt(v.steps, 1, 2000) && optionalInt(v.seed, 0, 2 ** 32),
+  topImages: (v) => isInt(v.layer, 1) && isInt(v.channel) && optionalInt(v.k, 1, 64) && optionalInt(v.count, 1, 100000),
   occlusion: (v) => isInt(v.classIndex) && isInt(v.patch, 1, 4096) && isInt(v.stride, 1, 4096),
   embeddings: (v) => isInt(v.count, 1, 10000) && (v.method === 'pca' || v.method === 'tsne') && (v.perplexity === undefined || (typeof v.perplexity === 'number' && v.perplexity >= 2 && v.perplexity <= 100)) && optionalInt(v.seed) && optionalInt(v.layer, 1),
   latentGrid: (v) => isInt(v.steps, 2, 32) && optionalInt(v.count, 1, 10000),

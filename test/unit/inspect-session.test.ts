@@ -140,6 +140,54 @@ describe('inspector session', () => {
     await assert.rejects(() => cancelled, /cancelled/);
   });
 
+  it('draws the visualisation views: saliency methods, Grad-CAM, guided backprop, deconvnet, receptive fields, top-k images', async () => {
+    messages.length = 0;
+    const sg = await ask({ kind: 'saliency', classIndex: 1, method: 'smoothgrad', samples: 20 }, 'sg');
+    assert.equal(sg.method, 'smoothgrad');
+    assert.match(sg.target ?? '', /score of/);
+    png(sg.picture);
+    assert.ok(messages.some((m) => m.type === 'inspect-progress' && m.taskId === 'sg' && m.done === 20 && m.total === 20));
+    png((await ask({ kind: 'saliency', classIndex: 1, method: 'integrated', samples: 16 })).picture);
+    // Default layer: the last Conv2d (layer 4), 8 channels at 10×10; any spatial layer may be chosen.
+    const cam = await ask({ kind: 'gradCam', classIndex: 2 });
+    assert.deepEqual([cam.layer, cam.weights.length, cam.camHeight, cam.camWidth], [4, 8, 10, 10]);
+    assert.deepEqual([cam.image.width, cam.image.height], [cam.heatmap.width, cam.heatmap.height]);
+    assert.equal((await ask({ kind: 'gradCam', classIndex: 2, layer: 3 })).camHeight, 10);
+    await assert.rejects(ask({ kind: 'gradCam', classIndex: 2, layer: 8 }), /layer 8 \(Linear\) outputs \[16\]/);
+    const guided = await ask({ kind: 'guidedBackprop', classIndex: 0 });
+    png(guided.guided);
+    png(guided.guidedGradCam);
+    const deconv = await ask({ kind: 'deconvnet', layer: 5 });
+    assert.ok(deconv.channel < 8 && deconv.value > 0);
+    // Layer 4's field is 3 + 2·2 + … : the core's size, centred on the 10×10 map's unit (5, 5).
+    const rf = await ask({ kind: 'receptiveField', layer: 4, count: 40 }, 'rf');
+    assert.deepEqual([rf.row, rf.col, rf.images], [5, 5, 40]);
+    assert.ok(rf.side90 > 0 && rf.side90 <= rf.theoretical.size, `side90 ${rf.side90} vs ${rf.theoretical.size}`);
+    png(rf.effectivePicture);
+    const top = await ask({ kind: 'topImages', layer: 4, channel: 3, k: 6, count: 50 });
+    assert.equal(top.images.length, 6);
+    assert.equal(top.searched, 50);
+    assert.ok(top.images.every((t, i) => i === 0 || t.value <= top.images[i - 1].value));
+    png(top.picture);
+  });
+
+  it('runs activation maximisation with progress, and a cancel keeps the steps done', async () => {
+    messages.length = 0;
+    const am = await ask({ kind: 'activationMax', layer: 4, first: 2, count: 4, steps: 12, seed: 3 }, 'am');
+    assert.deepEqual(am.channels, [2, 3, 4, 5]);
+    assert.ok(am.complete && am.stepsDone === 12);
+    assert.ok(am.gains.every((g) => g > 0), `gains ${am.gains}`);
+    assert.equal(am.layout.columns * am.layout.rows >= 4, true);
+    png(am.picture);
+    assert.ok(messages.some((m) => m.type === 'inspect-progress' && m.taskId === 'am' && m.done === 12));
+    messages.length = 0;
+    const running = ask({ kind: 'activationMax', layer: 4, count: 8, steps: 2000 }, 'am2');
+    while (!messages.some((m) => m.type === 'inspect-progress' && m.taskId === 'am2')) await new Promise((r) => setTimeout(r, 2));
+    bridge.receive({ type: 'inspect-cancel', taskId: 'am2' });
+    const stopped = await running;
+    assert.ok(!stopped.complete && stopped.stepsDone < 2000, `stopped after ${stopped.stepsDone}`);
+  });
+
   it('embeds test images with PCA and t-SNE', async () => {
     const p = await ask({ kind: 'embeddings', count: 60, method: 'pca' });
     assert.equal(p.points.length, 120);

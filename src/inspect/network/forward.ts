@@ -28,7 +28,14 @@ export interface TraceOptions {
   keepMerges?: ReadonlySet<number>;
   /** Keep the input of the last Linear layer. */
   features?: boolean;
+  /**
+   * Runs each layer instead of the plain call: `apply` is the layer itself. Guided backprop swaps the gradient of
+   * activations, Grad-CAM adds a zero probe to one layer's output to read the gradient there.
+   */
+  around?: LayerHook;
 }
+
+export type LayerHook = (layer: ResolvedLayer, input: Tensor, apply: (x: Tensor) => Tensor) => Tensor;
 
 /** Runs the model in evaluation mode on NHWC `x` (call inside tf.tidy or dispose the tensors yourself). */
 export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptions = {}): TracedForward {
@@ -44,7 +51,7 @@ export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptio
   const applyLayer = (layer: ResolvedLayer, input: Tensor): Tensor => {
     if (layer.index === finalNormaliser) scores = input;
     if (options.features && layer.index === headIndex) features = input;
-    const y = engineLayer(layer, input);
+    const y = options.around ? options.around(layer, input, (z) => engineLayer(layer, z)) : engineLayer(layer, input);
     if (options.keep?.has(layer.index)) outputs.set(layer.index, y);
     return y;
   };

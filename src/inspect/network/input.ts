@@ -47,7 +47,12 @@ export function fromPixels(pixels: Uint8Array, height: number, width: number, ch
 
 /** The normalised value of a mid-grey pixel per channel: the occluding patch. */
 export function greyValues(channels: number, normalize: Normalization | undefined): number[] {
+  return pixelLevelValues(0.5, channels, normalize);
+}
+
+/** The normalised value of a pixel at `level` (0 black … 1 white) per channel. */
+export function pixelLevelValues(level: number, channels: number, normalize: Normalization | undefined): number[] {
   return Array.from({ length: channels }, (_, c) =>
-    normalize ? (0.5 - normalize.mean[c % normalize.mean.length]) / normalize.std[c % normalize.std.length] : 0.5,
+    normalize ? (level - normalize.mean[c % normalize.mean.length]) / normalize.std[c % normalize.std.length] : level,
   );
 }

@@ -17,7 +17,9 @@ import type { ResolvedLayer } from '../../model/types';
 import { TRANSFORM_CATALOG } from '../../model/transforms/catalog';
 import { augmentView, embeddingsView, latentGridView, playgroundView, thumbnailView, type Progress } from './dataViews';
 import { loadRunData, type DataLocations } from './runData';
-import { featureMapsView, featureMapView, filtersView, inputView, occlusionView, saliencyView } from './views';
+import { activationMaxView, imageSource, receptiveFieldView, topImagesView } from './fieldViews';
+import { deconvnetView, gradCamView, guidedBackpropView, saliencyView } from './gradientViews';
+import { featureMapsView, featureMapView, filtersView, inputView, occlusionView } from './views';
 
 export interface RequestHooks {
   onProgress?: Progress;
@@ -55,7 +57,21 @@ export class InspectorSession {
       case 'filters':
         return filtersView(run, request.layer, request.first, request.count);
       case 'saliency':
-        return saliencyView(run, this.requireInput(), request.classIndex);
+        return saliencyView(run, this.requireInput(), request, (done, total) => progress(done, total, request.method === 'integrated' ? 'Integrating along the path' : 'Averaging noisy copies'), hooks.shouldStop);
+      case 'gradCam':
+        return gradCamView(run, this.requireInput(), request);
+      case 'guidedBackprop':
+        return guidedBackpropView(run, this.requireInput(), request);
+      case 'deconvnet':
+        return deconvnetView(run, this.requireInput(), request.layer);
+      case 'receptiveField':
+        return receptiveFieldView(run, imageSource(run, this.data?.test, this.input, request.count ?? 64), this.input, request, {
+          onProgress: (done, total) => progress(done, total, 'Averaging gradients'), shouldStop: hooks.shouldStop,
+        });
+      case 'activationMax':
+        return activationMaxView(run, request, { onProgress: (done, total) => progress(done, total, 'Gradient ascent'), shouldStop: hooks.shouldStop });
+      case 'topImages':
+        return topImagesView(run, this.requireData().test, request, { onProgress: (done, total) => progress(done, total, 'Searching test images'), shouldStop: hooks.shouldStop });
       case 'occlusion':
         return occlusionView(run, this.requireInput(), {
           classIndex: request.classIndex, patch: request.patch, stride: request.stride, shouldStop: hooks.shouldStop,

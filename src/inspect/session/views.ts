@@ -12,7 +12,6 @@ import type { InspectInput } from '../network/input';
 import { occlusion, type OcclusionOptions } from '../network/occlusion';
 import { predictForTask } from '../network/taskPredictions';
 import type { InspectableRun } from '../network/runModel';
-import { saliency } from '../network/saliency';
 
 /** Pictures are enlarged (nearest neighbour) until their longer side reaches about this many pixels. */
 const DISPLAY_SIZE = 224;
@@ -81,12 +80,6 @@ export async function filtersView(run: InspectableRun, layer: number, first = 0,
     kind: 'filters', layer, outChannels: f.outChannels, inChannels: f.inChannels, kernelHeight: f.kernelHeight, kernelWidth: f.kernelWidth,
     colour: f.colour, values, picture: picture(grid), layout: grid.layout,
   };
-}
-
-export async function saliencyView(run: InspectableRun, input: InspectInput, classIndex: number): Promise<Result<'saliency'>> {
-  const s = await saliency(run, input, classIndex);
-  const scale = scaleFor(Math.max(input.height, input.width), DISPLAY_SIZE);
-  return { kind: 'saliency', classIndex, max: valueRange(s.values).max, picture: picture(overlayPicture(input.pixels, input.height, input.width, input.channels, s.values, scale)) };
 }
 
 export async function occlusionView(run: InspectableRun, input: InspectInput, options: OcclusionOptions): Promise<Result<'occlusion'>> {
