@@ -1,11 +1,14 @@
 /**
- * `cnnlab inspect RUN --image FILE --out DIR [--class C] [--patch N] [--stride N] [--checkpoint best|last]
- * [--backend B] [--max-image-pixels N] [--json]`: writes the inspector's pictures as PNG files: the input, feature maps of every layer,
- * the filters of every Conv2d, saliency and occlusion maps for a class (default: the predicted one), plus
- * index.json describing them. Exit 0 on success, 1 when the run or image cannot be used, 2 for usage problems.
+ * `cnnlab inspect RUN --image FILE --out DIR [--views a,b,c] [--class C] [--layer N] [--patch N] [--stride N]
+ * [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--json]`: writes the inspector's pictures as PNG
+ * files: the input and each chosen view (feature maps, filters, saliency, occlusion, Grad-CAM, guided backprop,
+ * receptive fields, embedding, …; see report/inspectionViews) for a class (default: the predicted one), plus
+ * index.json describing them and index.html showing them. Exit 0 on success, 1 when the run or image cannot be
+ * used, 2 for usage problems.
  */
 import { resolve } from 'node:path';
 import { pathProblem } from '../files/readUserFile';
+import { DEFAULT_VIEWS, isViewName, VIEW_NAMES, type ViewName } from '../inspect/report/inspectionViews';
 import { writeInspection, type InspectionOptions } from '../inspect/report/writeInspection';
 import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
@@ -13,19 +16,31 @@ import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'inspect RUN --image FILE --out DIR [--class C] [--patch N] [--stride N] [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--json]';
+const USAGE = 'inspect RUN --image FILE --out DIR [--views a,b,c] [--class C] [--layer N] [--patch N] [--stride N] [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--json]';
+const VIEWS_HELP = `--views: any of ${VIEW_NAMES.join(', ')} (default ${DEFAULT_VIEWS.join(',')})`;
+
+/** The --views list, or a message naming the unknown view. */
+function parseViews(text: string | undefined): ViewName[] | string | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+  const unknown = names.find((v) => !isViewName(v));
+  if (unknown !== undefined || names.length === 0) return `unknown view '${unknown ?? text}' in --views; ${VIEWS_HELP}`;
+  return [...new Set(names as ViewName[])];
+}
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runInspect(args: string[], io: CliOutput = processOutput): Promise<number> {
   const parsed = parseArgs(args, {
-    '--image': 'string', '--out': 'string', '--class': 'string', '--patch': 'count', '--stride': 'count', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count', '--json': 'flag',
+    '--image': 'string', '--out': 'string', '--views': 'string', '--layer': 'count', '--class': 'string', '--patch': 'count', '--stride': 'count', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count', '--json': 'flag',
   });
+  const views = typeof parsed === 'string' ? undefined : parseViews(parsed.options.get('--views') as string | undefined);
   const problem = typeof parsed === 'string' ? parsed
     : parsed.positional.length !== 1 ? 'expected one run folder'
     : !parsed.options.has('--image') ? '--image FILE is required'
-    : !parsed.options.has('--out') ? '--out DIR is required' : undefined;
-  if (problem || typeof parsed === 'string') {
-    io.err(`cnnlab inspect: ${problem}\nUsage: cnnlab ${USAGE}\n`);
+    : !parsed.options.has('--out') ? '--out DIR is required'
+    : typeof views === 'string' ? views : undefined;
+  if (problem || typeof parsed === 'string' || typeof views === 'string') {
+    io.err(`cnnlab inspect: ${problem}\nUsage: cnnlab ${USAGE}\n${VIEWS_HELP}\n`);
     return 2;
   }
   const runDir = resolveRunArgument(parsed.positional[0], 'inspect', io);
@@ -41,6 +56,8 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
     image,
     outDir: resolve(parsed.options.get('--out') as string),
     className: parsed.options.get('--class') as string | undefined,
+    views,
+    layer: parsed.options.get('--layer') as number | undefined,
     patch: parsed.options.get('--patch') as number | undefined,
     stride: parsed.options.get('--stride') as number | undefined,
     checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined,
@@ -65,6 +82,6 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   usage: USAGE,
-  summary: 'Feature maps, filters, saliency and occlusion of a run as PNG files (RUN: a run folder, or runs/<model> for its latest run)',
+  summary: 'Feature maps, filters, saliency, occlusion, Grad-CAM, guided backprop, receptive fields and the embedding of a run as PNG files with an index.html (RUN: a run folder, or runs/<model> for its latest run)',
   run: (args) => runInspect(args),
 };

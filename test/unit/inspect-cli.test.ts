@@ -203,10 +203,17 @@ describe('cnnlab inspect', () => {
     assert.equal(index.className, 'square');
     assert.deepEqual(index.occlusion.patch, 5);
     const files: Array<{ file: string; layer?: number }> = index.files;
-    // 10 layers → 10 feature-map grids; 2 Conv2d → 2 filter grids; + input, saliency, occlusion.
+    // 10 layers → 10 feature-map grids; 2 Conv2d → 2 filter grids; + input, saliency, occlusion and the default visualisations.
     assert.equal(files.filter((f) => f.file.startsWith('feature-maps/')).length, 10);
     assert.deepEqual(files.filter((f) => f.file.startsWith('filters/')).map((f) => f.layer), [1, 4]);
-    for (const name of ['input.png', 'saliency.png', 'occlusion.png']) assert.ok(files.some((f) => f.file === name));
+    const expected = ['input.png', 'saliency.png', 'occlusion.png', 'gradcam.png', 'guided-backprop.png', 'guided-gradcam.png', 'erf-theoretical.png', 'erf-effective.png', 'embedding-pca.png', 'embedding-tsne.png'];
+    for (const name of expected) assert.ok(files.some((f) => f.file === name), name);
+    assert.deepEqual(index.skipped, []);
+    assert.equal(files.find((f) => f.file === 'gradcam.png')?.layer, 4);
+    assert.match(index.target, /score of 'square'/);
+    // index.html shows every picture with its caption.
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    for (const f of files) assert.ok(html.includes(`<img src="${f.file}"`), `index.html lacks ${f.file}`);
     for (const f of files) {
       const png = decodePngRgba(readFileSync(join(out, f.file)));
       assert.ok(png.width > 0 && png.height > 0, f.file);
@@ -215,6 +222,19 @@ describe('cnnlab inspect', () => {
     const conv = decodePngRgba(readFileSync(join(out, 'feature-maps/layer01-Conv2d.png')));
     assert.deepEqual([conv.width, conv.height], [3 * 60 + 2 * 3, 2 * 60 + 3]);
     assert.equal(JSON.parse(r.stdout.trim()).files.length, files.length);
+  });
+
+  it('--views chooses the views, --layer the layer; an unknown view is a usage error naming the valid ones', async () => {
+    const out = join(fixture.root, 'chosen');
+    const r = await cli('inspect', fixture.runDir, '--image', fixture.images[1].file, '--out', out, '--views', 'gradcam,smoothgrad,integrated-gradients,deconvnet,activation-max', '--layer', '2', '--backend', 'wasm', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
+    assert.deepEqual(index.files.map((f: { file: string }) => f.file), ['input.png', 'gradcam.png', 'smoothgrad.png', 'integrated-gradients.png', 'deconvnet.png', 'activation-max.png']);
+    assert.equal(index.occlusion, null);
+    assert.ok(index.files.filter((f: { layer?: number }) => f.layer !== undefined).every((f: { layer: number }) => f.layer === 2));
+    const bad = await cli('inspect', fixture.runDir, '--image', fixture.images[1].file, '--out', out, '--views', 'gradcam,heatmap');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown view 'heatmap' in --views; --views: any of feature-maps, .*gradcam/);
   });
 
   it('rejects an unknown class and missing options', async () => {

@@ -1,20 +1,24 @@
 /**
- * The pictures of `cnnlab inspect` as files: input.png, feature-maps/layerNN-Type.png (all channels of each
- * layer), filters/layerNN-Conv2d.png, saliency.png and occlusion.png (overlays for one class), and index.json
- * saying what each file shows (shapes, value ranges, class, patch).
+ * The pictures of `cnnlab inspect` as files: input.png, then each chosen view (inspectionViews: feature maps and
+ * filters per layer, saliency, occlusion, Grad-CAM, guided backprop, receptive fields, the embedding, …), plus
+ * index.json saying what each file shows and index.html showing them together.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TF } from '../../trainer/engine/tf';
-import { colourFilterGrid, featureMapGrid, filterGrid, imagePicture, overlayPicture } from '../image/pictures';
-import { activations } from '../network/activations';
-import { convFilters, convLayerIndices } from '../network/filters';
+import type { LoadedDataset } from '../../trainer/datasets/types';
+import { imagePicture } from '../image/pictures';
+import { defaultCamLayer } from '../network/gradCam';
 import { inputFromFile } from '../network/input';
-import { occlusion } from '../network/occlusion';
 import { classProbabilities, topK, type Prediction } from '../network/predict';
 import { openRun, type CheckpointChoice, type InspectableRun } from '../network/runModel';
-import { saliency } from '../network/saliency';
+import { viewTarget } from '../network/target';
+import { loadRunData } from '../session/runData';
 import { scaleFor } from '../session/views';
+import { inspectionHtml } from './indexHtml';
+import { DEFAULT_VIEWS, SkippedView, VIEW_WRITERS, type ViewContext, type ViewName, type WrittenFile } from './inspectionViews';
+
+export type { WrittenFile } from './inspectionViews';
 
 export interface InspectionOptions {
   runDir: string;
@@ -27,15 +31,10 @@ export interface InspectionOptions {
   checkpoint?: CheckpointChoice;
   /** Largest image decoded (default: see trainer/datasets/imageLimits). */
   maxImagePixels?: number;
-}
-
-/** One written file and what it shows. */
-export interface WrittenFile {
-  file: string;
-  what: string;
+  /** Which views to write (default DEFAULT_VIEWS). */
+  views?: ViewName[];
+  /** Layer of Grad-CAM, the receptive fields, deconvnet and activation maximisation (default: the last Conv2d). */
   layer?: number;
-  shape?: number[];
-  range?: { min: number; max: number };
 }
 
 /** index.json. */
@@ -48,11 +47,17 @@ export interface InspectionIndex {
   predictions: Prediction[];
   classIndex: number;
   className: string;
-  occlusion: { patch: number; stride: number; baseline: number };
+  /** What the class-dependent views differentiate (a class score, or a reconstruction run's MSE). */
+  target: string;
+  /** Null when the occlusion view was not written. */
+  occlusion: { patch: number; stride: number; baseline: number } | null;
+  views: ViewName[];
+  /** Views that could not be drawn for this run, and why. */
+  skipped: Array<{ view: ViewName; reason: string }>;
   files: WrittenFile[];
 }
 
-/** Writes every picture for one image; `log` receives one line per file. */
+/** Writes every chosen picture for one image; `log` receives one line per file. */
 export async function writeInspection(tf: TF, options: InspectionOptions, log: (line: string) => void = () => undefined): Promise<InspectionIndex> {
   const run = await openRun(tf, options.runDir, options.checkpoint);
   try {
@@ -67,44 +72,49 @@ async function writeAll(run: InspectableRun, options: InspectionOptions, log: (l
   const probabilities = await classProbabilities(run, input);
   const predictions = topK(probabilities, run.classes, Math.min(5, run.classes.length || probabilities.length));
   const classIndex = resolveClass(options.className, run.classes, probabilities.length) ?? predictions[0]?.classIndex ?? 0;
+  const views = options.views ?? [...DEFAULT_VIEWS];
+  if (options.layer !== undefined && !run.analysis.layers.some((l) => l.index === options.layer)) throw new RangeError(`--layer ${options.layer}: the model has layers 1…${run.analysis.layers.length}`);
   const files: WrittenFile[] = [];
+  let current: ViewName | undefined;
   const write = (relative: string, png: Uint8Array, info: Omit<WrittenFile, 'file'>): void => {
     const path = join(options.outDir, relative);
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, png);
-    files.push({ file: relative, ...info });
+    files.push({ file: relative, ...info, ...(current ? { view: current } : {}) });
     log(`${relative}: ${info.what}`);
   };
-  const displayScale = scaleFor(Math.max(input.height, input.width), 224);
-  write('input.png', imagePicture(input.pixels, input.height, input.width, input.channels, displayScale).png, { what: `the input, ${input.channels}×${input.height}×${input.width}` });
+  write('input.png', imagePicture(input.pixels, input.height, input.width, input.channels, scaleFor(Math.max(input.height, input.width), 224)).png, { what: `the input, ${input.channels}×${input.height}×${input.width}` });
 
-  for (const act of await activations(run, input)) {
-    const scale = scaleFor(Math.max(act.planes.height, act.planes.width), 64);
-    const grid = featureMapGrid(act.planes, 0, act.planes.channels, scale);
-    write(`feature-maps/layer${pad(act.index)}-${act.type}.png`, grid.png, { what: `feature maps of ${act.text}, shape [${act.shape}]`, layer: act.index, shape: act.shape, range: act.range });
+  const { data, problem } = views.includes('embedding') || views.includes('erf') ? await tryLoadData(run) : { data: undefined, problem: null };
+  const target = viewTarget(run, classIndex);
+  const record: Record<string, unknown> = {};
+  const ctx: ViewContext = { run, input, target, classIndex, layer: options.layer ?? defaultCamLayer(run), patch: options.patch, stride: options.stride, data, dataProblem: problem, write, record };
+  const skipped: InspectionIndex['skipped'] = [];
+  for (const view of views) {
+    current = view;
+    try {
+      await VIEW_WRITERS[view](ctx);
+    } catch (err) {
+      if (!(err instanceof SkippedView)) throw err;
+      skipped.push({ view, reason: err.message });
+      log(`${view}: skipped (${err.message})`);
+    }
   }
-  for (const index of convLayerIndices(run)) {
-    const f = await convFilters(run, index);
-    const scale = scaleFor(Math.max(f.kernelHeight, f.kernelWidth), 24);
-    const grid = f.colour ? colourFilterGrid(f.values, f.outChannels, f.kernelHeight, f.kernelWidth, scale) : filterGrid(f.values, f.outChannels, f.inChannels, f.kernelHeight, f.kernelWidth, 0, f.outChannels, scale);
-    const what = f.colour ? `${f.outChannels} RGB filters of ${f.text}` : `filters of ${f.text}: one row per output channel, one tile per input channel (blue < 0 < red)`;
-    write(`filters/layer${pad(index)}-Conv2d.png`, grid.png, { what, layer: index, shape: [f.outChannels, f.inChannels, f.kernelHeight, f.kernelWidth], range: grid.layout.ranges[0] });
-  }
-
-  const className = run.classes[classIndex] ?? `class ${classIndex}`;
-  const s = await saliency(run, input, classIndex);
-  write('saliency.png', overlayPicture(input.pixels, input.height, input.width, input.channels, s.values, displayScale).png, { what: `saliency of '${className}': |∂score/∂pixel|, max over channels` });
-  const occ = await occlusion(run, input, { classIndex, patch: options.patch, stride: options.stride });
-  write('occlusion.png', overlayPicture(input.pixels, input.height, input.width, input.channels, occ.pixelDrops, displayScale).png, {
-    what: `occlusion of '${className}': drop of its probability under a ${occ.patch}×${occ.patch} grey patch, stride ${occ.stride}`,
-  });
-
   const index: InspectionIndex = {
-    runDir: run.runDir, image: options.image, checkpoint: run.checkpoint, notices: run.notices, predictions, classIndex, className,
-    occlusion: { patch: occ.patch, stride: occ.stride, baseline: occ.baseline }, files,
+    runDir: run.runDir, image: options.image, checkpoint: run.checkpoint, notices: run.notices, predictions, classIndex, className: run.classes[classIndex] ?? `class ${classIndex}`,
+    target: target.describe, occlusion: (record.occlusion as InspectionIndex['occlusion']) ?? null, views, skipped, files,
   };
   writeFileSync(join(options.outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
+  writeFileSync(join(options.outDir, 'index.html'), inspectionHtml(index, run.analysis.name));
   return index;
+}
+
+async function tryLoadData(run: InspectableRun): Promise<{ data: LoadedDataset | undefined; problem: string | null }> {
+  try {
+    return { data: await loadRunData(run), problem: null };
+  } catch (err) {
+    return { data: undefined, problem: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** A class given by name or index; throws a RangeError listing the classes when it is neither. */
@@ -115,8 +125,4 @@ function resolveClass(given: string | undefined, classes: string[], count: numbe
   const n = Number(given);
   if (Number.isInteger(n) && n >= 0 && n < count) return n;
   throw new RangeError(`--class ${given} is not a class of this run (${classes.join(', ') || `0…${count - 1}`})`);
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
 }
