@@ -1,21 +1,23 @@
 /**
- * Which pixels matter: the saliency map (gradient of a class score w.r.t. the input) and the occlusion map
- * (drop of the class probability under a sliding grey patch, with progress and Cancel), side by side.
+ * Which pixels matter: the saliency map (gradient of a class score w.r.t. the input; or SmoothGrad, or Integrated
+ * Gradients) and the occlusion map (drop of the class probability under a sliding grey patch, with progress and
+ * Cancel), side by side.
  */
+import type { SaliencyMethodName } from '../../src/protocol/inspect';
 import type { Tab, TabContext } from './context';
-import { classOptions, predictedClass } from './context';
+import { ClassChoice } from './context';
 import { button, el, field, formatValue, numberInput, progressBar, select, setPicture, statusLine } from './dom';
 
 export class AttributionTab implements Tab {
   readonly title = 'Saliency & occlusion';
   readonly needsInput = true;
   readonly element: HTMLElement;
-  private classIndex = 0;
-  private classChosen = false;
+  private readonly classChoice: ClassChoice;
   private patch: number;
   private stride: number;
   private running: number | undefined;
-  private readonly classSelect: HTMLSelectElement;
+  private method: SaliencyMethodName = 'gradient';
+  private readonly saliencyProgress = progressBar();
   private readonly saliencyImg = el('img', 'overlay-image');
   private readonly saliencyCaption = el('div', 'caption');
   private readonly occlusionImg = el('img', 'overlay-image');
@@ -28,34 +30,36 @@ export class AttributionTab implements Tab {
     const side = Math.min(ctx.info.input[1] ?? 28, ctx.info.input[2] ?? 28);
     this.patch = Math.max(1, Math.ceil(side / 7));
     this.stride = Math.max(1, Math.floor(this.patch / 2));
-    this.classSelect = select(classOptions(ctx.info), '0', (v) => {
-      this.classIndex = Number(v);
-      this.classChosen = true;
-      this.refresh();
-    });
+    this.classChoice = new ClassChoice(ctx.info, () => this.refresh());
     this.runButton = button('Run occlusion', () => this.toggleOcclusion());
+    const methodSelect = select(METHODS, this.method, (v) => {
+      this.method = v as SaliencyMethodName;
+      this.refreshSaliency();
+    });
     const occlusionControls = el('div', 'row', field('Patch', numberInput(this.patch, 1, side, (v) => (this.patch = v))), field('Stride', numberInput(this.stride, 1, side, (v) => (this.stride = v))), this.runButton);
     this.element = el('section', 'tab',
-      el('div', 'row', field('Class', this.classSelect)), this.status.element,
+      el('div', 'row', field('Class', this.classChoice.select)), this.status.element,
       el('div', 'pair',
-        el('div', 'panel-box', el('h3', '', 'Saliency'), this.saliencyImg, this.saliencyCaption),
+        el('div', 'panel-box', el('h3', '', 'Saliency'), el('div', 'row', field('Method', methodSelect)), this.saliencyProgress.element, this.saliencyImg, this.saliencyCaption),
         el('div', 'panel-box', el('h3', '', 'Occlusion'), occlusionControls, this.progress.element, this.occlusionImg, this.occlusionCaption)));
   }
 
   refresh(): void {
-    if (!this.classChosen) {
-      this.classIndex = predictedClass(this.ctx.input());
-      this.classSelect.value = String(this.classIndex);
-    }
+    this.classChoice.follow(this.ctx.input());
     this.occlusionImg.removeAttribute('src');
     this.occlusionCaption.textContent = 'Run occlusion to see which regions the class depends on.';
-    this.ctx.controller.request({ kind: 'saliency', classIndex: this.classIndex }).result.then(
+    this.refreshSaliency();
+  }
+
+  private refreshSaliency(): void {
+    const { result } = this.ctx.controller.request({ kind: 'saliency', classIndex: this.classChoice.index, method: this.method }, (done, total) => this.saliencyProgress.set(done / Math.max(1, total), `${done} / ${total} copies`));
+    result.then(
       (s) => {
         setPicture(this.saliencyImg, s.picture);
-        this.saliencyCaption.textContent = `|∂ score(${this.ctx.info.classes[s.classIndex]}) / ∂ pixel|, max over channels (largest ${formatValue(s.max)})`;
+        this.saliencyCaption.textContent = `${METHOD_WORDS[s.method ?? 'gradient']} of the ${s.target ?? `score(${this.ctx.info.classes[s.classIndex]})`}, max over channels (largest ${formatValue(s.max)})`;
       },
       (e: Error) => this.status.set(e.message, true),
-    );
+    ).finally(() => this.saliencyProgress.set(undefined));
   }
 
   private toggleOcclusion(): void {
@@ -64,7 +68,7 @@ export class AttributionTab implements Tab {
       return;
     }
     const { id, result } = this.ctx.controller.request(
-      { kind: 'occlusion', classIndex: this.classIndex, patch: this.patch, stride: this.stride },
+      { kind: 'occlusion', classIndex: this.classChoice.index, patch: this.patch, stride: this.stride },
       (done, total) => this.progress.set(done / Math.max(1, total), `${done} / ${total} patches`),
     );
     this.running = id;
@@ -84,3 +88,10 @@ export class AttributionTab implements Tab {
     });
   }
 }
+
+const METHODS: Array<[SaliencyMethodName, string]> = [['gradient', 'Gradient'], ['smoothgrad', 'SmoothGrad'], ['integrated', 'Integrated Gradients']];
+const METHOD_WORDS: Record<SaliencyMethodName, string> = {
+  gradient: '|∂/∂pixel|',
+  smoothgrad: 'SmoothGrad: |gradient| averaged over 25 noisy copies',
+  integrated: 'Integrated Gradients: |attribution| along 32 steps from black',
+};

@@ -4,7 +4,7 @@
  * layer's line.
  */
 import type { InspectResult, LayerInfo, MergeInfo } from '../../src/protocol/inspect';
-import type { Tab, TabContext } from './context';
+import { layerLabel, type Tab, type TabContext } from './context';
 import { button, el, field, formatValue, select, setPicture, statusLine, tileAt } from './dom';
 
 const PAGE = 32;
@@ -125,11 +125,6 @@ function sourceOptions(layers: LayerInfo[], merges: MergeInfo[]): Array<[string,
     ...merges.map((m) => ({ line: m.line + 0.5, option: [`merge:${m.index}`, mergeLabel(m)] as [string, string] })),
   ];
   return options.sort((a, b) => a.line - b.line).map((o) => o.option);
-}
-
-function layerLabel(l: LayerInfo): string {
-  const names = l.names?.length ? `${l.names.join(', ')} = ` : '';
-  return `${l.index}. ${names}${l.text} → [${l.outputShape.join(', ')}]`;
 }
 
 function mergeLabel(m: MergeInfo): string {

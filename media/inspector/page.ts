@@ -3,6 +3,7 @@
  * input are refreshed when shown after the input changed (so a new image costs one tab's work, not seven).
  */
 import type { RunInfo } from '../../src/protocol/inspect';
+import { ActivationMaxTab } from './activationMaxTab';
 import { AttributionTab } from './attributionTab';
 import { AugmentTab } from './augmentTab';
 import type { InputResult, Tab, TabContext } from './context';
@@ -11,9 +12,12 @@ import { el, statusLine } from './dom';
 import { EmbeddingsTab } from './embeddingsTab';
 import { FeatureMapsTab } from './featureMapsTab';
 import { FiltersTab } from './filtersTab';
+import { GradCamTab } from './gradCamTab';
+import { GuidedTab } from './guidedTab';
 import { InputPane } from './inputPane';
 import { LatentTab } from './latentTab';
 import { PlaygroundTab } from './playgroundTab';
+import { ReceptiveFieldTab } from './receptiveFieldTab';
 
 export class InspectorPage implements InspectorView {
   private controller: InspectorController | undefined;
@@ -36,7 +40,7 @@ export class InspectorPage implements InspectorView {
     if (!this.controller) return;
     const ctx: TabContext = { controller: this.controller, info, input: () => this.current };
     this.featureMaps = new FeatureMapsTab(ctx);
-    this.tabs = [this.featureMaps, new FiltersTab(ctx), new AttributionTab(ctx), new EmbeddingsTab(ctx), ...(info.latentPlane ? [new LatentTab(ctx)] : []), new AugmentTab(ctx), new PlaygroundTab(ctx)];
+    this.tabs = [this.featureMaps, new FiltersTab(ctx), new AttributionTab(ctx), new GradCamTab(ctx), new GuidedTab(ctx), new ReceptiveFieldTab(ctx), new ActivationMaxTab(ctx), new EmbeddingsTab(ctx), ...(info.latentPlane ? [new LatentTab(ctx)] : []), new AugmentTab(ctx), new PlaygroundTab(ctx)];
     this.tabs.forEach((t) => this.stale.add(t));
     const input = new InputPane(this.controller, info, (r) => this.onInput(r));
     const notices = info.notices.map((n) => el('div', 'notice', n));

@@ -4,25 +4,15 @@
  * feature maps, and cancelling a long run. Each test can run on its own (CNNLAB_E2E_GREP).
  */
 import assert from 'node:assert/strict';
-import { commandLabel, commandLabelMatching, Manifest, viewNameMatching } from './harness/manifest';
+import { commandLabel, commandLabelMatching, viewNameMatching } from './harness/manifest';
 import { poll } from './harness/poll';
 import { findRuns, waitForRun } from './harness/runFolders';
 import { e2eSuite } from './harness/session';
-import type { Workbench } from './harness/workbench';
+import { ensureTrainedRun, TRAIN_TIMEOUT_MS } from './harness/trainedRun';
 import type { Frame, Page } from 'playwright-core';
 import { canvasFingerprints, visibleImages, waitForFrameText, waitForWebview } from './harness/webview';
 
 const e2eTest = e2eSuite('training');
-const TRAIN_TIMEOUT_MS = Number(process.env.CNNLAB_E2E_TRAIN_TIMEOUT_MS ?? 300_000);
-
-/** A finished shapes-tiny run, trained now unless an earlier test left one (tests may be selected alone). */
-async function ensureTrainedRun(wb: Workbench, manifest: Manifest, workspaceDir: string): Promise<void> {
-  if (findRuns(workspaceDir, 'shapes-tiny', 0).some((r) => r.summary.status === 'done')) return;
-  await wb.openFile('shapes-tiny.cnn.yaml');
-  const started = Date.now();
-  await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
-  await waitForRun(workspaceDir, 'shapes-tiny', started, 'a finished shapes-tiny run', (s) => s.status === 'done', TRAIN_TIMEOUT_MS);
-}
 
 /**
  * The training panel of `model`'s finished run, once its page has loaded and shows the test accuracy. A panel's

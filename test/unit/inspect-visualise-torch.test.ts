@@ -5,25 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gradCam } from '../../src/inspect/network/gradCam';
 import { deconvnet, guidedBackprop } from '../../src/inspect/network/guidedBackprop';
 import { fromPixels } from '../../src/inspect/network/input';
 import { viewTarget } from '../../src/inspect/network/target';
+import { python, pythonHas } from '../fixtures/python';
 import { runWith } from './visualise-fixture';
 
-const python = '/usr/bin/python3';
 const script = join(__dirname, '..', '..', 'scripts', 'torch-visualise-reference.py');
-const hasTorch = existsSync(python) && (() => {
-  try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTorch = pythonHas('torch');
 
 const MODEL = `name: residual-reference
 input: [2, 8, 8]
