@@ -42,10 +42,9 @@ export function layerOptions(info: RunInfo, spatialOnly = false): Array<[string,
   return info.layers.filter((l) => !spatialOnly || l.outputShape.length === 3).map((l) => [String(l.index), layerLabel(l)]);
 }
 
-/** The layer the visualisations start on: the last Conv2d, else the last spatial layer, else the last layer. */
+/** The layer the visualisations start on (the run's choice, else the last layer). */
 export function defaultVisualLayer(info: RunInfo): number {
-  const spatial = info.layers.filter((l) => l.outputShape.length === 3);
-  return info.convLayers.at(-1) ?? spatial.at(-1)?.index ?? info.layers.at(-1)?.index ?? 1;
+  return info.visualLayer ?? info.layers.at(-1)?.index ?? 1;
 }
 
 /** Whether the class <select> means anything: a reconstruction run's views differentiate its output's error. */

@@ -3,6 +3,7 @@
  * effective field (mean |∂unit/∂pixel| over test images) with the same square, so the student sees that the
  * effective one is smaller and Gaussian-like.
  */
+import { VISUALISE_DEFAULTS } from '../../src/protocol/inspect';
 import type { Tab, TabContext } from './context';
 import { defaultVisualLayer, layerOptions } from './context';
 import { el, field, numberInput, select, setPicture, statusLine } from './dom';
@@ -13,7 +14,7 @@ export class ReceptiveFieldTab implements Tab {
   readonly needsInput = true;
   readonly element: HTMLElement;
   private layer: number;
-  private count = 64;
+  private count: number = VISUALISE_DEFAULTS.fieldImages;
   private readonly theoretical = el('img', 'overlay-image');
   private readonly effective = el('img', 'overlay-image');
   private readonly caption = el('div', 'caption');

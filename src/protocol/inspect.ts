@@ -15,6 +15,16 @@ export type InputSelector =
   /** An absolute path to a PNG or JPEG file. */
   | { kind: 'file'; path: string };
 
+/** Defaults of the longer visualisations, sized to answer within about 2 s on resnet-mini (npm run bench:views). */
+export const VISUALISE_DEFAULTS = {
+  /** Test images the effective receptive field averages over. */
+  fieldImages: 32,
+  /** Test images searched for a channel's top images, at most; fewer when they would cost more than the budget. */
+  topImagesSearched: 500,
+  /** Multiply-accumulates of the forward passes a top-images search may spend by default (about a second of wasm). */
+  topImagesMacBudget: 2.5e9,
+} as const;
+
 export type SaliencyMethodName = 'gradient' | 'smoothgrad' | 'integrated';
 
 /** A square of the input in pixels (may reach past its edges). */
@@ -42,11 +52,11 @@ export type InspectRequest =
   | { kind: 'guidedBackprop'; classIndex: number; layer?: number }
   /** The deconvnet reconstruction of a layer's strongest unit for the current input. */
   | { kind: 'deconvnet'; layer: number }
-  /** Theoretical and effective receptive field of a layer's central unit, over `count` test images (default 64). */
+  /** Theoretical and effective receptive field of a layer's central unit, over `count` test images (default VISUALISE_DEFAULTS.fieldImages). */
   | { kind: 'receptiveField'; layer: number; count?: number; channel?: number }
   /** Synthesised inputs that excite channels first… first+count−1 of a layer (gradient ascent, jitter and blur). */
   | { kind: 'activationMax'; layer: number; first?: number; count?: number; steps?: number; seed?: number }
-  /** The `k` test images (of the first `count`) where a channel is strongest, cut to its unit's receptive field. */
+  /** The `k` test images (of the first `count`; default: as many as VISUALISE_DEFAULTS' budget allows, 100…500) where a channel is strongest, cut to its unit's receptive field. */
   | { kind: 'topImages'; layer: number; channel: number; k?: number; count?: number }
   | { kind: 'occlusion'; classIndex: number; patch: number; stride: number }
   /** Features: the output of `layer` when given (an autoencoder's bottleneck), else the input of the last Linear layer. */
@@ -124,6 +134,8 @@ export interface RunInfo {
   merges: MergeInfo[];
   /** Layers with filters (Conv2d). */
   convLayers: number[];
+  /** Where Grad-CAM, the receptive fields and activation maximisation start: the last convolution block's output (null without a spatial layer). */
+  visualLayer: number | null;
   testCount: number;
   trainCount: number;
   hasAugment: boolean;

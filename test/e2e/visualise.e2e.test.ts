@@ -35,32 +35,36 @@ e2eTest(
     await waitForFrameText(inspector, 'the SmoothGrad caption', /SmoothGrad: \|gradient\| averaged over 25 noisy copies of the score of '/);
 
     await openTab(inspector, 'Grad-CAM');
-    await waitForFrameText(inspector, 'the Grad-CAM caption', /Grad-CAM of the score of '[^']+' on layer 4: ReLU\(Σ α_k A_k\) at 12×12/);
+    await waitForFrameText(inspector, 'the Grad-CAM caption', /Grad-CAM of the score of '[^']+' on layer 5: ReLU\(Σ α_k A_k\) at 12×12/);
     await imagesShown(inspector, '.stack img', 2, 'the input and the Grad-CAM map stacked');
     const opacity = async (): Promise<string> => (await inspector.evaluate("document.querySelector('.stack-top').style.opacity")) as string;
     assert.equal(await opacity(), '0.6');
     await inspector.locator('input.slider').fill('25');
     await poll('the map to follow the opacity slider', async () => ((await opacity()) === '0.25' ? true : undefined));
+    await inspector.locator('.stack').scrollIntoViewIfNeeded();
     await capture('inspector-gradcam');
 
     await openTab(inspector, 'Guided backprop');
-    await waitForFrameText(inspector, 'the guided backprop caption', /Gradients of the score of '[^']+'; guided Grad-CAM weights them by Grad-CAM of layer 4/);
-    await waitForFrameText(inspector, 'the deconvnet caption', /Strongest unit of layer 4: channel \d+ at \(\d+, \d+\)/);
+    await waitForFrameText(inspector, 'the guided backprop caption', /Gradients of the score of '[^']+'; guided Grad-CAM weights them by Grad-CAM of layer 5/);
+    await waitForFrameText(inspector, 'the deconvnet caption', /Strongest unit of layer 5: channel \d+ at \(\d+, \d+\)/);
     await imagesShown(inspector, 'img.overlay-image', 3, 'guided backprop, guided Grad-CAM and the deconvnet pictures');
+    await inspector.locator('img.overlay-image').first().scrollIntoViewIfNeeded();
     await capture('inspector-guided-backprop');
 
     await openTab(inspector, 'Receptive field');
-    await waitForFrameText(inspector, 'the receptive-field caption', /Central unit \(6, 6\) of layer 4: theoretical field \d+×\d+ pixels; 90% of the effective field's weight lies within \d+×\d+/);
+    await waitForFrameText(inspector, 'the receptive-field caption', /Central unit \(6, 6\) of layer 5: theoretical field \d+×\d+ pixels; 90% of the effective field's weight lies within \d+×\d+/);
     await imagesShown(inspector, 'img.overlay-image', 2, 'the theoretical and effective fields');
+    await inspector.locator('img.overlay-image').first().scrollIntoViewIfNeeded();
     await capture('inspector-receptive-field');
 
     await openTab(inspector, 'Activation max');
     await inspector.locator('.button', { hasText: 'Synthesise' }).click();
-    await waitForFrameText(inspector, 'the synthesised inputs', /Layer 4, channels 0–15 after 64 steps: \d+ of 16 channels rose/, 120_000);
+    await waitForFrameText(inspector, 'the synthesised inputs', /Layer 5, channels 0–15 after 64 steps: \d+ of 16 channels rose/, 120_000);
     await imagesShown(inspector, 'img.grid-image', 1, 'the grid of synthesised inputs');
     await inspector.locator('img.grid-image.clickable').click({ position: { x: 8, y: 8 } });
-    await waitForFrameText(inspector, 'the top test images of channel 0', /Layer 4, channel 0: the 9 strongest of \d+ test images/);
+    await waitForFrameText(inspector, 'the top test images of channel 0', /Layer 5, channel 0: the 9 strongest of \d+ test images/);
     await imagesShown(inspector, 'img.grid-image', 2, 'the top test images');
+    await inspector.locator('img.grid-image').last().scrollIntoViewIfNeeded();
     await capture('inspector-activation-max');
   },
   TRAIN_TIMEOUT_MS + 240_000,

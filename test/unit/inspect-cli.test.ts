@@ -209,7 +209,7 @@ describe('cnnlab inspect', () => {
     const expected = ['input.png', 'saliency.png', 'occlusion.png', 'gradcam.png', 'guided-backprop.png', 'guided-gradcam.png', 'erf-theoretical.png', 'erf-effective.png', 'embedding-pca.png', 'embedding-tsne.png'];
     for (const name of expected) assert.ok(files.some((f) => f.file === name), name);
     assert.deepEqual(index.skipped, []);
-    assert.equal(files.find((f) => f.file === 'gradcam.png')?.layer, 4);
+    assert.equal(files.find((f) => f.file === 'gradcam.png')?.layer, 5);
     assert.match(index.target, /score of 'square'/);
     // index.html shows every picture with its caption.
     const html = readFileSync(join(out, 'index.html'), 'utf8');

@@ -148,9 +148,9 @@ describe('inspector session', () => {
     png(sg.picture);
     assert.ok(messages.some((m) => m.type === 'inspect-progress' && m.taskId === 'sg' && m.done === 20 && m.total === 20));
     png((await ask({ kind: 'saliency', classIndex: 1, method: 'integrated', samples: 16 })).picture);
-    // Default layer: the last Conv2d (layer 4), 8 channels at 10×10; any spatial layer may be chosen.
+    // Default layer: the last conv block's output (layer 5, the ReLU after the last Conv2d), 8 channels at 10×10; any spatial layer may be chosen.
     const cam = await ask({ kind: 'gradCam', classIndex: 2 });
-    assert.deepEqual([cam.layer, cam.weights.length, cam.camHeight, cam.camWidth], [4, 8, 10, 10]);
+    assert.deepEqual([cam.layer, cam.weights.length, cam.camHeight, cam.camWidth], [5, 8, 10, 10]);
     assert.deepEqual([cam.image.width, cam.image.height], [cam.heatmap.width, cam.heatmap.height]);
     assert.equal((await ask({ kind: 'gradCam', classIndex: 2, layer: 3 })).camHeight, 10);
     await assert.rejects(ask({ kind: 'gradCam', classIndex: 2, layer: 8 }), /layer 8 \(Linear\) outputs \[16\]/);

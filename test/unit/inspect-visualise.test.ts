@@ -6,17 +6,20 @@
  * raising its channels, top-k images, and a reconstruction run's target (the output's MSE).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TF } from '../../src/trainer/backend/index';
 import { activationMax } from '../../src/inspect/network/activationMax';
 import { integratedGradients, scores, smoothGrad } from '../../src/inspect/network/attribution';
-import { gradCam } from '../../src/inspect/network/gradCam';
+import { defaultCamLayer, gradCam } from '../../src/inspect/network/gradCam';
 import { deconvnet, guidedBackprop, ruleGradient } from '../../src/inspect/network/guidedBackprop';
 import { fromPixels, type InspectInput } from '../../src/inspect/network/input';
 import { effectiveReceptiveField, theoreticalField } from '../../src/inspect/network/receptiveField';
 import type { InspectableRun } from '../../src/inspect/network/runModel';
 import { viewTarget } from '../../src/inspect/network/target';
 import { topImages } from '../../src/inspect/network/topImages';
+import { gradCamView, guidedBackpropView } from '../../src/inspect/session/gradientViews';
 import { runWith } from './visualise-fixture';
 
 function inputOf(values: number[], height: number, width: number, channels = 1): InspectInput {
@@ -114,6 +117,21 @@ layers:
   - Conv2d(1, 1, 3, padding=1, bias=False)
   - Conv2d(1, 1, 3, padding=1, bias=False)
 `;
+
+describe('the visualisations\' default layer', () => {
+  it('is the last convolution block\'s output: the ReLU after a conv, the ReLU after the last residual block of resnet-mini', async () => {
+    const { run: small } = await runWith(SMALL_CNN, {});
+    const { run: resnet } = await runWith(readFileSync(join(__dirname, '../../examples/resnet-mini.cnn.yaml'), 'utf8'), {});
+    try {
+      assert.equal(defaultCamLayer(small), 5);
+      const layer = resnet.analysis.layers.find((l) => l.index === defaultCamLayer(resnet));
+      assert.deepEqual([layer?.type, layer?.outputShape, layer?.path], ['ReLU', [64, 8, 8], 'layers[7]']);
+    } finally {
+      small.dispose();
+      resnet.dispose();
+    }
+  });
+});
 
 describe('receptive fields (hand-computed)', () => {
   it('three 3×3 convolutions with constant weights: the effective field fills the theoretical 7×7 square, centred, as the 3-fold box convolution', async () => {
@@ -266,6 +284,11 @@ describe('reconstruction runs', () => {
       assert.match(target.describe, /reconstruction error/);
       const x = Array.from({ length: 64 }, (_, i) => Math.cos(i));
       close(await ruleGradient(run, inputOf(x, 8, 8), (t, r) => target.score(t, r)), x.map((v) => (2 * 3 * 2 * v) / 64), 1e-5);
+      // The views say what they explain instead of failing on a class.
+      const cam = await gradCamView(run, inputOf(x, 8, 8), { kind: 'gradCam', classIndex: 0 });
+      assert.deepEqual([cam.classIndex, cam.layer], [null, 1]);
+      assert.match(cam.target, /reconstruction error \(MSE/);
+      assert.match((await guidedBackpropView(run, inputOf(x, 8, 8), { kind: 'guidedBackprop', classIndex: 0 })).target, /reconstruction error/);
     } finally {
       run.dispose();
     }

@@ -26,7 +26,7 @@ function fakePage() {
 }
 
 const info: RunInfo = {
-  runDir: '/runs/m/1', model: 'm', checkpoint: 'best', backend: 'wasm', classes: ['a', 'b'], input: [1, 8, 8], layers: [], merges: [], convLayers: [],
+  runDir: '/runs/m/1', model: 'm', checkpoint: 'best', backend: 'wasm', classes: ['a', 'b'], input: [1, 8, 8], layers: [], merges: [], convLayers: [], visualLayer: null,
   testCount: 10, trainCount: 20, hasAugment: false, inputNoise: null, task: 'classification', bottleneck: null, latentPlane: false, datasetProblem: null, notices: [],
 };
 const picture = { png: new Uint8Array([1, 2]), width: 1, height: 1 };

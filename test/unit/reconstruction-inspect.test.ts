@@ -163,7 +163,7 @@ train: { epochs: 2, batch_size: 32, lr: 0.01, seed: 5 }
 
 describe('inspector webview: embedding features and the latent plane (pure)', () => {
   const info = {
-    runDir: '/r', model: 'ae', checkpoint: 'best', backend: 'cpu', classes: ['a'], input: [1, 12, 12], merges: [], convLayers: [], testCount: 1, trainCount: 1,
+    runDir: '/r', model: 'ae', checkpoint: 'best', backend: 'cpu', classes: ['a'], input: [1, 12, 12], merges: [], convLayers: [], visualLayer: null, testCount: 1, trainCount: 1,
     hasAugment: false, inputNoise: null, task: 'reconstruction', bottleneck: 2, latentPlane: true, datasetProblem: null, notices: [],
     layers: [{ index: 1, type: 'Flatten', text: 'Flatten()', outputShape: [144], line: 4 }, { index: 2, type: 'Linear', text: 'Linear(144, 2)', outputShape: [2], line: 5 }],
   } satisfies RunInfo;

@@ -29,10 +29,16 @@ export function spatialLayers(run: InspectableRun): ResolvedLayer[] {
   return run.analysis.layers.filter((l) => l.outputShape.length === 3);
 }
 
-/** Grad-CAM's default layer: the last Conv2d (else the last spatial layer). */
+/**
+ * The visualisations' default layer: the output of the last convolution block, i.e. the last layer whose output has
+ * the last Conv2d's spatial size (its ReLU, or the sum of a residual block ending in it, as Grad-CAM's authors
+ * chose); without Conv2d, the last spatial layer larger than 1×1.
+ */
 export function defaultCamLayer(run: InspectableRun): number | undefined {
   const spatial = spatialLayers(run);
-  return (spatial.filter((l) => l.type === 'Conv2d').at(-1) ?? spatial.at(-1))?.index;
+  const lastConv = spatial.filter((l) => l.type === 'Conv2d').at(-1);
+  const sameSize = (l: ResolvedLayer): boolean => (lastConv ? l.outputShape[1] === lastConv.outputShape[1] && l.outputShape[2] === lastConv.outputShape[2] : l.outputShape[1] * l.outputShape[2] > 1);
+  return (spatial.filter((l) => (!lastConv || l.index >= lastConv.index) && sameSize(l)).at(-1) ?? spatial.at(-1))?.index;
 }
 
 export async function gradCam(run: InspectableRun, input: InspectInput, target: ViewTarget, layer: number): Promise<GradCamMap> {

@@ -3,6 +3,7 @@
  * channel is highest, with where it is, so the patch its theoretical receptive field covers can be cut out.
  * Images go through the model in batches, with progress; a stop request keeps the best found so far.
  */
+import { VISUALISE_DEFAULTS } from '../../protocol/inspect';
 import { imageToFloat } from '../../trainer/datasets/batches';
 import type { ImageSet } from '../../trainer/datasets/types';
 import { yieldToEventLoop } from '../../trainer/engine/eventLoop';
@@ -25,7 +26,7 @@ export interface TopImage {
 
 export interface TopImagesOptions {
   k?: number;
-  /** Test images searched (default 1000, at most the set's size). */
+  /** Test images searched (default: defaultSearchCount; at most the set's size). */
   count?: number;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
@@ -40,7 +41,7 @@ export async function topImages(run: InspectableRun, set: ImageSet, layerIndex: 
   if (!Number.isInteger(channel) || channel < 0 || channel >= channels) throw new RangeError(`layer ${layerIndex} has ${channels} channels (0…${channels - 1})`);
   if (set.count === 0) throw new Error('the test set is empty');
   const k = Math.max(1, options.k ?? 9);
-  const total = Math.min(options.count ?? 1000, set.count);
+  const total = Math.min(options.count ?? defaultSearchCount(run, layerIndex), set.count);
   const batchSize = Math.max(1, options.batchSize ?? 64);
   const size = set.height * set.width * set.channels;
   const best: TopImage[] = [];
@@ -78,4 +79,14 @@ export async function topImages(run: InspectableRun, set: ImageSet, layerIndex: 
     await yieldToEventLoop();
   }
   return { images: best, searched: done };
+}
+
+/**
+ * How many test images a search looks at by default: VISUALISE_DEFAULTS.topImagesSearched, or fewer (at least 100)
+ * when their forward passes up to the layer would cost more than its MAC budget (resnet-mini: about 145).
+ */
+export function defaultSearchCount(run: InspectableRun, layerIndex: number): number {
+  const macs = run.analysis.layers.filter((l) => l.index <= layerIndex).reduce((s, l) => s + l.macs, 0);
+  const affordable = Math.floor(VISUALISE_DEFAULTS.topImagesMacBudget / Math.max(1, macs));
+  return Math.max(100, Math.min(VISUALISE_DEFAULTS.topImagesSearched, affordable));
 }

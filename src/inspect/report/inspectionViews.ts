@@ -3,6 +3,7 @@
  * and class and hands them to `write`. Views that need the run's test set (the embedding) are skipped with a
  * reason when it is not available; the effective receptive field then averages over the one image.
  */
+import { VISUALISE_DEFAULTS } from '../../protocol/inspect';
 import type { LoadedDataset } from '../../trainer/datasets/types';
 import { signedImagePicture } from '../image/attributionPictures';
 import { colourFilterGrid, featureMapGrid, filterGrid, overlayPicture } from '../image/pictures';
@@ -108,7 +109,7 @@ export const VIEW_WRITERS: Record<ViewName, ViewWriter> = {
   },
   async erf(ctx) {
     const layer = requireLayer(ctx);
-    const source = imageSource(ctx.run, ctx.data?.test, ctx.input, 64);
+    const source = imageSource(ctx.run, ctx.data?.test, ctx.input, VISUALISE_DEFAULTS.fieldImages);
     const rf = await receptiveFieldView(ctx.run, source, ctx.input, { kind: 'receptiveField', layer }, {});
     const box = `${rf.theoretical.size}×${rf.theoretical.size}`;
     ctx.write('erf-theoretical.png', rf.theoreticalPicture.png, { what: `theoretical receptive field (${box}) of layer ${layer}'s central unit (${rf.row}, ${rf.col})`, layer });

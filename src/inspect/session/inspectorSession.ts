@@ -3,13 +3,14 @@
  * and the current input image. `handle` answers one InspectRequest; requests are answered in order, and a
  * long one (occlusion, embeddings) reports progress and stops early when `shouldStop` says so.
  */
-import type { InputSelector, InspectRequest, InspectResult, RunInfo } from '../../protocol/inspect';
+import { VISUALISE_DEFAULTS, type InputSelector, type InspectRequest, type InspectResult, type RunInfo } from '../../protocol/inspect';
 import type { BackendChoice, BackendInfo } from '../../trainer/backend';
 import type { LoadedDataset } from '../../trainer/datasets/types';
 import { inputFromFile, inputFromSet, type InspectInput } from '../network/input';
 import { convLayerIndices } from '../network/filters';
 import { mergeText } from '../network/activations';
 import { graphOutputs } from '../../model/graphOutputs';
+import { defaultCamLayer } from '../network/gradCam';
 import { openRun, type InspectableRun } from '../network/runModel';
 import { describeNoise } from '../../model/config/noiseText';
 import { compressionOf } from '../../model/tasks/compression';
@@ -65,7 +66,7 @@ export class InspectorSession {
       case 'deconvnet':
         return deconvnetView(run, this.requireInput(), request.layer);
       case 'receptiveField':
-        return receptiveFieldView(run, imageSource(run, this.data?.test, this.input, request.count ?? 64), this.input, request, {
+        return receptiveFieldView(run, imageSource(run, this.data?.test, this.input, request.count ?? VISUALISE_DEFAULTS.fieldImages), this.input, request, {
           onProgress: (done, total) => progress(done, total, 'Averaging gradients'), shouldStop: hooks.shouldStop,
         });
       case 'activationMax':
@@ -128,6 +129,7 @@ export class InspectorSession {
       input: run.input,
       ...layerAndMergeInfo(run),
       convLayers: convLayerIndices(run),
+      visualLayer: defaultCamLayer(run) ?? null,
       testCount: this.data?.test.count ?? 0,
       trainCount: this.data?.train.count ?? 0,
       hasAugment: run.analysis.pipeline.train.some((s) => TRANSFORM_CATALOG[s.type].random),
