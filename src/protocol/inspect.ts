@@ -46,9 +46,9 @@ export type InspectRequest =
   | { kind: 'filters'; layer: number; first?: number; count?: number }
   /** `method`: the plain gradient (default), SmoothGrad (noisy copies) or Integrated Gradients (path from black); `samples`: copies or steps. */
   | { kind: 'saliency'; classIndex: number; method?: SaliencyMethodName; samples?: number }
-  /** Grad-CAM of a class on a layer with a spatial output (default: the last Conv2d). Reconstruction runs: the output's MSE. */
+  /** Grad-CAM of a class on a layer with a spatial output (default: the last convolution block's output). Reconstruction runs: the output's MSE. */
   | { kind: 'gradCam'; classIndex: number; layer?: number }
-  /** Guided backprop of a class, and guided Grad-CAM (with Grad-CAM on `layer`, default the last Conv2d). */
+  /** Guided backprop of a class, and guided Grad-CAM (with Grad-CAM on `layer`, default the last convolution block's output). */
   | { kind: 'guidedBackprop'; classIndex: number; layer?: number }
   /** The deconvnet reconstruction of a layer's strongest unit for the current input. */
   | { kind: 'deconvnet'; layer: number }

@@ -33,7 +33,7 @@ export interface InspectionOptions {
   maxImagePixels?: number;
   /** Which views to write (default DEFAULT_VIEWS). */
   views?: ViewName[];
-  /** Layer of Grad-CAM, the receptive fields, deconvnet and activation maximisation (default: the last Conv2d). */
+  /** Layer of Grad-CAM, the receptive fields, deconvnet and activation maximisation (default: the last convolution block's output). */
   layer?: number;
 }
 

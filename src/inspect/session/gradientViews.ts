@@ -39,7 +39,7 @@ export async function saliencyView(run: InspectableRun, input: InspectInput, req
   };
 }
 
-/** Grad-CAM on `layer` (default: the last Conv2d); throws when the model has no spatial layer. */
+/** Grad-CAM on `layer` (default: the last convolution block's output); throws when the model has no spatial layer. */
 export async function camOf(run: InspectableRun, input: InspectInput, classIndex: number, layer?: number): Promise<GradCamMap> {
   const chosen = layer ?? defaultCamLayer(run);
   if (chosen === undefined) throw new RangeError('Grad-CAM needs a layer with a spatial output [C, H, W]; this model has none');
