@@ -294,3 +294,34 @@ describe('reconstruction runs', () => {
     }
   });
 });
+
+describe('a graph model on both backends', () => {
+  it('Inception blocks (named outputs, concat, BatchNorm): every view agrees between the wasm engine and the CPU reference', async () => {
+    const yaml = readFileSync(join(__dirname, '../../examples/inception-shapes.cnn.yaml'), 'utf8');
+    const results: Float32Array[][] = [];
+    for (const backend of ['wasm', 'cpu'] as const) {
+      const { tf, run } = await runWith(yaml, {}, backend);
+      try {
+        seeded(tf, run, 21);
+        for (const b of run.model.buffers) if (b.name.endsWith('running_var')) b.variable.assign(tf.fill(b.variable.shape, 0.8));
+        const input = inputOf(Array.from({ length: 1024 }, (_, i) => Math.sin(i / 7)), 32, 32);
+        const target = viewTarget(run, 3);
+        const layer = defaultCamLayer(run) as number;
+        assert.equal(run.analysis.layers.find((l) => l.index === layer)?.outputShape.join(), '48,8,8');
+        const cam = await gradCam(run, input, target, layer);
+        const erf = await effectiveReceptiveField(run, { count: 2, image: (i) => input.x.map((v) => v * (i + 1)) }, layer);
+        const am = await activationMax(run, { layer, channels: [0, 47], steps: 3 });
+        const maps = [cam.weights, cam.cam, await guidedBackprop(run, input, target), (await deconvnet(run, input, layer)).gradient, erf.values, am.history];
+        // The map itself may be all zero (ReLU of a negative sum for this class); every other result may not.
+        maps.forEach((m, i) => assert.ok((i === 1 || m.some((v) => v !== 0)) && m.every(Number.isFinite), `${backend}: map ${i} is zero or not finite`));
+        results.push(maps);
+      } finally {
+        run.dispose();
+      }
+    }
+    results[0].forEach((m, i) => {
+      const scale = Math.max(...Array.from(results[1][i], Math.abs));
+      m.forEach((v, j) => assert.ok(Math.abs(v - results[1][i][j]) <= 1e-3 * scale, `map ${i} at ${j}: ${v} vs ${results[1][i][j]}`));
+    });
+  });
+});
