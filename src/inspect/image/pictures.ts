@@ -105,7 +105,8 @@ export function colourFilterGrid(values: Float32Array, outChannels: number, kh: 
   return { png: encodePng({ width, height, channels: 3, data }), width, height, layout };
 }
 
-function toRaster(pixels: Uint8Array, height: number, width: number, channels: number): RasterImage {
+/** An HWC image as a PNG raster: 1 or 3 channels as they are, other counts show their first channel. */
+export function toRaster(pixels: Uint8Array, height: number, width: number, channels: number): RasterImage {
   if (channels === 1 || channels === 3) return { width, height, channels, data: pixels };
   // Other channel counts: show the first channel.
   const data = new Uint8Array(width * height);

@@ -20,7 +20,7 @@ import type { ViewTarget } from '../network/target';
 import { embeddingsView } from '../session/dataViews';
 import { activationMaxView, imageSource, receptiveFieldView } from '../session/fieldViews';
 import { camOf, deconvnetView } from '../session/gradientViews';
-import { scaleFor } from '../session/views';
+import { DISPLAY_SIZE, scaleFor } from '../session/views';
 
 export const VIEW_NAMES = ['feature-maps', 'filters', 'saliency', 'occlusion', 'gradcam', 'guided-backprop', 'erf', 'embedding', 'smoothgrad', 'integrated-gradients', 'deconvnet', 'activation-max'] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
@@ -60,7 +60,7 @@ export interface ViewContext {
 type ViewWriter = (ctx: ViewContext) => Promise<void>;
 
 const pad = (n: number): string => String(n).padStart(2, '0');
-const scaleOf = (input: InspectInput): number => scaleFor(Math.max(input.height, input.width), 224);
+const scaleOf = (input: InspectInput): number => scaleFor(Math.max(input.height, input.width), DISPLAY_SIZE);
 const overlay = (ctx: ViewContext, values: Float32Array): Uint8Array => overlayPicture(ctx.input.pixels, ctx.input.height, ctx.input.width, ctx.input.channels, values, scaleOf(ctx.input)).png;
 const signed = (ctx: ViewContext, g: Float32Array): Uint8Array => signedImagePicture(g, ctx.input.height, ctx.input.width, ctx.input.channels, scaleOf(ctx.input)).png;
 

@@ -3,19 +3,19 @@
  * field, activation maximisation (a grid of synthesised inputs) and the top-k real images of a channel cut to
  * its receptive field.
  */
-import type { InspectRequest, InspectResult, PictureData } from '../../protocol/inspect';
+import type { InspectRequest, InspectResult } from '../../protocol/inspect';
 import { imageToFloat } from '../../trainer/datasets/batches';
 import type { ImageSet } from '../../trainer/datasets/types';
 import { cropSquare, squarePicture } from '../image/attributionPictures';
 import { tileImages } from '../image/grid';
-import { enlarge } from '../image/pictures';
+import { enlarge, toRaster } from '../image/pictures';
 import { encodePng, type RasterImage } from '../image/png';
 import { activationMax } from '../network/activationMax';
 import type { InspectInput } from '../network/input';
 import { effectiveReceptiveField, type ImageSource } from '../network/receptiveField';
 import type { InspectableRun } from '../network/runModel';
 import { topImages } from '../network/topImages';
-import { scaleFor } from './views';
+import { DISPLAY_SIZE, picture, scaleFor } from './views';
 
 type Result<K extends InspectResult['kind']> = Extract<InspectResult, { kind: K }>;
 type Request<K extends InspectRequest['kind']> = Extract<InspectRequest, { kind: K }>;
@@ -37,7 +37,7 @@ export async function receptiveFieldView(run: InspectableRun, source: ImageSourc
   const erf = await effectiveReceptiveField(run, source, request.layer, { channel: request.channel, ...task });
   const [c, h, w] = run.input;
   const pixels = shown?.pixels ?? new Uint8Array(h * w * c).fill(128);
-  const scale = scaleFor(Math.max(h, w), 224);
+  const scale = scaleFor(Math.max(h, w), DISPLAY_SIZE);
   return {
     kind: 'receptiveField', layer: erf.layer, row: erf.row, col: erf.col, channel: erf.channel, theoretical: erf.theoretical, side90: erf.side90, images: erf.images,
     theoreticalPicture: picture(squarePicture(pixels, h, w, c, erf.theoretical, scale)),
@@ -56,7 +56,7 @@ export async function activationMaxView(run: InspectableRun, request: Request<'a
   const n = channels.length;
   const tiles: RasterImage[] = channels.map((_, i) => {
     const data = Uint8Array.from(r.pixels.subarray(i * h * w * c, (i + 1) * h * w * c), (v) => Math.round(255 * v));
-    return enlarge(toDisplayChannels(data, h, w, c), scaleFor(Math.max(h, w), 64));
+    return enlarge(toRaster(data, h, w, c), scaleFor(Math.max(h, w), 64));
   });
   const { image, layout } = tileImages(tiles, Math.ceil(Math.sqrt(n)));
   const last = Math.max(0, r.stepsDone - 1);
@@ -78,12 +78,3 @@ export async function topImagesView(run: InspectableRun, test: ImageSet, request
   return { kind: 'topImages', layer: request.layer, channel: request.channel, searched, images, picture: { png: encodePng(image), width: image.width, height: image.height }, layout };
 }
 
-function picture(p: { png: Uint8Array; width: number; height: number }): PictureData {
-  return { png: p.png, width: p.width, height: p.height };
-}
-
-/** 1 or 3 channels as they are; other counts show their first channel. */
-function toDisplayChannels(data: Uint8Array, h: number, w: number, c: number): RasterImage {
-  if (c === 1 || c === 3) return { width: w, height: h, channels: c, data };
-  return { width: w, height: h, channels: 1, data: Uint8Array.from({ length: h * w }, (_, p) => data[p * c]) };
-}

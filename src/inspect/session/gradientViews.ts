@@ -6,24 +6,18 @@
 import type { InspectRequest, InspectResult, PictureData } from '../../protocol/inspect';
 import { heatLayerPicture, signedImagePicture } from '../image/attributionPictures';
 import { valueRange } from '../image/colormap';
-import { imagePicture, overlayPicture, type Picture } from '../image/pictures';
+import { imagePicture, overlayPicture } from '../image/pictures';
 import { defaultCamLayer, gradCam, guidedGradCam, type GradCamMap } from '../network/gradCam';
 import { deconvnet, guidedBackprop } from '../network/guidedBackprop';
 import type { InspectInput } from '../network/input';
 import type { InspectableRun } from '../network/runModel';
 import { attributionOf, pixelMagnitude } from '../network/saliency';
 import { viewTarget } from '../network/target';
-import { scaleFor } from './views';
+import { DISPLAY_SIZE, picture, scaleFor } from './views';
 
 type Result<K extends InspectResult['kind']> = Extract<InspectResult, { kind: K }>;
 type Request<K extends InspectRequest['kind']> = Extract<InspectRequest, { kind: K }>;
 export type StepProgress = (done: number, total: number) => void;
-
-const DISPLAY_SIZE = 224;
-
-function picture(p: Picture): PictureData {
-  return { png: p.png, width: p.width, height: p.height };
-}
 
 function displayScale(input: InspectInput): number {
   return scaleFor(Math.max(input.height, input.width), DISPLAY_SIZE);

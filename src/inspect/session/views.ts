@@ -14,14 +14,15 @@ import { predictForTask } from '../network/taskPredictions';
 import type { InspectableRun } from '../network/runModel';
 
 /** Pictures are enlarged (nearest neighbour) until their longer side reaches about this many pixels. */
-const DISPLAY_SIZE = 224;
+export const DISPLAY_SIZE = 224;
 
 /** The integer scale that brings a side of `size` pixels near `target`. */
 export function scaleFor(size: number, target: number): number {
   return Math.max(1, Math.floor(target / Math.max(1, size)));
 }
 
-function picture(p: Picture): PictureData {
+/** The protocol's picture of a rendered one. */
+export function picture(p: Picture): PictureData {
   return { png: p.png, width: p.width, height: p.height };
 }
 
