@@ -49,7 +49,7 @@ export function defaultVisualLayer(info: RunInfo): number {
 
 /** Whether the class <select> means anything: a reconstruction run's views differentiate its output's error. */
 export function hasClasses(info: RunInfo): boolean {
-  return info.task === 'classification';
+  return info.task !== 'reconstruction';
 }
 
 /**

@@ -295,6 +295,29 @@ describe('reconstruction runs', () => {
   });
 });
 
+const TINY_SEGMENTER = `name: tiny-seg
+task: segmentation
+input: [1, 8, 8]
+classes: [background, shape]
+layers:
+  - Conv2d(1, 2, 1, bias=False)
+`;
+
+describe('segmentation runs', () => {
+  it('the target is the class score averaged over the pixels: ∂/∂x mean(w₁·x) = w₁/64 everywhere', async () => {
+    const { run } = await runWith(TINY_SEGMENTER, { 'layer1.weight': [1, 3] });
+    try {
+      const target = viewTarget(run, 1);
+      assert.match(target.describe, /mean score of 'shape' over the pixels/);
+      const x = Array.from({ length: 64 }, (_, i) => Math.cos(i));
+      close(await ruleGradient(run, inputOf(x, 8, 8), (t, r) => target.score(t, r)), x.map(() => 3 / 64), 1e-6);
+      assert.throws(() => viewTarget(run, 2), /class 2 is outside 0…1/);
+    } finally {
+      run.dispose();
+    }
+  });
+});
+
 describe('a graph model on both backends', () => {
   it('Inception blocks (named outputs, concat, BatchNorm): every view agrees between the wasm engine and the CPU reference', async () => {
     const yaml = readFileSync(join(__dirname, '../../examples/inception-shapes.cnn.yaml'), 'utf8');

@@ -1,6 +1,7 @@
 /**
  * What the class-dependent views (saliency, Grad-CAM, guided backprop) differentiate, one entry per task like the
- * trainer's task registry: a classifier's class score before softmax; for a reconstruction run, which has no
+ * trainer's task registry: a classifier's class score before softmax; a segmenter's class score averaged over the
+ * pixels; for a reconstruction run, which has no
  * classes, the output's error against the input (MSE), so that the views show which pixels the autoencoder
  * reconstructs worst instead of failing.
  */
@@ -32,6 +33,16 @@ const TARGETS: Record<TaskName, TargetMaker> = {
         const n = traced.scores.shape[0] ?? 1;
         return tf.reshape(tf.slice(tf.reshape(traced.scores, [n, -1]), [0, classIndex], [n, 1]), [n]);
       },
+    };
+  },
+  segmentation(run, classIndex) {
+    checkClass(run, classIndex);
+    const { tf } = run;
+    return {
+      classIndex,
+      describe: `mean score of '${run.classes[classIndex] ?? `class ${classIndex}`}' over the pixels`,
+      // NHWC scores, one channel per class: the class's score map averaged over the image.
+      score: (traced) => tf.mean(tf.slice(traced.scores, [0, 0, 0, classIndex], [-1, -1, -1, 1]), [1, 2, 3]),
     };
   },
   reconstruction(run) {
