@@ -6,7 +6,7 @@
  */
 import type { TaskViews } from '../model/tasks/types';
 import type { EpochMetrics, MetricRecord, RunStatus, RunSummary } from './runTypes';
-import { isSampleStrip, type SampleStrip } from './sampleStrip';
+import { isSampleStrip, type SampleStrip, type SegmentationWorst } from './sampleStrip';
 import { parseFromReconstructionResults, parseToReconstructionResults, type FromReconstructionResults, type ToReconstructionResults } from './webview-reconstruction';
 
 /** Early stopping as configured for the run (train.early_stopping), for the epoch table's state line. */
@@ -61,6 +61,8 @@ export type ToTrainingWebview =
   /** An evaluation pass of the live run began (no batch progress until it ends). */
   | { type: 'phase'; runDir: string; phase: EvaluationPhase }
   | { type: 'empty'; message: string }
+  /** A segmentation run's segmentation-worst.json (the worst test images per class), once it has test results. */
+  | { type: 'segmentationWorst'; runDir: string; worst: SegmentationWorst }
   | ToReconstructionResults;
 
 /** The validation pass after epoch `epoch`, or the test pass. */
@@ -212,9 +214,20 @@ export function parseToTrainingWebview(raw: unknown): ToTrainingWebview | undefi
         : undefined;
     case 'empty':
       return isStr(raw.message) ? { type: 'empty', message: raw.message } : undefined;
+    case 'segmentationWorst':
+      return isStr(raw.runDir) && isSegmentationWorst(raw.worst) ? { type: 'segmentationWorst', runDir: raw.runDir, worst: raw.worst } : undefined;
     default:
       return parseToReconstructionResults(raw);
   }
+}
+
+/** Every listed image is a row of the strip, and each class has as many IoUs as images. */
+export function isSegmentationWorst(v: unknown): v is SegmentationWorst {
+  if (!isObj(v) || !Array.isArray(v.classes) || !v.classes.every(isStr) || !isSampleStrip(v.strip)) return false;
+  const rows = new Set(v.strip.rows.map((r) => r.index));
+  const lists = (x: unknown, ok: (n: unknown) => boolean): x is unknown[][] => Array.isArray(x) && x.length === (v.classes as string[]).length && x.every((l) => Array.isArray(l) && l.every(ok));
+  return lists(v.perClass, (n) => isCount(n) && rows.has(n)) && lists(v.perClassIou, (n) => typeof n === 'number' && Number.isFinite(n)) &&
+    v.perClass.every((l, c) => l.length === (v.perClassIou as unknown[][])[c].length);
 }
 
 /** Validates a message from the Training webview. */
