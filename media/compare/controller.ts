@@ -11,7 +11,7 @@ export interface CompareRenderer {
   show(view: CompareView): void;
 }
 
-export type CompareChartId = 'valLoss' | 'valAccuracy' | 'trainLoss' | 'trainAccuracy';
+export type CompareChartId = 'valLoss' | 'valAccuracy' | 'valMeanIou' | 'trainLoss' | 'trainAccuracy';
 
 /** The overlaid per-epoch curves of the compared runs, one colour per run. */
 export function compareCharts(view: CompareView, theme: ThemeColors): Array<{ id: CompareChartId; title: string; spec: LineChartSpec }> {
@@ -29,8 +29,13 @@ export function compareCharts(view: CompareView, theme: ThemeColors): Array<{ id
   const spec = (yTitle: string, pick: Parameters<typeof lines>[0], accuracy = false): LineChartSpec => ({
     xTitle: 'epoch', yTitle, integerX: true, lines: lines(pick), ...(accuracy ? { yMin: 0, yMax: 1 } : {}),
   });
+  // Segmentation runs: their validation mIoU beside the (pixel) accuracy.
+  const miou = view.runs.some((r) => r.epochs.some((e) => typeof e.valMeanIou === 'number'))
+    ? [{ id: 'valMeanIou' as const, title: 'Validation mIoU', spec: spec('mIoU', (e) => e.valMeanIou ?? null, true) }]
+    : [];
   return [
     { id: 'valLoss', title: 'Validation loss', spec: spec('loss', (e) => e.valLoss) },
+    ...miou,
     { id: 'valAccuracy', title: 'Validation accuracy', spec: spec('accuracy', (e) => e.valAccuracy, true) },
     { id: 'trainLoss', title: 'Training loss', spec: spec('loss', (e) => e.loss) },
     { id: 'trainAccuracy', title: 'Training accuracy', spec: spec('accuracy', (e) => e.accuracy, true) },

@@ -1,6 +1,6 @@
 /**
  * The Training panel's chart data, built incrementally from metric records: per-epoch train/validation loss and
- * accuracy (or validation MSE), the per-batch training loss (raw, and an exponential moving average of it), the learning rate and
+ * accuracy (or validation MSE, or validation mean IoU), the per-batch training loss (raw, and an exponential moving average of it), the learning rate and
  * the training speed. Points are `{x, y}` objects with numeric x, ready for chart.js with `parsing: false`.
  * Pure (no DOM, no chart.js), so it is unit-tested in Node.
  */
@@ -19,6 +19,8 @@ export interface SeriesData {
   valAccuracy: Point[];
   /** Reconstruction: the validation MSE in [0, 1] pixel units. */
   valMse: Point[];
+  /** Segmentation: the validation mean IoU (accuracies are then pixel accuracies). */
+  valMeanIou: Point[];
   /** x = global batch step (1-based across epochs). */
   batchLossRaw: Point[];
   batchLossSmoothed: Point[];
@@ -106,6 +108,7 @@ export class TrainingSeries {
     pushFinite(this.data.valLoss, x, record.valLoss);
     pushFinite(this.data.valAccuracy, x, record.valAccuracy);
     pushFinite(this.data.valMse, x, record.valMse ?? null);
+    pushFinite(this.data.valMeanIou, x, record.valMeanIou ?? null);
     return true;
   }
 }
@@ -125,5 +128,5 @@ function pushFinite(series: Point[], x: number, y: number | null): void {
 }
 
 function emptySeries(): SeriesData {
-  return { trainLoss: [], valLoss: [], trainAccuracy: [], valAccuracy: [], valMse: [], batchLossRaw: [], batchLossSmoothed: [], learningRate: [], samplesPerSecond: [] };
+  return { trainLoss: [], valLoss: [], trainAccuracy: [], valAccuracy: [], valMse: [], valMeanIou: [], batchLossRaw: [], batchLossSmoothed: [], learningRate: [], samplesPerSecond: [] };
 }

@@ -3,10 +3,12 @@ import type { TaskViews } from '../../src/model/tasks/types';
 import type { LineChartSpec, ThemeColors } from './chartOptions';
 import type { SeriesData } from './chartSeries';
 
-export type TrainingChartId = 'loss' | 'accuracy' | 'mse' | 'batchLoss' | 'learningRate' | 'speed';
+export type TrainingChartId = 'loss' | 'accuracy' | 'mse' | 'miou' | 'batchLoss' | 'learningRate' | 'speed';
 
 /** Chart ids redrawn when epoch records arrive, and when batch records arrive. */
-export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'accuracy', 'mse'];
+export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'accuracy', 'mse', 'miou'];
+/** The per-epoch charts a task chooses one of (TaskViews.epochChart). */
+const TASK_CHARTS: readonly TaskViews['epochChart'][] = ['accuracy', 'mse', 'miou'];
 export const BATCH_CHARTS: readonly TrainingChartId[] = ['batchLoss', 'learningRate', 'speed'];
 
 export interface TrainingChart {
@@ -17,11 +19,11 @@ export interface TrainingChart {
 
 /**
  * The panel's charts over `series` (the arrays are shared, not copied: charts see new points on update); beside the
- * loss, the task's per-epoch chart (views.epochChart): accuracy, or the validation MSE.
+ * loss, the task's per-epoch chart (views.epochChart): accuracy, the validation MSE, or the validation mean IoU.
  */
 export function trainingCharts(series: SeriesData, theme: ThemeColors, views: Pick<TaskViews, 'epochChart'>): TrainingChart[] {
-  const other: TrainingChartId = views.epochChart === 'accuracy' ? 'mse' : 'accuracy';
-  return allCharts(series, theme).filter((c) => c.id !== other);
+  const others = TASK_CHARTS.filter((id) => id !== views.epochChart);
+  return allCharts(series, theme).filter((c) => !others.includes(c.id as TaskViews['epochChart']));
 }
 
 function allCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {
@@ -48,6 +50,15 @@ function allCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {
       title: 'Validation MSE per epoch (pixels in [0, 1])',
       spec: { xTitle: 'epoch', yTitle: 'MSE', integerX: true, yMin: 0, lines: [
         { label: 'validation MSE', data: series.valMse, color: orange, points: true },
+      ] },
+    },
+    {
+      id: 'miou',
+      title: 'Mean IoU and pixel accuracy per epoch',
+      spec: { xTitle: 'epoch', yTitle: 'mIoU / accuracy', integerX: true, yMin: 0, yMax: 1, lines: [
+        { label: 'validation mIoU', data: series.valMeanIou, color: orange, points: true },
+        { label: 'train pixel accuracy', data: series.trainAccuracy, color: blue, faint: true },
+        { label: 'validation pixel accuracy', data: series.valAccuracy, color: orange, faint: true },
       ] },
     },
     {

@@ -24,6 +24,8 @@ import { formatPercent } from './format';
 import { headerView, type HeaderView } from './header';
 import { stripView, type StripView } from './sampleStrip';
 import { ReconstructionResultsController, type ReconstructionRenderer } from './reconstructionController';
+import { segmentationResultsView, worstImagesOf, type SegmentationResultsView } from './segmentationResults';
+import type { SegmentationWorst } from '../../src/protocol/sampleStrip';
 
 /** What the DOM view implements; each call says what to redraw. */
 export interface TrainingRenderer extends ReconstructionRenderer {
@@ -49,6 +51,8 @@ export class TrainingController {
   private state: TrainingWebviewState;
   /** The results of a reconstruction run (histogram, threshold, ROC). */
   readonly reconstruction: ReconstructionResultsController;
+  /** A segmentation run's worst test images per class (segmentation-worst.json), once the host sent them. */
+  private worst: SegmentationWorst | null = null;
 
   constructor(
     private readonly api: WebviewApi<TrainingWebviewState>,
@@ -107,6 +111,11 @@ export class TrainingController {
         this.current = null;
         this.renderer.showEmpty(message.message);
         return;
+      case 'segmentationWorst':
+        if (this.current?.runDir !== message.runDir) return;
+        this.worst = message.worst;
+        this.renderer.summaryChanged(this);
+        return;
       case 'reconstructions':
       case 'errorBinSamples':
         if (this.current?.runDir === message.runDir) this.reconstruction.receive(message);
@@ -145,6 +154,17 @@ export class TrainingController {
     return summary?.test && this.current?.views.results === 'confusion' ? confusionView(summary.test, summary.classes) : null;
   }
 
+  /** A segmentation run's per-class IoU and pixel confusion matrix, once it has test results. */
+  segmentation(): SegmentationResultsView | null {
+    const summary = this.current?.summary;
+    return summary?.test && this.current?.views.results === 'segmentation' ? segmentationResultsView(summary.test, summary.classes, this.worst) : null;
+  }
+
+  /** The worst test images of class `c` (a click on its row), when the run stored them. */
+  worstImages(c: number): ReturnType<typeof worstImagesOf> {
+    return this.worst ? worstImagesOf(this.worst, c) : null;
+  }
+
   /** The test results in words, whatever the task ("test MSE 0.0123, test loss 0.0123"); null before the test pass. */
   testResult(): string | null {
     const test = this.current?.summary?.test;
@@ -163,6 +183,7 @@ export class TrainingController {
     this.current = { ...run, metrics: [] };
     this.phase = null;
     this.reconstruction.reset();
+    this.worst = null;
     this.series.reset();
     this.epochRecords.length = 0;
     this.appendRecords(run.metrics);

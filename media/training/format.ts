@@ -25,3 +25,8 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
   return `${Math.floor(s / 3600)}h ${pad(Math.floor((s % 3600) / 60))}m`;
 }
+
+/** An IoU in [0, 1] with 3 decimals (as papers and `cnnlab train` print mIoU); '—' for missing values. */
+export function formatIou(v: number | null | undefined): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '—';
+}

@@ -1,9 +1,11 @@
 /**
- * The view model of the strip of fixed validation images (reconstruction: input | noisy input | output per image):
- * a title, the column names, and per image its caption and RGBA pixels for canvases. Pure: tested in Node.
+ * The view model of the strip of fixed validation images (reconstruction: input | noisy input | output per image;
+ * segmentation: the input, then its true and predicted masks over it): a title, the column names, and per image its
+ * caption and RGBA pixels for canvases. Pure: tested in Node.
  */
 import type { SampleStrip } from '../../src/protocol/sampleStrip';
 import { classNames, decodeBase64, toRgba } from './confusion';
+import { maskColours, overlayMask, type MaskColour } from './maskOverlay';
 
 export interface StripImage {
   width: number;
@@ -18,6 +20,14 @@ export interface StripItem {
   error: string;
   /** One image per column, in the strip's column order. */
   images: StripImage[];
+  /** Segmentation: one class-index mask per mask column (drawn over the first image). */
+  masks?: Uint8Array[];
+}
+
+/** Segmentation strips: the mask columns (truth, prediction) and the legend of class colours. */
+export interface StripMasks {
+  columns: string[];
+  legend: MaskColour[];
 }
 
 export interface StripView {
@@ -26,6 +36,7 @@ export interface StripView {
   /** The label of the row of errors (e.g. 'MSE'); null when no image has one. */
   errorName: string | null;
   items: StripItem[];
+  masks: StripMasks | null;
 }
 
 export function stripView(strip: SampleStrip, classes: readonly string[]): StripView {
@@ -34,10 +45,18 @@ export function stripView(strip: SampleStrip, classes: readonly string[]): Strip
     caption: `#${row.index} ${names[row.label]}${row.error === null ? '' : ` · ${strip.errorName} ${formatError(row.error)}`}`,
     error: row.error === null ? '' : formatError(row.error),
     images: row.images.map((pixels) => ({ width: strip.width, height: strip.height, rgba: toRgba(decodeBase64(pixels), strip.channels) })),
+    ...(row.masks ? { masks: row.masks.map(decodeBase64) } : {}),
   }));
   const n = strip.rows.length;
   const errorName = strip.rows.some((r) => r.error !== null) ? strip.errorName : null;
-  return { title: `${n} fixed validation image${n === 1 ? '' : 's'} after epoch ${strip.epoch}`, columns: strip.columns, errorName, items };
+  const masks = strip.maskColumns ? { columns: strip.maskColumns, legend: maskColours(strip.classes ?? []) } : null;
+  return { title: `${n} fixed validation image${n === 1 ? '' : 's'} after epoch ${strip.epoch}`, columns: strip.columns, errorName, items, masks };
+}
+
+/** An item's masks drawn over its first image at `opacity` (0: the image alone, 1: the mask colours alone). */
+export function maskOverlays(item: StripItem, masks: StripMasks, opacity: number): StripImage[] {
+  const base = item.images[0];
+  return (item.masks ?? []).map((mask) => ({ width: base.width, height: base.height, rgba: overlayMask(base.rgba, mask, masks.legend, opacity) }));
 }
 
 /** Per-pixel errors are small: 3 significant digits keep the change between epochs visible. */

@@ -11,20 +11,23 @@ import { decodeBase64, toRgba, type ConfusionView } from './confusion';
 import type { TrainingController, TrainingRenderer } from './controller';
 import type { ErrorBinSamples, ReconstructionResultsController } from './reconstructionController';
 import { ReconstructionResultsDom } from './reconstructionView';
-import { formatDuration, formatLearningRate, formatLoss, formatPercent } from './format';
+import { MaskStripDom } from './maskStripView';
+import { SegmentationResultsDom } from './segmentationView';
+import { formatDuration, formatIou, formatLearningRate, formatLoss, formatPercent } from './format';
 import { currentTheme } from './charts';
 import type { StripView } from './sampleStrip';
 import type { TaskViews } from '../../src/model/tasks/types';
 import { el } from '../components/el';
 
-/** `chart`: shown only for tasks whose per-epoch chart (views.epochChart) is that one. */
-const EPOCH_COLUMNS: Array<TableColumn & { chart?: TaskViews['epochChart'] }> = [
+/** `charts`: shown only for tasks whose per-epoch chart (views.epochChart) is one of these. */
+const EPOCH_COLUMNS: Array<TableColumn & { charts?: Array<TaskViews['epochChart']> }> = [
   { title: 'Epoch', width: '6em', numeric: true },
   { title: 'Train loss', width: '1fr', numeric: true },
-  { title: 'Train acc', width: '1fr', numeric: true, chart: 'accuracy' },
+  { title: 'Train acc', width: '1fr', numeric: true, charts: ['accuracy', 'miou'] },
   { title: 'Val loss', width: '1fr', numeric: true },
-  { title: 'Val acc', width: '1fr', numeric: true, chart: 'accuracy' },
-  { title: 'Val MSE', width: '1fr', numeric: true, chart: 'mse' },
+  { title: 'Val acc', width: '1fr', numeric: true, charts: ['accuracy', 'miou'] },
+  { title: 'Val MSE', width: '1fr', numeric: true, charts: ['mse'] },
+  { title: 'Val mIoU', width: '1fr', numeric: true, charts: ['miou'] },
   { title: 'LR', width: '1fr', numeric: true },
   { title: 'Time', width: '1fr', numeric: true },
 ];
@@ -50,6 +53,9 @@ export class DomTrainingView implements TrainingRenderer {
   private parts: Parts | undefined;
   private clock = 0;
   private readonly reconstructionDom = new ReconstructionResultsDom();
+  private readonly maskStrip = new MaskStripDom();
+  private readonly worstStrip = new MaskStripDom();
+  private readonly segmentationDom = new SegmentationResultsDom();
   /** The controller of the shown run (reconstruction results redraw through it). */
   private controller: TrainingController | undefined;
 
@@ -110,7 +116,7 @@ export class DomTrainingView implements TrainingRenderer {
       box.replaceChildren(...(c.run?.views.epochSamples ? [el('h2', '', 'Validation images'), el('p', 'note', 'They appear after the first epoch.')] : []));
       return;
     }
-    box.replaceChildren(el('h2', '', view.title), sampleStripGrid(view));
+    box.replaceChildren(el('h2', '', view.title), ...(view.masks ? this.maskStrip.render(view, view.masks) : [sampleStripGrid(view)]));
   }
 
   cellSamples(c: TrainingController, m: Extract<ToTrainingWebview, { type: 'cellSamples' }>): void {
@@ -174,14 +180,14 @@ export class DomTrainingView implements TrainingRenderer {
     const t = c.table();
     const best = t.rows.findIndex((r) => r.best);
     const shown = c.run?.views.epochChart ?? 'accuracy';
-    const keep = (_: unknown, i: number): boolean => EPOCH_COLUMNS[i].chart === undefined || EPOCH_COLUMNS[i].chart === shown;
+    const keep = (_: unknown, i: number): boolean => EPOCH_COLUMNS[i].charts?.includes(shown) ?? true;
     const table = createTable({
       label: 'Epochs',
       columns: EPOCH_COLUMNS.filter(keep),
       selected: best >= 0 ? best : undefined,
       rows: t.rows.map((r) => [
         r.best ? `★ ${r.epoch}` : String(r.epoch),
-        formatLoss(r.loss), formatPercent(r.accuracy), formatLoss(r.valLoss), formatPercent(r.valAccuracy), formatLoss(r.valMse), formatLearningRate(r.lr), formatDuration(r.seconds),
+        formatLoss(r.loss), formatPercent(r.accuracy), formatLoss(r.valLoss), formatPercent(r.valAccuracy), formatLoss(r.valMse), formatIou(r.valMeanIou), formatLearningRate(r.lr), formatDuration(r.seconds),
       ].filter(keep)),
     });
     const bestText = t.bestEpoch === null ? 'no best epoch yet' : `★ best epoch ${t.bestEpoch} (weights in best/)`;
@@ -194,6 +200,12 @@ export class DomTrainingView implements TrainingRenderer {
     const test = c.run?.summary?.test;
     if (test && c.run?.views.results === 'reconstruction') {
       this.reconstructionDom.render(p.results, `${capitalize(c.testResult() ?? '')} · ${test.samples} test images`, c.reconstruction);
+      return;
+    }
+    const segmentation = c.segmentation();
+    if (segmentation) {
+      const confusion = this.confusionGrid(segmentation.confusion, c, false);
+      p.results.replaceChildren(...this.segmentationDom.render(segmentation, confusion, (cls) => this.showWorst(c, cls)));
       return;
     }
     const view = c.confusion();
@@ -213,7 +225,20 @@ export class DomTrainingView implements TrainingRenderer {
     p.results.replaceChildren(el('h2', '', 'Test results'), summary, el('h3', '', 'Per-class accuracy'), perClass, el('h3', '', 'Confusion matrix'), el('p', 'note', `Rows: true class · columns: predicted class · colour: share of the true class. ${hint}`), this.confusionGrid(view, c));
   }
 
-  private confusionGrid(view: ConfusionView, c: TrainingController): HTMLElement {
+  /** A clicked class's worst test images, as a mask strip, in the thumbnails section. */
+  private showWorst(c: TrainingController, cls: number): void {
+    const box = this.parts?.thumbnails;
+    if (!box) return;
+    const worst = c.worstImages(cls);
+    if (!worst?.view.masks) {
+      box.replaceChildren(el('h2', '', 'Worst test images'), el('p', 'note', 'This run stored no worst images for that class (segmentation-worst.json is written by the test pass).'));
+      return;
+    }
+    box.replaceChildren(el('h2', '', worst.title), ...this.worstStrip.render(worst.view, worst.view.masks));
+  }
+
+  /** `clickable`: cells open their test images (classification: cellSamples); a pixel matrix has none. */
+  private confusionGrid(view: ConfusionView, c: TrainingController, clickable = true): HTMLElement {
     const k = view.classes.length;
     const grid = el('div', 'confusion');
     grid.style.setProperty('--classes', String(k));
@@ -227,11 +252,13 @@ export class DomTrainingView implements TrainingRenderer {
         button.style.setProperty('--heat', cell.intensity.toFixed(3));
         button.title = `true ${row.className}, predicted ${view.classes[cell.predicted]}: ${cell.count} (${formatPercent(cell.rowFraction)} of ${row.className})`;
         if (selected?.truth === cell.truth && selected.predicted === cell.predicted) button.classList.add('selected');
-        button.addEventListener('click', () => {
-          grid.querySelectorAll('.cell.selected').forEach((b) => b.classList.remove('selected'));
-          button.classList.add('selected');
-          this.callbacks.onSelectCell(cell.truth, cell.predicted);
-        });
+        if (clickable) {
+          button.addEventListener('click', () => {
+            grid.querySelectorAll('.cell.selected').forEach((b) => b.classList.remove('selected'));
+            button.classList.add('selected');
+            this.callbacks.onSelectCell(cell.truth, cell.predicted);
+          });
+        } else button.disabled = true;
         grid.append(button);
       }
     }

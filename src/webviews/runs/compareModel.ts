@@ -5,7 +5,7 @@
  */
 import type { RunRecord } from '../../trainer/runs/reader';
 import type { CompareRow, CompareView } from '../../protocol/webview-training';
-import { bestValidationAccuracy, epochRecords } from './runStats';
+import { bestValidationAccuracy, bestValidationMeanIou, epochRecords } from './runStats';
 import { timestampLabel } from './runTree';
 
 /** config.json keys that describe where things are, not how the run trained: never a "difference". */
@@ -62,6 +62,11 @@ export function compareView(runs: readonly RunRecord[]): CompareView {
 function resultRows(runs: readonly RunRecord[], epochs: ReturnType<typeof epochRecords>[]): CompareRow[] {
   const s = runs.map((r) => r.summary);
   const row = (key: string, value: (i: number) => string): CompareRow => ({ key, values: runs.map((_, i) => value(i)) });
+  // Segmentation runs: mIoU beside the (pixel) accuracy; rows only when some run has it.
+  const segmentation = s.some((x) => x?.test?.segmentation) || epochs.some((e) => e.some((r) => typeof r.valMeanIou === 'number'));
+  const miou = segmentation
+    ? [row('best validation mIoU', (i) => num(bestValidationMeanIou(epochs[i], s[i]), 3)), row('test mIoU', (i) => num(s[i]?.test?.segmentation?.meanIou, 3))]
+    : [];
   return [
     row('status', (i) => s[i]?.status ?? 'unknown'),
     row('epochs', (i) => (s[i] ? `${s[i]?.epochsCompleted}/${s[i]?.epochs}` : '—')),
@@ -70,6 +75,7 @@ function resultRows(runs: readonly RunRecord[], epochs: ReturnType<typeof epochR
     row('best validation accuracy', (i) => pct(bestValidationAccuracy(epochs[i], s[i]))),
     row('test loss', (i) => num(s[i]?.test?.loss, 4)),
     row('test accuracy', (i) => pct(s[i]?.test?.accuracy)),
+    ...miou,
     row('samples/s', (i) => num(s[i]?.samplesPerSecond, 0)),
     row('training time', (i) => (s[i] ? `${Math.round(s[i]?.trainSeconds ?? 0)} s` : '—')),
     row('backend', (i) => s[i]?.backend ?? '—'),

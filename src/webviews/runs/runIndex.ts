@@ -5,11 +5,11 @@
 import { join } from 'node:path';
 import { listRuns, readMetrics } from '../../trainer/runs/reader';
 import { RUN_FILES } from '../../trainer/runs/store';
-import { bestValidationAccuracy, epochRecords } from './runStats';
+import { bestValidationAccuracy, bestValidationMeanIou, epochRecords } from './runStats';
 import type { RunInfo } from './runTree';
 
 export class RunIndex {
-  private readonly cache = new Map<string, { key: string; bestValAccuracy: number | null }>();
+  private readonly cache = new Map<string, Pick<RunInfo, 'bestValAccuracy' | 'bestValMeanIou'> & { key: string }>();
 
   /** Every run under `roots` (missing roots are skipped), newest first. */
   collect(roots: readonly string[]): RunInfo[] {
@@ -19,7 +19,7 @@ export class RunIndex {
       for (const entry of listRuns(root)) {
         if (seen.has(entry.dir)) continue;
         seen.add(entry.dir);
-        runs.push({ ...entry, bestValAccuracy: this.bestValAccuracy(entry.dir, entry.summary) });
+        runs.push({ ...entry, ...this.bestValidation(entry.dir, entry.summary) });
       }
     }
     // Forget runs that were deleted.
@@ -27,12 +27,13 @@ export class RunIndex {
     return runs.sort((a, b) => b.timestamp.localeCompare(a.timestamp));
   }
 
-  private bestValAccuracy(dir: string, summary: RunInfo['summary']): number | null {
+  private bestValidation(dir: string, summary: RunInfo['summary']): Pick<RunInfo, 'bestValAccuracy' | 'bestValMeanIou'> {
     const key = `${summary?.updatedAt ?? ''}|${summary?.epochsCompleted ?? ''}|${summary?.bestEpoch ?? ''}`;
     const cached = this.cache.get(dir);
-    if (cached?.key === key) return cached.bestValAccuracy;
-    const value = bestValidationAccuracy(epochRecords(readMetrics(join(dir, RUN_FILES.metrics))), summary);
-    this.cache.set(dir, { key, bestValAccuracy: value });
+    if (cached?.key === key) return { bestValAccuracy: cached.bestValAccuracy, bestValMeanIou: cached.bestValMeanIou };
+    const epochs = epochRecords(readMetrics(join(dir, RUN_FILES.metrics)));
+    const value = { bestValAccuracy: bestValidationAccuracy(epochs, summary), bestValMeanIou: bestValidationMeanIou(epochs, summary) };
+    this.cache.set(dir, { key, ...value });
     return value;
   }
 }

@@ -10,7 +10,15 @@ export function epochRecords(metrics: readonly MetricRecord[]): EpochMetrics[] {
 
 /** Validation accuracy of the best epoch (the one kept in best/), or null without validation. */
 export function bestValidationAccuracy(epochs: readonly EpochMetrics[], summary: RunSummary | null): number | null {
+  return bestEpochRecord(epochs, summary)?.valAccuracy ?? null;
+}
+
+/** Validation mean IoU of the best epoch (segmentation runs), or null. */
+export function bestValidationMeanIou(epochs: readonly EpochMetrics[], summary: RunSummary | null): number | null {
+  return bestEpochRecord(epochs, summary)?.valMeanIou ?? null;
+}
+
+function bestEpochRecord(epochs: readonly EpochMetrics[], summary: RunSummary | null): EpochMetrics | undefined {
   const bestEpoch = summary?.bestEpoch ?? [...epochs].reverse().find((e) => e.best)?.epoch ?? null;
-  const best = epochs.find((e) => e.epoch === bestEpoch);
-  return best?.valAccuracy ?? null;
+  return epochs.find((e) => e.epoch === bestEpoch);
 }

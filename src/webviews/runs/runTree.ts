@@ -13,6 +13,8 @@ export interface RunInfo {
   timestamp: string;
   summary: RunSummary | null;
   bestValAccuracy: number | null;
+  /** Segmentation runs: the best epoch's validation mean IoU (shown instead of the pixel accuracy). */
+  bestValMeanIou?: number | null;
   /** summary.json is missing or unreadable. */
   problem?: string;
 }
@@ -84,7 +86,8 @@ function runItem(run: RunInfo, model: string, live: boolean): RunItem {
   const status = treeStatus(s, live);
   const parts: string[] = [status];
   if (s && status === 'running') parts.push(`epoch ${s.epochsCompleted}/${s.epochs}`);
-  if (run.bestValAccuracy !== null) parts.push(`val ${percent(run.bestValAccuracy)}`);
+  if (run.bestValMeanIou != null) parts.push(`val mIoU ${run.bestValMeanIou.toFixed(3)}`);
+  else if (run.bestValAccuracy !== null) parts.push(`val ${percent(run.bestValAccuracy)}`);
   if (s?.test) parts.push(formatTestResult(s.test, percent, true));
   return {
     kind: 'run',
@@ -105,7 +108,8 @@ function tooltip(run: RunInfo, status: RunTreeStatus): string {
   const lines = [
     `${s.model} — ${status}`,
     `${s.dataset} · ${s.backend} · epochs ${s.epochsCompleted}/${s.epochs}`,
-    run.bestValAccuracy !== null ? `best validation accuracy ${percent(run.bestValAccuracy)} (epoch ${s.bestEpoch})` : '',
+    run.bestValMeanIou != null ? `best validation mIoU ${run.bestValMeanIou.toFixed(3)} (epoch ${s.bestEpoch})` : '',
+    run.bestValAccuracy !== null ? `best validation ${run.bestValMeanIou != null ? 'pixel ' : ''}accuracy ${percent(run.bestValAccuracy)} (epoch ${s.bestEpoch})` : '',
     s.test ? formatTestResult(s.test, percent) : '',
     s.stopReason ?? '',
     s.error ? `error: ${s.error}` : '',

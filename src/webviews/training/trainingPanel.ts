@@ -16,6 +16,7 @@ import { panelOptions, WebviewPanelHost } from '../panelHost';
 import { MetricsBuffer } from './metricsBuffer';
 import { cellSamplesMessage, hasPredictions, loadRunView, startingView } from './runView';
 import { errorBinSamplesMessage, reconstructionResultsMessage } from './reconstructionResults';
+import { segmentationWorstMessage } from './segmentationResults';
 import { readRunSummary } from '../../trainer/runs/reader';
 
 
@@ -143,6 +144,15 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
     this.buffer?.flush();
     this.post({ type: 'run', run: loadRunView(dir, this.deps.live.isLive(dir)) });
     this.sendReconstructions(dir);
+    this.sendSegmentationWorst(dir);
+  }
+
+  /** segmentation-worst.json of a segmentation run, once it has test results. */
+  private sendSegmentationWorst(dir: string): void {
+    segmentationWorstMessage(dir).then(
+      (message) => message && this.runDir === dir && this.post(message),
+      (e) => this.log.error(`Training panel: reading the worst segmentation images of ${dir} failed`, e),
+    );
   }
 
   /** reconstructions.json of a reconstruction run, once it has test results. */
@@ -200,6 +210,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
     const summary = readRunSummary(dir);
     if (summary) this.post({ type: 'summary', runDir: dir, summary, live: this.deps.live.isLive(dir), hasPredictions: hasPredictions(dir) });
     if (summary?.test?.reconstruction) this.sendReconstructions(dir);
+    if (summary?.test?.segmentation) this.sendSegmentationWorst(dir);
   }
 
   override dispose(): void {
