@@ -1,8 +1,8 @@
 /**
  * Shapes on hover in PyTorch code (issue 18), measured: on a generated 2,000-line Python file (a course script:
  * 20 LeNet-style model classes, each with its input comment, between training and evaluation functions), the
- * parse alone, hover on a cached analysis, and hover after an edit
- * (new version: parse + analysis + hover), p95 over many runs; then the extension's load + activate cost with a
+ * full parse, the incremental re-parse after a one-line edit, hover on a cached analysis, and hover after an edit
+ * (new version: re-parse + analysis + hover), p95 over many runs; then the extension's load + activate cost with a
  * stub `vscode`. For scale, the same file run by PyTorch for its shapes (python3: import torch, build every model,
  * one forward each), which is what static reading avoids.
  *
@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { PythonAnalyses } from '../src/language/python/pythonAnalyses';
 import { pythonHoverAt } from '../src/language/python/pythonHover';
 import { loadPythonParser } from '../src/python/parser';
+import { textEdit } from '../src/python/textEdit';
 import { activationCost } from './activationCost';
 
 const runsArg = process.argv.indexOf('--runs');
@@ -116,14 +117,31 @@ async function main(): Promise<void> {
   }
   console.log(`hover, analysis cached:        ${stats(cached)}`);
 
+  // A keystroke's worth of change per version: a comment appended to a different line each time.
+  const editedText = (i: number) => {
+    const at = (i * 37) % lines.length;
+    return lines.map((l, k) => (k === at ? `${l}  # edit ${i}` : l)).join('\n');
+  };
+  const reparse: number[] = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const [before, after] = [editedText(i - 1), editedText(i)];
+    const old = parser.parse(before);
+    const t = performance.now();
+    old.edit(textEdit(before, after)!);
+    parser.parse(after, old).delete();
+    reparse.push(performance.now() - t);
+    old.delete();
+  }
+  console.log(`re-parse after an edit (incremental): ${stats(reparse)}`);
+
   const edited: number[] = [];
   for (let i = 1; i <= RUNS; i++) {
     const t = performance.now();
-    const a = await cache.get(doc(i));
+    const a = await cache.get({ key: 'bench.py', version: i, text: editedText(i) });
     pythonHoverAt(a!.analysis, positions[i % positions.length]);
     edited.push(performance.now() - t);
   }
-  console.log(`hover after an edit (parse + analysis + hover): ${stats(edited)}`);
+  console.log(`hover after an edit (re-parse + analysis + hover): ${stats(edited)}`);
   cache.dispose();
 
   if (existsSync('/usr/bin/python3')) {

@@ -16,7 +16,8 @@ export const RUNTIME_WASM = 'tree-sitter.wasm';
 export const PYTHON_WASM = 'tree-sitter-python.wasm';
 
 export interface PythonParser {
-  parse(text: string): Tree;
+  /** A tree of `text`; with `old` (a tree already given the edit from its text to `text`), re-parses only the change. */
+  parse(text: string, old?: Tree): Tree;
 }
 
 let loading: Promise<PythonParser> | undefined;
@@ -48,8 +49,8 @@ async function load(wasmDir: string): Promise<PythonParser> {
   const parser: TsParser = new ts.Parser();
   parser.setLanguage(language);
   return {
-    parse(text: string): Tree {
-      const tree = parser.parse(text);
+    parse(text: string, old?: Tree): Tree {
+      const tree = parser.parse(text, old);
       if (!tree) throw new Error('the Python parser returned no tree');
       return tree;
     },

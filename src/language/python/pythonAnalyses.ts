@@ -7,6 +7,7 @@
 import { SourceText } from '../../model/parse/sourceText';
 import { analyzePython, type PythonAnalysis } from '../../python/analyzePython';
 import type { PythonParser, PyTree } from '../../python/parser';
+import { textEdit } from '../../python/textEdit';
 
 export interface PythonSource {
   /** The document's URI as a string. */
@@ -24,7 +25,7 @@ const MAY_DEFINE_MODEL = /\b(nn|torch)\b|Module|Sequential/;
 const EMPTY: PythonAnalysis = { models: [], diagnostics: [] };
 
 export class PythonAnalyses {
-  private readonly trees = new Map<string, { version: number; tree: PyTree }>();
+  private readonly trees = new Map<string, { version: number; text: string; tree: PyTree }>();
   private readonly results = new Map<string, { stamp: string; result: AnalysedPython }>();
 
   constructor(
@@ -59,9 +60,16 @@ export class PythonAnalyses {
   private tree(parser: PythonParser, doc: PythonSource): PyTree {
     const known = this.trees.get(doc.key);
     if (known?.version === doc.version) return known.tree;
+    // The previous version's tree, told what changed, lets the parser redo only the edited region.
+    const edit = known ? textEdit(known.text, doc.text) : null;
+    if (known && !edit) {
+      this.trees.set(doc.key, { ...known, version: doc.version });
+      return known.tree;
+    }
+    if (known && edit) known.tree.edit(edit);
+    const tree = parser.parse(doc.text, known?.tree);
     known?.tree.delete();
-    const tree = parser.parse(doc.text);
-    this.trees.set(doc.key, { version: doc.version, tree });
+    this.trees.set(doc.key, { version: doc.version, text: doc.text, tree });
     return tree;
   }
 
