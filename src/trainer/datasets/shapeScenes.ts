@@ -7,7 +7,7 @@
  */
 import { dominantClass } from './imageset';
 import { Random } from './random';
-import { REACH, SHAPE_CLASSES, shapeCoverage, TRIANGULAR_NOISE, visibleOn } from './shapes';
+import { REACH, SHAPE_CLASSES, shapeCoverage, TRIANGULAR_NOISE, visibleOn, type ShapePose } from './shapes';
 import type { ImageSet } from './types';
 
 /** Shapes per scene: 2 or 3 are drawn (fewer when no free spot is found). */
@@ -15,16 +15,6 @@ export const SCENE_SHAPES = { min: 2, max: 3 } as const;
 /** Shape radius as a fraction of the image's shorter side. */
 const RADIUS = { min: 0.16, max: 0.24 } as const;
 const PLACEMENT_TRIES = 30;
-
-interface SceneShape {
-  cls: number;
-  cx: number;
-  cy: number;
-  r: number;
-  cos: number;
-  sin: number;
-  fg: number[];
-}
 
 /**
  * `count` scenes of height×width×channels (channels 1 or 3) with their masks. Each image's label is the mask class
@@ -50,7 +40,7 @@ function drawScene(set: ImageSet, i: number, rng: Random): void {
   const side = Math.min(height, width);
   const bg = Array.from({ length: channels }, () => rng.uniform(0, 255));
   const n = SCENE_SHAPES.min + rng.int(SCENE_SHAPES.max - SCENE_SHAPES.min + 1);
-  const shapes: SceneShape[] = [];
+  const shapes: ShapePose[] = [];
   for (let s = 0; s < n; s++) {
     const r = rng.uniform(RADIUS.min, RADIUS.max) * side;
     const angle = rng.uniform(0, 2 * Math.PI);
@@ -85,7 +75,7 @@ function drawScene(set: ImageSet, i: number, rng: Random): void {
 }
 
 /** A centre where a shape of radius r stays inside the image and clear of the others (PLACEMENT_TRIES draws), or null. */
-function freeSpot(shapes: readonly SceneShape[], r: number, width: number, height: number, rng: Random): { cx: number; cy: number } | null {
+function freeSpot(shapes: readonly ShapePose[], r: number, width: number, height: number, rng: Random): { cx: number; cy: number } | null {
   for (let t = 0; t < PLACEMENT_TRIES; t++) {
     const cx = rng.uniform(r * 0.9, width - r * 0.9);
     const cy = rng.uniform(r * 0.9, height - r * 0.9);

@@ -37,7 +37,8 @@ export function insideShape(cls: number, u: number, v: number): boolean {
   }
 }
 
-interface Placement {
+/** One shape drawn: its class, centre, radius, rotation and colour (scenes draw several on one background). */
+export interface ShapePose {
   cls: number;
   cx: number;
   cy: number;
@@ -45,6 +46,9 @@ interface Placement {
   cos: number;
   sin: number;
   fg: number[];
+}
+
+interface Placement extends ShapePose {
   bg: number[];
   noise: number;
 }
