@@ -83,6 +83,8 @@ const FORMULAS: Record<LayerType, LayerFormulas> = {
   Unflatten: { shape: '[F] → [s₁, s₂, …] with s₁·s₂·… = F (dimension dim is split; the batch dimension 0 is kept)', params: '0 (a reshape)' },
   Linear: { shape: '[in_features] → [out_features]', params: 'out_features · (in_features + 1); out_features · in_features when bias=False' },
   Upsample: { shape: '[C, H, W] → [C, size] or [C, ⌊H · scale_factor⌋, ⌊W · scale_factor⌋]', params: '0 (no weights)' },
+  SqueezeExcitation: { shape: 'unchanged (each channel multiplied by its gate)', params: 'fc1 S·(C + 1) + fc2 C·(S + 1)' },
+  StochasticDepth: unchanged,
 };
 
 /** One small, valid use of each layer, analysed by the core to produce the worked example. */
@@ -115,6 +117,8 @@ const EXAMPLES: Record<LayerType, { input: Shape; call: string }> = {
   Unflatten: { input: [1568], call: 'Unflatten(1, (32, 7, 7))' },
   Linear: { input: [1568], call: 'Linear(1568, 128)' },
   Upsample: { input: [8, 7, 7], call: 'Upsample(scale_factor=2)' },
+  SqueezeExcitation: { input: [96, 14, 14], call: 'SqueezeExcitation(96, 24, activation="SiLU")' },
+  StochasticDepth: { input: [40, 28, 28], call: 'StochasticDepth(0.1, "row")' },
 };
 
 function torchSignature(type: LayerType): string {

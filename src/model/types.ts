@@ -72,7 +72,9 @@ export type LayerType =
   | 'Flatten'
   | 'Unflatten'
   | 'Linear'
-  | 'Upsample';
+  | 'Upsample'
+  | 'SqueezeExcitation'
+  | 'StochasticDepth';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
@@ -181,6 +183,24 @@ export interface ActivationArgs {
   inplace?: boolean;
 }
 
+/** torchvision.ops.SqueezeExcitation: fc1 (C → squeeze_channels), activation, fc2 (→ C), scale_activation. */
+export interface ExcitationArgs {
+  input_channels: number;
+  squeeze_channels: number;
+  /** Default 'ReLU'. */
+  activation: 'ReLU' | 'ReLU6' | 'SiLU' | 'Hardswish';
+  /** Default 'Sigmoid'. */
+  scale_activation: 'Sigmoid' | 'Hardsigmoid';
+}
+
+/** torchvision.ops.StochasticDepth. */
+export interface StochasticDepthArgs {
+  /** Probability of zeroing the branch in training. */
+  p: number;
+  /** 'row' (default): per sample; 'batch': the whole batch at once. */
+  mode: 'row' | 'batch';
+}
+
 /** Arguments after defaults and inference, keyed by layer type. */
 export type LayerArgs =
   | Conv2dArgs
@@ -193,6 +213,8 @@ export type LayerArgs =
   | FlattenArgs
   | UnflattenArgs
   | UpsampleArgs
+  | ExcitationArgs
+  | StochasticDepthArgs
   | ActivationArgs;
 
 /** One layer after analysis. */

@@ -95,6 +95,16 @@ export const LAYER_CATALOG: Record<LayerType, LayerSignature> = {
       { name: 'mode', kind: 'enum', pyType: 'str', default: 'nearest', values: ['nearest', 'bilinear'], doc: "'nearest' repeats pixels, 'bilinear' interpolates between them." },
       { name: 'align_corners', kind: 'bool', pyType: 'bool | None', default: null, doc: 'Bilinear only: align the corner pixels of input and output grids.' },
       { name: 'recompute_scale_factor', kind: 'bool', pyType: 'bool | None', default: null, doc: 'Recompute the scale used by the interpolation from the output size (no effect on shapes).' }]),
+  SqueezeExcitation: sig('SqueezeExcitation', 'norm',
+    'torchvision.ops.SqueezeExcitation: a learned per-channel gate (MobileNetV3, EfficientNet). Each channel is averaged over the feature map, two 1×1 convolutions (fc1 to squeeze_channels, fc2 back) turn the averages into one weight per channel, and the input is multiplied by it: the network learns which channels matter for this picture. Parameters: 2·C·S + S + C.',
+    [{ name: 'input_channels', kind: 'int', pyType: 'int', required: true, inferred: true, min: 1, doc: 'Channels of the input (C). May be omitted: it is inferred.' },
+      { name: 'squeeze_channels', kind: 'int', pyType: 'int', required: true, min: 1, doc: 'Channels between fc1 and fc2 (S), usually C/4.' },
+      { name: 'activation', kind: 'enum', pyType: 'Callable[..., nn.Module]', default: 'ReLU', values: ['ReLU', 'ReLU6', 'SiLU', 'Hardswish'], doc: "The activation after fc1, by name: 'ReLU' (torchvision's default), 'SiLU' (EfficientNet)." },
+      { name: 'scale_activation', kind: 'enum', pyType: 'Callable[..., nn.Module]', default: 'Sigmoid', values: ['Sigmoid', 'Hardsigmoid'], doc: "The activation giving the gate, by name: 'Sigmoid' (default) or 'Hardsigmoid' (MobileNetV3)." }]),
+  StochasticDepth: sig('StochasticDepth', 'linear',
+    'torchvision.ops.StochasticDepth: in training, drops a residual branch (zeroes it) with probability p, per sample (mode "row") or for the whole batch ("batch"), scaling what is kept by 1/(1−p); the identity in evaluation. Put it at the end of a residual\'s layers (EfficientNet). No parameters.',
+    [{ name: 'p', kind: 'float', pyType: 'float', required: true, min: 0, max: 1, doc: 'Probability of dropping the branch.' },
+      { name: 'mode', kind: 'enum', pyType: 'str', required: true, values: ['row', 'batch'], doc: '"row": each sample on its own; "batch": all or nothing.' }]),
 };
 
 export const LAYER_TYPES = Object.keys(LAYER_CATALOG) as LayerType[];

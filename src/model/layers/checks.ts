@@ -14,6 +14,7 @@ export function requireRank(ctx: LayerContext, ranks: number[], expected: string
 /** The code reported when an inferred argument, as written, differs from what arrives. */
 export const MISMATCH_CODES = {
   in_channels: 'in-channels-mismatch',
+  input_channels: 'in-channels-mismatch',
   in_features: 'in-features-mismatch',
   num_features: 'num-features-mismatch',
 } as const satisfies Record<string, DiagnosticCode>;

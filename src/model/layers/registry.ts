@@ -8,6 +8,7 @@ import { unflatten } from './unflatten';
 import { batchNorm } from './norm';
 import { adaptivePool2d, pool2d } from './pool';
 import { upsample } from './upsample';
+import { squeezeExcitation, stochasticDepth } from './excitation';
 
 export const LAYER_HANDLERS: Record<LayerType, LayerHandler> = {
   Conv2d: conv2d,
@@ -38,4 +39,6 @@ export const LAYER_HANDLERS: Record<LayerType, LayerHandler> = {
   Unflatten: unflatten,
   Linear: linear,
   Upsample: upsample,
+  SqueezeExcitation: squeezeExcitation,
+  StochasticDepth: stochasticDepth,
 };

@@ -9,6 +9,8 @@ import type {
   Conv2dArgs,
   ConvTranspose2dArgs,
   DropoutArgs,
+  ExcitationArgs,
+  StochasticDepthArgs,
   FlattenArgs,
   GraphNode,
   LinearArgs,
@@ -24,6 +26,7 @@ import { buildBatchNorm } from './layers/norm';
 import { buildAdaptivePool2d, buildAvgPool2d, buildMaxPool2d } from './layers/pool';
 import type { BuildContext, EngineLayer, NamedVariable } from './layers/types';
 import { buildUpsample } from './layers/upsample';
+import { buildSqueezeExcitation, buildStochasticDepth } from './layers/excitation';
 import { absorbsNextRelu } from '../../model/memory/convRelu';
 import { mergeTensors } from './graphForward';
 import { seedStream } from './seeds';
@@ -154,5 +157,9 @@ export function buildLayer(ctx: BuildContext, layer: ResolvedLayer): EngineLayer
       return buildActivation(ctx, name, layer.type, args as ActivationArgs);
     case 'PReLU':
       return buildPrelu(ctx, name, args as ActivationArgs);
+    case 'SqueezeExcitation':
+      return buildSqueezeExcitation(ctx, name, args as ExcitationArgs);
+    case 'StochasticDepth':
+      return buildStochasticDepth(ctx, name, args as StochasticDepthArgs);
   }
 }

@@ -4,7 +4,7 @@
  * (Conv2d [out, in/g, kh, kw] → [kh, kw, in/g, out], ConvTranspose2d likewise, Linear [out, in] → [in, out]).
  * Strict by default: any missing, unexpected or mis-shaped key refuses the whole file, before anything is assigned.
  */
-import { inversePermutation, torchPermutation, transpose } from '../../export/pytorch/layouts';
+import { transpose } from '../../export/pytorch/layouts';
 import { stateKeys } from '../../model/stateKeys';
 import type { ModelAnalysis } from '../../model/types';
 import { describeMismatch, isExactMatch, matchState, type StateMatch } from '../../weights/matchState';
@@ -21,6 +21,12 @@ export class StateDictMismatchError extends Error {
 }
 
 /**
+ * torch layout → engine layout by rank: every 4-D weight is a convolution's (Conv2d, ConvTranspose2d, the 1×1
+ * convolutions of SqueezeExcitation: [a, b, kh, kw] → [kh, kw, b, a]), every 2-D one a Linear's ([out, in] → [in, out]).
+ */
+const ENGINE_ORDER: Record<number, number[]> = { 4: [2, 3, 1, 0], 2: [1, 0] };
+
+/**
  * Assigns the file's tensors to `model` (built from `analysis`). Strict: throws StateDictMismatchError unless every
  * key matches. Not strict: loads the matching keys and returns what was skipped.
  */
@@ -34,8 +40,8 @@ export function loadStateDict(tf: TF, model: EngineModel, analysis: Pick<ModelAn
     const key = `${layer?.module}.${v.name.slice(dot + 1)}`;
     if (!layer || !loadable.has(key)) continue;
     const t = file.get(key)!;
-    const toTorch = torchPermutation(analysis, v.name);
-    const values = toTorch ? transpose(tensorValues(t), t.shape, inversePermutation(toTorch)).values : tensorValues(t);
+    const order = ENGINE_ORDER[t.shape.length];
+    const values = order ? transpose(tensorValues(t), t.shape, order).values : tensorValues(t);
     tf.tidy(() => v.variable.assign(tf.tensor(values, v.variable.shape, v.variable.dtype)));
   }
   return match;
