@@ -7,6 +7,7 @@ import { inspectCommand } from './inspect';
 import { evaluateCommand } from './evaluate';
 import { exportCommand } from './export';
 import { importCommand } from './import';
+import { weightsCommand } from './weights';
 
 export interface CliCommand {
   name: string;
@@ -16,4 +17,4 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-export const commands: CliCommand[] = [summaryCommand, trainCommand, evaluateCommand, predictCommand, inspectCommand, exportCommand, importCommand, installBackendCommand];
+export const commands: CliCommand[] = [summaryCommand, trainCommand, evaluateCommand, predictCommand, inspectCommand, exportCommand, importCommand, weightsCommand, installBackendCommand];

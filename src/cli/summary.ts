@@ -7,6 +7,7 @@ import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { FILE_LIMITS, readUserText } from '../files/readUserFile';
 import { folderReader } from '../trainer/datasets/folderReader';
+import { weightShapesReader } from '../weights/weightShapes';
 import { analyzeModel, formatDiagnostic, formatSummaryTable, summaryJson, type ModelAnalysis } from '../model';
 import { estimateTrainingMemory, memoryBreakdown, memoryLine } from '../model/memory/estimate';
 import type { CliCommand } from './commands';
@@ -23,7 +24,7 @@ async function summarise(file: string, json: boolean, separate: boolean): Promis
     process.stderr.write(`cnnlab summary: ${(e as Error).message}\n`);
     return 2;
   }
-  const analysis = analyzeModel(text, { folders: folderReader(dirname(resolve(file))) });
+  const analysis = analyzeModel(text, { folders: folderReader(dirname(resolve(file))), weights: weightShapesReader(dirname(resolve(file))) });
   if (json) process.stdout.write(`${JSON.stringify(summaryJson(analysis, { machineBytes: totalmem() }))}\n`);
   else {
     if (separate) process.stdout.write(`\n${file}\n`);

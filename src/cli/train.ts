@@ -20,13 +20,14 @@ import type { CliCommand } from './commands';
 import { parseArgs } from './inspectArgs';
 import { StopSignals } from './stopSignals';
 
-const USAGE = 'train FILE [--epochs N] [--max-train-samples N] [--max-image-pixels N] [--backend B] [--out DIR] [--json]';
+const USAGE = 'train FILE [--weights FILE] [--epochs N] [--max-train-samples N] [--max-image-pixels N] [--backend B] [--out DIR] [--json]';
 
 interface TrainArgs {
   file: string;
   epochs?: number;
   maxTrainSamples?: number;
   maxImagePixels?: number;
+  weights?: string;
   backend: BackendChoiceName;
   outDir?: string;
   json: boolean;
@@ -34,7 +35,7 @@ interface TrainArgs {
 
 /** Parses the command line; returns a message for the first problem. */
 export function parseTrainArgs(args: string[]): TrainArgs | string {
-  const parsed = parseArgs(args, { '--epochs': 'count', '--max-train-samples': 'count', '--max-image-pixels': 'count', '--backend': 'backend', '--out': 'string', '--json': 'flag' });
+  const parsed = parseArgs(args, { '--weights': 'string', '--epochs': 'count', '--max-train-samples': 'count', '--max-image-pixels': 'count', '--backend': 'backend', '--out': 'string', '--json': 'flag' });
   if (typeof parsed === 'string') return parsed;
   if (parsed.positional.length !== 1) return 'expected exactly one model file';
   const option = <T>(name: string): T | undefined => parsed.options.get(name) as T | undefined;
@@ -43,6 +44,7 @@ export function parseTrainArgs(args: string[]): TrainArgs | string {
   if (parsed.options.has('--max-train-samples')) result.maxTrainSamples = option<number>('--max-train-samples');
   if (parsed.options.has('--max-image-pixels')) result.maxImagePixels = option<number>('--max-image-pixels');
   if (parsed.options.has('--out')) result.outDir = option<string>('--out');
+  if (parsed.options.has('--weights')) result.weights = option<string>('--weights');
   return result;
 }
 
@@ -67,6 +69,7 @@ async function run(args: string[]): Promise<number> {
     epochs: parsed.epochs,
     maxTrainSamples: parsed.maxTrainSamples,
     maxImagePixels: parsed.maxImagePixels,
+    weights: parsed.weights ? resolve(parsed.weights) : undefined,
     // Where `cnnlab install-backend` puts native TensorFlow.
     extraModulePaths: [defaultInstallDir()],
   };

@@ -9,6 +9,7 @@ import { DiagnosticSink } from './diagnostics';
 import { checkModel, resolveClasses } from './infer/modelChecks';
 import { GraphWalker } from './infer/walk';
 import { checkModuleNames } from './stateKeys';
+import { checkWeights } from './weightsCheck';
 import { product } from './layers/arithmetic';
 import { readModelFile } from './parse/modelFile';
 import { SourceText } from './parse/sourceText';
@@ -48,6 +49,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   const start = { shape: input.length ? input : undefined, receptive: { rf: [1, 1] as [number, number], jump: [1, 1] as [number, number] }, source: 'the input' };
   const { nodes, flow } = walker.walkModel(spec.layers, start);
   checkModuleNames(walker.layers, sink);
+  checkWeights(spec.weights, walker.layers, env, sink);
   const hasData = spec.data !== undefined;
   const hasTrain = spec.train !== undefined;
   // A rejected dataset name (already reported) must not be checked as the default dataset.
@@ -64,6 +66,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   );
   return {
     name: spec.name ?? 'model', task, input, classes, layers: walker.layers, graph: nodes, outputShape: flow.shape ?? [],
+    ...(spec.weights ? { weights: { file: spec.weights.file, strict: spec.weights.strict } } : {}),
     data, pipeline, train, hasData, hasTrain, totals: totalsOf(walker.layers, walker.merges), diagnostics: inFileOrder(sink.list),
   };
 }

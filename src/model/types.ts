@@ -431,6 +431,8 @@ export interface ModelAnalysis {
   data: DataConfig;
   /** The preprocessing pipelines (from data.transforms, or from augment / normalize). */
   pipeline: DataPipeline;
+  /** `weights:`: the file to start from (as written, relative to the model file's folder) and whether every key must match. */
+  weights?: { file: string; strict: boolean };
   train: TrainConfig;
   /** Whether the file has data / train sections (a file without them is still a complete model). */
   hasData: boolean;

@@ -27,6 +27,8 @@ export interface RunRequest {
   epochs?: number;
   /** Caps the training set (after the validation split), and the validation set in the same proportion. */
   maxTrainSamples?: number;
+  /** A weight file (.pth, .pt, .safetensors; absolute) to start from instead of the model file's `weights:`. */
+  weights?: string;
   /** Largest image decoded, in pixels (`--max-image-pixels`, the `cnnlab.maxImagePixels` setting). */
   maxImagePixels?: number;
   /** Extra folders searched for datasets (e.g. the workspace folders). */

@@ -24,6 +24,7 @@ const REQUEST_FIELDS: Record<keyof RunRequest, (v: unknown) => boolean> = {
   backend: optional(isBackendChoice),
   epochs: optional((v) => isNumber(v) && (v as number) >= 1),
   maxTrainSamples: optional((v) => isNumber(v) && (v as number) >= 1),
+  weights: optional(isString),
   maxImagePixels: optional((v) => Number.isInteger(v) && (v as number) >= 1),
   searchPaths: optional(isStringArray),
   cacheDir: optional(isString),

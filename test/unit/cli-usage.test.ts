@@ -18,7 +18,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('cnnlab --help', () => {
   it('every command prints its usage on stdout and exits 0', () => {
     const names = commands.map((c) => c.name);
-    assert.deepEqual([...names].sort(), ['evaluate', 'export', 'import', 'inspect', 'install-backend', 'predict', 'summary', 'train']);
+    assert.deepEqual([...names].sort(), ['evaluate', 'export', 'import', 'inspect', 'install-backend', 'predict', 'summary', 'train', 'weights']);
     for (const name of names) {
       for (const flag of ['--help', '-h']) {
         const r = cnnlab([name, flag]);

@@ -2,6 +2,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { folderReader } from '../../trainer/datasets/folderReader';
+import { weightShapesReader } from '../../weights/weightShapes';
 import { analyzeModel } from '../../model';
 import { AnalysisCache, type AnalysedDocument } from '../analysisCache';
 
@@ -27,7 +28,7 @@ export class ModelDocuments implements vscode.Disposable {
   /** The analysis of the document's current version (undefined only if the core itself failed). */
   get(doc: vscode.TextDocument): AnalysedDocument | undefined {
     // Only files on disk have a folder that a relative data.path starts from.
-    const env = doc.uri.scheme === 'file' ? { folders: folderReader(dirname(doc.uri.fsPath)) } : undefined;
+    const env = doc.uri.scheme === 'file' ? { folders: folderReader(dirname(doc.uri.fsPath)), weights: weightShapesReader(dirname(doc.uri.fsPath)) } : undefined;
     return this.cache.get(doc.uri.toString(), doc.version, () => doc.getText(), env);
   }
 

@@ -28,6 +28,11 @@ export interface FolderReader {
 /** What the analysis needs from outside the text; everything is optional. */
 export interface AnalysisEnvironment {
   folders?: FolderReader;
+  /**
+   * The keys and shapes of the weight file `weights:` names (as written: relative to the model file's folder), or
+   * why it cannot be read; without it, `weights:` is not checked against the model.
+   */
+  weights?: (file: string) => { shapes: ReadonlyMap<string, { readonly shape: readonly number[] }> } | { error: string };
 }
 
 /** The split folders present among a root's sub-folders; none unless a train/ folder is there. */

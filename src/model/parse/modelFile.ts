@@ -21,7 +21,17 @@ export const MODEL_KEYS: Record<string, string> = {
   layers: 'The network, first layer first: PyTorch calls such as Conv2d(1, 16, 3, padding=1), mapping forms such as conv2d: {out_channels: 16, kernel_size: 3}, bare names such as relu, and repeat / residual blocks.',
   data: 'Which dataset to train on and how to prepare it (optional).',
   train: 'How to train: epochs, batch size, optimizer, learning rate, loss… (optional).',
+  weights: 'Weights to start from: a PyTorch state_dict (.pth / .pt) or a .safetensors file, relative to this file’s folder; `{file: …, strict: false}` loads what matches and says what it skipped (optional).',
 };
+
+/** `weights:` as written: the file (relative to the model file's folder) and whether every key must match. */
+export interface WeightsSpec {
+  file: string;
+  /** Default true. */
+  strict: boolean;
+  /** The `weights` key, where problems with the file as a whole are reported. */
+  range: Range;
+}
 
 export interface ModelFileSpec {
   name?: string;
@@ -31,6 +41,7 @@ export interface ModelFileSpec {
   layers: ItemSpec[];
   data?: { node: unknown; range: Range };
   train?: { node: unknown; range: Range };
+  weights?: WeightsSpec;
   /** Where to report "missing …" problems: the start of the document. */
   topRange: Range;
 }
@@ -72,6 +83,9 @@ export function readModelFile(src: SourceText, sink: DiagnosticSink): ModelFileS
       case 'train':
         spec.train = { node: pair.value, range: keyRange };
         break;
+      case 'weights':
+        spec.weights = readWeights(pair.value, keyRange, valueRange, sink);
+        break;
       default: {
         const guess = didYouMean(key, Object.keys(MODEL_KEYS));
         const fixes = guess ? [{ title: `Change to '${guess}'`, range: keyRange, newText: guess }] : undefined;
@@ -84,6 +98,22 @@ export function readModelFile(src: SourceText, sink: DiagnosticSink): ModelFileS
   if (!findPair(root as YAMLMap, 'input')) sink.error('missing-input', 'Missing input: the shape of one image, e.g. input: [1, 28, 28]', topRange);
   if (!findPair(root as YAMLMap, 'layers')) sink.error('missing-layers', 'Missing layers: the list of layers of the network', topRange);
   return spec;
+}
+
+/** `weights: path` or `weights: {file: path, strict: false}`. */
+function readWeights(node: unknown, keyRange: Range, valueRange: Range, sink: DiagnosticSink): WeightsSpec | undefined {
+  if (isScalar(node) && typeof node.value === 'string' && node.value.trim()) return { file: node.value.trim(), strict: true, range: keyRange };
+  if (isMap(node)) {
+    const file = findPair(node, 'file')?.value;
+    const strict = findPair(node, 'strict')?.value;
+    const unknown = entries(node).filter((e) => e.key !== 'file' && e.key !== 'strict');
+    const strictValue = strict === undefined ? true : isScalar(strict) && typeof strict.value === 'boolean' ? strict.value : undefined;
+    if (isScalar(file) && typeof file.value === 'string' && file.value.trim() && strictValue !== undefined && unknown.length === 0) {
+      return { file: file.value.trim(), strict: strictValue, range: keyRange };
+    }
+  }
+  sink.error('bad-weights', 'weights: expected the path of a weight file (.pth, .pt, .safetensors) or {file: path, strict: false}', valueRange);
+  return undefined;
 }
 
 /** yaml's messages end with "at line L, column C"; the editor shows the position itself. */

@@ -1,6 +1,6 @@
 /**
- * Downloads into the dataset cache: streamed to a temporary file with progress, checked against an
- * MD5 checksum, then renamed into place, so an interrupted download never leaves a file that looks complete.
+ * Downloads into the dataset (or weights) cache: streamed to a temporary file with progress, checked against an
+ * MD5 or SHA-256 checksum, then renamed into place, so an interrupted download never leaves a file that looks complete.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -16,6 +16,12 @@ export interface DownloadOptions {
   connectTimeoutMs?: number;
 }
 
+/**
+ * A published checksum: a string is an MD5; `digest` may be a prefix of the hex digest (torchvision publishes the
+ * first 8 hex digits of each weight file's SHA-256 in its name).
+ */
+export type Checksum = string | { algorithm: 'md5' | 'sha256'; digest: string };
+
 /** The global fetch, typed down to what we use. */
 const defaultFetch: FetchLike = (url, init) => fetch(url, init) as unknown as Promise<FetchResponse>;
 
@@ -23,7 +29,7 @@ const defaultFetch: FetchLike = (url, init) => fetch(url, init) as unknown as Pr
  * Downloads the first mirror that works (`urls` are full file URLs) to `dest`, verifying `md5` when given.
  * Throws a DatasetError listing every mirror's failure.
  */
-export async function downloadFile(urls: string[], dest: string, md5: string | undefined, options: DownloadOptions): Promise<void> {
+export async function downloadFile(urls: string[], dest: string, md5: Checksum | undefined, options: DownloadOptions): Promise<void> {
   const failures: string[] = [];
   for (const url of urls) {
     try {
@@ -37,13 +43,14 @@ export async function downloadFile(urls: string[], dest: string, md5: string | u
   throw new DatasetError(`could not download ${basename(dest)} (${failures.join('; ')})`, dest);
 }
 
-async function downloadOne(url: string, dest: string, md5: string | undefined, options: DownloadOptions): Promise<void> {
+async function downloadOne(url: string, dest: string, checksum: Checksum | undefined, options: DownloadOptions): Promise<void> {
+  const expected = typeof checksum === 'string' ? { algorithm: 'md5' as const, digest: checksum } : checksum;
   await fs.mkdir(dirname(dest), { recursive: true });
   const response = await fetchWithTimeout(url, options);
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
   const total = Number(response.headers.get('content-length')) || 0;
   const temp = `${dest}.part-${process.pid}`;
-  const hash = createHash('md5');
+  const hash = createHash(expected?.algorithm ?? 'md5');
   const out = createWriteStream(temp);
   let received = 0;
   let lastReport = 0;
@@ -61,7 +68,7 @@ async function downloadOne(url: string, dest: string, md5: string | undefined, o
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     if (total && received !== total) throw new Error(`incomplete: ${received} of ${total} bytes`);
     const digest = hash.digest('hex');
-    if (md5 && digest !== md5) throw new Error(`checksum mismatch: MD5 ${digest}, expected ${md5}`);
+    if (expected && !digest.startsWith(expected.digest)) throw new Error(`checksum mismatch: ${expected.algorithm.toUpperCase()} ${digest}, expected ${expected.digest}`);
     await fs.rename(temp, dest);
   } catch (error) {
     out.destroy();

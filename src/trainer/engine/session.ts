@@ -20,6 +20,7 @@ import { RunFolder } from '../runs/store';
 import { createTask, type TestRecorder } from '../tasks/registry';
 import { DivergenceWatch } from './divergence';
 import { buildModel } from './model';
+import { startingWeights } from './startingWeights';
 import { RunRecorder } from './recorder';
 import { trainModel } from './train';
 
@@ -86,13 +87,14 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
 
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   try {
+    const weights = startingWeights(tf, model, analysis, request, baseDir, log);
     if (model.paramCount() !== analysis.totals.params) {
       log(`the built model has ${model.paramCount()} parameters, the analysis counts ${analysis.totals.params}`, 'warning');
     }
     const epochs = request.epochs ?? analysis.train.epochs;
     const train = { ...analysis.train, epochs };
     const folder = RunFolder.create(request.outDir ?? resolve(baseDir, 'runs'), analysis.name);
-    const config = { model: analysis.name, task: analysis.task, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, request: { ...request, modelText: undefined } };
+    const config = { model: analysis.name, task: analysis.task, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, ...(weights ? { weights } : {}), request: { ...request, modelText: undefined } };
     const recorder = new RunRecorder(folder, { tf, model, analysis, dataset, backend, epochs }, request.modelText, config);
     hooks.onRunOpened?.({ dir: folder.dir, abandon: (reason) => recorder.abandon(reason) });
     hooks.onEvent?.({

@@ -7,7 +7,7 @@
 import { transpose } from '../../export/pytorch/layouts';
 import { stateKeys } from '../../model/stateKeys';
 import type { ModelAnalysis } from '../../model/types';
-import { describeMismatch, isExactMatch, matchState, type StateMatch } from '../../weights/matchState';
+import { describeMismatch, isExactMatch, matchState, type StateMatch } from '../../model/stateMatch';
 import { tensorValues, type StateDict } from '../../weights/stateDict';
 import type { EngineModel } from './model';
 import type { TF } from './tf';

@@ -1,0 +1,54 @@
+/**
+ * `cnnlab weights download NAME [--dir DIR]`: torchvision's ImageNet weights for a zoo model, into torch hub's
+ * checkpoint folder (or DIR), with progress and the published SHA-256 checked; kept as is when already there.
+ * Offline, it says which URL to fetch and where to put the file. Exit 0 with the file's path on stdout, 1 when the
+ * download fails, 2 for usage problems.
+ */
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { downloadFile } from '../trainer/datasets/download';
+import type { FetchLike } from '../trainer/datasets/types';
+import { weightsCacheDir, ZOO_WEIGHTS } from '../weights/zooWeights';
+import type { CliCommand } from './commands';
+import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
+
+const USAGE = 'weights download NAME [--dir DIR]';
+
+/** `fetch` replaces the network in tests. */
+export async function runWeights(args: string[], io: CliOutput = processOutput, fetch?: FetchLike): Promise<number> {
+  const parsed = parseArgs(args, { '--dir': 'string' });
+  const names = Object.keys(ZOO_WEIGHTS).join(', ');
+  const problem = typeof parsed === 'string' ? parsed
+    : parsed.positional[0] !== 'download' || parsed.positional.length !== 2 ? 'expected: weights download NAME'
+    : ZOO_WEIGHTS[parsed.positional[1]] ? undefined : `no published weights for '${parsed.positional[1]}' (known: ${names})`;
+  if (problem || typeof parsed === 'string') {
+    io.err(`cnnlab weights: ${problem}\nUsage: cnnlab ${USAGE}\n`);
+    return 2;
+  }
+  const { url, sha256 } = ZOO_WEIGHTS[parsed.positional[1]];
+  const dir = resolve((parsed.options.get('--dir') as string | undefined) ?? weightsCacheDir());
+  const dest = join(dir, basename(url));
+  if (existsSync(dest)) {
+    io.err(`already downloaded: ${dest}\n`);
+    io.out(`${dest}\n`);
+    return 0;
+  }
+  try {
+    await downloadFile([url], dest, { algorithm: 'sha256', digest: sha256 }, {
+      fetch,
+      onProgress: (message, fraction) => io.err(`${message}${fraction === undefined ? '' : ` ${(100 * fraction).toFixed(0)}%`}\n`),
+    });
+  } catch (err) {
+    io.err(`cnnlab weights: ${errorText(err)}\nWithout internet: fetch ${url} elsewhere and put it at ${dest} (its SHA-256 starts with ${sha256}).\n`);
+    return 1;
+  }
+  io.out(`${dest}\n`);
+  return 0;
+}
+
+export const weightsCommand: CliCommand = {
+  name: 'weights',
+  usage: USAGE,
+  summary: "torchvision's ImageNet weights for a zoo model (examples/zoo), into torch hub's cache with their SHA-256 checked",
+  run: (args) => runWeights(args),
+};
