@@ -293,14 +293,29 @@ def run_graph(spec):
     return result
 
 
+# Catalog layers that are torchvision.ops modules (MobileNetV3, EfficientNet) rather than torch.nn ones.
+TORCHVISION_OPS = {"SqueezeExcitation", "StochasticDepth"}
+
+
+def layer_class(cls):
+    if cls in TORCHVISION_OPS:
+        from torchvision import ops
+        return getattr(ops, cls)
+    return getattr(nn, cls)
+
+
 def signature(cls):
-    """Argument names and defaults of a torch.nn class, in positional order (device/dtype left out)."""
+    """Argument names and defaults of a torch.nn (or torchvision.ops) class, in positional order (device/dtype left
+    out); a default that is a class (SqueezeExcitation's activation=nn.ReLU) is recorded by its name, as the model
+    file writes it."""
     import inspect
     out = []
-    for name, p in inspect.signature(getattr(nn, cls).__init__).parameters.items():
+    for name, p in inspect.signature(layer_class(cls).__init__).parameters.items():
         if name in ("self", "device", "dtype") or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
         default = None if p.default is inspect.Parameter.empty else p.default
+        if isinstance(default, type):
+            default = default.__name__
         out.append({"name": name, "required": p.default is inspect.Parameter.empty,
                     "default": default if isinstance(default, (int, float, str, bool, type(None))) else repr(default)})
     return out
@@ -309,7 +324,7 @@ def signature(cls):
 LAYERS = ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm2d",
           "BatchNorm1d", "Dropout", "Dropout2d", "ReLU", "LeakyReLU", "ELU", "ReLU6", "GELU", "SiLU", "Mish", "Hardswish",
           "Hardsigmoid", "PReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-          "Flatten", "Unflatten", "Linear", "Upsample"]
+          "Flatten", "Unflatten", "Linear", "Upsample", "SqueezeExcitation", "StochasticDepth"]
 
 
 def main():

@@ -21,7 +21,7 @@ describe('completion', () => {
     assert.ok(labels.includes('conv2d: {…}'));
     assert.ok(labels.includes('relu'));
     assert.ok(labels.includes('Linear(…)'));
-    assert.equal(items.filter((i) => i.kind === 'layer').length, 56); // 28 layers, each in both forms
+    assert.equal(items.filter((i) => i.kind === 'layer').length, 60); // 30 layers, each in both forms
     const conv = items.find((i) => i.label === 'Conv2d(…)');
     assert.equal(conv?.insertText, 'Conv2d(${1:in_channels}, ${2:out_channels}, ${3:kernel_size})$0');
     assert.equal(conv?.snippet, true);
@@ -86,7 +86,7 @@ describe('completion', () => {
   });
 
   it('offers top-level keys at column 0 and nothing inside comments or tuples', () => {
-    assert.deepEqual(at('|').map((i) => i.label), ['name', 'task', 'input', 'classes', 'layers', 'data', 'train']);
+    assert.deepEqual(at('|').map((i) => i.label), ['name', 'task', 'input', 'classes', 'layers', 'data', 'train', 'weights']);
     assert.deepEqual(at(`${head}  - Conv2d(1, 8, kernel_size=(3, |\n`), []);
     assert.deepEqual(at(`${head}  - UnknownLayer(|\n`), []);
   });

@@ -12,7 +12,7 @@ const reference = JSON.parse(readFileSync(join(root, 'test/fixtures/model/torch-
   signatures: Record<string, Array<{ name: string; required: boolean; default: PyValue }>>;
 };
 
-describe('LAYER_CATALOG follows torch.nn', () => {
+describe('LAYER_CATALOG follows torch.nn and torchvision.ops', () => {
   for (const type of LAYER_TYPES) {
     it(`${type}: argument order, required arguments and defaults`, () => {
       const torch = reference.signatures[type];

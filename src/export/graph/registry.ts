@@ -3,6 +3,7 @@ import type { LayerType } from '../../model/types';
 import { lowerActivation } from './layers/activation';
 import { lowerDropout, lowerFlatten, lowerLinear, lowerUnflatten } from './layers/basic';
 import { lowerConv2d, lowerConvTranspose2d } from './layers/conv';
+import { lowerSqueezeExcitation, lowerStochasticDepth } from './layers/excitation';
 import { lowerBatchNorm } from './layers/norm';
 import { lowerAdaptivePool2d, lowerAvgPool2d, lowerMaxPool2d } from './layers/pool';
 import type { LayerLowering } from './layers/types';
@@ -37,4 +38,6 @@ export const LAYER_LOWERINGS: Record<LayerType, LayerLowering> = {
   Unflatten: lowerUnflatten,
   Linear: lowerLinear,
   Upsample: lowerUpsample,
+  SqueezeExcitation: lowerSqueezeExcitation,
+  StochasticDepth: lowerStochasticDepth,
 };

@@ -8,18 +8,21 @@ import type { LayerType, ModelAnalysis } from '../../model/types';
 import { contiguousStrides } from '../../weights/stateDict';
 
 /** Axis order taking the engine's layout of `layer.weight` to torch's (undefined: same layout). */
-const TO_TORCH: Partial<Record<LayerType, number[]>> = {
-  Conv2d: [3, 2, 0, 1],
-  ConvTranspose2d: [3, 2, 0, 1],
-  Linear: [1, 0],
+const CONV = [3, 2, 0, 1];
+const TO_TORCH: Partial<Record<LayerType, Record<string, number[]>>> = {
+  Conv2d: { weight: CONV },
+  ConvTranspose2d: { weight: CONV },
+  Linear: { weight: [1, 0] },
+  // torchvision.ops.SqueezeExcitation's fc1 and fc2 are 1×1 convolutions.
+  SqueezeExcitation: { 'fc1.weight': CONV, 'fc2.weight': CONV },
 };
 
 /** The permutation a variable needs on its way to torch, by its name and the model's layer types. */
 export function torchPermutation(analysis: Pick<ModelAnalysis, 'layers'>, name: string): number[] | undefined {
-  const match = /^layer(\d+)\.weight$/.exec(name);
+  const match = /^layer(\d+)\.(.+)$/.exec(name);
   if (!match) return undefined;
   const layer = analysis.layers.find((l) => l.index === Number(match[1]));
-  return layer ? TO_TORCH[layer.type] : undefined;
+  return layer ? TO_TORCH[layer.type]?.[match[2]] : undefined;
 }
 
 /** The inverse permutation (torch → engine). */

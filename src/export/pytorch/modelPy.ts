@@ -4,13 +4,14 @@
  * out: residual blocks as `x + shortcut`, named outputs as local variables, merges as torch.cat / + / *.
  */
 import { resolvedCall } from '../../model/explain';
-import type { GraphNode, ModelAnalysis } from '../../model/types';
+import type { ExcitationArgs, GraphNode, LayerType, ModelAnalysis, ResolvedLayer, StochasticDepthArgs } from '../../model/types';
 
 const RESERVED = new Set(['x', 'self', 'torch', 'nn', 'shortcut', 'inputs', 'Model']);
 
 export function modelPy(analysis: ModelAnalysis, classes: readonly string[], modelFile: string): string {
   const slotNames = slotIdentifiers(analysis.graph);
-  const init = analysis.layers.map((l) => `        self.layer${l.index} = nn.${resolvedCall(l)}`);
+  const init = analysis.layers.map((l) => `        self.layer${l.index} = ${moduleCall(l)}`);
+  const ops = [...new Set(analysis.layers.map((l) => l.type).filter((t) => t in TORCHVISION_OPS))];
   let shortcuts = 0;
   const forward = (nodes: readonly GraphNode[], indent: string, x = 'x'): string[] =>
     nodes.flatMap((node): string[] => {
@@ -48,7 +49,7 @@ so weights.pth loads with load_state_dict(strict=True) and a state_dict trained 
 """
 import torch
 from torch import nn
-
+${ops.length ? `from torchvision.ops import ${ops.join(', ')}\n` : ''}
 INPUT_SHAPE = ${pyTuple(analysis.input)}  # [C, H, W] (or [F]) of one sample
 TASK = "${analysis.task}"
 CLASSES = [${classes.map((c) => JSON.stringify(c)).join(', ')}]
@@ -70,6 +71,22 @@ def load_model(weights="weights.pth", device="cpu"):
     model.load_state_dict(torch.load(weights, map_location=device, weights_only=True))
     return model.to(device).eval()
 `;
+}
+
+/** Layers that are torchvision.ops modules rather than torch.nn ones, with their activations passed as classes. */
+const TORCHVISION_OPS: Partial<Record<LayerType, (l: ResolvedLayer) => string>> = {
+  SqueezeExcitation: (l) => {
+    const a = l.args as ExcitationArgs;
+    return `SqueezeExcitation(${a.input_channels}, ${a.squeeze_channels}, activation=nn.${a.activation}, scale_activation=nn.${a.scale_activation})`;
+  },
+  StochasticDepth: (l) => {
+    const a = l.args as StochasticDepthArgs;
+    return `StochasticDepth(${a.p}, "${a.mode}")`;
+  },
+};
+
+function moduleCall(l: ResolvedLayer): string {
+  return TORCHVISION_OPS[l.type]?.(l) ?? `nn.${resolvedCall(l)}`;
 }
 
 /** Python names for the graph's slots: the names written in the model file where they are valid and unique. */
