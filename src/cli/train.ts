@@ -195,10 +195,17 @@ class ProgressReporter {
   }
 
   private epoch(m: EpochMetrics): void {
-    const miou = m.valMeanIou !== undefined && m.valMeanIou !== null ? ` val_miou ${m.valMeanIou.toFixed(3)}` : '';
-    const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)}${m.valAccuracy !== null ? ` val_acc ${m.valAccuracy.toFixed(3)}` : ''}${miou}` : '';
-    this.line(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}${m.accuracy !== null ? ` acc ${m.accuracy.toFixed(3)}` : ''}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`);
+    this.line(epochLine(m));
   }
+}
+
+/** The line after each epoch: training loss (and accuracy), validation figures the task has, speed, time. */
+export function epochLine(m: EpochMetrics): string {
+  // The task's own validation metrics, when it has them (reconstruction's MSE, segmentation's mIoU).
+  const extra = ([['val_mse', m.valMse, 5], ['val_miou', m.valMeanIou, 3]] as const)
+    .map(([key, value, digits]) => (value !== undefined && value !== null ? ` ${key} ${value.toFixed(digits)}` : '')).join('');
+  const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)}${m.valAccuracy !== null ? ` val_acc ${m.valAccuracy.toFixed(3)}` : ''}${extra}` : '';
+  return `epoch ${m.epoch}: loss ${m.loss.toFixed(4)}${m.accuracy !== null ? ` acc ${m.accuracy.toFixed(3)}` : ''}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`;
 }
 
 function duration(seconds: number): string {

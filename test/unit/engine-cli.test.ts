@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseTrainArgs } from '../../src/cli/train';
+import { epochLine, parseTrainArgs } from '../../src/cli/train';
 import { tinyShapesModel } from './engine-fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnnlab-cli-'));
@@ -96,5 +96,13 @@ describe('cnnlab train', () => {
     assert.match(parseTrainArgs(['m.yaml', '--epochs', '0']) as string, /positive integer/);
     assert.match(parseTrainArgs(['m.yaml', '--fast']) as string, /unknown option --fast/);
     assert.match(parseTrainArgs([]) as string, /exactly one model file/);
+  });
+
+  it("the epoch line shows the task's validation metric: accuracy, MSE or mIoU", () => {
+    const base = { kind: 'epoch' as const, epoch: 2, loss: 0.5, accuracy: null, valLoss: 0.25, valAccuracy: null, lr: 0.001, seconds: 3.21, samplesPerSecond: 99.6, best: true, time: '' };
+    assert.equal(epochLine({ ...base, accuracy: 0.9, valAccuracy: 0.875 }), 'epoch 2: loss 0.5000 acc 0.900 val_loss 0.2500 val_acc 0.875 100 samples/s 3.2s (best)');
+    assert.equal(epochLine({ ...base, valMse: 0.012345 }), 'epoch 2: loss 0.5000 val_loss 0.2500 val_mse 0.01235 100 samples/s 3.2s (best)');
+    assert.equal(epochLine({ ...base, accuracy: 0.99, valAccuracy: 0.98, valMeanIou: 0.7 }), 'epoch 2: loss 0.5000 acc 0.990 val_loss 0.2500 val_acc 0.980 val_miou 0.700 100 samples/s 3.2s (best)');
+    assert.equal(epochLine({ ...base, valLoss: null, valMse: null, best: false }), 'epoch 2: loss 0.5000 100 samples/s 3.2s');
   });
 });
