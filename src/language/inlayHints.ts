@@ -14,7 +14,9 @@ export interface InlayHintEntry {
 
 /** The label for one layer; repeated items (expanded `repeat` blocks) show their last occurrence and the count. */
 export function inlayLabel(layer: ResolvedLayer, occurrences = 1, paramsTotal = layer.params): string {
-  const params = paramsTotal ? ` · ${formatCount(paramsTotal)} param${paramsTotal === 1 ? '' : 's'}` : '';
+  // Frozen weights (train.freeze) are still parameters, but none of them train.
+  const frozen = layer.frozen && paramsTotal ? ' frozen' : '';
+  const params = paramsTotal ? ` · ${formatCount(paramsTotal)}${frozen} param${paramsTotal === 1 ? '' : 's'}` : '';
   const times = occurrences > 1 ? ` (×${occurrences})` : '';
   return `→ ${shapeLabel(layer.outputShape)}${params}${times}`;
 }

@@ -24,6 +24,7 @@ export function layerHoverMarkdown(layer: ResolvedLayer): string {
   ];
   if (explained.shapeFormulas.length) lines.push('```text\n' + explained.shapeFormulas.join('\n') + '\n```');
   lines.push(`**Parameters** \`${explained.paramsFormula}\``);
+  if (layer.frozen && layer.params) lines.push('**Frozen** by `train.freeze`: its parameters do not train' + (layer.buffers ? ' and its running statistics stay as they are (evaluation mode)' : ''));
   if (layer.buffers) lines.push(`**Buffers** ${formatCount(layer.buffers)} (running statistics: state, not trained)`);
   lines.push(`**MACs** \`${explained.macsFormula ?? formatCount(layer.macs)}\``);
   lines.push(`**Receptive field** ${explained.receptiveField}`);

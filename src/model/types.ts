@@ -254,6 +254,8 @@ export interface ResolvedLayer {
   module: string;
   /** Where the module name is written, when it is. */
   moduleRange?: Range;
+  /** Named by `train.freeze`: its weights stay as they are (trainableParams 0) and it trains in evaluation mode. */
+  frozen?: boolean;
 }
 
 /** A `concat` / `add` / `multiply` of named outputs after analysis. */

@@ -5,6 +5,7 @@ import { ModelCodeActionProvider } from './codeActionProvider';
 import { ModelCodeLensProvider } from './codeLensProvider';
 import { COMPLETION_TRIGGERS, ModelCompletionProvider } from './completionProvider';
 import { DiagnosticsController } from './diagnosticsController';
+import { FrozenLayerDecorations } from './frozenDecorations';
 import { ModelHoverProvider } from './hoverProvider';
 import { ModelInlayHintsProvider } from './inlayHintsProvider';
 import { MODEL_SELECTOR, type ModelDocuments } from './modelDocuments';
@@ -22,6 +23,7 @@ export function registerLanguageFeatures({ documents, config, log, canTrain }: L
   const hints = new ModelInlayHintsProvider(documents, config, log);
   return [
     new DiagnosticsController(documents, config, log),
+    new FrozenLayerDecorations(documents, config, log),
     hints,
     vscode.languages.registerInlayHintsProvider(MODEL_SELECTOR, hints),
     vscode.languages.registerHoverProvider(MODEL_SELECTOR, new ModelHoverProvider(documents, log)),

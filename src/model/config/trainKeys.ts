@@ -44,6 +44,7 @@ export const TRAIN_KEYS: SectionSchema = {
       min_lr: { type: 'number', min: 0, default: SCHEDULE_DEFAULTS.min_lr, doc: 'cosine and plateau: lower bound of the learning rate.' },
     },
   },
+  freeze: { type: 'layers', doc: 'Layers whose weights stay as they are (PyTorch’s `requires_grad_(False)`): a list of module or block names (`[conv1, bn1, layer1]`), `{until: layer3}` for every layer through the last one inside layer3, or `all`. Frozen BatchNorm layers keep evaluation mode (their running statistics do not move); the summary counts their parameters as non-trainable.' },
   seed: { type: 'int', default: 42, doc: 'Seed of every random choice (initial weights, shuffling, augmentation, validation split) so runs can be repeated.' },
 };
 

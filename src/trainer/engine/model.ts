@@ -39,6 +39,14 @@ export interface EngineModel {
   readonly params: NamedVariable[];
   /** Non-trainable state (BatchNorm running statistics). */
   readonly buffers: NamedVariable[];
+  /** The parameters of the layers not frozen: what gets gradients and optimizer updates. */
+  readonly trainable: NamedVariable[];
+  /**
+   * Freezes the layers with these indices (ResolvedLayer.index) and unfreezes the others: their parameters leave
+   * `trainable`, and those with running statistics (BatchNorm) run in evaluation mode while training, as
+   * `module.eval()` keeps them in PyTorch.
+   */
+  freeze(indices: ReadonlySet<number>): void;
   apply(x: Tensor, training: boolean): Tensor;
   /** Number of trainable scalars (the core's `params` for the same file). */
   paramCount(): number;
@@ -51,7 +59,8 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
   const layers: EngineLayer[] = [];
   // Named outputs of a graph model (slot 0: the input), filled as the forward pass reaches them.
   const slots: Tensor[] = [];
-  const sequence = buildSequence(ctx, graph, layers, slots);
+  let frozen: ReadonlySet<number> = new Set();
+  const sequence = buildSequence(ctx, graph, layers, slots, (index) => frozen.has(index));
   const forward: Forward = (x, training) => {
     slots.length = 0;
     slots[0] = x;
@@ -59,10 +68,18 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
   };
   const params = layers.flatMap((l) => l.params);
   const buffers = layers.flatMap((l) => l.buffers);
+  let trainable = params;
   return {
     layers,
     params,
     buffers,
+    get trainable() {
+      return trainable;
+    },
+    freeze(indices) {
+      frozen = new Set(indices);
+      trainable = layers.filter((l) => !frozen.has(layerIndex(l))).flatMap((l) => l.params);
+    },
     apply: forward,
     paramCount: () => params.reduce((sum, p) => sum + p.variable.size, 0),
     dispose: () => {
@@ -74,8 +91,14 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
 
 type Forward = (x: Tensor, training: boolean) => Tensor;
 
-/** The forward pass over `nodes`; a convolution and the ReLU after it run as one op (the ReLU layer still exists). */
-function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], slots: Tensor[]): Forward {
+/** The ResolvedLayer.index of an engine layer, from its name `layer<index>`. */
+const layerIndex = (layer: EngineLayer): number => Number(layer.name.slice('layer'.length));
+
+/**
+ * The forward pass over `nodes`; a convolution and the ReLU after it run as one op (the ReLU layer still exists).
+ * A frozen layer with running statistics runs in evaluation mode.
+ */
+function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], slots: Tensor[], isFrozen: (index: number) => boolean): Forward {
   const steps: Forward[] = [];
   let reluAbsorbed = false;
   nodes.forEach((node, i) => {
@@ -88,7 +111,9 @@ function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[]
       }
       const fused = absorbsNextRelu(nodes, i) ? layer.applyWithRelu : undefined;
       reluAbsorbed = fused !== undefined;
-      steps.push(fused ? (x) => fused(x) : (x, training) => layer.apply(x, training));
+      const statistics = layer.buffers.length > 0;
+      const index = node.layer.index;
+      steps.push(fused ? (x) => fused(x) : (x, training) => layer.apply(x, training && !(statistics && isFrozen(index))));
       return;
     }
     if (node.kind === 'store') {
@@ -103,8 +128,8 @@ function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[]
       steps.push(() => mergeTensors(ctx.tf, node.merge.op, node.slots.map((s) => slots[s])));
       return;
     }
-    const body = buildSequence(ctx, node.body, out, slots);
-    const projection = node.projection.length > 0 ? buildSequence(ctx, node.projection, out, slots) : undefined;
+    const body = buildSequence(ctx, node.body, out, slots, isFrozen);
+    const projection = node.projection.length > 0 ? buildSequence(ctx, node.projection, out, slots, isFrozen) : undefined;
     steps.push((x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x));
   });
   return (x, training) => steps.reduce((y, step) => step(y, training), x);

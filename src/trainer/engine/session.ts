@@ -20,6 +20,7 @@ import { RunFolder } from '../runs/store';
 import { createTask, type TestRecorder } from '../tasks/registry';
 import { DivergenceWatch } from './divergence';
 import { buildModel } from './model';
+import { frozenIndices, frozenSummary } from '../../model/freeze';
 import { startingWeights } from './startingWeights';
 import { RunRecorder } from './recorder';
 import { trainModel } from './train';
@@ -88,6 +89,11 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   try {
     const weights = startingWeights(tf, model, analysis, request, baseDir, log);
+    const frozen = frozenIndices(analysis.layers);
+    if (frozen.size > 0) {
+      model.freeze(frozen);
+      log(`frozen: ${frozenSummary(analysis.layers)}; ${analysis.totals.trainableParams} of ${analysis.totals.params} parameters train`);
+    }
     if (model.paramCount() !== analysis.totals.params) {
       log(`the built model has ${model.paramCount()} parameters, the analysis counts ${analysis.totals.params}`, 'warning');
     }

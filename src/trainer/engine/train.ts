@@ -104,7 +104,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
   const cfg = options.config;
   const task = options.task ?? createTask('classification', { loss: cfg.loss, classes: data.classes });
   const epochs = options.epochs ?? cfg.epochs;
-  const optimizer = createOptimizer(tf, cfg, model.params);
+  const optimizer = createOptimizer(tf, cfg, model.trainable);
   const schedule = createSchedule(cfg.lr, epochs, cfg.schedule);
   const best = new WeightSnapshot(tf);
   // Pipelines that work per image run on batch workers, ahead of the steps; lookup-table batches need none.
@@ -198,7 +198,7 @@ async function trainEpoch(
   hooks: TrainHooks,
 ): Promise<EpochResult> {
   const { config: cfg, epoch, epochs, lr } = options;
-  const vars = model.params.map((p) => p.variable);
+  const vars = model.trainable.map((p) => p.variable);
   const batchCount = countBatches(train.count, cfg.batch_size);
   const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0 };
   let lastEmit = 0;
