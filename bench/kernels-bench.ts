@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
-import { analyzeModel } from '../src/model';
+import { analyzeModel, TASKS } from '../src/model';
 import { initBackend, type TF } from '../src/trainer/backend/index';
 import { loadDataset } from '../src/trainer/datasets';
 import { buildModel } from '../src/trainer/engine/model';
@@ -25,6 +25,7 @@ import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN } from '../src/train
 import { OPTIMIZER_STEP } from '../src/trainer/kernels/optimizer-step';
 import { registerTrainingKernels, restoreWasmKernels, TRAINING_KERNELS, trainingKernelOriginals } from '../src/trainer/kernels/register';
 import { setSimdKernelsEnabled } from '../src/trainer/kernels/simd/simd-kernels';
+import { createTask } from '../src/trainer/tasks/registry';
 
 const modelFlag = process.argv.indexOf('--model');
 const EXAMPLE = modelFlag >= 0 ? resolve(process.argv[modelFlag + 1] as string) : resolve(__dirname, 'reference-cnn.cnn.yaml');
@@ -67,7 +68,10 @@ function meterKernels(tf: TF, on: () => boolean): { totals: Map<string, number>;
 async function profileTrainer(tf: TF, batches: number): Promise<Map<string, number>> {
   const analysis = analyzeModel(readFileSync(EXAMPLE, 'utf8'));
   const input = analysis.input as [number, number, number];
-  const data = await loadDataset({ input, data: analysis.data, seed: analysis.train.seed, searchPaths: [], maxTrainSamples: (batches + WARMUP_BATCHES) * BATCH });
+  // The file's task decides the targets (labels, images, masks) and the loss, as a real run's session does.
+  const target = TASKS[analysis.task].target;
+  const data = await loadDataset({ input, data: analysis.data, seed: analysis.train.seed, searchPaths: [], maxTrainSamples: (batches + WARMUP_BATCHES) * BATCH, target, maskClasses: analysis.outputShape[0] });
+  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: data.classes, classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index });
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   let metering = false;
   let t0 = 0;
@@ -75,7 +79,7 @@ async function profileTrainer(tf: TF, batches: number): Promise<Map<string, numb
   const { totals, undo } = meterKernels(tf, () => metering);
   try {
     const config = { ...analysis.train, epochs: 1 };
-    await trainModel(tf, model, { ...data, validation: { ...data.validation, count: 0 }, test: { ...data.test, count: 0 } }, { config, transforms: { train: analysis.pipeline.train, test: analysis.pipeline.test }, progressIntervalMs: 0 }, {
+    await trainModel(tf, model, { ...data, validation: { ...data.validation, count: 0 }, test: { ...data.test, count: 0 } }, { config, task, transforms: { train: analysis.pipeline.train, test: analysis.pipeline.test }, progressIntervalMs: 0 }, {
       onBatch(m) {
         if (m.batch === WARMUP_BATCHES) {
           metering = true;
