@@ -56,6 +56,12 @@ export interface SamplesEvent {
 
 export type TrainerEvent = StartedEvent | ProgressEvent | PhaseEvent | LogEvent | SamplesEvent;
 
+/**
+ * Every TrainerEvent type, for whoever relays a run's events (the host's TrainerClient): a new event type that is
+ * missing here fails to compile instead of being dropped silently on its way to the panels.
+ */
+export const TRAINER_EVENT_TYPES = Object.keys({ started: true, progress: true, phase: true, log: true, samples: true } satisfies Record<TrainerEvent['type'], true>) as Array<TrainerEvent['type']>;
+
 // ---- host → worker ----
 
 export interface StartMessage {

@@ -9,7 +9,7 @@ import type { ToInspectWorker } from '../protocol/inspect';
 import { MessageHandler } from '../protocol/messageHandler';
 import { previewMessage } from '../protocol/preview';
 import type { EvaluateRequest, EvaluateResult, RunRequest } from '../protocol/runTypes';
-import type { EvaluateMessage, EvaluationProgressMessage, FromWorker, RunEventMessage, RunResult, StartMessage, ToWorker } from '../protocol/trainer';
+import { TRAINER_EVENT_TYPES, type EvaluateMessage, type EvaluationProgressMessage, type FromWorker, type RunEventMessage, type RunResult, type StartMessage, type ToWorker } from '../protocol/trainer';
 import { isFromWorker } from '../protocol/validate';
 import type { InspectPort } from '../protocol/inspect';
 
@@ -171,9 +171,7 @@ export class TrainerClient {
     });
     worker.on('error', (err) => this.crashed(worker, `the trainer worker crashed: ${err.message}`));
     worker.on('exit', (code) => this.crashed(worker, `the trainer worker exited unexpectedly (code ${code})`));
-    for (const type of ['started', 'progress', 'phase', 'log'] as const) {
-      handler.on(type, (m) => this.emit(m));
-    }
+    for (const type of TRAINER_EVENT_TYPES) handler.on(type, (m) => this.emit(m));
     handler.on('done', (m) => this.finish(m.runId, (job) => job.resolve(m.result)));
     handler.on('evaluated', (m) => this.finish(m.runId, (job) => job.resolve(m.result)));
     handler.on('evaluation-progress', ({ type: _type, runId, ...progress }) => {

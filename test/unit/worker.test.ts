@@ -1,7 +1,7 @@
 /**
  * The trainer worker through TrainerClient, as the extension uses it: a real worker_threads thread running
  * src/trainer/worker.ts (through tsx) trains on shapes, streams typed events, stops on request, queues runs,
- * reports model-file errors, evaluates a run's checkpoint (with progress, cancellable), shares the worker with the inspector (inspectPort), and a crashing worker is reported
+ * relays every kind of run event, reports model-file errors, evaluates a run's checkpoint (with progress, cancellable), shares the worker with the inspector (inspectPort), and a crashing worker is reported
  * without taking the host down (the inspector's pending requests fail).
  */
 import assert from 'node:assert/strict';
@@ -115,6 +115,31 @@ describe('TrainerClient + worker', () => {
     await assert.rejects(inspector.request({ kind: 'featureMaps', layer: 1 }).result, /exited unexpectedly \(code 3\)/);
     inspector.dispose();
     await silent.dispose();
+  });
+
+  it('relays every kind of run event, the strip of validation images included', async () => {
+    // A worker that answers a start with one event of each kind, as the engine sends them, then the result.
+    const script = join(root, 'events-worker.js');
+    const strip = { epoch: 1, columns: ['input'], width: 1, height: 1, channels: 1, errorName: 'mIoU', rows: [{ index: 0, label: 0, images: ['AA=='], error: 0.5 }] };
+    const events = [
+      { type: 'started', runDir: root, backend: 'wasm' },
+      { type: 'log', level: 'info', message: 'hello' },
+      { type: 'phase', phase: 'validation', epoch: 1, samples: 1 },
+      { type: 'progress', metrics: { kind: 'epoch', epoch: 1 } },
+      { type: 'samples', strip },
+    ];
+    writeFileSync(script, `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (m) => {
+  for (const e of ${JSON.stringify(events)}) parentPort.postMessage({ ...e, runId: m.runId });
+  parentPort.postMessage({ type: 'done', runId: m.runId, result: { runDir: ${JSON.stringify(root)}, summary: {} } });
+});\n`);
+    const relay = new TrainerClient({ workerPath: script });
+    const seen: TrainerClientEvent[] = [];
+    relay.onEvent((e) => seen.push(e));
+    await relay.start({ modelText: MODEL }).done;
+    await relay.dispose();
+    assert.deepEqual(seen.map((e) => e.type), ['started', 'log', 'phase', 'progress', 'samples']);
+    assert.deepEqual(seen.find((e) => e.type === 'samples'), { type: 'samples', strip, runId: seen[0].runId });
   });
 
   it('reports a crashed worker and starts a fresh one for the next run', async () => {
