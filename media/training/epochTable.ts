@@ -1,8 +1,9 @@
 /**
  * The Training panel's table of epochs: one row per epoch with the best epoch marked, and the early-stopping
  * state line ("2/5 epochs without improvement"), computed with the engine's rule (Keras's: an epoch improves
- * when the monitored loss drops below the best by more than min_delta). Pure: tested in Node.
+ * when the monitored figure, train.best's, improves on the best by more than min_delta). Pure: tested in Node.
  */
+import { monitoredLabel, monitoredValue } from '../../src/protocol/monitoredMetric';
 import type { EpochMetrics, RunSummary } from '../../src/protocol/runTypes';
 import type { EarlyStoppingConfig } from '../../src/protocol/webview-training';
 
@@ -45,7 +46,7 @@ export function earlyStoppingState(epochs: readonly EpochMetrics[], summary: Run
   let best = Infinity;
   let wait = 0;
   for (const e of epochs) {
-    const monitored = e.valLoss ?? e.loss;
+    const monitored = monitoredValue(e, es.metric);
     if (monitored < best - es.minDelta) {
       best = monitored;
       wait = 0;
@@ -53,7 +54,7 @@ export function earlyStoppingState(epochs: readonly EpochMetrics[], summary: Run
       wait += 1;
     }
   }
-  const monitoredName = epochs.some((e) => e.valLoss !== null) ? 'validation loss' : 'training loss';
+  const monitoredName = monitoredLabel(epochs.some((e) => e.valLoss !== null), es.metric);
   const reason = summary?.stopReason ?? '';
   if (/early stopping/i.test(reason) || wait >= es.patience) {
     const at = epochs.length ? ` after epoch ${epochs[epochs.length - 1].epoch}` : '';

@@ -4,6 +4,7 @@
  * No vscode, tfjs or DOM imports here: the CLI, the trainer worker and the editor all consume these types.
  */
 import type { TaskName } from './tasks/types';
+import type { BestMetric } from './config/bestMetric';
 
 export type { TaskName } from './tasks/types';
 
@@ -403,6 +404,8 @@ export interface TrainConfig {
   /** task segmentation: the mask value whose pixels count in no loss and no metric (CrossEntropyLoss's ignore_index). Default 255. */
   ignore_index: number;
   early_stopping?: { patience: number; min_delta?: number };
+  /** What picks the best epoch and what early stopping watches (its direction follows from it). Absent: val_loss. */
+  best?: BestMetric;
   schedule?: ScheduleConfig;
   /** Default 42. */
   seed: number;

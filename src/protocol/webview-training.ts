@@ -4,6 +4,7 @@
  * send back, with validators for every direction (a malformed message is dropped, never acted on). Pure data: no vscode or DOM imports; the
  * host (src/webviews/training, src/webviews/runs) and the webviews (media/training, media/compare) share it.
  */
+import { BEST_METRICS, type BestMetric } from '../model/config/bestMetric';
 import type { TaskViews } from '../model/tasks/types';
 import type { EpochMetrics, MetricRecord, RunStatus, RunSummary } from './runTypes';
 import { isSampleStrip, type SampleStrip, type SegmentationWorst } from './sampleStrip';
@@ -13,6 +14,8 @@ import { parseFromReconstructionResults, parseToReconstructionResults, type From
 export interface EarlyStoppingConfig {
   patience: number;
   minDelta: number;
+  /** train.best: the figure early stopping watches; absent: val_loss. */
+  metric?: BestMetric;
 }
 
 /** Everything the Training panel shows about one run. */
@@ -169,7 +172,7 @@ function isTaskViews(v: unknown): v is TaskViews {
 }
 
 function isEarlyStopping(v: unknown): v is EarlyStoppingConfig | null {
-  return v === null || (isObj(v) && isCount(v.patience) && isNum(v.minDelta));
+  return v === null || (isObj(v) && isCount(v.patience) && isNum(v.minDelta) && (v.metric === undefined || (isStr(v.metric) && Object.hasOwn(BEST_METRICS, v.metric))));
 }
 
 /** Validates a run view (from a message). */

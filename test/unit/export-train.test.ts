@@ -1,7 +1,8 @@
 /**
  * The exported train.py under torchrun: two processes (DistributedDataParallel over gloo on this CPU machine) train
  * one short epoch on a tiny `shapes` set and write a CNN Lab run folder that CNN Lab reads back: summary.json with
- * testAccuracy, metrics.jsonl, and best/ weights that our engine evaluates to the same test accuracy.
+ * testAccuracy, metrics.jsonl, and best/ weights that our engine evaluates to the same test accuracy; one process
+ * keeps the epoch of the best validation accuracy when train.best names it.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -59,5 +60,34 @@ describe('exported train.py', { skip: !HAS_TORCH && 'python3 with torch is not i
     const status = await runEvaluate([trained, '--json', '--backend', 'wasm'], { out: (t) => void (json += t), err: () => {} });
     assert.equal(status, 0);
     assert.ok(Math.abs(JSON.parse(json.trim().split('\n').pop() as string).testAccuracy - testAccuracy) < 1e-9);
+  });
+
+  it('python3 train.py keeps the best validation accuracy when train.best says so, and early-stops on it', { timeout: 600_000 }, async () => {
+    const text = MODEL.replace('name: ddp-tiny', 'name: best-accuracy').replace('early_stopping: {patience: 2}', 'early_stopping: {patience: 1}, best: val_accuracy');
+    const { tf } = await initBackend('wasm');
+    const { runDir, model } = await untrainedRun(tf, analyze(text), text, join(root, 'runs'));
+    model.dispose();
+    const dir = join(root, 'export-best');
+    assert.equal(await runExport([runDir, '--format', 'pytorch', '--out', dir], { out: () => {}, err: () => {} }), 0);
+    const out = join(root, 'torch-best');
+    const r = spawnSync(PYTHON, [join(dir, 'train.py'), '--epochs', '4', '--out', out], { encoding: 'utf8', timeout: 540_000 });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    const [stamp] = readdirSync(join(out, 'best-accuracy'));
+    const trained = join(out, 'best-accuracy', stamp);
+    const epochs = readFileSync(join(trained, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.kind === 'epoch');
+    let top = -Infinity;
+    let lowest = Infinity;
+    let lossWouldDiffer = false;
+    for (const e of epochs) {
+      assert.equal(e.best, e.valAccuracy > top, `epoch ${e.epoch}: accuracy ${e.valAccuracy}, best so far ${top}`);
+      if (e.valLoss < lowest && !e.best) lossWouldDiffer = true;
+      top = Math.max(top, e.valAccuracy);
+      lowest = Math.min(lowest, e.valLoss);
+    }
+    // (seed 42, 4 epochs: the loss falls at epoch 4 while the accuracy drops from 0.54 to 0.46)
+    assert.ok(lossWouldDiffer, `an epoch that val_loss would have kept: ${JSON.stringify(epochs.map((e) => [e.valLoss, e.valAccuracy]))}`);
+    const summary = readRunSummary(trained);
+    assert.equal(summary?.bestEpoch, epochs.find((e) => e.valAccuracy === top)?.epoch);
+    assert.match(summary?.stopReason ?? '', /^early stopping: validation accuracy did not improve by more than 0 for 1 epoch\(s\)$/);
   });
 });

@@ -3,6 +3,7 @@
  * early stopping, best weights, seed) as a plain PyTorch training script that runs as one process or under torchrun
  * (DistributedDataParallel) and writes CNN Lab's run folder. The recipe is a dict at the top; the rest is fixed text.
  */
+import { DEFAULT_BEST_METRIC } from '../../model/config/bestMetric';
 import type { ModelAnalysis } from '../../model/types';
 
 /** What train.py needs besides the model file: where the data is, and the class names in label order. */
@@ -37,6 +38,7 @@ export function recipePy(source: TrainRecipeSource): string {
     weight_decay: t.weight_decay,
     loss: t.loss,
     early_stopping: t.early_stopping ?? null,
+    best: t.best ?? DEFAULT_BEST_METRIC,
     schedule: t.schedule ?? null,
     seed: t.seed,
   };
@@ -275,7 +277,8 @@ def main():
         decision = torch.zeros(2, dtype=torch.float64)
         if run:
             val = evaluate(model, eval_sets["validation"], loss_fn, classes, device) if len(validation[1]) else None
-            monitored = val["loss"] if val else train_loss
+            # train.best: the figure that picks best/ and that early stopping watches, lower is better (accuracy negated).
+            monitored = (-val["accuracy"] if r["best"] == "val_accuracy" else val["loss"]) if val else train_loss
             improved = monitored < best_loss
             if improved:
                 best_loss, best_state = monitored, {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -285,7 +288,8 @@ def main():
                 else:
                     wait += 1
                     if wait >= es["patience"]:
-                        stop_reason = f"early stopping: {'validation loss' if val else 'training loss (no validation set)'} did not improve by more than {es.get('min_delta', 0)} for {es['patience']} epoch(s)"
+                        watched = ("validation accuracy" if r["best"] == "val_accuracy" else "validation loss") if val else "training loss (no validation set)"
+                        stop_reason = f"early stopping: {watched} did not improve by more than {es.get('min_delta', 0)} for {es['patience']} epoch(s)"
             if not math.isfinite(train_loss):
                 stop_reason = f"the training loss became {train_loss} at epoch {epoch}"
             run.append_metrics({"kind": "epoch", "epoch": epoch, "loss": train_loss, "accuracy": train_acc,
@@ -293,13 +297,14 @@ def main():
                                 "seconds": seconds, "samplesPerSecond": len(train_set) / max(seconds, 1e-9), "best": improved, "time": now_iso()})
             run.save_checkpoint("last", model, classes, INPUT_SHAPE, {"epoch": epoch, "loss": train_loss})
             if improved:
-                run.save_checkpoint("best", model, classes, INPUT_SHAPE, {"epoch": epoch, "valLoss": monitored})
+                run.save_checkpoint("best", model, classes, INPUT_SHAPE, {"epoch": epoch, "valLoss": val["loss"] if val else train_loss})
                 run.write_summary(bestEpoch=epoch, bestValLoss=val["loss"] if val else None)
             run.write_summary(epochsCompleted=epoch, trainSeconds=train_seconds, updatedAt=now_iso(),
                               samplesPerSecond=len(train_set) * epoch / max(train_seconds, 1e-9), totalSeconds=time.time() - run.started)
             print(f"epoch {epoch}/{args.epochs}: loss {train_loss:.4f}, accuracy {train_acc:.4f}" +
                   (f", validation loss {val['loss']:.4f}, accuracy {val['accuracy']:.4f}" if val else "") + f" ({seconds:.1f} s)", flush=True)
-            decision = torch.tensor([1.0 if stop_reason else 0.0, monitored], dtype=torch.float64)
+            # The plateau schedule watches the loss, as in CNN Lab.
+            decision = torch.tensor([1.0 if stop_reason else 0.0, val["loss"] if val else train_loss], dtype=torch.float64)
         if world > 1:
             dist.broadcast(decision, 0)
         epochs_done = epoch

@@ -1,5 +1,6 @@
 /** The `train:` section: its keys (single source of truth for completion and hovers) and its defaults. */
 import type { LossName, OptimizerName, ScheduleConfig, TrainConfig } from '../types';
+import { BEST_METRIC_NAMES, DEFAULT_BEST_METRIC, type BestMetric } from './bestMetric';
 import type { ConfigObject, SectionSchema } from './schema';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
@@ -26,12 +27,13 @@ export const TRAIN_KEYS: SectionSchema = {
   ignore_index: { type: 'int', min: 0, max: 255, default: 255, doc: 'segmentation: mask value of pixels that count in no loss and no metric (VOC marks object borders 255), as torch’s ignore_index.' },
   early_stopping: {
     type: 'object',
-    doc: 'Stop when the validation loss has not improved for `patience` epochs, keeping the best weights.',
+    doc: 'Stop when the validation loss (or the figure train.best names) has not improved for `patience` epochs, keeping the best weights.',
     keys: {
       patience: { type: 'int', min: 1, required: true, doc: 'Epochs without improvement before stopping.' },
-      min_delta: { type: 'number', min: 0, default: 0, doc: 'Smallest decrease of the validation loss that counts as an improvement.' },
+      min_delta: { type: 'number', min: 0, default: 0, doc: 'Smallest change of the watched figure (a decrease of a loss, an increase of an accuracy or mIoU) that counts as an improvement.' },
     },
   },
+  best: { type: 'enum', values: BEST_METRIC_NAMES, default: DEFAULT_BEST_METRIC, doc: 'The validation figure that picks the best epoch (best/, the weights the test pass uses) and that early_stopping watches: val_loss (lowest), val_accuracy (highest; pixel accuracy for segmentation), val_mse (reconstruction, lowest) or val_miou (segmentation, highest). Each task reports some of them.' },
   schedule: {
     type: 'object',
     doc: 'Changes the learning rate during training.',
@@ -64,6 +66,7 @@ export function toTrainConfig(read: ConfigObject, defaultLoss: LossName = 'cross
     ignore_index: (read.ignore_index as number | undefined) ?? DEFAULT_IGNORE_INDEX,
   };
   if (read.class_weights !== undefined) config.class_weights = read.class_weights as number[];
+  if (read.best !== undefined) config.best = read.best as BestMetric;
   const es = read.early_stopping as ConfigObject | undefined;
   if (es?.patience !== undefined) config.early_stopping = { patience: es.patience as number, ...(es.min_delta !== undefined ? { min_delta: es.min_delta as number } : {}) };
   const schedule = read.schedule as ConfigObject | undefined;

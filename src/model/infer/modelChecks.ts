@@ -1,6 +1,7 @@
 /** Whole-model checks once shapes are known: the task's output check, the task's losses, normalisation vs channels, loss vs last layer. */
 import type { DiagnosticSink } from '../diagnostics';
 import { DATASET_INFO, LOADABLE_CHANNELS, SHAPES_MIN_SIZE } from '../config/datasets';
+import { DEFAULT_BEST_METRIC } from '../config/bestMetric';
 import { DATASETS } from '../config/dataKeys';
 import { resolveIncludedClasses } from '../config/includeClasses';
 import { formatShape } from '../layers/arithmetic';
@@ -54,6 +55,7 @@ export interface ModelCheckInput {
 export function checkModel(m: ModelCheckInput, sink: DiagnosticSink): void {
   m.task.checkOutput(m, sink);
   checkTaskLoss(m, sink);
+  checkBestMetric(m, sink);
   checkNormalize(m, sink);
   checkIncludedClasses(m, sink);
   checkLoss(m, sink);
@@ -133,6 +135,8 @@ function checkDataSource(m: ModelCheckInput, sink: DiagnosticSink): void {
   const why = 'validation_split is 0 and there is no validation set';
   const early = m.train.early_stopping && m.keyRange('train', 'early_stopping');
   if (early) sink.warning('no-validation', `early_stopping watches the validation loss, but ${why}: it would watch the training loss, which keeps falling as the model overfits`, early, fix);
+  const best = m.train.best && m.train.best !== DEFAULT_BEST_METRIC && m.keyRange('train', 'best');
+  if (best) sink.warning('no-validation', `train.best picks the epoch of the best ${m.train.best}, but ${why}: the best epoch would be the one of the lowest training loss`, best, fix);
   const plateau = m.train.schedule?.type === 'plateau' && m.keyRange('train', 'schedule');
   if (plateau) sink.warning('no-validation', `the plateau schedule watches the validation loss, but ${why}: it would watch the training loss instead`, plateau, fix);
 }
@@ -161,6 +165,15 @@ function checkClassFolders(m: ModelCheckInput, folder: ImageFolderLayout, pathRa
 function checkTaskLoss(m: ModelCheckInput, sink: DiagnosticSink): void {
   if (!m.hasTrain || m.task.losses.includes(m.train.loss)) return;
   sink.error('loss-not-for-task', `loss ${m.train.loss} does not fit task ${m.task.name}: use ${m.task.losses.join(', ')}`, m.trainRange);
+}
+
+/** train.best must name a figure the task's validation pass reports (val_miou is segmentation's). */
+function checkBestMetric(m: ModelCheckInput, sink: DiagnosticSink): void {
+  const best = m.train.best;
+  if (!best || m.task.metrics.includes(best)) return;
+  const range = m.keyRange('train', 'best', 'value') ?? m.keyRange('train', 'best') ?? m.trainRange;
+  const fixes = m.task.metrics.map((name) => ({ title: `Change to ${name}`, range, newText: name }));
+  sink.error('best-not-for-task', `train.best: task ${m.task.name} does not report ${best}: use ${m.task.metrics.join(', ')}`, range, fixes);
 }
 
 function checkIncludedClasses(m: ModelCheckInput, sink: DiagnosticSink): void {

@@ -11,6 +11,7 @@ export const classificationTask: TaskDefinition = {
   defaultLoss: 'cross_entropy',
   target: 'label',
   views: { epochChart: 'accuracy', results: 'confusion', epochSamples: false },
+  metrics: ['val_loss', 'val_accuracy'],
   checkOutput(m, sink) {
     const last = m.layers[m.layers.length - 1];
     if (!last || !m.output || m.output.length === 0) return;

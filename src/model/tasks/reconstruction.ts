@@ -12,6 +12,7 @@ export const reconstructionTask: TaskDefinition = {
   defaultLoss: 'mse',
   target: 'image',
   views: { epochChart: 'mse', results: 'reconstruction', epochSamples: true },
+  metrics: ['val_loss', 'val_mse'],
   checkOutput(m, sink) {
     const last = m.layers[m.layers.length - 1];
     const input = m.spec.input?.value;

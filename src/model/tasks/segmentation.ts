@@ -24,6 +24,7 @@ export const segmentationTask: TaskDefinition = {
   defaultLoss: 'cross_entropy',
   target: 'mask',
   views: { epochChart: 'miou', results: 'segmentation', epochSamples: true },
+  metrics: ['val_loss', 'val_accuracy', 'val_miou'],
   classNames(datasetClasses, output) {
     if (datasetClasses) return withBackground(datasetClasses);
     const n = output && output.length === 3 ? output[0] : 0;

@@ -5,6 +5,7 @@
  */
 import type { DiagnosticSink } from '../diagnostics';
 import type { ModelCheckInput } from '../infer/modelChecks';
+import type { BestMetric } from '../config/bestMetric';
 import type { LossName, Shape } from '../types';
 
 export type TaskName = 'classification' | 'reconstruction' | 'segmentation';
@@ -33,6 +34,8 @@ export interface TaskDefinition {
   losses: readonly LossName[];
   defaultLoss: LossName;
   views: TaskViews;
+  /** The validation figures its epochs report, which `train.best` may name (val_loss first). */
+  metrics: readonly BestMetric[];
   /**
    * What a training sample's target is: its class label, the image itself, or a class per pixel (the loaders then
    * draw or read a mask per image).

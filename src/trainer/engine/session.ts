@@ -83,7 +83,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
   });
   const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes), classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index });
   task.checkData(analysis, dataset);
-  const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule'].filter(Boolean);
+  const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule', analysis.train.best && analysis.train.best !== 'val_loss' && `train.best (${analysis.train.best})`].filter(Boolean);
   if (dataset.validation.count === 0 && monitors.length) log(`no validation set: ${monitors.join(' and ')} will monitor the training loss`, 'warning');
 
   const model = buildModel(tf, analysis.graph, analysis.train.seed);

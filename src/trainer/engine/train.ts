@@ -7,6 +7,7 @@
  */
 import type { NoiseConfig, TrainConfig, TransformStep } from '../../model/types';
 import type { BatchMetrics, EpochMetrics, TestMetrics } from '../../protocol/runTypes';
+import { monitoredLabel, monitoredValue } from '../../protocol/monitoredMetric';
 import type { SampleStrip } from '../../protocol/sampleStrip';
 import { batchCount as countBatches, runsPerImage } from '../datasets/batches';
 import { BatchPool } from '../datasets/batchPool';
@@ -88,6 +89,8 @@ interface LoopState {
   trainSeconds: number;
   samplesSeen: number;
   bestEpoch: number | null;
+  /** The best epoch's monitored value (monitoredValue: train.best's figure, lower is better) and its loss. */
+  bestScore: number;
   bestLoss: number;
   /** The reference loss of early stopping, and epochs without improving on it. */
   esBest: number;
@@ -112,7 +115,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
   const pool = perImage ? BatchPool.start(options.dataWorkers) : undefined;
   // Without a validation set, best weights, early stopping and plateau monitor the training loss (and say so).
   const validated = data.validation.count > 0;
-  const state: LoopState = { trainSeconds: 0, samplesSeen: 0, bestEpoch: null, bestLoss: Infinity, esBest: Infinity, wait: 0 };
+  const state: LoopState = { trainSeconds: 0, samplesSeen: 0, bestEpoch: null, bestScore: Infinity, bestLoss: Infinity, esBest: Infinity, wait: 0 };
   const outcome = (status: TrainOutcome['status'], reason: string | null, epochsCompleted: number, test: TestMetrics | null = null, stoppedIn: StoppedPhase | null = null): TrainOutcome => ({
     status,
     stoppedIn,
@@ -152,16 +155,8 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         [val, samples] = [pass.metrics, pass.samples];
       }
       const trainLoss = result.lossSum / Math.max(result.seen, 1);
-      const monitored = task.monitored(val, trainLoss);
-      const improved = monitored < state.bestLoss;
-      if (improved) {
-        state.bestLoss = monitored;
-        state.bestEpoch = epoch + 1;
-        best.capture(model);
-      }
-      schedule.epochEnd(monitored);
-      await hooks.onEpoch?.({
-        kind: 'epoch',
+      const record = {
+        kind: 'epoch' as const,
         epoch: epoch + 1,
         loss: trainLoss,
         accuracy: task.epochScore(result.scoreSum, result.seen),
@@ -171,11 +166,21 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         lr,
         seconds: (Date.now() - epochStart) / 1000,
         samplesPerSecond: result.seen / Math.max(result.stepSeconds, 1e-9),
-        best: improved,
-        time: new Date().toISOString(),
-      });
+      };
+      // train.best's figure (any task's, read from the record), lower is better.
+      const monitored = monitoredValue(record, cfg.best);
+      const improved = monitored < state.bestScore;
+      if (improved) {
+        state.bestScore = monitored;
+        state.bestLoss = val ? val.loss : trainLoss;
+        state.bestEpoch = epoch + 1;
+        best.capture(model);
+      }
+      // The plateau schedule watches the loss, as its documentation says, whatever picks the best epoch.
+      schedule.epochEnd(val ? val.loss : trainLoss);
+      await hooks.onEpoch?.({ ...record, best: improved, time: new Date().toISOString() });
       if (samples) hooks.onSamples?.(samples);
-      const stop = cfg.early_stopping ? earlyStop(state, monitored, cfg.early_stopping, validated) : null;
+      const stop = cfg.early_stopping ? earlyStop(state, monitored, cfg.early_stopping, validated ? monitoredLabel(true, cfg.best) : 'training loss (no validation set)') : null;
       // Awaited: the finally below stops the batch workers, which the test pass still uses.
       if (stop) return await finish(stop, epoch + 1);
     }
@@ -274,7 +279,7 @@ async function trainStep(
 }
 
 /** Early stopping (Keras's rule): stop after `patience` epochs without improving on the best by `min_delta`. */
-function earlyStop(state: { wait: number; esBest: number }, monitored: number, es: NonNullable<TrainConfig['early_stopping']>, validated: boolean): string | null {
+function earlyStop(state: { wait: number; esBest: number }, monitored: number, es: NonNullable<TrainConfig['early_stopping']>, what: string): string | null {
   const minDelta = es.min_delta ?? 0;
   if (monitored < state.esBest - minDelta) {
     state.esBest = monitored;
@@ -283,7 +288,6 @@ function earlyStop(state: { wait: number; esBest: number }, monitored: number, e
   }
   state.wait += 1;
   if (state.wait < es.patience) return null;
-  const what = validated ? 'validation loss' : 'training loss (no validation set)';
   return `early stopping: ${what} did not improve by more than ${minDelta} for ${es.patience} epoch(s)`;
 }
 

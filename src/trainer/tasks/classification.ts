@@ -23,7 +23,6 @@ export function classificationTask(ctx: TaskContext): EngineTask {
     epochScore: (correct, seen) => correct / Math.max(seen, 1),
     evaluation: (set) => confusionEvaluation(k, set.count),
     epochFields: () => ({}),
-    monitored: (validation, trainLoss) => (validation ? validation.loss : trainLoss),
     checkData(analysis, dataset) {
       const out = analysis.outputShape;
       const n = dataset.classes.length;

@@ -56,7 +56,6 @@ export function reconstructionTask(ctx: TaskContext): EngineTask {
       };
     },
     epochFields: (validation) => ({ valMse: validation?.reconstruction?.mse ?? null }),
-    monitored: (validation, trainLoss) => (validation ? validation.loss : trainLoss),
     checkData(analysis) {
       const [out, input] = [analysis.outputShape, analysis.input];
       if (out.join() !== input.join()) throw new Error(`task reconstruction: the model outputs [${out}] per sample but its input is [${input}]; the output must equal the input`);

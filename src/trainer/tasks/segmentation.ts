@@ -76,7 +76,6 @@ export function segmentationTask(ctx: TaskContext): EngineTask {
       };
     },
     epochFields: (validation) => ({ valMeanIou: validation?.segmentation?.meanIou ?? null }),
-    monitored: (validation, trainLoss) => (validation ? validation.loss : trainLoss),
     checkData(analysis, dataset) {
       const [out, input] = [analysis.outputShape, analysis.input];
       if (out.length !== 3 || out[1] !== input[1] || out[2] !== input[2]) {

@@ -58,8 +58,6 @@ export interface EngineTask {
   evaluation(set: ImageSet): TaskEvaluation;
   /** The task's own fields of an epoch record, from its validation pass (null without one): reconstruction's valMse. */
   epochFields(validation: TestMetrics | null): Partial<EpochMetrics>;
-  /** The number "best" and early stopping minimise, from the validation pass (or the training loss without one). */
-  monitored(validation: TestMetrics | null, trainLoss: number): number;
   /** Throws with an actionable message when the loaded dataset cannot train this model for this task. */
   checkData(analysis: ModelAnalysis, dataset: LoadedDataset): void;
   testRecorder(dataset: LoadedDataset): TestRecorder;

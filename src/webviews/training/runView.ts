@@ -9,6 +9,7 @@ import type { CellSample, EarlyStoppingConfig, ToTrainingWebview, TrainingRunVie
 import { PREDICTION_FILES, readCellSamples } from '../../trainer/runs/predictions';
 import { readRun, readSampleStrip } from '../../trainer/runs/reader';
 import { DEFAULT_TASK, isTaskName, TASKS, type TaskName, type TaskViews } from '../../model/tasks/registry';
+import { BEST_METRIC_NAMES } from '../../model/config/bestMetric';
 
 /** Reads a run folder (tolerant: a crashed run still gives a view) for the panel. */
 export function loadRunView(dir: string, live: boolean): TrainingRunView {
@@ -42,12 +43,17 @@ export function hasPredictions(dir: string): boolean {
   return existsSync(join(dir, PREDICTION_FILES.index));
 }
 
-/** `train.early_stopping` of a config.json, or null when early stopping is off (or the config is unreadable). */
+/**
+ * `train.early_stopping` of a config.json with the figure it watches (`train.best`), or null when early stopping is
+ * off (or the config is unreadable).
+ */
 export function earlyStoppingFromConfig(config: unknown): EarlyStoppingConfig | null {
-  const train = (config as { train?: { early_stopping?: { patience?: unknown; min_delta?: unknown } } } | null)?.train;
+  const train = (config as { train?: { early_stopping?: { patience?: unknown; min_delta?: unknown }; best?: unknown } } | null)?.train;
   const es = train?.early_stopping;
   if (!es || typeof es.patience !== 'number' || !Number.isInteger(es.patience) || es.patience < 0) return null;
-  return { patience: es.patience, minDelta: typeof es.min_delta === 'number' && Number.isFinite(es.min_delta) ? es.min_delta : 0 };
+  const minDelta = typeof es.min_delta === 'number' && Number.isFinite(es.min_delta) ? es.min_delta : 0;
+  const metric = BEST_METRIC_NAMES.find((name) => name === train?.best);
+  return { patience: es.patience, minDelta, ...(metric ? { metric } : {}) };
 }
 
 /** The `cellSamples` message for one confusion-matrix cell. */
