@@ -213,7 +213,7 @@ function typeText(doc: KeyDoc): string {
   const base = {
     enum: `one of ${(doc.values ?? []).map(tick).join(', ')}`,
     number: 'number', int: 'integer', bool: '`true` / `false`', string: 'text',
-    numbers: 'list of numbers', pair: 'pair `[a, b]`', object: 'mapping', labels: 'list of class names or indices', pipeline: 'list of transforms', layers: 'module names, `{until: NAME}` or `all`',
+    numbers: 'list of numbers', pair: 'pair `[a, b]`', object: 'mapping', labels: 'list of class names or indices', pipeline: 'list of transforms', layers: 'module names, `{until: NAME}` or `all`', stages: 'list of `{epochs, lr, freeze, unfreeze}`', multipliers: 'mapping of module names to factors',
   }[doc.type];
   return range ? `${base} (${range})` : base;
 }

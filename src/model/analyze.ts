@@ -10,7 +10,7 @@ import { checkModel, resolveClasses } from './infer/modelChecks';
 import { GraphWalker } from './infer/walk';
 import { checkModuleNames } from './stateKeys';
 import { checkWeights } from './weightsCheck';
-import { freezeLayers, readLayerSelection } from './freeze';
+import { readTransferKeys } from './transfer';
 import { product } from './layers/arithmetic';
 import { readModelFile } from './parse/modelFile';
 import { SourceText } from './parse/sourceText';
@@ -51,9 +51,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
   const { nodes, flow } = walker.walkModel(spec.layers, start);
   checkModuleNames(walker.layers, sink);
   checkWeights(spec.weights, walker.layers, env, sink);
-  const freezeNode = isMap(spec.train?.node) ? findPair(spec.train.node, 'freeze')?.value : undefined;
-  const frozen = readLayerSelection(freezeNode, walker.layers, 'train.freeze', src, sink, spec.train?.range ?? spec.topRange);
-  if (frozen) freezeLayers(walker.layers, frozen);
+  readTransferKeys(spec.train?.node, walker.layers, train, src, sink, spec.train?.range ?? spec.topRange);
   const hasData = spec.data !== undefined;
   const hasTrain = spec.train !== undefined;
   // A rejected dataset name (already reported) must not be checked as the default dataset.

@@ -36,7 +36,7 @@ export const DIAGNOSTIC_CODES = {
   'weights-file': doc(['error'], 'The weight file `weights:` names cannot be read, or is not a plain state_dict of tensors.'),
   'weights-mismatch': doc(['error', 'warning'], 'The weight file lacks a layer\'s keys, holds keys the model does not have, or a shape differs: an error on the layer\'s line (on `weights:` for keys in excess); a warning with `strict: false`, which loads what matches.'),
   'weights-head': doc(['info'], 'The last layer with weights has another shape than in the weight file (a new number of classes): its old weights are skipped and it starts from its initialisation.'),
-  'unknown-module': doc(['error'], 'A name in `train.freeze` (or `until:`) is no layer\'s module name nor a block around one; a "did you mean" fix is offered for typos.'),
+  'unknown-module': doc(['error'], 'A name in `train.freeze`, `train.lr_multipliers` or a stage\'s `freeze`/`unfreeze` is no layer\'s module name nor a block around one; a "did you mean" fix is offered for typos.'),
   'duplicate-module': doc(['error'], 'Two layers with weights get the same module name (`layer1.0.conv1`), so their parameters would share a state_dict key.'),
   'bad-merge': doc(['error'], '`concat` / `add` / `multiply` without a list of two or more named outputs, or with a `from:`; a pasted `torch.cat` along another dimension than the channels (dim=1).'),
   'unknown-output': doc(['error'], 'A name used in `from:` or a merge that no earlier item defines (a "did you mean" fix is offered for typos).'),

@@ -18,7 +18,7 @@ import type { Range, ResolvedLayer } from './types';
 const FORMS = 'a list of module names ([conv1, layer1]), {until: NAME} or all';
 
 /** Whether `layer` is the module `name` or lies inside the block `name`. */
-function isInside(layer: ResolvedLayer, name: string): boolean {
+export function isInside(layer: ResolvedLayer, name: string): boolean {
   return layer.module === name || layer.module.startsWith(`${name}.`);
 }
 
@@ -32,28 +32,30 @@ function selectableNames(layers: readonly ResolvedLayer[]): string[] {
   return [...names];
 }
 
+/** The layers inside the module or block `name` (written at `range`), or [] after reporting that it names none. */
+export function layersNamed(name: string, range: Range, layers: readonly ResolvedLayer[], where: string, sink: DiagnosticSink): ResolvedLayer[] {
+  const inside = layers.filter((l) => isInside(l, name));
+  if (inside.length === 0) {
+    const guess = didYouMean(name, selectableNames(layers));
+    const fixes = guess ? [{ title: `Change to '${guess}'`, range, newText: guess }] : undefined;
+    sink.error('unknown-module', `${where}: no layer or block is named '${name}'.${suggestionSuffix(guess)}`, range, fixes);
+  }
+  return inside;
+}
+
 /**
  * The 1-based indices of the layers a selection (`freeze:`'s value, or a stage's) names; undefined when it is
  * absent or invalid (reported). Each name that matches no layer is an error with a did-you-mean fix.
  */
 export function readLayerSelection(node: unknown, layers: readonly ResolvedLayer[], where: string, src: SourceText, sink: DiagnosticSink, fallback: Range): Set<number> | undefined {
   if (node == null || (isScalar(node) && node.value === null)) return undefined;
-  const known = selectableNames(layers);
-  /** The layers inside `name`, or [] after reporting that it names none. */
+  /** The layers inside the item's name, or [] after reporting that it names none. */
   const named = (item: unknown): ResolvedLayer[] => {
     const range = nodeRange(src, item, fallback);
     const name = isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number') ? String(item.value) : undefined;
-    if (name === undefined) {
-      sink.error('bad-value', `${where}: each entry must be a module name such as layer1 or features.3`, range);
-      return [];
-    }
-    const inside = layers.filter((l) => isInside(l, name));
-    if (inside.length === 0) {
-      const guess = didYouMean(name, known);
-      const fixes = guess ? [{ title: `Change to '${guess}'`, range, newText: guess }] : undefined;
-      sink.error('unknown-module', `${where}: no layer or block is named '${name}'.${suggestionSuffix(guess)}`, range, fixes);
-    }
-    return inside;
+    if (name !== undefined) return layersNamed(name, range, layers, where, sink);
+    sink.error('bad-value', `${where}: each entry must be a module name such as layer1 or features.3`, range);
+    return [];
   };
   if (isScalar(node) && node.value === 'all') return new Set(layers.map((l) => l.index));
   if (isSeq(node) || isScalar(node)) {

@@ -257,6 +257,8 @@ export interface ResolvedLayer {
   moduleRange?: Range;
   /** Named by `train.freeze`: its weights stay as they are (trainableParams 0) and it trains in evaluation mode. */
   frozen?: boolean;
+  /** `train.lr_multipliers`: the factor of the learning rate for this layer's parameters (absent: 1). */
+  lrMultiplier?: number;
 }
 
 /** A `concat` / `add` / `multiply` of named outputs after analysis. */
@@ -409,6 +411,15 @@ export interface TrainConfig {
   schedule?: ScheduleConfig;
   /** Default 42. */
   seed: number;
+  /** `train.stages`, resolved: consecutive trainings (epochs then add up to `epochs`). */
+  stages?: TrainingStage[];
+}
+
+/** One stage of `train.stages`: its epochs, its learning rate and the layers (ResolvedLayer.index) it freezes. */
+export interface TrainingStage {
+  epochs: number;
+  lr: number;
+  frozen: number[];
 }
 
 export interface ModelTotals {

@@ -16,7 +16,7 @@ export interface ConfigObject {
 
 export interface KeyDoc {
   doc: string;
-  type: 'enum' | 'number' | 'int' | 'bool' | 'string' | 'numbers' | 'pair' | 'object' | 'labels' | 'pipeline' | 'layers';
+  type: 'enum' | 'number' | 'int' | 'bool' | 'string' | 'numbers' | 'pair' | 'object' | 'labels' | 'pipeline' | 'layers' | 'stages' | 'multipliers';
   values?: readonly string[];
   /** Shown in hovers; applied by the section's own defaults. */
   default?: ConfigValue;
@@ -63,8 +63,8 @@ function readValue(node: unknown, doc: KeyDoc, where: string, src: SourceText, s
   if (doc.type === 'object') return readSection(node, doc.keys ?? {}, where, src, sink, keyRange);
   // A list of transform calls: read by the pipeline reader (src/model/transforms/pipeline.ts), which has the source ranges.
   if (doc.type === 'pipeline') return undefined;
-  // A selection of layers by module name: read against the resolved layers (src/model/freeze.ts).
-  if (doc.type === 'layers') return undefined;
+  // Selections of layers by module name: read against the resolved layers (src/model/transfer.ts).
+  if (doc.type === 'layers' || doc.type === 'stages' || doc.type === 'multipliers') return undefined;
   const fail = (what: string, fixes?: FixEdit[]) => {
     sink.error('bad-value', `${where} ${what}`, range, fixes);
     return undefined;

@@ -47,6 +47,8 @@ export const TRAIN_KEYS: SectionSchema = {
     },
   },
   freeze: { type: 'layers', doc: 'Layers whose weights stay as they are (PyTorch’s `requires_grad_(False)`): a list of module or block names (`[conv1, bn1, layer1]`), `{until: layer3}` for every layer through the last one inside layer3, or `all`. Frozen BatchNorm layers keep evaluation mode (their running statistics do not move); the summary counts their parameters as non-trainable.' },
+  lr_multipliers: { type: 'multipliers', doc: 'A factor of `lr` per module or block, as torch’s parameter groups: `{fc: 10}` trains a new head ten times faster than the rest; the most specific name wins; 0 stops a layer’s updates.' },
+  stages: { type: 'stages', doc: 'Consecutive trainings, each `{epochs, lr, freeze, unfreeze}`: e.g. `[{epochs: 3, freeze: {until: layer4}}, {epochs: 5, unfreeze: all, lr: 0.0001}]` trains the head, then fine-tunes everything at a lower rate. Each stage starts a fresh optimizer and schedule; the epochs add up to `epochs`.' },
   seed: { type: 'int', default: 42, doc: 'Seed of every random choice (initial weights, shuffling, augmentation, validation split) so runs can be repeated.' },
 };
 

@@ -78,7 +78,7 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
     },
     freeze(indices) {
       frozen = new Set(indices);
-      trainable = layers.filter((l) => !frozen.has(layerIndex(l))).flatMap((l) => l.params);
+      trainable = layers.filter((l) => !frozen.has(layerIndex(l.name))).flatMap((l) => l.params);
     },
     apply: forward,
     paramCount: () => params.reduce((sum, p) => sum + p.variable.size, 0),
@@ -91,8 +91,8 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
 
 type Forward = (x: Tensor, training: boolean) => Tensor;
 
-/** The ResolvedLayer.index of an engine layer, from its name `layer<index>`. */
-const layerIndex = (layer: EngineLayer): number => Number(layer.name.slice('layer'.length));
+/** The ResolvedLayer.index of an engine layer or variable, from its name `layer<index>` / `layer<index>.weight`. */
+export const layerIndex = (name: string): number => Number(name.slice('layer'.length).split('.')[0]);
 
 /**
  * The forward pass over `nodes`; a convolution and the ReLU after it run as one op (the ReLU layer still exists).

@@ -26,19 +26,22 @@ const RMS_EPS = 1e-8;
 
 interface Slot {
   param: Variable;
+  /** Factor of the step's learning rate for this parameter (its layer's lr multiplier). */
+  scale: number;
   /** First moment / momentum buffer (absent when the rule keeps none: plain SGD, RMSprop without momentum). */
   a?: Variable;
   /** Second moment / square average (Adam, AdamW, RMSprop). */
   b?: Variable;
 }
 
-/** Creates the optimizer named in the config for these parameters. */
-export function createOptimizer(tf: TF, config: OptimizerConfig, params: NamedVariable[]): Optimizer {
+/** Creates the optimizer named in the config for these parameters; `scale` gives a parameter's learning-rate factor. */
+export function createOptimizer(tf: TF, config: OptimizerConfig, params: NamedVariable[], scale: (name: string) => number = () => 1): Optimizer {
   // Only the state the rule uses: VGG-16's unused copies alone would take 1 GiB of the wasm engine's 4.
   const used = optimizerStateSlots(config);
   const zeros = (p: Variable): Variable => tf.tidy(() => tf.variable(tf.zerosLike(p), false));
   const slots: Slot[] = params.map((p) => ({
     param: p.variable,
+    scale: scale(p.name),
     a: used.a ? zeros(p.variable) : undefined,
     b: used.b ? zeros(p.variable) : undefined,
   }));
@@ -51,7 +54,7 @@ export function createOptimizer(tf: TF, config: OptimizerConfig, params: NamedVa
       tf.tidy(() => {
         for (const slot of slots) {
           const g = grads[slot.param.name];
-          if (g) update(slot, g, lr, t);
+          if (g && slot.scale !== 0) update(slot, g, lr * slot.scale, t);
         }
       });
     },

@@ -120,10 +120,14 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     const predictions = task.testRecorder(dataset);
     const divergence = new DivergenceWatch();
     try {
-      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
+      const lrMultipliers = new Map(analysis.layers.flatMap((l) => (l.lrMultiplier === undefined ? [] : [[l.index, l.lrMultiplier] as const])));
+      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),
+        onStage(index, count, stage) {
+          log(`stage ${index + 1}/${count}: ${stage.epochs} epoch${stage.epochs === 1 ? '' : 's'} at lr ${stage.lr}, ${stage.frozen?.size ?? 0} layers frozen, ${model.trainable.reduce((n, p) => n + p.variable.size, 0)} parameters train`);
+        },
         onPhase(phase, epoch) {
           hooks.onEvent?.({ type: 'phase', phase, epoch, samples: phase === 'test' ? dataset.test.count : dataset.validation.count });
         },

@@ -17,9 +17,10 @@ import { WeightSnapshot } from './checkpoint';
 import { createTask, type EngineTask } from '../tasks/registry';
 import { evaluate, validate } from './evaluate';
 import { yieldToEventLoop } from './eventLoop';
-import type { EngineModel } from './model';
-import { createOptimizer } from './optimizers';
-import { createSchedule } from './schedules';
+import { layerIndex, type EngineModel } from './model';
+import { createOptimizer, type Optimizer } from './optimizers';
+import { createSchedule, type Schedule } from './schedules';
+import { stageOf, stagePlan, type StageRun } from './stagePlan';
 import type { NamedTensorMap, TF, Tensor, Variable } from './tf';
 
 export interface TrainData {
@@ -41,6 +42,8 @@ export interface TrainOptions {
   noise?: NoiseConfig;
   /** Batch workers running the pipelines ahead of the steps: default BatchPool.start()'s count; 0 runs them in this thread. */
   dataWorkers?: number;
+  /** Learning-rate factors by layer (ResolvedLayer.index → train.lr_multipliers); absent layers use 1. */
+  lrMultipliers?: ReadonlyMap<number, number>;
   /** Minimum time between batch progress events (default 100 ms). */
   progressIntervalMs?: number;
   /** A batch record is marked for metrics.jsonl every N batches (default 20). */
@@ -58,6 +61,8 @@ export interface TrainHooks {
   onSamples?(strip: SampleStrip): void;
   /** An evaluation pass begins (after `epoch` epochs for the test pass). */
   onPhase?(phase: 'validation' | 'test', epoch: number): void;
+  /** A stage of train.stages begins (0-based index of `count`), after its layers were frozen. */
+  onStage?(index: number, count: number, stage: StageRun): void;
   /** Called before every batch of every pass (a test hook simulates heavy batches with it). */
   beforeBatch?(): void;
   /** The test pass's raw outputs, batch by batch in test-set order (see EvaluateOptions.onOutputs). */
@@ -107,8 +112,18 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
   const cfg = options.config;
   const task = options.task ?? createTask('classification', { loss: cfg.loss, classes: data.classes });
   const epochs = options.epochs ?? cfg.epochs;
-  const optimizer = createOptimizer(tf, cfg, model.trainable);
-  const schedule = createSchedule(cfg.lr, epochs, cfg.schedule);
+  // Each stage freezes its layers and starts a fresh optimizer and schedule (one stage without train.stages).
+  const plan = stagePlan(cfg, epochs);
+  const scale = (name: string) => options.lrMultipliers?.get(layerIndex(name)) ?? 1;
+  let stage: { index: number; optimizer: Optimizer; schedule: Schedule } | undefined;
+  const enterStage = (index: number) => {
+    const s = plan[index];
+    if (s.frozen) model.freeze(s.frozen);
+    stage?.optimizer.dispose();
+    stage = { index, optimizer: createOptimizer(tf, cfg, model.trainable, scale), schedule: createSchedule(s.lr, s.epochs, cfg.schedule) };
+    if (cfg.stages?.length) hooks.onStage?.(index, plan.length, s);
+    return stage;
+  };
   const best = new WeightSnapshot(tf);
   // Pipelines that work per image run on batch workers, ahead of the steps; lookup-table batches need none.
   const perImage = runsPerImage(options.transforms?.train, options.noise) || runsPerImage(options.transforms?.test, options.noise);
@@ -139,7 +154,9 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
 
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
-      const lr = schedule.lr(epoch);
+      const index = stageOf(plan, epoch);
+      const { optimizer, schedule } = stage?.index === index ? stage : enterStage(index);
+      const lr = schedule.lr(epoch - plan[index].start);
       const epochStart = Date.now();
       const result = await trainEpoch(tf, model, task, (grads) => optimizer.step(grads, lr), data.train, { ...options, epochs, lr, epoch, pool }, hooks);
       if (result.ended) return outcome(result.status, result.reason, epoch, null, result.stoppedIn);
@@ -186,7 +203,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     }
     return await finish(null, epochs);
   } finally {
-    optimizer.dispose();
+    stage?.optimizer.dispose();
     best.dispose();
     await pool?.dispose();
   }
