@@ -26,6 +26,7 @@ export const ZOO_WEIGHTS: Record<string, ZooWeights> = {
   mobilenet_v2: file('mobilenet_v2-b0353104.pth'),
   mobilenet_v3_small: file('mobilenet_v3_small-047dcff4.pth'),
   efficientnet_b0: file('efficientnet_b0_rwightman-3dd342df.pth'),
+  googlenet: file('googlenet-1378be20.pth'),
 };
 
 /** torch hub's checkpoint folder ($TORCH_HOME/hub/checkpoints, default ~/.cache/torch/hub/checkpoints). */

@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { runWeights } from '../../src/cli/weights';
 import { downloadFile } from '../../src/trainer/datasets/download';
 import type { FetchLike } from '../../src/trainer/datasets/types';
-import { weightsCacheDir } from '../../src/weights/zooWeights';
+import { weightsCacheDir, ZOO_WEIGHTS } from '../../src/weights/zooWeights';
 import { tempDir } from '../fixtures/datasets/generate';
 
 const { fresh, cleanup } = tempDir('cnnlab-weights-dl-');
@@ -52,7 +52,7 @@ describe('cnnlab weights download', () => {
     assert.deepEqual([r.status, r.stdout], [0, `${join(dir, 'vgg16-397923af.pth')}\n`]);
     const unknown = await weights(['download', 'resnet19'], offline);
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /no published weights for 'resnet19' \(known: alexnet, vgg11, .*efficientnet_b0\)/);
+    assert.match(unknown.stderr, /no published weights for 'resnet19' \(known: alexnet, vgg11, .*efficientnet_b0, googlenet\)/);
   });
 
   it('checks a SHA-256 prefix while downloading (torchvision publishes 8 hex digits)', async () => {
@@ -62,6 +62,12 @@ describe('cnnlab weights download', () => {
     await downloadFile(['https://x/w.pth'], dest, { algorithm: 'sha256', digest: digest.slice(0, 8) }, { fetch: serve(bytes) });
     assert.deepEqual([...readFileSync(dest)], [5, 6, 7, 8]);
     assert.ok(existsSync(dest));
+  });
+
+  it('knows every zoo model, with the SHA-256 prefix of its file name', () => {
+    const zoo = readdirSync(join(__dirname, '..', '..', 'examples', 'zoo')).map((f) => f.replace('.cnn.yaml', '')).sort();
+    assert.deepEqual(Object.keys(ZOO_WEIGHTS).sort(), zoo);
+    assert.deepEqual(ZOO_WEIGHTS.googlenet, { url: 'https://download.pytorch.org/models/googlenet-1378be20.pth', sha256: '1378be20' });
   });
 
   it('keeps files in torch hub\'s folder, so PyTorch\'s downloads are reused', () => {

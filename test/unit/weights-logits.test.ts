@@ -14,7 +14,7 @@ import { runPredict } from '../../src/cli/predict';
 import { tempDir } from '../fixtures/datasets/generate';
 import { python, pythonHas } from '../fixtures/python';
 
-const MODELS = ['resnet18', 'mobilenet_v2', 'efficientnet_b0'];
+const MODELS = ['resnet18', 'mobilenet_v2', 'efficientnet_b0', 'googlenet'];
 const zoo = join(__dirname, '..', '..', 'examples', 'zoo');
 const hasTorchvision = pythonHas('torchvision, PIL') && pythonHas('numpy');
 const { fresh, cleanup } = tempDir('cnnlab-logits-');

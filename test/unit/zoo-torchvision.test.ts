@@ -41,6 +41,6 @@ describe('the model zoo equals torchvision', { skip: !hasTorchvision && 'needs /
 
 describe('the model zoo in the editor', () => {
   it('has the architectures the course names', () => {
-    for (const n of ['alexnet', 'vgg11', 'vgg16', 'vgg16_bn', 'resnet18', 'resnet34', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'efficientnet_b0']) assert.ok(names.includes(n), n);
+    for (const n of ['alexnet', 'vgg11', 'vgg16', 'vgg16_bn', 'resnet18', 'resnet34', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'efficientnet_b0', 'googlenet']) assert.ok(names.includes(n), n);
   });
 });
