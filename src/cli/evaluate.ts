@@ -1,23 +1,26 @@
 /**
- * `cnnlab evaluate RUN [--checkpoint best|last] [--json] [--backend B] [--max-image-pixels N]`: the test pass on a run's checkpoint (for a
- * run stopped before its test pass), written into the run's summary.json and predictions files. Progress goes to
+ * `cnnlab evaluate RUN [--weights W] [--checkpoint best|last] [--json] [--backend B] [--max-image-pixels N]`: the test pass on a run's
+ * checkpoint (for a run stopped before its test pass), written into the run's summary.json and predictions files;
+ * with --weights (a .pth/.pt, .safetensors or another run) the run's model and data with those weights, printed only. Progress goes to
  * stderr; Ctrl-C cancels and leaves the run as it was. Exit 0 on success, 1 when the run cannot be evaluated or
  * the evaluation was cancelled, 2 for usage problems and missing folders.
  */
+import { resolve } from 'node:path';
 import type { BackendChoiceName } from '../protocol/runTypes';
 import { formatTestResult } from '../protocol/testResult';
 import { initBackend } from '../trainer/backend';
 import { defaultInstallDir } from '../trainer/backend/install';
 import { evaluateRun } from '../trainer/engine/evaluateRun';
+import { weightsPathProblem } from '../weights/sources/registry';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'evaluate RUN [--checkpoint best|last] [--json] [--backend B] [--max-image-pixels N]';
+const USAGE = 'evaluate RUN [--weights W] [--checkpoint best|last] [--json] [--backend B] [--max-image-pixels N]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runEvaluate(args: string[], io: CliOutput = processOutput): Promise<number> {
-  const parsed = parseArgs(args, { '--checkpoint': 'checkpoint', '--json': 'flag', '--backend': 'backend', '--max-image-pixels': 'count' });
+  const parsed = parseArgs(args, { '--weights': 'string', '--checkpoint': 'checkpoint', '--json': 'flag', '--backend': 'backend', '--max-image-pixels': 'count' });
   const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 1 ? 'expected one run folder' : undefined;
   if (problem || typeof parsed === 'string') {
     io.err(`cnnlab evaluate: ${problem}\nUsage: cnnlab ${USAGE}\n`);
@@ -25,6 +28,12 @@ export async function runEvaluate(args: string[], io: CliOutput = processOutput)
   }
   const runDir = resolveRunArgument(parsed.positional[0], 'evaluate', io);
   if (runDir === null) return 2;
+  const weights = parsed.options.has('--weights') ? resolve(parsed.options.get('--weights') as string) : undefined;
+  const weightsError = weights && weightsPathProblem(weights);
+  if (weightsError) {
+    io.err(`cnnlab evaluate: ${weightsError}\n`);
+    return 2;
+  }
   const json = parsed.options.has('--json');
   const cancel = new AbortController();
   const onSigint = (): void => cancel.abort();
@@ -35,6 +44,7 @@ export async function runEvaluate(args: string[], io: CliOutput = processOutput)
       runDir,
       checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined,
       maxImagePixels: parsed.options.get('--max-image-pixels') as number | undefined,
+      weights,
     }, {
       signal: cancel.signal,
       // A status line when it changes; the per-batch counts are for the editor's progress bar.
@@ -44,10 +54,10 @@ export async function runEvaluate(args: string[], io: CliOutput = processOutput)
     });
     const { test } = result;
     if (json) {
-      io.out(`${JSON.stringify({ runDir, checkpoint: result.checkpoint, backend: backend.name, testAccuracy: test.accuracy, testLoss: test.loss, samples: test.samples, classes: result.classes, perClassAccuracy: test.perClassAccuracy })}\n`);
+      io.out(`${JSON.stringify({ runDir, checkpoint: result.checkpoint, ...(weights ? { weights } : {}), backend: backend.name, testAccuracy: test.accuracy, testLoss: test.loss, samples: test.samples, classes: result.classes, perClassAccuracy: test.perClassAccuracy })}\n`);
     } else {
-      io.out(`${formatTestResult(test, (x) => `${(100 * x).toFixed(2)}%`)} (${test.samples} images, ${result.checkpoint}/ checkpoint)\n`);
-      io.out(`written to ${runDir}/summary.json\n`);
+      io.out(`${formatTestResult(test, (x) => `${(100 * x).toFixed(2)}%`)} (${test.samples} images, ${weights ?? `${result.checkpoint}/ checkpoint`})\n`);
+      if (!weights) io.out(`written to ${runDir}/summary.json\n`);
     }
     return 0;
   } catch (err) {

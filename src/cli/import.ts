@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { importWeights } from '../export/importWeights';
 import { pathProblem, readUserText, FILE_LIMITS } from '../files/readUserFile';
 import { initBackend } from '../trainer/backend';
-import { readWeightFile } from '../weights/readWeightFile';
+import { readWeights } from '../weights/sources/registry';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 
@@ -31,7 +31,7 @@ export async function runImport(args: string[], io: CliOutput = processOutput): 
   }
   const out = parsed.options.get('--out') as string | undefined;
   try {
-    const stateDict = readWeightFile(weightsFile);
+    const stateDict = readWeights(weightsFile);
     const modelText = readUserText(modelPath, { maxBytes: FILE_LIMITS.modelFile, what: 'model file' });
     // The embedded engine: importing only builds the model and copies weights.
     const { tf } = await initBackend('wasm');

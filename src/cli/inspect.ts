@@ -1,6 +1,6 @@
 /**
  * `cnnlab inspect RUN --image FILE --out DIR [--views a,b,c] [--class C] [--layer N] [--patch N] [--stride N]
- * [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--json]`: writes the inspector's pictures as PNG
+ * [--weights W] [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--json]`: writes the inspector's pictures as PNG
  * files: the input and each chosen view (feature maps, filters, saliency, occlusion, Grad-CAM, guided backprop,
  * receptive fields, embedding, …; see report/inspectionViews) for a class (default: the predicted one), plus
  * index.json describing them and index.html showing them. Exit 0 on success, 1 when the run or image cannot be
@@ -12,11 +12,12 @@ import { DEFAULT_VIEWS, isViewName, VIEW_NAMES, type ViewName } from '../inspect
 import { writeInspection, type InspectionOptions } from '../inspect/report/writeInspection';
 import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
+import { weightsPathProblem } from '../weights/sources/registry';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'inspect RUN --image FILE --out DIR [--views a,b,c] [--class C] [--layer N] [--patch N] [--stride N] [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--json]';
+const USAGE = 'inspect RUN --image FILE --out DIR [--weights W] [--views a,b,c] [--class C] [--layer N] [--patch N] [--stride N] [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--json]';
 const VIEWS_HELP = `--views: any of ${VIEW_NAMES.join(', ')} (default ${DEFAULT_VIEWS.join(',')})`;
 
 /** The --views list, or a message naming the unknown view. */
@@ -31,7 +32,7 @@ function parseViews(text: string | undefined): ViewName[] | string | undefined {
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runInspect(args: string[], io: CliOutput = processOutput): Promise<number> {
   const parsed = parseArgs(args, {
-    '--image': 'string', '--out': 'string', '--views': 'string', '--layer': 'count', '--class': 'string', '--patch': 'count', '--stride': 'count', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count', '--json': 'flag',
+    '--image': 'string', '--out': 'string', '--weights': 'string', '--views': 'string', '--layer': 'count', '--class': 'string', '--patch': 'count', '--stride': 'count', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count', '--json': 'flag',
   });
   const views = typeof parsed === 'string' ? undefined : parseViews(parsed.options.get('--views') as string | undefined);
   const problem = typeof parsed === 'string' ? parsed
@@ -46,7 +47,8 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
   const runDir = resolveRunArgument(parsed.positional[0], 'inspect', io);
   const image = resolve(parsed.options.get('--image') as string);
   if (runDir === null) return 2;
-  const pathError = pathProblem(image, 'file');
+  const weights = parsed.options.has('--weights') ? resolve(parsed.options.get('--weights') as string) : undefined;
+  const pathError = pathProblem(image, 'file') ?? (weights && weightsPathProblem(weights));
   if (pathError) {
     io.err(`cnnlab inspect: ${pathError}\n`);
     return 2;
@@ -61,6 +63,7 @@ export async function runInspect(args: string[], io: CliOutput = processOutput):
     patch: parsed.options.get('--patch') as number | undefined,
     stride: parsed.options.get('--stride') as number | undefined,
     checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined,
+    weights,
     maxImagePixels: parsed.options.get('--max-image-pixels') as number | undefined,
   };
   const json = parsed.options.has('--json');

@@ -16,6 +16,7 @@ import { openRun } from '../inspect/network/runModel';
 import { isModelFilePath, openModelFile } from '../inspect/network/modelFileModel';
 import type { BackendChoiceName } from '../protocol/runTypes';
 import { initBackend } from '../trainer/backend';
+import { weightsPathProblem } from '../weights/sources/registry';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
@@ -33,13 +34,13 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
   const weights = parsed.options.get('--weights') as string | undefined;
   const modelFile = isModelFilePath(parsed.positional[0]) ? resolve(parsed.positional[0]) : undefined;
   if (modelFile && !weights) {
-    io.err(`cnnlab predict: a model file needs --weights FILE (a PyTorch .pth state_dict or a .safetensors file); a run folder has its own\n`);
+    io.err(`cnnlab predict: a model file needs --weights FILE (a PyTorch .pth state_dict, a .safetensors file or one of our runs); a run folder has its own\n`);
     return 2;
   }
   const runDir = modelFile ? '' : resolveRunArgument(parsed.positional[0], 'predict', io);
   const image = resolve(parsed.positional[1]);
   if (runDir === null) return 2;
-  const pathError = [modelFile, weights && resolve(weights), image].map((p) => p && pathProblem(p, 'file')).find(Boolean);
+  const pathError = (modelFile && pathProblem(modelFile, 'file')) || (weights && weightsPathProblem(resolve(weights))) || pathProblem(image, 'file');
   if (pathError) {
     io.err(`cnnlab predict: ${pathError}\n`);
     return 2;

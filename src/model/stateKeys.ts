@@ -23,6 +23,13 @@ export function stateKeys(layers: readonly ResolvedLayer[]): StateKey[] {
   });
 }
 
+/** The state_dict key of the engine's variable `layer<i>.<entry>` (the i-th layer, from 1); undefined without one. */
+export function torchKeyOf(layers: readonly ResolvedLayer[], engineName: string): string | undefined {
+  const match = /^layer(\d+)\.(.+)$/.exec(engineName);
+  const layer = match ? layers[Number(match[1]) - 1] : undefined;
+  return layer && match ? `${layer.module}.${match[2]}` : undefined;
+}
+
 /** Reports a layer with weights whose module name an earlier one already has (their keys would collide). */
 export function checkModuleNames(layers: readonly ResolvedLayer[], sink: DiagnosticSink): void {
   const first = new Map<string, ResolvedLayer>();

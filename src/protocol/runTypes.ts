@@ -57,12 +57,19 @@ export interface EvaluateRequest {
   cacheDir?: string;
   /** Largest test image decoded, in pixels (`--max-image-pixels`, the `cnnlab.maxImagePixels` setting); default the run's. */
   maxImagePixels?: number;
+  /**
+   * Other weights for the run's model (`--weights`: a .pth, .safetensors or another run), loaded over the checkpoint;
+   * the figures are then returned only, not written into the run (they are not its checkpoint's).
+   */
+  weights?: string;
 }
 
 /** What an evaluation wrote into the run (summary.json's `test`, with the checkpoint and class names used). */
 export interface EvaluateResult {
   runDir: string;
   checkpoint: 'best' | 'last';
+  /** The weights evaluated instead of the checkpoint's (EvaluateRequest.weights). */
+  weights?: string;
   classes: string[];
   test: TestMetrics;
 }

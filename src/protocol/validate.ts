@@ -49,6 +49,7 @@ const EVALUATE_FIELDS: Record<keyof EvaluateRequest, (v: unknown) => boolean> = 
   searchPaths: optional(isStringArray),
   cacheDir: optional(isString),
   maxImagePixels: optional((v) => Number.isInteger(v) && (v as number) >= 1),
+  weights: optional(isString),
 };
 
 function isEvaluateRequest(v: unknown): v is EvaluateRequest {

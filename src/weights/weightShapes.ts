@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { AnalysisEnvironment } from '../model/config/imageFolder';
-import { readWeightFile } from './readWeightFile';
+import { readWeights } from './sources/registry';
 
 type Shapes = ReadonlyMap<string, { readonly shape: readonly number[] }>;
 
@@ -32,7 +32,7 @@ export function weightShapesReader(modelDir: string): NonNullable<AnalysisEnviro
     if (known?.version === version) return known.result;
     let result: { shapes: Shapes } | { error: string };
     try {
-      const sd = readWeightFile(path);
+      const sd = readWeights(path);
       // Keep the shapes only: the tensors' bytes are dropped with the file.
       result = { shapes: new Map([...sd].map(([k, t]) => [k, { shape: t.shape }])) };
     } catch (err) {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { python, pythonHas } from '../fixtures/python';
 import { readPickle } from '../../src/weights/pickleMachine';
-import { readWeightFile, stateDictFromBytes } from '../../src/weights/readWeightFile';
+import { readWeights } from '../../src/weights/sources/registry';
+import { readTorchStateDict } from '../../src/weights/torchPickle';
 import { tensorValues, WeightFileError, type StateDict } from '../../src/weights/stateDict';
 import { tempDir } from '../fixtures/datasets/generate';
 
@@ -56,13 +57,13 @@ describe('weight files written by PyTorch', { skip: !hasTorch && 'needs /usr/bin
 
   for (const file of ['small-zip.pth', 'small-legacy.pth', 'small.safetensors']) {
     it(`${file}: every dtype, a transposed view, a row sharing its storage, a scalar, an empty tensor`, () => {
-      assertMatches(readWeightFile(join(dir, file)), expected!.small);
+      assertMatches(readWeights(join(dir, file)), expected!.small);
     });
   }
 
   for (const file of ['resnet18-zip.pth', 'resnet18-legacy.pth', 'resnet18.safetensors']) {
     it(`${file}: torchvision's key names, shapes and values (BatchNorm buffers included)`, () => {
-      const sd = readWeightFile(join(dir, file));
+      const sd = readWeights(join(dir, file));
       assertMatches(sd, expected!.resnet18);
       assert.ok(sd.has('layer1.0.bn1.num_batches_tracked'));
       assert.deepEqual(sd.get('layer1.0.conv1.weight')!.shape, [64, 64, 3, 3]);
@@ -71,7 +72,7 @@ describe('weight files written by PyTorch', { skip: !hasTorch && 'needs /usr/bin
 
   it('refuses pickles that would run code, naming what they wanted, and runs nothing', () => {
     for (const file of ['evil-zip.pth', 'evil-legacy.pth', 'evil-plain.pkl']) {
-      assert.throws(() => readWeightFile(join(dir, file)), (err: unknown) => {
+      assert.throws(() => readWeights(join(dir, file)), (err: unknown) => {
         assert.ok(err instanceof WeightFileError);
         assert.match(err.message, new RegExp(`${file} is not a PyTorch state_dict this reader accepts: it refers to (posix|os)\\.system, which a plain state_dict of tensors never holds; it was refused without running anything`));
         return true;
@@ -81,9 +82,9 @@ describe('weight files written by PyTorch', { skip: !hasTorch && 'needs /usr/bin
   });
 
   it('refuses a whole pickled model, a checkpoint dict and a list, saying what to save instead', () => {
-    assert.throws(() => readWeightFile(join(dir, 'whole-model.pth')), /whole-model\.pth is not a PyTorch state_dict this reader accepts: it refers to torchvision\.models\.resnet\.ResNet/);
-    assert.throws(() => readWeightFile(join(dir, 'checkpoint.pth')), /checkpoint\.pth .*entry 'epoch' is not a tensor \(a checkpoint with epoch, state_dict…\? save its state_dict alone: torch\.save\(model\.state_dict\(\), path\)\)/);
-    assert.throws(() => readWeightFile(join(dir, 'list.pth')), /list\.pth .*it holds no state_dict/);
+    assert.throws(() => readWeights(join(dir, 'whole-model.pth')), /whole-model\.pth is not a PyTorch state_dict this reader accepts: it refers to torchvision\.models\.resnet\.ResNet/);
+    assert.throws(() => readWeights(join(dir, 'checkpoint.pth')), /checkpoint\.pth .*entry 'epoch' is not a tensor \(a checkpoint with epoch, state_dict…\? save its state_dict alone: torch\.save\(model\.state_dict\(\), path\)\)/);
+    assert.throws(() => readWeights(join(dir, 'list.pth')), /list\.pth .*it holds no state_dict/);
   });
 
   it('reports truncated and damaged files in a sentence naming them', () => {
@@ -92,7 +93,7 @@ describe('weight files written by PyTorch', { skip: !hasTorch && 'needs /usr/bin
       const bytes = readFileSync(join(dir, file)).subarray(0, keep);
       const cut = join(dir, `cut-${file}`);
       writeFileSync(cut, bytes);
-      assert.throws(() => readWeightFile(cut), (err: unknown) => {
+      assert.throws(() => readWeights(cut), (err: unknown) => {
         assert.ok(err instanceof WeightFileError, String(err));
         assert.ok(err.message.startsWith(`${cut} is not a`), err.message);
         return true;
@@ -116,6 +117,6 @@ describe('the restricted pickle reader (hand-made pickles)', () => {
     assert.throws(() => readPickle(Buffer.from('cbuiltins\neval\n(S"1"\ntR.'), plain), /refers to builtins\.eval/);
   });
   it('calls a file that is neither format by its name', () => {
-    assert.throws(() => stateDictFromBytes(Buffer.from('hello, world'), 'notes.pth'), /^WeightFileError: notes\.pth is not a PyTorch state_dict this reader accepts/);
+    assert.throws(() => readTorchStateDict(Buffer.from('hello, world'), 'notes.pth'), /^WeightFileError: notes\.pth is not a PyTorch state_dict this reader accepts/);
   });
 });

@@ -8,7 +8,7 @@ import { analyzeModel } from '../../model/analyze';
 import { loadStateDict } from '../../trainer/engine/stateDictLoad';
 import { buildModel } from '../../trainer/engine/model';
 import type { TF } from '../../trainer/engine/tf';
-import { readWeightFile } from '../../weights/readWeightFile';
+import { readWeights } from '../../weights/sources/registry';
 import { inspectableModel, RunOpenError, type InspectableRun } from './runModel';
 
 /** True when `path` names a model file rather than a run folder. */
@@ -22,7 +22,7 @@ export function openModelFile(tf: TF, modelPath: string, weightsPath: string): I
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new RunOpenError(`${modelPath} has errors: line ${errors[0].range.start.line + 1}: ${errors[0].message}`);
   if (analysis.input.length !== 3) throw new RunOpenError(`prediction needs an image input [C, H, W]; ${modelPath} has input [${analysis.input}]`);
-  const file = readWeightFile(weightsPath);
+  const file = readWeights(weightsPath);
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   try {
     loadStateDict(tf, model, analysis, file);

@@ -12,7 +12,7 @@ import type { Normalization } from '../../trainer/datasets/batches';
 import type { TestPreprocessing } from '../../trainer/datasets/testImage';
 import { loadCheckpoint } from '../../trainer/engine/checkpoint';
 import { loadStateDict } from '../../trainer/engine/stateDictLoad';
-import { readWeightFile } from '../../weights/readWeightFile';
+import { readWeights } from '../../weights/sources/registry';
 import { inputNormalization } from '../../trainer/transforms/pipeline';
 import { buildModel, type EngineModel } from '../../trainer/engine/model';
 import type { TF } from '../../trainer/engine/tf';
@@ -83,7 +83,7 @@ export async function openRun(tf: TF, runDir: string, checkpoint?: CheckpointCho
   }
   if (weights) {
     try {
-      loadStateDict(tf, model, analysis, readWeightFile(weights));
+      loadStateDict(tf, model, analysis, readWeights(weights));
     } catch (err) {
       model.dispose();
       throw new RunOpenError(`${weights} cannot be loaded into the model of ${runDir}: ${errorMessage(err)}`);

@@ -29,6 +29,8 @@ export interface InspectionOptions {
   patch?: number;
   stride?: number;
   checkpoint?: CheckpointChoice;
+  /** Other weights for the run's model (a .pth/.pt, .safetensors or another run), loaded over the checkpoint. */
+  weights?: string;
   /** Largest image decoded (default: see trainer/datasets/imageLimits). */
   maxImagePixels?: number;
   /** Which views to write (default DEFAULT_VIEWS). */
@@ -42,6 +44,8 @@ export interface InspectionIndex {
   runDir: string;
   image: string;
   checkpoint: CheckpointChoice;
+  /** InspectionOptions.weights, when given. */
+  weights?: string;
   /** About the run as opened: interrupted, or a damaged best/ replaced by last/. */
   notices: string[];
   predictions: Prediction[];
@@ -59,7 +63,7 @@ export interface InspectionIndex {
 
 /** Writes every chosen picture for one image; `log` receives one line per file. */
 export async function writeInspection(tf: TF, options: InspectionOptions, log: (line: string) => void = () => undefined): Promise<InspectionIndex> {
-  const run = await openRun(tf, options.runDir, options.checkpoint);
+  const run = await openRun(tf, options.runDir, options.checkpoint, options.weights);
   try {
     return await writeAll(run, options, log);
   } finally {
@@ -101,7 +105,7 @@ async function writeAll(run: InspectableRun, options: InspectionOptions, log: (l
     }
   }
   const index: InspectionIndex = {
-    runDir: run.runDir, image: options.image, checkpoint: run.checkpoint, notices: run.notices, predictions, classIndex, className: run.classes[classIndex] ?? `class ${classIndex}`,
+    runDir: run.runDir, image: options.image, checkpoint: run.checkpoint, ...(options.weights ? { weights: options.weights } : {}), notices: run.notices, predictions, classIndex, className: run.classes[classIndex] ?? `class ${classIndex}`,
     target: target.describe, occlusion: (record.occlusion as InspectionIndex['occlusion']) ?? null, views, skipped, files,
   };
   writeFileSync(join(options.outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);

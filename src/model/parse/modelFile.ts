@@ -21,7 +21,7 @@ export const MODEL_KEYS: Record<string, string> = {
   layers: 'The network, first layer first: PyTorch calls such as Conv2d(1, 16, 3, padding=1), mapping forms such as conv2d: {out_channels: 16, kernel_size: 3}, bare names such as relu, and repeat / residual blocks.',
   data: 'Which dataset to train on and how to prepare it (optional).',
   train: 'How to train: epochs, batch size, optimizer, learning rate, loss… (optional).',
-  weights: 'Weights to start from: a PyTorch state_dict (.pth / .pt) or a .safetensors file, relative to this file’s folder; `{file: …, strict: false}` loads what matches and says what it skipped (optional).',
+  weights: 'Weights to start from: a PyTorch state_dict (.pth / .pt), a .safetensors file or one of our runs (runs/<model>/<time> or its best/ checkpoint), relative to this file’s folder; `{file: …, strict: false}` loads what matches and says what it skipped (optional).',
 };
 
 /** `weights:` as written: the file (relative to the model file's folder) and whether every key must match. */
@@ -112,7 +112,7 @@ function readWeights(node: unknown, keyRange: Range, valueRange: Range, sink: Di
       return { file: file.value.trim(), strict: strictValue, range: keyRange };
     }
   }
-  sink.error('bad-weights', 'weights: expected the path of a weight file (.pth, .pt, .safetensors) or {file: path, strict: false}', valueRange);
+  sink.error('bad-weights', 'weights: expected the path of a weight file (.pth, .pt, .safetensors) or of a run folder, or {file: path, strict: false}', valueRange);
   return undefined;
 }
 

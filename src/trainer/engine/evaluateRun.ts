@@ -3,6 +3,7 @@
  * checkpoints but has no test figures. Opens the run as the inspector does, loads its dataset with the run's class
  * list, and runs the training's own test pass (evaluate + the task's test recorder) on the chosen checkpoint; the figures
  * go into summary.json (other keys kept) and the predictions into predictions.json/.bin, as training writes them.
+ * With other weights (`--weights`) the figures are only returned: the run keeps its own checkpoint's.
  */
 import { openRun } from '../../inspect/network/runModel';
 import { loadRunData } from '../../inspect/session/runData';
@@ -14,7 +15,7 @@ import { changedOnly, writePredictions } from './session';
 import type { TF } from './tf';
 
 /** The engine's part of an EvaluateRequest (the backend is the caller's). */
-export type EvaluateRunRequest = Pick<EvaluateRequest, 'runDir' | 'checkpoint' | 'searchPaths' | 'cacheDir' | 'maxImagePixels'>;
+export type EvaluateRunRequest = Pick<EvaluateRequest, 'runDir' | 'checkpoint' | 'searchPaths' | 'cacheDir' | 'maxImagePixels' | 'weights'>;
 
 /** The evaluation was cancelled through its signal; the run is left as it was. */
 export class EvaluationCancelled extends Error {
@@ -33,7 +34,7 @@ export interface EvaluateRunHooks {
 /** Evaluates `request.runDir` on its test set and records the figures in the run; throws when it cannot. */
 export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: EvaluateRunHooks = {}): Promise<EvaluateResult> {
   const report = hooks.onProgress ?? (() => undefined);
-  const run = await openRun(tf, request.runDir, request.checkpoint);
+  const run = await openRun(tf, request.runDir, request.checkpoint, request.weights);
   // What opening found (an interrupted run, a damaged best/ replaced by last/).
   run.notices.forEach((notice) => report(notice));
   try {
@@ -54,6 +55,7 @@ export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: Ev
       },
     });
     if (!metrics) throw new EvaluationCancelled();
+    if (request.weights) return { runDir: request.runDir, checkpoint: run.checkpoint, weights: request.weights, classes: dataset.classes, test: metrics };
     writePredictions(predictions, request.runDir, (message) => report(message));
     recordTestMetrics(request.runDir, metrics, run.checkpoint);
     return { runDir: request.runDir, checkpoint: run.checkpoint, classes: dataset.classes, test: metrics };

@@ -5,7 +5,7 @@
  */
 import type { ModelAnalysis } from '../../model/types';
 import type { RunRequest } from '../../protocol/runTypes';
-import { readWeightFile } from '../../weights/readWeightFile';
+import { readWeights } from '../../weights/sources/registry';
 import { resolveWeightsPath } from '../../weights/weightShapes';
 import type { EngineModel } from './model';
 import { loadStateDict } from './stateDictLoad';
@@ -29,7 +29,7 @@ export function startingWeights(
   const file = request.weights ?? (analysis.weights && resolveWeightsPath(baseDir, analysis.weights.file));
   if (!file) return undefined;
   const strict = request.weights ? true : analysis.weights?.strict ?? true;
-  const match = loadStateDict(tf, model, analysis, readWeightFile(file), strict);
+  const match = loadStateDict(tf, model, analysis, readWeights(file), strict);
   const skipped = [...match.replaced.map((x) => x.key), ...match.missing.map((k) => k.key), ...match.mismatched.map((x) => x.key)];
   log(`starting from ${file}: ${match.matched.length} tensors loaded${skipped.length ? `, ${skipped.length} kept at their initialisation (${skipped.slice(0, 4).join(', ')}${skipped.length > 4 ? ', …' : ''})` : ''}`);
   return { file, loaded: match.matched.length, skipped };

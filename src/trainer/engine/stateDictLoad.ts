@@ -5,9 +5,10 @@
  * Strict by default: any missing, unexpected or mis-shaped key refuses the whole file, before anything is assigned.
  */
 import { transpose } from '../../export/pytorch/layouts';
-import { stateKeys } from '../../model/stateKeys';
+import { stateKeys, torchKeyOf } from '../../model/stateKeys';
 import type { ModelAnalysis } from '../../model/types';
 import { describeMismatch, isExactMatch, matchState, type StateMatch } from '../../model/stateMatch';
+import { TORCH_TO_ENGINE } from '../../weights/rankLayout';
 import { tensorValues, type StateDict } from '../../weights/stateDict';
 import type { EngineModel } from './model';
 import type { TF } from './tf';
@@ -21,12 +22,6 @@ export class StateDictMismatchError extends Error {
 }
 
 /**
- * torch layout → engine layout by rank: every 4-D weight is a convolution's (Conv2d, ConvTranspose2d, the 1×1
- * convolutions of SqueezeExcitation: [a, b, kh, kw] → [kh, kw, b, a]), every 2-D one a Linear's ([out, in] → [in, out]).
- */
-const ENGINE_ORDER: Record<number, number[]> = { 4: [2, 3, 1, 0], 2: [1, 0] };
-
-/**
  * Assigns the file's tensors to `model` (built from `analysis`). Strict: throws StateDictMismatchError unless every
  * key matches. Not strict: loads the matching keys and returns what was skipped.
  */
@@ -35,12 +30,10 @@ export function loadStateDict(tf: TF, model: EngineModel, analysis: Pick<ModelAn
   if (strict && !isExactMatch(match)) throw new StateDictMismatchError(`the weights do not fit the model: ${describeMismatch(match)}`, match);
   const loadable = new Set(match.matched.map((k) => k.key));
   for (const v of [...model.params, ...model.buffers]) {
-    const dot = v.name.indexOf('.');
-    const layer = analysis.layers[Number(v.name.slice('layer'.length, dot)) - 1];
-    const key = `${layer?.module}.${v.name.slice(dot + 1)}`;
-    if (!layer || !loadable.has(key)) continue;
+    const key = torchKeyOf(analysis.layers, v.name);
+    if (key === undefined || !loadable.has(key)) continue;
     const t = file.get(key)!;
-    const order = ENGINE_ORDER[t.shape.length];
+    const order = TORCH_TO_ENGINE[t.shape.length];
     const values = order ? transpose(tensorValues(t), t.shape, order).values : tensorValues(t);
     tf.tidy(() => v.variable.assign(tf.tensor(values, v.variable.shape, v.variable.dtype)));
   }

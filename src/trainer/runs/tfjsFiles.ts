@@ -43,23 +43,12 @@ export function folderIOHandler(dir: string): Required<Pick<io.IOHandler, 'save'
       };
     },
     async load(): Promise<io.ModelArtifacts> {
-      const path = join(dir, MODEL_FILE);
-      if (!existsSync(path)) throw new Error(`no checkpoint in ${dir} (missing ${MODEL_FILE})`);
-      const json = parseModelJson(readUserText(path, { maxBytes: FILE_LIMITS.json, what: 'checkpoint model.json' }), path);
-      const manifest = json.weightsManifest ?? [];
-      const expected = manifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
-      // Weight files live in the checkpoint folder: a manifest path cannot point elsewhere. Reading stops past
-      // the size the manifest needs, so a damaged manifest cannot make us read without bound.
-      const limits = { maxBytes: expected, what: 'weights file of this checkpoint', hint: 'The checkpoint is damaged.' };
-      const bytes = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readUserFile(join(dir, basename(p)), limits))));
-      if (bytes.byteLength !== expected) {
-        throw new Error(`${join(dir, WEIGHTS_FILE)} has ${bytes.byteLength} bytes, its manifest needs ${expected}: the checkpoint is damaged`);
-      }
+      const { json, specs, bytes } = readCheckpointFiles(dir);
       return {
         format: json.format,
         generatedBy: json.generatedBy,
         modelTopology: json.modelTopology,
-        weightSpecs: manifest.flatMap((g) => g.weights),
+        weightSpecs: specs,
         weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
         userDefinedMetadata: json.userDefinedMetadata,
       };
@@ -67,7 +56,27 @@ export function folderIOHandler(dir: string): Required<Pick<io.IOHandler, 'save'
   };
 }
 
-interface ModelJson {
+/**
+ * A checkpoint folder's model.json and its weight bytes (every weight 4 bytes: float32 or int32, as the engine
+ * saves them), read synchronously; errors name the file and say the checkpoint is damaged.
+ */
+export function readCheckpointFiles(dir: string): { json: ModelJson; specs: io.WeightsManifestEntry[]; bytes: Buffer<ArrayBuffer> } {
+  const path = join(dir, MODEL_FILE);
+  if (!existsSync(path)) throw new Error(`no checkpoint in ${dir} (missing ${MODEL_FILE})`);
+  const json = parseModelJson(readUserText(path, { maxBytes: FILE_LIMITS.json, what: 'checkpoint model.json' }), path);
+  const manifest = json.weightsManifest ?? [];
+  const expected = manifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  // Weight files live in the checkpoint folder: a manifest path cannot point elsewhere. Reading stops past
+  // the size the manifest needs, so a damaged manifest cannot make us read without bound.
+  const limits = { maxBytes: expected, what: 'weights file of this checkpoint', hint: 'The checkpoint is damaged.' };
+  const bytes = Buffer.concat(manifest.flatMap((g) => g.paths.map((p) => readUserFile(join(dir, basename(p)), limits))));
+  if (bytes.byteLength !== expected) {
+    throw new Error(`${join(dir, WEIGHTS_FILE)} has ${bytes.byteLength} bytes, its manifest needs ${expected}: the checkpoint is damaged`);
+  }
+  return { json, specs: manifest.flatMap((g) => g.weights), bytes };
+}
+
+export interface ModelJson {
   format?: string;
   generatedBy?: string;
   modelTopology?: object;
