@@ -141,7 +141,7 @@ export class TrainingController {
 
   header(nowMs: number): HeaderView {
     const run = this.current;
-    return headerView(run?.model ?? '', run?.summary ?? null, run?.metrics ?? [], run?.live ?? false, nowMs, this.phase);
+    return headerView(run?.model ?? '', run?.summary ?? null, run?.metrics ?? [], run?.live ?? false, nowMs, this.phase, run?.startingWeights);
   }
 
   table(): EpochTableView {

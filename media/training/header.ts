@@ -3,6 +3,7 @@
  * from the summary and the latest batch record. Pure: tested in Node.
  */
 import { divergenceMessage, type BatchMetrics, type MetricRecord, type RunStatus, type RunSummary } from '../../src/protocol/runTypes';
+import { startingWeightsText, type RunStartingWeights } from '../../src/protocol/startingWeights';
 import type { EvaluationPhase } from '../../src/protocol/webview-training';
 import { globalStep } from './chartSeries';
 
@@ -10,6 +11,8 @@ export interface HeaderView {
   model: string;
   dataset: string;
   backend: string;
+  /** "from scratch" or "from resnet18-f37072fd.pth (…)"; empty while not known (a run still starting). */
+  weights: string;
   status: RunStatus | 'unknown';
   /** The status in words; a 'running' summary that nobody in this window trains is said to be so. */
   statusText: string;
@@ -24,7 +27,10 @@ export interface HeaderView {
   warning: string | null;
 }
 
-/** Builds the header; `nowMs` is the current time (elapsed time of a live run), `phase` the evaluation pass running. */
+/**
+ * Builds the header; `nowMs` is the current time (elapsed time of a live run), `phase` the evaluation pass running,
+ * `startingWeights` config.json's record (undefined while not read).
+ */
 export function headerView(
   model: string,
   summary: RunSummary | null,
@@ -32,6 +38,7 @@ export function headerView(
   live: boolean,
   nowMs: number,
   phase: EvaluationPhase | null = null,
+  startingWeights?: RunStartingWeights | null,
 ): HeaderView {
   const lastBatch = findLastBatch(metrics);
   const status = summary?.status ?? 'unknown';
@@ -43,6 +50,7 @@ export function headerView(
     model: summary?.model ?? model,
     dataset: summary ? `${summary.dataset} (${summary.trainSamples} train · ${summary.validationSamples} val · ${summary.testSamples} test)` : '—',
     backend: summary?.backendDescription || summary?.backend || '—',
+    weights: startingWeights === undefined ? '' : startingWeightsText(startingWeights),
     status,
     statusText: running && phase ? phaseText(phase) : statusText(status, live, summary),
     epochText: `epoch ${currentEpoch}/${epochs}`,

@@ -154,7 +154,7 @@ export class DomTrainingView implements TrainingRenderer {
     const h = c.header(Date.now());
     const title = el('h1', '', h.model);
     title.append(el('span', `status status-${h.status}`, h.statusText));
-    const facts = el('div', 'facts', `${h.dataset} · ${h.backend}`);
+    const facts = el('div', 'facts', [h.dataset, h.backend, h.weights].filter(Boolean).join(' · '));
     const progressLine = el('div', 'progress-line');
     const bar = el('div', 'progress');
     bar.setAttribute('role', 'progressbar');

@@ -4,11 +4,10 @@
  * Offline, it says which URL to fetch and where to put the file. Exit 0 with the file's path on stdout, 1 when the
  * download fails, 2 for usage problems.
  */
-import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { downloadFile } from '../trainer/datasets/download';
+import { resolve } from 'node:path';
 import type { FetchLike } from '../trainer/datasets/types';
-import { weightsCacheDir, ZOO_WEIGHTS } from '../weights/zooWeights';
+import { downloadZooWeights } from '../weights/downloadZooWeights';
+import { ZOO_WEIGHTS } from '../weights/zooWeights';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 
@@ -25,25 +24,19 @@ export async function runWeights(args: string[], io: CliOutput = processOutput, 
     io.err(`cnnlab weights: ${problem}\nUsage: cnnlab ${USAGE}\n`);
     return 2;
   }
-  const { url, sha256 } = ZOO_WEIGHTS[parsed.positional[1]];
-  const dir = resolve((parsed.options.get('--dir') as string | undefined) ?? weightsCacheDir());
-  const dest = join(dir, basename(url));
-  if (existsSync(dest)) {
-    io.err(`already downloaded: ${dest}\n`);
-    io.out(`${dest}\n`);
-    return 0;
-  }
   try {
-    await downloadFile([url], dest, { algorithm: 'sha256', digest: sha256 }, {
+    const result = await downloadZooWeights(parsed.positional[1], {
+      dir: parsed.options.has('--dir') ? resolve(parsed.options.get('--dir') as string) : undefined,
       fetch,
       onProgress: (message, fraction) => io.err(`${message}${fraction === undefined ? '' : ` ${(100 * fraction).toFixed(0)}%`}\n`),
     });
+    if (result.cached) io.err(`already downloaded: ${result.path}\n`);
+    io.out(`${result.path}\n`);
+    return 0;
   } catch (err) {
-    io.err(`cnnlab weights: ${errorText(err)}\nWithout internet: fetch ${url} elsewhere and put it at ${dest} (its SHA-256 starts with ${sha256}).\n`);
+    io.err(`cnnlab weights: ${errorText(err)}\n`);
     return 1;
   }
-  io.out(`${dest}\n`);
-  return 0;
 }
 
 export const weightsCommand: CliCommand = {

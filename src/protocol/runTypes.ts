@@ -27,7 +27,7 @@ export interface RunRequest {
   epochs?: number;
   /** Caps the training set (after the validation split), and the validation set in the same proportion. */
   maxTrainSamples?: number;
-  /** A weight file (.pth, .pt, .safetensors; absolute) to start from instead of the model file's `weights:`. */
+  /** Weights (a .pth, .pt, .safetensors file or one of our runs; absolute) to start from instead of the model file's `weights:`. */
   weights?: string;
   /** Largest image decoded, in pixels (`--max-image-pixels`, the `cnnlab.maxImagePixels` setting). */
   maxImagePixels?: number;

@@ -5,6 +5,7 @@
  * host (src/webviews/training, src/webviews/runs) and the webviews (media/training, media/compare) share it.
  */
 import { BEST_METRICS, type BestMetric } from '../model/config/bestMetric';
+import { isRunStartingWeights, type RunStartingWeights } from './startingWeights';
 import type { TaskViews } from '../model/tasks/types';
 import type { EpochMetrics, MetricRecord, RunStatus, RunSummary } from './runTypes';
 import { isSampleStrip, type SampleStrip, type SegmentationWorst } from './sampleStrip';
@@ -30,6 +31,8 @@ export interface TrainingRunView {
   /** metrics.jsonl so far (batch lines every N batches, every epoch line). */
   metrics: MetricRecord[];
   earlyStopping: EarlyStoppingConfig | null;
+  /** The weights the run started from (config.json's `weights`), null from scratch. */
+  startingWeights?: RunStartingWeights | null;
   /** Whether the run folder holds test predictions (thumbnails of confusion-matrix cells). */
   hasPredictions: boolean;
   /** What the run's task shows (src/model/tasks): the panel picks its charts and sections from these. */
@@ -180,7 +183,7 @@ export function isTrainingRunView(v: unknown): v is TrainingRunView {
   return (
     isObj(v) && isStr(v.runDir) && isStr(v.model) && isStr(v.timestamp) && typeof v.live === 'boolean' &&
     (v.summary === null || isRunSummary(v.summary)) && Array.isArray(v.metrics) && v.metrics.every(isMetricRecord) &&
-    isEarlyStopping(v.earlyStopping) && typeof v.hasPredictions === 'boolean' && isTaskViews(v.views) &&
+    isEarlyStopping(v.earlyStopping) && (v.startingWeights === undefined || isRunStartingWeights(v.startingWeights)) && typeof v.hasPredictions === 'boolean' && isTaskViews(v.views) &&
     (v.samples === null || isSampleStrip(v.samples))
   );
 }

@@ -12,6 +12,7 @@ export const TRAINING_COMMANDS = {
   installNativeBackend: 'cnnlab.installNativeBackend',
   trainWithPyTorch: 'cnnlab.trainWithPyTorch',
   importWeights: 'cnnlab.importWeights',
+  downloadPretrainedWeights: 'cnnlab.downloadPretrainedWeights',
 } as const;
 
 /** The runs view's actions. */

@@ -16,6 +16,7 @@ import { TrainingPanel, type TrainingPanelDeps } from '../webviews/training/trai
 import { TrainingPanelSerializer } from '../webviews/training/trainingSerializer';
 import { trainerPort } from './clientPort';
 import { evaluateWithProgress } from './evaluateCommand';
+import { downloadWeightsCommand } from './downloadWeightsCommand';
 import { installBackendCommand } from './installBackendCommand';
 import { COMPARE_VIEW_TYPE, RUNS_VIEW_ID, TRAINING_COMMANDS, TRAINING_VIEW_TYPE } from './ids';
 import { LiveRuns } from './liveRuns';
@@ -121,6 +122,7 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
       else void vscode.commands.executeCommand(`${RUNS_VIEW_ID}.focus`);
     }),
     vscode.commands.registerCommand(TRAINING_COMMANDS.installNativeBackend, () => installBackendCommand(storage.nativeBackendDir, log)),
+    vscode.commands.registerCommand(TRAINING_COMMANDS.downloadPretrainedWeights, () => downloadWeightsCommand(log)),
     vscode.commands.registerCommand(TRAINING_COMMANDS.openRunFolder, async (uri?: unknown) => {
       const folder = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Open a run folder (runs/<model>/<timestamp>)' }))?.[0];
       if (folder) openPanel(folder.fsPath);

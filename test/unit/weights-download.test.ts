@@ -11,6 +11,7 @@ import { after, describe, it } from 'node:test';
 import { runWeights } from '../../src/cli/weights';
 import { downloadFile } from '../../src/trainer/datasets/download';
 import type { FetchLike } from '../../src/trainer/datasets/types';
+import { downloadZooWeights, ZooDownloadError } from '../../src/weights/downloadZooWeights';
 import { weightsCacheDir, ZOO_WEIGHTS } from '../../src/weights/zooWeights';
 import { tempDir } from '../fixtures/datasets/generate';
 
@@ -62,6 +63,18 @@ describe('cnnlab weights download', () => {
     await downloadFile(['https://x/w.pth'], dest, { algorithm: 'sha256', digest: digest.slice(0, 8) }, { fetch: serve(bytes) });
     assert.deepEqual([...readFileSync(dest)], [5, 6, 7, 8]);
     assert.ok(existsSync(dest));
+  });
+
+  it('cancels (the editor\'s Cancel button): says so, without the offline advice, and leaves nothing behind', async () => {
+    const dir = fresh('cancel');
+    const abort = new AbortController();
+    abort.abort();
+    await assert.rejects(downloadZooWeights('resnet18', { dir, signal: abort.signal, fetch: serve(new Uint8Array([1, 2, 3])) }), (err: unknown) => {
+      assert.ok(err instanceof ZooDownloadError && err.cancelled);
+      assert.equal(err.message, 'Download of resnet18-f37072fd.pth cancelled.');
+      return true;
+    });
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   it('knows every zoo model, with the SHA-256 prefix of its file name', () => {

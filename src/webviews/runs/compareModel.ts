@@ -3,6 +3,7 @@
  * flattened to dotted keys) whose values differ between the runs, whether their model files differ, and a table
  * of results. Pure: tested on real run folders without VS Code.
  */
+import { startingWeightsFromConfig, startingWeightsText } from '../../protocol/startingWeights';
 import type { RunRecord } from '../../trainer/runs/reader';
 import type { CompareRow, CompareView } from '../../protocol/webview-training';
 import { bestValidationAccuracy, bestValidationMeanIou, epochRecords } from './runStats';
@@ -79,6 +80,8 @@ function resultRows(runs: readonly RunRecord[], epochs: ReturnType<typeof epochR
     row('samples/s', (i) => num(s[i]?.samplesPerSecond, 0)),
     row('training time', (i) => (s[i] ? `${Math.round(s[i]?.trainSeconds ?? 0)} s` : '—')),
     row('backend', (i) => s[i]?.backend ?? '—'),
+    // "from scratch" against "transfer": the weights each run started from.
+    row('started', (i) => startingWeightsText(startingWeightsFromConfig(runs[i].config))),
   ];
 }
 

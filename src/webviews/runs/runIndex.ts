@@ -1,15 +1,19 @@
 /**
  * The runs under the runs roots, as the tree needs them: listRuns plus each run's best validation accuracy
- * (from metrics.jsonl, cached per summary update so a refresh re-reads only runs that changed). No vscode.
+ * (from metrics.jsonl) and the weights it started from (config.json), cached per summary update so a refresh
+ * re-reads only runs that changed. No vscode.
  */
 import { join } from 'node:path';
-import { listRuns, readMetrics } from '../../trainer/runs/reader';
+import { startingWeightsFromConfig } from '../../protocol/startingWeights';
+import { listRuns, readMetrics, readRunConfig } from '../../trainer/runs/reader';
 import { RUN_FILES } from '../../trainer/runs/store';
 import { bestValidationAccuracy, bestValidationMeanIou, epochRecords } from './runStats';
 import type { RunInfo } from './runTree';
 
+type Details = Pick<RunInfo, 'bestValAccuracy' | 'bestValMeanIou' | 'startingWeights'>;
+
 export class RunIndex {
-  private readonly cache = new Map<string, Pick<RunInfo, 'bestValAccuracy' | 'bestValMeanIou'> & { key: string }>();
+  private readonly cache = new Map<string, Details & { key: string }>();
 
   /** Every run under `roots` (missing roots are skipped), newest first. */
   collect(roots: readonly string[]): RunInfo[] {
@@ -27,12 +31,16 @@ export class RunIndex {
     return runs.sort((a, b) => b.timestamp.localeCompare(a.timestamp));
   }
 
-  private bestValidation(dir: string, summary: RunInfo['summary']): Pick<RunInfo, 'bestValAccuracy' | 'bestValMeanIou'> {
+  private bestValidation(dir: string, summary: RunInfo['summary']): Details {
     const key = `${summary?.updatedAt ?? ''}|${summary?.epochsCompleted ?? ''}|${summary?.bestEpoch ?? ''}`;
     const cached = this.cache.get(dir);
-    if (cached?.key === key) return { bestValAccuracy: cached.bestValAccuracy, bestValMeanIou: cached.bestValMeanIou };
+    if (cached?.key === key) return { bestValAccuracy: cached.bestValAccuracy, bestValMeanIou: cached.bestValMeanIou, startingWeights: cached.startingWeights };
     const epochs = epochRecords(readMetrics(join(dir, RUN_FILES.metrics)));
-    const value = { bestValAccuracy: bestValidationAccuracy(epochs, summary), bestValMeanIou: bestValidationMeanIou(epochs, summary) };
+    const value = {
+      bestValAccuracy: bestValidationAccuracy(epochs, summary),
+      bestValMeanIou: bestValidationMeanIou(epochs, summary),
+      startingWeights: startingWeightsFromConfig(readRunConfig(dir)),
+    };
     this.cache.set(dir, { key, ...value });
     return value;
   }

@@ -3,6 +3,7 @@
  * each with a label, a description (status, best validation accuracy, test accuracy), a tooltip, an icon and a
  * context value for menus. Pure: tested on real run folders without VS Code.
  */
+import { startingWeightsText, type RunStartingWeights } from '../../protocol/startingWeights';
 import { formatTestResult } from '../../protocol/testResult';
 import type { RunStatus, RunSummary } from '../../protocol/runTypes';
 
@@ -17,6 +18,8 @@ export interface RunInfo {
   bestValMeanIou?: number | null;
   /** summary.json is missing or unreadable. */
   problem?: string;
+  /** config.json's starting weights (null: from scratch; undefined: not read). */
+  startingWeights?: RunStartingWeights | null;
 }
 
 export type RunTreeStatus = RunStatus | 'interrupted' | 'unknown';
@@ -89,6 +92,7 @@ function runItem(run: RunInfo, model: string, live: boolean): RunItem {
   if (run.bestValMeanIou != null) parts.push(`val mIoU ${run.bestValMeanIou.toFixed(3)}`);
   else if (run.bestValAccuracy !== null) parts.push(`val ${percent(run.bestValAccuracy)}`);
   if (s?.test) parts.push(formatTestResult(s.test, percent, true));
+  if (run.startingWeights) parts.push(startingWeightsText(run.startingWeights, false));
   return {
     kind: 'run',
     dir: run.dir,
@@ -111,6 +115,7 @@ function tooltip(run: RunInfo, status: RunTreeStatus): string {
     run.bestValMeanIou != null ? `best validation mIoU ${run.bestValMeanIou.toFixed(3)} (epoch ${s.bestEpoch})` : '',
     run.bestValAccuracy !== null ? `best validation ${run.bestValMeanIou != null ? 'pixel ' : ''}accuracy ${percent(run.bestValAccuracy)} (epoch ${s.bestEpoch})` : '',
     s.test ? formatTestResult(s.test, percent) : '',
+    run.startingWeights === undefined ? '' : `started ${startingWeightsText(run.startingWeights)}`,
     s.stopReason ?? '',
     s.error ? `error: ${s.error}` : '',
     run.dir,

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { startingWeightsFromConfig } from '../../protocol/startingWeights';
 import type { CellSample, EarlyStoppingConfig, ToTrainingWebview, TrainingRunView } from '../../protocol/webview-training';
 import { PREDICTION_FILES, readCellSamples } from '../../trainer/runs/predictions';
 import { readRun, readSampleStrip } from '../../trainer/runs/reader';
@@ -22,6 +23,7 @@ export function loadRunView(dir: string, live: boolean): TrainingRunView {
     summary: run.summary,
     metrics: run.metrics,
     earlyStopping: earlyStoppingFromConfig(run.config),
+    startingWeights: startingWeightsFromConfig(run.config),
     hasPredictions: hasPredictions(dir),
     views: taskViews(run.summary?.task ?? (run.config as { task?: unknown } | null)?.task),
     samples: readSampleStrip(dir),
