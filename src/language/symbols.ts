@@ -1,4 +1,8 @@
-/** Document symbols (outline): the top-level sections, and under `layers` every layer with its output shape. */
+/**
+ * Document symbols (outline): the top-level sections, and under `layers` every layer with its output shape,
+ * nested in the named blocks (`layer1`, `inception3a` › `branch2`) and residual blocks as the file writes them, so a
+ * zoo model's outline folds block by block.
+ */
 import { formatCount } from '../model';
 import type { SourceText } from '../model/parse/sourceText';
 import type { GraphNode, ModelAnalysis, Range } from '../model/types';
@@ -19,7 +23,7 @@ export interface SymbolEntry {
 export function documentSymbols(analysis: ModelAnalysis, src: SourceText): SymbolEntry[] {
   const sections = topLevelSections(src);
   return sections.map((s) => {
-    if (s.name === 'layers') return { ...s, detail: `${analysis.layers.length} layers · ${formatCount(analysis.totals.params)} params`, children: graphSymbols(analysis.graph) };
+    if (s.name === 'layers') return { ...s, detail: `${analysis.layers.length} layers · ${formatCount(analysis.totals.params)} params`, children: nestInBlocks(graphSymbols(analysis.graph), analysis.blocks ?? []) };
     if (s.name === 'input') return { ...s, detail: shapeLabel(analysis.input) };
     return s;
   });
@@ -49,6 +53,38 @@ function graphSymbols(nodes: GraphNode[]): SymbolEntry[] {
     }
   }
   return out;
+}
+
+/** Puts each entry (and each residual's entries) under the innermost named block whose range holds it. */
+function nestInBlocks(entries: SymbolEntry[], blocks: ReadonlyArray<{ name: string; range: Range }>): SymbolEntry[] {
+  if (blocks.length === 0) return entries;
+  const leaves = (list: SymbolEntry[]): SymbolEntry[] => list.flatMap((e) => (e.kind === 'block' ? [{ ...e, children: [] }, ...leaves(e.children)] : [e]));
+  const blockEntries = blocks.map((b): SymbolEntry => ({ name: b.name, detail: '', kind: 'block', range: b.range, selectionRange: b.range, children: [] }));
+  // Outer before inner at the same start: a block's own first layer starts where the block's text does.
+  const all = [...blockEntries, ...leaves(entries)].map((e, order) => ({ e, order }))
+    .sort((a, b) => compare(a.e.range.start, b.e.range.start) || compare(b.e.range.end, a.e.range.end) || a.order - b.order)
+    .map((x) => x.e);
+  const root: SymbolEntry[] = [];
+  const open: SymbolEntry[] = [];
+  for (const e of all) {
+    while (open.length > 0 && !contains(open[open.length - 1].range, e.range)) open.pop();
+    (open.length > 0 ? open[open.length - 1].children : root).push(e);
+    if (e.kind === 'block') open.push(e);
+  }
+  for (const b of blockEntries) if (!b.detail) b.detail = `${countLayers(b.children)} layers`;
+  return root;
+}
+
+function countLayers(list: SymbolEntry[]): number {
+  return list.reduce((n, e) => n + (e.kind === 'block' ? countLayers(e.children) : 1), 0);
+}
+
+function compare(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+function contains(outer: Range, inner: Range): boolean {
+  return compare(outer.start, inner.start) <= 0 && compare(inner.end, outer.end) <= 0;
 }
 
 /** Top-level keys with the range of their block (up to the next top-level key). */

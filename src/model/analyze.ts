@@ -2,6 +2,7 @@
  * analyzeModel: text of a `*.cnn.yaml` file → ModelAnalysis (resolved layers, graph, shapes, totals,
  * data/train configs, diagnostics). Pure and synchronous; never throws on any input.
  */
+import { namedBlocks } from './namedBlocks';
 import { DATA_KEYS, toDataConfig } from './config/dataKeys';
 import { readSection } from './config/schema';
 import { TRAIN_KEYS, toTrainConfig } from './config/trainKeys';
@@ -67,7 +68,7 @@ function analyze(src: SourceText, sink: DiagnosticSink, env: AnalysisEnvironment
     sink,
   );
   return {
-    name: spec.name ?? 'model', task, input, classes, layers: walker.layers, graph: nodes, outputShape: flow.shape ?? [],
+    name: spec.name ?? 'model', task, input, classes, layers: walker.layers, graph: nodes, blocks: namedBlocks(spec.layers), outputShape: flow.shape ?? [],
     ...(spec.weights ? { weights: { file: spec.weights.file, strict: spec.weights.strict } } : {}),
     data, pipeline, train, hasData, hasTrain, totals: totalsOf(walker.layers, walker.merges), diagnostics: inFileOrder(sink.list),
   };

@@ -3,6 +3,7 @@
  * and what it means once defaults are applied and shapes inferred (…Args, ResolvedLayer, ModelAnalysis).
  * No vscode, tfjs or DOM imports here: the CLI, the trainer worker and the editor all consume these types.
  */
+import type { NamedBlock } from './namedBlocks';
 import type { TaskName } from './tasks/types';
 import type { BestMetric } from './config/bestMetric';
 
@@ -443,6 +444,8 @@ export interface ModelAnalysis {
   /** Every layer in file order, repeat blocks expanded. */
   layers: ResolvedLayer[];
   graph: GraphNode[];
+  /** Named blocks as written (`layer1: [...]`), outer first: the outline nests the layers under them. */
+  blocks?: NamedBlock[];
   outputShape: Shape;
   data: DataConfig;
   /** The preprocessing pipelines (from data.transforms, or from augment / normalize). */

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { codeLenses, findLayersLine } from '../../src/language/codeLens';
 import { inlayHints } from '../../src/language/inlayHints';
@@ -71,6 +73,27 @@ describe('document symbols', () => {
     const residual = layers?.children[3];
     assert.equal(residual?.children.length, 2);
     assert.equal(residual?.detail, '→ 16×32×32');
+  });
+
+  it('nests layers in the named blocks as written, so a zoo model folds block by block', () => {
+    const text = readFileSync(join(__dirname, '..', '..', 'examples', 'zoo', 'googlenet.cnn.yaml'), 'utf8');
+    const m = analyse(text);
+    const layers = documentSymbols(m.analysis, m.src).find((s) => s.name === 'layers')!;
+    assert.deepEqual(layers.children.map((c) => c.name).slice(0, 6), ['conv1', 'MaxPool2d(kernel_size=3, stride=2, ceil_mode=True)', 'conv2', 'conv3', 'MaxPool2d(kernel_size=3, stride=2, ceil_mode=True)', 'inception3a']);
+    const inception = layers.children[5];
+    assert.deepEqual(inception.children.map((c) => `${c.name} ${c.detail}`), ['branch1 3 layers', 'branch2 6 layers', 'branch3 6 layers', 'branch4 4 layers', 'concat(b1, b2, b3, b4) → 256×28×28']);
+    assert.deepEqual(inception.children[3].children.map((c) => c.name), ['MaxPool2d(kernel_size=3, stride=1, padding=1, ceil_mode=True)', 'Conv2d(192, 32, kernel_size=1, bias=False)', 'BatchNorm2d(32, eps=0.001)', 'ReLU(inplace=True)']);
+    // Every layer is listed exactly once, under its innermost block.
+    const count = (list: typeof layers.children): number => list.reduce((n, c) => n + (c.children.length ? count(c.children) : 1), 0);
+    assert.equal(count(layers.children), m.analysis.layers.length + m.analysis.graph.filter((n) => n.kind === 'merge').length);
+  });
+
+  it('keeps residual blocks inside their named block (resnet18: layer1 › residual › conv)', () => {
+    const text = readFileSync(join(__dirname, '..', '..', 'examples', 'zoo', 'resnet18.cnn.yaml'), 'utf8');
+    const m = analyse(text);
+    const layer1 = documentSymbols(m.analysis, m.src).find((s) => s.name === 'layers')!.children.find((c) => c.name === 'layer1')!;
+    assert.deepEqual(layer1.children.map((c) => c.name), ['residual', 'ReLU(inplace=True)', 'residual', 'ReLU(inplace=True)']);
+    assert.equal(layer1.children[0].children.length, 5);
   });
 });
 
