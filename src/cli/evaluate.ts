@@ -1,5 +1,5 @@
 /**
- * `cnnlab evaluate RUN [--weights W] [--checkpoint best|last] [--json] [--backend B] [--max-image-pixels N]`: the test pass on a run's
+ * `cnnlab evaluate RUN [--checkpoint best|last] [--json] [--weights W] [--backend B] [--max-image-pixels N]`: the test pass on a run's
  * checkpoint (for a run stopped before its test pass), written into the run's summary.json and predictions files;
  * with --weights (a .pth/.pt, .safetensors or another run) the run's model and data with those weights, printed only. Progress goes to
  * stderr; Ctrl-C cancels and leaves the run as it was. Exit 0 on success, 1 when the run cannot be evaluated or
@@ -16,7 +16,7 @@ import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'evaluate RUN [--weights W] [--checkpoint best|last] [--json] [--backend B] [--max-image-pixels N]';
+const USAGE = 'evaluate RUN [--checkpoint best|last] [--json] [--weights W] [--backend B] [--max-image-pixels N]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runEvaluate(args: string[], io: CliOutput = processOutput): Promise<number> {
