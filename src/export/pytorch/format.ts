@@ -10,6 +10,8 @@ import type { ExportSource } from '../source';
 import { modelPy } from './modelPy';
 import { preprocessingPy } from './preprocessingPy';
 import { DATASETS_PY } from './datasetsPy';
+import { IMAGE_SET_PY } from './imageSetPy';
+import { PY_TRAIN_TASKS } from './tasks/registry';
 import { RUN_FOLDER_PY } from './runFolderPy';
 import { PREDICT_PY, README_MD, REQUIREMENTS_TXT } from './scriptsPy';
 import { exportTrainingData } from './trainingData';
@@ -23,6 +25,8 @@ export const pytorchFormat: ExportFormat = {
   out: 'folder',
   async write(source: ExportSource, out: string) {
     if (source.analysis.input.length !== 3) throw new ExportError(`--format pytorch needs an image input [C, H, W]; this model's input is [${source.analysis.input}]`);
+    const task = PY_TRAIN_TASKS[source.analysis.task];
+    task.check(source.analysis);
     mkdirSync(out, { recursive: true });
     const data = exportTrainingData(source.analysis, source.runDir, source.config, out);
     const recipe = { analysis: source.analysis, classes: source.classes, dataPath: data.dataPath, maxTrainSamples: null };
@@ -33,6 +37,8 @@ export const pytorchFormat: ExportFormat = {
       ['preprocessing.py', preprocessingPy(source.analysis.pipeline, source.analysis.input)],
       ['predict.py', PREDICT_PY],
       ['train.py', trainPy(recipe)],
+      ['task.py', task.source],
+      ['imageset.py', IMAGE_SET_PY],
       ['datasets.py', DATASETS_PY],
       ['cnnlab_run.py', RUN_FOLDER_PY],
       ['requirements.txt', REQUIREMENTS_TXT],

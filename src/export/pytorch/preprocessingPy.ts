@@ -100,12 +100,12 @@ def stretch(pixels, height, width):
     return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
 
 
-def read_image(path_or_image):
-    """A picture as the dataset stores it: a PIL image with the model's channels (and size, without data.transforms)."""
+def read_image(path_or_image, fit=FIT_TO_INPUT):
+    """A picture as the dataset stores it: a PIL image with the model's channels (and size, when fit: no data.transforms)."""
     image = path_or_image if isinstance(path_or_image, Image.Image) else Image.open(path_or_image)
     pixels = np.asarray(image.convert("RGBA"))
     pixels = to_channels(pixels)
-    if FIT_TO_INPUT:
+    if fit:
         pixels = stretch(pixels, INPUT_HEIGHT, INPUT_WIDTH)
     return Image.fromarray(pixels[:, :, 0] if INPUT_CHANNELS == 1 else pixels, "L" if INPUT_CHANNELS == 1 else "RGB")
 `;

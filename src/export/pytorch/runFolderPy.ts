@@ -12,6 +12,7 @@ in CNN Lab's layouts: conv [kh, kw, in, out], Linear [in, out]). Every JSON file
 """
 import datetime
 import json
+import math
 import os
 import socket
 import threading
@@ -35,8 +36,19 @@ def write_atomic(path, data):
     os.replace(tmp, path)
 
 
+def finite(value):
+    """NaN and infinities as null, as JSON.stringify writes them (Python's json would write NaN, which is not JSON)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
 def write_json(path, value):
-    write_atomic(path, json.dumps(value, indent=2).encode("utf8"))
+    write_atomic(path, json.dumps(finite(value), indent=2).encode("utf8"))
 
 
 def process_start_iso():
@@ -105,7 +117,7 @@ class RunFolder:
             write_json(os.path.join(self.dir, "summary.json"), self.summary)
 
     def append_metrics(self, record):
-        self.metrics.write(json.dumps(record) + "\n")
+        self.metrics.write(json.dumps(finite(record)) + "\n")
         self.metrics.flush()
 
     def save_checkpoint(self, which, model, classes, input_shape, metadata):

@@ -65,9 +65,10 @@ export const README_MD = `# A CNN Lab model, exported for PyTorch
 | \`weights.pth\` | the trained weights, a torch state_dict (\`torch.load(..., weights_only=True)\`) |
 | \`predict.py\` | \`python3 predict.py IMAGE [--top-k K] [--json]\`: top-k classes, with CNN Lab's test preprocessing |
 | \`train.py\` | the model file's recipe (dataset, split, augmentation, loss, optimizer, schedule, early stopping, best weights, seed) |
-| \`preprocessing.py\`, \`datasets.py\`, \`cnnlab_run.py\` | image preprocessing, dataset readers, CNN Lab's run folder writer |
+| \`task.py\` | what the model's task trains on and measures: labels (classification), clean pictures with data.noise (reconstruction), masks moved with their pictures (segmentation); its loss and metrics |
+| \`preprocessing.py\`, \`datasets.py\`, \`imageset.py\`, \`cnnlab_run.py\` | image preprocessing, dataset readers, samples, CNN Lab's run folder writer |
 | \`model.cnn.yaml\` | the model file the run was trained from |
-| \`data/\` | (\`shapes\` only) the generated images, as CNN Lab's generator draws them |
+| \`data/\` | (\`shapes\` only) the generated images (and scene masks for segmentation), as CNN Lab's generator draws them |
 
 Install: \`pip install -r requirements.txt\` (or Debian's \`apt install python3-torch python3-torchvision\`).
 
@@ -88,8 +89,9 @@ machines (run on each node, node 0 first; the dataset must be at the same \`--da
     torchrun --nnodes=2 --node_rank=0 --nproc_per_node=4 --master_addr=NODE0_HOST --master_port=29500 train.py --out runs
     torchrun --nnodes=2 --node_rank=1 --nproc_per_node=4 --master_addr=NODE0_HOST --master_port=29500 train.py --out runs
 
-Rank 0 writes a CNN Lab run folder, \`runs/<model>/<timestamp>/\` (metrics.jsonl, summary.json with \`testAccuracy\`,
-best/ and last/ checkpoints): put \`--out\` in your workspace's runs folder and the run shows in CNN Lab's runs view,
+Rank 0 writes a CNN Lab run folder, \`runs/<model>/<timestamp>/\` (metrics.jsonl with the task's validation figure
+— valAccuracy, valMse or valMeanIou —, summary.json with \`testAccuracy\`, \`testMse\` (reconstruction) or
+\`testMeanIou\` / \`testMeanDice\` (segmentation), best/ and last/ checkpoints): put \`--out\` in your workspace's runs folder and the run shows in CNN Lab's runs view,
 training panel (live) and inspector. \`cnnlab import weights.pth --model model.cnn.yaml\` turns a state_dict trained
 anywhere else into a run folder.
 `;

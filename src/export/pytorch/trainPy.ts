@@ -1,9 +1,11 @@
 /**
  * train.py of the pytorch export: the model file's recipe (dataset, split, augmentation, loss, optimizer, schedule,
  * early stopping, best weights, seed) as a plain PyTorch training script that runs as one process or under torchrun
- * (DistributedDataParallel) and writes CNN Lab's run folder. The recipe is a dict at the top; the rest is fixed text.
+ * (DistributedDataParallel) and writes CNN Lab's run folder. The recipe is a dict at the top; the rest is fixed text
+ * with no task in it: what differs between tasks (data, loss, scores, metrics) is task.py (tasks/registry.ts).
  */
 import { DEFAULT_BEST_METRIC } from '../../model/config/bestMetric';
+import { resolveIncludedClasses } from '../../model/config/includeClasses';
 import type { ModelAnalysis } from '../../model/types';
 
 /** What train.py needs besides the model file: where the data is, and the class names in label order. */
@@ -27,7 +29,9 @@ export function recipePy(source: TrainRecipeSource): string {
     dataset: analysis.data.dataset,
     data_path: source.dataPath,
     validation_split: analysis.data.validation_split,
-    include_classes: analysis.data.include_classes ?? null,
+    // As indices: the Python side compares labels.
+    include_classes: includedIndices(analysis.data.include_classes, source.classes),
+    noise: analysis.data.noise ?? null,
     max_train_samples: source.maxTrainSamples,
     epochs: t.epochs,
     batch_size: t.batch_size,
@@ -37,6 +41,8 @@ export function recipePy(source: TrainRecipeSource): string {
     nesterov: t.nesterov,
     weight_decay: t.weight_decay,
     loss: t.loss,
+    class_weights: t.class_weights ?? null,
+    ignore_index: t.ignore_index,
     early_stopping: t.early_stopping ?? null,
     best: t.best ?? DEFAULT_BEST_METRIC,
     schedule: t.schedule ?? null,
@@ -44,6 +50,12 @@ export function recipePy(source: TrainRecipeSource): string {
   };
   const lines = Object.entries(recipe).map(([k, v]) => `    ${JSON.stringify(k)}: ${pyLiteral(v)},`);
   return `RECIPE = {\n${lines.join('\n')}\n}`;
+}
+
+function includedIndices(include: ReadonlyArray<string | number> | undefined, classes: readonly string[]): number[] | null {
+  if (!include) return null;
+  const resolved = resolveIncludedClasses(include, classes);
+  return 'indices' in resolved ? resolved.indices : null;
 }
 
 function pyLiteral(v: unknown): string {
@@ -86,42 +98,21 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 from torch.utils.data.distributed import DistributedSampler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from cnnlab_run import RunFolder, now_iso  # noqa: E402
-from datasets import load_splits  # noqa: E402
+from datasets import head, load_splits  # noqa: E402
 from model import INPUT_SHAPE, Model  # noqa: E402
-from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH, TEST_TRANSFORMS, TRAIN_IS_RANDOM, TRAIN_TRANSFORMS, stretch  # noqa: E402
+from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH  # noqa: E402
+from task import Task  # noqa: E402  (this model's task: its data, loss, scores and metrics)
 
 `;
 
 const BODY = String.raw`
 METRICS_EVERY_BATCHES = 20
-
-
-class ImageSet(Dataset):
-    """uint8 [N, H, W, C] images through a torchvision pipeline; a deterministic one is applied once, up front."""
-
-    def __init__(self, images, labels, transform, random):
-        if FIT_TO_INPUT:
-            images = np.stack([stretch(x, INPUT_HEIGHT, INPUT_WIDTH) for x in images]) if len(images) else images
-        self.images, self.labels, self.transform = images, torch.as_tensor(labels), transform
-        self.cached = None if random else torch.stack([transform(self._pil(x)) for x in images])
-
-    @staticmethod
-    def _pil(x):
-        from PIL import Image
-        return Image.fromarray(x[:, :, 0] if x.shape[2] == 1 else x, "L" if x.shape[2] == 1 else "RGB")
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, i):
-        x = self.cached[i] if self.cached is not None else self.transform(self._pil(self.images[i]))
-        return x, self.labels[i]
 
 
 def setup_distributed():
@@ -136,13 +127,6 @@ def setup_distributed():
         return dist.get_rank(), world, torch.device("cuda", local)
     dist.init_process_group("gloo")
     return dist.get_rank(), world, torch.device("cpu")
-
-
-def make_loss(name):
-    losses = {"cross_entropy": nn.CrossEntropyLoss, "nll": nn.NLLLoss}
-    if name not in losses:
-        raise SystemExit(f"train.py: loss {name!r} is not a classification loss; train.py reproduces classification recipes")
-    return losses[name]()
 
 
 def make_optimizer(params, r):
@@ -167,23 +151,23 @@ def make_schedule(optimizer, r, epochs):
     return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=s.get("factor", 0.1), patience=s.get("patience", 10), threshold=1e-4, min_lr=s.get("min_lr", 0))
 
 
-def evaluate(model, loader, loss_fn, classes, device):
-    """Loss, accuracy, per-class accuracy and confusion matrix over a whole set (one process)."""
+def evaluate(model, loader, task, device):
+    """One pass over a whole set (one process): the task's metrics (CNN Lab's TestMetrics)."""
     model.eval()
-    total, correct, loss_sum = 0, 0, 0.0
-    confusion = np.zeros((len(classes), len(classes)), dtype=np.int64)
+    evaluation = task.evaluation()
     with torch.no_grad():
-        for x, y in loader:
-            x, y = x.to(device), y.to(device)
+        for x, target, label in loader:
+            x, target = x.to(device), target.to(device)
             out = model(x)
-            loss_sum += loss_fn(out, y).item() * len(y)
-            pred = out.argmax(1)
-            correct += (pred == y).sum().item()
-            total += len(y)
-            np.add.at(confusion, (y.cpu().numpy(), pred.cpu().numpy()), 1)
-    per_class = [None if row.sum() == 0 else float(row[i] / row.sum()) for i, row in enumerate(confusion)]
-    return {"loss": loss_sum / max(total, 1), "accuracy": correct / max(total, 1), "perClassAccuracy": per_class,
-            "confusion": confusion.tolist(), "samples": total}
+            evaluation.add(out, target, label, task.loss(out, target).item())
+    return evaluation.result()
+
+
+def cap(train, validation, max_train):
+    """--max-train-samples caps training, and validation in the same proportion."""
+    share = max_train / max(len(train[1]), 1)
+    keep = max(1, int(round(share * len(validation[1])))) if len(validation[1]) else 0
+    return head(train, max_train), head(validation, keep)
 
 
 def main():
@@ -195,8 +179,6 @@ def main():
     parser.add_argument("--max-train-samples", type=int, default=r["max_train_samples"])
     parser.add_argument("--workers", type=int, default=0, help="DataLoader worker processes per training process")
     args = parser.parse_args()
-    if r["task"] != "classification":
-        raise SystemExit(f"train.py reproduces classification recipes; this model's task is {r['task']}")
     if args.data is None:
         raise SystemExit("train.py: pass the dataset folder with --data")
     data_path = args.data if os.path.isabs(args.data) else os.path.join(HERE, args.data)
@@ -205,13 +187,14 @@ def main():
     torch.manual_seed(r["seed"])
     np.random.seed(r["seed"])
     classes = r["classes"]
-    train, validation, test = load_splits(r["dataset"], data_path, classes, r["validation_split"], r["seed"], r["include_classes"])
+    task = Task(r)
+    fit_to = (INPUT_HEIGHT, INPUT_WIDTH) if FIT_TO_INPUT else None
+    train, validation, test = load_splits(r["dataset"], data_path, classes, r["validation_split"], r["seed"], r["include_classes"], fit_to)
+    if task.needs_masks and len(train) < 3:
+        raise SystemExit(f"train.py: task {r['task']} trains on masks, and {r['dataset']} at {data_path} has none")
     if args.max_train_samples:
-        share = args.max_train_samples / max(len(train[1]), 1)
-        train = (train[0][: args.max_train_samples], train[1][: args.max_train_samples])
-        keep = max(1, int(round(share * len(validation[1])))) if len(validation[1]) else 0
-        validation = (validation[0][:keep], validation[1][:keep])
-    train_set = ImageSet(*train, TRAIN_TRANSFORMS, TRAIN_IS_RANDOM)
+        train, validation = cap(train, validation, args.max_train_samples)
+    train_set = task.dataset(train, training=True)
     sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=r["seed"]) if world > 1 else None
     per_process = max(1, math.ceil(r["batch_size"] / world))
     generator = torch.Generator().manual_seed(r["seed"])
@@ -219,13 +202,12 @@ def main():
 
     model = Model().to(device)
     net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else model
-    loss_fn = make_loss(r["loss"])
     optimizer = make_optimizer(net.parameters(), r)
     schedule = make_schedule(optimizer, r, args.epochs)
 
     run = None
     if rank == 0:
-        eval_sets = {name: DataLoader(ImageSet(*split, TEST_TRANSFORMS, False), batch_size=256) for name, split in (("validation", validation), ("test", test))}
+        eval_sets = {name: DataLoader(task.dataset(split, training=False), batch_size=256) for name, split in (("validation", validation), ("test", test))}
         backend = "nccl" if device.type == "cuda" else "gloo"
         description = f"PyTorch {torch.__version__}, {world} process(es)" + (f", DistributedDataParallel over {backend}" if world > 1 else "") + f" on {device.type}"
         run = RunFolder(args.out, r["model"], open(os.path.join(HERE, "model.cnn.yaml"), encoding="utf8").read(),
@@ -252,31 +234,31 @@ def main():
         net.train()
         lr = optimizer.param_groups[0]["lr"]
         started = time.time()
-        sums = torch.zeros(3, dtype=torch.float64)  # loss · n, correct, n (this process)
-        for b, (x, y) in enumerate(train_loader, 1):
-            x, y = x.to(device), y.to(device)
+        sums = torch.zeros(3, dtype=torch.float64)  # loss · n, task score, n (this process)
+        for b, (x, target, _label) in enumerate(train_loader, 1):
+            x, target = x.to(device), target.to(device)
             optimizer.zero_grad()
             out = net(x)
-            loss = loss_fn(out, y)
+            loss = task.loss(out, target)
             loss.backward()
             optimizer.step()
-            sums += torch.tensor([loss.item() * len(y), (out.argmax(1) == y).sum().item(), len(y)], dtype=torch.float64)
+            sums += torch.tensor([loss.item() * len(x), task.batch_score(out, target), len(x)], dtype=torch.float64)
             if run and (b % METRICS_EVERY_BATCHES == 0 or b == batches):
                 seconds = time.time() - started
                 rate = world * sums[2].item() / max(seconds, 1e-9)
                 left = (args.epochs - epoch) * len(train_set) + (batches - b) * per_process * world
                 run.append_metrics({"kind": "batch", "epoch": epoch, "batch": b, "batches": batches, "loss": sums[0].item() / sums[2].item(),
-                                    "accuracy": sums[1].item() / sums[2].item(), "lr": lr, "samplesPerSecond": rate,
+                                    "accuracy": task.epoch_score(sums[1].item(), sums[2].item()), "lr": lr, "samplesPerSecond": rate,
                                     "etaSeconds": left / max(rate, 1e-9), "time": now_iso()})
         seconds = time.time() - started
         train_seconds += seconds
         if world > 1:
             dist.all_reduce(sums)
-        train_loss, train_acc = sums[0].item() / sums[2].item(), sums[1].item() / sums[2].item()
+        train_loss, train_score = sums[0].item() / sums[2].item(), task.epoch_score(sums[1].item(), sums[2].item())
         # Rank 0 validates and decides (best weights, early stopping, plateau); the decision is broadcast.
         decision = torch.zeros(2, dtype=torch.float64)
         if run:
-            val = evaluate(model, eval_sets["validation"], loss_fn, classes, device) if len(validation[1]) else None
+            val = evaluate(model, eval_sets["validation"], task, device) if len(validation[1]) else None
             # train.best: the figure that picks best/ and that early stopping watches, lower is better (accuracy negated).
             monitored = (-val["accuracy"] if r["best"] == "val_accuracy" else val["loss"]) if val else train_loss
             improved = monitored < best_loss
@@ -292,8 +274,8 @@ def main():
                         stop_reason = f"early stopping: {watched} did not improve by more than {es.get('min_delta', 0)} for {es['patience']} epoch(s)"
             if not math.isfinite(train_loss):
                 stop_reason = f"the training loss became {train_loss} at epoch {epoch}"
-            run.append_metrics({"kind": "epoch", "epoch": epoch, "loss": train_loss, "accuracy": train_acc,
-                                "valLoss": val["loss"] if val else None, "valAccuracy": val["accuracy"] if val else None, "lr": lr,
+            run.append_metrics({"kind": "epoch", "epoch": epoch, "loss": train_loss, "accuracy": train_score,
+                                "valLoss": val["loss"] if val else None, "valAccuracy": val["accuracy"] if val else None, **task.epoch_fields(val), "lr": lr,
                                 "seconds": seconds, "samplesPerSecond": len(train_set) / max(seconds, 1e-9), "best": improved, "time": now_iso()})
             run.save_checkpoint("last", model, classes, INPUT_SHAPE, {"epoch": epoch, "loss": train_loss})
             if improved:
@@ -301,8 +283,8 @@ def main():
                 run.write_summary(bestEpoch=epoch, bestValLoss=val["loss"] if val else None)
             run.write_summary(epochsCompleted=epoch, trainSeconds=train_seconds, updatedAt=now_iso(),
                               samplesPerSecond=len(train_set) * epoch / max(train_seconds, 1e-9), totalSeconds=time.time() - run.started)
-            print(f"epoch {epoch}/{args.epochs}: loss {train_loss:.4f}, accuracy {train_acc:.4f}" +
-                  (f", validation loss {val['loss']:.4f}, accuracy {val['accuracy']:.4f}" if val else "") + f" ({seconds:.1f} s)", flush=True)
+            score = f", score {train_score:.4f}" if train_score is not None else ""
+            print(f"epoch {epoch}/{args.epochs}: loss {train_loss:.4f}{score}" + (f", validation loss {val['loss']:.4f}" if val else "") + f" ({seconds:.1f} s)", flush=True)
             # The plateau schedule watches the loss, as in CNN Lab.
             decision = torch.tensor([1.0 if stop_reason else 0.0, val["loss"] if val else train_loss], dtype=torch.float64)
         if world > 1:
@@ -316,10 +298,12 @@ def main():
     if run:
         if best_state is not None:
             model.load_state_dict(best_state)
-        result = evaluate(model, eval_sets["test"], loss_fn, classes, device)
-        run.finish(status="done", epochsCompleted=epochs_done, trainSeconds=train_seconds, test=result, testAccuracy=result["accuracy"],
+        result = evaluate(model, eval_sets["test"], task, device)
+        figures = task.summary_fields(result)
+        run.finish(status="done", epochsCompleted=epochs_done, trainSeconds=train_seconds, test=result, testLoss=result["loss"], **figures,
                    samplesPerSecond=len(train_set) * epochs_done / max(train_seconds, 1e-9), stopReason=stop_reason)
-        print(f"test accuracy {result['accuracy']:.4f} on {result['samples']} images; run folder {run.dir}", flush=True)
+        shown = ", ".join(f"{k} {v:.4f}" for k, v in figures.items() if isinstance(v, float))
+        print(f"test: {shown} on {result['samples']} images; run folder {run.dir}", flush=True)
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()

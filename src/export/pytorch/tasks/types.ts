@@ -1,0 +1,22 @@
+/**
+ * The pytorch export's half of a task: train.py's loop is task-free (forward, loss, backward, evaluate, record) and
+ * asks the generated task.py for everything that differs between tasks, as the engine's loop asks src/trainer/tasks.
+ * One module per task (its task.py text and what it cannot reproduce), one entry in registry.ts.
+ *
+ * task.py's contract (train.py calls only this): `class Task(recipe)` with
+ * - `dataset(split, training)`: a torch Dataset of (input, target, label) from a (images, labels[, masks]) split;
+ * - `needs_masks`: whether the splits must carry masks;
+ * - `loss(output, target)`: the batch's mean loss;
+ * - `batch_score(output, target)` / `epoch_score(sum, seen)`: the training score (accuracy; None without one);
+ * - `evaluation()`: an accumulator with `add(output, target, label, mean_loss)` and `result()` (CNN Lab's TestMetrics);
+ * - `epoch_fields(validation)` / `summary_fields(test)`: the task's keys of metrics.jsonl's epoch lines and of
+ *   summary.json (valMse, valMeanIou; testAccuracy, testMse, testMeanIou, testMeanDice), as CNN Lab writes them.
+ */
+import type { ModelAnalysis } from '../../../model/types';
+
+export interface PyTrainTask {
+  /** Throws an ExportError naming what train.py cannot reproduce of this model's recipe. */
+  check(analysis: ModelAnalysis): void;
+  /** task.py. */
+  source: string;
+}
