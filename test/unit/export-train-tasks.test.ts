@@ -158,6 +158,21 @@ print(json.dumps({"losses": losses, "moved": moved}))
     assert.ok(result.moved > 10, 'the pipeline moved the pictures');
   });
 
+  it('a recipe train.py cannot reproduce still exports the model; train.py and the export notes say why', { timeout: 120_000 }, async () => {
+    const text = SCENES.replace('name: tiny-scenes', 'name: tiny-randaugment').replace('RandomHorizontalFlip()', 'RandAugment()');
+    const analysis = analyze(text);
+    const { tf } = await initBackend('wasm');
+    const { runDir, model } = await untrainedRun(tf, analysis, text, join(root, 'runs'));
+    model.dispose();
+    const dir = join(root, 'export-tiny-randaugment');
+    let said = '';
+    assert.equal(await runExport([runDir, '--format', 'pytorch', '--out', dir], { out: (t) => void (said += t), err: (t) => void (said += t) }), 0);
+    assert.match(said, /train\.py cannot move masks through RandAugment/);
+    const r = spawnSync(PYTHON, [join(dir, 'train.py'), '--epochs', '1', '--out', join(root, 'never')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /cannot move masks through RandAugment/);
+  });
+
   it('segmentation on a mask folder: masks read as class indices, ignore_index pixels left out of the metrics', { timeout: 300_000 }, async () => {
     const data = join(root, 'masks-data');
     for (const sub of ['images', 'masks']) mkdirSync(join(data, sub), { recursive: true });

@@ -25,8 +25,9 @@ export const pytorchFormat: ExportFormat = {
   out: 'folder',
   async write(source: ExportSource, out: string) {
     if (source.analysis.input.length !== 3) throw new ExportError(`--format pytorch needs an image input [C, H, W]; this model's input is [${source.analysis.input}]`);
-    const task = PY_TRAIN_TASKS[source.analysis.task];
-    task.check(source.analysis);
+    // A recipe train.py cannot reproduce still exports the model; its train.py then says why it refuses.
+    const unsupported = PY_TRAIN_TASKS[source.analysis.task].unsupported(source.analysis);
+    const taskPy = unsupported ? `raise SystemExit(${JSON.stringify(unsupported)})\n` : PY_TRAIN_TASKS[source.analysis.task].source;
     mkdirSync(out, { recursive: true });
     const data = exportTrainingData(source.analysis, source.runDir, source.config, out);
     const recipe = { analysis: source.analysis, classes: source.classes, dataPath: data.dataPath, maxTrainSamples: null };
@@ -37,7 +38,7 @@ export const pytorchFormat: ExportFormat = {
       ['preprocessing.py', preprocessingPy(source.analysis.pipeline, source.analysis.input)],
       ['predict.py', PREDICT_PY],
       ['train.py', trainPy(recipe)],
-      ['task.py', task.source],
+      ['task.py', taskPy],
       ['imageset.py', IMAGE_SET_PY],
       ['datasets.py', DATASETS_PY],
       ['cnnlab_run.py', RUN_FOLDER_PY],
@@ -47,6 +48,7 @@ export const pytorchFormat: ExportFormat = {
     ];
     for (const [name, content] of files) writeFileSync(join(out, name), content);
     const notes = [`predict: python3 ${join(out, 'predict.py')} IMAGE [--top-k K] [--json]`, `train:   torchrun --redirects 1 --tee 1 --nproc_per_node=2 ${join(out, 'train.py')} --out runs   (see ${join(out, 'README.md')})`];
+    if (unsupported) notes.push(unsupported);
     if (data.dataPath === null) notes.push(`train.py does not know where the ${source.analysis.data.dataset} data is: pass --data FOLDER`);
     return { files: [...files.map(([name]) => join(out, name)), ...data.files], notes };
   },

@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
 import { resolveRunsDirectory, type CnnLabConfig } from '../../config';
+import { ExportError } from '../../export/format';
 import { pytorchFormat } from '../../export/pytorch/format';
+import { PY_TRAIN_TASKS } from '../../export/pytorch/tasks/registry';
 import { modelFileSource } from '../../export/source';
 import { readRunSummary } from '../../trainer/runs/reader';
 import { RUN_FILES, safeName } from '../../trainer/runs/store';
@@ -48,6 +50,8 @@ export async function trainWithPyTorch(deps: TrainWithPyTorchDeps, uri: unknown)
   let exportDir: string;
   try {
     const source = modelFileSource(doc.getText(), modelPath);
+    const unsupported = PY_TRAIN_TASKS[source.analysis.task].unsupported(source.analysis);
+    if (unsupported) throw new ExportError(unsupported);
     exportDir = join(dirname(outDir), 'pytorch', safeName(source.analysis.name));
     await pytorchFormat.write(source, exportDir);
   } catch (e) {

@@ -15,8 +15,8 @@
 import type { ModelAnalysis } from '../../../model/types';
 
 export interface PyTrainTask {
-  /** Throws an ExportError naming what train.py cannot reproduce of this model's recipe. */
-  check(analysis: ModelAnalysis): void;
+  /** What train.py cannot reproduce of this model's recipe, in words; null when it reproduces all of it. */
+  unsupported(analysis: ModelAnalysis): string | null;
   /** task.py. */
   source: string;
 }
