@@ -5,9 +5,7 @@
  * from the runs view. Each test can run on its own (CNNLAB_E2E_GREP).
  */
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { timestampLabel } from '../../src/webviews/runs/runTree';
 import { commandLabel, viewNameMatching, type Manifest } from './harness/manifest';
 import { poll } from './harness/poll';
 import { findRuns, waitForRun, type FoundRun } from './harness/runFolders';
@@ -116,15 +114,7 @@ e2eTest(
       return true;
     });
     await wb.openView(viewNameMatching(manifest, /runs/i, 'the runs view'));
-    const label = timestampLabel(basename(run.dir));
-    const row = await poll(`the row of run ${label} in the runs view`, async () => {
-      const rows = page.locator('.pane-body .monaco-list-row', { hasText: label });
-      if (await rows.count()) return rows.first();
-      // Its model's group may be collapsed.
-      const group = page.locator('.pane-body .monaco-list-row[aria-expanded="false"]', { hasText: MODEL });
-      if (await group.count()) await group.first().click();
-      return undefined;
-    }, { saw: async () => `[${(await wb.treeRows()).slice(0, 10).join(' | ')}]` });
+    const row = await wb.runRow(run.dir, MODEL);
     await row.click();
     const panel = await stripPanel(page);
     await checkStrip(panel);

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { timestampLabel } from '../../src/webviews/runs/runTree';
+import { join } from 'node:path';
 import { commandLabel, viewNameMatching } from './harness/manifest';
 import { poll } from './harness/poll';
 import { waitForRun } from './harness/runFolders';
@@ -17,7 +16,7 @@ const TRAIN_TIMEOUT_MS = Number(process.env.CNNLAB_E2E_TRAIN_TIMEOUT_MS ?? 300_0
 
 e2eTest(
   'runs view: Evaluate on Test Set writes the test figures of a stopped run into it',
-  async ({ wb, page, manifest, workspaceDir, capture }) => {
+  async ({ wb, manifest, workspaceDir, capture }) => {
     const title = manifest.contributes?.commands?.find((c) => c.command === 'cnnlab.runs.evaluate')?.title;
     assert.ok(title, 'feature missing: the cnnlab.runs.evaluate command');
     await wb.openFile('shapes-tiny.cnn.yaml');
@@ -30,15 +29,7 @@ e2eTest(
     writeFileSync(join(run.dir, 'summary.json'), JSON.stringify({ ...run.summary, status: 'stopped', test: null }));
 
     await wb.openView(viewNameMatching(manifest, /runs/i, 'the runs view'));
-    const label = timestampLabel(basename(run.dir));
-    const row = await poll(`the row of run ${label} in the runs view`, async () => {
-      const rows = page.locator('.pane-body .monaco-list-row', { hasText: label });
-      if (await rows.count()) return rows.first();
-      // Its model's group may be collapsed.
-      const group = page.locator('.pane-body .monaco-list-row[aria-expanded="false"]', { hasText: 'shapes-tiny' });
-      if (await group.count()) await group.first().click();
-      return undefined;
-    }, { saw: async () => `[${(await wb.treeRows()).slice(0, 10).join(' | ')}]` });
+    const row = await wb.runRow(run.dir, 'shapes-tiny');
     await wb.chooseFromContextMenu(row, title);
 
     const evaluated = await waitForRun(workspaceDir, 'shapes-tiny', started, 'the test figures in summary.json', (s) => s.test !== null && s.testCheckpoint !== undefined, 120_000);

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { timestampLabel } from '../../src/webviews/runs/runTree';
+import { join } from 'node:path';
 import { commandLabel, viewNameMatching } from './harness/manifest';
 import { poll } from './harness/poll';
 import { findRuns, waitForRun } from './harness/runFolders';
@@ -33,14 +32,7 @@ e2eTest(
     await ensureTrainedRun(wb, manifest, workspaceDir);
     const [run] = findRuns(workspaceDir, 'shapes-tiny', 0).filter((r) => r.summary.status === 'done');
     await wb.openView(viewNameMatching(manifest, /runs/i, 'the runs view'));
-    const label = timestampLabel(basename(run.dir));
-    const row = await poll(`the row of run ${label} in the runs view`, async () => {
-      const rows = page.locator('.pane-body .monaco-list-row', { hasText: label });
-      if (await rows.count()) return rows.first();
-      const group = page.locator('.pane-body .monaco-list-row[aria-expanded="false"]', { hasText: 'shapes-tiny' });
-      if (await group.count()) await group.first().click();
-      return undefined;
-    }, { saw: async () => `[${(await wb.treeRows()).slice(0, 10).join(' | ')}]` });
+    const row = await wb.runRow(run.dir, 'shapes-tiny');
     await wb.chooseFromContextMenu(row, title);
     await wb.pickRow('pytorch', 'the pytorch format');
     // code-server's save dialog is VS Code's simple file dialog: a quick input that takes a path.

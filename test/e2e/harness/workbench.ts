@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { timestampLabel } from '../../../src/webviews/runs/runTree';
 import { poll } from './poll';
 import { Bridge } from './bridge';
 import { Theme, themeClasses, themeNames, webviewThemeClasses } from './settings';
@@ -111,6 +112,18 @@ export class Workbench {
   /** Opens a view by the name it has in the "Open View" list (Quick Open with the "view " prefix). */
   async openView(name: string): Promise<void> {
     await this.clickRow(name, `view "${name}" in the Open View list`, { reopen: { key: 'Control+P', text: `view ${name}` } });
+  }
+
+  /** The row of run folder `runDir` (a run of `model`) in the open runs view, its model's group expanded if collapsed. */
+  async runRow(runDir: string, model: string): Promise<Locator> {
+    const label = timestampLabel(basename(runDir));
+    return poll(`the row of run ${label} in the runs view`, async () => {
+      const rows = this.page.locator('.pane-body .monaco-list-row', { hasText: label });
+      if (await rows.count()) return rows.first();
+      const group = this.page.locator('.pane-body .monaco-list-row[aria-expanded="false"]', { hasText: model });
+      if (await group.count()) await group.first().click();
+      return undefined;
+    }, { saw: async () => `[${(await this.treeRows()).slice(0, 10).join(' | ')}]` });
   }
 
   /** Labels of the rows of the visible tree views (explorer-like panes), e.g. the runs view. */

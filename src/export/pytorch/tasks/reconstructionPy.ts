@@ -22,8 +22,9 @@ from imageset import ImageSet, to_pil
 from preprocessing import TEST_TRANSFORMS, TRAIN_IS_RANDOM, TRAIN_TRANSFORMS
 
 LOSSES = {"mse": nn.MSELoss, "l1": nn.L1Loss, "bce": nn.BCELoss, "bce_with_logits": nn.BCEWithLogitsLoss}
-# Seeds of the evaluation passes' noise: sample i always gets the same corruption, so losses compare across epochs.
-EVAL_NOISE_SEED = 1_000_003
+# Evaluation passes seed sample i's noise with recipe seed · EVAL_NOISE_STRIDE + i: the same corruption every pass,
+# so losses compare across epochs.
+EVAL_NOISE_STRIDE = 1_000_003
 
 
 def split_normalize(pipeline):
@@ -69,16 +70,16 @@ class Noise:
 
 
 class ReconstructionSet(ImageSet):
-    """(noisy input, clean target, label); evaluation sets seed sample i's noise with i."""
+    """(noisy input, clean target, label); an evaluation set (noise_seed not None) seeds sample i's noise with noise_seed + i."""
 
-    def __init__(self, split, transform, random, noise, seeded):
+    def __init__(self, split, transform, random, noise, noise_seed):
         self.pixels, self.normalize = split_normalize(transform)
-        self.noise, self.seeded = noise, seeded
+        self.noise, self.noise_seed = noise, noise_seed
         super().__init__(split, transform, random)
 
     def sample(self, i):
         clean = self.pixels(to_pil(self.images[i]))
-        noisy = self.noise(clean, torch.Generator().manual_seed(EVAL_NOISE_SEED + i) if self.seeded else None) if self.noise else clean
+        noisy = self.noise(clean, torch.Generator().manual_seed(self.noise_seed + i) if self.noise_seed is not None else None) if self.noise else clean
         if self.normalize is None:
             return noisy, clean, self.labels[i]
         return self.normalize(noisy), self.normalize(clean), self.labels[i]
@@ -134,7 +135,7 @@ class Task:
     needs_masks = False
 
     def __init__(self, recipe):
-        self.classes, self.included = recipe["classes"], recipe["include_classes"]
+        self.classes, self.included, self.seed = recipe["classes"], recipe["include_classes"], recipe["seed"]
         self.loss_fn = LOSSES[recipe["loss"]]()
         self.logits = recipe["loss"] == "bce_with_logits"
         self.noise = Noise(recipe["noise"]) if recipe["noise"] else None
@@ -148,8 +149,8 @@ class Task:
 
     def dataset(self, split, training):
         if training:
-            return ReconstructionSet(split, TRAIN_TRANSFORMS, TRAIN_IS_RANDOM or self.noise is not None, self.noise, seeded=False)
-        return ReconstructionSet(split, TEST_TRANSFORMS, False, self.noise, seeded=True)
+            return ReconstructionSet(split, TRAIN_TRANSFORMS, TRAIN_IS_RANDOM or self.noise is not None, self.noise, noise_seed=None)
+        return ReconstructionSet(split, TEST_TRANSFORMS, False, self.noise, noise_seed=self.seed * EVAL_NOISE_STRIDE)
 
     def loss(self, output, target):
         return self.loss_fn(output, target)
