@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
+import { trainPyUnsupported } from '../../src/export/pytorch/tasks/registry';
 import { runExport } from '../../src/cli/export';
 import { isMetricRecord } from '../../src/protocol/webview-training';
 import type { EpochMetrics, RunSummary } from '../../src/protocol/runTypes';
@@ -57,7 +58,7 @@ before(() => void (root = mkdtempSync(join(tmpdir(), 'cnnlab-export-tasks-'))));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Exports an untrained run of `text` as pytorch, runs its train.py (`launcher` args before it) and reads the run back. */
-async function exportAndTrain(text: string, launcher: string[] = []): Promise<ReturnType<typeof readRun>> {
+async function exportAndTrain(text: string, launcher: string[] = [], epochCount = 1): Promise<ReturnType<typeof readRun>> {
   const analysis = analyze(text);
   const { tf } = await initBackend('wasm');
   const { runDir, model } = await untrainedRun(tf, analysis, text, join(root, 'runs'));
@@ -66,7 +67,7 @@ async function exportAndTrain(text: string, launcher: string[] = []): Promise<Re
   let errors = '';
   assert.equal(await runExport([runDir, '--format', 'pytorch', '--out', dir], { out: () => {}, err: (t) => void (errors += t) }), 0, errors);
   const out = join(root, 'torch-runs');
-  const r = spawnSync(PYTHON, [...launcher, join(dir, 'train.py'), '--epochs', '1', '--out', out], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(PYTHON, [...launcher, join(dir, 'train.py'), '--epochs', String(epochCount), '--out', out], { encoding: 'utf8', timeout: 300_000 });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   const [stamp] = readdirSync(join(out, analysis.name));
   const run = readRun(join(out, analysis.name, stamp));
@@ -194,5 +195,25 @@ print(json.dumps({"losses": losses, "moved": moved}))
     assert.equal(seg?.ignoredPixels, 2);
     assert.equal(seg?.pixels, 2 * 63);
     assert.ok(typeof figures(run.summary).testMeanIou === 'number');
+    // train.best: val_miou (to maximise): an epoch is best exactly when its validation mIoU beats every earlier one.
+    const bestByIou = await exportAndTrain(maskFolderModel(data).replace('name: tiny-masks', 'name: tiny-masks-miou').replace('ignore_index: 255}', 'ignore_index: 255, best: val_miou}'), [], 4);
+    let highest = -Infinity;
+    for (const e of epochs(bestByIou)) {
+      assert.equal(e.best, (e.valMeanIou as number) > highest, `epoch ${e.epoch}: valMeanIou ${e.valMeanIou}, best so far ${highest}`);
+      highest = Math.max(highest, e.valMeanIou as number);
+    }
+  });
+});
+
+describe('what train.py refuses to reproduce', () => {
+  it('names freezing, per-layer learning rates, stages and starting weights, and nothing for a plain recipe', () => {
+    const plain = analyze(SCENES);
+    assert.equal(trainPyUnsupported(plain), null);
+    const frozen = analyze(SCENES.replace('loss: cross_entropy_dice,', `loss: cross_entropy_dice, freeze: [${plain.layers[0].module}],`));
+    assert.deepEqual(frozen.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.match(trainPyUnsupported(frozen) ?? '', /^train\.py does not reproduce train\.freeze yet/);
+    const staged = analyze(SCENES.replace('epochs: 2,', `epochs: 2, stages: [{epochs: 1, freeze: [${plain.layers[0].module}]}, {epochs: 1, unfreeze: all, lr: 0.01}],`));
+    assert.deepEqual(staged.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.match(trainPyUnsupported(staged) ?? '', /train\.stages/);
   });
 });

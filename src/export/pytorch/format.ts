@@ -11,7 +11,7 @@ import { modelPy } from './modelPy';
 import { preprocessingPy } from './preprocessingPy';
 import { DATASETS_PY } from './datasetsPy';
 import { IMAGE_SET_PY } from './imageSetPy';
-import { PY_TRAIN_TASKS } from './tasks/registry';
+import { PY_TRAIN_TASKS, trainPyUnsupported } from './tasks/registry';
 import { RUN_FOLDER_PY } from './runFolderPy';
 import { PREDICT_PY, README_MD, REQUIREMENTS_TXT } from './scriptsPy';
 import { exportTrainingData } from './trainingData';
@@ -26,7 +26,7 @@ export const pytorchFormat: ExportFormat = {
   async write(source: ExportSource, out: string) {
     if (source.analysis.input.length !== 3) throw new ExportError(`--format pytorch needs an image input [C, H, W]; this model's input is [${source.analysis.input}]`);
     // A recipe train.py cannot reproduce still exports the model; its train.py then says why it refuses.
-    const unsupported = PY_TRAIN_TASKS[source.analysis.task].unsupported(source.analysis);
+    const unsupported = trainPyUnsupported(source.analysis);
     const taskPy = unsupported ? `raise SystemExit(${JSON.stringify(unsupported)})\n` : PY_TRAIN_TASKS[source.analysis.task].source;
     mkdirSync(out, { recursive: true });
     const data = exportTrainingData(source.analysis, source.runDir, source.config, out);

@@ -4,7 +4,7 @@
  * (DistributedDataParallel) and writes CNN Lab's run folder. The recipe is a dict at the top; the rest is fixed text
  * with no task in it: what differs between tasks (data, loss, scores, metrics) is task.py (tasks/registry.ts).
  */
-import { DEFAULT_BEST_METRIC } from '../../model/config/bestMetric';
+import { BEST_METRICS, DEFAULT_BEST_METRIC } from '../../model/config/bestMetric';
 import { resolveIncludedClasses } from '../../model/config/includeClasses';
 import type { ModelAnalysis } from '../../model/types';
 
@@ -45,6 +45,8 @@ export function recipePy(source: TrainRecipeSource): string {
     ignore_index: t.ignore_index,
     early_stopping: t.early_stopping ?? null,
     best: t.best ?? DEFAULT_BEST_METRIC,
+    // The epoch record's key of that figure (metrics.jsonl), whether higher is better, and its words.
+    best_figure: { field: EPOCH_FIELDS[t.best ?? DEFAULT_BEST_METRIC], maximise: BEST_METRICS[t.best ?? DEFAULT_BEST_METRIC].direction === 'max', label: BEST_METRICS[t.best ?? DEFAULT_BEST_METRIC].label },
     schedule: t.schedule ?? null,
     seed: t.seed,
   };
@@ -57,6 +59,9 @@ function includedIndices(include: ReadonlyArray<string | number> | undefined, cl
   const resolved = resolveIncludedClasses(include, classes);
   return 'indices' in resolved ? resolved.indices : null;
 }
+
+/** Where each train.best figure is in an epoch record (metrics.jsonl, EpochMetrics). */
+const EPOCH_FIELDS: Record<keyof typeof BEST_METRICS, string> = { val_loss: 'valLoss', val_accuracy: 'valAccuracy', val_mse: 'valMse', val_miou: 'valMeanIou' };
 
 function pyLiteral(v: unknown): string {
   if (v === null || v === undefined) return 'None';
@@ -259,8 +264,12 @@ def main():
         decision = torch.zeros(2, dtype=torch.float64)
         if run:
             val = evaluate(model, eval_sets["validation"], task, device) if len(validation[1]) else None
-            # train.best: the figure that picks best/ and that early stopping watches, lower is better (accuracy negated).
-            monitored = (-val["accuracy"] if r["best"] == "val_accuracy" else val["loss"]) if val else train_loss
+            # train.best: the figure that picks best/ and that early stopping watches, as "lower is better" (a figure
+            # to maximise, accuracy or mIoU, negated); without a validation set, the training loss.
+            figures = {"valLoss": val["loss"], "valAccuracy": val["accuracy"], **task.epoch_fields(val)} if val else {}
+            best_figure = r["best_figure"]
+            value = figures.get(best_figure["field"]) if val else None
+            monitored = train_loss if value is None else (-value if best_figure["maximise"] else value)
             improved = monitored < best_loss
             if improved:
                 best_loss, best_state = monitored, {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -270,7 +279,7 @@ def main():
                 else:
                     wait += 1
                     if wait >= es["patience"]:
-                        watched = ("validation accuracy" if r["best"] == "val_accuracy" else "validation loss") if val else "training loss (no validation set)"
+                        watched = best_figure["label"] if value is not None else "training loss (no validation set)"
                         stop_reason = f"early stopping: {watched} did not improve by more than {es.get('min_delta', 0)} for {es['patience']} epoch(s)"
             if not math.isfinite(train_loss):
                 stop_reason = f"the training loss became {train_loss} at epoch {epoch}"

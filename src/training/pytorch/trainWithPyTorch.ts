@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { resolveRunsDirectory, type CnnLabConfig } from '../../config';
 import { ExportError } from '../../export/format';
 import { pytorchFormat } from '../../export/pytorch/format';
-import { PY_TRAIN_TASKS } from '../../export/pytorch/tasks/registry';
+import { trainPyUnsupported } from '../../export/pytorch/tasks/registry';
 import { modelFileSource } from '../../export/source';
 import { readRunSummary } from '../../trainer/runs/reader';
 import { RUN_FILES, safeName } from '../../trainer/runs/store';
@@ -50,7 +50,7 @@ export async function trainWithPyTorch(deps: TrainWithPyTorchDeps, uri: unknown)
   let exportDir: string;
   try {
     const source = modelFileSource(doc.getText(), modelPath);
-    const unsupported = PY_TRAIN_TASKS[source.analysis.task].unsupported(source.analysis);
+    const unsupported = trainPyUnsupported(source.analysis);
     if (unsupported) throw new ExportError(unsupported);
     exportDir = join(dirname(outDir), 'pytorch', safeName(source.analysis.name));
     await pytorchFormat.write(source, exportDir);
