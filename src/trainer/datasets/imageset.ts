@@ -1,4 +1,5 @@
 /** Operations on whole ImageSets: picking subsets, seeded splits, caps. Pixels are copied, never shared. */
+import { concatObjects, gatherObjects, type ObjectBoxes } from './objectBoxes';
 import { permutation } from './random';
 import type { ImageSet } from './types';
 
@@ -12,7 +13,7 @@ export function emptySet(height: number, width: number, channels: number): Image
   return { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, height, width, channels };
 }
 
-/** A new set made of the images at `indices`, in that order (masks and boxes follow). */
+/** A new set made of the images at `indices`, in that order (masks, boxes and objects follow). */
 export function subset(set: ImageSet, indices: ArrayLike<number>): ImageSet {
   const size = imageSize(set);
   const pixels = set.height * set.width;
@@ -34,6 +35,7 @@ export function subset(set: ImageSet, indices: ArrayLike<number>): ImageSet {
     if (out.masks && set.masks) out.masks.set(set.masks.subarray(j * pixels, (j + 1) * pixels), i * pixels);
     if (out.boxes && set.boxes) out.boxes.set(set.boxes.subarray(j * 4, (j + 1) * 4), i * 4);
   }
+  if (set.objects) out.objects = gatherObjects(set.objects, indices);
   return out;
 }
 
@@ -69,6 +71,7 @@ export function concatSets(sets: ImageSet[]): ImageSet {
     out.labels.set(s.labels.subarray(0, s.count), at);
     at += s.count;
   }
+  if (sets.every((s) => s.objects)) out.objects = concatObjects(sets.map((s) => ({ objects: s.objects as ObjectBoxes, count: s.count })));
   return out;
 }
 

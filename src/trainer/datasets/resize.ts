@@ -4,6 +4,7 @@
  * and channel conversion (gray → RGB by copying, RGB → gray by ITU-R 601 luma, as PIL's convert('L')).
  */
 import { imageSize } from './imageset';
+import { scaleObjects } from './objectBoxes';
 import type { ImageSet } from './types';
 
 /** For each output position along one axis: the source indices and their weights (summing to 1). */
@@ -142,9 +143,11 @@ export function fitSet(set: ImageSet, input: [number, number, number]): ImageSet
     if (!sameSize) resizeInto(src, set.height, set.width, resized, height, width, set.channels, taps, scratch);
     convertChannelsInto(sameSize ? src : resized, height * width, set.channels, images.subarray(i * outSize, (i + 1) * outSize), channels);
   }
-  // Masks follow the images (nearest neighbour: a class is never blended); boxes are dropped rather than misaligned.
+  // Masks follow the images (nearest neighbour: a class is never blended), objects' boxes scale with them; the
+  // classification boxes are dropped rather than misaligned.
   const masks = set.masks && (sameSize ? set.masks : resizeMasks(set.masks, set.count, set.height, set.width, height, width));
-  return { images, labels: set.labels, count: set.count, height, width, channels, ...(masks ? { masks } : {}) };
+  const objects = set.objects && scaleObjects(set.objects, width / set.width, height / set.height);
+  return { images, labels: set.labels, count: set.count, height, width, channels, ...(masks ? { masks } : {}), ...(objects ? { objects } : {}) };
 }
 
 /** `count` class-index masks resized from h×w to outH×outW by nearest neighbour (torch's 'nearest': floor(i · in / out)). */

@@ -2,10 +2,12 @@
  * `shapes` for task segmentation: scenes of SCENE_SHAPES shapes per image (circle, square, triangle, cross, ring, as
  * shapes.ts draws them, smaller), apart from each other (a scene too crowded for its last shape keeps fewer), on a
  * plain background with pixel noise. The mask holds 0 for background and class + 1 on every pixel a shape covers at
- * least half of.
+ * least half of, and each shape's box (set.objects, class = shape class) bounds those same pixels, so detection and
+ * segmentation see the same objects.
  * Deterministic by seed, from its own random stream: the classification images of a seed are not touched.
  */
 import { dominantClass } from './imageset';
+import { packObjects, type ImageObject } from './objectBoxes';
 import { Random } from './random';
 import { REACH, SHAPE_CLASSES, shapeCoverage, TRIANGULAR_NOISE, visibleOn, type ShapePose } from './shapes';
 import type { ImageSet } from './types';
@@ -31,11 +33,14 @@ export function generateShapeScenes(count: number, height: number, width: number
     channels,
     masks: new Uint8Array(count * height * width),
   };
-  for (let i = 0; i < count; i++) drawScene(set, i, rng);
+  const objects: ImageObject[][] = [];
+  for (let i = 0; i < count; i++) objects.push(drawScene(set, i, rng));
+  set.objects = packObjects(objects);
   return set;
 }
 
-function drawScene(set: ImageSet, i: number, rng: Random): void {
+/** Draws scene i into the set; returns its shapes' boxes. */
+function drawScene(set: ImageSet, i: number, rng: Random): ImageObject[] {
   const { height, width, channels } = set;
   const side = Math.min(height, width);
   const bg = Array.from({ length: channels }, () => rng.uniform(0, 255));
@@ -54,17 +59,24 @@ function drawScene(set: ImageSet, i: number, rng: Random): void {
   const base = i * height * width;
   const value = new Float64Array(height * width * channels);
   for (let p = 0; p < height * width; p++) for (let c = 0; c < channels; c++) value[p * channels + c] = bg[c];
+  const objects: ImageObject[] = [];
   for (const s of shapes) {
+    let [x0, y0, x1, y1] = [width, height, 0, 0];
     const reach = s.r * REACH + 1;
     for (let y = Math.max(0, Math.floor(s.cy - reach)); y < Math.min(height, Math.ceil(s.cy + reach)); y++) {
       for (let x = Math.max(0, Math.floor(s.cx - reach)); x < Math.min(width, Math.ceil(s.cx + reach)); x++) {
         const coverage = shapeCoverage(s.cls, s.cx, s.cy, s.r, s.cos, s.sin, x, y);
         if (coverage === 0) continue;
         const p = y * width + x;
-        if (coverage >= 0.5) masks[base + p] = s.cls + 1;
+        if (coverage >= 0.5) {
+          masks[base + p] = s.cls + 1;
+          [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x + 1), Math.max(y1, y + 1)];
+        }
         for (let c = 0; c < channels; c++) value[p * channels + c] += (s.fg[c] - value[p * channels + c]) * coverage;
       }
     }
+    // Shapes are at least 0.32 of the image's side across, so they always cover pixels; the guard keeps boxes sane.
+    if (x1 > x0) objects.push({ cls: s.cls, box: [x0, y0, x1, y1] });
   }
   const at = base * channels;
   for (let j = 0; j < value.length; j++) {
@@ -72,6 +84,7 @@ function drawScene(set: ImageSet, i: number, rng: Random): void {
     set.images[at + j] = v < 0 ? 0 : v > 255 ? 255 : v + 0.5;
   }
   set.labels[i] = dominantClass(masks.subarray(base, base + height * width));
+  return objects;
 }
 
 /** A centre where a shape of radius r stays inside the image and clear of the others (PLACEMENT_TRIES draws), or null. */

@@ -3,6 +3,7 @@
  * another); batches are normalised and augmented on the fly, as float32 NHWC for tfjs.
  */
 import type { AugmentConfig, DataConfig, DataPipeline, TransformStep } from '../../model/types';
+import type { ObjectBoxes } from './objectBoxes';
 
 /** Images of one split: `count` images of height×width×channels uint8 pixels, HWC order. */
 export interface ImageSet {
@@ -18,6 +19,8 @@ export interface ImageSet {
    */
   masks?: Uint8Array;
   boxes?: Float32Array;
+  /** Detection: each image's objects (class and box in pixels); shapes scenes have them. */
+  objects?: ObjectBoxes;
 }
 
 export interface LoadedDataset {

@@ -1,19 +1,31 @@
 /** CenterCrop(size): the central window, zero-padded first when the image is smaller (torchvision's F.center_crop). */
-import { crop, pad } from './crop';
-import { deterministic, pyRound, sizePair, type FloatImage } from './image';
+import { crop } from './crop';
+import { deterministic, pyRound, sizePair, type FloatImage, type TransformImpl } from './image';
+import { cropBoxes } from './moveBoxes';
 
-export function centerCropImage(image: FloatImage, size: [number, number]): FloatImage {
+/**
+ * Where the window starts in the image (negative: in the zero padding torchvision adds first when the image is
+ * smaller, dw >> 1 on the left and dh >> 1 on top).
+ */
+export function centerCropOrigin(height: number, width: number, size: [number, number]): { top: number; left: number } {
   const [ch, cw] = size;
-  let img = image;
-  if (ch > img.height || cw > img.width) {
-    const dh = Math.max(0, ch - img.height);
-    const dw = Math.max(0, cw - img.width);
-    img = pad(img, [dw >> 1, dh >> 1, (dw + 1) >> 1, (dh + 1) >> 1], 'constant', new Array(img.channels).fill(0));
-    if (img.height === ch && img.width === cw) return img;
-  }
-  const top = Math.trunc(pyRound((img.height - ch) / 2));
-  const left = Math.trunc(pyRound((img.width - cw) / 2));
-  return crop(img, top, left, ch, cw);
+  const dh = Math.max(0, ch - height);
+  const dw = Math.max(0, cw - width);
+  const top = Math.trunc(pyRound((height + dh - ch) / 2)) - (dh >> 1);
+  const left = Math.trunc(pyRound((width + dw - cw) / 2)) - (dw >> 1);
+  return { top, left };
 }
 
-export const centerCrop = deterministic((image, args) => centerCropImage(image, sizePair(args.size)));
+/** crop() fills outside the image with zeros, which is the padding F.center_crop adds. */
+export function centerCropImage(image: FloatImage, size: [number, number]): FloatImage {
+  const { top, left } = centerCropOrigin(image.height, image.width, size);
+  return crop(image, top, left, size[0], size[1]);
+}
+
+export const centerCrop: TransformImpl<undefined> = {
+  ...deterministic((image, args) => centerCropImage(image, sizePair(args.size))),
+  applyBoxes(objects, args, _params, from, to) {
+    const { top, left } = centerCropOrigin(from.height, from.width, sizePair(args.size));
+    return cropBoxes(objects, top, left, to);
+  },
+};

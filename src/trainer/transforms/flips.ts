@@ -1,5 +1,6 @@
 /** RandomHorizontalFlip(p) and RandomVerticalFlip(p): mirror with probability p. */
 import { newImage, type FloatImage, type TransformImpl } from './image';
+import { flipBoxes } from './moveBoxes';
 
 export function flip(image: FloatImage, horizontal: boolean): FloatImage {
   const { height, width, channels, data } = image;
@@ -19,6 +20,7 @@ export function flip(image: FloatImage, horizontal: boolean): FloatImage {
 const randomFlip = (horizontal: boolean): TransformImpl<boolean> => ({
   params: (args, _image, rng) => rng.next() < (args.p as number),
   apply: (image, _args, flipped) => (flipped ? flip(image, horizontal) : image),
+  applyBoxes: (objects, _args, flipped, from) => (flipped ? flipBoxes(objects, from, horizontal) : [...objects]),
 });
 
 export const randomHorizontalFlip = randomFlip(true);

@@ -3,6 +3,7 @@
  * see a float tensor after ToTensor, and the contract every transform module implements.
  */
 import type { PyValue } from '../../model/types';
+import type { ImageObject } from '../datasets/objectBoxes';
 import type { Random } from '../datasets/random';
 
 export interface FloatImage {
@@ -28,6 +29,11 @@ export interface TransformImpl<P = unknown> {
    * indices, nearest-neighbour so no class is blended into another. Photometric transforms leave masks alone.
    */
   applyMask?(mask: FloatImage, args: TransformArgs, params: P): FloatImage;
+  /**
+   * Geometric transforms that detection can use: the same move on the image's object boxes (pixel edges of `from`,
+   * the image before the step) for the output image `to`, clipped to it (moveBoxes.ts).
+   */
+  applyBoxes?(objects: readonly ImageObject[], args: TransformArgs, params: P, from: FloatImage, to: FloatImage): ImageObject[];
 }
 
 /** What a mask's new pixels get (padding, rotated-in corners): class 0, as torchvision.transforms.v2 fills masks. */

@@ -4,7 +4,9 @@
  */
 import type { DataPipeline, TransformStep, TransformType } from '../../model/types';
 import type { Random } from '../datasets/random';
+import type { ImageObject } from '../datasets/objectBoxes';
 import type { FloatImage } from './image';
+import { keepVisible } from './moveBoxes';
 import { TRANSFORMS } from './registry';
 
 /** Steps the loader applies once when it stores images (8-bit): the leading geometric, deterministic ones. */
@@ -27,15 +29,36 @@ export function runPipeline(image: FloatImage, steps: readonly TransformStep[], 
  * identically; the random draws are those of runPipeline, whether or not there is a mask.
  */
 export function runPipelineWithMask(image: FloatImage, mask: FloatImage | undefined, steps: readonly TransformStep[], rng: Random): { image: FloatImage; mask: FloatImage | undefined } {
+  const out = runPipelineWithTargets(image, { mask }, steps, rng);
+  return { image: out.image, mask: out.mask };
+}
+
+/** What moves with an image: its segmentation mask, its object boxes. */
+export interface PipelineTargets {
+  mask?: FloatImage;
+  objects?: readonly ImageObject[];
+}
+
+/**
+ * The pipeline on an image and its targets, with the same draws as runPipeline: geometric steps move the mask
+ * (applyMask) and the boxes (applyBoxes); boxes left under a pixel wide or high are dropped at the end. A step that
+ * moves pixels (it has applyMask) but cannot move boxes is refused when there are boxes.
+ */
+export function runPipelineWithTargets(image: FloatImage, targets: PipelineTargets, steps: readonly TransformStep[], rng: Random): { image: FloatImage } & PipelineTargets {
   let img = image;
-  let m = mask;
+  let { mask, objects } = targets;
   for (const step of steps) {
     const impl = TRANSFORMS[step.type];
     const params = impl.params(step.args, img, rng);
-    img = impl.apply(img, step.args, params);
-    if (m && impl.applyMask) m = impl.applyMask(m, step.args, params);
+    const next = impl.apply(img, step.args, params);
+    if (mask && impl.applyMask) mask = impl.applyMask(mask, step.args, params);
+    if (objects && impl.applyMask) {
+      if (!impl.applyBoxes) throw new Error(`${step.type} moves pixels but cannot move object boxes: leave it out of the pipeline of a detection model (flips, crops, Resize, RandomResizedCrop, RandomRotation and RandomAffine move boxes)`);
+      objects = impl.applyBoxes(objects, step.args, params, img, next);
+    }
+    img = next;
   }
-  return { image: img, mask: m };
+  return { image: img, ...(mask ? { mask } : {}), ...(objects ? { objects: keepVisible(objects) } : {}) };
 }
 
 /** Steps that only normalise (or do nothing): batches then use 256-entry lookup tables instead of running them. */

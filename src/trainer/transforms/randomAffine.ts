@@ -1,6 +1,7 @@
 /** RandomAffine(degrees, translate, scale, shear, interpolation, fill, center): F.affine with random parameters. */
 import { perChannel, pyRound, symmetricRange, type TransformImpl } from './image';
 import type { Interpolation } from './resample';
+import { affineBoxes } from './moveBoxes';
 import { inverseAffineMatrix, warpAffine } from './warp';
 
 export interface AffineParams {
@@ -17,6 +18,8 @@ function shearRanges(v: unknown): number[] | undefined {
   const s = v as number[];
   return s.length === 2 ? [s[0], s[1], 0, 0] : s;
 }
+
+const affineMatrix = (p: AffineParams) => inverseAffineMatrix([0, 0], p.angle, p.translate, p.scale, p.shear);
 
 export const randomAffine: TransformImpl<AffineParams> = {
   // torchvision's RandomAffine.get_params.
@@ -36,7 +39,7 @@ export const randomAffine: TransformImpl<AffineParams> = {
     return { angle, translate, scale, shear };
   },
   apply(image, args, p) {
-    const matrix = inverseAffineMatrix([0, 0], p.angle, p.translate, p.scale, p.shear);
-    return warpAffine(image, matrix, args.interpolation as Interpolation, perChannel(args.fill, image.channels));
+    return warpAffine(image, affineMatrix(p), args.interpolation as Interpolation, perChannel(args.fill, image.channels));
   },
+  applyBoxes: (objects, _args, p, from) => affineBoxes(objects, affineMatrix(p), from),
 };

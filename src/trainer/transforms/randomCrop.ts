@@ -1,6 +1,7 @@
 /** RandomCrop(size, padding, pad_if_needed, fill, padding_mode): pad, then a window at a random position. */
 import { paddingSides } from '../../model/transforms/sizes';
 import { crop, pad, type PaddingMode } from './crop';
+import { cropBoxes } from './moveBoxes';
 import { perChannel, randint, sizePair, type FloatImage, type TransformArgs, type TransformImpl } from './image';
 
 export interface CropParams {
@@ -8,15 +9,27 @@ export interface CropParams {
   left: number;
 }
 
-/** The padding torchvision applies before cropping: `padding`, then pad_if_needed's (size − side) on both sides. */
+type Sides = [number, number, number, number];
+
+/** The paddings torchvision applies before cropping, in order: `padding`, then pad_if_needed's (size − side) on both sides. */
+function paddings(height: number, width: number, args: TransformArgs): Sides[] {
+  const out: Sides[] = [];
+  let [h, w] = [height, width];
+  const add = (s: Sides) => {
+    out.push(s);
+    w += s[0] + s[2];
+    h += s[1] + s[3];
+  };
+  if (args.padding !== null) add(paddingSides(args.padding));
+  const [th, tw] = sizePair(args.size);
+  if (args.pad_if_needed && w < tw) add([tw - w, 0, tw - w, 0]);
+  if (args.pad_if_needed && h < th) add([0, th - h, 0, th - h]);
+  return out;
+}
+
 function padded(image: FloatImage, args: TransformArgs): FloatImage {
   const fill = perChannel(args.fill, image.channels);
-  const mode = args.padding_mode as PaddingMode;
-  let img = args.padding === null ? image : pad(image, paddingSides(args.padding), mode, fill);
-  const [th, tw] = sizePair(args.size);
-  if (args.pad_if_needed && img.width < tw) img = pad(img, [tw - img.width, 0, tw - img.width, 0], mode, fill);
-  if (args.pad_if_needed && img.height < th) img = pad(img, [0, th - img.height, 0, th - img.height], mode, fill);
-  return img;
+  return paddings(image.height, image.width, args).reduce((img, sides) => pad(img, sides, args.padding_mode as PaddingMode, fill), image);
 }
 
 export const randomCrop: TransformImpl<CropParams> = {
@@ -29,5 +42,11 @@ export const randomCrop: TransformImpl<CropParams> = {
   apply(image, args, p) {
     const [th, tw] = sizePair(args.size);
     return crop(padded(image, args), p.top, p.left, th, tw);
+  },
+  applyBoxes(objects, args, p, from, to) {
+    const pads = paddings(from.height, from.width, args);
+    const top = p.top - pads.reduce((s, side) => s + side[1], 0);
+    const left = p.left - pads.reduce((s, side) => s + side[0], 0);
+    return cropBoxes(objects, top, left, to);
   },
 };

@@ -1,6 +1,7 @@
 /** RandomResizedCrop(size, scale, ratio, interpolation, antialias): a random window of random area and shape, resized. */
 import { crop } from './crop';
 import { pyRound, randint, sizePair, type TransformImpl } from './image';
+import { cropBoxes, scaleBoxes } from './moveBoxes';
 import { resample, type Interpolation } from './resample';
 
 export interface ResizedCropParams {
@@ -35,4 +36,5 @@ export const randomResizedCrop: TransformImpl<ResizedCropParams> = {
     const [h, w] = sizePair(args.size);
     return resample(crop(image, p.top, p.left, p.height, p.width), h, w, args.interpolation as Interpolation, args.antialias !== false);
   },
+  applyBoxes: (objects, _args, p, _from, to) => scaleBoxes(cropBoxes(objects, p.top, p.left, p), p, to),
 };

@@ -1,6 +1,7 @@
 /** Resize(size, interpolation, max_size, antialias): an int sets the shorter side (aspect kept), (h, w) the size. */
 import { resizedShorterSide } from '../../model/transforms/sizes';
-import { deterministic, sizePair, type FloatImage, type TransformArgs } from './image';
+import { deterministic, sizePair, type FloatImage, type TransformArgs, type TransformImpl } from './image';
+import { scaleBoxes } from './moveBoxes';
 import { resample, type Interpolation } from './resample';
 
 /** The output size for this image (torchvision's _compute_resized_output_size). */
@@ -9,7 +10,10 @@ export function resizeTarget(image: FloatImage, args: TransformArgs): [number, n
   return sizePair(args.size);
 }
 
-export const resize = deterministic((image, args) => {
-  const [h, w] = resizeTarget(image, args);
-  return resample(image, h, w, args.interpolation as Interpolation, args.antialias !== false);
-});
+export const resize: TransformImpl<undefined> = {
+  ...deterministic((image, args) => {
+    const [h, w] = resizeTarget(image, args);
+    return resample(image, h, w, args.interpolation as Interpolation, args.antialias !== false);
+  }),
+  applyBoxes: (objects, _args, _params, from, to) => scaleBoxes(objects, from, to),
+};
