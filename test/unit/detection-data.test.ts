@@ -4,6 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { DataConfig, TransformStep } from '../../src/model/types';
+import { batches, planBatches } from '../../src/trainer/datasets/batches';
+import { handleBatchJob } from '../../src/trainer/datasets/batchWorker';
+import { loadDataset } from '../../src/trainer/datasets/index';
 import { parseCocoAnnotations } from '../../src/trainer/datasets/cocoAnnotations';
 import { concatSets, splitSet } from '../../src/trainer/datasets/imageset';
 import { fitSet } from '../../src/trainer/datasets/resize';
@@ -140,5 +144,50 @@ describe('shapes scenes carry their boxes', () => {
     assert.deepEqual(objectsOf(part.objects as typeof objects, 0), objectsOf(objects, j));
     const half = fitSet(set, [1, 24, 20]);
     assert.deepEqual(objectsOf(half.objects as typeof objects, 5), objectsOf(objects, 5).map((o) => ({ cls: o.cls, box: o.box.map((v) => v / 2) })));
+  });
+});
+
+describe('detection batches', () => {
+  const data = { dataset: 'shapes', validation_split: 0.2, train_samples: 40, test_samples: 10 } as DataConfig;
+
+  it('target boxes: shapes scenes with their objects (classes: the shapes), no masks; other targets drop the objects', async () => {
+    const loaded = await loadDataset({ input: [1, 32, 32], data, seed: 2, target: 'boxes' });
+    assert.deepEqual(loaded.classes, ['circle', 'square', 'triangle', 'cross', 'ring']);
+    // Each image's label is its largest shape's class among those 5.
+    for (let i = 0; i < loaded.test.count; i++) assert.ok(objectsOf(loaded.test.objects!, i).some((o) => o.cls === loaded.test.labels[i]));
+    for (const set of [loaded.train, loaded.validation, loaded.test]) {
+      assert.ok(set.objects && set.objects.start.length === set.count + 1 && set.objects.classes.length >= set.count);
+      assert.equal(set.masks, undefined);
+    }
+    const seg = await loadDataset({ input: [1, 32, 32], data, seed: 2, target: 'mask' });
+    assert.ok(seg.train.masks);
+    assert.equal(seg.train.objects, undefined, 'segmentation batches do not carry boxes');
+  });
+
+  it('batches carry each image’s objects, moved by the augmentation with the pixels', async () => {
+    const loaded = await loadDataset({ input: [1, 32, 32], data, seed: 2, target: 'boxes' });
+    const set = loaded.train;
+    const plain = [...batches(set, { batchSize: 8, shuffle: true, seed: 5 })];
+    assert.equal(plain.reduce((n, b) => n + (b.objects?.start.length ?? 0) - 1, 0), set.count);
+    // Flipped batches: every box mirrors the unflipped one of the same image, in the same order.
+    const flip: TransformStep[] = [{ type: 'RandomHorizontalFlip', args: { p: 1 } }];
+    const flipped = [...batches(set, { batchSize: 8, shuffle: true, seed: 5, transforms: flip })];
+    plain.forEach((b, k) => {
+      for (let i = 0; i < b.size; i++) {
+        const before = objectsOf(b.objects!, i);
+        const after = objectsOf(flipped[k].objects!, i);
+        assert.deepEqual(after, before.map((o) => ({ cls: o.cls, box: [32 - o.box[2], o.box[1], 32 - o.box[0], o.box[3]] })));
+      }
+    });
+  });
+
+  it('a batch worker hands the objects back', () => {
+    const set = generateShapeScenes(4, 16, 16, 1, 1);
+    const job = [...planBatches(set, { batchSize: 4, shuffle: false, seed: 1, transforms: [{ type: 'RandomVerticalFlip', args: { p: 1 } }] })][0].job!;
+    const { reply, transfer } = handleBatchJob({ id: 1, job });
+    const objects = reply.batch?.objects;
+    assert.ok(objects);
+    assert.ok(transfer.includes(objects.boxes.buffer as ArrayBuffer));
+    assert.equal(objectsOf(objects, 0)[0].box[1], 16 - objectsOf(set.objects!, 0)[0].box[3]);
   });
 });

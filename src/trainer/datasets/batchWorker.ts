@@ -9,7 +9,7 @@ import type { FromBatchWorker, ToBatchWorker } from './batchPool';
 export function handleBatchJob(message: ToBatchWorker): { reply: FromBatchWorker; transfer: ArrayBuffer[] } {
   try {
     const batch = runBatchJob(message.job);
-    const transfer = [batch.x.buffer, batch.y.buffer, ...(batch.clean ? [batch.clean.buffer] : []), ...(batch.masks ? [batch.masks.buffer] : [])] as ArrayBuffer[];
+    const transfer = [batch.x.buffer, batch.y.buffer, ...(batch.clean ? [batch.clean.buffer] : []), ...(batch.masks ? [batch.masks.buffer] : []), ...(batch.objects ? [batch.objects.start.buffer, batch.objects.classes.buffer, batch.objects.boxes.buffer] : [])] as ArrayBuffer[];
     return { reply: { id: message.id, batch }, transfer };
   } catch (err) {
     return { reply: { id: message.id, error: err instanceof Error ? err.message : String(err) }, transfer: [] };

@@ -6,8 +6,9 @@
  * pipeline's other steps and before its trailing Normalize; the batch then also carries the clean images.
  */
 import type { NoiseConfig, TransformStep } from '../../model/types';
-import { normalizationOnly, runPipeline, runPipelineWithMask } from '../transforms/pipeline';
+import { normalizationOnly, runPipeline, runPipelineWithTargets } from '../transforms/pipeline';
 import { imageSize } from './imageset';
+import { gatherObjects, objectsOf, packObjects, type ImageObject, type ObjectBoxes } from './objectBoxes';
 import { applyNoise } from './noise';
 import { deriveSeed, permutation, Random } from './random';
 import type { Batch, ImageSet } from './types';
@@ -60,6 +61,8 @@ export interface BatchJob {
   labels: Int32Array;
   /** Their masks (H×W class indices each) when the set has masks: geometric steps move them with the images. */
   masks?: Uint8Array;
+  /** Their objects when the set has them (detection): geometric steps move the boxes with the images. */
+  objects?: ObjectBoxes;
   height: number;
   width: number;
   channels: number;
@@ -93,16 +96,18 @@ export function* planBatches(set: ImageSet, options: BatchOptions): Generator<Pl
     const at = (i: number) => (order ? order[start + i] : start + i);
     for (let i = 0; i < n; i++) y[i] = set.labels[at(i)];
     const masks = set.masks ? gatherMasks(set.masks, set.height * set.width, n, at) : undefined;
+    const objects = set.objects ? gatherObjects(set.objects, Array.from({ length: n }, (_, i) => at(i))) : undefined;
+    const targets = { ...(masks ? { masks } : {}), ...(objects ? { objects } : {}) };
     if (tables) {
       const x = new Float32Array(n * size);
       for (let i = 0; i < n; i++) convertWithTables(set.images, at(i) * size, x.subarray(i * size, (i + 1) * size), tables);
-      yield { batch: { x, y, size: n, height: set.height, width: set.width, channels: set.channels, ...(masks ? { masks } : {}) } };
+      yield { batch: { x, y, size: n, height: set.height, width: set.width, channels: set.channels, ...targets } };
       continue;
     }
     const pixels = new Uint8Array(n * size);
     for (let i = 0; i < n; i++) pixels.set(set.images.subarray(at(i) * size, (at(i) + 1) * size), i * size);
     const seeds = { augmentSeed: deriveSeed(options.seed, 'augment', epoch, index), noiseSeed: deriveSeed(options.seed, 'noise', epoch, index) };
-    yield { job: { pixels, labels: y, ...(masks ? { masks } : {}), height: set.height, width: set.width, channels: set.channels, steps, noise: options.noise, ...seeds } };
+    yield { job: { pixels, labels: y, ...targets, height: set.height, width: set.width, channels: set.channels, steps, noise: options.noise, ...seeds } };
   }
 }
 
@@ -116,13 +121,16 @@ export function runBatchJob(job: BatchJob): Batch {
   let x: Float32Array | undefined;
   let clean: Float32Array | undefined;
   let masks: Uint8Array | undefined;
+  const objects: ImageObject[][] = [];
   let dims = { height: job.height, width: job.width, channels: job.channels };
   const maskSize = job.height * job.width;
   for (let i = 0; i < n; i++) {
     const data = new Float32Array(size);
     toUnitFloat(job.pixels, i * size, data);
     const mask = job.masks ? { data: Float32Array.from(job.masks.subarray(i * maskSize, (i + 1) * maskSize)), height: job.height, width: job.width, channels: 1 } : undefined;
-    const moved = runPipelineWithMask({ data, height: job.height, width: job.width, channels: job.channels }, mask, pixelSteps, rng);
+    const boxes = job.objects ? objectsOf(job.objects, i) : undefined;
+    const moved = runPipelineWithTargets({ data, height: job.height, width: job.width, channels: job.channels }, { mask, objects: boxes }, pixelSteps, rng);
+    if (moved.objects) objects.push([...moved.objects]);
     const pixels = moved.image;
     const image = runPipeline(noiseRng ? { ...pixels, data: pixels.data.slice() } : pixels, normalizeSteps, rng);
     const out = image.data;
@@ -144,6 +152,7 @@ export function runBatchJob(job: BatchJob): Batch {
   }
   const batch: Batch = { x: x ?? new Float32Array(0), y: job.labels, size: n, ...dims };
   if (masks) batch.masks = masks;
+  if (job.objects) batch.objects = packObjects(objects);
   return clean ? { ...batch, clean } : batch;
 }
 

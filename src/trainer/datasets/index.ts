@@ -17,7 +17,7 @@ import { fitSet } from './resize';
 import { applyStoredSteps, splitPipeline } from './storedTransforms';
 import { legacyPipeline } from '../../model/transforms/legacy';
 import type { DataPipeline } from '../../model/types';
-import { generateShapeScenes } from './shapeScenes';
+import { generateShapeScenes, labelScenesByShape } from './shapeScenes';
 import { generateShapes, SHAPE_CLASSES } from './shapes';
 import { withBackground } from '../../model/tasks/segmentation';
 import type { ImageSet, LoadedDataset, LoadOptions } from './types';
@@ -74,9 +74,9 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
     : [splitSet(raw.train, options.data.validation_split, validationSeed)[0], splitSet(raw.trainForTest ?? raw.train, options.data.validation_split, validationSeed)[1]];
   const included = includedClasses(options, raw.classes);
   const [cappedRest, cappedValidation] = capBoth(onlyClasses(rawRest, included), onlyClasses(rawValidation, included), options);
-  const rest = withMasks(prepare(cappedRest, 'train'), options);
-  const validation = withMasks(prepare(cappedValidation, 'test'), options);
-  const test = withMasks(prepare(raw.test, 'test'), options);
+  const rest = withTargets(prepare(cappedRest, 'train'), options);
+  const validation = withTargets(prepare(cappedValidation, 'test'), options);
+  const test = withTargets(prepare(raw.test, 'test'), options);
   checkLabels(raw.classes, [rest, validation, test], raw.source);
   options.onProgress?.(`Loaded ${options.data.dataset}: ${rest.count} train, ${validation.count} validation, ${test.count} test`, 1);
   return { name: options.data.dataset, classes: labelNames(raw.classes, options.classes), train: rest, validation, test, source: raw.source, transforms: batched };
@@ -119,18 +119,22 @@ async function loadRaw(options: LoadOptions & { pipeline: DataPipeline }): Promi
 }
 
 /**
- * Masks are kept for a task that trains on them (and must be there), dropped for the other tasks so their batches do
- * not carry them; without a target the sets stay as the dataset made them.
+ * Masks and objects are kept for a task that trains on them (and must be there), dropped for the other tasks so their
+ * batches do not carry them (nor move boxes through augmentation); without a target the sets stay as the dataset
+ * made them.
  */
-function withMasks(set: ImageSet, options: LoadOptions): ImageSet {
+function withTargets(set: ImageSet, options: LoadOptions): ImageSet {
   if (options.target === undefined) return set;
-  if (options.target !== 'mask') {
-    if (!set.masks) return set;
-    const { masks: _dropped, ...rest } = set;
-    return rest;
+  const { masks, objects, ...rest } = set;
+  if (options.target === 'mask') {
+    if (!masks && set.count > 0) throw new DatasetError(`${options.data.dataset} has no masks, and task segmentation trains on a class per pixel: use dataset shapes, or maskfolder (images/ and masks/ folders).`);
+    return masks ? { ...rest, masks } : rest;
   }
-  if (!set.masks && set.count > 0) throw new DatasetError(`${options.data.dataset} has no masks, and task segmentation trains on a class per pixel: use dataset shapes, or maskfolder (images/ and masks/ folders).`);
-  return set;
+  if (options.target === 'boxes') {
+    if (!objects && set.count > 0) throw new DatasetError(`${options.data.dataset} has no object boxes, and detection trains on boxes: use dataset shapes.`);
+    return objects ? { ...rest, objects } : rest;
+  }
+  return rest;
 }
 
 function loadShapes(options: LoadOptions): RawDataset {
@@ -140,11 +144,16 @@ function loadShapes(options: LoadOptions): RawDataset {
   options.onProgress?.(`Generating ${trainCount + testCount} shapes images`, 0);
   // Capping before generating avoids drawing images that would be thrown away.
   const wanted = options.maxTrainSamples === undefined ? trainCount : Math.min(trainCount, Math.ceil(options.maxTrainSamples / (1 - options.data.validation_split)));
-  if (options.target === 'mask') {
+  if (options.target === 'mask' || options.target === 'boxes') {
+    // Segmentation's mask classes start with the background; detection's boxes name the shapes only.
+    const scenes = (count: number, split: string) => {
+      const set = generateShapeScenes(count, height, width, channels, deriveSeed(options.seed, `shape-scenes-${split}`));
+      return options.target === 'boxes' ? labelScenesByShape(set) : set;
+    };
     return {
-      classes: withBackground(SHAPE_CLASSES),
-      train: generateShapeScenes(wanted, height, width, channels, deriveSeed(options.seed, 'shape-scenes-train')),
-      test: generateShapeScenes(testCount, height, width, channels, deriveSeed(options.seed, 'shape-scenes-test')),
+      classes: options.target === 'mask' ? withBackground(SHAPE_CLASSES) : [...SHAPE_CLASSES],
+      train: scenes(wanted, 'train'),
+      test: scenes(testCount, 'test'),
       source: 'generated',
     };
   }

@@ -104,3 +104,11 @@ function contrasting(bg: number[], rng: Random): number[] {
     if (visibleOn(fg, bg)) return fg;
   }
 }
+
+/**
+ * Scenes for detection, whose classes are the shapes without the background: each image's label (the strips'
+ * caption) becomes its largest shape's class, mask class − 1.
+ */
+export function labelScenesByShape(set: ImageSet): ImageSet {
+  return { ...set, labels: Uint8Array.from(set.labels, (v) => Math.max(0, v - 1)) };
+}

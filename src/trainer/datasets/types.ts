@@ -50,10 +50,11 @@ export interface LoadOptions {
   classes?: string[];
   /**
    * What the task trains on (src/model/tasks target): 'mask' makes shapes draw scenes of several shapes with their
-   * masks (classes background + the shapes) and keeps the masks of every split; 'label' and 'image' drop masks;
+   * masks (classes background + the shapes) and keeps the masks of every split; 'boxes' (detection) draws the same
+   * scenes and keeps each image's objects (classes: the shapes); 'label' and 'image' drop masks and objects;
    * absent: the sets keep what the dataset made.
    */
-  target?: 'label' | 'image' | 'mask';
+  target?: 'label' | 'image' | 'mask' | 'boxes';
   /** maskfolder without named classes: how many classes its masks index (the model's output maps). */
   maskClasses?: number;
   /** Folders to search after data.path (e.g. the workspace). */
@@ -101,6 +102,8 @@ export interface Batch {
   masks?: Uint8Array;
   /** With input noise: the clean images (augmented and normalised like x, without the noise); x holds the noisy ones. */
   clean?: Float32Array;
+  /** Detection: each image's objects, boxes in pixels of x, moved by the same geometric augmentation. */
+  objects?: ObjectBoxes;
   /** Geometry of each image of x (the pipeline may change it from the stored images'). */
   height: number;
   width: number;
