@@ -10,9 +10,11 @@ import { evaluateDetections } from '../../src/model/detection/averagePrecision';
 import type { Box } from '../../src/model/detection/boxes';
 import { assignFcosTargets, type FcosGrid } from '../../src/model/detection/fcosCoding';
 import { decodeFcosOutput, fcosChannels } from '../../src/model/detection/fcosDecode';
-import { objectsOf } from '../../src/trainer/datasets/objectBoxes';
+import { batches } from '../../src/trainer/datasets/batches';
+import { objectsOf, type ImageObject } from '../../src/trainer/datasets/objectBoxes';
 import { generateShapeScenes } from '../../src/trainer/datasets/shapeScenes';
 import type { TF } from '../../src/trainer/engine/tf';
+import { DetectionPass } from '../../src/trainer/tasks/detectionEvaluation';
 import { fcosLoss, fcosTargetChannels, packFcosTargets } from '../../src/trainer/tasks/detectionLosses';
 import { python, pythonHas } from '../fixtures/python';
 import { cpuTf } from './engine-fixtures';
@@ -24,11 +26,23 @@ before(async () => {
 
 const CLASSES = 5;
 
+/** The head output a perfect model gives: ±12 class logits, the true distances, centre-ness logits from the targets. */
+function perfectOutput(truth: readonly ImageObject[], grid: FcosGrid): Float64Array {
+  const channels = fcosChannels(CLASSES);
+  const t = assignFcosTargets(truth.map((o) => o.box), truth.map((o) => o.cls), grid);
+  const output = new Float64Array(grid.height * grid.width * channels);
+  for (let p = 0; p < grid.height * grid.width; p++) {
+    for (let c = 0; c < CLASSES; c++) output[p * channels + c] = t.classes[p] === c ? 12 : -12;
+    for (let k = 0; k < 4; k++) output[p * channels + CLASSES + k] = t.ltrb[p * 4 + k];
+    output[p * channels + CLASSES + 4] = t.classes[p] >= 0 ? 4 * t.centerness[p] : -12;
+  }
+  return output;
+}
+
 describe('FCOS coding round trip on shapes scenes', () => {
   it('a head output made from the assigned targets decodes to every scene box, AP 1', () => {
     const set = generateShapeScenes(30, 64, 64, 1, 4);
     const grid: FcosGrid = { height: 8, width: 8, stride: 8 };
-    const channels = fcosChannels(CLASSES);
     const images = [];
     let objects = 0;
     for (let i = 0; i < set.count; i++) {
@@ -36,13 +50,7 @@ describe('FCOS coding round trip on shapes scenes', () => {
       objects += truth.length;
       const t = assignFcosTargets(truth.map((o) => o.box), truth.map((o) => o.cls), grid);
       assert.ok(new Set(Array.from(t.boxIndex).filter((b) => b >= 0)).size === truth.length, `image ${i}: every object has a positive location`);
-      // Perfect logits: ±12 for classes, the true distances, centre-ness logit from the target (higher at the centre).
-      const output = new Float64Array(64 * channels);
-      for (let p = 0; p < 64; p++) {
-        for (let c = 0; c < CLASSES; c++) output[p * channels + c] = t.classes[p] === c ? 12 : -12;
-        for (let k = 0; k < 4; k++) output[p * channels + CLASSES + k] = t.ltrb[p * 4 + k];
-        output[p * channels + CLASSES + 4] = t.classes[p] >= 0 ? 4 * t.centerness[p] : -12;
-      }
+      const output = perfectOutput(truth, grid);
       const detections = decodeFcosOutput(output, 0, grid, CLASSES, { width: 64, height: 64 }, { scoreThreshold: 0.3 });
       assert.equal(detections.length, truth.length, `image ${i}: one detection per object after NMS`);
       for (const o of truth) {
@@ -132,5 +140,41 @@ print(json.dumps({'classes': cls.item(), 'boxes': box.item(), 'centerness': ctr.
     for (let s = 0; s < 60; s++) opt.minimize(loss);
     const after = loss().dataSync()[0];
     assert.ok(after < before * 0.5, `${before} → ${after}`);
+  });
+});
+
+describe('a detection evaluation pass', () => {
+  it('decodes each batch, scores the pass with COCO metrics and finds the images with errors', () => {
+    const set = generateShapeScenes(12, 64, 64, 1, 8);
+    const grid: FcosGrid = { height: 8, width: 8, stride: 8 };
+    const pass = new DetectionPass({ grid, classes: CLASSES });
+    let start = 0;
+    for (const batch of batches(set, { batchSize: 5, shuffle: false, seed: 1 })) {
+      const outputs = new Float64Array(batch.size * 64 * fcosChannels(CLASSES));
+      for (let i = 0; i < batch.size; i++) {
+        // Scene 7 is predicted as empty: its objects are all missed.
+        if (start + i === 7) {
+          for (let p = 0; p < 64; p++) outputs.fill(-12, (i * 64 + p) * fcosChannels(CLASSES), (i * 64 + p + 1) * fcosChannels(CLASSES));
+          continue;
+        }
+        outputs.set(perfectOutput(objectsOf(batch.objects!, i), grid), i * 64 * fcosChannels(CLASSES));
+      }
+      pass.add(batch, start, outputs);
+      start += batch.size;
+    }
+    const m = pass.metrics();
+    const missedObjects = objectsOf(set.objects!, 7).length;
+    const total = set.objects!.classes.length;
+    assert.ok(m.map50 !== null && m.map50 < 1 && m.map50 > 0.6, `mAP@0.5 ${m.map50}`);
+    assert.equal(m.perClass.reduce((s, c) => s + c.truths, 0), total);
+    assert.deepEqual(pass.worst(5), [7]);
+    assert.equal(pass.errors()[7].missed.length, missedObjects);
+  });
+
+  it('refuses outputs of the wrong size, naming the head’s', () => {
+    const set = generateShapeScenes(2, 32, 32, 1, 1);
+    const pass = new DetectionPass({ grid: { height: 4, width: 4, stride: 8 }, classes: CLASSES });
+    const [batch] = [...batches(set, { batchSize: 2, shuffle: false, seed: 1 })];
+    assert.throws(() => pass.add(batch, 0, new Float32Array(2 * 16 * 4)), /gave 64 values per image, the head needs 160 \(4×4×10\)/);
   });
 });

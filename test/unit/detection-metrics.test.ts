@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { python, pythonHas } from '../fixtures/python';
 import { COCO_IOU_THRESHOLDS, evaluateDetections, RECALL_LEVELS, type ImageDetections } from '../../src/model/detection/averagePrecision';
 import type { Box } from '../../src/model/detection/boxes';
+import { imageErrors, worstImages, type ImageErrors } from '../../src/model/detection/imageErrors';
 
 const close = (a: number | null, b: number, tol = 1e-12) => assert.ok(a !== null && Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -132,4 +133,39 @@ describe('average precision equals COCOeval', { skip: !pythonHas('numpy') && 'ne
       assert.ok(ref.map50 > 0.3 && ref.map50 < 0.95 && ref.map < ref.map50, `a case between the extremes (${ref.map50}, ${ref.map})`);
     });
   }
+});
+
+describe('errors per image (worst images)', () => {
+  const truth = [{ cls: 0, box: [0, 0, 10, 10] as Box }, { cls: 1, box: [20, 20, 30, 30] as Box }, { cls: 0, box: [40, 0, 50, 10] as Box }];
+  const detections = [
+    { cls: 0, score: 0.9, box: [0, 0, 10, 9] as Box }, // finds truth 0 (IoU 0.9)
+    { cls: 0, score: 0.8, box: [0, 0, 10, 10] as Box }, // duplicate of truth 0: false
+    { cls: 0, score: 0.7, box: [20, 20, 30, 30] as Box }, // right place, wrong class: false
+    { cls: 0, score: 0.2, box: [40, 0, 50, 10] as Box }, // would find truth 2, but under the threshold
+  ];
+  it('misses, duplicates and wrong classes at the shown threshold', () => {
+    const e = imageErrors(truth, detections, 0.5);
+    assert.deepEqual(e.matched, [[0, 0]]);
+    assert.deepEqual(e.falseDetections, [1, 2]);
+    assert.deepEqual(e.missed, [1, 2]);
+    const low = imageErrors(truth, detections, 0.1);
+    assert.deepEqual(low.missed, [1]);
+    assert.deepEqual(low.matched, [[0, 0], [3, 2]]);
+  });
+  it('a detection takes the truth it overlaps most, leaving the other for the next', () => {
+    const two = [{ cls: 0, box: [0, 0, 10, 10] as Box }, { cls: 0, box: [4, 0, 14, 10] as Box }];
+    const e = imageErrors(two, [{ cls: 0, score: 0.9, box: [4, 0, 14, 10] }, { cls: 0, score: 0.8, box: [0, 0, 10, 10] }], 0.5);
+    assert.deepEqual(e.matched, [[0, 1], [1, 0]]);
+    assert.deepEqual([e.missed, e.falseDetections], [[], []]);
+  });
+  it('worst images: most errors first, ties by index, clean images left out', () => {
+    const errors = [
+      { missed: [0], falseDetections: [], matched: [] },
+      { missed: [], falseDetections: [], matched: [] },
+      { missed: [0, 1], falseDetections: [3], matched: [] },
+      { missed: [], falseDetections: [2], matched: [] },
+    ] as ImageErrors[];
+    assert.deepEqual(worstImages(errors, 10), [2, 0, 3]);
+    assert.deepEqual(worstImages(errors, 2), [2, 0]);
+  });
 });
