@@ -3,6 +3,7 @@
  * initial weights, BatchNorm statistics moved off their defaults), and the engine's own outputs on a batch.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ModelAnalysis } from '../../src/model/types';
 import { saveCheckpoint } from '../../src/trainer/engine/checkpoint';
@@ -15,6 +16,24 @@ export { python as PYTHON } from '../fixtures/python';
 
 /** Whether PyTorch can be imported (CI installs Debian's python3-torch; elsewhere the tests skip). */
 export const HAS_TORCH = pythonHas('torch, torchvision, numpy');
+
+/**
+ * `python3 -m torch.distributed.run` arguments for N local processes rendezvousing on a port free right now. Not
+ * --standalone: torch 1.13's fixes its rendezvous at localhost:29400, so two test files launching torchrun at the
+ * same time (node --test runs files concurrently) would fight over it. --redirects 1 --tee 1: Debian's torch 1.13
+ * on Python 3.11 crashes without them.
+ */
+export async function torchrunArgs(nproc: number): Promise<string[]> {
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as AddressInfo;
+      server.close(() => resolvePort(free));
+    });
+  });
+  return ['-m', 'torch.distributed.run', '--rdzv_backend', 'c10d', '--rdzv_endpoint', `localhost:${port}`, '--nnodes', '1', '--redirects', '1', '--tee', '1', `--nproc_per_node=${nproc}`];
+}
 
 /** A run folder for `analysis` under `root`, with the model's initial weights as last/ (and best/). */
 export async function untrainedRun(tf: TF, analysis: ModelAnalysis, modelText: string, root: string, seed = 7): Promise<{ runDir: string; model: EngineModel }> {

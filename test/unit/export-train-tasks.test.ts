@@ -20,7 +20,7 @@ import { readRun } from '../../src/trainer/runs/reader';
 import { segmentationLoss } from '../../src/trainer/tasks/segmentationLosses';
 import { Random } from '../../src/trainer/datasets/random';
 import { analyze } from './engine-fixtures';
-import { HAS_TORCH, PYTHON, untrainedRun } from './export-fixtures';
+import { HAS_TORCH, PYTHON, torchrunArgs, untrainedRun } from './export-fixtures';
 
 const RECONSTRUCTION = `name: tiny-denoiser
 task: reconstruction
@@ -100,8 +100,7 @@ describe('exported train.py for every task', { skip: !HAS_TORCH && 'python3 with
   });
 
   it('segmentation on shapes scenes under torchrun (2 processes): valMeanIou, testMeanIou, testMeanDice, pixel accuracy', { timeout: 300_000 }, async () => {
-    // --standalone: a free port; --redirects 1 --tee 1: Debian's torch 1.13 on Python 3.11 crashes without them.
-    const run = await exportAndTrain(SCENES, ['-m', 'torch.distributed.run', '--standalone', '--redirects', '1', '--tee', '1', '--nproc_per_node=2']);
+    const run = await exportAndTrain(SCENES, await torchrunArgs(2));
     assert.match(run.summary?.backendDescription ?? '', /2 process\(es\)/);
     const [epoch] = epochs(run);
     assert.ok(typeof epoch.valMeanIou === 'number' && epoch.valMeanIou >= 0 && epoch.valMeanIou <= 1);

@@ -15,7 +15,7 @@ import { runExport } from '../../src/cli/export';
 import { readRunSummary } from '../../src/trainer/runs/reader';
 import { initBackend } from '../../src/trainer/backend';
 import { analyze } from './engine-fixtures';
-import { HAS_TORCH, PYTHON, untrainedRun } from './export-fixtures';
+import { HAS_TORCH, PYTHON, torchrunArgs, untrainedRun } from './export-fixtures';
 
 const MODEL = `name: ddp-tiny
 input: [1, 16, 16]
@@ -36,9 +36,8 @@ describe('exported train.py', { skip: !HAS_TORCH && 'python3 with torch is not i
     const dir = join(root, 'export');
     assert.equal(await runExport([runDir, '--format', 'pytorch', '--out', dir], { out: () => {}, err: () => {} }), 0);
     const out = join(root, 'torch-runs');
-    // `torchrun` is this module; --redirects 1 --tee 1: Debian's torch 1.13 on Python 3.11 crashes without them;
-    // --standalone: a free port, whatever else trains on this machine (the default 29500 may be taken).
-    const r = spawnSync(PYTHON, ['-m', 'torch.distributed.run', '--standalone', '--redirects', '1', '--tee', '1', '--nproc_per_node=2', join(dir, 'train.py'), '--epochs', '1', '--out', out], { encoding: 'utf8', timeout: 540_000 });
+    // `torchrun` is this module, on a free port (see torchrunArgs).
+    const r = spawnSync(PYTHON, [...(await torchrunArgs(2)), join(dir, 'train.py'), '--epochs', '1', '--out', out], { encoding: 'utf8', timeout: 540_000 });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     const [stamp] = readdirSync(join(out, 'ddp-tiny'));
     const trained = join(out, 'ddp-tiny', stamp);
