@@ -8,16 +8,17 @@ import type { EpochMetrics } from './runTypes';
 
 type MonitoredFields = Pick<EpochMetrics, 'loss' | 'valLoss' | 'valAccuracy' | 'valMse' | 'valMeanIou'>;
 
-const FIELDS: Record<BestMetric, (r: MonitoredFields) => number | null | undefined> = {
-  val_loss: (r) => r.valLoss,
-  val_accuracy: (r) => r.valAccuracy,
-  val_mse: (r) => r.valMse,
-  val_miou: (r) => r.valMeanIou,
+/** Where each train.best figure is in an epoch record (also what the exported train.py reads). */
+export const BEST_METRIC_FIELDS: Readonly<Record<BestMetric, Exclude<keyof MonitoredFields, 'loss'>>> = {
+  val_loss: 'valLoss',
+  val_accuracy: 'valAccuracy',
+  val_mse: 'valMse',
+  val_miou: 'valMeanIou',
 };
 
 export function monitoredValue(record: MonitoredFields, metric: BestMetric = DEFAULT_BEST_METRIC): number {
   if (record.valLoss === null) return record.loss;
-  const value = FIELDS[metric](record);
+  const value = record[BEST_METRIC_FIELDS[metric]];
   // A figure the pass did not produce (NaN mIoU when no class has pixels) never counts as an improvement.
   if (typeof value !== 'number' || Number.isNaN(value)) return Infinity;
   return BEST_METRICS[metric].direction === 'max' ? -value : value;

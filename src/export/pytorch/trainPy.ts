@@ -5,6 +5,7 @@
  * with no task in it: what differs between tasks (data, loss, scores, metrics) is task.py (tasks/registry.ts).
  */
 import { BEST_METRICS, DEFAULT_BEST_METRIC } from '../../model/config/bestMetric';
+import { BEST_METRIC_FIELDS } from '../../protocol/monitoredMetric';
 import { resolveIncludedClasses } from '../../model/config/includeClasses';
 import type { ModelAnalysis } from '../../model/types';
 
@@ -22,6 +23,7 @@ export interface TrainRecipeSource {
 export function recipePy(source: TrainRecipeSource): string {
   const { analysis } = source;
   const t = analysis.train;
+  const best = t.best ?? DEFAULT_BEST_METRIC;
   const recipe = {
     model: analysis.name,
     task: analysis.task,
@@ -44,9 +46,9 @@ export function recipePy(source: TrainRecipeSource): string {
     class_weights: t.class_weights ?? null,
     ignore_index: t.ignore_index,
     early_stopping: t.early_stopping ?? null,
-    best: t.best ?? DEFAULT_BEST_METRIC,
+    best,
     // The epoch record's key of that figure (metrics.jsonl), whether higher is better, and its words.
-    best_figure: { field: EPOCH_FIELDS[t.best ?? DEFAULT_BEST_METRIC], maximise: BEST_METRICS[t.best ?? DEFAULT_BEST_METRIC].direction === 'max', label: BEST_METRICS[t.best ?? DEFAULT_BEST_METRIC].label },
+    best_figure: { field: BEST_METRIC_FIELDS[best], maximise: BEST_METRICS[best].direction === 'max', label: BEST_METRICS[best].label },
     schedule: t.schedule ?? null,
     seed: t.seed,
   };
@@ -59,9 +61,6 @@ function includedIndices(include: ReadonlyArray<string | number> | undefined, cl
   const resolved = resolveIncludedClasses(include, classes);
   return 'indices' in resolved ? resolved.indices : null;
 }
-
-/** Where each train.best figure is in an epoch record (metrics.jsonl, EpochMetrics). */
-const EPOCH_FIELDS: Record<keyof typeof BEST_METRICS, string> = { val_loss: 'valLoss', val_accuracy: 'valAccuracy', val_mse: 'valMse', val_miou: 'valMeanIou' };
 
 function pyLiteral(v: unknown): string {
   if (v === null || v === undefined) return 'None';
