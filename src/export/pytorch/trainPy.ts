@@ -167,6 +167,35 @@ def evaluate(model, loader, task, device):
     return evaluation.result()
 
 
+class StopRequest:
+    """Stop (SIGTERM from the editor or torchrun, Ctrl-C). The handler only raises a flag, read before each batch
+    and agreed by every process: a signal reaches the ranks at different batches, a rank that left the loop alone
+    would leave the others waiting in a collective, and a handler doing I/O could interrupt the same I/O.
+    A second Ctrl-C exits at once."""
+
+    def __init__(self, world):
+        self.world, self.requested, self.signum = world, False, None
+        signal.signal(signal.SIGTERM, self._handle)
+        signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, signum, _frame):
+        if self.requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.requested, self.signum = True, signum
+
+    @property
+    def name(self):
+        return signal.Signals(self.signum).name if self.signum else "another process was signalled"
+
+    def agreed(self):
+        """True on every process once any of them was asked to stop (one one-number all-reduce per batch)."""
+        if self.world == 1:
+            return self.requested
+        flag = torch.tensor([1.0 if self.requested else 0.0])
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+        return flag.item() > 0
+
+
 def cap(train, validation, max_train):
     """--max-train-samples caps training, and validation in the same proportion."""
     share = max_train / max(len(train[1]), 1)
@@ -221,13 +250,8 @@ def main():
                          "validationSamples": len(validation[1]), "testSamples": len(test[1]), "batchSize": r["batch_size"]})
         print(f"run folder: {run.dir}", flush=True)
 
-        def stop(signum, _frame):
-            run.finish(status="stopped", stopReason=f"stopped by signal {signum}")
-            os._exit(128 + signum)
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-
+    stop = StopRequest(world)
+    stopped_at = None
     best_loss, best_state, es_best, wait, stop_reason = math.inf, None, math.inf, 0, None
     train_seconds, epochs_done = 0.0, 0
     es = r["early_stopping"]
@@ -240,6 +264,9 @@ def main():
         started = time.time()
         sums = torch.zeros(3, dtype=torch.float64)  # loss · n, task score, n (this process)
         for b, (x, target, _label) in enumerate(train_loader, 1):
+            if stop.agreed():
+                stopped_at = f"stopped at epoch {epoch} batch {b}"
+                break
             x, target = x.to(device), target.to(device)
             optimizer.zero_grad()
             out = net(x)
@@ -256,6 +283,8 @@ def main():
                                     "etaSeconds": left / max(rate, 1e-9), "time": now_iso()})
         seconds = time.time() - started
         train_seconds += seconds
+        if stopped_at:
+            break
         if world > 1:
             dist.all_reduce(sums)
         train_loss, train_score = sums[0].item() / sums[2].item(), task.epoch_score(sums[1].item(), sums[2].item())
@@ -294,16 +323,23 @@ def main():
             score = f", score {train_score:.4f}" if train_score is not None else ""
             print(f"epoch {epoch}/{args.epochs}: loss {train_loss:.4f}{score}" + (f", validation loss {val['loss']:.4f}" if val else "") + f" ({seconds:.1f} s)", flush=True)
             # The plateau schedule watches the loss, as in CNN Lab.
-            decision = torch.tensor([1.0 if stop_reason else 0.0, val["loss"] if val else train_loss], dtype=torch.float64)
+            decision = torch.tensor([1.0 if stop_reason else 2.0 if stop.requested else 0.0, val["loss"] if val else train_loss], dtype=torch.float64)
         if world > 1:
             dist.broadcast(decision, 0)
         epochs_done = epoch
+        if decision[0].item() == 2.0:
+            stopped_at = f"stopped after epoch {epoch}"
         if schedule is not None:
             schedule.step(decision[1].item()) if isinstance(schedule, torch.optim.lr_scheduler.ReduceLROnPlateau) else schedule.step()
         if decision[0].item():
             break
 
-    if run:
+    if run and stopped_at:
+        # As CNN Lab's engine does: no test pass; best/ and last/ hold the epochs that finished.
+        run.finish(status="stopped", epochsCompleted=epochs_done, trainSeconds=train_seconds, stopReason=f"{stopped_at} ({stop.name})",
+                   samplesPerSecond=len(train_set) * epochs_done / max(train_seconds, 1e-9))
+        print(f"{stopped_at}: the checkpoints of epoch {epochs_done} are in {run.dir}", flush=True)
+    elif run:
         if best_state is not None:
             model.load_state_dict(best_state)
         result = evaluate(model, eval_sets["test"], task, device)

@@ -20,6 +20,7 @@ import { modelDocument } from '../trainCommand';
 import { followMetrics } from './followMetrics';
 import { pythonInterpreter } from './pythonInterpreter';
 import { announcedRunFolder, torchrunCommand } from './torchrunCommand';
+import { endUnfinishedRun } from './unfinishedRun';
 
 export interface TrainWithPyTorchDeps {
   config: () => CnnLabConfig;
@@ -33,8 +34,11 @@ export interface TrainWithPyTorchDeps {
   output: vscode.OutputChannel;
 }
 
-/** Seconds between SIGTERM and SIGKILL when Stop is pressed. */
-const KILL_GRACE_MS = 10_000;
+/**
+ * Time train.py gets after Stop (SIGTERM) before its process group is killed. It stops before its next batch, but
+ * a rank validating or writing a checkpoint finishes that first; torchrun itself waits 30 s for its workers.
+ */
+const KILL_GRACE_SECONDS = 30;
 
 export async function trainWithPyTorch(deps: TrainWithPyTorchDeps, uri: unknown): Promise<void> {
   const doc = await modelDocument(uri);
@@ -72,10 +76,15 @@ function followChild(deps: TrainWithPyTorchDeps, child: ChildProcess): void {
   let runDir: string | undefined;
   let follower: { poll(): void; dispose(): void } | undefined;
   let stopping = false;
+  let killed = false;
+  let killTimer: NodeJS.Timeout | undefined;
   const stop = (): void => {
+    if (stopping) return;
     stopping = true;
     signal(child, 'SIGTERM');
-    setTimeout(() => child.exitCode === null && signal(child, 'SIGKILL'), KILL_GRACE_MS).unref();
+    // The whole group, even when torchrun already exited: a worker stuck in a collective outlives it.
+    killTimer = setTimeout(() => (killed = signal(child, 'SIGKILL')), KILL_GRACE_SECONDS * 1000);
+    killTimer.unref();
   };
   const onLine = (line: string): void => {
     deps.output.appendLine(line);
@@ -94,10 +103,12 @@ function followChild(deps: TrainWithPyTorchDeps, child: ChildProcess): void {
     void vscode.window.showErrorMessage(`Train with PyTorch could not start ${child.spawnfile} (${e.message}): set cnnlab.pytorch.python or cnnlab.pytorch.command.`);
   });
   child.on('close', (code, sig) => {
+    clearTimeout(killTimer);
     follower?.poll();
     follower?.dispose();
     deps.output.appendLine(`torchrun exited (${sig ?? `code ${code}`})`);
     if (runDir) {
+      endUnfinishedRun(runDir, { stopping, how: sig ?? `exit code ${code}`, killedAfterSeconds: killed ? KILL_GRACE_SECONDS : undefined });
       const summary = readRunSummary(runDir);
       deps.live.end(runDir, summary ? { runDir, summary } : undefined);
     }
@@ -108,11 +119,13 @@ function followChild(deps: TrainWithPyTorchDeps, child: ChildProcess): void {
   });
 }
 
-function signal(child: ChildProcess, name: NodeJS.Signals): void {
+/** Signals torchrun's process group (torchrun alone on Windows); false when nothing was left to signal. */
+function signal(child: ChildProcess, name: NodeJS.Signals): boolean {
   try {
     if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, name);
-    else child.kill(name);
+    else return child.kill(name);
+    return true;
   } catch {
-    // Already gone.
+    return false; // Already gone.
   }
 }
