@@ -16,12 +16,13 @@ import { waitForFrameText, waitForWebview } from './harness/webview';
 const e2eTest = e2eSuite('pytorch');
 const PYTORCH_FILES = ['model.py', 'weights.pth', 'predict.py', 'train.py', 'task.py', 'requirements.txt'];
 
-// Long enough to be stopped by hand (each epoch takes about a second in PyTorch), small enough to start at once.
+// Long enough to be stopped by hand, small enough to start at once. Epochs of 250 small batches per process take
+// 0.5–1.5 s: shorter ones (0.2 s at batch 32) flooded the panel with a re-render every epoch on a loaded machine.
 const LONG_MODEL = `name: torch-long
 input: [1, 16, 16]
 layers: [Conv2d(1, 8, 3, padding=1), ReLU(), MaxPool2d(2), Flatten(), Linear(512, 5)]
-data: {dataset: shapes, train_samples: 2000, test_samples: 100}
-train: {epochs: 200, batch_size: 32, optimizer: adam, lr: 0.003, seed: 1}
+data: {dataset: shapes, train_samples: 4000, test_samples: 100}
+train: {epochs: 200, batch_size: 8, optimizer: adam, lr: 0.003, seed: 1}
 `;
 
 e2eTest(
