@@ -85,6 +85,7 @@ const FORMULAS: Record<LayerType, LayerFormulas> = {
   Upsample: { shape: '[C, H, W] → [C, size] or [C, ⌊H · scale_factor⌋, ⌊W · scale_factor⌋]', params: '0 (no weights)' },
   SqueezeExcitation: { shape: 'unchanged (each channel multiplied by its gate)', params: 'fc1 S·(C + 1) + fc2 C·(S + 1)' },
   StochasticDepth: unchanged,
+  DetectionHead: { shape: '[in_channels, H, W] → [num_classes + 5, H, W] (class logits, l t r b distances in strides, centre-ness logit per location)', params: '(num_classes + 5) · (in_channels · 9 + 1)' },
 };
 
 /** One small, valid use of each layer, analysed by the core to produce the worked example. */
@@ -119,11 +120,19 @@ const EXAMPLES: Record<LayerType, { input: Shape; call: string }> = {
   Upsample: { input: [8, 7, 7], call: 'Upsample(scale_factor=2)' },
   SqueezeExcitation: { input: [96, 14, 14], call: 'SqueezeExcitation(96, 24, activation="SiLU")' },
   StochasticDepth: { input: [40, 28, 28], call: 'StochasticDepth(0.1, "row")' },
+  DetectionHead: { input: [32, 8, 8], call: 'DetectionHead(32, 5)' },
+};
+
+/** Layers that are not torch.nn modules: where their PyTorch twin lives (DetectionHead: the nn.Conv2d subclass model.py defines). */
+const TORCH_HOME: Partial<Record<LayerType, string>> = {
+  SqueezeExcitation: 'torchvision.ops.',
+  StochasticDepth: 'torchvision.ops.',
+  DetectionHead: 'model.py: ',
 };
 
 function torchSignature(type: LayerType): string {
   const args = LAYER_CATALOG[type].args.map((a) => (a.default === undefined ? a.name : `${a.name}=${formatPy(a.default)}`));
-  return `torch.nn.${type}(${args.join(', ')})`;
+  return `${TORCH_HOME[type] ?? 'torch.nn.'}${type}(${args.join(', ')})`;
 }
 
 /** Bounds of a data/train key ("2 to 10", "≥ 1"); layer arguments use the core's boundsText. */

@@ -144,6 +144,8 @@ const TASK_FIGURES: Partial<Record<TaskName, (test: TestMetrics | null) => Recor
   },
   // testAccuracy is then the pixel accuracy.
   segmentation: (test) => ({ testMeanIou: test?.segmentation?.meanIou ?? null, testMeanDice: test?.segmentation?.meanDice ?? null }),
+  // testAccuracy is then null: COCO's mAP@0.5 and mAP@[.5:.95] are the detector's figures.
+  detection: (test) => ({ testMap50: test?.detection?.map50 ?? null, testMap: test?.detection?.map ?? null }),
 };
 
 /** Progress on stderr: a redrawn bar per epoch on a terminal, one line per epoch otherwise. */
@@ -201,8 +203,8 @@ class ProgressReporter {
 
 /** The line after each epoch: training loss (and accuracy), validation figures the task has, speed, time. */
 export function epochLine(m: EpochMetrics): string {
-  // The task's own validation metrics, when it has them (reconstruction's MSE, segmentation's mIoU).
-  const extra = ([['val_mse', m.valMse, 5], ['val_miou', m.valMeanIou, 3]] as const)
+  // The task's own validation metrics, when it has them (reconstruction's MSE, segmentation's mIoU, detection's mAP).
+  const extra = ([['val_mse', m.valMse, 5], ['val_miou', m.valMeanIou, 3], ['val_map50', m.valMap50, 3], ['val_map', m.valMap, 3]] as const)
     .map(([key, value, digits]) => (value !== undefined && value !== null ? ` ${key} ${value.toFixed(digits)}` : '')).join('');
   const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)}${m.valAccuracy !== null ? ` val_acc ${m.valAccuracy.toFixed(3)}` : ''}${extra}` : '';
   return `epoch ${m.epoch}: loss ${m.loss.toFixed(4)}${m.accuracy !== null ? ` acc ${m.accuracy.toFixed(3)}` : ''}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`;

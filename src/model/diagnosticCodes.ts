@@ -92,6 +92,7 @@ export const DIAGNOSTIC_CODES = {
   'loss-not-for-task': doc(['error'], 'The loss does not fit the task (for example cross_entropy for a reconstruction): each task lists the losses it accepts.'),
   'output-not-input': doc(['error'], 'A reconstruction model must output exactly its input shape (the target is the input image); the message shows both shapes.'),
   'output-not-mask': doc(['error'], 'A segmentation model must output one score map per class at the input\'s height and width, [classes, H, W]; the message shows the output and the layer that made it.'),
+  'output-not-detection': doc(['error'], 'A detection model must end with DetectionHead(in_channels, num_classes), whose [classes + 5, H/s, W/s] map divides the input by one whole stride; the message shows the output and the layer that made it.'),
   'class-weights': doc(['error'], '`train.class_weights` must give one weight per class (segmentation: one per mask class, background included).'),
   'bce-needs-sigmoid': doc(['warning'], 'loss bce expects probabilities in [0, 1]: end the model with Sigmoid(), or use bce_with_logits.'),
   'unknown-class': doc(['error'], '`include_classes` names a class the dataset does not have, or an index beyond its classes.'),

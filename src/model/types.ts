@@ -76,7 +76,8 @@ export type LayerType =
   | 'Linear'
   | 'Upsample'
   | 'SqueezeExcitation'
-  | 'StochasticDepth';
+  | 'StochasticDepth'
+  | 'DetectionHead';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
@@ -203,6 +204,12 @@ export interface StochasticDepthArgs {
   mode: 'row' | 'batch';
 }
 
+/** The detection head (task detection, single-level FCOS): a 3×3 convolution to num_classes + 5 maps. */
+export interface DetectionHeadArgs {
+  in_channels: number;
+  num_classes: number;
+}
+
 /** Arguments after defaults and inference, keyed by layer type. */
 export type LayerArgs =
   | Conv2dArgs
@@ -217,6 +224,7 @@ export type LayerArgs =
   | UpsampleArgs
   | ExcitationArgs
   | StochasticDepthArgs
+  | DetectionHeadArgs
   | ActivationArgs;
 
 /** One layer after analysis. */
@@ -377,7 +385,7 @@ export interface DataConfig {
 }
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
-export type LossName = 'cross_entropy' | 'nll' | 'mse' | 'bce' | 'l1' | 'bce_with_logits' | 'dice' | 'cross_entropy_dice';
+export type LossName = 'cross_entropy' | 'nll' | 'mse' | 'bce' | 'l1' | 'bce_with_logits' | 'dice' | 'cross_entropy_dice' | 'fcos';
 
 export interface ScheduleConfig {
   type: 'step' | 'cosine' | 'plateau';

@@ -6,7 +6,7 @@
 import { BEST_METRICS, DEFAULT_BEST_METRIC, type BestMetric } from '../model/config/bestMetric';
 import type { EpochMetrics } from './runTypes';
 
-type MonitoredFields = Pick<EpochMetrics, 'loss' | 'valLoss' | 'valAccuracy' | 'valMse' | 'valMeanIou'>;
+type MonitoredFields = Pick<EpochMetrics, 'loss' | 'valLoss' | 'valAccuracy' | 'valMse' | 'valMeanIou' | 'valMap50' | 'valMap'>;
 
 /** Where each train.best figure is in an epoch record (also what the exported train.py reads). */
 export const BEST_METRIC_FIELDS: Readonly<Record<BestMetric, Exclude<keyof MonitoredFields, 'loss'>>> = {
@@ -14,6 +14,8 @@ export const BEST_METRIC_FIELDS: Readonly<Record<BestMetric, Exclude<keyof Monit
   val_accuracy: 'valAccuracy',
   val_mse: 'valMse',
   val_miou: 'valMeanIou',
+  val_map50: 'valMap50',
+  val_map: 'valMap',
 };
 
 export function monitoredValue(record: MonitoredFields, metric: BestMetric = DEFAULT_BEST_METRIC): number {

@@ -3,6 +3,9 @@
  * of a run folder (metrics.jsonl lines, summary.json). Pure data: no vscode, tfjs or DOM imports, so the worker,
  * the host, the CLI and the webviews all read the same types.
  */
+import type { DetectionMetrics } from '../model/detection/averagePrecision';
+
+export type { DetectionMetrics };
 
 /** Every backend choice, as the user writes it (`--backend`, the `cnnLab.backend` setting, protocol messages). */
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -111,6 +114,9 @@ export interface EpochMetrics {
    * tasks, null without a validation set). `accuracy` / `valAccuracy` are then pixel accuracies.
    */
   valMeanIou?: number | null;
+  /** task detection: the validation pass's mAP@0.5 and mAP@[.5:.95] (DetectionMetrics; absent for other tasks, null without a validation set). */
+  valMap50?: number | null;
+  valMap?: number | null;
   lr: number;
   seconds: number;
   samplesPerSecond: number;
@@ -139,6 +145,11 @@ export interface TestMetrics {
    * `samples` stays the number of images.
    */
   segmentation?: SegmentationMetrics;
+  /**
+   * task detection: COCO's figures of the pass (averagePrecision.ts): mAP@0.5, mAP@[.5:.95], per-class AP and the
+   * precision/recall envelope at IoU 0.5. `accuracy` is then null, perClassAccuracy and confusion empty.
+   */
+  detection?: DetectionMetrics;
 }
 
 /**

@@ -1,8 +1,14 @@
-/** A test pass in words, whatever the task: accuracy for classification, the pixel MSE (and AUROC) for reconstruction, mIoU and pixel accuracy for segmentation. */
+/** A test pass in words, whatever the task: accuracy for classification, the pixel MSE (and AUROC) for reconstruction, mIoU and pixel accuracy for segmentation, mAP for detection. */
 import type { TestMetrics } from './runTypes';
 
 /** "test accuracy 91.20%, test loss 0.2345" or "test MSE 0.0123, anomaly AUROC 0.912, test loss 0.0123"; short: "test 91.20%". */
 export function formatTestResult(test: TestMetrics, percent: (x: number) => string, short = false): string {
+  const det = test.detection;
+  if (det) {
+    const figure = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+    const figures = `test mAP@0.5 ${figure(det.map50)}, mAP@[.5:.95] ${figure(det.map)}`;
+    return short ? figures : `${figures}, test loss ${test.loss.toFixed(4)}`;
+  }
   const seg = test.segmentation;
   if (seg) {
     const figures = `test mIoU ${seg.meanIou.toFixed(3)}, pixel accuracy ${percent(seg.pixelAccuracy)}`;

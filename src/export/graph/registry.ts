@@ -2,7 +2,7 @@
 import type { LayerType } from '../../model/types';
 import { lowerActivation } from './layers/activation';
 import { lowerDropout, lowerFlatten, lowerLinear, lowerUnflatten } from './layers/basic';
-import { lowerConv2d, lowerConvTranspose2d } from './layers/conv';
+import { lowerConv2d, lowerConvTranspose2d, lowerDetectionHead } from './layers/conv';
 import { lowerSqueezeExcitation, lowerStochasticDepth } from './layers/excitation';
 import { lowerBatchNorm } from './layers/norm';
 import { lowerAdaptivePool2d, lowerAvgPool2d, lowerMaxPool2d } from './layers/pool';
@@ -40,4 +40,5 @@ export const LAYER_LOWERINGS: Record<LayerType, LayerLowering> = {
   Upsample: lowerUpsample,
   SqueezeExcitation: lowerSqueezeExcitation,
   StochasticDepth: lowerStochasticDepth,
+  DetectionHead: lowerDetectionHead,
 };

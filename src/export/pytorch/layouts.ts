@@ -11,6 +11,7 @@ import { contiguousStrides } from '../../weights/stateDict';
 const CONV = [3, 2, 0, 1];
 const TO_TORCH: Partial<Record<LayerType, Record<string, number[]>>> = {
   Conv2d: { weight: CONV },
+  DetectionHead: { weight: CONV },
   ConvTranspose2d: { weight: CONV },
   Linear: { weight: [1, 0] },
   // torchvision.ops.SqueezeExcitation's fc1 and fc2 are 1×1 convolutions.

@@ -4,7 +4,8 @@
  * out: residual blocks as `x + shortcut`, named outputs as local variables, merges as torch.cat / + / *.
  */
 import { resolvedCall } from '../../model/explain';
-import type { ExcitationArgs, GraphNode, LayerType, ModelAnalysis, ResolvedLayer, StochasticDepthArgs } from '../../model/types';
+import { classPriorBias } from '../../model/layers/detectionHead';
+import type { DetectionHeadArgs, ExcitationArgs, GraphNode, LayerType, ModelAnalysis, ResolvedLayer, StochasticDepthArgs } from '../../model/types';
 
 const RESERVED = new Set(['x', 'self', 'torch', 'nn', 'shortcut', 'inputs', 'Model']);
 
@@ -49,7 +50,7 @@ so weights.pth loads with load_state_dict(strict=True) and a state_dict trained 
 """
 import torch
 from torch import nn
-${ops.length ? `from torchvision.ops import ${ops.join(', ')}\n` : ''}
+${ops.length ? `from torchvision.ops import ${ops.join(', ')}\n` : ''}${analysis.layers.some((l) => l.type === 'DetectionHead') ? DETECTION_HEAD_PY : ''}
 INPUT_SHAPE = ${pyTuple(analysis.input)}  # [C, H, W] (or [F]) of one sample
 TASK = "${analysis.task}"
 CLASSES = [${classes.map((c) => JSON.stringify(c)).join(', ')}]
@@ -85,7 +86,26 @@ const TORCHVISION_OPS: Partial<Record<LayerType, (l: ResolvedLayer) => string>> 
   },
 };
 
+/**
+ * CNN Lab's DetectionHead (src/model/layers/detectionHead.ts) in PyTorch: its 3×3 convolution (so its state_dict is
+ * `weight` and `bias`, as ours), the class biases at the 1% prior.
+ */
+const DETECTION_HEAD_PY = `
+
+class DetectionHead(nn.Conv2d):
+    """Single-level FCOS head: per location num_classes logits, l t r b distances in strides, a centre-ness logit."""
+
+    def __init__(self, in_channels, num_classes):
+        super().__init__(in_channels, num_classes + 5, 3, padding=1)
+        with torch.no_grad():
+            self.bias[:num_classes].fill_(${classPriorBias()})
+`;
+
 function moduleCall(l: ResolvedLayer): string {
+  if (l.type === 'DetectionHead') {
+    const a = l.args as DetectionHeadArgs;
+    return `DetectionHead(${a.in_channels}, ${a.num_classes})`;
+  }
   return TORCHVISION_OPS[l.type]?.(l) ?? `nn.${resolvedCall(l)}`;
 }
 

@@ -45,6 +45,16 @@ const TARGETS: Record<TaskName, TargetMaker> = {
       score: (traced) => tf.mean(tf.slice(traced.scores, [0, 0, 0, classIndex], [-1, -1, -1, 1]), [1, 2, 3]),
     };
   },
+  detection(run, classIndex) {
+    if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= run.classes.length) throw new RangeError(`class ${classIndex} is outside 0…${run.classes.length - 1}`);
+    const { tf } = run;
+    return {
+      classIndex,
+      describe: `highest score of '${run.classes[classIndex] ?? `class ${classIndex}`}' over the head's locations`,
+      // NHWC head output, the class logits first: the location most sure of the class.
+      score: (traced) => tf.max(tf.slice(traced.scores, [0, 0, 0, classIndex], [-1, -1, -1, 1]), [1, 2, 3]),
+    };
+  },
   reconstruction(run) {
     const { tf } = run;
     return {

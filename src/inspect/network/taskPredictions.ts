@@ -1,11 +1,13 @@
 /**
  * What `cnnlab predict` says for each task: the top-k classes of a classifier; the reconstruction (as an image) and its
- * error for an autoencoder; the mask of a segmentation model, its overlay and each class's share of the pixels. One entry per task, like the trainer's task registry.
+ * error for an autoencoder; the mask of a segmentation model, its overlay and each class's share of the pixels; the boxes
+ * of a detector (class, score, x1 y1 x2 y2 in the model input's pixels) drawn on the picture. One entry per task, like the trainer's task registry.
  */
 import type { TaskName } from '../../model/types';
 import type { Tensor4D } from '../../trainer/engine/tf';
 import { imageErrors, outputToPixel } from '../../trainer/tasks/reconstructionErrors';
 import type { IndexedImage, PixelChannels, RasterImage } from '../image/png';
+import { predictBoxes } from './detectionPrediction';
 import { predictMask } from './segmentationPrediction';
 import type { InspectInput } from './input';
 import { classScores, topK, type Prediction } from './predict';
@@ -69,6 +71,19 @@ const PREDICTORS: Record<TaskName, Predictor> = {
       overlay,
       json: { size: [input.height, input.width], classes },
       text: shown.map((c) => `${c.class.padEnd(width)} ${(100 * c.fraction).toFixed(2).padStart(6)}% of the pixels\n`).join(''),
+    };
+  },
+  async detection(run, input) {
+    const { detections, drawn } = await predictBoxes(run, input);
+    const round = (v: number) => Math.round(v * 100) / 100;
+    const boxes = detections.map((d) => ({ class: run.classes[d.cls] ?? String(d.cls), score: d.score, x1: round(d.box[0]), y1: round(d.box[1]), x2: round(d.box[2]), y2: round(d.box[3]) }));
+    const width = Math.max(...boxes.map((b) => b.class.length), 5);
+    return {
+      image: drawn,
+      json: { size: [input.height, input.width], boxes },
+      text: boxes.length
+        ? boxes.map((b) => `${b.class.padEnd(width)} ${(100 * b.score).toFixed(1).padStart(5)}%  (${b.x1}, ${b.y1}) – (${b.x2}, ${b.y2})\n`).join('')
+        : 'no objects found\n',
     };
   },
 };

@@ -3,7 +3,7 @@
  * uses) and that early stopping watches. Each has a direction; the loop and the panels compare "lower is better"
  * values (monitoredValue in src/protocol/monitoredMetric.ts), so a metric to maximise is negated there.
  */
-export type BestMetric = 'val_loss' | 'val_accuracy' | 'val_mse' | 'val_miou';
+export type BestMetric = 'val_loss' | 'val_accuracy' | 'val_mse' | 'val_miou' | 'val_map50' | 'val_map';
 
 export interface BestMetricInfo {
   /** 'min': a lower value is better (losses, errors); 'max': a higher one (accuracy, IoU). */
@@ -17,6 +17,8 @@ export const BEST_METRICS: Readonly<Record<BestMetric, BestMetricInfo>> = {
   val_accuracy: { direction: 'max', label: 'validation accuracy' },
   val_mse: { direction: 'min', label: 'validation MSE' },
   val_miou: { direction: 'max', label: 'validation mIoU' },
+  val_map50: { direction: 'max', label: 'validation mAP@0.5' },
+  val_map: { direction: 'max', label: 'validation mAP@[.5:.95]' },
 };
 
 export const BEST_METRIC_NAMES = Object.keys(BEST_METRICS) as BestMetric[];

@@ -14,6 +14,8 @@ export interface DatasetInfo {
   doc: string;
   /** Whether it has a mask per image (task segmentation); shapes draws scenes of several shapes for it. */
   masks: boolean;
+  /** Whether it has object boxes per image (task detection); shapes draws scenes of several shapes for it. */
+  boxes?: boolean;
 }
 
 export const DATASET_INFO: Record<DatasetName, DatasetInfo> = {
@@ -21,8 +23,9 @@ export const DATASET_INFO: Record<DatasetName, DatasetInfo> = {
     shape: [1, 32, 32],
     // Label order of the generator (src/trainer/datasets/shapes.ts draws class i as classes[i]).
     classes: ['circle', 'square', 'triangle', 'cross', 'ring'],
-    doc: 'Synthetic images of simple shapes drawn on the fly (no download): trains in seconds, ideal to try things out. For task segmentation: scenes of 2–3 separate shapes with their masks (classes background + the five shapes).',
+    doc: 'Synthetic images of simple shapes drawn on the fly (no download): trains in seconds, ideal to try things out. For task segmentation: scenes of 2–3 separate shapes with their masks (classes background + the five shapes); for task detection the same scenes with each shape\'s box (classes: the five shapes).',
     masks: true,
+    boxes: true,
   },
   mnist: { shape: [1, 28, 28], classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], doc: 'Handwritten digits, 28×28 grey, 60,000 training and 10,000 test images.', masks: false },
   'fashion-mnist': {

@@ -4,7 +4,7 @@ import { BEST_METRIC_NAMES, DEFAULT_BEST_METRIC, type BestMetric } from './bestM
 import type { ConfigObject, SectionSchema } from './schema';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
-export const LOSSES: readonly LossName[] = ['cross_entropy', 'nll', 'mse', 'bce', 'l1', 'bce_with_logits', 'dice', 'cross_entropy_dice'];
+export const LOSSES: readonly LossName[] = ['cross_entropy', 'nll', 'mse', 'bce', 'l1', 'bce_with_logits', 'dice', 'cross_entropy_dice', 'fcos'];
 /** The mask value segmentation ignores by default (VOC's object borders), as torch's ignore_index would be set. */
 export const DEFAULT_IGNORE_INDEX = 255;
 
@@ -22,7 +22,7 @@ export const TRAIN_KEYS: SectionSchema = {
   momentum: { type: 'number', min: 0, max: 0.9999, default: 0, doc: 'sgd/rmsprop: fraction of the previous update carried over, smoothing the descent (0.9 is common).' },
   nesterov: { type: 'bool', default: false, doc: 'sgd: Nesterov momentum (look ahead before computing the gradient).' },
   weight_decay: { type: 'number', min: 0, max: 1, default: 0, doc: 'L2 penalty pulling weights towards 0 (decoupled for adamw): a regulariser.' },
-  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, bce (binary, after Sigmoid), l1 (mean absolute error), bce_with_logits (bce with the sigmoid included), dice (segmentation: 1 − the soft Dice of each class, averaged) or cross_entropy_dice (segmentation: cross_entropy + dice). Each task accepts some of them; the default is the task’s (cross_entropy for classification and segmentation, per pixel for segmentation).' },
+  loss: { type: 'enum', values: LOSSES, default: 'cross_entropy', doc: 'cross_entropy (class scores, softmax included), nll (after LogSoftmax), mse, bce (binary, after Sigmoid), l1 (mean absolute error), bce_with_logits (bce with the sigmoid included), dice (segmentation: 1 − the soft Dice of each class, averaged), cross_entropy_dice (segmentation: cross_entropy + dice) or fcos (detection: sigmoid focal loss for the classes + GIoU for the boxes + BCE for the centre-ness, each weight 1). Each task accepts some of them; the default is the task’s (cross_entropy for classification and segmentation, per pixel for segmentation).' },
   class_weights: { type: 'numbers', min: 0, doc: 'cross_entropy and cross_entropy_dice: one weight per class (torch’s CrossEntropyLoss(weight=…)), e.g. [0.2, 1, 1] to count background pixels less; the loss is the weighted mean.' },
   ignore_index: { type: 'int', min: 0, max: 255, default: 255, doc: 'segmentation: mask value of pixels that count in no loss and no metric (VOC marks object borders 255), as torch’s ignore_index.' },
   early_stopping: {
@@ -33,7 +33,7 @@ export const TRAIN_KEYS: SectionSchema = {
       min_delta: { type: 'number', min: 0, default: 0, doc: 'Smallest change of the watched figure (a decrease of a loss, an increase of an accuracy or mIoU) that counts as an improvement.' },
     },
   },
-  best: { type: 'enum', values: BEST_METRIC_NAMES, default: DEFAULT_BEST_METRIC, doc: 'The validation figure that picks the best epoch (best/, the weights the test pass uses) and that early_stopping watches: val_loss (lowest), val_accuracy (highest; pixel accuracy for segmentation), val_mse (reconstruction, lowest) or val_miou (segmentation, highest). Each task reports some of them.' },
+  best: { type: 'enum', values: BEST_METRIC_NAMES, default: DEFAULT_BEST_METRIC, doc: 'The validation figure that picks the best epoch (best/, the weights the test pass uses) and that early_stopping watches: val_loss (lowest), val_accuracy (highest; pixel accuracy for segmentation), val_mse (reconstruction, lowest), val_miou (segmentation, highest), val_map50 or val_map (detection: mAP@0.5, mAP@[.5:.95], highest). Each task reports some of them.' },
   schedule: {
     type: 'object',
     doc: 'Changes the learning rate during training.',

@@ -90,6 +90,10 @@ function checkSettings(m: ModelCheckInput, sink: DiagnosticSink): void {
     const with_ = DATASETS.filter((d) => DATASET_INFO[d].masks).join(' or ');
     sink.error('dataset-input', `task segmentation trains on a mask per image, and ${m.data.dataset} has none: use dataset ${with_}`, m.keyRange('data', 'dataset') ?? m.dataRange);
   }
+  if (m.hasData && m.datasetKnown && m.task.target === 'boxes' && !DATASET_INFO[m.data.dataset].boxes) {
+    const with_ = DATASETS.filter((d) => DATASET_INFO[d].boxes).join(' or ');
+    sink.error('dataset-input', `task detection trains on the objects' boxes, and ${m.data.dataset} has none: use dataset ${with_}`, m.keyRange('data', 'dataset') ?? m.dataRange);
+  }
   if (m.hasData && m.datasetKnown && m.task.target !== 'mask' && m.data.dataset === 'maskfolder') {
     sink.error('dataset-input', `dataset maskfolder holds masks for task segmentation; task ${m.task.name} cannot train on it: add task: segmentation`, m.keyRange('data', 'dataset') ?? m.dataRange);
   }

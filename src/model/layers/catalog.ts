@@ -105,6 +105,10 @@ export const LAYER_CATALOG: Record<LayerType, LayerSignature> = {
     'torchvision.ops.StochasticDepth: in training, drops a residual branch (zeroes it) with probability p, per sample (mode "row") or for the whole batch ("batch"), scaling what is kept by 1/(1−p); the identity in evaluation. Put it at the end of a residual\'s layers (EfficientNet). No parameters.',
     [{ name: 'p', kind: 'float', pyType: 'float', required: true, min: 0, max: 1, doc: 'Probability of dropping the branch.' },
       { name: 'mode', kind: 'enum', pyType: 'str', required: true, values: ['row', 'batch'], doc: '"row": each sample on its own; "batch": all or nothing.' }]),
+  DetectionHead: sig('DetectionHead', 'conv',
+    'The head of a one-stage, anchor-free detector (task detection; FCOS, single level): one 3×3 convolution from the backbone\'s feature map to num_classes + 5 maps of the same size. At every location: one logit per class (is an object of this class centred near here?), the distances l, t, r, b from the location to the box\'s four sides in strides, and a centre-ness logit (how close to the object\'s centre the location is). The class biases start at −log(99), a 1% object prior, as RetinaNet and FCOS start them. Parameters: (num_classes + 5)·(in_channels·9 + 1).',
+    [arg.inChannels(),
+      { name: 'num_classes', kind: 'int', pyType: 'int', required: true, min: 1, doc: 'Object classes (no background class): the first num_classes output maps are their logits.' }]),
 };
 
 export const LAYER_TYPES = Object.keys(LAYER_CATALOG) as LayerType[];

@@ -9,6 +9,7 @@ import { batchNorm } from './norm';
 import { adaptivePool2d, pool2d } from './pool';
 import { upsample } from './upsample';
 import { squeezeExcitation, stochasticDepth } from './excitation';
+import { detectionHead } from './detectionHead';
 
 export const LAYER_HANDLERS: Record<LayerType, LayerHandler> = {
   Conv2d: conv2d,
@@ -41,4 +42,5 @@ export const LAYER_HANDLERS: Record<LayerType, LayerHandler> = {
   Upsample: upsample,
   SqueezeExcitation: squeezeExcitation,
   StochasticDepth: stochasticDepth,
+  DetectionHead: detectionHead,
 };

@@ -1,5 +1,6 @@
 /** The tasks a model file can name in `task:`, one module each. */
 import { classificationTask } from './classification';
+import { detectionTask } from './detection';
 import { reconstructionTask } from './reconstruction';
 import { segmentationTask } from './segmentation';
 import type { TaskDefinition, TaskName } from './types';
@@ -8,6 +9,7 @@ export const TASKS: Readonly<Record<TaskName, TaskDefinition>> = {
   classification: classificationTask,
   reconstruction: reconstructionTask,
   segmentation: segmentationTask,
+  detection: detectionTask,
 };
 
 export const TASK_NAMES = Object.keys(TASKS) as TaskName[];

@@ -8,20 +8,22 @@ import type { ModelCheckInput } from '../infer/modelChecks';
 import type { BestMetric } from '../config/bestMetric';
 import type { LossName, Shape } from '../types';
 
-export type TaskName = 'classification' | 'reconstruction' | 'segmentation';
+export type TaskName = 'classification' | 'reconstruction' | 'segmentation' | 'detection';
 
 /** Which result views a panel offers for a task's runs. */
 export interface TaskViews {
   /**
    * The per-epoch chart beside the loss: accuracy for classification, validation MSE in pixels for reconstruction,
-   * validation mean IoU (EpochMetrics.valMeanIou) for segmentation.
+   * validation mean IoU (EpochMetrics.valMeanIou) for segmentation, validation mAP@0.5 and mAP@[.5:.95]
+   * (EpochMetrics.valMap50, valMap) for detection.
    */
-  epochChart: 'accuracy' | 'mse' | 'miou';
+  epochChart: 'accuracy' | 'mse' | 'miou' | 'map';
   /**
    * The results section of the training panel: the confusion matrix; the reconstruction errors; segmentation's
-   * per-class IoU and pixel confusion matrix (TestMetrics.segmentation, segmentation-worst.json).
+   * per-class IoU and pixel confusion matrix (TestMetrics.segmentation, segmentation-worst.json); detection's per-class
+   * AP, precision/recall curves and worst images (TestMetrics.detection, detection-worst.json).
    */
-  results: 'confusion' | 'reconstruction' | 'segmentation';
+  results: 'confusion' | 'reconstruction' | 'segmentation' | 'detection';
   /** Whether the engine sends a strip of fixed validation images after each epoch (its trainer task makes it). */
   epochSamples: boolean;
 }
@@ -38,9 +40,9 @@ export interface TaskDefinition {
   metrics: readonly BestMetric[];
   /**
    * What a training sample's target is: its class label, the image itself, or a class per pixel (the loaders then
-   * draw or read a mask per image).
+   * draw or read a mask per image), or each image's object boxes (detection).
    */
-  target: 'label' | 'image' | 'mask';
+  target: 'label' | 'image' | 'mask' | 'boxes';
   /**
    * The class names of a model that does not list them, from the dataset's (undefined when unknown) and the output
    * shape; default: the dataset's, else one per output value.

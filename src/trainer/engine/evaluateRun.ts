@@ -41,7 +41,7 @@ export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: Ev
     const dataset = await loadRunData(run, { searchPaths: request.searchPaths, cacheDir: request.cacheDir, maxImagePixels: request.maxImagePixels }, changedOnly(report));
     const test = dataset.test;
     if (test.count === 0) throw new Error(`${request.runDir}: the ${dataset.name} dataset has no test images to evaluate on`);
-    const task = createTask(run.analysis.task, { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize, classWeights: run.analysis.train.class_weights, ignoreIndex: run.analysis.train.ignore_index });
+    const task = createTask(run.analysis.task, { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize, classWeights: run.analysis.train.class_weights, ignoreIndex: run.analysis.train.ignore_index, outputShape: run.analysis.outputShape });
     const predictions = task.testRecorder(dataset);
     report(`Evaluating ${run.checkpoint}/ on ${test.count} test images`, 0, test.count);
     const metrics = await evaluate(tf, run.model, test, {

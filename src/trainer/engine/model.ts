@@ -9,6 +9,7 @@ import type {
   Conv2dArgs,
   ConvTranspose2dArgs,
   DropoutArgs,
+  DetectionHeadArgs,
   ExcitationArgs,
   StochasticDepthArgs,
   FlattenArgs,
@@ -27,6 +28,7 @@ import { buildAdaptivePool2d, buildAvgPool2d, buildMaxPool2d } from './layers/po
 import type { BuildContext, EngineLayer, NamedVariable } from './layers/types';
 import { buildUpsample } from './layers/upsample';
 import { buildSqueezeExcitation, buildStochasticDepth } from './layers/excitation';
+import { buildDetectionHead } from './layers/detectionHead';
 import { absorbsNextRelu } from '../../model/memory/convRelu';
 import { mergeTensors } from './graphForward';
 import { seedStream } from './seeds';
@@ -186,5 +188,7 @@ export function buildLayer(ctx: BuildContext, layer: ResolvedLayer): EngineLayer
       return buildSqueezeExcitation(ctx, name, args as ExcitationArgs);
     case 'StochasticDepth':
       return buildStochasticDepth(ctx, name, args as StochasticDepthArgs);
+    case 'DetectionHead':
+      return buildDetectionHead(ctx, name, args as DetectionHeadArgs);
   }
 }

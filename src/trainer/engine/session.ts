@@ -81,7 +81,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     onProgress: changedOnly(log),
     onWarning: (message) => log(message, 'warning'),
   });
-  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes), classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index });
+  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes), classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index, outputShape: analysis.outputShape });
   task.checkData(analysis, dataset);
   const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule', analysis.train.best && analysis.train.best !== 'val_loss' && `train.best (${analysis.train.best})`].filter(Boolean);
   if (dataset.validation.count === 0 && monitors.length) log(`no validation set: ${monitors.join(' and ')} will monitor the training loss`, 'warning');

@@ -139,6 +139,7 @@ export function toProbabilities(row: number[], loss: LossName): number[] {
     case 'nll':
       return row.map((v) => Math.exp(v));
     case 'bce_with_logits':
+    case 'fcos':
       return row.map((v) => 1 / (1 + Math.exp(-v)));
     case 'bce':
     case 'mse':

@@ -19,6 +19,8 @@ export const RUN_FILES = {
   samples: 'validation-samples.json',
   /** Task segmentation: the test pass's worst images per class (protocol SegmentationWorst). */
   segmentationWorst: 'segmentation-worst.json',
+  /** Task detection: the test pass's worst images (protocol DetectionWorst). */
+  detectionWorst: 'detection-worst.json',
   best: 'best',
   last: 'last',
 } as const;

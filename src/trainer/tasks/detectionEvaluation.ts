@@ -27,7 +27,7 @@ export class DetectionPass {
   constructor(private readonly options: DetectionPassOptions) {}
 
   /** A batch of the pass: its images `start …` of the set and the head's outputs, [N, H, W, classes + 5] row-major. */
-  add(batch: Batch, start: number, outputs: ArrayLike<number>): void {
+  add(batch: Pick<Batch, 'objects' | 'size' | 'height' | 'width'>, start: number, outputs: ArrayLike<number>): void {
     if (!batch.objects) throw new Error('task detection: a batch came without its boxes');
     const { grid, classes } = this.options;
     const perImage = grid.height * grid.width * fcosChannels(classes);

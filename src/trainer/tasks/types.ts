@@ -21,6 +21,8 @@ export interface TaskContext {
   classWeights?: number[];
   /** train.ignore_index (segmentation): mask value that counts nowhere. Default 255. */
   ignoreIndex?: number;
+  /** The model's output per sample (analysis.outputShape): detection reads its head's map size from it. */
+  outputShape?: number[];
 }
 
 /** The model's input and the loss's target for one batch. */

@@ -4,7 +4,8 @@
  * (zeros between pixels) with the flipped kernel, in and out channels swapped per group; output_padding adds
  * rows no input reaches (bias only) and `padding` is cropped, torch's definition of the output size.
  */
-import type { Conv2dArgs, ConvTranspose2dArgs, ResolvedLayer } from '../../../model/types';
+import { detectionHeadConv } from '../../../model/layers/detectionHead';
+import type { Conv2dArgs, ConvTranspose2dArgs, DetectionHeadArgs, ResolvedLayer } from '../../../model/types';
 import type { GraphBuilder } from '../builder';
 import { padSpatial, type Sides } from './padding';
 import { layerName, type LayerLowering } from './types';
@@ -19,6 +20,9 @@ export const lowerConv2d: LayerLowering = (b, layer, x) => {
   const weight = dilateKernel(transposeData(b.weight(`${name}.weight`), [3, 2, 0, 1]), a.dilation);
   return conv(b, padded, weight, a.bias ? b.weight(`${name}.bias`) : undefined, a.stride, a.groups, layer, name);
 };
+
+/** DetectionHead is its 3×3 convolution (the class-bias prior only matters at initialisation). */
+export const lowerDetectionHead: LayerLowering = (b, layer, x) => lowerConv2d(b, { ...layer, args: detectionHeadConv(layer.args as DetectionHeadArgs) }, x);
 
 export const lowerConvTranspose2d: LayerLowering = (b, layer, x) => {
   const a = layer.args as ConvTranspose2dArgs;

@@ -1,6 +1,7 @@
 /** train.py's tasks, keyed like the core's TASKS (src/model/tasks): one module each. */
 import type { ModelAnalysis, TaskName } from '../../../model/types';
 import { classificationPy } from './classificationPy';
+import { detectionPy } from './detectionPy';
 import { reconstructionPy } from './reconstructionPy';
 import { segmentationPy } from './segmentationPy';
 import type { PyTrainTask } from './types';
@@ -9,6 +10,7 @@ export const PY_TRAIN_TASKS: Readonly<Record<TaskName, PyTrainTask>> = {
   classification: classificationPy,
   reconstruction: reconstructionPy,
   segmentation: segmentationPy,
+  detection: detectionPy,
 };
 
 /**

@@ -1,0 +1,61 @@
+/**
+ * What a detection run makes of one picture (`cnnlab predict`): the head's output decoded into boxes (score
+ * threshold, class-aware NMS, top-k: postprocess.ts defaults), in pixels of the picture as the model sees it, and
+ * the picture with the boxes drawn in their class colours (the mask palette's, class c as mask value c + 1),
+ * enlarged so that a small input stays readable.
+ */
+import type { Detection } from '../../model/detection/postprocess';
+import { decodeFcosOutput, fcosChannels } from '../../model/detection/fcosDecode';
+import { maskColor } from '../../protocol/maskPalette';
+import type { Tensor4D } from '../../trainer/engine/tf';
+import type { RasterImage } from '../image/png';
+import type { InspectInput } from './input';
+import type { InspectableRun } from './runModel';
+
+/** Detections below this score are not printed nor drawn (the evaluation keeps down to 0.05 for mAP). */
+export const PREDICT_SCORE = 0.3;
+/** The drawing is enlarged by a whole factor until its longer side reaches this many pixels. */
+const DRAWN_SIDE = 256;
+
+export interface DetectionPrediction {
+  detections: Detection[];
+  drawn: RasterImage;
+}
+
+export async function predictBoxes(run: InspectableRun, input: InspectInput): Promise<DetectionPrediction> {
+  const { tf } = run;
+  const output = tf.tidy(() => run.model.apply(tf.tensor4d(input.x, [1, input.height, input.width, input.channels]) as Tensor4D, false));
+  const [, h, w, channels] = output.shape as number[];
+  const values = await output.data();
+  output.dispose();
+  const classes = channels - 5;
+  if (classes < 1 || channels !== fcosChannels(classes)) throw new Error(`the model outputs ${channels} channels per location, not a detection head's classes + 5`);
+  const grid = { height: h, width: w, stride: input.height / h };
+  const detections = decodeFcosOutput(values, 0, grid, classes, input, { scoreThreshold: PREDICT_SCORE });
+  return { detections, drawn: drawBoxes(input, detections) };
+}
+
+/** The picture in RGB, enlarged, with each detection's box outlined (2 pixels) in its class colour. */
+export function drawBoxes(input: Pick<InspectInput, 'pixels' | 'height' | 'width' | 'channels'>, detections: readonly Detection[]): RasterImage {
+  const scale = Math.max(1, Math.floor(DRAWN_SIDE / Math.max(input.width, input.height)));
+  const [width, height] = [input.width * scale, input.height * scale];
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const src = (Math.floor(y / scale) * input.width + Math.floor(x / scale)) * input.channels;
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = input.pixels[src + (input.channels >= 3 ? c : 0)];
+    }
+  }
+  const paint = (x: number, y: number, colour: readonly number[]) => {
+    if (x >= 0 && y >= 0 && x < width && y < height) data.set(colour, (y * width + x) * 3);
+  };
+  for (const d of [...detections].reverse()) {
+    const colour = maskColor(d.cls + 1);
+    const [x1, y1, x2, y2] = d.box.map((v) => Math.round(v * scale));
+    for (let t = 0; t < 2; t++) {
+      for (let x = x1; x < x2; x++) [y1 + t, y2 - 1 - t].forEach((y) => paint(x, y, colour));
+      for (let y = y1; y < y2; y++) [x1 + t, x2 - 1 - t].forEach((x) => paint(x, y, colour));
+    }
+  }
+  return { width, height, channels: 3, data };
+}
