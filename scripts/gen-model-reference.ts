@@ -125,8 +125,6 @@ const EXAMPLES: Record<LayerType, { input: Shape; call: string }> = {
 
 /** Layers that are not torch.nn modules: where their PyTorch twin lives (DetectionHead: the nn.Conv2d subclass model.py defines). */
 const TORCH_HOME: Partial<Record<LayerType, string>> = {
-  SqueezeExcitation: 'torchvision.ops.',
-  StochasticDepth: 'torchvision.ops.',
   DetectionHead: 'model.py: ',
 };
 
