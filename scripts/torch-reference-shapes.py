@@ -14,8 +14,21 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "test", "fixtures", "model", "torch-reference.json")
-NAMES = {n.lower(): n for n in dir(nn) if isinstance(getattr(nn, n), type)}
-INFERRED = {"Conv2d": "in_channels", "ConvTranspose2d": "in_channels", "Linear": "in_features",
+
+
+class DetectionHead(nn.Conv2d):
+    """CNN Lab's DetectionHead as docs/detection.md defines it (no torch.nn class): a 3×3 convolution, padding 1, to
+    num_classes + 5 maps."""
+
+    def __init__(self, in_channels, num_classes):
+        super().__init__(in_channels, num_classes + 5, 3, padding=1)
+
+
+# Catalog layers that are CNN Lab's own rather than torch.nn's.
+OWN = {"DetectionHead": DetectionHead}
+NAMESPACE = {**vars(nn), **OWN}
+NAMES = {n.lower(): n for n, v in NAMESPACE.items() if isinstance(v, type)}
+INFERRED = {"Conv2d": "in_channels", "ConvTranspose2d": "in_channels", "DetectionHead": "in_channels", "Linear": "in_features",
             "BatchNorm2d": "num_features", "BatchNorm1d": "num_features"}
 # Leading argument a mapping-form scalar stands for (`dropout: 0.5`).
 FIRST = {"MaxPool2d": "kernel_size", "AvgPool2d": "kernel_size", "AdaptiveAvgPool2d": "output_size",
@@ -164,14 +177,14 @@ def make_layer(item, x):
         head = item.split("(", 1)[0].strip()
         cls = NAMES[head.lower()]
         if "(" not in item:
-            return getattr(nn, cls)()
-        return eval("nn." + cls + item[len(head):], {"nn": nn})
+            return NAMESPACE[cls]()
+        return eval(cls + item[len(head):], NAMESPACE)
     (name, value), = item.items()
     cls = NAMES[name.lower()]
     kwargs = {} if value is None else ({k: tuples(v) for k, v in value.items()} if isinstance(value, dict) else {FIRST[cls]: tuples(value)})
     if cls in INFERRED and INFERRED[cls] not in kwargs:
         kwargs[INFERRED[cls]] = x.shape[1] if x.dim() > 2 or cls != "Linear" else x.shape[-1]
-    return getattr(nn, cls)(**kwargs)
+    return NAMESPACE[cls](**kwargs)
 
 
 MERGES = {"concat": lambda xs: torch.cat(xs, 1), "add": lambda xs: sum(xs[1:], xs[0]),
@@ -301,7 +314,7 @@ def layer_class(cls):
     if cls in TORCHVISION_OPS:
         from torchvision import ops
         return getattr(ops, cls)
-    return getattr(nn, cls)
+    return NAMESPACE[cls]
 
 
 def signature(cls):
@@ -324,7 +337,7 @@ def signature(cls):
 LAYERS = ["Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "BatchNorm2d",
           "BatchNorm1d", "Dropout", "Dropout2d", "ReLU", "LeakyReLU", "ELU", "ReLU6", "GELU", "SiLU", "Mish", "Hardswish",
           "Hardsigmoid", "PReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-          "Flatten", "Unflatten", "Linear", "Upsample", "SqueezeExcitation", "StochasticDepth"]
+          "Flatten", "Unflatten", "Linear", "Upsample", "SqueezeExcitation", "StochasticDepth", "DetectionHead"]
 
 
 def main():

@@ -21,7 +21,7 @@ describe('completion', () => {
     assert.ok(labels.includes('conv2d: {…}'));
     assert.ok(labels.includes('relu'));
     assert.ok(labels.includes('Linear(…)'));
-    assert.equal(items.filter((i) => i.kind === 'layer').length, 60); // 30 layers, each in both forms
+    assert.equal(items.filter((i) => i.kind === 'layer').length, 62); // 31 layers, each in both forms
     const conv = items.find((i) => i.label === 'Conv2d(…)');
     assert.equal(conv?.insertText, 'Conv2d(${1:in_channels}, ${2:out_channels}, ${3:kernel_size})$0');
     assert.equal(conv?.snippet, true);

@@ -115,6 +115,8 @@ function checkSettings(m: ModelCheckInput, sink: DiagnosticSink): void {
 
 /** The loader converts images to the model's input; say so when the dataset's own shape differs. */
 function noteConversion(m: ModelCheckInput, sink: DiagnosticSink): void {
+  // shapes draws its images at the input's size and channels: nothing is converted.
+  if (m.data.dataset === 'shapes') return;
   const stored = DATASET_INFO[m.data.dataset].shape;
   const input = m.spec.input?.value;
   // Only for otherwise sound files: after a typo in data.dataset this would describe the fallback dataset.
