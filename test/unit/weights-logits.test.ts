@@ -26,26 +26,37 @@ async function predict(args: string[]): Promise<{ status: number; stdout: string
   return { status, ...captured };
 }
 
+/** Every logit within 1e-3 of the largest (in absolute value) of PyTorch's. */
+function assertLogits(logits: number[], ref: number[]): void {
+  assert.equal(logits.length, ref.length);
+  const scale = Math.max(...ref.map(Math.abs));
+  const worst = Math.max(...ref.map((v, i) => Math.abs(v - logits[i])));
+  assert.ok(worst <= 1e-3 * scale, `largest logit difference ${worst} against a largest logit of ${scale}`);
+}
+
 describe('PyTorch weights in zoo models give PyTorch logits', { skip: !hasTorchvision && 'needs /usr/bin/python3 with torchvision, PIL and numpy' }, () => {
   const dir = hasTorchvision ? fresh('torch') : '';
   const reference = hasTorchvision
     ? (JSON.parse(execFileSync(python, [join(__dirname, '..', '..', 'scripts', 'torch-pretrained-logits.py'), dir, ...MODELS], { maxBuffer: 16 << 20 }).toString()) as Record<string, number[]>)
     : {};
+  const resized = (reference as unknown as { resized?: Record<string, number[]> }).resized ?? {};
 
   for (const name of MODELS) {
     it(`${name}: cnnlab predict --weights --json gives every logit and probability, equal to PyTorch's`, { timeout: 300_000 }, async () => {
       const r = await predict([join(zoo, `${name}.cnn.yaml`), join(dir, 'picture.png'), '--weights', join(dir, `${name}.pth`), '--json']);
       assert.equal(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout) as { logits: number[]; probabilities: number[]; predictions: Array<{ index: number; probability: number }> };
-      const ref = reference[name];
-      assert.equal(out.logits.length, 1000);
-      const scale = Math.max(...ref.map(Math.abs));
-      const worst = Math.max(...ref.map((v, i) => Math.abs(v - out.logits[i])));
-      assert.ok(worst <= 1e-3 * scale, `largest logit difference ${worst} against a largest logit of ${scale}`);
+      assertLogits(out.logits, reference[name]);
       assert.ok(Math.abs(out.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
       assert.equal(out.predictions[0].probability, out.probabilities[out.predictions[0].index]);
     });
   }
+
+  it(`${MODELS[0]} on a picture Resize(256) really resamples (331×383 to 256×296, antialiased): PyTorch's logits`, { timeout: 300_000 }, async () => {
+    const r = await predict([join(zoo, `${MODELS[0]}.cnn.yaml`), join(dir, 'picture-resized.png'), '--weights', join(dir, `${MODELS[0]}.pth`), '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assertLogits((JSON.parse(r.stdout) as { logits: number[] }).logits, resized[MODELS[0]]);
+  });
 
   it('refuses another architecture\'s weights (strict), naming the missing and unexpected keys', { timeout: 120_000 }, async () => {
     const r = await predict([join(zoo, 'mobilenet_v2.cnn.yaml'), join(dir, 'picture.png'), '--weights', join(dir, 'resnet18.pth')]);

@@ -21,7 +21,7 @@ const interpolation = (def: 'bilinear' | 'nearest'): ArgSignature => ({
 });
 const antialias: ArgSignature = {
   name: 'antialias', kind: 'bool', pyType: 'bool | None', default: null,
-  doc: 'Smooth before shrinking, as PIL does. None (the default) antialiases, as torchvision does for the PIL images of its datasets; False resamples without it.',
+  doc: 'Smooth before shrinking, as PIL does. None (the default) antialiases; False resamples without it, except in the leading Resize / CenterCrop steps, which run on the 8-bit images as torchvision runs them on the PIL images of its datasets: PIL always antialiases there (torchvision ignores the flag for PIL images).',
 };
 const fill = (def: PyValue): ArgSignature => ({
   name: 'fill', kind: 'numbers', pyType: 'float | sequence[float]' + (def === null ? ' | None' : ''), default: def, lengths: [1, 3],

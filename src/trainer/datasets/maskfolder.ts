@@ -106,7 +106,7 @@ function decodePairs(pairs: Pair[], options: LoadOptions, steps: TransformStep[]
 /** An image and its mask through the pipeline's leading (deterministic) steps, together. */
 function throughSteps(image: { data: Uint8Array; height: number; width: number }, mask: Uint8Array, channels: number, steps: TransformStep[]): { pixels: Uint8Array; mask: Uint8Array; height: number; width: number } {
   const data = Float32Array.from(image.data, (v) => v / 255);
-  const moved = runPipelineWithMask({ data, height: image.height, width: image.width, channels }, { data: Float32Array.from(mask), height: image.height, width: image.width, channels: 1 }, steps, new Random(0));
+  const moved = runPipelineWithMask({ data, height: image.height, width: image.width, channels }, { data: Float32Array.from(mask), height: image.height, width: image.width, channels: 1 }, steps, new Random(0), 'pil');
   return { pixels: quantize(moved.image), mask: Uint8Array.from((moved.mask as { data: Float32Array }).data), height: moved.image.height, width: moved.image.width };
 }
 

@@ -21,7 +21,7 @@ export function transformPixels(pixels: Uint8Array, height: number, width: numbe
   const data = new Float32Array(pixels.length);
   for (let i = 0; i < data.length; i++) data[i] = pixels[i] / 255;
   // Deterministic steps draw nothing; the generator only satisfies the signature.
-  return runPipeline({ data, height, width, channels }, steps, new Random(0));
+  return runPipeline({ data, height, width, channels }, steps, new Random(0), 'pil');
 }
 
 export function quantize(image: FloatImage): Uint8Array {

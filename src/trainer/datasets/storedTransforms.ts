@@ -1,6 +1,6 @@
 /**
  * The pipeline's leading deterministic steps (Resize, CenterCrop), applied once to every image when a split
- * is stored rather than at every epoch; results are rounded to 8 bits, as PIL's are.
+ * is stored rather than at every epoch, with PIL's arithmetic (8-bit images, as torchvision's datasets yield them).
  */
 import type { TransformStep } from '../../model/types';
 import type { FloatImage } from '../transforms/image';
@@ -58,7 +58,7 @@ export function applyStoredSteps(set: ImageSet, steps: readonly TransformStep[])
     const data = Float32Array.from(set.images.subarray(i * size, (i + 1) * size), (v) => v / 255);
     const mask = set.masks && { data: Float32Array.from(set.masks.subarray(i * pixels, (i + 1) * pixels)), height: set.height, width: set.width, channels: 1 };
     // Deterministic steps draw nothing; the generator only satisfies the signature.
-    const moved = runPipelineWithMask({ data, height: set.height, width: set.width, channels: set.channels }, mask, steps, new Random(0));
+    const moved = runPipelineWithMask({ data, height: set.height, width: set.width, channels: set.channels }, mask, steps, new Random(0), 'pil');
     builder.add(i, moved.image, set.labels[i], `image ${i}`);
     if (moved.mask) masks.push(Uint8Array.from(moved.mask.data));
   }

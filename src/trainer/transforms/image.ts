@@ -33,6 +33,11 @@ export interface TransformImpl<P = unknown> {
    * Geometric transforms that detection can use: the same move on the image's object boxes (pixel edges of `from`,
    * the image before the step) for the output image `to`, clipped to it (moveBoxes.ts).
    */
+  /**
+   * Resampling transforms: the step on an image of 8-bit values as torchvision applies it to a PIL image (PIL's
+   * integer arithmetic), used where the loader stores images (the datasets' PIL stage); `apply` elsewhere.
+   */
+  applyPil?(image: FloatImage, args: TransformArgs, params: P): FloatImage;
   applyBoxes?(objects: readonly ImageObject[], args: TransformArgs, params: P, from: FloatImage, to: FloatImage): ImageObject[];
 }
 

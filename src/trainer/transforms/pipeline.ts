@@ -19,8 +19,8 @@ export function storedStepCount(steps: readonly TransformStep[]): number {
   return n;
 }
 
-export function runPipeline(image: FloatImage, steps: readonly TransformStep[], rng: Random): FloatImage {
-  return runPipelineWithMask(image, undefined, steps, rng).image;
+export function runPipeline(image: FloatImage, steps: readonly TransformStep[], rng: Random, stage: PipelineStage = 'tensor'): FloatImage {
+  return runPipelineWithMask(image, undefined, steps, rng, stage).image;
 }
 
 /**
@@ -28,10 +28,16 @@ export function runPipeline(image: FloatImage, steps: readonly TransformStep[], 
  * once, from the image, and geometric steps apply them to the mask as well (TransformImpl.applyMask), so both move
  * identically; the random draws are those of runPipeline, whether or not there is a mask.
  */
-export function runPipelineWithMask(image: FloatImage, mask: FloatImage | undefined, steps: readonly TransformStep[], rng: Random): { image: FloatImage; mask: FloatImage | undefined } {
-  const out = runPipelineWithTargets(image, { mask }, steps, rng);
+export function runPipelineWithMask(image: FloatImage, mask: FloatImage | undefined, steps: readonly TransformStep[], rng: Random, stage: PipelineStage = 'tensor'): { image: FloatImage; mask: FloatImage | undefined } {
+  const out = runPipelineWithTargets(image, { mask }, steps, rng, stage);
   return { image: out.image, mask: out.mask };
 }
+
+/**
+ * 'pil': the image holds 8-bit values and the steps run as torchvision runs them on the PIL images of its datasets
+ * (TransformImpl.applyPil where a step has it): the loader's stored steps. 'tensor': on float images, per batch.
+ */
+export type PipelineStage = 'pil' | 'tensor';
 
 /** What moves with an image: its segmentation mask, its object boxes. */
 export interface PipelineTargets {
@@ -44,13 +50,13 @@ export interface PipelineTargets {
  * (applyMask) and the boxes (applyBoxes); boxes left under a pixel wide or high are dropped at the end. A step that
  * moves pixels (it has applyMask) but cannot move boxes is refused when there are boxes.
  */
-export function runPipelineWithTargets(image: FloatImage, targets: PipelineTargets, steps: readonly TransformStep[], rng: Random): { image: FloatImage } & PipelineTargets {
+export function runPipelineWithTargets(image: FloatImage, targets: PipelineTargets, steps: readonly TransformStep[], rng: Random, stage: PipelineStage = 'tensor'): { image: FloatImage } & PipelineTargets {
   let img = image;
   let { mask, objects } = targets;
   for (const step of steps) {
     const impl = TRANSFORMS[step.type];
     const params = impl.params(step.args, img, rng);
-    const next = impl.apply(img, step.args, params);
+    const next = stage === 'pil' && impl.applyPil ? impl.applyPil(img, step.args, params) : impl.apply(img, step.args, params);
     if (mask && impl.applyMask) mask = impl.applyMask(mask, step.args, params);
     if (objects && impl.applyMask) {
       if (!impl.applyBoxes) throw new Error(`${step.type} moves pixels but cannot move object boxes: leave it out of the pipeline of a detection model (flips, crops, Resize, RandomResizedCrop, RandomRotation and RandomAffine move boxes)`);

@@ -2,6 +2,7 @@
 import { resizedShorterSide } from '../../model/transforms/sizes';
 import { deterministic, sizePair, type FloatImage, type TransformArgs, type TransformImpl } from './image';
 import { scaleBoxes } from './moveBoxes';
+import { pilResample } from './pilResample';
 import { resample, type Interpolation } from './resample';
 
 /** The output size for this image (torchvision's _compute_resized_output_size). */
@@ -15,5 +16,9 @@ export const resize: TransformImpl<undefined> = {
     const [h, w] = resizeTarget(image, args);
     return resample(image, h, w, args.interpolation as Interpolation, args.antialias !== false);
   }),
+  applyPil(image, args) {
+    const [h, w] = resizeTarget(image, args);
+    return pilResample(image, h, w, args.interpolation as Interpolation);
+  },
   applyBoxes: (objects, _args, _params, from, to) => scaleBoxes(objects, from, to),
 };
