@@ -4,6 +4,10 @@
  * one thread, both in the same run.
  *
  *   npm run bench:speed -- [--samples 6400] [--repeat 1] [--backend wasm] [--no-torch]
+ *   npm run bench:speed -- --model resnet18 [--batch 8] [--steps 3] [--backend wasm]
+ *
+ * With --model NAME: forward and backward passes of examples/zoo/NAME.cnn.yaml at its 224×224 input against
+ * torchvision's NAME with one thread and with all threads, in the same run (bench/zoo-step.ts).
  *
  * Wall-clock samples/s are each engine's own figure (training steps only, as `cnnlab train --json` reports them).
  * On a shared machine those swing with other people's work, so the ratio is also given per CPU-second: ours from
@@ -19,6 +23,7 @@ import { runTraining } from '../src/trainer/engine/session';
 import { BATCH, trainingFlopsPerSample } from './reference-cnn';
 import { matmulSpeed } from './roofline';
 import { measureTorch, type Rate } from './torch-peer';
+import { zooSpeed } from './zoo-step';
 
 const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
 /** Batches before the CPU clock starts: XNNPACK operator caches and heap growth settle in the first steps. */
@@ -81,6 +86,8 @@ async function main(): Promise<void> {
   const samples = Number(flag('samples', '6400'));
   const repeat = Number(flag('repeat', '1'));
   const backend = flag('backend', 'wasm');
+  const zoo = flag('model', '');
+  if (zoo && isBackendChoice(backend)) return zooSpeed(zoo, Number(flag('batch', '8')), Number(flag('steps', '3')), backend);
   if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 640)) throw new Error('usage: --samples N (≥ 640) --backend wasm|cpu|tensorflow|…');
   const { tf } = await initBackend(backend);
   const speed = matmulSpeed(tf);

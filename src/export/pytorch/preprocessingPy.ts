@@ -15,20 +15,21 @@ const RESAMPLING = new Set(['Resize', 'RandomResizedCrop']);
 const UINT8_STEPS = new Set(['RandAugment', 'TrivialAugmentWide']);
 
 /**
- * `T.Compose([...])` source for one pipeline, run on float tensors as CNN Lab runs it: ToTensor first, then the
- * steps; after the first `stored` steps (Resize / CenterCrop, which CNN Lab applies once and keeps as 8-bit
- * pixels) the image is rounded to 8 bits.
+ * `T.Compose([...])` source for one pipeline, run as CNN Lab runs it: the first `stored` steps (Resize / CenterCrop,
+ * which CNN Lab applies once to the 8-bit pictures with PIL's arithmetic) on the PIL image, then ToTensor and the
+ * other steps on float tensors.
  */
 export function composeSource(steps: readonly ResolvedTransform[], stored: number): string {
-  const calls = ['T.ToTensor()'];
+  const calls: string[] = [];
   steps.forEach((step, i) => {
+    if (i === stored) calls.push('T.ToTensor()');
     if (step.type === 'ToTensor') return;
     let call = `T.${step.text}`;
-    if (RESAMPLING.has(step.type) && !/antialias\s*=/.test(call)) call = `${call.slice(0, -1)}${call.endsWith('()') ? '' : ', '}antialias=True)`;
+    if (i >= stored && RESAMPLING.has(step.type) && !/antialias\s*=/.test(call)) call = `${call.slice(0, -1)}${call.endsWith('()') ? '' : ', '}antialias=True)`;
     if (UINT8_STEPS.has(step.type)) call = `T.ConvertImageDtype(torch.uint8), ${call}, T.ConvertImageDtype(torch.float32)`;
     calls.push(call);
-    if (i === stored - 1) calls.push('T.Lambda(round_to_8_bits)');
   });
+  if (stored >= steps.length) calls.push('T.ToTensor()');
   return `T.Compose([\n    ${calls.join(',\n    ')},\n])`;
 }
 
@@ -44,13 +45,6 @@ from torchvision import transforms as T
 INPUT_CHANNELS, INPUT_HEIGHT, INPUT_WIDTH = ${channels}, ${height}, ${width}
 # True: the model file has no data.transforms, so images are stretched to the input size when read.
 FIT_TO_INPUT = ${pipeline.fitToInput ? 'True' : 'False'}
-
-
-
-def round_to_8_bits(x):
-    """CNN Lab stores images after their leading Resize / CenterCrop as 8-bit pixels."""
-    return torch.floor(x * 255 + 0.5).clamp(0, 255) / 255
-
 
 TRAIN_TRANSFORMS = ${composeSource(pipeline.train, stored.train.length)}
 # False: every training image always comes out the same, so train.py transforms each one once, up front.

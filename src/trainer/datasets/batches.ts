@@ -95,9 +95,13 @@ export function* planBatches(set: ImageSet, options: BatchOptions): Generator<Pl
     const y = new Int32Array(n);
     const at = (i: number) => (order ? order[start + i] : start + i);
     for (let i = 0; i < n; i++) y[i] = set.labels[at(i)];
-    const masks = set.masks ? gatherMasks(set.masks, set.height * set.width, n, at) : undefined;
+    const masks = set.masks ? gatherRows(set.masks, set.height * set.width, n, at) : undefined;
     const objects = set.objects ? gatherObjects(set.objects, Array.from({ length: n }, (_, i) => at(i))) : undefined;
     const targets = { ...(masks ? { masks } : {}), ...(objects ? { objects } : {}) };
+    if (set.features) {
+      yield { batch: { x: gatherRows(set.features, size, n, at), y, size: n, height: set.height, width: set.width, channels: set.channels } };
+      continue;
+    }
     if (tables) {
       const x = new Float32Array(n * size);
       for (let i = 0; i < n; i++) convertWithTables(set.images, at(i) * size, x.subarray(i * size, (i + 1) * size), tables);
@@ -190,10 +194,10 @@ function convertWithTables(images: Uint8Array, offset: number, out: Float32Array
   for (let i = 0; i < out.length; i++) out[i] = tables[i % channels][images[offset + i]];
 }
 
-/** The masks of a batch's images, one after another. */
-function gatherMasks(masks: Uint8Array, pixels: number, n: number, at: (i: number) => number): Uint8Array {
-  const out = new Uint8Array(n * pixels);
-  for (let i = 0; i < n; i++) out.set(masks.subarray(at(i) * pixels, (at(i) + 1) * pixels), i * pixels);
+/** Entries at(0) … at(n − 1) of `size` values each, one after another: a batch's masks or cached features. */
+function gatherRows<T extends Uint8Array | Float32Array>(rows: T, size: number, n: number, at: (i: number) => number): T {
+  const out = (rows instanceof Float32Array ? new Float32Array(n * size) : new Uint8Array(n * size)) as T;
+  for (let i = 0; i < n; i++) out.set(rows.subarray(at(i) * size, (at(i) + 1) * size), i * size);
   return out;
 }
 

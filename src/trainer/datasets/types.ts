@@ -21,6 +21,11 @@ export interface ImageSet {
   boxes?: Float32Array;
   /** Detection: each image's objects (class and box in pixels); shapes scenes have them. */
   objects?: ObjectBoxes;
+  /**
+   * Feature caching (engine/featureCache.ts): a frozen backbone's output per image, height × width × channels floats
+   * (NHWC) each, which batches take as they are (no pipeline) instead of `images`.
+   */
+  features?: Float32Array;
 }
 
 export interface LoadedDataset {

@@ -52,6 +52,11 @@ export interface EngineModel {
   apply(x: Tensor, training: boolean): Tensor;
   /** Number of trainable scalars (the core's `params` for the same file). */
   paramCount(): number;
+  /**
+   * The model cut before top-level graph node `node` (feature caching): the forward pass of the nodes before it, and
+   * the rest as a model of its own sharing this one's variables and frozen layers (disposing it frees nothing).
+   */
+  split(node: number): { features: Forward; head: EngineModel };
   dispose(): void;
 }
 
@@ -61,47 +66,86 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
   const layers: EngineLayer[] = [];
   // Named outputs of a graph model (slot 0: the input), filled as the forward pass reaches them.
   const slots: Tensor[] = [];
-  let frozen: ReadonlySet<number> = new Set();
-  const sequence = buildSequence(ctx, graph, layers, slots, (index) => frozen.has(index));
-  const forward: Forward = (x, training) => {
-    slots.length = 0;
-    slots[0] = x;
-    return sequence(x, training);
+  const state: FrozenState = { frozen: new Set() };
+  const steps = buildSteps(ctx, graph, layers, slots, (index) => state.frozen.has(index));
+  const run = (part: readonly Step[]): Forward => {
+    const sequence = compose(part);
+    return (x, training) => {
+      slots.length = 0;
+      slots[0] = x;
+      return sequence(x, training);
+    };
   };
+  const split = (node: number) => {
+    const at = steps.findIndex((s) => s.node >= node);
+    // A fused convolution and its ReLU are one step: no cut between them.
+    if (at <= 0 || steps[at].node !== node) throw new Error(`the model cannot be cut before its graph node ${node}`);
+    const offset = graph.slice(0, node).reduce((n, g) => n + layerCount(g), 0);
+    return { features: run(steps.slice(0, at)), head: assemble(layers.slice(offset), run(steps.slice(at)), state, { owner: false, split }) };
+  };
+  return assemble(layers, run(steps), state, { owner: true, split });
+}
+
+/** Which layers are frozen, shared by a model and the heads split from it. */
+interface FrozenState {
+  frozen: ReadonlySet<number>;
+}
+
+/** A model over `layers` (all of the built ones, or a head's); only the owner frees the variables. */
+function assemble(layers: EngineLayer[], forward: Forward, state: FrozenState, how: { owner: boolean; split: EngineModel['split'] }): EngineModel {
   const params = layers.flatMap((l) => l.params);
   const buffers = layers.flatMap((l) => l.buffers);
-  let trainable = params;
   return {
     layers,
     params,
     buffers,
     get trainable() {
-      return trainable;
+      return layers.filter((l) => !state.frozen.has(layerIndex(l.name))).flatMap((l) => l.params);
     },
     freeze(indices) {
-      frozen = new Set(indices);
-      trainable = layers.filter((l) => !frozen.has(layerIndex(l.name))).flatMap((l) => l.params);
+      state.frozen = new Set(indices);
     },
     apply: forward,
     paramCount: () => params.reduce((sum, p) => sum + p.variable.size, 0),
+    split: how.split,
     dispose: () => {
+      if (!how.owner) return;
       [...params, ...buffers].forEach((p) => p.variable.dispose());
       layers.forEach((l) => l.dispose?.());
     },
   };
 }
 
-type Forward = (x: Tensor, training: boolean) => Tensor;
+export type Forward = (x: Tensor, training: boolean) => Tensor;
+
+/** The forward pass of top-level graph node `node` (a fused convolution's step covers its ReLU's node too). */
+interface Step {
+  node: number;
+  run: Forward;
+}
+
+function compose(steps: readonly Step[]): Forward {
+  const runs = steps.map((s) => s.run);
+  return (x, training) => runs.reduce((y, run) => run(y, training), x);
+}
+
+/** Engine layers a graph node builds. */
+function layerCount(node: GraphNode): number {
+  if (node.kind === 'layer') return 1;
+  if (node.kind === 'residual') return [...node.body, ...node.projection].reduce((n, g) => n + layerCount(g), 0);
+  return 0;
+}
 
 /** The ResolvedLayer.index of an engine layer or variable, from its name `layer<index>` / `layer<index>.weight`. */
 export const layerIndex = (name: string): number => Number(name.slice('layer'.length).split('.')[0]);
 
 /**
- * The forward pass over `nodes`; a convolution and the ReLU after it run as one op (the ReLU layer still exists).
- * A frozen layer with running statistics runs in evaluation mode.
+ * The forward steps over `nodes`, one per node; a convolution and the ReLU after it run as one op, one step (the ReLU
+ * layer still exists). A frozen layer with running statistics runs in evaluation mode.
  */
-function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], slots: Tensor[], isFrozen: (index: number) => boolean): Forward {
-  const steps: Forward[] = [];
+function buildSteps(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], slots: Tensor[], isFrozen: (index: number) => boolean): Step[] {
+  const steps: Step[] = [];
+  const push = (node: number, run: Forward) => steps.push({ node, run });
   let reluAbsorbed = false;
   nodes.forEach((node, i) => {
     if (node.kind === 'layer') {
@@ -115,26 +159,26 @@ function buildSequence(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[]
       reluAbsorbed = fused !== undefined;
       const statistics = layer.buffers.length > 0;
       const index = node.layer.index;
-      steps.push(fused ? (x) => fused(x) : (x, training) => layer.apply(x, training && !(statistics && isFrozen(index))));
+      push(i, fused ? (x) => fused(x) : (x, training) => layer.apply(x, training && !(statistics && isFrozen(index))));
       return;
     }
     if (node.kind === 'store') {
-      steps.push((x) => (slots[node.slot] = x));
+      push(i, (x) => (slots[node.slot] = x));
       return;
     }
     if (node.kind === 'load') {
-      steps.push(() => slots[node.slot]);
+      push(i, () => slots[node.slot]);
       return;
     }
     if (node.kind === 'merge') {
-      steps.push(() => mergeTensors(ctx.tf, node.merge.op, node.slots.map((s) => slots[s])));
+      push(i, () => mergeTensors(ctx.tf, node.merge.op, node.slots.map((s) => slots[s])));
       return;
     }
-    const body = buildSequence(ctx, node.body, out, slots, isFrozen);
-    const projection = node.projection.length > 0 ? buildSequence(ctx, node.projection, out, slots, isFrozen) : undefined;
-    steps.push((x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x));
+    const body = compose(buildSteps(ctx, node.body, out, slots, isFrozen));
+    const projection = node.projection.length > 0 ? compose(buildSteps(ctx, node.projection, out, slots, isFrozen)) : undefined;
+    push(i, (x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x));
   });
-  return (x, training) => steps.reduce((y, step) => step(y, training), x);
+  return steps;
 }
 
 /** One ResolvedLayer → EngineLayer; the args are narrowed by the layer type, as the core resolves them. */

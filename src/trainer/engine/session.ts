@@ -18,6 +18,7 @@ import { batchCount, loadDataset } from '../datasets';
 import { inputNormalization } from '../transforms/pipeline';
 import { RunFolder } from '../runs/store';
 import { createTask, type TestRecorder } from '../tasks/registry';
+import { cachedTraining, STOPPED_WHILE_CACHING } from './cachedTraining';
 import { DivergenceWatch } from './divergence';
 import { buildModel } from './model';
 import { frozenIndices, frozenSummary } from '../../model/freeze';
@@ -120,9 +121,13 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     const predictions = task.testRecorder(dataset);
     const divergence = new DivergenceWatch();
     try {
+      // Frozen, deterministic layers first: their features are computed once and the head trains on them.
+      const cached = await cachedTraining(tf, model, analysis, dataset, train, log, hooks.shouldStop);
+      if (cached === 'stopped') return { runDir: folder.dir, summary: await recorder.finish(STOPPED_WHILE_CACHING) };
       const lrMultipliers = new Map(analysis.layers.flatMap((l) => (l.lrMultiplier === undefined ? [] : [[l.index, l.lrMultiplier] as const])));
-      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
-      const outcome = await trainModel(tf, model, dataset, options, {
+      const input = cached ? { transforms: { train: [], test: [] }, noise: undefined } : { transforms: dataset.transforms, noise: analysis.data.noise };
+      const options = { config: train, task, ...input, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
+      const outcome = await trainModel(tf, cached?.head ?? model, cached?.data ?? dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),
         onStage(index, count, stage) {
