@@ -9,7 +9,7 @@ const production = process.argv.includes('--production');
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 
-/** Node bundles: tfjs-node(-gpu) stay external, they are native and optional (loaded at run time if installed). */
+/** Node bundles: tfjs-node(-gpu) and webgpu (Dawn) stay external, they are native and optional (loaded at run time if installed). */
 const nodeEntries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
@@ -33,7 +33,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
     banner: e.banner ? { js: e.banner } : undefined,
   })),
   ...(webviewEntries.length

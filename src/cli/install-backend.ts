@@ -1,5 +1,5 @@
 /**
- * `cnnlab install-backend tensorflow|tensorflow-gpu [--dir DIR]`: installs native TensorFlow for the trainer
+ * `cnnlab install-backend tensorflow|tensorflow-gpu|webgpu [--dir DIR]`: installs a native backend for the trainer
  * (default DIR: $CNNLAB_BACKEND_DIR or ~/.cnnlab/backends, where `cnnlab train` should look too).
  * Exit status 0 when installed, 1 when the installation failed (with what to do), 2 on usage errors.
  */
@@ -12,14 +12,14 @@ function parse(args: string[]): { name: NativeBackendName; dir: string } | { err
   if (typeof parsed === 'string') return { error: parsed };
   const [name, ...extra] = parsed.positional;
   if (extra.length) return { error: `unexpected argument '${extra[0]}'` };
-  if (name !== 'tensorflow' && name !== 'tensorflow-gpu') return { error: `expected 'tensorflow' or 'tensorflow-gpu', got ${name ? `'${name}'` : 'nothing'}` };
+  if (name !== 'tensorflow' && name !== 'tensorflow-gpu' && name !== 'webgpu') return { error: `expected 'tensorflow', 'tensorflow-gpu' or 'webgpu', got ${name ? `'${name}'` : 'nothing'}` };
   return { name, dir: (parsed.options.get('--dir') as string | undefined) ?? defaultInstallDir() };
 }
 
 export const installBackendCommand: CliCommand = {
   name: 'install-backend',
-  usage: 'install-backend tensorflow|tensorflow-gpu [--dir DIR]',
-  summary: 'Install native TensorFlow (tfjs-node) for faster training',
+  usage: 'install-backend tensorflow|tensorflow-gpu|webgpu [--dir DIR]',
+  summary: 'Install native TensorFlow (tfjs-node) or WebGPU (Dawn) for faster training',
   async run(args) {
     const parsed = parse(args);
     if ('error' in parsed) {

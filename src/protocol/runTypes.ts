@@ -8,7 +8,7 @@ import type { DetectionMetrics } from '../model/detection/averagePrecision';
 export type { DetectionMetrics };
 
 /** Every backend choice, as the user writes it (`--backend`, the `cnnLab.backend` setting, protocol messages). */
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoiceName = (typeof BACKEND_CHOICES)[number];
 
 /** Narrows a user-supplied value to a backend choice. */

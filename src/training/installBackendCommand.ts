@@ -10,11 +10,12 @@ import { installNativeBackend, nativePackage, type NativeBackendName } from '../
 const CHOICES: Array<vscode.QuickPickItem & { name: NativeBackendName }> = [
   { name: 'tensorflow', label: 'tensorflow', description: '@tensorflow/tfjs-node', detail: 'Native TensorFlow on the CPU (Linux, macOS, Windows).' },
   { name: 'tensorflow-gpu', label: 'tensorflow-gpu', description: '@tensorflow/tfjs-node-gpu', detail: 'Native TensorFlow on an NVIDIA GPU (Linux or Windows with CUDA and cuDNN installed).' },
+  { name: 'webgpu', label: 'webgpu', description: 'webgpu (Dawn)', detail: 'Any GPU through WebGPU: Vulkan, Metal or D3D12 (Linux, macOS, Windows; no CUDA needed).' },
 ];
 
 /** Asks which backend, installs it into `dir`, and says how it went (offline: what to do instead). */
 export async function installBackendCommand(dir: string, log: vscode.LogOutputChannel): Promise<void> {
-  const picked = await vscode.window.showQuickPick(CHOICES, { title: 'Install Native TensorFlow Backend', placeHolder: 'Which TensorFlow build should training use?' });
+  const picked = await vscode.window.showQuickPick(CHOICES, { title: 'Install Native TensorFlow Backend', placeHolder: 'Which native backend should training use?' });
   if (!picked) return;
   const { name } = picked;
   const result = await vscode.window.withProgress(

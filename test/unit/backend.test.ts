@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BackendUnavailableError, initBackend, isBackendChoice } from '../../src/trainer/backend/index';
+import { BACKEND_CHOICES, BackendUnavailableError, initBackend, isBackendChoice } from '../../src/trainer/backend/index';
+import { BACKENDS } from '../../src/trainer/backend/registry';
 import { installNativeBackend } from '../../src/trainer/backend/install';
 import { findWasmDir } from '../../src/trainer/backend/wasm-files';
 
@@ -67,6 +68,11 @@ describe('initBackend', () => {
     await initBackend('wasm');
   });
 
+  it('auto tries CUDA, then WebGPU, then native TensorFlow, then wasm; every backend is a choice', () => {
+    assert.deepEqual(BACKENDS.filter((b) => b.auto).map((b) => b.name), ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm']);
+    assert.deepEqual([...BACKEND_CHOICES].sort(), ['auto', ...BACKENDS.map((b) => b.name)].sort());
+  });
+
   it('validates choices and finds the wasm binaries even when a given folder lacks them', () => {
     assert.ok(isBackendChoice('tensorflow-gpu'));
     assert.ok(!isBackendChoice('gpu'));
@@ -99,6 +105,9 @@ describe('installNativeBackend', () => {
     const ok = await installNativeBackend('tensorflow', { dir: join(scratch, 'prefix'), npm: fakeNpm('npm-ok', 'added 1 package', 0) });
     assert.equal(ok.ok, true);
     assert.match(ok.message, /installed in .*prefix/);
+    const lines: string[] = [];
+    await installNativeBackend('webgpu', { dir: join(scratch, 'prefix'), npm: fakeNpm('npm-ok', 'added 1 package', 0), onProgress: (l) => lines.push(l) });
+    assert.ok(lines[0]?.endsWith(' webgpu@0.6.2'), lines[0]);
     const missing = await installNativeBackend('tensorflow', { dir: join(scratch, 'prefix'), npm: join(scratch, 'no-such-npm') });
     assert.match(missing.message, /could not run npm/);
   });

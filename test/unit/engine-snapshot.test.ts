@@ -18,7 +18,7 @@ describe('best-weights snapshot', () => {
     const before = vars.map((v) => Array.from(v.variable.dataSync()));
     const snapshot = new WeightSnapshot(tf);
     const bytes = tf.memory().numBytes;
-    snapshot.capture(model);
+    await snapshot.capture(model);
     assert.equal(tf.memory().numBytes, bytes, 'the copy is not a tensor');
     for (const v of vars) tf.tidy(() => v.variable.assign(tf.add(v.variable, 1)));
     snapshot.restore(model);

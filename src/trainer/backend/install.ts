@@ -1,8 +1,9 @@
 /**
- * Installing native TensorFlow (@tensorflow/tfjs-node or -gpu) into a folder of our own (the extension's
- * global storage, or any --dir), outside the project's dependencies, so `npm install` of CNN Lab never
- * depends on libtensorflow's download (from storage.googleapis.com, not the npm registry). Used by
- * `cnnlab install-backend` and the VS Code command; both pass a progress callback.
+ * Installing a native backend (@tensorflow/tfjs-node or -gpu; webgpu, Dawn's prebuilt bindings for the webgpu
+ * backend) into a folder of our own (the extension's global storage, or any --dir), outside the extension's
+ * bundle, so `npm install` of CNN Lab never depends on libtensorflow's download (from storage.googleapis.com, not
+ * the npm registry) and the .vsix does not carry Dawn's five platforms. Used by `cnnlab install-backend` and the
+ * VS Code command; both pass a progress callback.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -10,10 +11,13 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The native backends that can be installed. */
-export type NativeBackendName = 'tensorflow' | 'tensorflow-gpu';
+export type NativeBackendName = 'tensorflow' | 'tensorflow-gpu' | 'webgpu';
 
 /** The tfjs-node version matching our bundled tfjs-core. */
 export const TFJS_NODE_VERSION = '4.22.0';
+
+/** The Dawn bindings our bundled tfjs-backend-webgpu was tested on (package.json's devDependency). */
+export const WEBGPU_VERSION = '0.6.2';
 
 export interface InstallOptions {
   /** Install prefix: the package lands in DIR/node_modules (pass DIR to initBackend's extraModulePaths). */
@@ -48,13 +52,18 @@ export function defaultInstallDir(): string {
 
 /** The npm package of a native backend. */
 export function nativePackage(name: NativeBackendName): string {
-  return name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+  return { tensorflow: '@tensorflow/tfjs-node', 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', webgpu: 'webgpu' }[name];
 }
 
-/** Runs `npm install --prefix DIR <package>@4.22.0`, streaming its output; never throws. */
+/** package@version as npm installs it. */
+export function nativePackageSpec(name: NativeBackendName): string {
+  return `${nativePackage(name)}@${name === 'webgpu' ? WEBGPU_VERSION : TFJS_NODE_VERSION}`;
+}
+
+/** Runs `npm install --prefix DIR <package>@<version>`, streaming its output; never throws. */
 export async function installNativeBackend(name: NativeBackendName, options: InstallOptions): Promise<InstallResult> {
   const dir = resolve(options.dir);
-  const spec = `${nativePackage(name)}@${TFJS_NODE_VERSION}`;
+  const spec = nativePackageSpec(name);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {

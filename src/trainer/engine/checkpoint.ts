@@ -68,14 +68,16 @@ export async function loadCheckpoint(tf: TF, model: EngineModel, dir: string): P
  * the wasm engine a tensor copy would take its share of the 4 GiB heap (VGG-16: 528 MiB) for the whole run.
  */
 export class WeightSnapshot {
-  private readonly copies = new Map<string, { data: ReturnType<Variable['dataSync']>; shape: number[]; dtype: Variable['dtype'] }>();
+  private readonly copies = new Map<string, { data: Awaited<ReturnType<Variable['data']>>; shape: number[]; dtype: Variable['dtype'] }>();
 
   constructor(private readonly tf: TF) {}
 
-  /** Replaces the snapshot with the model's current values. */
-  capture(model: EngineModel): void {
+  /** Replaces the snapshot with the model's current values (read asynchronously: a GPU backend has no synchronous read). */
+  async capture(model: EngineModel): Promise<void> {
+    const vars = variables(model);
+    const data = await Promise.all(vars.map((v) => v.variable.data()));
     this.dispose();
-    for (const v of variables(model)) this.copies.set(v.name, { data: v.variable.dataSync(), shape: v.variable.shape, dtype: v.variable.dtype });
+    vars.forEach((v, i) => this.copies.set(v.name, { data: data[i], shape: v.variable.shape, dtype: v.variable.dtype }));
   }
 
   get empty(): boolean {

@@ -191,7 +191,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         state.bestScore = monitored;
         state.bestLoss = val ? val.loss : trainLoss;
         state.bestEpoch = epoch + 1;
-        best.capture(model);
+        await best.capture(model);
       }
       // The plateau schedule watches the loss, as its documentation says, whatever picks the best epoch.
       schedule.epochEnd(val ? val.loss : trainLoss);
