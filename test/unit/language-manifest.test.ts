@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { COMMANDS, NEW_MODEL_SNIPPET } from '../../src/language/commands';
 import { analyzeModel } from '../../src/model';
+import { BACKEND_CHOICES } from '../../src/protocol/runTypes';
 
 const root = join(__dirname, '..', '..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -70,7 +71,8 @@ describe('extension manifest', () => {
     const props = pkg.contributes.configuration.properties;
     assert.equal(props['cnnlab.inlayHints.enabled'].default, true);
     assert.equal(props['cnnlab.diagnostics.debounceMs'].default, 200);
-    assert.deepEqual(props['cnnlab.backend'].enum, ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    assert.deepEqual(props['cnnlab.backend'].enum, [...BACKEND_CHOICES]);
+    assert.equal(props['cnnlab.backend'].enumDescriptions.length, BACKEND_CHOICES.length);
     assert.equal(typeof props['cnnlab.runsDirectory'].default, 'string');
   });
 

@@ -5,6 +5,7 @@
  * It skips, saying why, only where no adapter exists (the webgpu package or a driver missing);
  * CNNLAB_REQUIRE_WEBGPU=1 (CI) turns that skip into a failure.
  */
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { adapterName, isSoftwareAdapter } from '../../src/trainer/backend/webgpu
 process.env.EGL_PLATFORM ??= 'surfaceless';
 
 const STEPS = 3;
+/** Small enough for a software renderer (2 epochs of 1,080 images, 2.5 min on this loaded machine), past chance (20%). */
+const SHAPES_SAMPLES = 1200;
 const BATCH = 8;
 
 function runProbe(backend: string, steps = STEPS): Promise<ProbeMessage> {
@@ -34,6 +37,27 @@ function runProbe(backend: string, steps = STEPS): Promise<ProbeMessage> {
     worker.once('error', fail);
     worker.once('exit', (code) => fail(new Error(`the ${backend} worker exited (${code}) without a result`)));
   }).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** `cnnlab train examples/shapes.cnn.yaml --json` on a backend, as a user runs it: its JSON line, once the process exited by itself. */
+function trainShapes(backend: string, out: string): Promise<{ testAccuracy: number; status: string; backend: string; exitCode: number | null }> {
+  const root = resolve(__dirname, '../..');
+  const args = ['--import', 'tsx', join(root, 'src/cli.ts'), 'train', join(root, 'examples/shapes.cnn.yaml'), '--backend', backend, '--max-train-samples', String(SHAPES_SAMPLES), '--epochs', '2', '--out', out, '--json'];
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', fail);
+    child.on('close', (exitCode) => {
+      try {
+        done({ ...JSON.parse(stdout.trim().split('\n').pop() ?? ''), exitCode });
+      } catch {
+        fail(new Error(`cnnlab train --backend ${backend} printed no JSON (exit ${exitCode}): ${stderr.slice(-2000)}`));
+      }
+    });
+  });
 }
 
 /** max |a − b| / max |b| over a tensor. */
@@ -103,6 +127,23 @@ describe('webgpu backend', () => {
       assert.ok(auto.logs.some((l) => /backend webgpu skipped: the only WebGPU adapter is a software renderer/.test(l)), auto.logs.join('\n'));
     } else {
       assert.match(auto.description, /^(tensorflow-gpu|webgpu) /);
+    }
+  });
+
+  it('trains shapes with cnnlab train to the accuracy wasm reaches, and the process exits by itself', async (t) => {
+    if (!adapter) return t.skip('no WebGPU adapter here (see above)');
+    const out = mkdtempSync(join(tmpdir(), 'cnnlab-webgpu-runs-'));
+    try {
+      const [gpu, wasm] = await Promise.all([trainShapes('webgpu', join(out, 'webgpu')), trainShapes('wasm', join(out, 'wasm'))]);
+      t.diagnostic(`test accuracy: webgpu ${gpu.testAccuracy}, wasm ${wasm.testAccuracy}`);
+      assert.deepEqual([gpu.exitCode, gpu.status, gpu.backend], [0, 'done', 'webgpu']);
+      assert.deepEqual([wasm.exitCode, wasm.status, wasm.backend], [0, 'done', 'wasm']);
+      // Two short epochs of 1,080 images reach about 0.52 (wasm and webgpu alike); chance is 0.2.
+      assert.ok(wasm.testAccuracy > 0.4, `wasm learns shapes: ${wasm.testAccuracy}`);
+      // Same seed, data and draws: only rounding differs, which may flip a few of the 1,000 test images.
+      assert.ok(Math.abs(gpu.testAccuracy - wasm.testAccuracy) <= 0.02, `webgpu ${gpu.testAccuracy} vs wasm ${wasm.testAccuracy}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 
