@@ -1,4 +1,4 @@
-// Bundles every entry point with esbuild: extension host, CLI, trainer worker, batch worker (node, CJS) and the
+// Bundles every entry point with esbuild: extension host, CLI, trainer worker, batch and step workers (node, CJS) and the
 // webviews (browser, IIFE). Types are checked separately by `tsc --noEmit` (see package.json).
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -16,6 +16,8 @@ const nodeEntries = [
   { in: 'src/trainer/worker.ts', out: 'worker' },
   // Next to cli.js and worker.js, which start it (src/trainer/datasets/batchPool.ts).
   { in: 'src/trainer/datasets/batchWorker.ts', out: 'batch-worker' },
+  // Next to them too: the data-parallel step workers (src/trainer/parallel/dataParallel.ts).
+  { in: 'src/trainer/parallel/stepWorker.ts', out: 'step-worker' },
 ].filter((e) => existsSync(e.in));
 
 /** Browser bundles for the webviews: every media/<panel>/main.ts. */

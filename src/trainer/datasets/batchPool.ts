@@ -3,10 +3,9 @@
  * self-contained (pixels + seeds), so results do not depend on which worker ran it or when. Under tsx (tests,
  * benches) the worker's TypeScript source is loaded through tsx; in the bundles, dist/batch-worker.js.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTrainerWorker } from '../startWorker';
 import type { BatchJob } from './batches';
 import type { Batch } from './types';
 
@@ -101,10 +100,5 @@ export class BatchPool {
 }
 
 function startWorker(): Worker {
-  const bundled = join(__dirname, 'batch-worker.js');
-  if (existsSync(bundled)) return new Worker(bundled);
-  // Node 20 workers do not pick up tsx from execArgv for a .ts entry: register it first, then load the source.
-  const source = join(__dirname, 'batchWorker.ts');
-  const tsx = 'tsx/cjs'; // a variable: the bundler leaves the development-only resolution alone
-  return new Worker(`require(${JSON.stringify(require.resolve(tsx))}); require(${JSON.stringify(source)});`, { eval: true });
+  return startTrainerWorker(__dirname, 'batch-worker.js', 'batchWorker.ts');
 }

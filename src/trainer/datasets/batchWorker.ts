@@ -3,14 +3,13 @@
  * training step runs (the wasm engine is single-threaded). A pure handler on top, the transport wiring at the bottom.
  */
 import { parentPort } from 'node:worker_threads';
-import { runBatchJob } from './batches';
+import { batchBuffers, runBatchJob } from './batches';
 import type { FromBatchWorker, ToBatchWorker } from './batchPool';
 
 export function handleBatchJob(message: ToBatchWorker): { reply: FromBatchWorker; transfer: ArrayBuffer[] } {
   try {
     const batch = runBatchJob(message.job);
-    const transfer = [batch.x.buffer, batch.y.buffer, ...(batch.clean ? [batch.clean.buffer] : []), ...(batch.masks ? [batch.masks.buffer] : []), ...(batch.objects ? [batch.objects.start.buffer, batch.objects.classes.buffer, batch.objects.boxes.buffer] : [])] as ArrayBuffer[];
-    return { reply: { id: message.id, batch }, transfer };
+    return { reply: { id: message.id, batch }, transfer: batchBuffers(batch) };
   } catch (err) {
     return { reply: { id: message.id, error: err instanceof Error ? err.message : String(err) }, transfer: [] };
   }

@@ -204,3 +204,9 @@ function gatherRows<T extends Uint8Array | Float32Array>(rows: T, size: number, 
 function toUnitFloat(images: Uint8Array, offset: number, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = images[offset + i] * (1 / 255);
 }
+
+/** The buffers a batch's arrays own: its transfer list when it is posted to another thread. */
+export function batchBuffers(batch: Batch): ArrayBuffer[] {
+  const objects = batch.objects ? [batch.objects.start, batch.objects.classes, batch.objects.boxes] : [];
+  return [batch.x, batch.y, ...(batch.clean ? [batch.clean] : []), ...(batch.masks ? [batch.masks] : []), ...objects].map((a) => a.buffer as ArrayBuffer);
+}

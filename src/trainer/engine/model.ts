@@ -31,7 +31,8 @@ import { buildSqueezeExcitation, buildStochasticDepth } from './layers/excitatio
 import { buildDetectionHead } from './layers/detectionHead';
 import { absorbsNextRelu } from '../../model/memory/convRelu';
 import { mergeTensors } from './graphForward';
-import { seedStream } from './seeds';
+import { seedStream, type SeedStream } from './seeds';
+import type { RowWindow } from './layers/draws';
 import type { TF, Tensor } from './tf';
 
 /** A built model: its layers in file order, its variables, and the forward pass over NHWC input. */
@@ -50,6 +51,10 @@ export interface EngineModel {
    */
   freeze(indices: ReadonlySet<number>): void;
   apply(x: Tensor, training: boolean): Tensor;
+  /** The initialisation and random-mask seeds (data-parallel workers follow the coordinator's position). */
+  readonly seeds: SeedStream;
+  /** The rows of the global batch the next forward passes see (a data-parallel shard); null: the whole batch. */
+  setRows(window: RowWindow | null): void;
   /** Number of trainable scalars (the core's `params` for the same file). */
   paramCount(): number;
   /**
@@ -62,7 +67,7 @@ export interface EngineModel {
 
 /** Builds a model from the core's graph; `seed` fixes initialisation and dropout masks. */
 export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineModel {
-  const ctx: BuildContext = { tf, seeds: seedStream(seed) };
+  const ctx: BuildContext = { tf, seeds: seedStream(seed), rows: { window: null } };
   const layers: EngineLayer[] = [];
   // Named outputs of a graph model (slot 0: the input), filled as the forward pass reaches them.
   const slots: Tensor[] = [];
@@ -81,9 +86,9 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
     // A fused convolution and its ReLU are one step: no cut between them.
     if (at <= 0 || steps[at].node !== node) throw new Error(`the model cannot be cut before its graph node ${node}`);
     const offset = graph.slice(0, node).reduce((n, g) => n + layerCount(g), 0);
-    return { features: run(steps.slice(0, at)), head: assemble(layers.slice(offset), run(steps.slice(at)), state, { owner: false, split }) };
+    return { features: run(steps.slice(0, at)), head: assemble(ctx, layers.slice(offset), run(steps.slice(at)), state, { owner: false, split }) };
   };
-  return assemble(layers, run(steps), state, { owner: true, split });
+  return assemble(ctx, layers, run(steps), state, { owner: true, split });
 }
 
 /** Which layers are frozen, shared by a model and the heads split from it. */
@@ -92,7 +97,7 @@ interface FrozenState {
 }
 
 /** A model over `layers` (all of the built ones, or a head's); only the owner frees the variables. */
-function assemble(layers: EngineLayer[], forward: Forward, state: FrozenState, how: { owner: boolean; split: EngineModel['split'] }): EngineModel {
+function assemble(ctx: BuildContext, layers: EngineLayer[], forward: Forward, state: FrozenState, how: { owner: boolean; split: EngineModel['split'] }): EngineModel {
   const params = layers.flatMap((l) => l.params);
   const buffers = layers.flatMap((l) => l.buffers);
   return {
@@ -106,6 +111,10 @@ function assemble(layers: EngineLayer[], forward: Forward, state: FrozenState, h
       state.frozen = new Set(indices);
     },
     apply: forward,
+    seeds: ctx.seeds,
+    setRows(window) {
+      ctx.rows.window = window;
+    },
     paramCount: () => params.reduce((sum, p) => sum + p.variable.size, 0),
     split: how.split,
     dispose: () => {

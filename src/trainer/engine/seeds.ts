@@ -7,9 +7,27 @@ import { Random } from '../datasets/random';
 /** A deterministic stream of integer seeds. */
 export interface SeedStream {
   next(): number;
+  /** Seeds drawn so far. */
+  readonly position: number;
+  /** Draws up to `position` (data-parallel workers follow the coordinator's stream; never backwards). */
+  seek(position: number): void;
 }
 
 export function seedStream(seed: number): SeedStream {
   const random = new Random(seed);
-  return { next: () => random.int(2147483647) };
+  let position = 0;
+  const next = (): number => {
+    position += 1;
+    return random.int(2147483647);
+  };
+  return {
+    next,
+    get position() {
+      return position;
+    },
+    seek(target) {
+      if (target < position) throw new Error(`seed stream at ${position} cannot go back to ${target}`);
+      while (position < target) next();
+    },
+  };
 }

@@ -12,7 +12,7 @@ import type { SampleStrip } from '../../protocol/sampleStrip';
 import { batchCount as countBatches, runsPerImage } from '../datasets/batches';
 import { BatchPool } from '../datasets/batchPool';
 import { prefetchBatches } from '../datasets/prefetch';
-import type { Batch, ImageSet } from '../datasets/types';
+import type { ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
 import { createTask, type EngineTask } from '../tasks/registry';
 import { evaluate, validate } from './evaluate';
@@ -21,7 +21,8 @@ import { layerIndex, type EngineModel } from './model';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { createSchedule, type Schedule } from './schedules';
 import { stageOf, stagePlan, type StageRun } from './stagePlan';
-import type { NamedTensorMap, TF, Tensor, Variable } from './tf';
+import { localSteps, type StepRunner } from './steps';
+import type { NamedTensorMap, TF } from './tf';
 
 export interface TrainData {
   train: ImageSet;
@@ -44,6 +45,8 @@ export interface TrainOptions {
   dataWorkers?: number;
   /** Learning-rate factors by layer (ResolvedLayer.index → train.lr_multipliers); absent layers use 1. */
   lrMultipliers?: ReadonlyMap<number, number>;
+  /** Runs each optimisation step (data-parallel workers); default in this thread. */
+  steps?: StepRunner;
   /** Minimum time between batch progress events (default 100 ms). */
   progressIntervalMs?: number;
   /** A batch record is marked for metrics.jsonl every N batches (default 20). */
@@ -221,6 +224,7 @@ async function trainEpoch(
 ): Promise<EpochResult> {
   const { config: cfg, epoch, epochs, lr } = options;
   const vars = model.trainable.map((p) => p.variable);
+  const steps = options.steps ?? localSteps;
   const batchCount = countBatches(train.count, cfg.batch_size);
   const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0 };
   let lastEmit = 0;
@@ -231,7 +235,7 @@ async function trainEpoch(
     hooks.beforeBatch?.();
     batchIndex += 1;
     const t0 = performance.now();
-    const [lossValue, scoreValue] = await trainStep(tf, model, task, vars, step, batch, train);
+    const [lossValue, scoreValue] = await steps.run(tf, model, task, vars, step, batch, train);
     sums.stepSeconds += (performance.now() - t0) / 1000;
     if (!Number.isFinite(lossValue)) {
       const what = Number.isNaN(lossValue) ? 'NaN' : 'infinite';
@@ -263,36 +267,6 @@ async function trainEpoch(
     await yieldToEventLoop();
   }
   return { ended: false, ...sums };
-}
-
-/** One optimisation step; returns the batch's mean loss and its score sum (the task's, e.g. correct predictions). */
-async function trainStep(
-  tf: TF,
-  model: EngineModel,
-  task: EngineTask,
-  vars: Variable[],
-  step: (grads: NamedTensorMap) => void,
-  batch: Batch,
-  set: ImageSet,
-): Promise<[number, number]> {
-  const result = tf.tidy(() => {
-    const { input, target } = task.tensors(tf, batch, set);
-    let score: Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const output = model.apply(input, true);
-      // variableGrads disposes everything but the loss and the gradients: keep the score, freed below.
-      score = tf.keep(task.batchScore(tf, output, target));
-      return task.loss(tf, output, target);
-    }, vars);
-    step(grads);
-    const kept = score as Tensor;
-    const both = tf.stack([value, tf.cast(kept, 'float32')]);
-    kept.dispose();
-    return both;
-  });
-  const values = await result.data();
-  result.dispose();
-  return [values[0], values[1]];
 }
 
 /** Early stopping (Keras's rule): stop after `patience` epochs without improving on the best by `min_delta`. */

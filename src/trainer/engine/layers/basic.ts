@@ -7,6 +7,7 @@ import { defaultInitBound, uniformVariable } from '../init';
 import { buildSmoothActivation } from './activations';
 import type { Tensor, Tensor2D, TF } from '../tf';
 import { BuildError, statelessLayer, type BuildContext, type EngineLayer } from './types';
+import { uniformDraw } from './draws';
 
 /** Linear: weight [in, out] (so that x·W needs no transpose), bias [out]; init U(±1/√in). */
 export function buildLinear(ctx: BuildContext, name: string, a: LinearArgs): EngineLayer {
@@ -49,12 +50,12 @@ export function buildUnflatten(ctx: BuildContext, name: string, a: UnflattenArgs
 
 /** Dropout (element-wise) and Dropout2d (whole channels), scaled by 1/(1−p) in training, identity in evaluation. */
 export function buildDropout(ctx: BuildContext, name: string, a: DropoutArgs, channelWise: boolean): EngineLayer {
-  const { tf, seeds } = ctx;
+  const { tf } = ctx;
   return statelessLayer(name, (x, training) => {
     if (!training || a.p === 0) return x;
     if (a.p >= 1) return tf.zerosLike(x);
     const shape: number[] = channelWise && x.rank === 4 ? [x.shape[0] ?? 1, 1, 1, x.shape[3] ?? 1] : x.shape;
-    const keep = tf.cast(tf.greaterEqual(tf.randomUniform(shape, 0, 1, 'float32', seeds.next()), a.p), 'float32');
+    const keep = tf.cast(tf.greaterEqual(uniformDraw(ctx, shape, true), a.p), 'float32');
     return tf.mul(x, tf.div(keep, 1 - a.p));
   });
 }

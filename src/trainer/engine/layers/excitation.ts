@@ -9,6 +9,7 @@ import { uniformVariable } from '../init';
 import type { Tensor, Tensor4D } from '../tf';
 import { buildActivation } from './basic';
 import { statelessLayer, type BuildContext, type EngineLayer } from './types';
+import { uniformDraw } from './draws';
 
 export function buildSqueezeExcitation(ctx: BuildContext, name: string, a: ExcitationArgs): EngineLayer {
   const { tf, seeds } = ctx;
@@ -34,11 +35,11 @@ export function buildSqueezeExcitation(ctx: BuildContext, name: string, a: Excit
 }
 
 export function buildStochasticDepth(ctx: BuildContext, name: string, a: StochasticDepthArgs): EngineLayer {
-  const { tf, seeds } = ctx;
+  const { tf } = ctx;
   return statelessLayer(name, (x, training) => {
     if (!training || a.p === 0) return x;
     const shape = a.mode === 'row' ? [x.shape[0], ...x.shape.slice(1).map(() => 1)] : x.shape.map(() => 1);
-    const keep = tf.cast(tf.greaterEqual(tf.randomUniform(shape, 0, 1, 'float32', seeds.next()), a.p), 'float32');
+    const keep = tf.cast(tf.greaterEqual(uniformDraw(ctx, shape, a.mode === 'row'), a.p), 'float32');
     return a.p === 1 ? tf.mul(x, keep) : tf.mul(x, tf.div(keep, 1 - a.p));
   });
 }

@@ -4,6 +4,7 @@
  * few places where the order is visible (Flatten, Softmax dim, channel-wise ops).
  */
 import type { SeedStream } from '../seeds';
+import type { RowWindow } from './draws';
 import type { TF, Tensor, Variable } from '../tf';
 
 /** A named variable; names follow the layer (`layer3.weight`, `layer5.running_mean`). */
@@ -31,6 +32,8 @@ export interface EngineLayer {
 export interface BuildContext {
   tf: TF;
   seeds: SeedStream;
+  /** The rows of the global batch the current forward pass sees (EngineModel.setRows). */
+  rows: { window: RowWindow | null };
 }
 
 /** Thrown when a layer's arguments cannot be built by the engine; the message names the layer and argument. */

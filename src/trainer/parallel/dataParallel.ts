@@ -1,0 +1,156 @@
+/**
+ * Data-parallel steps: each batch is split by rows into one shard per worker; this thread (the coordinator) runs
+ * shard 0 on its own model while N−1 worker threads, each with its own wasm engine and CNN Lab's kernels, run the
+ * others. The shards' gradients meet in shared memory (SharedGradients), are averaged by rows in shard order, and
+ * the coordinator applies the one optimizer step, then shares the new weights with the next step.
+ *
+ * What is the same as one worker: the batches (made here, as before), the dropout masks (each shard keeps its
+ * rows of the whole batch's draw), the loss (the row-weighted mean of the shards' means). What differs: summation
+ * order, and BatchNorm, which normalises each shard with its own statistics (DistributedDataParallel without
+ * SyncBatchNorm); the running statistics are the coordinator's, from shard 0, as DDP keeps rank 0's.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { Batch, ImageSet } from '../datasets/types';
+import { batchBuffers } from '../datasets/batches';
+import type { EngineModel } from '../engine/model';
+import { batchStep, type StepRunner } from '../engine/steps';
+import type { NamedTensorMap, TF, Variable } from '../engine/tf';
+import type { EngineTask } from '../tasks/registry';
+import { startTrainerWorker } from '../startWorker';
+import { SharedGradients } from './sharedGradients';
+import { shardRanges, sliceBatch } from './shards';
+import type { FromStepWorker, StepWorkerSetup, ToStepWorker } from './stepMessages';
+
+/** Atomics.waitAsync (Node ≥ 16; not in the ES2022 lib's types). */
+type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: Promise<string> | string };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+/** How long one wait lasts before the loop looks again (a failed worker also wakes it). */
+const WAIT_MS = 1000;
+
+export class DataParallelSteps implements StepRunner {
+  private step = 0;
+  /** The trainable set each worker last received the full weights for (a new set, e.g. a stage, resends all). */
+  private readonly synced: (string | undefined)[];
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private disposed = false;
+
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly shared: SharedGradients,
+    private readonly variables: Variable[],
+  ) {
+    this.synced = workers.map(() => undefined);
+  }
+
+  /**
+   * Starts `workers − 1` step workers beside this thread for `model` (built from `setup.graph` and `setup.seed`),
+   * each ready to step once this resolves; rejects (and stops them) when one cannot start.
+   */
+  static async start(model: EngineModel, workers: number, setup: StepWorkerSetup): Promise<DataParallelSteps> {
+    const variables = [...model.params, ...model.buffers].map((p) => p.variable);
+    const shared = new SharedGradients(
+      variables.map((v) => v.size),
+      workers,
+    );
+    const threads = Array.from({ length: workers - 1 }, () => startTrainerWorker(__dirname, 'step-worker.js', 'stepWorker.ts'));
+    const steps = new DataParallelSteps(threads, shared, variables);
+    try {
+      await Promise.all(
+        threads.map((thread, i) => {
+          const ready = new Promise<void>((resolve, reject) => {
+            thread.once('message', (m: FromStepWorker) => (m.type === 'ready' ? resolve() : reject(new Error(`data-parallel worker ${i + 1} could not start: ${m.message}`))));
+            thread.once('error', reject);
+          });
+          const init: ToStepWorker = { type: 'init', buffer: shared.buffer, sizes: [...shared.sizes], shards: workers, shard: i + 1, ...setup };
+          thread.postMessage(init);
+          return ready;
+        }),
+      );
+    } catch (err) {
+      await steps.dispose();
+      throw err;
+    }
+    threads.forEach((thread, i) => steps.watch(thread, i + 1));
+    return steps;
+  }
+
+  async run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet): Promise<[number, number]> {
+    if (this.failure) throw this.failure;
+    const step = ++this.step;
+    const trainable = vars.map((v) => this.variables.indexOf(v));
+    const ranges = shardRanges(batch.size, this.workers.length + 1);
+    const posted = this.workers.map((_, i) => i + 1).filter((k) => ranges[k][1] > ranges[k][0]);
+    const key = trainable.join(',');
+    const full = posted.some((k) => this.synced[k - 1] !== key);
+    const sync = full ? this.variables.map((_, i) => i) : trainable;
+    for (const i of sync) this.shared.weights(i).set(this.variables[i].dataSync() as Float32Array);
+    const seedPosition = model.seeds.position;
+    const geometry = { height: set.height, width: set.width, channels: set.channels };
+    for (const k of posted) {
+      const shard = sliceBatch(batch, ...ranges[k]);
+      const message: ToStepWorker = { type: 'step', step, batch: shard, window: { offset: ranges[k][0], total: batch.size }, set: geometry, seedPosition, sync: this.synced[k - 1] === key ? trainable : sync, trainable };
+      this.workers[k - 1].postMessage(message, batchBuffers(shard));
+      this.synced[k - 1] = key;
+    }
+    // Shard 0, here, while the workers run theirs.
+    model.setRows({ offset: 0, total: batch.size });
+    try {
+      const own = ranges[0][1] < batch.size ? sliceBatch(batch, ...ranges[0]) : batch;
+      const [loss, score] = await batchStep(tf, model, task, vars, own, set, (grads) => {
+        for (const i of trainable) this.shared.setGradient(0, i, grads[this.variables[i].name]?.dataSync() as Float32Array | undefined);
+      });
+      this.shared.setStats(0, loss, score);
+    } finally {
+      model.setRows(null);
+    }
+    for (const k of posted) await this.finished(k, step);
+    // The batch's mean gradient: each shard's mean weighted by its rows, in shard order.
+    const weights = ranges.map(([start, end]) => (end - start) / batch.size);
+    tf.tidy(() => {
+      const grads: NamedTensorMap = {};
+      for (const i of trainable) grads[this.variables[i].name] = tf.tensor(this.shared.reduce(i, weights), this.variables[i].shape);
+      apply(grads);
+    });
+    let [loss, score] = [0, 0];
+    weights.forEach((w, k) => {
+      if (w === 0) return;
+      const [l, s] = this.shared.statsOf(k);
+      loss += w * l;
+      score += s;
+    });
+    return [loss, score];
+  }
+
+  /** Stops the workers. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Resolves once shard k has finished `step`; throws when a worker failed first. */
+  private async finished(k: number, step: number): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const seen = Atomics.load(this.shared.done, k);
+      if (seen >= step) return;
+      const wait = waitAsync(this.shared.done, k, seen, WAIT_MS);
+      if (wait.async) await Promise.race([wait.value, new Promise<void>((resolve) => (this.wake = resolve))]);
+    }
+  }
+
+  /** A worker's error reply, uncaught exception or exit fails every later step with its reason. */
+  private watch(thread: Worker, k: number): void {
+    const fail = (reason: string) => {
+      if (this.disposed) return;
+      this.failure ??= new Error(`data-parallel worker ${k} ${reason} (step ${this.step})`);
+      this.wake?.();
+    };
+    thread.on('message', (m: FromStepWorker) => {
+      if (m.type === 'error') fail(`failed: ${m.message}`);
+    });
+    thread.on('error', (err) => fail(`failed: ${err.message}`));
+    thread.on('exit', (code) => fail(`exited (code ${code})`));
+  }
+}

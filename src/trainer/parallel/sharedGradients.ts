@@ -1,0 +1,90 @@
+/**
+ * The memory data-parallel workers share (one SharedArrayBuffer): the coordinator's weights, one gradient region
+ * and one (loss, score) pair per shard, and one step counter per shard that a worker sets and notifies
+ * (Atomics) when its gradients are written. The coordinator reduces the shards' gradients in shard order, so the
+ * sum's rounding does not depend on which worker finished first. Pure: no tfjs.
+ */
+
+/** Bytes of the control words: one Int32 step counter per shard, padded to 8 for the Float64 stats. */
+const controlBytes = (shards: number): number => Math.ceil((4 * shards) / 8) * 8;
+
+export class SharedGradients {
+  readonly buffer: SharedArrayBuffer;
+  /** Step counter per shard: shard k's gradients of step s are written once done[k] === s. */
+  readonly done: Int32Array;
+  /** Per shard: its mean loss and its score sum. */
+  private readonly stats: Float64Array;
+  private readonly offsets: number[];
+  private readonly total: number;
+
+  /** Space for `shards` shards of variables of these sizes (in scalars), or a view of `buffer` made that way. */
+  constructor(
+    readonly sizes: readonly number[],
+    readonly shards: number,
+    buffer?: SharedArrayBuffer,
+  ) {
+    this.offsets = [];
+    let total = 0;
+    for (const size of sizes) {
+      this.offsets.push(total);
+      total += size;
+    }
+    this.total = total;
+    const head = controlBytes(shards) + 8 * 2 * shards;
+    this.buffer = buffer ?? new SharedArrayBuffer(head + 4 * total * (shards + 1));
+    this.done = new Int32Array(this.buffer, 0, shards);
+    this.stats = new Float64Array(this.buffer, controlBytes(shards), 2 * shards);
+  }
+
+  /** Variable i's weights, written by the coordinator before a step. */
+  weights(i: number): Float32Array {
+    return this.region(0, i);
+  }
+
+  /** Variable i's gradient from shard k. */
+  gradient(k: number, i: number): Float32Array {
+    return this.region(k + 1, i);
+  }
+
+  /** Writes shard k's gradient of variable i; none (the loss does not reach the variable) is zero. */
+  setGradient(k: number, i: number, values: Float32Array | undefined): void {
+    const region = this.gradient(k, i);
+    if (values) region.set(values);
+    else region.fill(0);
+  }
+
+  setStats(k: number, loss: number, score: number): void {
+    this.stats[2 * k] = loss;
+    this.stats[2 * k + 1] = score;
+  }
+
+  /** Shard k's mean loss and score sum. */
+  statsOf(k: number): [number, number] {
+    return [this.stats[2 * k], this.stats[2 * k + 1]];
+  }
+
+  /** Marks shard k's part of `step` written and wakes the coordinator. */
+  finish(k: number, step: number): void {
+    Atomics.store(this.done, k, step);
+    Atomics.notify(this.done, k);
+  }
+
+  /**
+   * Variable i's gradient of the whole batch: Σ_k weights[k] · shard k's, added in shard order. The weights are the
+   * shards' fractions of the batch (each shard's loss is a mean over its rows); shards of weight 0 are skipped.
+   */
+  reduce(i: number, weights: readonly number[]): Float32Array {
+    const out = new Float32Array(this.sizes[i]);
+    weights.forEach((w, k) => {
+      if (w === 0) return;
+      const g = this.gradient(k, i);
+      for (let j = 0; j < out.length; j++) out[j] += w * g[j];
+    });
+    return out;
+  }
+
+  private region(slot: number, i: number): Float32Array {
+    const base = controlBytes(this.shards) + 8 * 2 * this.shards + 4 * this.total * slot;
+    return new Float32Array(this.buffer, base + 4 * this.offsets[i], this.sizes[i]);
+  }
+}

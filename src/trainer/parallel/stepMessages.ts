@@ -1,0 +1,34 @@
+/** Messages between the data-parallel coordinator (dataParallel.ts) and its step workers (stepWorker.ts). */
+import type { GraphNode, TaskName } from '../../model/types';
+import type { Batch } from '../datasets/types';
+import type { RowWindow } from '../engine/layers/draws';
+import type { TaskContext } from '../tasks/registry';
+
+/** What a step worker builds: the model (same graph and seed as the coordinator's), its task and backend. */
+export interface StepWorkerSetup {
+  graph: GraphNode[];
+  seed: number;
+  task: { name: TaskName; context: TaskContext };
+  /** The coordinator's engine: the workers compute with the same one. */
+  backend: 'wasm' | 'cpu';
+}
+
+export type ToStepWorker =
+  | ({ type: 'init'; buffer: SharedArrayBuffer; sizes: number[]; shards: number; shard: number } & StepWorkerSetup)
+  | {
+      type: 'step';
+      step: number;
+      /** This shard's rows of the batch, and where they sit in it. */
+      batch: Batch;
+      window: RowWindow;
+      /** Geometry of the set the batch comes from (what EngineTask.tensors reads of it). */
+      set: { height: number; width: number; channels: number };
+      /** The coordinator's seed position before the step: every shard draws the same masks' seeds. */
+      seedPosition: number;
+      /** Variables (params then buffers, model order) whose weights the coordinator wrote for this step. */
+      sync: number[];
+      /** Variables to compute gradients of (the trainable parameters). */
+      trainable: number[];
+    };
+
+export type FromStepWorker = { type: 'ready' } | { type: 'error'; message: string };

@@ -1,0 +1,69 @@
+/**
+ * A data-parallel step worker (bundled to dist/step-worker.js): its own backend (the wasm engine with CNN Lab's
+ * kernels) and a copy of the model. Each step it takes the coordinator's weights from the shared memory, computes
+ * its shard's gradients and writes them back, then notifies (Atomics). Handler on top, transport at the bottom.
+ */
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from '../backend';
+import type { ImageSet } from '../datasets/types';
+import { buildModel, type EngineModel } from '../engine/model';
+import { batchStep } from '../engine/steps';
+import type { TF, Variable } from '../engine/tf';
+import { createTask, type EngineTask } from '../tasks/registry';
+import { SharedGradients } from './sharedGradients';
+import type { FromStepWorker, ToStepWorker } from './stepMessages';
+
+interface WorkerState {
+  tf: TF;
+  model: EngineModel;
+  task: EngineTask;
+  shared: SharedGradients;
+  shard: number;
+  variables: Variable[];
+}
+
+let state: WorkerState | undefined;
+
+export async function handleStepMessage(message: ToStepWorker): Promise<FromStepWorker | null> {
+  try {
+    if (message.type === 'init') {
+      const { tf } = await initBackend(message.backend);
+      const model = buildModel(tf, message.graph, message.seed);
+      const variables = [...model.params, ...model.buffers].map((p) => p.variable);
+      state = { tf, model, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables };
+      return { type: 'ready' };
+    }
+    if (!state) throw new Error('step before init');
+    crashForTests(message.step);
+    await runShard(state, message);
+    return null;
+  } catch (err) {
+    return { type: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function runShard({ tf, model, task, shared, shard, variables }: WorkerState, m: Extract<ToStepWorker, { type: 'step' }>): Promise<void> {
+  tf.tidy(() => {
+    for (const i of m.sync) variables[i].assign(tf.tensor(shared.weights(i), variables[i].shape));
+  });
+  model.seeds.seek(m.seedPosition);
+  model.setRows(m.window);
+  const set = { ...m.set, images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } satisfies ImageSet;
+  const vars = m.trainable.map((i) => variables[i]);
+  const [loss, score] = await batchStep(tf, model, task, vars, m.batch, set, (grads) => {
+    for (const i of m.trainable) shared.setGradient(shard, i, grads[variables[i].name]?.dataSync() as Float32Array | undefined);
+  });
+  shared.setStats(shard, loss, score);
+  shared.finish(shard, m.step);
+}
+
+/** Test hook: CNNLAB_TEST_STEP_WORKER_EXIT=N ends worker thread 1 at its N-th step, as a crash would. */
+function crashForTests(step: number): void {
+  if (state?.shard === 1 && Number(process.env.CNNLAB_TEST_STEP_WORKER_EXIT) === step) process.exit(70);
+}
+
+parentPort?.on('message', (message: ToStepWorker) => {
+  void handleStepMessage(message).then((reply) => {
+    if (reply) parentPort?.postMessage(reply);
+  });
+});

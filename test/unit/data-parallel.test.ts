@@ -1,0 +1,109 @@
+/**
+ * Data-parallel steps (src/trainer/parallel): shards of a batch and their gradients' reduction by hand, then the
+ * real thing on the wasm engine: two workers give the losses and weights of one worker (dropout included: each
+ * shard keeps its rows of the whole batch's masks), and a worker that dies mid-step fails the training.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { initBackend } from '../../src/trainer/backend';
+import type { Batch } from '../../src/trainer/datasets/types';
+import { buildModel } from '../../src/trainer/engine/model';
+import type { TF } from '../../src/trainer/engine/tf';
+import { trainModel, type TrainData, type TrainOptions } from '../../src/trainer/engine/train';
+import { DataParallelSteps } from '../../src/trainer/parallel/dataParallel';
+import { SharedGradients } from '../../src/trainer/parallel/sharedGradients';
+import { shardRanges, sliceBatch } from '../../src/trainer/parallel/shards';
+import { createTask } from '../../src/trainer/tasks/registry';
+import { analyze, QUADRANT_MODEL, quadrantSet } from './engine-fixtures';
+
+describe('shards', () => {
+  it('splits rows contiguously, the first shards taking the remainder', () => {
+    assert.deepEqual(shardRanges(64, 2), [[0, 32], [32, 64]]);
+    assert.deepEqual(shardRanges(7, 3), [[0, 3], [3, 5], [5, 7]]);
+    assert.deepEqual(shardRanges(1, 2), [[0, 1], [1, 1]]);
+  });
+
+  it('slices every per-row field of a batch alike, objects rebased', () => {
+    const batch: Batch = {
+      x: Float32Array.from({ length: 3 * 4 }, (_, i) => i),
+      y: Int32Array.from([5, 6, 7]),
+      masks: Uint8Array.from({ length: 3 * 2 }, (_, i) => i),
+      objects: { start: Uint32Array.from([0, 1, 3, 4]), classes: Uint16Array.from([1, 2, 3, 4]), boxes: Float32Array.from({ length: 16 }, (_, i) => i) },
+      size: 3,
+      height: 2,
+      width: 2,
+      channels: 1,
+    };
+    const shard = sliceBatch(batch, 1, 3);
+    assert.deepEqual(Array.from(shard.x), [4, 5, 6, 7, 8, 9, 10, 11]);
+    assert.deepEqual(Array.from(shard.y), [6, 7]);
+    assert.deepEqual(Array.from(shard.masks ?? []), [2, 3, 4, 5]);
+    assert.deepEqual(Array.from(shard.objects?.start ?? []), [0, 2, 3]);
+    assert.deepEqual(Array.from(shard.objects?.classes ?? []), [2, 3, 4]);
+    assert.deepEqual(Array.from(shard.objects?.boxes ?? []), [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    assert.equal(shard.size, 2);
+  });
+});
+
+describe('shared gradients', () => {
+  it('averages shards by their weights in shard order, skipping empty shards', () => {
+    const shared = new SharedGradients([2, 3], 3);
+    shared.setGradient(0, 1, Float32Array.from([1, 2, 3]));
+    shared.setGradient(1, 1, Float32Array.from([3, 4, 5]));
+    shared.gradient(2, 1).fill(NaN);
+    assert.deepEqual(Array.from(shared.reduce(1, [0.75, 0.25, 0])), [1.5, 2.5, 3.5]);
+    shared.setGradient(1, 0, undefined);
+    assert.deepEqual(Array.from(shared.gradient(1, 0)), [0, 0]);
+    // A second view of the same memory (a worker's) sees what this one wrote.
+    const view = new SharedGradients([2, 3], 3, shared.buffer);
+    assert.deepEqual(Array.from(view.gradient(0, 1)), [1, 2, 3]);
+  });
+});
+
+describe('data-parallel training on the wasm engine', () => {
+  let tf: TF;
+  const saved = process.env.CNNLAB_TEST_STEP_WORKER_EXIT;
+  before(async () => {
+    tf = (await initBackend('wasm')).tf;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.CNNLAB_TEST_STEP_WORKER_EXIT;
+    else process.env.CNNLAB_TEST_STEP_WORKER_EXIT = saved;
+  });
+
+  // Batches of 15 over 192 samples: uneven shards (8 + 7) and a last batch of 12; dropout draws masks every step.
+  const analysis = analyze(QUADRANT_MODEL.replace('  - Linear(64, 4)', '  - Dropout(0.3)\n  - Linear(64, 4)').replace('batch_size: 16', 'batch_size: 15'));
+  const data = (): TrainData => ({ train: quadrantSet(192, 8, 1), validation: quadrantSet(32, 8, 2), test: quadrantSet(32, 8, 3), classes: ['a', 'b', 'c', 'd'] });
+  const setup = { graph: analysis.graph, seed: analysis.train.seed, task: { name: 'classification' as const, context: { loss: analysis.train.loss, classes: ['a', 'b', 'c', 'd'] } }, backend: 'wasm' as const };
+
+  /** Batch losses (running means of each epoch) and final weights of a 2-epoch run, with `workers` (1: this thread only). */
+  async function run(workers: number): Promise<{ losses: number[]; weights: Float32Array[]; status: string }> {
+    const model = buildModel(tf, analysis.graph, analysis.train.seed);
+    const steps = workers > 1 ? await DataParallelSteps.start(model, workers, setup) : undefined;
+    const losses: number[] = [];
+    try {
+      const options: TrainOptions = { config: analysis.train, task: createTask('classification', setup.task.context), dataWorkers: 0, progressIntervalMs: 0, steps };
+      const outcome = await trainModel(tf, model, data(), options, { onBatch: (m) => losses.push(m.loss) });
+      return { losses, weights: model.params.map((p) => p.variable.dataSync() as Float32Array), status: outcome.status };
+    } finally {
+      await steps?.dispose();
+      model.dispose();
+    }
+  }
+
+  it('gives the losses and weights of one worker with two, within 1e-5, over 26 steps', async () => {
+    const one = await run(1);
+    const two = await run(2);
+    assert.equal(one.losses.length, 26);
+    assert.equal(two.losses.length, 26);
+    one.losses.forEach((l, i) => assert.ok(Math.abs(l - two.losses[i]) <= 1e-5, `step ${i + 1}: ${l} vs ${two.losses[i]}`));
+    // And the model learnt something: the second epoch's loss is well below the first steps'.
+    assert.ok((one.losses.at(-1) as number) < one.losses[0] * 0.8, `losses ${one.losses[0]} → ${one.losses.at(-1)}`);
+    one.weights.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs(v - two.weights[i][j]) <= 1e-5, `param ${i}[${j}]: ${v} vs ${two.weights[i][j]}`)));
+  });
+
+  it('fails the training with the reason when a worker dies mid-step', async () => {
+    process.env.CNNLAB_TEST_STEP_WORKER_EXIT = '5';
+    await assert.rejects(run(2), /data-parallel worker 1 exited \(code 70\) \(step 5\)/);
+  });
+});
