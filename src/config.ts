@@ -19,6 +19,8 @@ export interface CnnLabConfig {
   runsDirectory: string;
   /** `cnnlab.maxImagePixels`: largest image decoded. Default undefined: $CNNLAB_MAX_IMAGE_PIXELS or 100 megapixels. */
   maxImagePixels: number | undefined;
+  /** `cnnlab.workers`: data-parallel training workers. Default undefined: the physical cores. */
+  workers: number | undefined;
   /** `cnnlab.pytorch.python`: interpreter for "Train with PyTorch". Default '': the Python extension's, else python3. */
   pytorchPython: string;
   /** `cnnlab.pytorch.command`: the launcher, `{python}` and `{nproc}` substituted; train.py and its arguments follow. */
@@ -36,6 +38,7 @@ export const CONFIG_DEFAULTS: Readonly<CnnLabConfig> = {
   backend: 'auto',
   runsDirectory: '.cnnlab/runs',
   maxImagePixels: undefined,
+  workers: undefined,
   pytorchPython: '',
   // --redirects 1 --tee 1: Debian's torchrun (torch 1.13, Python 3.11) crashes without them; harmless elsewhere.
   // --standalone: one machine, rendezvous on a free port (two runs at once do not fight over 29500).
@@ -56,6 +59,7 @@ export function readConfig(source: ConfigSource): CnnLabConfig {
   const backend = source.get('backend');
   const runs = source.get('runsDirectory');
   const pixels = source.get('maxImagePixels');
+  const workers = source.get('workers');
   const python = source.get('pytorch.python');
   const command = source.get('pytorch.command');
   const nproc = source.get('pytorch.nprocPerNode');
@@ -68,6 +72,7 @@ export function readConfig(source: ConfigSource): CnnLabConfig {
     backend: isBackendChoice(backend) ? backend : CONFIG_DEFAULTS.backend,
     runsDirectory: typeof runs === 'string' && runs.trim() !== '' ? runs : CONFIG_DEFAULTS.runsDirectory,
     maxImagePixels: Number.isInteger(pixels) && (pixels as number) >= 1 ? (pixels as number) : CONFIG_DEFAULTS.maxImagePixels,
+    workers: Number.isInteger(workers) && (workers as number) >= 1 ? (workers as number) : CONFIG_DEFAULTS.workers,
     pytorchPython: typeof python === 'string' ? python.trim() : CONFIG_DEFAULTS.pytorchPython,
     pytorchCommand: Array.isArray(command) && command.length > 0 && command.every((a) => typeof a === 'string') ? command : CONFIG_DEFAULTS.pytorchCommand,
     pytorchNprocPerNode: Number.isInteger(nproc) && (nproc as number) >= 1 ? (nproc as number) : CONFIG_DEFAULTS.pytorchNprocPerNode,

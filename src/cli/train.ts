@@ -1,6 +1,7 @@
 /**
- * `cnnlab train FILE [--epochs N] [--max-train-samples N] [--max-image-pixels N] [--backend B] [--out DIR] [--json]`: trains in this
- * process with the same engine as the editor's worker. Progress goes to stderr (a bar per epoch on a terminal);
+ * `cnnlab train FILE [--epochs N] [--max-train-samples N] [--max-image-pixels N] [--backend B] [--workers N] [--out DIR] [--json]`:
+ * trains in this process with the same engine as the editor's worker (on the wasm engine, --workers data-parallel
+ * threads split each batch; default the physical cores). Progress goes to stderr (a bar per epoch on a terminal);
  * Ctrl-C, SIGTERM and SIGHUP stop after the current batch of whatever pass is running and keep the checkpoints; a
  * second one writes the summary (stopped) and exits at once with 128 + the signal number. With --json the last
  * stdout line is one JSON object (the run's figures, or {status: 'failed', error} when it could not run). Exit 0
@@ -16,11 +17,12 @@ import { divergenceMessage, type BackendChoiceName, type BatchMetrics, type Epoc
 import type { TaskName } from '../model/types';
 import type { PhaseEvent, RunResult, TrainerEvent } from '../protocol/trainer';
 import { ModelFileError, runTraining } from '../trainer/engine/session';
+import { physicalCores } from '../trainer/parallel/cores';
 import type { CliCommand } from './commands';
 import { parseArgs } from './inspectArgs';
 import { StopSignals } from './stopSignals';
 
-const USAGE = 'train FILE [--weights FILE] [--epochs N] [--max-train-samples N] [--max-image-pixels N] [--backend B] [--out DIR] [--json]';
+const USAGE = 'train FILE [--weights FILE] [--epochs N] [--max-train-samples N] [--max-image-pixels N] [--backend B] [--workers N] [--out DIR] [--json]';
 
 interface TrainArgs {
   file: string;
@@ -29,17 +31,19 @@ interface TrainArgs {
   maxImagePixels?: number;
   weights?: string;
   backend: BackendChoiceName;
+  /** Data-parallel workers; default the physical cores. */
+  workers: number;
   outDir?: string;
   json: boolean;
 }
 
 /** Parses the command line; returns a message for the first problem. */
 export function parseTrainArgs(args: string[]): TrainArgs | string {
-  const parsed = parseArgs(args, { '--weights': 'string', '--epochs': 'count', '--max-train-samples': 'count', '--max-image-pixels': 'count', '--backend': 'backend', '--out': 'string', '--json': 'flag' });
+  const parsed = parseArgs(args, { '--weights': 'string', '--epochs': 'count', '--max-train-samples': 'count', '--max-image-pixels': 'count', '--backend': 'backend', '--workers': 'count', '--out': 'string', '--json': 'flag' });
   if (typeof parsed === 'string') return parsed;
   if (parsed.positional.length !== 1) return 'expected exactly one model file';
   const option = <T>(name: string): T | undefined => parsed.options.get(name) as T | undefined;
-  const result: TrainArgs = { file: parsed.positional[0], backend: option<BackendChoiceName>('--backend') ?? 'auto', json: parsed.options.has('--json') };
+  const result: TrainArgs = { file: parsed.positional[0], backend: option<BackendChoiceName>('--backend') ?? 'auto', workers: option<number>('--workers') ?? physicalCores(), json: parsed.options.has('--json') };
   if (parsed.options.has('--epochs')) result.epochs = option<number>('--epochs');
   if (parsed.options.has('--max-train-samples')) result.maxTrainSamples = option<number>('--max-train-samples');
   if (parsed.options.has('--max-image-pixels')) result.maxImagePixels = option<number>('--max-image-pixels');
@@ -67,6 +71,7 @@ async function run(args: string[]): Promise<number> {
     outDir: parsed.outDir ? resolve(parsed.outDir) : undefined,
     backend: parsed.backend,
     epochs: parsed.epochs,
+    workers: parsed.workers,
     maxTrainSamples: parsed.maxTrainSamples,
     maxImagePixels: parsed.maxImagePixels,
     weights: parsed.weights ? resolve(parsed.weights) : undefined,

@@ -44,6 +44,11 @@ export interface RunRequest {
   progressIntervalMs?: number;
   /** Write a batch line to metrics.jsonl every N batches (default 20). */
   metricsEveryBatches?: number;
+  /**
+   * Data-parallel workers splitting each batch (`--workers`, the `cnnlab.workers` setting; both default to the
+   * physical cores). Default here 1: the loop steps in its own thread.
+   */
+  workers?: number;
 }
 
 /** The test pass of a finished or stopped run on one of its checkpoints (`cnnlab evaluate`, the runs view's Evaluate). */

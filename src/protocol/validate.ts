@@ -31,6 +31,7 @@ const REQUEST_FIELDS: Record<keyof RunRequest, (v: unknown) => boolean> = {
   extraModulePaths: optional(isStringArray),
   progressIntervalMs: optional(isNumber),
   metricsEveryBatches: optional((v) => isNumber(v) && (v as number) >= 1),
+  workers: optional((v) => Number.isInteger(v) && (v as number) >= 1),
 };
 
 /** Problems with a run request, empty when it is valid (names the field and what it should be). */

@@ -21,8 +21,14 @@ export function bundledCli(): (args: string[], cwd?: string) => CliRun {
   mkdirSync(join(repoRoot, 'node_modules', '.cache'), { recursive: true });
   // Inside node_modules/.cache so the bundle resolves the same optional externals as dist/cli.js.
   const bundle = join(mkdtempSync(join(repoRoot, 'node_modules', '.cache', 'cnnlab-cli-')), 'cli.js');
+  // With the worker threads the CLI starts from next to itself (batch and data-parallel step workers).
   buildSync({
-    entryPoints: [join(repoRoot, 'src/cli.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
+    entryPoints: [
+      { in: join(repoRoot, 'src/cli.ts'), out: 'cli' },
+      { in: join(repoRoot, 'src/trainer/datasets/batchWorker.ts'), out: 'batch-worker' },
+      { in: join(repoRoot, 'src/trainer/parallel/stepWorker.ts'), out: 'step-worker' },
+    ],
+    outdir: dirname(bundle), bundle: true, platform: 'node', format: 'cjs', logLevel: 'error',
     external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
   });
   after(() => rmSync(dirname(bundle), { recursive: true, force: true }));

@@ -1,20 +1,26 @@
 /**
  * Data-parallel steps (src/trainer/parallel): shards of a batch and their gradients' reduction by hand, then the
  * real thing on the wasm engine: two workers give the losses and weights of one worker (dropout included: each
- * shard keeps its rows of the whole batch's masks), and a worker that dies mid-step fails the training.
+ * shard keeps its rows of the whole batch's masks), and a worker that dies mid-step fails the training; through
+ * `cnnlab train --workers 2`, such a run ends as failed with its checkpoints kept.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initBackend } from '../../src/trainer/backend';
 import type { Batch } from '../../src/trainer/datasets/types';
 import { buildModel } from '../../src/trainer/engine/model';
 import type { TF } from '../../src/trainer/engine/tf';
 import { trainModel, type TrainData, type TrainOptions } from '../../src/trainer/engine/train';
+import { physicalCores } from '../../src/trainer/parallel/cores';
 import { DataParallelSteps } from '../../src/trainer/parallel/dataParallel';
 import { SharedGradients } from '../../src/trainer/parallel/sharedGradients';
 import { shardRanges, sliceBatch } from '../../src/trainer/parallel/shards';
 import { createTask } from '../../src/trainer/tasks/registry';
-import { analyze, QUADRANT_MODEL, quadrantSet } from './engine-fixtures';
+import { analyze, QUADRANT_MODEL, quadrantSet, tinyShapesModel } from './engine-fixtures';
 
 describe('shards', () => {
   it('splits rows contiguously, the first shards taking the remainder', () => {
@@ -105,5 +111,55 @@ describe('data-parallel training on the wasm engine', () => {
   it('fails the training with the reason when a worker dies mid-step', async () => {
     process.env.CNNLAB_TEST_STEP_WORKER_EXIT = '5';
     await assert.rejects(run(2), /data-parallel worker 1 exited \(code 70\) \(step 5\)/);
+  });
+});
+
+describe('physical cores', () => {
+  it('counts distinct (physical id, core id) pairs, hyper-threads once, never more than Node may run on', () => {
+    const cpu = (id: number, core: number) => `processor\t: ${id}\nphysical id\t: 0\ncore id\t\t: ${core}\n`;
+    const logical = availableParallelism();
+    assert.equal(physicalCores([cpu(0, 0), cpu(1, 0)].join('\n')), 1);
+    assert.equal(physicalCores([cpu(0, 0), cpu(1, 1), cpu(2, 0), cpu(3, 1)].join('\n')), Math.min(2, logical));
+    assert.equal(physicalCores('processor\t: 0\n'), logical);
+    assert.equal(physicalCores(null), logical);
+  });
+});
+
+describe('cnnlab train --workers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cnnlab-dp-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'shapes.cnn.yaml');
+  writeFileSync(file, tinyShapesModel('dp-shapes', 300, 60, 2));
+  const train = (env: NodeJS.ProcessEnv, out: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../src/cli.ts'), 'train', file, '--workers', '2', '--max-train-samples', '100', '--backend', 'wasm', '--out', join(dir, out), '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      timeout: 300_000,
+    });
+
+  it('trains with two workers and says so', () => {
+    const r = train({}, 'ok');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /data-parallel: 2 workers/);
+    const summary = JSON.parse(readFileSync(join(JSON.parse(r.stdout.trim().split('\n').pop() ?? '').runDir, 'summary.json'), 'utf8'));
+    assert.equal(summary.status, 'done');
+    assert.match(summary.backendDescription, /2 data-parallel workers/);
+  });
+
+  it('ends as failed with the finished epoch\'s checkpoints when a worker dies mid-step', () => {
+    // 100 samples in batches of 32: 4 steps an epoch; step 6 is in epoch 2.
+    const r = train({ CNNLAB_TEST_STEP_WORKER_EXIT: '6' }, 'crash');
+    assert.equal(r.status, 1, r.stderr);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+    assert.equal(result.status, 'failed');
+    assert.match(result.error, /data-parallel worker 1 exited \(code 70\) \(step 6\)/);
+    const runs = readdirSync(join(dir, 'crash', 'dp-shapes'));
+    assert.equal(runs.length, 1);
+    const runDir = join(dir, 'crash', 'dp-shapes', runs[0]);
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
+    assert.equal(summary.status, 'failed');
+    assert.equal(summary.epochsCompleted, 1);
+    assert.match(summary.error, /data-parallel worker 1 exited/);
+    for (const kept of ['best', 'last']) assert.ok(existsSync(join(runDir, kept)), `${kept}/ kept`);
   });
 });

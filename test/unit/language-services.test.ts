@@ -21,6 +21,8 @@ describe('settings', () => {
     assert.equal(readConfig(source({ 'diagnostics.debounceMs': 1e9 })).diagnosticsDebounceMs, 5000);
     assert.equal(readConfig(source({ maxImagePixels: 5_000_000 })).maxImagePixels, 5_000_000);
     for (const bad of [0, 2.5, '9', null]) assert.equal(readConfig(source({ maxImagePixels: bad })).maxImagePixels, undefined);
+    assert.equal(readConfig(source({ workers: 3 })).workers, 3);
+    for (const bad of [0, 1.5, '2', null]) assert.equal(readConfig(source({ workers: bad })).workers, undefined);
     const torch = readConfig(source({ 'pytorch.python': ' /opt/venv/bin/python ', 'pytorch.command': ['torchrun', '--nproc_per_node={nproc}'], 'pytorch.nprocPerNode': 4 }));
     assert.deepEqual([torch.pytorchPython, torch.pytorchCommand, torch.pytorchNprocPerNode], ['/opt/venv/bin/python', ['torchrun', '--nproc_per_node={nproc}'], 4]);
     const bad = readConfig(source({ 'pytorch.command': [], 'pytorch.nprocPerNode': 0 }));

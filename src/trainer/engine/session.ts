@@ -25,6 +25,7 @@ import { frozenIndices, frozenSummary } from '../../model/freeze';
 import { startingWeights } from './startingWeights';
 import { RunRecorder } from './recorder';
 import { trainModel } from './train';
+import { startDataParallel, type DataParallelSteps } from '../parallel/dataParallel';
 
 export interface SessionHooks {
   onEvent?(event: TrainerEvent): void;
@@ -82,12 +83,14 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     onProgress: changedOnly(log),
     onWarning: (message) => log(message, 'warning'),
   });
-  const task = createTask(analysis.task, { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes), classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index, outputShape: analysis.outputShape });
+  const taskContext = { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes), classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index, outputShape: analysis.outputShape };
+  const task = createTask(analysis.task, taskContext);
   task.checkData(analysis, dataset);
   const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule', analysis.train.best && analysis.train.best !== 'val_loss' && `train.best (${analysis.train.best})`].filter(Boolean);
   if (dataset.validation.count === 0 && monitors.length) log(`no validation set: ${monitors.join(' and ')} will monitor the training loss`, 'warning');
 
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
+  let steps: DataParallelSteps | undefined;
   try {
     const weights = startingWeights(tf, model, analysis, request, baseDir, log);
     const frozen = frozenIndices(analysis.layers);
@@ -100,15 +103,17 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     }
     const epochs = request.epochs ?? analysis.train.epochs;
     const train = { ...analysis.train, epochs };
+    steps = await startDataParallel(request.workers ?? 1, backend.name, model, { graph: analysis.graph, seed: analysis.train.seed, task: { name: analysis.task, context: taskContext } }, log);
+    const engine = steps ? { ...backend, description: `${backend.description}, ${steps.workers} data-parallel workers` } : backend;
     const folder = RunFolder.create(request.outDir ?? resolve(baseDir, 'runs'), analysis.name);
     const config = { model: analysis.name, task: analysis.task, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, ...(weights ? { weights } : {}), request: { ...request, modelText: undefined } };
-    const recorder = new RunRecorder(folder, { tf, model, analysis, dataset, backend, epochs }, request.modelText, config);
+    const recorder = new RunRecorder(folder, { tf, model, analysis, dataset, backend: engine, epochs }, request.modelText, config);
     hooks.onRunOpened?.({ dir: folder.dir, abandon: (reason) => recorder.abandon(reason) });
     hooks.onEvent?.({
       type: 'started',
       runDir: folder.dir,
       backend: backend.name,
-      backendDescription: backend.description,
+      backendDescription: engine.description,
       dataset: dataset.name,
       classes: dataset.classes,
       trainSamples: dataset.train.count,
@@ -126,7 +131,8 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       if (cached === 'stopped') return { runDir: folder.dir, summary: await recorder.finish(STOPPED_WHILE_CACHING) };
       const lrMultipliers = new Map(analysis.layers.flatMap((l) => (l.lrMultiplier === undefined ? [] : [[l.index, l.lrMultiplier] as const])));
       const input = cached ? { transforms: { train: [], test: [] }, noise: undefined } : { transforms: dataset.transforms, noise: analysis.data.noise };
-      const options = { config: train, task, ...input, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches };
+      // The workers hold the whole model: a head trained on cached features steps in this thread.
+      const options = { config: train, task, ...input, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps: cached ? undefined : steps };
       const outcome = await trainModel(tf, cached?.head ?? model, cached?.data ?? dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),
@@ -161,6 +167,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       throw err;
     }
   } finally {
+    await steps?.dispose();
     model.dispose();
   }
 }

@@ -28,6 +28,22 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 /** How long one wait lasts before the loop looks again (a failed worker also wakes it). */
 const WAIT_MS = 1000;
 
+/**
+ * The data-parallel steps of a run with `workers` workers (the run's request), or undefined for one worker (the
+ * loop steps in this thread). The workers compute with the wasm engine (or cpu, for debugging); a native backend
+ * already spreads its ops over the cores, so it keeps one worker and says so.
+ */
+export async function startDataParallel(workers: number, backend: string, model: EngineModel, setup: Omit<StepWorkerSetup, 'backend'>, log: (message: string, level?: 'warning') => void): Promise<DataParallelSteps | undefined> {
+  if (workers <= 1) return undefined;
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    log(`workers: ${workers} requested, but data-parallel training runs on the wasm engine; the ${backend} backend uses its own threads with one worker`, 'warning');
+    return undefined;
+  }
+  const steps = await DataParallelSteps.start(model, workers, { ...setup, backend });
+  log(`data-parallel: ${workers} workers, each batch split among them; BatchNorm normalises each worker's share with its own statistics`);
+  return steps;
+}
+
 export class DataParallelSteps implements StepRunner {
   private step = 0;
   /** The trainable set each worker last received the full weights for (a new set, e.g. a stage, resends all). */
@@ -37,11 +53,11 @@ export class DataParallelSteps implements StepRunner {
   private disposed = false;
 
   private constructor(
-    private readonly workers: Worker[],
+    private readonly threads: Worker[],
     private readonly shared: SharedGradients,
     private readonly variables: Variable[],
   ) {
-    this.synced = workers.map(() => undefined);
+    this.synced = threads.map(() => undefined);
   }
 
   /**
@@ -80,8 +96,8 @@ export class DataParallelSteps implements StepRunner {
     if (this.failure) throw this.failure;
     const step = ++this.step;
     const trainable = vars.map((v) => this.variables.indexOf(v));
-    const ranges = shardRanges(batch.size, this.workers.length + 1);
-    const posted = this.workers.map((_, i) => i + 1).filter((k) => ranges[k][1] > ranges[k][0]);
+    const ranges = shardRanges(batch.size, this.workers);
+    const posted = this.threads.map((_, i) => i + 1).filter((k) => ranges[k][1] > ranges[k][0]);
     const key = trainable.join(',');
     const full = posted.some((k) => this.synced[k - 1] !== key);
     const sync = full ? this.variables.map((_, i) => i) : trainable;
@@ -91,7 +107,7 @@ export class DataParallelSteps implements StepRunner {
     for (const k of posted) {
       const shard = sliceBatch(batch, ...ranges[k]);
       const message: ToStepWorker = { type: 'step', step, batch: shard, window: { offset: ranges[k][0], total: batch.size }, set: geometry, seedPosition, sync: this.synced[k - 1] === key ? trainable : sync, trainable };
-      this.workers[k - 1].postMessage(message, batchBuffers(shard));
+      this.threads[k - 1].postMessage(message, batchBuffers(shard));
       this.synced[k - 1] = key;
     }
     // Shard 0, here, while the workers run theirs.
@@ -123,10 +139,15 @@ export class DataParallelSteps implements StepRunner {
     return [loss, score];
   }
 
+  /** Workers stepping, this thread included. */
+  get workers(): number {
+    return this.threads.length + 1;
+  }
+
   /** Stops the workers. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.threads.map((w) => w.terminate()));
   }
 
   /** Resolves once shard k has finished `step`; throws when a worker failed first. */
