@@ -1,21 +1,23 @@
 /**
- * `cnnlab import`: a state_dict trained elsewhere (the exported train.py on a cluster, or any PyTorch code whose
- * module names follow the model file's `layer<N>`) becomes a run folder, so predict, evaluate, inspect and the panels
- * work on it. Names and shapes must match the model file exactly (load_state_dict(strict=True)'s rule); weights are
- * transposed from torch's layouts to the engine's.
+ * `cnnlab import`: a state_dict trained elsewhere (the exported train.py on a cluster, torchvision, or any PyTorch
+ * code whose module names are the model file's: stateKeys.ts) becomes a run folder, so predict, evaluate, inspect and
+ * the panels work on it. Names and shapes must match the model file exactly (load_state_dict(strict=True)'s rule,
+ * a head of another size included); weights are transposed from torch's layouts to the engine's.
  */
 import { dirname, join } from 'node:path';
 import { analyzeModel } from '../model/analyze';
-import type { ModelAnalysis } from '../model/types';
+import { stateKeys } from '../model/stateKeys';
+import { isExactMatch, matchState, type StateMatch } from '../model/stateMatch';
+import type { ModelAnalysis, ResolvedLayer } from '../model/types';
 import type { RunSummary } from '../protocol/runTypes';
 import { saveCheckpoint } from '../trainer/engine/checkpoint';
-import { buildModel, type EngineModel } from '../trainer/engine/model';
+import { buildModel } from '../trainer/engine/model';
+import { loadStateDict } from '../trainer/engine/stateDictLoad';
 import { newRunSummary } from '../trainer/engine/recorder';
 import type { TF } from '../trainer/engine/tf';
 import { RunFolder } from '../trainer/runs/store';
-import { tensorValues, type StateDict } from '../weights/stateDict';
+import type { StateDict } from '../weights/stateDict';
 import { ExportError } from './format';
-import { inversePermutation, torchPermutation, transpose } from './pytorch/layouts';
 
 export interface ImportRequest {
   stateDict: StateDict;
@@ -32,9 +34,14 @@ export async function importWeights(tf: TF, request: ImportRequest): Promise<str
   const analysis = analyzeModel(request.modelText);
   const error = analysis.diagnostics.find((d) => d.severity === 'error');
   if (error) throw new ExportError(`${request.modelPath}:${error.range.start.line + 1}: ${error.message}`);
+  const stateDict = withoutDdpPrefix(request.stateDict);
+  const match = matchState(stateKeys(analysis.layers), stateDict);
+  if (!isExactMatch(match) || match.replaced.length > 0) {
+    throw new ExportError(`${request.weightsFile} does not fit ${request.modelPath} (names are the model file's module names, e.g. ${stateKeys(analysis.layers)[0]?.key ?? 'conv1.weight'}): ${problems(match).slice(0, 8).join('; ')}`);
+  }
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   try {
-    loadStateDict(tf, model, analysis, { ...request, stateDict: withoutDdpPrefix(request.stateDict) });
+    loadStateDict(tf, model, analysis, stateDict);
     const folder = RunFolder.create(request.outDir ?? join(dirname(request.modelPath), 'runs'), analysis.name);
     folder.writeModel(request.modelText);
     folder.writeConfig({ model: analysis.name, input: analysis.input, classes: analysis.classes, importedFrom: request.weightsFile, request: { modelPath: request.modelPath } });
@@ -46,32 +53,14 @@ export async function importWeights(tf: TF, request: ImportRequest): Promise<str
   }
 }
 
-/** Assigns every variable of `model` from the state_dict; all problems are gathered into one message. */
-function loadStateDict(tf: TF, model: EngineModel, analysis: ModelAnalysis, request: ImportRequest): void {
-  const problems: string[] = [];
-  const variables = [...model.params, ...model.buffers];
-  const known = new Set(variables.map((v) => v.name));
-  for (const v of variables) {
-    const t = request.stateDict.get(v.name);
-    if (!t) {
-      problems.push(`missing ${v.name} ${describe(analysis, v.name)}`);
-      continue;
-    }
-    const order = torchPermutation(analysis, v.name);
-    const expected = order ? order.map((axis) => v.variable.shape[axis]) : v.variable.shape;
-    if (t.shape.join() !== expected.join()) {
-      problems.push(`${v.name} has shape [${t.shape}], the model file needs [${expected}] ${describe(analysis, v.name)}`);
-      continue;
-    }
-    const values = tensorValues(t);
-    const engine = order ? transpose(values, t.shape, inversePermutation(order)).values : values;
-    tf.tidy(() => v.variable.assign(tf.tensor(engine, v.variable.shape, v.variable.dtype)));
-  }
-  const unexpected = [...request.stateDict.keys()].filter((k) => !known.has(k));
-  if (unexpected.length > 0) problems.push(`unexpected ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ` and ${unexpected.length - 5} more` : ''}`);
-  if (problems.length > 0) {
-    throw new ExportError(`${request.weightsFile} does not fit ${request.modelPath} (names are layer<N>.<param>, N the layer's position in the file): ${problems.slice(0, 8).join('; ')}`);
-  }
+/** What does not fit, key by key, with the layer and line it belongs to. */
+function problems(m: StateMatch): string[] {
+  const unexpected = m.unexpected.length ? [`unexpected ${m.unexpected.slice(0, 5).join(', ')}${m.unexpected.length > 5 ? ` and ${m.unexpected.length - 5} more` : ''}`] : [];
+  return [
+    ...[...m.mismatched, ...m.replaced].map((x) => `${x.key} has shape [${x.found}], the model file needs [${x.expected}] ${describe(x.layer)}`),
+    ...m.missing.map((k) => `missing ${k.key} ${describe(k.layer)}`),
+    ...unexpected,
+  ];
 }
 
 /** A state_dict saved from a DistributedDataParallel wrapper has every name under `module.`. */
@@ -81,11 +70,9 @@ function withoutDdpPrefix(dict: StateDict): StateDict {
   return new Map([...dict].map(([name, t]) => [name.slice('module.'.length), t]));
 }
 
-/** "(Conv2d at line 7)" for a variable name. */
-function describe(analysis: ModelAnalysis, name: string): string {
-  const index = Number(/^layer(\d+)\./.exec(name)?.[1]);
-  const layer = analysis.layers.find((l) => l.index === index);
-  return layer ? `(${layer.type} at line ${layer.range.start.line + 1})` : '';
+/** "(Conv2d at line 7)". */
+function describe(layer: ResolvedLayer): string {
+  return `(${layer.type} at line ${layer.range.start.line + 1})`;
 }
 
 function importedSummary(analysis: ModelAnalysis, weightsFile: string): RunSummary {

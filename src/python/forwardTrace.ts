@@ -67,6 +67,8 @@ export class ForwardTracer {
         return this.instance(module, [input], use);
       case 'list':
         return new Stop(use, `\`${short(use)}\` calls an nn.ModuleList, which has no forward of its own`);
+      case 'dict':
+        return new Stop(use, `\`${short(use)}\` calls an nn.ModuleDict, which has no forward of its own`);
       case 'opaque':
         return new Stop(use, module.why);
     }

@@ -5,17 +5,20 @@
  * conditions are recorded as unknown, with the reason.
  */
 import { evaluateConstant, isUnknown, short } from './constants';
-import { evaluateValue, Scope, type ModuleValue, type Value } from './moduleValues';
+import { containerItems, dictItems, evaluateValue, Scope, type ModuleValue, type Value } from './moduleValues';
 import type { PyNode } from './parser';
-import { dottedName, field, methodOf, named, statements, unwrap, type CallParts } from './syntax';
+import { callParts, dottedName, field, methodOf, named, statements, unwrap, type CallParts } from './syntax';
+
+/** torch.nn base classes of a model class: nn.Module, or a container it fills through super().__init__(…). */
+const MODULE_BASES = new Set(['Module', 'Sequential', 'ModuleDict']);
 
 /** Module base classes a model class derives from. */
 export function isModuleClass(classNode: PyNode, known: (name: string) => boolean): boolean {
-  const bases = named(field(classNode, 'superclasses'));
-  return bases.some((b) => {
-    const path = dottedName(b);
-    return path !== undefined && (path[path.length - 1] === 'Module' || (path.length === 1 && known(path[0])));
-  });
+  return baseNames(classNode).some((path) => MODULE_BASES.has(path[path.length - 1]) || (path.length === 1 && known(path[0])));
+}
+
+function baseNames(classNode: PyNode): string[][] {
+  return named(field(classNode, 'superclasses')).map((b) => dottedName(b)).filter((p): p is string[] => p !== undefined);
 }
 
 export function runInit(className: string, classNode: PyNode, moduleScope: Scope, call: CallParts | undefined, caller: Scope | undefined): ModuleValue {
@@ -24,7 +27,8 @@ export function runInit(className: string, classNode: PyNode, moduleScope: Scope
   const init = methodOf(classNode, '__init__');
   if (init) {
     bindParameters(`${className}.__init__`, init, scope, call, caller, 1);
-    runBlock(statements(field(init, 'body')), scope, attributes);
+    const container = baseNames(classNode).map((p) => p[p.length - 1]).find((b) => b === 'Sequential' || b === 'ModuleDict');
+    runBlock(statements(field(init, 'body')), scope, attributes, container);
   }
   return { kind: 'instance', className, attributes, forward: methodOf(classNode, 'forward'), scope };
 }
@@ -50,14 +54,15 @@ export function bindParameters(label: string, def: PyNode, scope: Scope, call: C
   }
 }
 
-function runBlock(body: PyNode[], scope: Scope, self: Map<string, Value>): void {
-  for (const s of body) runStatement(s, scope, self);
+function runBlock(body: PyNode[], scope: Scope, self: Map<string, Value>, container?: string): void {
+  for (const s of body) runStatement(s, scope, self, container);
 }
 
-function runStatement(s: PyNode, scope: Scope, self: Map<string, Value>): void {
+function runStatement(s: PyNode, scope: Scope, self: Map<string, Value>, container?: string): void {
   if (s.type === 'expression_statement') {
     const e = named(s)[0];
-    if (e?.type === 'assignment') assign(e, scope, self);
+    if (e?.type === 'call' && container && isSuperInit(e)) superInit(e, scope, self, container);
+    else if (e?.type === 'assignment') assign(e, scope, self);
     else if (e?.type === 'augmented_assignment') {
       const target = field(e, 'left');
       if (target) forget(target, scope, self, `\`${short(e)}\` changes it in place`);
@@ -76,6 +81,22 @@ function runStatement(s: PyNode, scope: Scope, self: Map<string, Value>): void {
       if (t) forget(t, scope, self, why);
     }
   }
+}
+
+/** `super().__init__(…)`. */
+function isSuperInit(call: PyNode): boolean {
+  const f = field(call, 'function');
+  const object = f?.type === 'attribute' ? field(f, 'object') : undefined;
+  return field(f!, 'attribute')?.text === '__init__' && object?.type === 'call' && field(object, 'function')?.text === 'super';
+}
+
+/** A class deriving from nn.Sequential / nn.ModuleDict: the members super().__init__(…) gives it, by name ('0', 'conv'). */
+function superInit(call: PyNode, scope: Scope, self: Map<string, Value>, container: string): void {
+  const parts = callParts(call);
+  if (!parts) return;
+  const members = container === 'ModuleDict' ? dictItems(parts.positional[0], scope) : containerItems('Sequential', parts.positional, scope);
+  if ('why' in members) return;
+  for (const [name, module] of members instanceof Map ? members : members.entries()) self.set(String(name), { kind: 'module', module });
 }
 
 function assign(e: PyNode, scope: Scope, self: Map<string, Value>): void {

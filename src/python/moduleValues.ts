@@ -1,6 +1,6 @@
 /**
  * What a Python expression is, statically, when it builds a network: a torch.nn layer (as a LayerSpec for the
- * model core), an nn.Sequential / nn.ModuleList of modules, an instance of a module class of the same file, a
+ * model core), an nn.Sequential / nn.ModuleList / nn.ModuleDict of modules, an instance of a module class of the same file, a
  * constant, or something that cannot be known without running the code (with the reason).
  */
 import { LAYER_CATALOG, lookupLayerType } from '../model';
@@ -17,6 +17,7 @@ export type ModuleValue =
   | { kind: 'layer'; spec: LayerSpec }
   | { kind: 'sequence'; items: ModuleValue[] }
   | { kind: 'list'; items: ModuleValue[] }
+  | { kind: 'dict'; items: Map<string, ModuleValue> }
   | { kind: 'identity' }
   | { kind: 'instance'; className: string; attributes: Map<string, Value>; forward?: PyNode; scope: Scope }
   | { kind: 'opaque'; why: string; range: Range };
@@ -96,7 +97,10 @@ export function evaluateValue(node: PyNode, scope: Scope): Value {
   return isUnknown(c) ? { kind: 'unknown', why: c.unknown } : { kind: 'constant', value: c };
 }
 
-/** `self.conv1`, `self.blocks[0]`: a module held by the instance; undefined when the expression is not one. */
+/**
+ * `self.conv1`, `self.blocks[0]`, `self.layer1["0"].conv1`, `self[2]` (a model that is an nn.Sequential or
+ * nn.ModuleDict itself): a module held by the instance; undefined when the expression is not one.
+ */
 export function moduleReference(node: PyNode, scope: Scope): ModuleValue | undefined {
   const n = unwrap(node);
   if (n.type === 'identifier') {
@@ -104,16 +108,22 @@ export function moduleReference(node: PyNode, scope: Scope): ModuleValue | undef
     return v?.kind === 'module' ? v.module : undefined;
   }
   if (n.type === 'attribute') {
-    const path = dottedName(n);
-    if (path?.length !== 2 || path[0] !== 'self' || !scope.self) return undefined;
-    const v = scope.self.get(path[1]);
-    if (!v) return { kind: 'opaque', why: `\`${n.text}\` is not assigned in __init__`, range: rangeOf(scope.src, n) };
-    return v.kind === 'module' ? v.module : { kind: 'opaque', why: v.kind === 'unknown' ? v.why : `\`${n.text}\` is not a module`, range: rangeOf(scope.src, n) };
+    const object = unwrap(field(n, 'object')!);
+    const name = field(n, 'attribute')!.text;
+    if (object.type === 'identifier' && object.text === 'self') return scope.self ? selfMember(scope, n, name) : undefined;
+    const holder = moduleReference(object, scope);
+    if (!holder || holder.kind === 'opaque') return holder;
+    const member = holder.kind === 'dict' ? holder.items.get(name) : undefined;
+    return member ?? { kind: 'opaque', why: `\`${short(n)}\` is no module CNN Lab can find`, range: rangeOf(scope.src, n) };
   }
   if (n.type === 'subscript') {
-    const list = moduleReference(field(n, 'value')!, scope);
-    if (!list || list.kind === 'opaque') return list;
     const index = evaluateConstant(field(n, 'subscript')!, scope);
+    const object = unwrap(field(n, 'value')!);
+    // A model that is itself an nn.Sequential / nn.ModuleDict keeps its members under their names ('0', 'conv').
+    if (object.type === 'identifier' && object.text === 'self' && scope.self && (typeof index === 'number' || typeof index === 'string')) return selfMember(scope, n, String(index));
+    const list = moduleReference(object, scope);
+    if (!list || list.kind === 'opaque') return list;
+    if (list.kind === 'dict' && typeof index === 'string' && list.items.has(index)) return list.items.get(index);
     const items = list.kind === 'list' || list.kind === 'sequence' ? list.items : undefined;
     if (!items || typeof index !== 'number' || !Number.isInteger(index) || index >= items.length || index < -items.length) {
       return { kind: 'opaque', why: `\`${short(n)}\` picks a module CNN Lab cannot tell without running the code`, range: rangeOf(scope.src, n) };
@@ -121,6 +131,12 @@ export function moduleReference(node: PyNode, scope: Scope): ModuleValue | undef
     return items[index < 0 ? items.length + index : index];
   }
   return undefined;
+}
+
+function selfMember(scope: Scope, n: PyNode, name: string): ModuleValue {
+  const v = scope.self!.get(name);
+  if (!v) return { kind: 'opaque', why: `\`${n.text}\` is not assigned in __init__`, range: rangeOf(scope.src, n) };
+  return v.kind === 'module' ? v.module : { kind: 'opaque', why: v.kind === 'unknown' ? v.why : `\`${n.text}\` is not a module`, range: rangeOf(scope.src, n) };
 }
 
 const CONTAINERS = new Set(['Sequential', 'ModuleList']);
@@ -138,6 +154,10 @@ export function readModuleCall(call: PyNode, scope: Scope): ModuleValue | undefi
     const items = containerItems(name, parts.positional, scope);
     return 'why' in items ? { kind: 'opaque', why: items.why, range } : { kind: name === 'Sequential' ? 'sequence' : 'list', items };
   }
+  if (fromTorch && name === 'ModuleDict') {
+    const items = dictItems(parts.positional[0], scope);
+    return 'why' in items ? { kind: 'opaque', why: items.why, range } : { kind: 'dict', items };
+  }
   if (fromTorch && name === 'Identity') return { kind: 'identity' };
   if (path.length === 1 && scope.program.classes.has(name)) return instantiate(name, call, scope);
   if (/^[A-Z]/.test(name) && (path.includes('nn') || lookupLayerType(name) || TORCH_NN_MODULES.has(name))) {
@@ -146,7 +166,23 @@ export function readModuleCall(call: PyNode, scope: Scope): ModuleValue | undefi
   return undefined;
 }
 
-function containerItems(kind: string, positional: PyNode[], scope: Scope): ModuleValue[] | { why: string } {
+/** nn.ModuleDict({"name": module, …}): the modules by name (a dict literal with string keys). */
+export function dictItems(node: PyNode | undefined, scope: Scope): Map<string, ModuleValue> | { why: string } {
+  const items = new Map<string, ModuleValue>();
+  if (!node) return items;
+  const dict = unwrap(node);
+  if (dict.type !== 'dictionary') return { why: `the ModuleDict is built from \`${short(dict)}\`, known only when the code runs` };
+  for (const pair of named(dict)) {
+    const key = pair.type === 'pair' ? evaluateConstant(field(pair, 'key')!, scope) : undefined;
+    if (typeof key !== 'string') return { why: `\`${short(pair)}\` is not a "name": module pair` };
+    const v = evaluateValue(field(pair, 'value')!, scope);
+    if (v.kind !== 'module') return { why: v.kind === 'unknown' ? v.why : `\`${short(pair)}\` is not a module` };
+    items.set(key, v.module);
+  }
+  return items;
+}
+
+export function containerItems(kind: string, positional: PyNode[], scope: Scope): ModuleValue[] | { why: string } {
   let nodes = positional;
   if (kind === 'ModuleList') {
     const list = positional[0] && unwrap(positional[0]);

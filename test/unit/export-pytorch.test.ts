@@ -1,7 +1,8 @@
 /**
  * `cnnlab export --format pytorch` against PyTorch itself (Debian's python3-torch): for every example model and a
  * model with every layer type (and one with every merge), the exported model.py loads weights.pth with
- * torch.load(weights_only=True) and load_state_dict(strict=True), and gives the engine's outputs on a batch.
+ * torch.load(weights_only=True) and load_state_dict(strict=True), its state_dict keys are the model file's, and it
+ * gives the engine's outputs on a batch.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runExport } from '../../src/cli/export';
 import { LAYER_TYPES } from '../../src/model/layers/catalog';
+import { stateKeys } from '../../src/model/stateKeys';
 import type { TF } from '../../src/trainer/engine/tf';
 import { initBackend } from '../../src/trainer/backend';
 import { analyze } from './engine-fixtures';
@@ -55,7 +57,8 @@ describe('export --format pytorch', { skip: !HAS_TORCH && 'python3 with torch is
       const n = analysis.input[1] > 64 ? 1 : 3;
       const batch = randomBatch(analysis, n);
       const expected = engineOutputs(tf, model, analysis, batch, n);
-      const names = [...model.params, ...model.buffers].map((v) => v.name);
+      // The model file's parameter names, in its order (PyTorch's state_dict order for the same modules).
+      const names = stateKeys(analysis.layers).map((k) => k.key);
       model.dispose();
       const out = join(root, 'export', analysis.name);
       const { io, text: said } = quietIo();
@@ -66,7 +69,7 @@ describe('export --format pytorch', { skip: !HAS_TORCH && 'python3 with torch is
       assert.equal(r.status, 0, r.stderr);
       const torch = JSON.parse(r.stdout) as { shape: number[]; data: number[]; keys: string[] };
       assert.deepEqual(torch.shape, [n, ...analysis.outputShape]);
-      assert.deepEqual([...torch.keys].sort(), [...names].sort());
+      assert.deepEqual(torch.keys, names);
       let worst = 0;
       torch.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected[i]) / Math.max(1, Math.abs(expected[i])))));
       assert.ok(worst <= 1e-5, `${name}: largest difference ${worst}`);

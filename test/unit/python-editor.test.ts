@@ -104,7 +104,8 @@ describe('Open as CNN Lab model', () => {
 });
 
 describe('Copy as PyTorch', () => {
-  for (const file of ['lenet5.cnn.yaml', 'resnet-mini.cnn.yaml', 'inception-shapes.cnn.yaml', 'vgg16.cnn.yaml']) {
+  // zoo/: nested nn.ModuleDict / nn.Sequential modules named as torchvision names them.
+  for (const file of ['lenet5.cnn.yaml', 'resnet-mini.cnn.yaml', 'inception-shapes.cnn.yaml', 'vgg16.cnn.yaml', 'zoo/resnet18.cnn.yaml', 'zoo/googlenet.cnn.yaml']) {
     it(`examples/${file}: the code, read back as PyTorch, has the model file's shapes and parameters`, async () => {
       const model = analyzeModel(readFileSync(join(__dirname, '..', '..', 'examples', file), 'utf8'));
       const py = pytorchFromModelFile(model, file);

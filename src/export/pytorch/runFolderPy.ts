@@ -120,16 +120,17 @@ class RunFolder:
         self.metrics.write(json.dumps(finite(record)) + "\n")
         self.metrics.flush()
 
-    def save_checkpoint(self, which, model, classes, input_shape, metadata):
-        """best/ or last/: CNN Lab's model.json (tfjs weights manifest) + weights.bin."""
+    def save_checkpoint(self, which, model, classes, input_shape, metadata, layer_numbers):
+        """best/ or last/: CNN Lab's model.json (tfjs weights manifest) + weights.bin. CNN Lab names a weight
+        layer<N>.<entry>: layer_numbers gives N for each module (model.py's CNNLAB_LAYERS)."""
         folder = os.path.join(self.dir, which)
         os.makedirs(folder, exist_ok=True)
         modules = dict(model.named_modules())
         specs, chunks = [], []
         for name, tensor in model.state_dict().items():
-            module = modules.get(name.rsplit(".", 1)[0])
-            t = engine_layout(module, name, tensor).contiguous()
-            specs.append({"name": name, "shape": list(t.shape), "dtype": "float32"})
+            module_name, entry = name.rsplit(".", 1)
+            t = engine_layout(modules.get(module_name), name, tensor).contiguous()
+            specs.append({"name": f"layer{layer_numbers[module_name]}.{entry}", "shape": list(t.shape), "dtype": "float32"})
             chunks.append(t.numpy().astype("<f4").tobytes())
         write_atomic(os.path.join(folder, "weights.bin"), b"".join(chunks))
         write_json(os.path.join(folder, "model.json"), {

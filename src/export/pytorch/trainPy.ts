@@ -109,7 +109,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from cnnlab_run import RunFolder, now_iso  # noqa: E402
 from datasets import head, load_splits  # noqa: E402
-from model import INPUT_SHAPE, Model  # noqa: E402
+from model import CNNLAB_LAYERS, INPUT_SHAPE, Model  # noqa: E402
 from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH  # noqa: E402
 from task import Task  # noqa: E402  (this model's task: its data, loss, scores and metrics)
 
@@ -314,9 +314,9 @@ def main():
             run.append_metrics({"kind": "epoch", "epoch": epoch, "loss": train_loss, "accuracy": train_score,
                                 "valLoss": val["loss"] if val else None, "valAccuracy": val["accuracy"] if val else None, **task.epoch_fields(val), "lr": lr,
                                 "seconds": seconds, "samplesPerSecond": len(train_set) / max(seconds, 1e-9), "best": improved, "time": now_iso()})
-            run.save_checkpoint("last", model, classes, INPUT_SHAPE, {"epoch": epoch, "loss": train_loss})
+            run.save_checkpoint("last", model, classes, INPUT_SHAPE, {"epoch": epoch, "loss": train_loss}, CNNLAB_LAYERS)
             if improved:
-                run.save_checkpoint("best", model, classes, INPUT_SHAPE, {"epoch": epoch, "valLoss": val["loss"] if val else train_loss})
+                run.save_checkpoint("best", model, classes, INPUT_SHAPE, {"epoch": epoch, "valLoss": val["loss"] if val else train_loss}, CNNLAB_LAYERS)
                 run.write_summary(bestEpoch=epoch, bestValLoss=val["loss"] if val else None)
             run.write_summary(epochsCompleted=epoch, trainSeconds=train_seconds, updatedAt=now_iso(),
                               samplesPerSecond=len(train_set) * epoch / max(train_seconds, 1e-9), totalSeconds=time.time() - run.started)
