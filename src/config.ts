@@ -23,7 +23,7 @@ export interface CnnLabConfig {
   workers: number | undefined;
   /** `cnnlab.pytorch.python`: interpreter for "Train with PyTorch". Default '': the Python extension's, else python3. */
   pytorchPython: string;
-  /** `cnnlab.pytorch.command`: the launcher, `{python}` and `{nproc}` substituted; train.py and its arguments follow. */
+  /** `cnnlab.pytorch.command`: the launcher, `{python}`, `{nproc}` and `{port}` substituted; train.py and its arguments follow. */
   pytorchCommand: string[];
   /** `cnnlab.pytorch.nprocPerNode`: processes torchrun starts. Default 2. */
   pytorchNprocPerNode: number;
@@ -41,8 +41,8 @@ export const CONFIG_DEFAULTS: Readonly<CnnLabConfig> = {
   workers: undefined,
   pytorchPython: '',
   // --redirects 1 --tee 1: Debian's torchrun (torch 1.13, Python 3.11) crashes without them; harmless elsewhere.
-  // --standalone: one machine, rendezvous on a free port (two runs at once do not fight over 29500).
-  pytorchCommand: ['{python}', '-m', 'torch.distributed.run', '--standalone', '--redirects', '1', '--tee', '1', '--nproc_per_node={nproc}'],
+  // Not --standalone: torch 1.13 fixes its rendezvous at port 29400 there, so two runs at once would collide.
+  pytorchCommand: ['{python}', '-m', 'torch.distributed.run', '--rdzv_backend', 'c10d', '--rdzv_endpoint', 'localhost:{port}', '--nnodes', '1', '--redirects', '1', '--tee', '1', '--nproc_per_node={nproc}'],
   pytorchNprocPerNode: 2,
 };
 

@@ -11,17 +11,27 @@ import { describe, it } from 'node:test';
 import { CONFIG_DEFAULTS } from '../../src/config';
 import type { MetricRecord } from '../../src/protocol/runTypes';
 import { followMetrics } from '../../src/training/pytorch/followMetrics';
-import { announcedRunFolder, torchrunCommand } from '../../src/training/pytorch/torchrunCommand';
+import { freePort } from '../../src/training/pytorch/freePort';
+import { announcedRunFolder, torchrunCommand, torchrunLauncher } from '../../src/training/pytorch/torchrunCommand';
 import { RUN_COMMANDS, TRAINING_COMMANDS } from '../../src/training/ids';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
 
 describe('Train with PyTorch: command line and live run', () => {
   it('runs torchrun with the Debian workaround flags and the settings\' interpreter and process count', () => {
-    const { command, args } = torchrunCommand({ command: CONFIG_DEFAULTS.pytorchCommand, python: '/venv/bin/python', nprocPerNode: 3 }, '/x/train.py', '/ws/.cnnlab/runs');
+    const { command, args } = torchrunCommand({ command: CONFIG_DEFAULTS.pytorchCommand, python: '/venv/bin/python', nprocPerNode: 3, port: 40123 }, '/x/train.py', '/ws/.cnnlab/runs');
     assert.equal(command, '/venv/bin/python');
-    assert.deepEqual(args, ['-m', 'torch.distributed.run', '--standalone', '--redirects', '1', '--tee', '1', '--nproc_per_node=3', '/x/train.py', '--out', '/ws/.cnnlab/runs']);
-    assert.deepEqual(torchrunCommand({ command: ['{python}'], python: 'python3', nprocPerNode: 2 }, 't.py', 'o'), { command: 'python3', args: ['t.py', '--out', 'o'] });
+    assert.deepEqual(args, ['-m', 'torch.distributed.run', '--rdzv_backend', 'c10d', '--rdzv_endpoint', 'localhost:40123', '--nnodes', '1', '--redirects', '1', '--tee', '1', '--nproc_per_node=3', '/x/train.py', '--out', '/ws/.cnnlab/runs']);
+    assert.deepEqual(torchrunCommand({ command: ['{python}'], python: 'python3', nprocPerNode: 2, port: 1 }, 't.py', 'o'), { command: 'python3', args: ['t.py', '--out', 'o'] });
+    // The manifest's default is the same launcher.
+    assert.deepEqual(manifest.contributes.configuration.properties['cnnlab.pytorch.command'].default, CONFIG_DEFAULTS.pytorchCommand);
+  });
+
+  it('gives two runs started at once two rendezvous ports (torch 1.13 --standalone fixes one at 29400)', async () => {
+    const ports = await Promise.all([freePort(), freePort()]);
+    assert.ok(ports.every((p) => Number.isInteger(p) && p > 0 && p !== 29400));
+    const launch = (port: number) => torchrunLauncher({ command: CONFIG_DEFAULTS.pytorchCommand, python: 'python3', nprocPerNode: 2, port });
+    assert.ok(launch(ports[0]).includes(`localhost:${ports[0]}`) && !launch(ports[0]).includes('--standalone'));
   });
 
   it('finds the run folder in train.py\'s output, with or without torchrun\'s rank prefix', () => {

@@ -3,14 +3,16 @@
  * initial weights, BatchNorm statistics moved off their defaults), and the engine's own outputs on a batch.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ModelAnalysis } from '../../src/model/types';
 import { saveCheckpoint } from '../../src/trainer/engine/checkpoint';
 import { buildModel, type EngineModel } from '../../src/trainer/engine/model';
 import type { TF, Tensor } from '../../src/trainer/engine/tf';
 import { Random } from '../../src/trainer/datasets/random';
-import { pythonHas } from '../fixtures/python';
+import { python, pythonHas } from '../fixtures/python';
+import { CONFIG_DEFAULTS } from '../../src/config';
+import { freePort } from '../../src/training/pytorch/freePort';
+import { torchrunLauncher } from '../../src/training/pytorch/torchrunCommand';
 
 export { python as PYTHON } from '../fixtures/python';
 
@@ -18,21 +20,13 @@ export { python as PYTHON } from '../fixtures/python';
 export const HAS_TORCH = pythonHas('torch, torchvision, numpy');
 
 /**
- * `python3 -m torch.distributed.run` arguments for N local processes rendezvousing on a port free right now. Not
- * --standalone: torch 1.13's fixes its rendezvous at localhost:29400, so two test files launching torchrun at the
- * same time (node --test runs files concurrently) would fight over it. --redirects 1 --tee 1: Debian's torch 1.13
- * on Python 3.11 crashes without them.
+ * `python3 -m torch.distributed.run` arguments for N local processes, as "Train with PyTorch" launches them (the
+ * default cnnlab.pytorch.command): a c10d rendezvous on a port free right now, so test files launching torchrun at
+ * the same time (node --test runs files concurrently) do not fight over one; --redirects 1 --tee 1, without which
+ * Debian's torch 1.13 on Python 3.11 crashes.
  */
 export async function torchrunArgs(nproc: number): Promise<string[]> {
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as AddressInfo;
-      server.close(() => resolvePort(free));
-    });
-  });
-  return ['-m', 'torch.distributed.run', '--rdzv_backend', 'c10d', '--rdzv_endpoint', `localhost:${port}`, '--nnodes', '1', '--redirects', '1', '--tee', '1', `--nproc_per_node=${nproc}`];
+  return torchrunLauncher({ command: CONFIG_DEFAULTS.pytorchCommand, python, nprocPerNode: nproc, port: await freePort() }).slice(1);
 }
 
 /** A run folder for `analysis` under `root`, with the model's initial weights as last/ (and best/). */

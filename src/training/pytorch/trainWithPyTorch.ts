@@ -18,6 +18,7 @@ import { RUN_FILES, safeName } from '../../trainer/runs/store';
 import type { LiveRuns } from '../liveRuns';
 import { modelDocument } from '../trainCommand';
 import { followMetrics } from './followMetrics';
+import { freePort } from './freePort';
 import { pythonInterpreter } from './pythonInterpreter';
 import { announcedRunFolder, torchrunCommand } from './torchrunCommand';
 import { endUnfinishedRun } from './unfinishedRun';
@@ -64,7 +65,7 @@ export async function trainWithPyTorch(deps: TrainWithPyTorchDeps, uri: unknown)
   }
   deps.onRunsRoot(outDir);
   const python = await pythonInterpreter(config.pytorchPython, doc.uri, deps.log);
-  const { command, args } = torchrunCommand({ command: config.pytorchCommand, python, nprocPerNode: config.pytorchNprocPerNode }, join(exportDir, 'train.py'), outDir);
+  const { command, args } = torchrunCommand({ command: config.pytorchCommand, python, nprocPerNode: config.pytorchNprocPerNode, port: await freePort() }, join(exportDir, 'train.py'), outDir);
   deps.output.show(true);
   deps.output.appendLine(`$ ${[command, ...args].join(' ')}`);
   // Its own process group, so that Stop reaches torchrun and every worker it started.
