@@ -205,14 +205,16 @@ print(json.dumps({"losses": losses, "moved": moved}))
 });
 
 describe('what train.py refuses to reproduce', () => {
-  it('names freezing, per-layer learning rates, stages and starting weights, and nothing for a plain recipe', () => {
+  it("names the task's gaps only: freezing, stages and the like train (export-train-recipe.test.ts)", () => {
     const plain = analyze(SCENES);
     assert.equal(trainPyUnsupported(plain), null);
     const frozen = analyze(SCENES.replace('loss: cross_entropy_dice,', `loss: cross_entropy_dice, freeze: [${plain.layers[0].module}],`));
     assert.deepEqual(frozen.diagnostics.filter((d) => d.severity === 'error'), []);
-    assert.match(trainPyUnsupported(frozen) ?? '', /^train\.py does not reproduce train\.freeze yet/);
     const staged = analyze(SCENES.replace('epochs: 2,', `epochs: 2, stages: [{epochs: 1, freeze: [${plain.layers[0].module}]}, {epochs: 1, unfreeze: all, lr: 0.01}],`));
     assert.deepEqual(staged.diagnostics.filter((d) => d.severity === 'error'), []);
-    assert.match(trainPyUnsupported(staged) ?? '', /train\.stages/);
+    assert.equal(trainPyUnsupported(frozen), null);
+    assert.equal(trainPyUnsupported(staged), null);
+    const mixed = analyze(SCENES.replace('RandomRotation(15)', 'RandAugment()'));
+    assert.match(trainPyUnsupported(mixed) ?? '', /cannot move masks through RandAugment/);
   });
 });

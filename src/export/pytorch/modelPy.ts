@@ -98,7 +98,24 @@ function engineNames(layers: readonly ResolvedLayer[]): string {
     if (lines.length && lines[lines.length - 1].length + e.length < 112) lines[lines.length - 1] += ` ${e},`;
     else lines.push(`    ${e},`);
   }
-  return `# CNN Lab's checkpoints name weights layer<N>.<entry>, N the layer's place in the model file: N of each module.\nCNNLAB_LAYERS = {\n${lines.join('\n')}\n}\n`;
+  return `# CNN Lab's checkpoints name weights layer<N>.<entry>, N the layer's place in the model file: N of each module.
+CNNLAB_LAYERS = {\n${lines.join('\n')}\n}
+
+
+def layer_of(key):
+    """The model file's layer (its module name, a key of CNNLAB_LAYERS) a state_dict key belongs to."""
+    parts = key.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        if ".".join(parts[:cut]) in CNNLAB_LAYERS:
+            return ".".join(parts[:cut])
+    raise KeyError(f"{key} belongs to no layer of the model file")
+
+
+def cnnlab_name(key):
+    """The name CNN Lab's checkpoints give a state_dict key: layer<N>.<entry>."""
+    layer = layer_of(key)
+    return f"layer{CNNLAB_LAYERS[layer]}{key[len(layer):]}"
+`;
 }
 
 /** Layers that are torchvision.ops modules rather than torch.nn ones, with their activations passed as classes. */

@@ -53,6 +53,22 @@ TRAIN_IS_RANDOM = ${pipeline.train.some((s) => TRANSFORM_CATALOG[s.type].random)
 TEST_TRANSFORMS = ${composeSource(pipeline.test, stored.test.length)}
 
 
+def input_to_pixels(x):
+    """Model input values (a [N, C, H, W] batch, or outputs in the same space) back to [0, 1] pixels: the test
+    pipeline's trailing Normalize undone."""
+    x = x.detach().cpu()
+    last = TEST_TRANSFORMS.transforms[-1]
+    if not isinstance(last, T.Normalize):
+        return x
+    return x * torch.tensor(last.std).view(-1, 1, 1) + torch.tensor(last.mean).view(-1, 1, 1)
+
+
+def pixels_to_image(pixels):
+    """[C, H, W] values in [0, 1] as an 8-bit picture (clipped, rounded as CNN Lab rounds them)."""
+    data = torch.floor(pixels.clamp(0, 1) * 255 + 0.5).to(torch.uint8).permute(1, 2, 0).numpy()
+    return Image.fromarray(data[:, :, 0], "L") if data.shape[2] == 1 else Image.fromarray(data, "RGB")
+
+
 def to_channels(pixels):
     """uint8 HWC pixels (1, 3 or 4 channels) converted to the model's channels, as CNN Lab converts them."""
     if pixels.shape[2] == 4:

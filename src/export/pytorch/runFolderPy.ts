@@ -120,17 +120,16 @@ class RunFolder:
         self.metrics.write(json.dumps(finite(record)) + "\n")
         self.metrics.flush()
 
-    def save_checkpoint(self, which, model, classes, input_shape, metadata, layer_numbers):
-        """best/ or last/: CNN Lab's model.json (tfjs weights manifest) + weights.bin. CNN Lab names a weight
-        layer<N>.<entry>: layer_numbers gives N for each module (model.py's CNNLAB_LAYERS)."""
+    def save_checkpoint(self, which, model, classes, input_shape, metadata, cnnlab_name):
+        """best/ or last/: CNN Lab's model.json (tfjs weights manifest) + weights.bin, each state_dict key under the
+        name CNN Lab gives it (model.py's cnnlab_name: layer<N>.<entry>)."""
         folder = os.path.join(self.dir, which)
         os.makedirs(folder, exist_ok=True)
         modules = dict(model.named_modules())
         specs, chunks = [], []
         for name, tensor in model.state_dict().items():
-            module_name, entry = name.rsplit(".", 1)
-            t = engine_layout(modules.get(module_name), name, tensor).contiguous()
-            specs.append({"name": f"layer{layer_numbers[module_name]}.{entry}", "shape": list(t.shape), "dtype": "float32"})
+            t = engine_layout(modules.get(name.rsplit(".", 1)[0]), name, tensor).contiguous()
+            specs.append({"name": cnnlab_name(name), "shape": list(t.shape), "dtype": "float32"})
             chunks.append(t.numpy().astype("<f4").tobytes())
         write_atomic(os.path.join(folder, "weights.bin"), b"".join(chunks))
         write_json(os.path.join(folder, "model.json"), {

@@ -1,12 +1,14 @@
 /**
  * train.py of the pytorch export: the model file's recipe (dataset, split, augmentation, loss, optimizer, schedule,
- * early stopping, best weights, seed) as a plain PyTorch training script that runs as one process or under torchrun
+ * early stopping, best weights, seed, starting weights, frozen layers, learning rates per layer, stages) as a plain
+ * PyTorch training script that runs as one process or under torchrun
  * (DistributedDataParallel) and writes CNN Lab's run folder. The recipe is a dict at the top; the rest is fixed text
  * with no task in it: what differs between tasks (data, loss, scores, metrics) is task.py (tasks/registry.ts).
  */
 import { BEST_METRICS, DEFAULT_BEST_METRIC } from '../../model/config/bestMetric';
 import { BEST_METRIC_FIELDS } from '../../protocol/monitoredMetric';
 import { resolveIncludedClasses } from '../../model/config/includeClasses';
+import { frozenIndices } from '../../model/freeze';
 import type { ModelAnalysis } from '../../model/types';
 
 /** What train.py needs besides the model file: where the data is, and the class names in label order. */
@@ -17,6 +19,10 @@ export interface TrainRecipeSource {
   dataPath: string | null;
   /** Caps the training set (shapes: the export writes exactly the samples CNN Lab generates). */
   maxTrainSamples: number | null;
+  /** What train.py cannot reproduce of the recipe (tasks/registry.ts), in words: it refuses to train; null: all of it. */
+  unsupported?: string | null;
+  /** `weights:` as written by the export (startingWeights.ts), relative to train.py; null: none. */
+  startWeights?: string | null;
 }
 
 /** The recipe as a Python dict literal (JSON is valid Python once null/true/false are spelled the Python way). */
@@ -24,6 +30,12 @@ export function recipePy(source: TrainRecipeSource): string {
   const { analysis } = source;
   const t = analysis.train;
   const best = t.best ?? DEFAULT_BEST_METRIC;
+  // Layers by their module names (model.py's), those with weights only: freezing or scaling the others changes nothing.
+  const weighted = analysis.layers.filter((l) => l.params + l.buffers > 0);
+  const modules = (indices: Iterable<number>) => {
+    const chosen = new Set(indices);
+    return weighted.filter((l) => chosen.has(l.index)).map((l) => l.module);
+  };
   const recipe = {
     model: analysis.name,
     task: analysis.task,
@@ -51,9 +63,15 @@ export function recipePy(source: TrainRecipeSource): string {
     best_figure: { field: BEST_METRIC_FIELDS[best], maximise: BEST_METRICS[best].direction === 'max', label: BEST_METRICS[best].label },
     schedule: t.schedule ?? null,
     seed: t.seed,
+    // train.freeze, train.lr_multipliers, train.stages (each stage's frozen layers) and weights: (start.pth).
+    frozen: modules(frozenIndices(analysis.layers)),
+    lr_multipliers: Object.fromEntries(weighted.filter((l) => l.lrMultiplier !== undefined && l.lrMultiplier !== 1).map((l) => [l.module, l.lrMultiplier])),
+    stages: t.stages?.map((s) => ({ epochs: s.epochs, lr: s.lr, frozen: modules(s.frozen) })) ?? null,
+    weights: source.startWeights ?? null,
   };
   const lines = Object.entries(recipe).map(([k, v]) => `    ${JSON.stringify(k)}: ${pyLiteral(v)},`);
-  return `RECIPE = {\n${lines.join('\n')}\n}`;
+  const refusal = `# What train.py cannot reproduce of the model file's recipe (None: all of it): it refuses to train.\nUNSUPPORTED = ${pyLiteral(source.unsupported ?? null)}`;
+  return `RECIPE = {\n${lines.join('\n')}\n}\n${refusal}`;
 }
 
 function includedIndices(include: ReadonlyArray<string | number> | undefined, classes: readonly string[]): number[] | null {
@@ -109,7 +127,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from cnnlab_run import RunFolder, now_iso  # noqa: E402
 from datasets import head, load_splits  # noqa: E402
-from model import CNNLAB_LAYERS, INPUT_SHAPE, Model  # noqa: E402
+from model import INPUT_SHAPE, Model, cnnlab_name, layer_of  # noqa: E402
 from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH  # noqa: E402
 from task import Task  # noqa: E402  (this model's task: its data, loss, scores and metrics)
 
@@ -131,6 +149,50 @@ def setup_distributed():
         return dist.get_rank(), world, torch.device("cuda", local)
     dist.init_process_group("gloo")
     return dist.get_rank(), world, torch.device("cpu")
+
+
+def freeze(model, frozen):
+    """train.freeze (or a stage's): the layers named (model.py's module names) keep their weights: no gradients, no updates."""
+    for name, p in model.named_parameters():
+        p.requires_grad_(layer_of(name) not in frozen)
+
+
+def keep_statistics(model, frozen):
+    """Frozen layers with running statistics (BatchNorm) keep them: evaluation mode while training, as in CNN Lab."""
+    for name, m in model.named_modules():
+        if name in frozen and isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.eval()
+
+
+def parameter_groups(model, r, lr):
+    """The trainable parameters grouped by their train.lr_multipliers factor: each group at lr × factor."""
+    groups = {}
+    for name, p in model.named_parameters():
+        if p.requires_grad:
+            groups.setdefault(r["lr_multipliers"].get(layer_of(name), 1), []).append(p)
+    return [{"params": params, "lr": lr * scale, "scale": scale} for scale, params in groups.items()]
+
+
+def stage_plan(r, epochs):
+    """train.stages as (first epoch, epochs, lr, frozen layers or None: as the model is), the last cut where --epochs
+    ends the run; without stages, one stage of every epoch at train.lr."""
+    if not r["stages"]:
+        return [(0, epochs, r["lr"], None)]
+    plan, start = [], 0
+    for s in r["stages"]:
+        if start >= epochs:
+            break
+        plan.append((start, min(s["epochs"], epochs - start), s["lr"], s["frozen"]))
+        start += plan[-1][1]
+    return plan
+
+
+def load_starting_weights(model, path):
+    """weights: the tensors of the starting weights that fit the model (start.pth, matched by the export as CNN Lab
+    matches them); the others keep their initialisation."""
+    state = torch.load(os.path.join(HERE, path), map_location="cpu", weights_only=True)
+    missing, _ = model.load_state_dict(state, strict=False)
+    return f"starting from {path}: {len(state)} tensors loaded" + (f", {len(missing)} kept at their initialisation" if missing else "")
 
 
 def make_optimizer(params, r):
@@ -212,6 +274,8 @@ def main():
     parser.add_argument("--max-train-samples", type=int, default=r["max_train_samples"])
     parser.add_argument("--workers", type=int, default=0, help="DataLoader worker processes per training process")
     args = parser.parse_args()
+    if UNSUPPORTED:
+        raise SystemExit(UNSUPPORTED)
     if args.data is None:
         raise SystemExit("train.py: pass the dataset folder with --data")
     data_path = args.data if os.path.isabs(args.data) else os.path.join(HERE, args.data)
@@ -233,10 +297,12 @@ def main():
     generator = torch.Generator().manual_seed(r["seed"])
     train_loader = DataLoader(train_set, batch_size=per_process, sampler=sampler, shuffle=sampler is None, generator=generator, num_workers=args.workers)
 
-    model = Model().to(device)
-    net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else model
-    optimizer = make_optimizer(net.parameters(), r)
-    schedule = make_schedule(optimizer, r, args.epochs)
+    model = Model()
+    started_from = load_starting_weights(model, r["weights"]) if r["weights"] else None
+    model = model.to(device)
+    frozen = set(r["frozen"])
+    freeze(model, frozen)
+    plan = stage_plan(r, args.epochs)
 
     run = None
     if rank == 0:
@@ -249,6 +315,8 @@ def main():
                          "datasetSource": data_path, "classes": classes, "epochs": args.epochs, "trainSamples": len(train[1]),
                          "validationSamples": len(validation[1]), "testSamples": len(test[1]), "batchSize": r["batch_size"]})
         print(f"run folder: {run.dir}", flush=True)
+        if started_from:
+            print(started_from, flush=True)
 
     stop = StopRequest(world)
     stopped_at = None
@@ -256,11 +324,28 @@ def main():
     train_seconds, epochs_done = 0.0, 0
     es = r["early_stopping"]
     batches = len(train_loader)
+    stage = None
     for epoch in range(1, args.epochs + 1):
+        # Each stage freezes its layers and starts a fresh optimizer and schedule, as CNN Lab does.
+        index = next((i for i, s in enumerate(plan) if epoch - 1 < s[0] + s[1]), len(plan) - 1)
+        if index != stage:
+            stage, (_, stage_epochs, stage_lr, stage_frozen) = index, plan[index]
+            if stage_frozen is not None:
+                frozen = set(stage_frozen)
+                freeze(model, frozen)
+            # DistributedDataParallel syncs the parameters that train when it is built: rebuilt when they change.
+            net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else model
+            optimizer = make_optimizer(parameter_groups(model, r, stage_lr), r)
+            schedule = make_schedule(optimizer, r, stage_epochs)
+            if run and r["stages"]:
+                trained = sum(p.numel() for p in model.parameters() if p.requires_grad)
+                print(f"stage {index + 1}/{len(plan)}: {stage_epochs} epoch(s) at lr {stage_lr}, {len(frozen)} layers frozen, {trained} parameters train", flush=True)
         if sampler is not None:
             sampler.set_epoch(epoch)
         net.train()
-        lr = optimizer.param_groups[0]["lr"]
+        keep_statistics(model, frozen)
+        # The learning rate before train.lr_multipliers (a group's lr over its factor).
+        lr = next((g["lr"] / g["scale"] for g in optimizer.param_groups if g["scale"]), stage_lr)
         started = time.time()
         sums = torch.zeros(3, dtype=torch.float64)  # loss · n, task score, n (this process)
         for b, (x, target, _label) in enumerate(train_loader, 1):
@@ -314,9 +399,9 @@ def main():
             run.append_metrics({"kind": "epoch", "epoch": epoch, "loss": train_loss, "accuracy": train_score,
                                 "valLoss": val["loss"] if val else None, "valAccuracy": val["accuracy"] if val else None, **task.epoch_fields(val), "lr": lr,
                                 "seconds": seconds, "samplesPerSecond": len(train_set) / max(seconds, 1e-9), "best": improved, "time": now_iso()})
-            run.save_checkpoint("last", model, classes, INPUT_SHAPE, {"epoch": epoch, "loss": train_loss}, CNNLAB_LAYERS)
+            run.save_checkpoint("last", model, classes, INPUT_SHAPE, {"epoch": epoch, "loss": train_loss}, cnnlab_name)
             if improved:
-                run.save_checkpoint("best", model, classes, INPUT_SHAPE, {"epoch": epoch, "valLoss": val["loss"] if val else train_loss}, CNNLAB_LAYERS)
+                run.save_checkpoint("best", model, classes, INPUT_SHAPE, {"epoch": epoch, "valLoss": val["loss"] if val else train_loss}, cnnlab_name)
                 run.write_summary(bestEpoch=epoch, bestValLoss=val["loss"] if val else None)
             run.write_summary(epochsCompleted=epoch, trainSeconds=train_seconds, updatedAt=now_iso(),
                               samplesPerSecond=len(train_set) * epoch / max(train_seconds, 1e-9), totalSeconds=time.time() - run.started)

@@ -2,7 +2,8 @@
  * task.py of an autoencoder (`task: reconstruction`): the clean picture is the target, data.noise corrupts the input
  * (after the pipeline's pixel steps, before its trailing Normalize, as CNN Lab does; validation and test draw the
  * same corruption every pass), element-wise losses, errors in [0, 1] pixel units per class and, with
- * data.include_classes, the anomaly ROC (AUROC, Youden threshold) of the classes left out of training.
+ * data.include_classes, the anomaly ROC (AUROC, Youden threshold) of the classes left out of training; predict.py's
+ * reconstruction and its error.
  */
 import type { PyTrainTask } from './types';
 
@@ -19,7 +20,7 @@ from torch import nn
 from torchvision import transforms as T
 
 from imageset import ImageSet, to_pil
-from preprocessing import TEST_TRANSFORMS, TRAIN_IS_RANDOM, TRAIN_TRANSFORMS
+from preprocessing import TEST_TRANSFORMS, TRAIN_IS_RANDOM, TRAIN_TRANSFORMS, input_to_pixels, pixels_to_image
 
 LOSSES = {"mse": nn.MSELoss, "l1": nn.L1Loss, "bce": nn.BCELoss, "bce_with_logits": nn.BCEWithLogitsLoss}
 # Evaluation passes seed sample i's noise with recipe seed · EVAL_NOISE_STRIDE + i: the same corruption every pass,
@@ -139,13 +140,10 @@ class Task:
         self.loss_fn = LOSSES[recipe["loss"]]()
         self.logits = recipe["loss"] == "bce_with_logits"
         self.noise = Noise(recipe["noise"]) if recipe["noise"] else None
-        _, normalize = split_normalize(TEST_TRANSFORMS)
-        self.mean, self.std = (None, None) if normalize is None else (torch.tensor(normalize.mean).view(-1, 1, 1), torch.tensor(normalize.std).view(-1, 1, 1))
 
     def to_pixels(self, x):
         """Model-space values back to [0, 1] pixels."""
-        x = x.detach().cpu()
-        return x if self.mean is None else x * self.std + self.mean
+        return input_to_pixels(x)
 
     def dataset(self, split, training):
         if training:
@@ -170,5 +168,11 @@ class Task:
     def summary_fields(self, test):
         r = test["reconstruction"]
         return {"testAccuracy": None, "testMse": r["mse"], **({"anomalyAuroc": r["anomaly"]["auroc"]} if r["anomaly"] else {})}
+
+    def predict(self, output, x, _top_k):
+        """predict.py: the reconstruction (for --out) and its error against the picture, in [0, 1] pixel units (cnnlab predict's)."""
+        pixels = self.to_pixels(torch.sigmoid(output) if self.logits else output)[0]
+        error = ((pixels - self.to_pixels(x)[0]) ** 2).mean().item()
+        return {"error": error}, f"reconstruction error (MSE per pixel, [0, 1] units): {error:.6f}\n", {"out": pixels_to_image(pixels)}
 `,
 };

@@ -3,7 +3,7 @@
  * geometric steps (the same random draw, nearest neighbour, new pixels class 0, as CNN Lab moves them); per-pixel
  * cross_entropy (class_weights, ignore_index), dice or their sum, as src/trainer/tasks/segmentationLosses.ts
  * computes them; the training score is the pixel accuracy; evaluation fills a pixel confusion matrix (pixel accuracy,
- * IoU and Dice per class, their means).
+ * IoU and Dice per class, their means); predict.py's mask, overlay and class shares.
  */
 import type { PyTrainTask } from './types';
 
@@ -28,11 +28,30 @@ from torchvision.transforms import InterpolationMode
 
 from datasets import nearest
 from imageset import ImageSet, to_pil
-from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH, TEST_TRANSFORMS, TRAIN_IS_RANDOM, TRAIN_TRANSFORMS
+from PIL import Image
+from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH, TEST_TRANSFORMS, TRAIN_IS_RANDOM, TRAIN_TRANSFORMS, input_to_pixels
 
 # Steps that move pixels: masks follow them. The others (colour, blur, erasing, Normalize) touch the picture only.
 GEOMETRIC = (T.Resize, T.CenterCrop, T.RandomCrop, T.RandomResizedCrop, T.RandomHorizontalFlip, T.RandomVerticalFlip, T.RandomRotation, T.RandomAffine)
 DICE_SMOOTHING = 1
+# How much of a pixel an overlay's class colour covers (predict.py), as in CNN Lab.
+OVERLAY_OPACITY = 0.5
+
+
+def mask_color(index):
+    """CNN Lab's (PASCAL VOC's) colour of mask value index: its bits spread over the high bits of R, G and B."""
+    if index == 255:
+        return (224, 224, 192)
+    r = g = b = 0
+    for bit in range(7, -1, -1):
+        if index == 0:
+            break
+        r, g, b = r | (index & 1) << bit, g | ((index >> 1) & 1) << bit, b | ((index >> 2) & 1) << bit
+        index >>= 3
+    return (r, g, b)
+
+
+PALETTE = [v for i in range(256) for v in mask_color(i)]
 
 
 def mask_step(step):
@@ -162,5 +181,23 @@ class Task:
     def summary_fields(self, test):
         s = test["segmentation"]
         return {"testAccuracy": test["accuracy"], "testMeanIou": s["meanIou"], "testMeanDice": s["meanDice"]}
+
+    def predict(self, output, x, _top_k):
+        """predict.py: the class of every pixel (arg-max of its scores) as a palette PNG, its overlay on the picture
+        (background left clear) and each class's share of the pixels (cnnlab predict's)."""
+        indices = output[0].argmax(0).cpu()
+        k, total = output.shape[1], indices.numel()
+        counts = torch.bincount(indices.flatten(), minlength=k).tolist()
+        classes = [{"class": self.classes[c] if c < len(self.classes) else str(c), "index": c, "pixels": n, "fraction": n / total} for c, n in enumerate(counts)]
+        mask = Image.fromarray(indices.numpy().astype(np.uint8), "P")
+        mask.putpalette(PALETTE)
+        picture = torch.floor(input_to_pixels(x)[0] * 255 + 0.5).clamp(0, 255)
+        rgb = (picture if picture.shape[0] >= 3 else picture[:1].expand(3, -1, -1))[:3].permute(1, 2, 0)
+        colours = torch.tensor(PALETTE, dtype=torch.float32).view(256, 3)[indices]
+        blended = torch.where((indices > 0).unsqueeze(-1), torch.floor(rgb * (1 - OVERLAY_OPACITY) + colours * OVERLAY_OPACITY + 0.5), rgb)
+        overlay = Image.fromarray(blended.numpy().astype(np.uint8), "RGB")
+        width = max([len(c["class"]) for c in classes] + [5])
+        text = "".join(f"{c['class']:<{width}} {100 * c['fraction']:6.2f}% of the pixels\n" for c in classes if c["pixels"] > 0)
+        return {"size": list(indices.shape), "classes": classes}, text, {"out": mask, "overlay": overlay}
 `,
 };
