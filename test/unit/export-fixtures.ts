@@ -2,13 +2,16 @@
  * Shared fixtures of the export tests: a run folder made from a model file without training (the engine's seeded
  * initial weights, BatchNorm statistics moved off their defaults), and the engine's own outputs on a batch.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelAnalysis } from '../../src/model/types';
 import { saveCheckpoint } from '../../src/trainer/engine/checkpoint';
 import { buildModel, type EngineModel } from '../../src/trainer/engine/model';
 import type { TF, Tensor } from '../../src/trainer/engine/tf';
 import { Random } from '../../src/trainer/datasets/random';
+import { readRun } from '../../src/trainer/runs/reader';
 import { python, pythonHas } from '../fixtures/python';
 import { CONFIG_DEFAULTS } from '../../src/config';
 import { freePort } from '../../src/training/pytorch/freePort';
@@ -27,6 +30,19 @@ export const HAS_TORCH = pythonHas('torch, torchvision, numpy');
  */
 export async function torchrunArgs(nproc: number): Promise<string[]> {
   return torchrunLauncher({ command: CONFIG_DEFAULTS.pytorchCommand, python, nprocPerNode: nproc, port: await freePort() }).slice(1);
+}
+
+/**
+ * Runs an export's train.py (`launcher`: the arguments before it, e.g. torchrunArgs) for `epochs` into `out`, and reads
+ * back the run folder it wrote for model `name` (which must have finished: status done), with train.py's stdout.
+ */
+export function runTrainPy(dir: string, name: string, epochs: number, out: string, launcher: string[] = []): { run: ReturnType<typeof readRun>; stdout: string } {
+  const r = spawnSync(python, [...launcher, join(dir, 'train.py'), '--epochs', String(epochs), '--out', out], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  const [stamp] = readdirSync(join(out, name));
+  const run = readRun(join(out, name, stamp));
+  assert.equal(run.summary?.status, 'done');
+  return { run, stdout: r.stdout };
 }
 
 /** A run folder for `analysis` under `root`, with the model's initial weights as last/ (and best/). */

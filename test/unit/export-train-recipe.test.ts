@@ -6,8 +6,7 @@
  * rebuilt for each stage), and the run folder records the base learning rate as the engine does.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,9 +15,8 @@ import { modelFileSource, readCheckpointWeights, type ExportWeight } from '../..
 import type { EpochMetrics } from '../../src/protocol/runTypes';
 import { initBackend } from '../../src/trainer/backend';
 import { stagePlan } from '../../src/trainer/engine/stagePlan';
-import { readRun } from '../../src/trainer/runs/reader';
 import { analyze } from './engine-fixtures';
-import { HAS_TORCH, PYTHON, torchrunArgs, untrainedRun } from './export-fixtures';
+import { HAS_TORCH, runTrainPy, torchrunArgs, untrainedRun } from './export-fixtures';
 
 const LAYERS = `layers:
   - conv1: Conv2d(1, 4, 3, padding=1)
@@ -54,13 +52,8 @@ async function train(text: string, epochCount: number, launcher: string[] = []):
   writeFileSync(modelPath, text);
   const dir = join(root, `export-${analysis.name}`);
   await pytorchFormat.write(modelFileSource(text, modelPath), dir);
-  const out = join(root, 'torch-runs');
-  const r = spawnSync(PYTHON, [...launcher, join(dir, 'train.py'), '--epochs', String(epochCount), '--out', out], { encoding: 'utf8', timeout: 300_000 });
-  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  const [stamp] = readdirSync(join(out, analysis.name));
-  const run = readRun(join(out, analysis.name, stamp));
-  assert.equal(run.summary?.status, 'done');
-  return { last: await readCheckpointWeights(join(run.dir, 'last')), epochs: run.metrics.filter((m): m is EpochMetrics => m.kind === 'epoch'), stdout: r.stdout };
+  const { run, stdout } = runTrainPy(dir, analysis.name, epochCount, join(root, 'torch-runs'), launcher);
+  return { last: await readCheckpointWeights(join(run.dir, 'last')), epochs: run.metrics.filter((m): m is EpochMetrics => m.kind === 'epoch'), stdout };
 }
 
 /** The names of the variables whose values are those of the starting weights (engine names: layer<N>.<entry>). */

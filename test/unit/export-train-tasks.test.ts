@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,11 +16,11 @@ import { runExport } from '../../src/cli/export';
 import { isMetricRecord } from '../../src/protocol/webview-training';
 import type { EpochMetrics, RunSummary } from '../../src/protocol/runTypes';
 import { initBackend } from '../../src/trainer/backend';
-import { readRun } from '../../src/trainer/runs/reader';
+import type { readRun } from '../../src/trainer/runs/reader';
 import { segmentationLoss } from '../../src/trainer/tasks/segmentationLosses';
 import { Random } from '../../src/trainer/datasets/random';
 import { analyze } from './engine-fixtures';
-import { HAS_TORCH, PYTHON, torchrunArgs, untrainedRun } from './export-fixtures';
+import { HAS_TORCH, PYTHON, runTrainPy, torchrunArgs, untrainedRun } from './export-fixtures';
 
 const RECONSTRUCTION = `name: tiny-denoiser
 task: reconstruction
@@ -66,12 +66,7 @@ async function exportAndTrain(text: string, launcher: string[] = [], epochCount 
   const dir = join(root, `export-${analysis.name}`);
   let errors = '';
   assert.equal(await runExport([runDir, '--format', 'pytorch', '--out', dir], { out: () => {}, err: (t) => void (errors += t) }), 0, errors);
-  const out = join(root, 'torch-runs');
-  const r = spawnSync(PYTHON, [...launcher, join(dir, 'train.py'), '--epochs', String(epochCount), '--out', out], { encoding: 'utf8', timeout: 300_000 });
-  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  const [stamp] = readdirSync(join(out, analysis.name));
-  const run = readRun(join(out, analysis.name, stamp));
-  assert.equal(run.summary?.status, 'done');
+  const { run } = runTrainPy(dir, analysis.name, epochCount, join(root, 'torch-runs'), launcher);
   assert.equal(run.summary?.task, analysis.task);
   for (const m of readFileSync(join(run.dir, 'metrics.jsonl'), 'utf8').trim().split('\n')) assert.ok(isMetricRecord(JSON.parse(m)), m);
   assert.ok(run.hasBest && run.hasLast);
