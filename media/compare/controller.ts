@@ -11,7 +11,7 @@ export interface CompareRenderer {
   show(view: CompareView): void;
 }
 
-export type CompareChartId = 'valLoss' | 'valAccuracy' | 'valMeanIou' | 'trainLoss' | 'trainAccuracy';
+export type CompareChartId = 'valLoss' | 'valAccuracy' | 'valMeanIou' | 'valMap50' | 'trainLoss' | 'trainAccuracy';
 
 /** The overlaid per-epoch curves of the compared runs, one colour per run. */
 export function compareCharts(view: CompareView, theme: ThemeColors): Array<{ id: CompareChartId; title: string; spec: LineChartSpec }> {
@@ -33,9 +33,14 @@ export function compareCharts(view: CompareView, theme: ThemeColors): Array<{ id
   const miou = view.runs.some((r) => r.epochs.some((e) => typeof e.valMeanIou === 'number'))
     ? [{ id: 'valMeanIou' as const, title: 'Validation mIoU', spec: spec('mIoU', (e) => e.valMeanIou ?? null, true) }]
     : [];
+  // Detection runs: their validation mAP@0.5.
+  const map = view.runs.some((r) => r.epochs.some((e) => typeof e.valMap50 === 'number'))
+    ? [{ id: 'valMap50' as const, title: 'Validation mAP@0.5', spec: spec('mAP@0.5', (e) => e.valMap50 ?? null, true) }]
+    : [];
   return [
     { id: 'valLoss', title: 'Validation loss', spec: spec('loss', (e) => e.valLoss) },
     ...miou,
+    ...map,
     { id: 'valAccuracy', title: 'Validation accuracy', spec: spec('accuracy', (e) => e.valAccuracy, true) },
     { id: 'trainLoss', title: 'Training loss', spec: spec('loss', (e) => e.loss) },
     { id: 'trainAccuracy', title: 'Training accuracy', spec: spec('accuracy', (e) => e.accuracy, true) },

@@ -70,6 +70,9 @@ export interface LineChartSpec {
   lines: LineSpec[];
   /** x values are integers (epochs): ticks at whole numbers. */
   integerX?: boolean;
+  /** x axis bounds, e.g. recall in [0, 1]. */
+  xMin?: number;
+  xMax?: number;
   /** y axis bounds, e.g. accuracy in [0, 1]. */
   yMin?: number;
   yMax?: number;
@@ -99,6 +102,8 @@ export function lineChartConfig(spec: LineChartSpec, theme: ThemeColors) {
       scales: {
         x: {
           type: 'linear' as const,
+          min: spec.xMin,
+          max: spec.xMax,
           title: { display: true, text: spec.xTitle, color: theme.foreground, font },
           ticks: { color: theme.foreground, font, ...(spec.integerX ? { precision: 0, stepSize: 1 } : {}) },
           grid: { color: theme.grid },

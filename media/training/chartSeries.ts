@@ -1,6 +1,6 @@
 /**
  * The Training panel's chart data, built incrementally from metric records: per-epoch train/validation loss and
- * accuracy (or validation MSE, or validation mean IoU), the per-batch training loss (raw, and an exponential moving average of it), the learning rate and
+ * accuracy (or validation MSE, mean IoU, or mAP), the per-batch training loss (raw, and an exponential moving average of it), the learning rate and
  * the training speed. Points are `{x, y}` objects with numeric x, ready for chart.js with `parsing: false`.
  * Pure (no DOM, no chart.js), so it is unit-tested in Node.
  */
@@ -21,6 +21,9 @@ export interface SeriesData {
   valMse: Point[];
   /** Segmentation: the validation mean IoU (accuracies are then pixel accuracies). */
   valMeanIou: Point[];
+  /** Detection: the validation mAP@0.5 and mAP@[.5:.95]. */
+  valMap50: Point[];
+  valMap: Point[];
   /** x = global batch step (1-based across epochs). */
   batchLossRaw: Point[];
   batchLossSmoothed: Point[];
@@ -109,6 +112,8 @@ export class TrainingSeries {
     pushFinite(this.data.valAccuracy, x, record.valAccuracy);
     pushFinite(this.data.valMse, x, record.valMse ?? null);
     pushFinite(this.data.valMeanIou, x, record.valMeanIou ?? null);
+    pushFinite(this.data.valMap50, x, record.valMap50 ?? null);
+    pushFinite(this.data.valMap, x, record.valMap ?? null);
     return true;
   }
 }
@@ -128,5 +133,5 @@ function pushFinite(series: Point[], x: number, y: number | null): void {
 }
 
 function emptySeries(): SeriesData {
-  return { trainLoss: [], valLoss: [], trainAccuracy: [], valAccuracy: [], valMse: [], valMeanIou: [], batchLossRaw: [], batchLossSmoothed: [], learningRate: [], samplesPerSecond: [] };
+  return { trainLoss: [], valLoss: [], trainAccuracy: [], valAccuracy: [], valMse: [], valMeanIou: [], valMap50: [], valMap: [], batchLossRaw: [], batchLossSmoothed: [], learningRate: [], samplesPerSecond: [] };
 }

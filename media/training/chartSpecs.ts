@@ -3,12 +3,12 @@ import type { TaskViews } from '../../src/model/tasks/types';
 import type { LineChartSpec, ThemeColors } from './chartOptions';
 import type { SeriesData } from './chartSeries';
 
-export type TrainingChartId = 'loss' | 'accuracy' | 'mse' | 'miou' | 'batchLoss' | 'learningRate' | 'speed';
+export type TrainingChartId = 'loss' | 'accuracy' | 'mse' | 'miou' | 'map' | 'batchLoss' | 'learningRate' | 'speed' | 'precisionRecall';
 
 /** Chart ids redrawn when epoch records arrive, and when batch records arrive. */
-export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'accuracy', 'mse', 'miou'];
+export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'accuracy', 'mse', 'miou', 'map'];
 /** The per-epoch charts a task chooses one of (TaskViews.epochChart). */
-const TASK_CHARTS: readonly TaskViews['epochChart'][] = ['accuracy', 'mse', 'miou'];
+const TASK_CHARTS: readonly TaskViews['epochChart'][] = ['accuracy', 'mse', 'miou', 'map'];
 export const BATCH_CHARTS: readonly TrainingChartId[] = ['batchLoss', 'learningRate', 'speed'];
 
 export interface TrainingChart {
@@ -19,7 +19,7 @@ export interface TrainingChart {
 
 /**
  * The panel's charts over `series` (the arrays are shared, not copied: charts see new points on update); beside the
- * loss, the task's per-epoch chart (views.epochChart): accuracy, the validation MSE, or the validation mean IoU.
+ * loss, the task's per-epoch chart (views.epochChart): accuracy, the validation MSE, mean IoU or mAP.
  */
 export function trainingCharts(series: SeriesData, theme: ThemeColors, views: Pick<TaskViews, 'epochChart'>): TrainingChart[] {
   const others = TASK_CHARTS.filter((id) => id !== views.epochChart);
@@ -59,6 +59,14 @@ function allCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {
         { label: 'validation mIoU', data: series.valMeanIou, color: orange, points: true },
         { label: 'train pixel accuracy', data: series.trainAccuracy, color: blue, faint: true },
         { label: 'validation pixel accuracy', data: series.valAccuracy, color: orange, faint: true },
+      ] },
+    },
+    {
+      id: 'map',
+      title: 'Validation mAP per epoch',
+      spec: { xTitle: 'epoch', yTitle: 'mAP', integerX: true, yMin: 0, yMax: 1, lines: [
+        { label: 'mAP@0.5', data: series.valMap50, color: orange, points: true },
+        { label: 'mAP@[.5:.95]', data: series.valMap, color: blue, points: true },
       ] },
     },
     {

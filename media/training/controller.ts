@@ -25,7 +25,9 @@ import { headerView, type HeaderView } from './header';
 import { stripView, type StripView } from './sampleStrip';
 import { ReconstructionResultsController, type ReconstructionRenderer } from './reconstructionController';
 import { segmentationResultsView, worstImagesOf, type SegmentationResultsView } from './segmentationResults';
+import { detectionResultsView, detectionWorstOf, type DetectionResultsView } from './detectionResults';
 import type { SegmentationWorst } from '../../src/protocol/sampleStrip';
+import type { DetectionWorst } from '../../src/protocol/detectionWorst';
 
 /** What the DOM view implements; each call says what to redraw. */
 export interface TrainingRenderer extends ReconstructionRenderer {
@@ -53,6 +55,8 @@ export class TrainingController {
   readonly reconstruction: ReconstructionResultsController;
   /** A segmentation run's worst test images per class (segmentation-worst.json), once the host sent them. */
   private worst: SegmentationWorst | null = null;
+  /** A detection run's worst test images (detection-worst.json), once the host sent them. */
+  private detectionWorst: DetectionWorst | null = null;
 
   constructor(
     private readonly api: WebviewApi<TrainingWebviewState>,
@@ -116,6 +120,11 @@ export class TrainingController {
         this.worst = message.worst;
         this.renderer.summaryChanged(this);
         return;
+      case 'detectionWorst':
+        if (this.current?.runDir !== message.runDir) return;
+        this.detectionWorst = message.worst;
+        this.renderer.summaryChanged(this);
+        return;
       case 'reconstructions':
       case 'errorBinSamples':
         if (this.current?.runDir === message.runDir) this.reconstruction.receive(message);
@@ -160,6 +169,17 @@ export class TrainingController {
     return summary?.test && this.current?.views.results === 'segmentation' ? segmentationResultsView(summary.test, summary.classes, this.worst) : null;
   }
 
+  /** A detection run's per-class AP, PR curves and worst-image counts, once it has test results. */
+  detection(): DetectionResultsView | null {
+    const summary = this.current?.summary;
+    return summary?.test && this.current?.views.results === 'detection' ? detectionResultsView(summary.test, summary.classes, this.detectionWorst) : null;
+  }
+
+  /** A detection run's worst test images of class `c` (null: all classes), when the run stored them. */
+  detectionWorstImages(c: number | null): ReturnType<typeof detectionWorstOf> {
+    return this.detectionWorst ? detectionWorstOf(this.detectionWorst, c) : null;
+  }
+
   /** The worst test images of class `c` (a click on its row), when the run stored them. */
   worstImages(c: number): ReturnType<typeof worstImagesOf> {
     return this.worst ? worstImagesOf(this.worst, c) : null;
@@ -184,6 +204,7 @@ export class TrainingController {
     this.phase = null;
     this.reconstruction.reset();
     this.worst = null;
+    this.detectionWorst = null;
     this.series.reset();
     this.epochRecords.length = 0;
     this.appendRecords(run.metrics);

@@ -8,7 +8,7 @@ import type { EpochMetrics, RunSummary } from '../../src/protocol/runTypes';
 import type { EarlyStoppingConfig } from '../../src/protocol/webview-training';
 
 /** An epoch record's columns; `best` marks the epoch whose weights are the run's best (best/). */
-export type EpochRow = Pick<EpochMetrics, 'epoch' | 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy' | 'valMse' | 'valMeanIou' | 'lr' | 'seconds' | 'best'>;
+export type EpochRow = Pick<EpochMetrics, 'epoch' | 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy' | 'valMse' | 'valMeanIou' | 'valMap50' | 'valMap' | 'lr' | 'seconds' | 'best'>;
 
 export interface EarlyStoppingState {
   /** Off, counting, or triggered. */
@@ -29,7 +29,7 @@ export interface EpochTableView {
 export function epochTable(epochs: readonly EpochMetrics[], summary: RunSummary | null, es: EarlyStoppingConfig | null): EpochTableView {
   const bestEpoch = summary?.bestEpoch ?? lastImproved(epochs);
   const rows = epochs.map((e) => ({
-    epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy, valMse: e.valMse ?? null, valMeanIou: e.valMeanIou ?? null, lr: e.lr, seconds: e.seconds,
+    epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy, valMse: e.valMse ?? null, valMeanIou: e.valMeanIou ?? null, valMap50: e.valMap50 ?? null, valMap: e.valMap ?? null, lr: e.lr, seconds: e.seconds,
     best: e.epoch === bestEpoch,
   }));
   return { rows, bestEpoch, earlyStopping: earlyStoppingState(epochs, summary, es) };

@@ -1,9 +1,10 @@
 /**
  * The view model of the strip of fixed validation images (reconstruction: input | noisy input | output per image;
- * segmentation: the input, then its true and predicted masks over it): a title, the column names, and per image its
+ * segmentation: the input, then its true and predicted masks over it; detection: the input with its boxes): a title, the column names, and per image its
  * caption and RGBA pixels for canvases. Pure: tested in Node.
  */
-import type { SampleStrip } from '../../src/protocol/sampleStrip';
+import type { RowBoxes, SampleStrip } from '../../src/protocol/sampleStrip';
+import { boxColours, type BoxColour } from './boxOverlay';
 import { classNames, decodeBase64, toRgba } from './confusion';
 import { maskColours, overlayMask, type MaskColour } from './maskOverlay';
 
@@ -22,6 +23,14 @@ export interface StripItem {
   images: StripImage[];
   /** Segmentation: one class-index mask per mask column (drawn over the first image). */
   masks?: Uint8Array[];
+  /** Detection: the image's true and predicted boxes (drawn over the first image). */
+  boxes?: RowBoxes;
+}
+
+/** Detection strips: the class colours of the boxes, and the score the slider starts at. */
+export interface StripBoxes {
+  legend: BoxColour[];
+  shownScore: number;
 }
 
 /** Segmentation strips: the mask columns (truth, prediction) and the legend of class colours. */
@@ -37,6 +46,7 @@ export interface StripView {
   errorName: string | null;
   items: StripItem[];
   masks: StripMasks | null;
+  boxes: StripBoxes | null;
 }
 
 export function stripView(strip: SampleStrip, classes: readonly string[]): StripView {
@@ -46,11 +56,13 @@ export function stripView(strip: SampleStrip, classes: readonly string[]): Strip
     error: row.error === null ? '' : formatError(row.error),
     images: row.images.map((pixels) => ({ width: strip.width, height: strip.height, rgba: toRgba(decodeBase64(pixels), strip.channels) })),
     ...(row.masks ? { masks: row.masks.map(decodeBase64) } : {}),
+    ...(row.boxes ? { boxes: row.boxes } : {}),
   }));
   const n = strip.rows.length;
   const errorName = strip.rows.some((r) => r.error !== null) ? strip.errorName : null;
   const masks = strip.maskColumns ? { columns: strip.maskColumns, legend: maskColours(strip.classes ?? []) } : null;
-  return { title: `${n} fixed validation image${n === 1 ? '' : 's'} after epoch ${strip.epoch}`, columns: strip.columns, errorName, items, masks };
+  const boxes = strip.shownScore !== undefined ? { legend: boxColours(strip.classes ?? []), shownScore: strip.shownScore } : null;
+  return { title: `${n} fixed validation image${n === 1 ? '' : 's'} after epoch ${strip.epoch}`, columns: strip.columns, errorName, items, masks, boxes };
 }
 
 /** An item's masks drawn over its first image at `opacity` (0: the image alone, 1: the mask colours alone). */

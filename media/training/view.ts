@@ -1,6 +1,6 @@
 /**
  * Renders the Training page: header, charts, the strip of validation images (tasks that declare one), epoch table,
- * test results with the confusion matrix.
+ * and the test results of the run's task (TaskViews.results: one section renderer per kind, registered below).
  */
 import { createButton, createTable, setButtonDisabled, type TableColumn } from '../components';
 import type { ToTrainingWebview } from '../../src/protocol/webview-training';
@@ -13,6 +13,8 @@ import type { ErrorBinSamples, ReconstructionResultsController } from './reconst
 import { ReconstructionResultsDom } from './reconstructionView';
 import { MaskStripDom } from './maskStripView';
 import { SegmentationResultsDom } from './segmentationView';
+import { BoxStripDom } from './boxStripView';
+import { DetectionResultsDom } from './detectionView';
 import { formatDuration, formatIou, formatLearningRate, formatLoss, formatPercent } from './format';
 import { currentTheme } from './charts';
 import type { StripView } from './sampleStrip';
@@ -28,6 +30,8 @@ const EPOCH_COLUMNS: Array<TableColumn & { charts?: Array<TaskViews['epochChart'
   { title: 'Val acc', width: '1fr', numeric: true, charts: ['accuracy', 'miou'] },
   { title: 'Val MSE', width: '1fr', numeric: true, charts: ['mse'] },
   { title: 'Val mIoU', width: '1fr', numeric: true, charts: ['miou'] },
+  { title: 'Val mAP@0.5', width: '1fr', numeric: true, charts: ['map'] },
+  { title: 'Val mAP', width: '1fr', numeric: true, charts: ['map'] },
   { title: 'LR', width: '1fr', numeric: true },
   { title: 'Time', width: '1fr', numeric: true },
 ];
@@ -56,6 +60,19 @@ export class DomTrainingView implements TrainingRenderer {
   private readonly maskStrip = new MaskStripDom();
   private readonly worstStrip = new MaskStripDom();
   private readonly segmentationDom = new SegmentationResultsDom();
+  private readonly boxStrip = new BoxStripDom();
+  private readonly worstBoxes = new BoxStripDom();
+  private readonly detectionDom = new DetectionResultsDom();
+  /**
+   * The results section of each kind of task results (TaskViews.results); false: nothing to show yet (the test
+   * figures are then said in words, if any).
+   */
+  private readonly resultSections: Readonly<Record<TaskViews['results'], (c: TrainingController, box: HTMLElement) => boolean>> = {
+    confusion: (c, box) => this.renderConfusionResults(c, box),
+    reconstruction: (c, box) => this.renderReconstructionResults(c, box),
+    segmentation: (c, box) => this.renderSegmentationResults(c, box),
+    detection: (c, box) => this.renderDetectionResults(c, box),
+  };
   /** The controller of the shown run (reconstruction results redraw through it). */
   private controller: TrainingController | undefined;
 
@@ -116,7 +133,8 @@ export class DomTrainingView implements TrainingRenderer {
       box.replaceChildren(...(c.run?.views.epochSamples ? [el('h2', '', 'Validation images'), el('p', 'note', 'They appear after the first epoch.')] : []));
       return;
     }
-    box.replaceChildren(el('h2', '', view.title), ...(view.masks ? this.maskStrip.render(view, view.masks) : [sampleStripGrid(view)]));
+    const body = view.boxes ? this.boxStrip.render(view, view.boxes) : view.masks ? this.maskStrip.render(view, view.masks) : [sampleStripGrid(view)];
+    box.replaceChildren(el('h2', '', view.title), ...body);
   }
 
   cellSamples(c: TrainingController, m: Extract<ToTrainingWebview, { type: 'cellSamples' }>): void {
@@ -187,7 +205,7 @@ export class DomTrainingView implements TrainingRenderer {
       selected: best >= 0 ? best : undefined,
       rows: t.rows.map((r) => [
         r.best ? `★ ${r.epoch}` : String(r.epoch),
-        formatLoss(r.loss), formatPercent(r.accuracy), formatLoss(r.valLoss), formatPercent(r.valAccuracy), formatLoss(r.valMse), formatIou(r.valMeanIou), formatLearningRate(r.lr), formatDuration(r.seconds),
+        formatLoss(r.loss), formatPercent(r.accuracy), formatLoss(r.valLoss), formatPercent(r.valAccuracy), formatLoss(r.valMse), formatIou(r.valMeanIou), formatIou(r.valMap50), formatIou(r.valMap), formatLearningRate(r.lr), formatDuration(r.seconds),
       ].filter(keep)),
     });
     const bestText = t.bestEpoch === null ? 'no best epoch yet' : `★ best epoch ${t.bestEpoch} (weights in best/)`;
@@ -197,24 +215,50 @@ export class DomTrainingView implements TrainingRenderer {
   private renderResults(c: TrainingController): void {
     const p = this.parts;
     if (!p) return;
+    if (this.resultSections[c.run?.views.results ?? 'confusion'](c, p.results)) return;
+    // Nothing of the task's own yet (or a run without its files): the test figures in words.
+    const result = c.testResult();
+    p.results.replaceChildren(...(result ? [el('h2', '', 'Test results'), el('p', 'test-summary', capitalize(result))] : []));
+  }
+
+  private renderReconstructionResults(c: TrainingController, box: HTMLElement): boolean {
     const test = c.run?.summary?.test;
-    if (test && c.run?.views.results === 'reconstruction') {
-      this.reconstructionDom.render(p.results, `${capitalize(c.testResult() ?? '')} · ${test.samples} test images`, c.reconstruction);
-      return;
-    }
+    if (!test) return false;
+    this.reconstructionDom.render(box, `${capitalize(c.testResult() ?? '')} · ${test.samples} test images`, c.reconstruction);
+    return true;
+  }
+
+  private renderSegmentationResults(c: TrainingController, box: HTMLElement): boolean {
     const segmentation = c.segmentation();
-    if (segmentation) {
-      const confusion = this.confusionGrid(segmentation.confusion, c, false);
-      p.results.replaceChildren(...this.segmentationDom.render(segmentation, confusion, (cls) => this.showWorst(c, cls)));
+    if (!segmentation) return false;
+    const confusion = this.confusionGrid(segmentation.confusion, c, false);
+    box.replaceChildren(...this.segmentationDom.render(segmentation, confusion, (cls) => this.showWorst(c, cls)));
+    return true;
+  }
+
+  private renderDetectionResults(c: TrainingController, box: HTMLElement): boolean {
+    const detection = c.detection();
+    if (!detection) return false;
+    const chart = this.charts.create('precisionRecall', 'Precision/recall per class', detection.precisionRecall);
+    box.replaceChildren(...this.detectionDom.render(detection, chart, (cls) => this.showDetectionWorst(c, cls)));
+    return true;
+  }
+
+  /** The worst test images of a clicked class (or all classes), as a box strip, in the thumbnails section. */
+  private showDetectionWorst(c: TrainingController, cls: number | null): void {
+    const box = this.parts?.thumbnails;
+    if (!box) return;
+    const worst = c.detectionWorstImages(cls);
+    if (!worst?.view.boxes) {
+      box.replaceChildren(el('h2', '', 'Worst test images'), el('p', 'note', 'No stored test image has missed or false detections of that class (detection-worst.json is written by the test pass).'));
       return;
     }
+    box.replaceChildren(el('h2', '', worst.title), ...this.worstBoxes.render(worst.view, worst.view.boxes));
+  }
+
+  private renderConfusionResults(c: TrainingController, box: HTMLElement): boolean {
     const view = c.confusion();
-    if (!view) {
-      // Tasks whose results are not a confusion matrix: their figures in words until their own section exists.
-      const result = c.testResult();
-      p.results.replaceChildren(...(result ? [el('h2', '', 'Test results'), el('p', 'test-summary', capitalize(result))] : []));
-      return;
-    }
+    if (!view) return false;
     const summary = el('p', 'test-summary', `Test accuracy ${formatPercent(view.accuracy)} · test loss ${formatLoss(view.loss)} · ${view.samples} test images`);
     const perClass = createTable({
       label: 'Per-class accuracy',
@@ -222,7 +266,8 @@ export class DomTrainingView implements TrainingRenderer {
       rows: view.rows.map((r) => [r.className, String(r.total), formatPercent(r.accuracy)]),
     });
     const hint = c.run?.hasPredictions ? 'Click a cell to see its test images.' : 'This run has no stored test predictions: no thumbnails.';
-    p.results.replaceChildren(el('h2', '', 'Test results'), summary, el('h3', '', 'Per-class accuracy'), perClass, el('h3', '', 'Confusion matrix'), el('p', 'note', `Rows: true class · columns: predicted class · colour: share of the true class. ${hint}`), this.confusionGrid(view, c));
+    box.replaceChildren(el('h2', '', 'Test results'), summary, el('h3', '', 'Per-class accuracy'), perClass, el('h3', '', 'Confusion matrix'), el('p', 'note', `Rows: true class · columns: predicted class · colour: share of the true class. ${hint}`), this.confusionGrid(view, c));
+    return true;
   }
 
   /** A clicked class's worst test images, as a mask strip, in the thumbnails section. */

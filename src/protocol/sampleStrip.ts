@@ -1,6 +1,7 @@
 /**
  * A strip of fixed validation images that a task shows after each epoch (reconstruction: input | noisy input |
- * output; segmentation: the input with its true and predicted masks), so that one watches the outputs improve. Sent by the engine as a `samples` event, kept in the run folder
+ * output; segmentation: the input with its true and predicted masks; detection: the input with its true and
+ * predicted boxes), so that one watches the outputs improve. Sent by the engine as a `samples` event, kept in the run folder
  * (the last one) and drawn by the Training panel. Images are HWC uint8 pixels in base64: compact, and a canvas's
  * ImageData is one loop away. Pure data and its validator: no vscode, tfjs or DOM imports.
  */
@@ -22,8 +23,38 @@ export interface SampleStrip {
    * with a legend from `classes` and an opacity of the panel's choosing). Absent for tasks without masks.
    */
   maskColumns?: string[];
-  /** Segmentation: class names indexed by mask value (the legend). A mask value ≥ classes.length (255) is ignored. */
+  /**
+   * Segmentation: class names indexed by mask value (the legend). A mask value ≥ classes.length (255) is ignored.
+   * Detection: class names indexed by StripBox.cls (required when rows have boxes).
+   */
   classes?: string[];
+  /**
+   * Detection: the score from which the panel shows a predicted box until the user moves its slider (the engine
+   * keeps every detection above its decoding threshold, so the slider can go lower). Present when rows have boxes.
+   */
+  shownScore?: number;
+}
+
+/** Detection: one box of a strip row, in the strip's pixels (scaled with its images), x2/y2 exclusive edges. */
+export interface StripBox {
+  /** Index into SampleStrip.classes. */
+  cls: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** A predicted box and its score in (0, 1]. */
+export interface ScoredStripBox extends StripBox {
+  score: number;
+}
+
+/** Detection: a row's boxes, drawn over its first image (truth dashed, predictions solid). */
+export interface RowBoxes {
+  truth: StripBox[];
+  /** Highest score first. */
+  predicted: ScoredStripBox[];
 }
 
 /**
@@ -50,7 +81,10 @@ export interface SampleRow {
   error: number | null;
   /** Segmentation: one base64 H×W uint8 class-index mask per strip.maskColumns entry, at the strip's width and height. */
   masks?: string[];
+  /** Detection: the image's true and predicted boxes. */
+  boxes?: RowBoxes;
 }
+
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -68,8 +102,24 @@ export function isSampleStrip(v: unknown): v is SampleStrip {
   const maskLength = 4 * Math.ceil((v.width * v.height) / 3);
   const masksFit = (masks: unknown) =>
     maskColumns === undefined ? masks === undefined : Array.isArray(masks) && masks.length === maskColumns.length && masks.every((m) => isStr(m) && m.length === maskLength);
+  const classCount = Array.isArray(v.classes) && v.classes.every(isStr) ? v.classes.length : -1;
+  if (v.shownScore !== undefined && !isUnit(v.shownScore)) return false;
+  const boxesFit = (boxes: unknown) => boxes === undefined || (classCount >= 0 && v.shownScore !== undefined && isRowBoxes(boxes, classCount));
   return v.rows.every((r) => isObj(r) && isCount(r.index) && isCount(r.label) && (r.error === null || typeof r.error === 'number') &&
-    Array.isArray(r.images) && r.images.length === columns && r.images.every((p) => isStr(p) && p.length === base64Length) && masksFit(r.masks));
+    Array.isArray(r.images) && r.images.length === columns && r.images.every((p) => isStr(p) && p.length === base64Length) && masksFit(r.masks) && boxesFit(r.boxes));
+}
+
+const isUnit = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+const isCoord = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function isStripBox(v: unknown, classes: number): v is StripBox {
+  return isObj(v) && isCount(v.cls) && v.cls < classes && isCoord(v.x1) && isCoord(v.y1) && isCoord(v.x2) && isCoord(v.y2);
+}
+
+/** Boxes of known classes with finite corners; predictions with a score in [0, 1]. */
+function isRowBoxes(v: unknown, classes: number): v is RowBoxes {
+  return isObj(v) && Array.isArray(v.truth) && v.truth.every((b) => isStripBox(b, classes)) &&
+    Array.isArray(v.predicted) && v.predicted.every((b: unknown) => isObj(b) && isUnit(b.score) && isStripBox(b, classes));
 }
 
 /** Accepts a segmentation-worst.json whose lists point at rows of its strip. */

@@ -7,8 +7,10 @@
 import { BEST_METRICS, type BestMetric } from '../model/config/bestMetric';
 import { isRunStartingWeights, type RunStartingWeights } from './startingWeights';
 import type { TaskViews } from '../model/tasks/types';
+import type { DetectionMetrics } from '../model/detection/averagePrecision';
 import type { EpochMetrics, MetricRecord, RunStatus, RunSummary } from './runTypes';
 import { isSampleStrip, type SampleStrip, type SegmentationWorst } from './sampleStrip';
+import { isDetectionWorst, type DetectionWorst } from './detectionWorst';
 import { parseFromReconstructionResults, parseToReconstructionResults, type FromReconstructionResults, type ToReconstructionResults } from './webview-reconstruction';
 
 /** Early stopping as configured for the run (train.early_stopping), for the epoch table's state line. */
@@ -69,6 +71,8 @@ export type ToTrainingWebview =
   | { type: 'empty'; message: string }
   /** A segmentation run's segmentation-worst.json (the worst test images per class), once it has test results. */
   | { type: 'segmentationWorst'; runDir: string; worst: SegmentationWorst }
+  /** A detection run's detection-worst.json (the test images with the most missed and false detections), once it has test results. */
+  | { type: 'detectionWorst'; runDir: string; worst: DetectionWorst }
   | ToReconstructionResults;
 
 /** The validation pass after epoch `epoch`, or the test pass. */
@@ -146,7 +150,9 @@ export function isMetricRecord(v: unknown): v is MetricRecord {
   if (!isObj(v) || !isCount(v.epoch) || typeof v.loss !== 'number' || !isNumOrNull(v.accuracy)) return false;
   if (v.kind === 'batch') return isCount(v.batch) && isCount(v.batches) && typeof v.lr === 'number' && typeof v.samplesPerSecond === 'number';
   if (v.kind === 'epoch') {
-    return isNumOrNull(v.valLoss) && isNumOrNull(v.valAccuracy) && (v.valMse === undefined || isNumOrNull(v.valMse)) && typeof v.seconds === 'number' && typeof v.best === 'boolean';
+    const optional = (x: unknown) => x === undefined || isNumOrNull(x);
+    return isNumOrNull(v.valLoss) && isNumOrNull(v.valAccuracy) && optional(v.valMse) && optional(v.valMeanIou) && optional(v.valMap50) && optional(v.valMap) &&
+      typeof v.seconds === 'number' && typeof v.best === 'boolean';
   }
   return false;
 }
@@ -167,11 +173,25 @@ export function isRunSummary(v: unknown): v is RunSummary {
 
 function isTestMetrics(v: unknown): boolean {
   return isObj(v) && typeof v.loss === 'number' && isNumOrNull(v.accuracy) && Array.isArray(v.perClassAccuracy) &&
-    Array.isArray(v.confusion) && v.confusion.every((row) => Array.isArray(row) && row.every(isCount));
+    Array.isArray(v.confusion) && v.confusion.every((row) => Array.isArray(row) && row.every(isCount)) &&
+    (v.detection === undefined || isDetectionMetrics(v.detection));
 }
 
+const isNumList = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
+const isNumOrNullList = (v: unknown): v is Array<number | null> => Array.isArray(v) && v.every((x) => x === null || isNum(x));
+
+/** The detection figures the panels read: means, and per class its APs and a PR curve of matching lengths. */
+export function isDetectionMetrics(v: unknown): v is DetectionMetrics {
+  if (!isObj(v) || !isNumList(v.iouThresholds) || !isNumOrNullList([v.map, v.map50]) || !Array.isArray(v.perClass)) return false;
+  const thresholds = v.iouThresholds.length;
+  return v.perClass.every((c) => isObj(c) && isNumOrNullList([c.ap, c.ap50, c.recall50]) && isNumOrNullList(c.apPerIou) && c.apPerIou.length === thresholds &&
+    isCount(c.truths) && isCount(c.detections) && isObj(c.pr50) && isNumList(c.pr50.recall) && isNumList(c.pr50.precision) && c.pr50.recall.length === c.pr50.precision.length);
+}
+
+const EPOCH_CHARTS: readonly unknown[] = ['accuracy', 'mse', 'miou', 'map'] satisfies TaskViews['epochChart'][];
+
 function isTaskViews(v: unknown): v is TaskViews {
-  return isObj(v) && (v.epochChart === 'accuracy' || v.epochChart === 'mse' || v.epochChart === 'miou') && isStr(v.results) && typeof v.epochSamples === 'boolean';
+  return isObj(v) && EPOCH_CHARTS.includes(v.epochChart) && isStr(v.results) && typeof v.epochSamples === 'boolean';
 }
 
 function isEarlyStopping(v: unknown): v is EarlyStoppingConfig | null {
@@ -222,6 +242,8 @@ export function parseToTrainingWebview(raw: unknown): ToTrainingWebview | undefi
       return isStr(raw.message) ? { type: 'empty', message: raw.message } : undefined;
     case 'segmentationWorst':
       return isStr(raw.runDir) && isSegmentationWorst(raw.worst) ? { type: 'segmentationWorst', runDir: raw.runDir, worst: raw.worst } : undefined;
+    case 'detectionWorst':
+      return isStr(raw.runDir) && isDetectionWorst(raw.worst) ? { type: 'detectionWorst', runDir: raw.runDir, worst: raw.worst } : undefined;
     default:
       return parseToReconstructionResults(raw);
   }

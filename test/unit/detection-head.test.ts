@@ -11,12 +11,13 @@ import type { Box } from '../../src/model/detection/boxes';
 import { assignFcosTargets, type FcosGrid } from '../../src/model/detection/fcosCoding';
 import { decodeFcosOutput, fcosChannels } from '../../src/model/detection/fcosDecode';
 import { batches } from '../../src/trainer/datasets/batches';
-import { objectsOf, type ImageObject } from '../../src/trainer/datasets/objectBoxes';
+import { objectsOf } from '../../src/trainer/datasets/objectBoxes';
 import { generateShapeScenes } from '../../src/trainer/datasets/shapeScenes';
 import type { TF } from '../../src/trainer/engine/tf';
 import { DetectionPass } from '../../src/trainer/tasks/detectionEvaluation';
 import { fcosLoss, fcosTargetChannels, packFcosTargets } from '../../src/trainer/tasks/detectionLosses';
 import { python, pythonHas } from '../fixtures/python';
+import { perfectOutput } from './detection-fixtures';
 import { cpuTf } from './engine-fixtures';
 
 let tf: TF;
@@ -25,19 +26,6 @@ before(async () => {
 });
 
 const CLASSES = 5;
-
-/** The head output a perfect model gives: ±12 class logits, the true distances, centre-ness logits from the targets. */
-function perfectOutput(truth: readonly ImageObject[], grid: FcosGrid): Float64Array {
-  const channels = fcosChannels(CLASSES);
-  const t = assignFcosTargets(truth.map((o) => o.box), truth.map((o) => o.cls), grid);
-  const output = new Float64Array(grid.height * grid.width * channels);
-  for (let p = 0; p < grid.height * grid.width; p++) {
-    for (let c = 0; c < CLASSES; c++) output[p * channels + c] = t.classes[p] === c ? 12 : -12;
-    for (let k = 0; k < 4; k++) output[p * channels + CLASSES + k] = t.ltrb[p * 4 + k];
-    output[p * channels + CLASSES + 4] = t.classes[p] >= 0 ? 4 * t.centerness[p] : -12;
-  }
-  return output;
-}
 
 describe('FCOS coding round trip on shapes scenes', () => {
   it('a head output made from the assigned targets decodes to every scene box, AP 1', () => {
@@ -50,7 +38,7 @@ describe('FCOS coding round trip on shapes scenes', () => {
       objects += truth.length;
       const t = assignFcosTargets(truth.map((o) => o.box), truth.map((o) => o.cls), grid);
       assert.ok(new Set(Array.from(t.boxIndex).filter((b) => b >= 0)).size === truth.length, `image ${i}: every object has a positive location`);
-      const output = perfectOutput(truth, grid);
+      const output = perfectOutput(truth, grid, CLASSES);
       const detections = decodeFcosOutput(output, 0, grid, CLASSES, { width: 64, height: 64 }, { scoreThreshold: 0.3 });
       assert.equal(detections.length, truth.length, `image ${i}: one detection per object after NMS`);
       for (const o of truth) {
@@ -157,7 +145,7 @@ describe('a detection evaluation pass', () => {
           for (let p = 0; p < 64; p++) outputs.fill(-12, (i * 64 + p) * fcosChannels(CLASSES), (i * 64 + p + 1) * fcosChannels(CLASSES));
           continue;
         }
-        outputs.set(perfectOutput(objectsOf(batch.objects!, i), grid), i * 64 * fcosChannels(CLASSES));
+        outputs.set(perfectOutput(objectsOf(batch.objects!, i), grid, CLASSES), i * 64 * fcosChannels(CLASSES));
       }
       pass.add(batch, start, outputs);
       start += batch.size;

@@ -23,7 +23,7 @@ import { parseToTrainingWebview, type TrainingWebviewState } from '../../src/pro
 import type { RunRecord } from '../../src/trainer/runs/reader';
 import { compareView } from '../../src/webviews/runs/compareModel';
 import { groupRuns } from '../../src/webviews/runs/runTree';
-import { segmentationWorstMessage } from '../../src/webviews/training/segmentationResults';
+import { worstImagesMessage } from '../../src/webviews/training/worstImages';
 import { compareCharts } from '../../media/compare/controller';
 
 const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
@@ -122,12 +122,12 @@ describe('segmentation in the Training panel', () => {
   it('the host sends segmentation-worst.json; the protocol refuses one listing an image its strip lacks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cnnlab-segworst-'));
     try {
-      assert.equal(await segmentationWorstMessage(dir), null);
+      assert.equal(await worstImagesMessage(dir, 'segmentation'), null);
       writeFileSync(join(dir, 'segmentation-worst.json'), JSON.stringify(WORST));
-      const message = await segmentationWorstMessage(dir);
+      const message = await worstImagesMessage(dir, 'segmentation');
       assert.deepEqual(parseToTrainingWebview(JSON.parse(JSON.stringify(message))), message);
       writeFileSync(join(dir, 'segmentation-worst.json'), JSON.stringify({ ...WORST, perClass: [[7], [7, 3], []] }));
-      await assert.rejects(segmentationWorstMessage(dir), /segmentation-worst\.json is not a segmentation-worst file/);
+      await assert.rejects(worstImagesMessage(dir, 'segmentation'), /segmentation-worst\.json is not a segmentation-worst file/);
       assert.equal(parseToTrainingWebview({ type: 'segmentationWorst', runDir: dir, worst: { ...WORST, perClassIou: [[0.4], [0.1], []] } }), undefined);
     } finally {
       rmSync(dir, { recursive: true, force: true });

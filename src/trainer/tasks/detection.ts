@@ -2,7 +2,8 @@
  * `task: detection` (docs/detection.md): the target is each image's boxes, moved by the batch's augmentation and
  * packed per location of the head's map (FCOS assignment, packFcosTargets); the loss is detectionLosses.ts's fcosLoss
  * (focal + GIoU + centre-ness); no training score; each evaluation pass decodes the head's outputs (DetectionPass)
- * into COCO's mAP@0.5, mAP@[.5:.95], per-class AP and PR curves; best = lowest validation loss unless train.best
+ * into COCO's mAP@0.5, mAP@[.5:.95], per-class AP and PR curves, and keeps its first images with their true boxes and
+ * detections as the panel's strip; best = lowest validation loss unless train.best
  * names val_map50 or val_map.
  */
 import type { FcosGrid } from '../../model/detection/fcosCoding';
@@ -12,12 +13,15 @@ import type { TestMetrics } from '../../protocol/runTypes';
 import { objectsOf } from '../datasets/objectBoxes';
 import type { Batch } from '../datasets/types';
 import { DetectionPass } from './detectionEvaluation';
+import { DetectionStrip } from './detectionStrip';
+import { inputToPixel } from './reconstructionErrors';
 import { DetectionWorstRecorder } from './detectionWorst';
 import { fcosLoss, fcosTargetChannels, packFcosTargets } from './detectionLosses';
 import type { EngineTask, TaskContext } from './types';
 
 export function detectionTask(ctx: TaskContext): EngineTask {
   const k = ctx.classes.length;
+  const fromInput = inputToPixel(ctx.normalize);
   const map = headMap(ctx.outputShape, k);
   const gridOf = (batch: Pick<Batch, 'height' | 'width'>): FcosGrid => {
     if (batch.height % map.height !== 0 || batch.width % map.width !== 0 || batch.height / map.height !== batch.width / map.width) {
@@ -44,16 +48,17 @@ export function detectionTask(ctx: TaskContext): EngineTask {
     epochScore: () => null,
     evaluation() {
       let pass: DetectionPass | undefined;
+      const strip = new DetectionStrip(ctx.classes, fromInput);
       let lossSum = 0;
       let samples = 0;
       return {
         add(batch, start, outputs, meanLoss) {
           pass ??= new DetectionPass({ grid: gridOf(batch), classes: k });
-          pass.add(batch, start, outputs);
+          strip.add(batch, start, pass.add(batch, start, outputs));
           lossSum += meanLoss * batch.size;
           samples += batch.size;
         },
-        samples: () => null,
+        samples: (epoch) => strip.samples(epoch),
         result(): TestMetrics {
           const detection = pass?.metrics();
           return {

@@ -11,11 +11,14 @@ import type { DecodeOptions } from '../../model/detection/postprocess';
 import { objectsOf } from '../datasets/objectBoxes';
 import type { Batch } from '../datasets/types';
 
+/** The score from which a detection counts as shown (the panel's default, and the worst images' errors): torchvision's FCOS's box_score_thresh is 0.2, a little stricter reads better on small data. */
+export const SHOWN_SCORE = 0.3;
+
 export interface DetectionPassOptions {
   grid: FcosGrid;
   classes: number;
   decode?: Partial<DecodeOptions>;
-  /** The score from which a detection is shown (and counts in the worst images). Default 0.3. */
+  /** The score from which a detection is shown (and counts in the worst images). Default SHOWN_SCORE. */
   shownScore?: number;
 }
 
@@ -26,8 +29,8 @@ export class DetectionPass {
 
   constructor(private readonly options: DetectionPassOptions) {}
 
-  /** A batch of the pass: its images `start …` of the set and the head's outputs, [N, H, W, classes + 5] row-major. */
-  add(batch: Pick<Batch, 'objects' | 'size' | 'height' | 'width'>, start: number, outputs: ArrayLike<number>): void {
+  /** A batch of the pass: its images `start …` of the set and the head's outputs, [N, H, W, classes + 5] row-major; returns the batch's images. */
+  add(batch: Pick<Batch, 'objects' | 'size' | 'height' | 'width'>, start: number, outputs: ArrayLike<number>): ImageDetections[] {
     if (!batch.objects) throw new Error('task detection: a batch came without its boxes');
     const { grid, classes } = this.options;
     const perImage = grid.height * grid.width * fcosChannels(classes);
@@ -37,6 +40,7 @@ export class DetectionPass {
       this.images.push({ truth: objectsOf(batch.objects, i), detections });
       this.indices.push(start + i);
     }
+    return this.images.slice(this.images.length - batch.size);
   }
 
   metrics(): DetectionMetrics {
@@ -44,7 +48,7 @@ export class DetectionPass {
   }
 
   errors(): ImageErrors[] {
-    const shown = this.options.shownScore ?? 0.3;
+    const shown = this.options.shownScore ?? SHOWN_SCORE;
     return this.images.map((image) => imageErrors(image.truth, image.detections, shown));
   }
 

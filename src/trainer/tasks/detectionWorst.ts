@@ -11,13 +11,11 @@ import type { ImageSet } from '../datasets/types';
 import type { BoxXyxy, DetectionWorst } from '../../protocol/detectionWorst';
 import { writeJsonAtomic } from '../runs/atomic';
 import { RUN_FILES } from '../runs/store';
-import { DetectionPass } from './detectionEvaluation';
+import { DetectionPass, SHOWN_SCORE } from './detectionEvaluation';
 import { StripCollector } from './sampleStrip';
 import type { TestRecorder } from './types';
 
 export const WORST_IMAGES = 16;
-/** The score from which a detection is shown (the panels' slider starts here) and counts as an error. */
-export const SHOWN_SCORE = 0.3;
 
 export class DetectionWorstRecorder implements TestRecorder {
   private pass: DetectionPass | undefined;

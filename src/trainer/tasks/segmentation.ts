@@ -37,7 +37,7 @@ export function segmentationTask(ctx: TaskContext): EngineTask {
     epochScore: (share, seen) => share / Math.max(seen, 1),
     evaluation() {
       const confusion = new PixelConfusion(k);
-      const strip = new StripCollector(['input'], 'mIoU', undefined, { columns: MASK_COLUMNS, classes: ctx.classes });
+      const strip = new StripCollector(['input'], 'mIoU', undefined, { masks: MASK_COLUMNS, classes: ctx.classes });
       let lossSum = 0;
       let samples = 0;
       return {
@@ -54,7 +54,7 @@ export function segmentationTask(ctx: TaskContext): EngineTask {
             confusion.ignored += image.ignored;
             if (strip.full) continue;
             const input = { values: batch.x, offset: i * pixels * batch.channels, toPixel: fromInput };
-            strip.add(start + i, batch.y[i], [input], batch, imageMeanIou(image), [{ values: masks, offset: i * pixels }, { values: predicted, offset: 0 }]);
+            strip.add(start + i, batch.y[i], [input], batch, imageMeanIou(image), { masks: [{ values: masks, offset: i * pixels }, { values: predicted, offset: 0 }] });
           }
         },
         samples: (epoch) => strip.strip(epoch),

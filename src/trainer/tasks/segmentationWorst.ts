@@ -34,7 +34,7 @@ export class WorstImagesRecorder implements TestRecorder {
 
   constructor(private readonly classes: string[], private readonly ignoreIndex: number) {
     this.worst = classes.map(() => []);
-    this.strip = new StripCollector(['input'], 'mIoU', undefined, { columns: ['truth', 'prediction'], classes });
+    this.strip = new StripCollector(['input'], 'mIoU', undefined, { masks: ['truth', 'prediction'], classes });
   }
 
   get count(): number {
@@ -59,7 +59,7 @@ export class WorstImagesRecorder implements TestRecorder {
       });
       if (!entered || this.rows.has(index)) continue;
       const image = { values: set.images, offset: index * pixels * set.channels, toPixel: (v: number) => v / 255 };
-      this.rows.set(index, this.strip.row(index, set.labels[index], [image], set, metrics.meanIou, [{ values: masks, offset: index * pixels }, { values: predicted, offset: 0 }]));
+      this.rows.set(index, this.strip.row(index, set.labels[index], [image], set, metrics.meanIou, { masks: [{ values: masks, offset: index * pixels }, { values: predicted, offset: 0 }] }));
     }
     this.prune();
   }

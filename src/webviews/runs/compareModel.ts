@@ -6,7 +6,7 @@
 import { startingWeightsFromConfig, startingWeightsText } from '../../protocol/startingWeights';
 import type { RunRecord } from '../../trainer/runs/reader';
 import type { CompareRow, CompareView } from '../../protocol/webview-training';
-import { bestValidationAccuracy, bestValidationMeanIou, epochRecords } from './runStats';
+import { bestValidationAccuracy, bestValidationMap50, bestValidationMeanIou, epochRecords } from './runStats';
 import { timestampLabel } from './runTree';
 
 /** config.json keys that describe where things are, not how the run trained: never a "difference". */
@@ -68,6 +68,15 @@ function resultRows(runs: readonly RunRecord[], epochs: ReturnType<typeof epochR
   const miou = segmentation
     ? [row('best validation mIoU', (i) => num(bestValidationMeanIou(epochs[i], s[i]), 3)), row('test mIoU', (i) => num(s[i]?.test?.segmentation?.meanIou, 3))]
     : [];
+  // Detection runs: mAP@0.5 and mAP@[.5:.95] (they have no accuracy).
+  const detection = s.some((x) => x?.test?.detection) || epochs.some((e) => e.some((r) => typeof r.valMap50 === 'number'));
+  const map = detection
+    ? [
+      row('best validation mAP@0.5', (i) => num(bestValidationMap50(epochs[i], s[i]), 3)),
+      row('test mAP@0.5', (i) => num(s[i]?.test?.detection?.map50, 3)),
+      row('test mAP@[.5:.95]', (i) => num(s[i]?.test?.detection?.map, 3)),
+    ]
+    : [];
   return [
     row('status', (i) => s[i]?.status ?? 'unknown'),
     row('epochs', (i) => (s[i] ? `${s[i]?.epochsCompleted}/${s[i]?.epochs}` : '—')),
@@ -77,6 +86,7 @@ function resultRows(runs: readonly RunRecord[], epochs: ReturnType<typeof epochR
     row('test loss', (i) => num(s[i]?.test?.loss, 4)),
     row('test accuracy', (i) => pct(s[i]?.test?.accuracy)),
     ...miou,
+    ...map,
     row('samples/s', (i) => num(s[i]?.samplesPerSecond, 0)),
     row('training time', (i) => (s[i] ? `${Math.round(s[i]?.trainSeconds ?? 0)} s` : '—')),
     row('backend', (i) => s[i]?.backend ?? '—'),

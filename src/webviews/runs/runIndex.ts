@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { startingWeightsFromConfig } from '../../protocol/startingWeights';
 import { listRuns, readMetrics, readRunConfig } from '../../trainer/runs/reader';
 import { RUN_FILES } from '../../trainer/runs/store';
-import { bestValidationAccuracy, bestValidationMeanIou, epochRecords } from './runStats';
+import { bestValidationAccuracy, bestValidationMap50, bestValidationMeanIou, epochRecords } from './runStats';
 import type { RunInfo } from './runTree';
 
-type Details = Pick<RunInfo, 'bestValAccuracy' | 'bestValMeanIou' | 'startingWeights'>;
+type Details = Pick<RunInfo, 'bestValAccuracy' | 'bestValMeanIou' | 'bestValMap50' | 'startingWeights'>;
 
 export class RunIndex {
   private readonly cache = new Map<string, Details & { key: string }>();
@@ -34,11 +34,12 @@ export class RunIndex {
   private bestValidation(dir: string, summary: RunInfo['summary']): Details {
     const key = `${summary?.updatedAt ?? ''}|${summary?.epochsCompleted ?? ''}|${summary?.bestEpoch ?? ''}`;
     const cached = this.cache.get(dir);
-    if (cached?.key === key) return { bestValAccuracy: cached.bestValAccuracy, bestValMeanIou: cached.bestValMeanIou, startingWeights: cached.startingWeights };
+    if (cached?.key === key) return { bestValAccuracy: cached.bestValAccuracy, bestValMeanIou: cached.bestValMeanIou, bestValMap50: cached.bestValMap50, startingWeights: cached.startingWeights };
     const epochs = epochRecords(readMetrics(join(dir, RUN_FILES.metrics)));
     const value = {
       bestValAccuracy: bestValidationAccuracy(epochs, summary),
       bestValMeanIou: bestValidationMeanIou(epochs, summary),
+      bestValMap50: bestValidationMap50(epochs, summary),
       startingWeights: startingWeightsFromConfig(readRunConfig(dir)),
     };
     this.cache.set(dir, { key, ...value });

@@ -18,6 +18,11 @@ export function bestValidationMeanIou(epochs: readonly EpochMetrics[], summary: 
   return bestEpochRecord(epochs, summary)?.valMeanIou ?? null;
 }
 
+/** Validation mAP@0.5 of the best epoch (detection runs), or null. */
+export function bestValidationMap50(epochs: readonly EpochMetrics[], summary: RunSummary | null): number | null {
+  return bestEpochRecord(epochs, summary)?.valMap50 ?? null;
+}
+
 function bestEpochRecord(epochs: readonly EpochMetrics[], summary: RunSummary | null): EpochMetrics | undefined {
   const bestEpoch = summary?.bestEpoch ?? [...epochs].reverse().find((e) => e.best)?.epoch ?? null;
   return epochs.find((e) => e.epoch === bestEpoch);

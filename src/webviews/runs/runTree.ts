@@ -16,6 +16,8 @@ export interface RunInfo {
   bestValAccuracy: number | null;
   /** Segmentation runs: the best epoch's validation mean IoU (shown instead of the pixel accuracy). */
   bestValMeanIou?: number | null;
+  /** Detection runs: the best epoch's validation mAP@0.5 (they have no accuracy). */
+  bestValMap50?: number | null;
   /** summary.json is missing or unreadable. */
   problem?: string;
   /** config.json's starting weights (null: from scratch; undefined: not read). */
@@ -89,7 +91,8 @@ function runItem(run: RunInfo, model: string, live: boolean): RunItem {
   const status = treeStatus(s, live);
   const parts: string[] = [status];
   if (s && status === 'running') parts.push(`epoch ${s.epochsCompleted}/${s.epochs}`);
-  if (run.bestValMeanIou != null) parts.push(`val mIoU ${run.bestValMeanIou.toFixed(3)}`);
+  if (run.bestValMap50 != null) parts.push(`val mAP@0.5 ${run.bestValMap50.toFixed(3)}`);
+  else if (run.bestValMeanIou != null) parts.push(`val mIoU ${run.bestValMeanIou.toFixed(3)}`);
   else if (run.bestValAccuracy !== null) parts.push(`val ${percent(run.bestValAccuracy)}`);
   if (s?.test) parts.push(formatTestResult(s.test, percent, true));
   if (run.startingWeights) parts.push(startingWeightsText(run.startingWeights, false));
@@ -113,6 +116,7 @@ function tooltip(run: RunInfo, status: RunTreeStatus): string {
     `${s.model} — ${status}`,
     `${s.dataset} · ${s.backend} · epochs ${s.epochsCompleted}/${s.epochs}`,
     run.bestValMeanIou != null ? `best validation mIoU ${run.bestValMeanIou.toFixed(3)} (epoch ${s.bestEpoch})` : '',
+    run.bestValMap50 != null ? `best validation mAP@0.5 ${run.bestValMap50.toFixed(3)} (epoch ${s.bestEpoch})` : '',
     run.bestValAccuracy !== null ? `best validation ${run.bestValMeanIou != null ? 'pixel ' : ''}accuracy ${percent(run.bestValAccuracy)} (epoch ${s.bestEpoch})` : '',
     s.test ? formatTestResult(s.test, percent) : '',
     run.startingWeights === undefined ? '' : `started ${startingWeightsText(run.startingWeights)}`,

@@ -8,15 +8,15 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { isFromTrainingWebview, type FromTrainingWebview, type ToTrainingWebview } from '../../protocol/webview-training';
 import type { TrainerEvent } from '../../protocol/trainer';
-import type { TaskName } from '../../model/tasks/types';
+import type { TaskName, TaskViews } from '../../model/tasks/types';
 import { RUN_FILES, safeName } from '../../trainer/runs/store';
 import { TRAINING_VIEW_TYPE } from '../../training/ids';
 import type { LiveRuns } from '../../training/liveRuns';
 import { panelOptions, WebviewPanelHost } from '../panelHost';
 import { MetricsBuffer } from './metricsBuffer';
-import { cellSamplesMessage, hasPredictions, loadRunView, startingView } from './runView';
+import { cellSamplesMessage, hasPredictions, loadRunView, startingView, taskViews } from './runView';
 import { errorBinSamplesMessage, reconstructionResultsMessage } from './reconstructionResults';
-import { segmentationWorstMessage } from './segmentationResults';
+import { worstImagesMessage } from './worstImages';
 import { readRunSummary } from '../../trainer/runs/reader';
 
 
@@ -142,16 +142,17 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
       return;
     }
     this.buffer?.flush();
-    this.post({ type: 'run', run: loadRunView(dir, this.deps.live.isLive(dir)) });
+    const run = loadRunView(dir, this.deps.live.isLive(dir));
+    this.post({ type: 'run', run });
     this.sendReconstructions(dir);
-    this.sendSegmentationWorst(dir);
+    this.sendWorstImages(dir, run.views.results);
   }
 
-  /** segmentation-worst.json of a segmentation run, once it has test results. */
-  private sendSegmentationWorst(dir: string): void {
-    segmentationWorstMessage(dir).then(
+  /** The worst test images of a segmentation or detection run, once its test pass wrote them. */
+  private sendWorstImages(dir: string, results: TaskViews['results']): void {
+    worstImagesMessage(dir, results).then(
       (message) => message && this.runDir === dir && this.post(message),
-      (e) => this.log.error(`Training panel: reading the worst segmentation images of ${dir} failed`, e),
+      (e) => this.log.error(`Training panel: reading the worst test images of ${dir} failed`, e),
     );
   }
 
@@ -210,7 +211,7 @@ export class TrainingPanel extends WebviewPanelHost<ToTrainingWebview, FromTrain
     const summary = readRunSummary(dir);
     if (summary) this.post({ type: 'summary', runDir: dir, summary, live: this.deps.live.isLive(dir), hasPredictions: hasPredictions(dir) });
     if (summary?.test?.reconstruction) this.sendReconstructions(dir);
-    if (summary?.test?.segmentation) this.sendSegmentationWorst(dir);
+    if (summary?.test) this.sendWorstImages(dir, taskViews(summary.task).results);
   }
 
   override dispose(): void {
