@@ -1,6 +1,6 @@
 /**
  * The input column: choose a test image (index, class, random) or a file; shows it with what the run's task says of
- * it: the top-k predictions as bars, or an autoencoder's reconstruction and its error.
+ * it: the top-k predictions as bars, an autoencoder's reconstruction and its error, or a detector's boxes.
  */
 import type { RunInfo } from '../../src/protocol/inspect';
 import type { InspectorController } from './controller';
@@ -58,6 +58,16 @@ export class InputPane {
     setPicture(this.img, result.picture);
     const truth = result.label === null ? '' : ` · true class: ${this.info.classes[result.label] ?? result.label}`;
     this.caption.textContent = `${result.source} · ${result.channels}×${result.height}×${result.width}${truth}`;
+    const detections = result.detections;
+    if (detections) {
+      this.answerTitle.textContent = 'Detections';
+      const out = el('img', 'input-image detections-image');
+      setPicture(out, detections.picture);
+      const rows = detections.boxes.map((b) => el('div', 'caption box-row', `${b.class} ${(100 * b.score).toFixed(1)}% · (${b.x1}, ${b.y1}) – (${b.x2}, ${b.y2})`));
+      this.bars.replaceChildren(out, ...(rows.length ? rows : [el('div', 'caption', 'No object found.')]));
+      this.onInput(result);
+      return;
+    }
     const reconstruction = result.reconstruction;
     if (reconstruction) {
       this.answerTitle.textContent = 'Reconstruction';

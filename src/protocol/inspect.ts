@@ -153,6 +153,16 @@ export interface RunInfo {
   notices: string[];
 }
 
+/** A detector's box on the input picture: its class, score and corners in the input's pixels. */
+export interface PredictedBoxData {
+  class: string;
+  score: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
 export interface PredictionData {
   classIndex: number;
   className: string;
@@ -161,8 +171,11 @@ export interface PredictionData {
 
 export type InspectResult =
   | { kind: 'open'; info: RunInfo }
-  /** `predictions`: the top-k classes (empty for tasks that do not classify); `reconstruction`: an autoencoder's output and its MSE in [0, 1] pixels. */
-  | { kind: 'input'; source: string; label: number | null; picture: PictureData; height: number; width: number; channels: number; predictions: PredictionData[]; reconstruction?: { picture: PictureData; error: number } | null }
+  /**
+   * `predictions`: the top-k classes (empty for tasks that do not classify); `reconstruction`: an autoencoder's output
+   * and its MSE in [0, 1] pixels; `detections`: a detector's boxes and the picture with them drawn.
+   */
+  | { kind: 'input'; source: string; label: number | null; picture: PictureData; height: number; width: number; channels: number; predictions: PredictionData[]; reconstruction?: { picture: PictureData; error: number } | null; detections?: { picture: PictureData; boxes: PredictedBoxData[] } | null }
   | { kind: 'featureMaps'; layer: number; merge?: number; shape: number[]; channels: number; range: { min: number; max: number }; picture: PictureData; layout: GridLayoutData }
   | { kind: 'featureMap'; layer: number; merge?: number; channel: number; picture: PictureData; height: number; width: number; values: Float32Array }
   | { kind: 'filters'; layer: number; outChannels: number; inChannels: number; kernelHeight: number; kernelWidth: number; colour: boolean; values: Float32Array; picture: PictureData; layout: GridLayoutData }

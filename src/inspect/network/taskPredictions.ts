@@ -6,6 +6,7 @@
 import type { TaskName } from '../../model/types';
 import type { Tensor4D } from '../../trainer/engine/tf';
 import { imageErrors, outputToPixel } from '../../trainer/tasks/reconstructionErrors';
+import type { PredictedBoxData } from '../../protocol/inspect';
 import type { IndexedImage, PixelChannels, RasterImage } from '../image/png';
 import { predictBoxes } from './detectionPrediction';
 import { predictMask } from './segmentationPrediction';
@@ -26,6 +27,8 @@ export interface TaskPrediction {
   /** Segmentation: the predicted class of every pixel (a palette PNG for `--out`) and its overlay on the picture. */
   mask?: IndexedImage;
   overlay?: RasterImage;
+  /** Detection: the boxes found (`image` is then the picture with them drawn). */
+  boxes?: PredictedBoxData[];
 }
 
 type Predictor = (run: InspectableRun, input: InspectInput, topK: number) => Promise<TaskPrediction>;
@@ -80,6 +83,7 @@ const PREDICTORS: Record<TaskName, Predictor> = {
     const width = Math.max(...boxes.map((b) => b.class.length), 5);
     return {
       image: drawn,
+      boxes,
       json: { size: [input.height, input.width], boxes },
       text: boxes.length
         ? boxes.map((b) => `${b.class.padEnd(width)} ${(100 * b.score).toFixed(1).padStart(5)}%  (${b.x1}, ${b.y1}) – (${b.x2}, ${b.y2})\n`).join('')

@@ -28,17 +28,19 @@ export function picture(p: Picture): PictureData {
 
 type Result<K extends InspectResult['kind']> = Extract<InspectResult, { kind: K }>;
 
-/** The input image with what the run's task says of it: the top-k classes, or the reconstruction and its error. */
+/** The input image with what the run's task says of it: the top-k classes, the reconstruction and its error, or the detected boxes. */
 export async function inputView(run: InspectableRun, input: InspectInput, k: number): Promise<Result<'input'>> {
   const told = await predictForTask(run, input, k);
   const scale = scaleFor(Math.max(input.height, input.width), DISPLAY_SIZE);
   const image = told.image;
-  return {
-    kind: 'input', source: input.source, label: input.label ?? null, height: input.height, width: input.width, channels: input.channels,
+  const base = {
+    kind: 'input' as const, source: input.source, label: input.label ?? null, height: input.height, width: input.width, channels: input.channels,
     picture: picture(imagePicture(input.pixels, input.height, input.width, input.channels, scale)),
     predictions: told.predictions ?? [],
-    reconstruction: image ? { picture: picture(imagePicture(image.data, image.height, image.width, image.channels, scale)), error: told.error ?? NaN } : null,
   };
+  // A detector's drawing is already enlarged (detectionPrediction.ts).
+  if (image && told.boxes) return { ...base, reconstruction: null, detections: { picture: picture(imagePicture(image.data, image.height, image.width, image.channels, 1)), boxes: told.boxes } };
+  return { ...base, reconstruction: image ? { picture: picture(imagePicture(image.data, image.height, image.width, image.channels, scale)), error: told.error ?? NaN } : null };
 }
 
 /** The planes a feature-map request is about: a layer's output, or merge `merge`'s when given. */
