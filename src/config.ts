@@ -19,7 +19,7 @@ export interface CnnLabConfig {
   runsDirectory: string;
   /** `cnnlab.maxImagePixels`: largest image decoded. Default undefined: $CNNLAB_MAX_IMAGE_PIXELS or 100 megapixels. */
   maxImagePixels: number | undefined;
-  /** `cnnlab.workers`: data-parallel training workers. Default undefined: the physical cores. */
+  /** `cnnlab.workers`: data-parallel training workers. Default undefined: DEFAULT_WORKERS (1). */
   workers: number | undefined;
   /** `cnnlab.pytorch.python`: interpreter for "Train with PyTorch". Default '': the Python extension's, else python3. */
   pytorchPython: string;

@@ -17,7 +17,7 @@ import { divergenceMessage, type BackendChoiceName, type BatchMetrics, type Epoc
 import type { TaskName } from '../model/types';
 import type { PhaseEvent, RunResult, TrainerEvent } from '../protocol/trainer';
 import { ModelFileError, runTraining } from '../trainer/engine/session';
-import { physicalCores } from '../trainer/parallel/cores';
+import { DEFAULT_WORKERS } from '../trainer/parallel/cores';
 import type { CliCommand } from './commands';
 import { parseArgs } from './inspectArgs';
 import { StopSignals } from './stopSignals';
@@ -31,7 +31,7 @@ interface TrainArgs {
   maxImagePixels?: number;
   weights?: string;
   backend: BackendChoiceName;
-  /** Data-parallel workers; default the physical cores. */
+  /** Data-parallel workers; default 1 (see DEFAULT_WORKERS). */
   workers: number;
   outDir?: string;
   json: boolean;
@@ -43,7 +43,7 @@ export function parseTrainArgs(args: string[]): TrainArgs | string {
   if (typeof parsed === 'string') return parsed;
   if (parsed.positional.length !== 1) return 'expected exactly one model file';
   const option = <T>(name: string): T | undefined => parsed.options.get(name) as T | undefined;
-  const result: TrainArgs = { file: parsed.positional[0], backend: option<BackendChoiceName>('--backend') ?? 'auto', workers: option<number>('--workers') ?? physicalCores(), json: parsed.options.has('--json') };
+  const result: TrainArgs = { file: parsed.positional[0], backend: option<BackendChoiceName>('--backend') ?? 'auto', workers: option<number>('--workers') ?? DEFAULT_WORKERS, json: parsed.options.has('--json') };
   if (parsed.options.has('--epochs')) result.epochs = option<number>('--epochs');
   if (parsed.options.has('--max-train-samples')) result.maxTrainSamples = option<number>('--max-train-samples');
   if (parsed.options.has('--max-image-pixels')) result.maxImagePixels = option<number>('--max-image-pixels');

@@ -9,7 +9,7 @@ import { resolveRunsDirectory, type CnnLabConfig } from '../config';
 import { isModelDocument, type ModelDocuments } from '../language/vscode/modelDocuments';
 import type { RunRequest } from '../protocol/runTypes';
 import type { TrainingOrchestrator } from './orchestrator';
-import { physicalCores } from '../trainer/parallel/cores';
+import { DEFAULT_WORKERS } from '../trainer/parallel/cores';
 
 export interface TrainCommandDeps {
   documents: ModelDocuments;
@@ -67,7 +67,7 @@ function runRequest(doc: vscode.TextDocument, deps: TrainCommandDeps): RunReques
     outDir: resolveRunsDirectory(config.runsDirectory, base),
     backend: config.backend,
     maxImagePixels: config.maxImagePixels,
-    workers: config.workers ?? physicalCores(),
+    workers: config.workers ?? DEFAULT_WORKERS,
     searchPaths: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
     cacheDir: deps.cacheDir,
     extraModulePaths: deps.extraModulePaths,

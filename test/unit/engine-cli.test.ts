@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { epochLine, parseTrainArgs } from '../../src/cli/train';
-import { physicalCores } from '../../src/trainer/parallel/cores';
+import { DEFAULT_WORKERS } from '../../src/trainer/parallel/cores';
 import { tinyShapesModel } from './engine-fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnnlab-cli-'));
@@ -91,7 +91,7 @@ describe('cnnlab train', () => {
 
   it('parses its options', () => {
     assert.deepEqual(parseTrainArgs(['m.yaml', '--epochs=3', '--backend', 'cpu', '--out', 'o', '--json', '--max-train-samples', '50']), {
-      file: 'm.yaml', epochs: 3, backend: 'cpu', outDir: 'o', json: true, maxTrainSamples: 50, workers: physicalCores(),
+      file: 'm.yaml', epochs: 3, backend: 'cpu', outDir: 'o', json: true, maxTrainSamples: 50, workers: DEFAULT_WORKERS,
     });
     assert.equal((parseTrainArgs(['m.yaml', '--workers', '3']) as { workers: number }).workers, 3);
     assert.match(parseTrainArgs(['m.yaml', '--workers', '0']) as string, /--workers expects a positive integer/);

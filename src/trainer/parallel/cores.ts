@@ -27,3 +27,9 @@ function readCpuinfo(): string | null {
     return null;
   }
 }
+
+/**
+ * Workers when none are asked for: 1. Data-parallel steps do not pay yet (2 workers trained the reference CNN
+ * slower than 1 on a 2-core machine, `npm run bench:speed -- --workers 2`), so they are opt-in until they do.
+ */
+export const DEFAULT_WORKERS = 1;
