@@ -346,7 +346,7 @@ export interface DataPipeline {
   testDerived: boolean;
 }
 
-export type DatasetName = 'shapes' | 'mnist' | 'fashion-mnist' | 'cifar10' | 'imagefolder' | 'maskfolder';
+export type DatasetName = 'shapes' | 'mnist' | 'fashion-mnist' | 'cifar10' | 'imagefolder' | 'maskfolder' | 'yolofolder' | 'coco';
 
 export interface AugmentConfig {
   horizontal_flip?: boolean;

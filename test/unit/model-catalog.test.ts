@@ -35,7 +35,7 @@ describe('data/train catalogs', () => {
       assert.ok(doc.doc.length > 10, key);
       if (doc.type === 'enum') assert.ok(doc.values && doc.values.length > 1, key);
     }
-    assert.deepEqual(DATA_KEYS.dataset.values, ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder', 'maskfolder']);
+    assert.deepEqual(DATA_KEYS.dataset.values, ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder', 'maskfolder', 'yolofolder', 'coco']);
     assert.deepEqual(TRAIN_KEYS.optimizer.values, ['sgd', 'adam', 'adamw', 'rmsprop']);
   });
 

@@ -2,11 +2,11 @@
 import type { DataConfig, DatasetName } from '../types';
 import type { ConfigObject, SectionSchema } from './schema';
 
-export const DATASETS: readonly DatasetName[] = ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder', 'maskfolder'];
+export const DATASETS: readonly DatasetName[] = ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder', 'maskfolder', 'yolofolder', 'coco'];
 
 export const DATA_KEYS: SectionSchema = {
-  dataset: { type: 'enum', values: DATASETS, default: 'shapes', doc: 'Which images to train on: shapes (synthetic, no download), mnist, fashion-mnist, cifar10, imagefolder (your own, one folder per class) or maskfolder (your own segmentation data: images/ and masks/ with the same file names).' },
-  path: { type: 'string', doc: 'Folder to look in first for the dataset files (or the image folder for imagefolder and maskfolder); a relative path is relative to the model file’s folder.' },
+  dataset: { type: 'enum', values: DATASETS, default: 'shapes', doc: 'Which images to train on: shapes (synthetic, no download), mnist, fashion-mnist, cifar10, imagefolder (your own, one folder per class) maskfolder (your own segmentation data: images/ and masks/ with the same file names), yolofolder (your own detection data: images/ and labels/ in YOLO format) or coco (detection data with COCO annotations.json).' },
+  path: { type: 'string', doc: 'Folder to look in first for the dataset files (or the image folder for imagefolder, maskfolder, yolofolder and coco); a relative path is relative to the model file’s folder.' },
   validation_split: { type: 'number', min: 0, max: 0.9, default: 0.1, doc: 'Fraction of the training images held out to measure generalisation after each epoch.' },
   normalize: {
     type: 'object',

@@ -47,4 +47,18 @@ export const DATASET_INFO: Record<DatasetName, DatasetInfo> = {
     doc: 'Your own segmentation data (task segmentation): data.path holds images/ and masks/ with the same file names (train/, val/ and test/ optional, each with both); masks are PNGs of class indices, grey or palette as PASCAL VOC writes them; classes: names the indices.',
     masks: true,
   },
+  yolofolder: {
+    shape: undefined,
+    classes: undefined,
+    doc: 'Your own detection data (task detection) in YOLO format: data.path holds images/ and labels/ (one NAME.txt per image, a `class cx cy w h` line per object, fractions of the image size; train/, val/ and test/ optional, each with both); classes: or classes.txt names the class indices.',
+    masks: false,
+    boxes: true,
+  },
+  coco: {
+    shape: undefined,
+    classes: undefined,
+    doc: 'Your own detection data (task detection) with COCO annotations: data.path holds annotations.json (images, categories, annotations with bbox [x, y, w, h] in pixels) and the images at their file_name (or in images/); train/, val/ and test/ optional, each with both. Classes are the categories sorted by id.',
+    masks: false,
+    boxes: true,
+  },
 };

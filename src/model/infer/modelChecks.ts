@@ -86,6 +86,12 @@ function checkSettings(m: ModelCheckInput, sink: DiagnosticSink): void {
   if (m.hasData && m.data.dataset === 'maskfolder' && !m.data.path) {
     sink.error('missing-key', 'dataset maskfolder needs data.path: the folder with images/ and masks/ (the same file names)', m.dataRange);
   }
+  if (m.hasData && (m.data.dataset === 'yolofolder' || m.data.dataset === 'coco') && !m.data.path) {
+    sink.error('missing-key', `dataset ${m.data.dataset} needs data.path: the folder with ${m.data.dataset === 'coco' ? 'annotations.json and its images' : 'images/ and labels/ (one .txt per image)'}`, m.dataRange);
+  }
+  if (m.hasData && m.datasetKnown && m.task.target !== 'boxes' && (m.data.dataset === 'yolofolder' || m.data.dataset === 'coco')) {
+    sink.error('dataset-input', `dataset ${m.data.dataset} holds object boxes for task detection; task ${m.task.name} cannot train on it: add task: detection`, m.keyRange('data', 'dataset') ?? m.dataRange);
+  }
   if (m.hasData && m.datasetKnown && m.task.target === 'mask' && !DATASET_INFO[m.data.dataset].masks) {
     const with_ = DATASETS.filter((d) => DATASET_INFO[d].masks).join(' or ');
     sink.error('dataset-input', `task segmentation trains on a mask per image, and ${m.data.dataset} has none: use dataset ${with_}`, m.keyRange('data', 'dataset') ?? m.dataRange);

@@ -12,6 +12,8 @@ import { resolveIncludedClasses } from '../../model/config/includeClasses';
 import { capSet, splitSet, subset } from './imageset';
 import { loadImageFolder } from './imagefolder';
 import { loadMaskFolder } from './maskfolder';
+import { loadCocoFolder } from './cocoFolder';
+import { loadYoloFolder } from './yolofolder';
 import { deriveSeed } from './random';
 import { fitSet } from './resize';
 import { applyStoredSteps, splitPipeline } from './storedTransforms';
@@ -113,8 +115,12 @@ async function loadRaw(options: LoadOptions & { pipeline: DataPipeline }): Promi
       return loadFolder(options, loadImageFolder);
     case 'maskfolder':
       return loadFolder(options, loadMaskFolder);
+    case 'yolofolder':
+      return loadFolder(options, loadYoloFolder);
+    case 'coco':
+      return loadFolder(options, loadCocoFolder);
     default:
-      throw new DatasetError(`Unknown dataset '${String(dataset)}' (expected shapes, mnist, fashion-mnist, cifar10, imagefolder or maskfolder).`);
+      throw new DatasetError(`Unknown dataset '${String(dataset)}' (expected shapes, mnist, fashion-mnist, cifar10, imagefolder, maskfolder, yolofolder or coco).`);
   }
 }
 
@@ -131,7 +137,7 @@ function withTargets(set: ImageSet, options: LoadOptions): ImageSet {
     return masks ? { ...rest, masks } : rest;
   }
   if (options.target === 'boxes') {
-    if (!objects && set.count > 0) throw new DatasetError(`${options.data.dataset} has no object boxes, and detection trains on boxes: use dataset shapes.`);
+    if (!objects && set.count > 0) throw new DatasetError(`${options.data.dataset} has no object boxes, and detection trains on boxes: use dataset shapes, yolofolder or coco.`);
     return objects ? { ...rest, objects } : rest;
   }
   return rest;
