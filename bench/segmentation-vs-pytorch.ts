@@ -10,28 +10,19 @@
  * The limit applies to the mean over the seeds: test mIoU within 0.02 of PyTorch's. Samples/s of both engines are
  * printed (training steps only). Exit 1 when the limit fails or a run fails.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { analyzeModel, TASKS } from '../src/model';
-import { namedClasses } from '../src/model/infer/modelChecks';
-import { loadDataset } from '../src/trainer/datasets';
+import { basename, join, resolve } from 'node:path';
 import { readMetrics } from '../src/trainer/runs/reader';
 import { RUN_FILES } from '../src/trainer/runs/store';
-import type { ImageSet } from '../src/trainer/datasets/types';
 import { lastJsonLine } from './childJson';
-import { withSeed } from './autoencoder-compare';
+import { mean, seedCopy, twinBenchArgs } from './twinBench';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const TWIN = join(ROOT, 'bench', 'torch-segmentation.py');
 const PYTHON = process.env.CNNLAB_PYTHON ?? '/usr/bin/python3';
 export const MIOU_LIMIT = 0.02;
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 interface Run {
   seed: number;
@@ -44,32 +35,8 @@ interface Run {
   valMeanIou: number[];
 }
 
-/** The run's dataset, loaded as cnnlab train loads it, written as SPLIT-images.u8 / SPLIT-masks.u8 + data.json. */
-export async function exportData(modelFile: string, text: string, folder: string): Promise<number> {
-  const analysis = analyzeModel(text);
-  const dataset = await loadDataset({
-    input: analysis.input as [number, number, number], data: analysis.data, pipeline: analysis.pipeline, seed: analysis.train.seed,
-    target: TASKS[analysis.task].target, maskClasses: analysis.outputShape[0], classes: namedClasses(analysis.classes), baseDir: dirname(modelFile),
-  });
-  const splits: Record<string, ImageSet> = { train: dataset.train, validation: dataset.validation, test: dataset.test };
-  for (const [name, set] of Object.entries(splits)) {
-    writeFileSync(join(folder, `${name}-images.u8`), set.images.subarray(0, set.count * set.height * set.width * set.channels));
-    writeFileSync(join(folder, `${name}-masks.u8`), (set.masks as Uint8Array).subarray(0, set.count * set.height * set.width));
-  }
-  const { height, width, channels } = dataset.train;
-  const counts = Object.fromEntries(Object.entries(splits).map(([name, set]) => [name, set.count]));
-  writeFileSync(join(folder, 'data.json'), JSON.stringify({ height, width, channels, classes: dataset.classes, splits: counts }));
-  return dataset.train.count;
-}
-
 async function seedRuns(modelFile: string, seed: number, epochs: string[], backend: string, outDir: string): Promise<{ ours: Run; torch: Run }> {
-  const copy = join(outDir, `seed-${seed}.cnn.yaml`);
-  const text = withSeed(readFileSync(modelFile, 'utf8'), seed);
-  writeFileSync(copy, text);
-  const data = join(outDir, `data-${seed}`);
-  rmSync(data, { recursive: true, force: true });
-  mkdirSync(data);
-  const exported = await exportData(modelFile, text, data);
+  const { copy, data, exported } = await seedCopy(modelFile, seed, outDir);
   let start = Date.now();
   const mine = lastJsonLine<Run & { runDir: string; status: string; error: string | null; task: string }>(process.execPath, [CLI, 'train', copy, '--json', '--out', outDir, '--backend', backend, ...epochs]);
   const oursSeconds = (Date.now() - start) / 1000;
@@ -83,16 +50,8 @@ async function seedRuns(modelFile: string, seed: number, epochs: string[], backe
   return { ours: pick(mine, oursSeconds, ourCurve), torch: pick(theirs, torchSeconds, theirs.epochLog.map((e) => e.valMeanIou)) };
 }
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 async function main(): Promise<number> {
-  const modelFile = resolve(flag('model') ?? join(ROOT, 'examples', 'unet-shapes.cnn.yaml'));
-  const seeds = Number(flag('seeds') ?? '1');
-  if (!(Number.isInteger(seeds) && seeds >= 1)) throw new Error('usage: --seeds N (≥ 1)');
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs\` (npm run bench:segmentation does)`);
-  const epochs = flag('epochs') ? ['--epochs', flag('epochs') as string] : [];
-  const backend = flag('backend') ?? 'wasm';
-  const firstSeed = Number(/\bseed:\s*(\d+)/.exec(readFileSync(modelFile, 'utf8'))?.[1] ?? '42');
+  const { modelFile, seeds, epochs, backend, firstSeed } = twinBenchArgs(join(ROOT, 'examples', 'unet-shapes.cnn.yaml'), CLI, 'bench:segmentation');
   const outDir = mkdtempSync(join(tmpdir(), 'cnnlab-seg-bench-'));
   const ours: Run[] = [];
   const torch: Run[] = [];

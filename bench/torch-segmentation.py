@@ -21,20 +21,14 @@ prediction left out of the mean), as CNN Lab computes it.
 """
 import argparse
 import json
-import math
-import re
-import time
 
 import numpy as np
-from twin_spec import read_spec
+from twin_spec import build, read_spec, train_adam_cosine
 
 SUPPORTED = {
     "train": {"epochs", "batch_size", "optimizer", "lr", "loss", "seed", "schedule", "ignore_index", "class_weights"},
     "data": {"dataset", "validation_split", "train_samples", "test_samples"},
 }
-MERGE = re.compile(r"^(concat|add|multiply)\((.*)\)$")
-FROM = re.compile(r"^(.*\))\((\w+)\)$")
-NAMED = re.compile(r"^(\w+)\s*=\s*(.*)$")
 
 
 def load_recipe(path, epochs_override):
@@ -56,51 +50,6 @@ def load_recipe(path, epochs_override):
         "ignore_index": train.get("ignore_index", 255),
         "class_weights": train.get("class_weights"),
     }
-
-
-def build(layers):
-    """The items as a module whose forward runs them top to bottom: each takes the item above, or a named output."""
-    import torch
-    import torch.nn as nn
-
-    steps = []  # (name or None, kind, payload, source or None)
-    modules = nn.ModuleList()
-    for item in layers:
-        item = item.split("#")[0].strip()
-        named = NAMED.match(item)
-        name, expr = (named.group(1), named.group(2).strip()) if named and not item.startswith(("concat", "add", "multiply")) else (None, item)
-        merge = MERGE.match(expr)
-        if merge:
-            steps.append((name, merge.group(1), [a.strip() for a in merge.group(2).split(",")], None))
-            continue
-        source = FROM.match(expr)
-        call, src = (source.group(1), source.group(2)) if source else (expr, None)
-        modules.append(eval("nn." + call, {"nn": nn}))
-        steps.append((name, "layer", len(modules) - 1, src))
-
-    class Graph(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.layers = modules
-
-        def forward(self, x):
-            names = {"input": x}
-            for name, kind, payload, src in steps:
-                if kind == "layer":
-                    x = self.layers[payload](names[src] if src else x)
-                elif kind == "concat":
-                    x = torch.cat([names[a] for a in payload], dim=1)
-                elif kind == "add":
-                    x = sum(names[a] for a in payload)
-                else:
-                    x = names[payload[0]]
-                    for a in payload[1:]:
-                        x = x * names[a]
-                if name:
-                    names[name] = x
-            return x
-
-    return Graph()
 
 
 def load_split(folder, info, split):
@@ -161,38 +110,23 @@ def main():
     model = build(recipe["layers"])
     weights = None if recipe["class_weights"] is None else torch.tensor(recipe["class_weights"], dtype=torch.float32)
     loss_fn = nn.CrossEntropyLoss(weight=weights, ignore_index=recipe["ignore_index"])
-    opt = torch.optim.Adam(model.parameters(), lr=recipe["lr"])
-    epochs, batch = recipe["epochs"], recipe["batch_size"]
-    best, best_loss, seconds, seen = None, math.inf, 0.0, 0
-    log = []
-    for epoch in range(epochs):
-        if recipe["cosine"]:
-            for g in opt.param_groups:
-                g["lr"] = recipe["lr"] * (1 + math.cos(math.pi * epoch / epochs)) / 2
-        model.train()
-        order = torch.randperm(len(train_x))
-        start = time.perf_counter()
-        for i in range(0, len(order), batch):
-            idx = order[i : i + batch]
-            opt.zero_grad()
-            loss = loss_fn(model(train_x[idx]), train_y[idx])
-            loss.backward()
-            opt.step()
-        seconds += time.perf_counter() - start
-        seen += len(order)
+    batch = recipe["batch_size"]
+
+    def validate():
         val_loss, val_confusion = evaluate(model, val_x, val_y, k, recipe["ignore_index"], loss_fn, batch)
-        val_miou = mean_iou(val_confusion)[0]
-        log.append({"epoch": epoch + 1, "valLoss": val_loss, "valMeanIou": val_miou})
+        return {"loss": val_loss, "valMeanIou": mean_iou(val_confusion)[0]}
+
+    def say(epoch, val):
         if not args.json:
-            print(f"epoch {epoch + 1}: val_loss {val_loss:.4f} val_miou {val_miou:.3f}", flush=True)
-        if val_loss < best_loss:
-            best_loss, best = val_loss, {n: v.clone() for n, v in model.state_dict().items()}
+            print(f"epoch {epoch}: val_loss {val['loss']:.4f} val_miou {val['valMeanIou']:.3f}", flush=True)
+
+    best, speed, log = train_adam_cosine(model, recipe, len(train_x), lambda idx: loss_fn(model(train_x[idx]), train_y[idx]), validate, say)
     model.load_state_dict(best)
     test_loss, confusion = evaluate(model, test_x, test_y, k, recipe["ignore_index"], loss_fn, batch)
     miou, pixel_accuracy = mean_iou(confusion)
-    result = {"model": recipe["name"], "seed": seed, "epochs": epochs, "trainSamples": len(train_x), "samplesPerSecond": seen / seconds,
+    result = {"model": recipe["name"], "seed": seed, "epochs": recipe["epochs"], "trainSamples": len(train_x), "samplesPerSecond": speed,
               "testMeanIou": miou, "testAccuracy": pixel_accuracy, "testLoss": test_loss, "epochLog": log}
-    print(json.dumps(result) if args.json else f"test mIoU {miou:.4f}, pixel accuracy {pixel_accuracy:.4f}, {seen / seconds:.1f} samples/s")
+    print(json.dumps(result) if args.json else f"test mIoU {miou:.4f}, pixel accuracy {pixel_accuracy:.4f}, {speed:.1f} samples/s")
 
 
 if __name__ == "__main__":
