@@ -63,7 +63,7 @@ describe('completion', () => {
 
   it('offers datasets, optimizers and losses with their documentation', () => {
     const datasets = at(`${head}  - Flatten()\ndata:\n  dataset: |\n`);
-    assert.deepEqual(datasets.map((i) => i.label), ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder', 'maskfolder']);
+    assert.deepEqual(datasets.map((i) => i.label), ['shapes', 'mnist', 'fashion-mnist', 'cifar10', 'imagefolder', 'maskfolder', 'yolofolder', 'coco']);
     assert.match(datasets[2].documentation, /Zalando/);
     assert.deepEqual(at(`${head}  - Flatten()\ntrain: {optimizer: |}\n`).map((i) => i.label), ['sgd', 'adam', 'adamw', 'rmsprop']);
     assert.deepEqual(at(`${head}  - Flatten()\ntrain:\n  loss: c|\n`).map((i) => i.label), ['cross_entropy', 'nll', 'mse', 'bce']);
