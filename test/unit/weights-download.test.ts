@@ -77,6 +77,21 @@ describe('cnnlab weights download', () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
+  it('cancelled in the middle of the body, leaves no partial file (the stream may not have opened its file yet)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const dir = fresh(`cancel-mid-${i}`);
+      const abort = new AbortController();
+      const body = (async function* () {
+        yield new Uint8Array([1, 2, 3]);
+        abort.abort();
+        yield new Uint8Array([4, 5, 6]);
+      })();
+      const fetchMid: FetchLike = async () => ({ ok: true, status: 200, headers: { get: () => null }, body });
+      await assert.rejects(downloadFile(['https://x/w.pth'], join(dir, 'w.pth'), undefined, { fetch: fetchMid, signal: abort.signal }), /cancelled/i);
+      assert.deepEqual(readdirSync(dir), [], `attempt ${i}`);
+    }
+  });
+
   it('knows every zoo model, with the SHA-256 prefix of its file name', () => {
     const zoo = readdirSync(join(__dirname, '..', '..', 'examples', 'zoo')).map((f) => f.replace('.cnn.yaml', '')).sort();
     assert.deepEqual(Object.keys(ZOO_WEIGHTS).sort(), zoo);

@@ -51,6 +51,7 @@ async function downloadOne(url: string, dest: string, checksum: Checksum | undef
   const total = Number(response.headers.get('content-length')) || 0;
   const temp = `${dest}.part-${process.pid}`;
   const hash = createHash(expected?.algorithm ?? 'md5');
+  if (options.signal?.aborted) throw new Error('cancelled');
   const out = createWriteStream(temp);
   let received = 0;
   let lastReport = 0;
@@ -71,7 +72,8 @@ async function downloadOne(url: string, dest: string, checksum: Checksum | undef
     if (expected && !digest.startsWith(expected.digest)) throw new Error(`checksum mismatch: ${expected.algorithm.toUpperCase()} ${digest}, expected ${expected.digest}`);
     await fs.rename(temp, dest);
   } catch (error) {
-    out.destroy();
+    // A stream destroyed before its file opened still opens (creates) it, then closes: remove it only after that.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()).destroy());
     await fs.rm(temp, { force: true });
     throw error;
   }
