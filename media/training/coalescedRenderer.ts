@@ -1,8 +1,9 @@
 /**
- * The Training panel redraws at most once per interval however fast messages come: a run of 0.2 s epochs sends a
- * metrics and a summary message per epoch, each a redraw of the charts and the epoch table, and on a loaded
- * machine the page fell seconds behind the run. Redraws of metrics and summary wait for the next tick and merge;
- * everything else (a new run, a cell's thumbnails, the strip) is drawn at once, after any pending redraw.
+ * The Training panel redraws the charts for metrics at most once per interval however fast messages come: a run of
+ * 0.2 s epochs sends a metrics and a summary message per epoch, each a redraw of the charts and the epoch table,
+ * and on a loaded machine the page fell seconds behind the run. Metrics wait for the next tick and merge; the
+ * summary and the phase (status, "validation of epoch N", which Stop relies on) are drawn at once, together with any
+ * pending metrics, as is everything else (a new run, a cell's thumbnails, the strip).
  */
 import type { ReconstructionResultsController } from './reconstructionController';
 import type { SeriesChange } from './chartSeries';
@@ -29,6 +30,7 @@ export class CoalescedRenderer implements TrainingRenderer {
 
   summaryChanged(c: TrainingController): void {
     this.schedule(c).summary = true;
+    this.flush();
   }
 
   /** Draws what is pending now. */

@@ -1,6 +1,6 @@
 /**
- * The Training panel's redraw coalescing: however many metrics and summary messages arrive within an interval,
- * one redraw of each kind follows, with the changes merged; a new run drops what was pending.
+ * The Training panel's redraw coalescing: however many metrics messages arrive within an interval, one redraw
+ * follows, with the changes merged; a summary (status, phase) is drawn at once with them; a new run drops them.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -41,33 +41,36 @@ function recorder(): TrainingRenderer & { calls: string[] } {
 const controller = {} as TrainingController;
 
 describe('Training panel redraw coalescing', () => {
-  it('merges a burst of metrics and summaries into one redraw of each, metrics first', () => {
+  it('merges a burst of metrics into one redraw, and draws a summary at once, after the pending metrics', () => {
     const timers = fakeTimers();
     const inner = recorder();
     const r = new CoalescedRenderer(inner, 100, timers);
     r.metricsAdded(controller, { epoch: false, batch: true });
-    r.summaryChanged(controller);
-    r.metricsAdded(controller, { epoch: true, batch: false });
-    r.summaryChanged(controller);
+    r.metricsAdded(controller, { epoch: false, batch: true });
     assert.deepEqual(inner.calls, []);
     timers.fire();
-    assert.deepEqual(inner.calls, ['metrics epoch=true batch=true', 'summary']);
+    assert.deepEqual(inner.calls, ['metrics epoch=false batch=true']);
+    r.metricsAdded(controller, { epoch: false, batch: true });
+    r.metricsAdded(controller, { epoch: true, batch: false });
+    r.summaryChanged(controller);
+    assert.deepEqual(inner.calls, ['metrics epoch=false batch=true', 'metrics epoch=true batch=true', 'summary']);
+    assert.equal(timers.pending, 0);
     timers.fire();
-    assert.equal(inner.calls.length, 2);
+    assert.equal(inner.calls.length, 3);
   });
 
   it('draws pending changes before a strip or a cell, and drops them for a new run', () => {
     const timers = fakeTimers();
     const inner = recorder();
     const r = new CoalescedRenderer(inner, 100, timers);
-    r.summaryChanged(controller);
+    r.metricsAdded(controller, { epoch: true, batch: false });
     r.samplesChanged(controller);
-    assert.deepEqual(inner.calls, ['summary', 'samples']);
+    assert.deepEqual(inner.calls, ['metrics epoch=true batch=false', 'samples']);
     assert.equal(timers.pending, 0);
     r.metricsAdded(controller, { epoch: true, batch: false });
     r.showRun(controller);
     timers.fire();
-    assert.deepEqual(inner.calls, ['summary', 'samples', 'run']);
+    assert.deepEqual(inner.calls, ['metrics epoch=true batch=false', 'samples', 'run']);
   });
 
   it('a metrics message that changed nothing draws nothing', () => {
