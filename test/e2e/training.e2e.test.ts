@@ -140,12 +140,12 @@ e2eTest(
 e2eTest(
   'training panel: Stop during validation ends the run within a batch of the validation pass',
   async ({ wb, page, manifest, workspaceDir, capture }) => {
-    // shapes-validate validates 7,600 images through wide convolutions after 13 training batches: its validation
+    // shapes-validate validates 3,600 images through wide convolutions after 13 training batches: its validation
     // passes take most of each epoch (seconds each), and its 20 epochs leave time for the panel to load.
     await wb.openFile('shapes-validate.cnn.yaml');
     const started = Date.now();
     await wb.runCommand(commandLabel(manifest, 'cnnlab.trainModel'));
-    const panel = await waitForWebview(page, 'the training panel validating', /shapes-validate[\s\S]*validation of epoch \d+ on 7600 samples/, TRAIN_TIMEOUT_MS);
+    const panel = await waitForWebview(page, 'the training panel validating', /shapes-validate[\s\S]*validation of epoch \d+ on 3600 samples/, TRAIN_TIMEOUT_MS);
     // Click first: a screenshot before the click took longer than a validation pass under load (the stop then landed in
     // the next epoch's training).
     const clicked = Date.now();
