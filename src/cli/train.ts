@@ -80,8 +80,17 @@ async function run(args: string[]): Promise<number> {
   };
   const progress = new ProgressReporter(process.stderr);
   const stop = new StopSignals((line) => progress.line(line));
+  // Set once the run folder exists: a failure after that still names the folder that holds its log and checkpoints.
+  let openedDir: string | undefined;
   try {
-    const result = await runTraining(request, { onEvent: (e) => progress.event(e), shouldStop: () => stop.requested, onRunOpened: (run) => stop.attach(run) });
+    const result = await runTraining(request, {
+      onEvent: (e) => progress.event(e),
+      shouldStop: () => stop.requested,
+      onRunOpened: (run) => {
+        openedDir = run.dir;
+        stop.attach(run);
+      },
+    });
     report(result, parsed.json);
     return result.summary.status === 'failed' ? 1 : 0;
   } catch (err) {
@@ -94,13 +103,19 @@ async function run(args: string[]): Promise<number> {
       message = `${parsed.file} has errors; fix them before training`;
     }
     process.stderr.write(`cnnlab train: ${message}\n`);
+    if (openedDir) process.stderr.write(`run folder: ${openedDir}\n`);
     // Tools reading --json still get one object on the last line.
-    if (parsed.json) process.stdout.write(`${JSON.stringify({ status: 'failed', error: message })}\n`);
+    if (parsed.json) process.stdout.write(`${JSON.stringify(failedJson(message, openedDir))}\n`);
     return 1;
   } finally {
     // Handlers stay until the process exits: signal listeners do not keep it alive.
     stop.ended();
   }
+}
+
+/** --json's object for a run that threw: with the run folder when one was opened (its log and checkpoints stay there). */
+export function failedJson(error: string, runDir?: string): { status: 'failed'; error: string; runDir?: string } {
+  return { status: 'failed', error, ...(runDir ? { runDir } : {}) };
 }
 
 /** Final report: a few lines for people on stderr, and the JSON line on stdout with --json. */

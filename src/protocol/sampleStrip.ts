@@ -122,10 +122,11 @@ function isRowBoxes(v: unknown, classes: number): v is RowBoxes {
     Array.isArray(v.predicted) && v.predicted.every((b: unknown) => isObj(b) && isUnit(b.score) && isStripBox(b, classes));
 }
 
-/** Accepts a segmentation-worst.json whose lists point at rows of its strip. */
+/** Accepts a segmentation-worst.json whose lists point at rows of its strip, with one finite IoU per listed image. */
 export function isSegmentationWorst(v: unknown): v is SegmentationWorst {
   if (!isObj(v) || !Array.isArray(v.classes) || !v.classes.every(isStr) || !isSampleStrip(v.strip)) return false;
   const rows = new Set(v.strip.rows.map((r) => r.index));
-  const lists = (x: unknown, ok: (e: unknown) => boolean) => Array.isArray(x) && x.length === (v.classes as string[]).length && x.every((l) => Array.isArray(l) && l.every(ok));
-  return lists(v.perClass, (i) => isCount(i) && rows.has(i)) && lists(v.perClassIou, (x) => typeof x === 'number');
+  const lists = (x: unknown, ok: (e: unknown) => boolean): x is unknown[][] => Array.isArray(x) && x.length === (v.classes as string[]).length && x.every((l) => Array.isArray(l) && l.every(ok));
+  return lists(v.perClass, (i) => isCount(i) && rows.has(i)) && lists(v.perClassIou, (x) => typeof x === 'number' && Number.isFinite(x)) &&
+    v.perClass.every((l, c) => l.length === (v.perClassIou as unknown[][])[c].length);
 }

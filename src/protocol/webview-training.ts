@@ -9,7 +9,7 @@ import { isRunStartingWeights, type RunStartingWeights } from './startingWeights
 import type { TaskViews } from '../model/tasks/types';
 import type { DetectionMetrics } from '../model/detection/averagePrecision';
 import type { EpochMetrics, MetricRecord, RunStatus, RunSummary } from './runTypes';
-import { isSampleStrip, type SampleStrip, type SegmentationWorst } from './sampleStrip';
+import { isSampleStrip, isSegmentationWorst, type SampleStrip, type SegmentationWorst } from './sampleStrip';
 import { isDetectionWorst, type DetectionWorst } from './detectionWorst';
 import { parseFromReconstructionResults, parseToReconstructionResults, type FromReconstructionResults, type ToReconstructionResults } from './webview-reconstruction';
 
@@ -247,15 +247,6 @@ export function parseToTrainingWebview(raw: unknown): ToTrainingWebview | undefi
     default:
       return parseToReconstructionResults(raw);
   }
-}
-
-/** Every listed image is a row of the strip, and each class has as many IoUs as images. */
-export function isSegmentationWorst(v: unknown): v is SegmentationWorst {
-  if (!isObj(v) || !Array.isArray(v.classes) || !v.classes.every(isStr) || !isSampleStrip(v.strip)) return false;
-  const rows = new Set(v.strip.rows.map((r) => r.index));
-  const lists = (x: unknown, ok: (n: unknown) => boolean): x is unknown[][] => Array.isArray(x) && x.length === (v.classes as string[]).length && x.every((l) => Array.isArray(l) && l.every(ok));
-  return lists(v.perClass, (n) => isCount(n) && rows.has(n)) && lists(v.perClassIou, (n) => typeof n === 'number' && Number.isFinite(n)) &&
-    v.perClass.every((l, c) => l.length === (v.perClassIou as unknown[][])[c].length);
 }
 
 /** Validates a message from the Training webview. */

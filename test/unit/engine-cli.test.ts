@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { epochLine, parseTrainArgs } from '../../src/cli/train';
+import { epochLine, failedJson, parseTrainArgs } from '../../src/cli/train';
 import { DEFAULT_WORKERS } from '../../src/trainer/parallel/cores';
 import { tinyShapesModel } from './engine-fixtures';
 
@@ -82,6 +82,11 @@ describe('cnnlab train', () => {
     const r = trainWithEnv({ CNNLAB_BACKEND_DIR: prefix }, file, '--backend', 'tensorflow', '--epochs', '1');
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /stand-in tfjs-node from the install prefix/);
+  });
+
+  it('names the run folder in the JSON of a run that failed after it was opened', () => {
+    assert.deepEqual(failedJson('disk full', '/runs/m/1'), { status: 'failed', error: 'disk full', runDir: '/runs/m/1' });
+    assert.deepEqual(failedJson('bad file'), { status: 'failed', error: 'bad file' });
   });
 
   it('rejects bad usage with exit 2', () => {
