@@ -12,6 +12,7 @@ import { BACKEND_CHOICES, BackendUnavailableError, initBackend, isBackendChoice 
 import { BACKENDS } from '../../src/trainer/backend/registry';
 import { installNativeBackend } from '../../src/trainer/backend/install';
 import { findWasmDir } from '../../src/trainer/backend/wasm-files';
+import { memoUntilInstalled } from '../../src/trainer/backend/webgpu';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cnnlab-backend-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -78,6 +79,22 @@ describe('initBackend', () => {
     assert.ok(!isBackendChoice('gpu'));
     const found = findWasmDir(join(scratch, 'nowhere'));
     assert.ok('dir' in found && found.dir.endsWith('/'), JSON.stringify(found));
+  });
+});
+
+describe('memoUntilInstalled (the webgpu adapter search)', () => {
+  it('asks again after "not installed", so an install in the same worker is seen; keeps any other answer', async () => {
+    const answers = [{ notInstalled: true, reason: 'no webgpu package' }, { adapter: 'gpu' }, { adapter: 'other' }];
+    let calls = 0;
+    const find = memoUntilInstalled(async () => answers[calls++]);
+    assert.deepEqual(await find(), answers[0]);
+    assert.deepEqual(await find(), answers[1]);
+    assert.deepEqual(await find(), answers[1]);
+    assert.equal(calls, 2);
+    let broken = 0;
+    const present = memoUntilInstalled(async () => ({ notInstalled: false, reason: `no adapter ${++broken}` }));
+    await present();
+    assert.deepEqual(await present(), { notInstalled: false, reason: 'no adapter 1' });
   });
 });
 

@@ -55,13 +55,27 @@ interface FoundAdapter {
   software: boolean;
 }
 
-let search: Promise<FoundAdapter | Unavailable> | undefined;
+/**
+ * Memoises a lookup for the worker's lifetime, except a "not installed" answer: after Install Native Backend, the
+ * next training in the same long-lived worker finds the package instead of repeating the old answer.
+ */
+export function memoUntilInstalled<T extends object>(find: () => Promise<T | Unavailable>): () => Promise<T | Unavailable> {
+  let pending: Promise<T | Unavailable> | undefined;
+  return async () => {
+    pending ??= find();
+    const result = await pending;
+    if ('notInstalled' in result && result.notInstalled) pending = undefined;
+    return result;
+  };
+}
+
+let search: (() => Promise<FoundAdapter | Unavailable>) | undefined;
 let device: Promise<GPUDevice> | undefined;
 
 /** Starts the webgpu backend: a hardware adapter, or (asked for by name) any adapter. */
 export async function startWebGpu(start: BackendStart): Promise<BackendInfo | Unavailable> {
-  search ??= findAdapter(start.extraModulePaths);
-  const found = await search;
+  search ??= memoUntilInstalled(() => findAdapter(start.extraModulePaths));
+  const found = await search();
   if ('reason' in found) return found;
   const name = adapterName(found.info);
   if (found.software && !start.explicit) {
