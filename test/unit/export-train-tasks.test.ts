@@ -1,6 +1,7 @@
 /**
  * The exported train.py for every task: a tiny reconstruction (denoising anomaly detector), segmentation on shapes
- * scenes (under torchrun, 2 processes, masks augmented with their pictures) and segmentation on a mask folder each
+ * scenes (under torchrun, 2 processes, masks augmented with their pictures, RandAugment and TrivialAugmentWide
+ * included) and segmentation on a mask folder each
  * train one epoch and write a run folder our reader takes: the task's keys in metrics.jsonl's epoch lines (valMse,
  * valMeanIou) and in summary.json (testMse, testMeanIou, testMeanDice, testAccuracy), as our engine writes them.
  */
@@ -19,6 +20,8 @@ import { initBackend } from '../../src/trainer/backend';
 import type { readRun } from '../../src/trainer/runs/reader';
 import { segmentationLoss } from '../../src/trainer/tasks/segmentationLosses';
 import { Random } from '../../src/trainer/datasets/random';
+import { augmentationSpace, GEOMETRIC_OPS, type OpChoice } from '../../src/trainer/transforms/augmentOps';
+import { trivialAugmentWide } from '../../src/trainer/transforms/autoAugment';
 import { analyze } from './engine-fixtures';
 import { HAS_TORCH, PYTHON, runTrainPy, torchrunArgs, untrainedRun } from './export-fixtures';
 
@@ -39,7 +42,7 @@ data:
   train_samples: 48
   test_samples: 16
   transforms:
-    train: [RandomHorizontalFlip(), RandomRotation(15), ColorJitter(brightness=0.2), ToTensor(), Normalize((0.5,), (0.25,))]
+    train: [RandomHorizontalFlip(), RandomRotation(15), ColorJitter(brightness=0.2), RandAugment(num_ops=2), TrivialAugmentWide(), ToTensor(), Normalize((0.5,), (0.25,))]
     test: [ToTensor(), Normalize((0.5,), (0.25,))]
 train: {epochs: 2, batch_size: 8, optimizer: sgd, lr: 0.05, loss: cross_entropy_dice, class_weights: [0.5, 1, 1, 1, 1, 1]}
 `;
@@ -153,19 +156,73 @@ print(json.dumps({"losses": losses, "moved": moved}))
     assert.ok(result.moved > 10, 'the pipeline moved the pictures');
   });
 
+  it('RandAugment and TrivialAugmentWide draw as torchvision does, and move masks exactly as the engine does', { timeout: 120_000 }, async () => {
+    const dir = join(root, 'export-tiny-scenes'); // the scenes test's export
+    // Every operation that moves pixels, both signs, at the magnitudes the two draw (RandAugment's default bin 9 of
+    // 31, TrivialAugmentWide's bins), on a 20×24 mask; then a chain mixing colour and geometry.
+    const [h, w] = [20, 24];
+    const rng = new Random(5);
+    const mask = Float32Array.from({ length: h * w }, () => rng.int(6));
+    const rand = augmentationSpace(31, h, w, false);
+    const wide = augmentationSpace(31, h, w, true);
+    const cases: OpChoice[][] = [];
+    for (const op of GEOMETRIC_OPS) {
+      for (const sign of [1, -1]) {
+        cases.push([{ op, magnitude: sign * rand[op].magnitudes[9] }]);
+        for (const bin of [3, 13, 22, 30]) cases.push([{ op, magnitude: sign * wide[op].magnitudes[bin] }]);
+      }
+    }
+    cases.push([{ op: 'Brightness', magnitude: 0.5 }, { op: 'Rotate', magnitude: 13.5 }, { op: 'Posterize', magnitude: 4 }, { op: 'TranslateX', magnitude: -3.2 }]);
+    const engine = cases.map((ops) => Array.from(trivialAugmentWide.applyMask!({ data: mask, height: h, width: w, channels: 1 }, {}, ops).data));
+    const script = `
+import json, sys, torch
+from torchvision import transforms as T
+sys.path.insert(0, ${JSON.stringify(dir)})
+from task import MOVING_OPS, MaskedAugment, move_mask
+mask = torch.tensor(${JSON.stringify(Array.from(mask))}).reshape(1, ${h}, ${w})
+moved = [move_mask(mask, [(c["op"], c["magnitude"]) for c in ops]).flatten().tolist() for ops in ${JSON.stringify(cases)}]
+# The picture goes through the same operations as torchvision's own forward() with the same random stream.
+drawn = {}
+for step in (T.RandAugment(num_ops=3), T.TrivialAugmentWide(), T.RandAugment(num_ops=2, magnitude=20, fill=[40, 80, 120])):
+    masked = MaskedAugment(step)
+    for seed in range(60):
+        image = torch.randint(0, 256, (3, ${h}, ${w}), dtype=torch.uint8, generator=torch.Generator().manual_seed(seed))
+        torch.manual_seed(seed)
+        expected = step(image)
+        torch.manual_seed(seed)
+        ops = masked.draw(${h}, ${w})
+        torch.manual_seed(seed)
+        got, got_mask = masked(image, mask)
+        assert torch.equal(expected, got), (type(step).__name__, seed)
+        assert torch.equal(got_mask, move_mask(mask, ops)), seed
+        for name, _ in ops:
+            drawn[name] = drawn.get(name, 0) + 1
+print(json.dumps({"moved": moved, "drawn": drawn, "moving": list(MOVING_OPS)}))
+`;
+    const r = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { moved: number[][]; drawn: Record<string, number>; moving: string[] };
+    assert.deepEqual(result.moving.sort(), [...GEOMETRIC_OPS].sort());
+    cases.forEach((ops, i) => {
+      assert.deepEqual(result.moved[i], engine[i], JSON.stringify(ops));
+      assert.ok(engine[i].some((v, j) => v !== mask[j]), `${JSON.stringify(ops)} moved the mask`);
+    });
+    for (const op of GEOMETRIC_OPS) assert.ok(result.drawn[op] > 0, `${op} was drawn: ${JSON.stringify(result.drawn)}`);
+  });
+
   it('a recipe train.py cannot reproduce still exports the model; train.py and the export notes say why', { timeout: 120_000 }, async () => {
-    const text = SCENES.replace('name: tiny-scenes', 'name: tiny-randaugment').replace('RandomHorizontalFlip()', 'RandAugment()');
+    const text = SCENES.replace('name: tiny-scenes', 'name: tiny-missing-start\nweights: /nonexistent/start.pth');
     const analysis = analyze(text);
     const { tf } = await initBackend('wasm');
     const { runDir, model } = await untrainedRun(tf, analysis, text, join(root, 'runs'));
     model.dispose();
-    const dir = join(root, 'export-tiny-randaugment');
+    const dir = join(root, 'export-tiny-missing-start');
     let said = '';
     assert.equal(await runExport([runDir, '--format', 'pytorch', '--out', dir], { out: (t) => void (said += t), err: (t) => void (said += t) }), 0);
-    assert.match(said, /train\.py cannot move masks through RandAugment/);
+    assert.match(said, /train\.py cannot start from weights: .*nonexistent/);
     const r = spawnSync(PYTHON, [join(dir, 'train.py'), '--epochs', '1', '--out', join(root, 'never')], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /cannot move masks through RandAugment/);
+    assert.match(r.stderr, /cannot start from weights: .*nonexistent/);
   });
 
   it('segmentation on a mask folder: masks read as class indices, ignore_index pixels left out of the metrics', { timeout: 300_000 }, async () => {
@@ -209,7 +266,12 @@ describe('what train.py refuses to reproduce', () => {
     assert.deepEqual(staged.diagnostics.filter((d) => d.severity === 'error'), []);
     assert.equal(trainPyUnsupported(frozen), null);
     assert.equal(trainPyUnsupported(staged), null);
-    const mixed = analyze(SCENES.replace('RandomRotation(15)', 'RandAugment()'));
-    assert.match(trainPyUnsupported(mixed) ?? '', /cannot move masks through RandAugment/);
+    // RandAugment and TrivialAugmentWide move masks (SCENES has both); classifiers train with every loss they accept.
+    assert.match(SCENES, /RandAugment\(num_ops=2\), TrivialAugmentWide\(\)/);
+    for (const loss of ['cross_entropy', 'nll', 'mse', 'bce']) {
+      const classifier = analyze(`name: c\ninput: [1, 8, 8]\nlayers: [Flatten(), Linear(64, 5)]\ndata: {dataset: shapes}\ntrain: {loss: ${loss}}\n`);
+      assert.deepEqual(classifier.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.equal(trainPyUnsupported(classifier), null, loss);
+    }
   });
 });

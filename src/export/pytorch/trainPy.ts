@@ -205,16 +205,22 @@ def make_optimizer(params, r):
     return torch.optim.Adam(params, lr=r["lr"], weight_decay=r["weight_decay"])
 
 
-def make_schedule(optimizer, r, epochs):
-    """Stepped once per epoch, as CNN Lab does: StepLR, CosineAnnealingLR (T_max = epochs), ReduceLROnPlateau."""
+def make_schedule(optimizer, r, epochs, lr):
+    """Stepped once per epoch, as CNN Lab does: StepLR, cosine annealing (T_max = epochs) and ReduceLROnPlateau.
+    CNN Lab schedules the base rate and scales it by train.lr_multipliers, so min_lr is scaled too: a group at
+    lr × 10 anneals to min_lr × 10 (torch's eta_min and min_lr would be one floor for every group)."""
     s = r["schedule"]
     if not s:
         return None
+    min_lr = s.get("min_lr", 0)
     if s["type"] == "step":
         return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, s.get("step_size", 1)), gamma=s.get("gamma", 0.1))
     if s["type"] == "cosine":
-        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, epochs), eta_min=s.get("min_lr", 0))
-    return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=s.get("factor", 0.1), patience=s.get("patience", 10), threshold=1e-4, min_lr=s.get("min_lr", 0))
+        # CosineAnnealingLR's closed form, min_lr + (lr - min_lr) (1 + cos(pi e / T)) / 2, as a factor of each group's rate.
+        floor = min_lr / lr
+        return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda e: floor + (1 - floor) * (1 + math.cos(math.pi * e / max(1, epochs))) / 2)
+    return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=s.get("factor", 0.1), patience=s.get("patience", 10), threshold=1e-4,
+                                                      min_lr=[min_lr * g["scale"] for g in optimizer.param_groups])
 
 
 def evaluate(model, loader, task, device):
@@ -336,7 +342,7 @@ def main():
             # DistributedDataParallel syncs the parameters that train when it is built: rebuilt when they change.
             net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else model
             optimizer = make_optimizer(parameter_groups(model, r, stage_lr), r)
-            schedule = make_schedule(optimizer, r, stage_epochs)
+            schedule = make_schedule(optimizer, r, stage_epochs, stage_lr)
             if run and r["stages"]:
                 trained = sum(p.numel() for p in model.parameters() if p.requires_grad)
                 print(f"stage {index + 1}/{len(plan)}: {stage_epochs} epoch(s) at lr {stage_lr}, {len(frozen)} layers frozen, {trained} parameters train", flush=True)
