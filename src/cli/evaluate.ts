@@ -15,6 +15,7 @@ import { weightsPathProblem } from '../weights/sources/registry';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
+import { taskFigures } from './taskFigures';
 
 const USAGE = 'evaluate RUN [--checkpoint best|last] [--json] [--weights W] [--backend B] [--max-image-pixels N]';
 
@@ -54,7 +55,7 @@ export async function runEvaluate(args: string[], io: CliOutput = processOutput)
     });
     const { test } = result;
     if (json) {
-      io.out(`${JSON.stringify({ runDir, checkpoint: result.checkpoint, ...(weights ? { weights } : {}), backend: backend.name, testAccuracy: test.accuracy, testLoss: test.loss, samples: test.samples, classes: result.classes, perClassAccuracy: test.perClassAccuracy })}\n`);
+      io.out(`${JSON.stringify({ runDir, checkpoint: result.checkpoint, ...(weights ? { weights } : {}), backend: backend.name, testAccuracy: test.accuracy, testLoss: test.loss, samples: test.samples, classes: result.classes, perClassAccuracy: test.perClassAccuracy, ...taskFigures(result.task, test) })}\n`);
     } else {
       io.out(`${formatTestResult(test, (x) => `${(100 * x).toFixed(2)}%`)} (${test.samples} images, ${weights ?? `${result.checkpoint}/ checkpoint`})\n`);
       if (!weights) io.out(`written to ${runDir}/summary.json\n`);

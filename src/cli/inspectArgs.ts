@@ -4,7 +4,7 @@
  */
 import { BACKEND_CHOICES, isBackendChoice } from '../protocol/runTypes';
 
-export type OptionKind = 'flag' | 'string' | 'count' | 'backend' | 'checkpoint';
+export type OptionKind = 'flag' | 'string' | 'count' | 'fraction' | 'backend' | 'checkpoint';
 
 export interface ParsedArgs {
   positional: string[];
@@ -45,6 +45,10 @@ function parseValue(name: string, kind: OptionKind, value: string | undefined): 
     case 'count': {
       const n = Number(value);
       return Number.isInteger(n) && n >= 1 ? n : { error: `${name} expects a positive integer, got ${value}` };
+    }
+    case 'fraction': {
+      const n = Number(value);
+      return Number.isFinite(n) && n >= 0 && n <= 1 ? n : { error: `${name} expects a number between 0 and 1, got ${value}` };
     }
     case 'backend':
       return isBackendChoice(value) ? value : { error: `${name} expects one of ${BACKEND_CHOICES.join(', ')}, got ${value}` };

@@ -3,7 +3,9 @@
  * what a trained run, or a model file with a weight file (a PyTorch .pth state_dict, .safetensors), makes of an
  * image file, as its task says: the k most probable classes (classification), the
  * reconstruction written to --out and its error (reconstruction), the mask written to --out as a palette PNG of class
- * indices with its overlay next to it, FILE.overlay.png, and each class's share of the pixels (segmentation). Exit 0 on success, 1 when the run or image cannot
+ * indices with its overlay next to it, FILE.overlay.png, and each class's share of the pixels (segmentation), the boxes
+ * (detection: decoded as the model's DetectionHead says, shown from score 0.3 or --score-threshold, NMS IoU from
+ * --iou-threshold when given), drawn into --out. Exit 0 on success, 1 when the run or image cannot
  * be used, 2 for usage problems and paths that are missing or of the wrong kind.
  */
 import { writeFileSync } from 'node:fs';
@@ -21,11 +23,11 @@ import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 
-const USAGE = 'predict RUN|MODEL.cnn.yaml IMAGE [--weights FILE] [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N]';
+const USAGE = 'predict RUN|MODEL.cnn.yaml IMAGE [--weights FILE] [--top-k 3] [--out FILE.png] [--json] [--checkpoint best|last] [--backend B] [--max-image-pixels N] [--score-threshold S] [--iou-threshold T]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runPredict(args: string[], io: CliOutput = processOutput): Promise<number> {
-  const parsed = parseArgs(args, { '--weights': 'string', '--top-k': 'count', '--out': 'string', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count' });
+  const parsed = parseArgs(args, { '--weights': 'string', '--top-k': 'count', '--out': 'string', '--json': 'flag', '--checkpoint': 'checkpoint', '--backend': 'backend', '--max-image-pixels': 'count', '--score-threshold': 'fraction', '--iou-threshold': 'fraction' });
   const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 2 ? 'expected a run folder and an image file (or a model file with --weights FILE)' : undefined;
   if (problem || typeof parsed === 'string') {
     io.err(`cnnlab predict: ${problem}\nUsage: cnnlab ${USAGE}\n`);
@@ -55,7 +57,11 @@ export async function runPredict(args: string[], io: CliOutput = processOutput):
     inspectable.notices.forEach((notice) => io.err(`${notice}\n`));
     try {
       const input = await inputFromFile(image, inspectable.preprocessing, parsed.options.get('--max-image-pixels') as number | undefined);
-      const result = await predictForTask(inspectable, input, k);
+      const overrides = { scoreThreshold: parsed.options.get('--score-threshold') as number | undefined, iouThreshold: parsed.options.get('--iou-threshold') as number | undefined };
+      if ((overrides.scoreThreshold !== undefined || overrides.iouThreshold !== undefined) && inspectable.analysis.task !== 'detection') {
+        throw new Error(`--score-threshold and --iou-threshold decode a detector's boxes; a ${inspectable.analysis.task} run has none`);
+      }
+      const result = await predictForTask(inspectable, input, k, overrides);
       const out = parsed.options.get('--out') as string | undefined;
       if (out && !result.image && !result.mask) throw new Error(`--out writes the model's output image; a ${inspectable.analysis.task} run has none`);
       const written = out ? writeOutputs(resolve(out), result) : {};
@@ -96,6 +102,6 @@ export function overlayPath(out: string): string {
 export const predictCommand: CliCommand = {
   name: 'predict',
   usage: USAGE,
-  summary: 'What a trained run (or a model file with --weights FILE.pth) makes of an image file: top-k classes; the reconstruction (--out) and its error; or the mask (--out mask.png, class-index palette PNG, plus its overlay mask.overlay.png) and each class\'s share of the pixels (RUN: a run folder, or runs/<model> for its latest run)',
+  summary: 'What a trained run (or a model file with --weights FILE.pth) makes of an image file: top-k classes; the reconstruction (--out) and its error; or the mask (--out mask.png, class-index palette PNG, plus its overlay mask.overlay.png) and each class\'s share of the pixels; or the boxes (--json, --out draws them; --score-threshold and --iou-threshold override the model\'s decoding) (RUN: a run folder, or runs/<model> for its latest run)',
   run: (args) => runPredict(args),
 };

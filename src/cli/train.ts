@@ -13,8 +13,9 @@ import { resolve } from 'node:path';
 import { FILE_LIMITS, readUserText } from '../files/readUserFile';
 import { formatDiagnostic } from '../model/report/formatDiagnostic';
 import { defaultInstallDir } from '../trainer/backend/install';
-import { divergenceMessage, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest, type TestMetrics } from '../protocol/runTypes';
+import { divergenceMessage, type BackendChoiceName, type BatchMetrics, type EpochMetrics, type RunRequest } from '../protocol/runTypes';
 import type { TaskName } from '../model/types';
+import { taskFigures } from './taskFigures';
 import type { PhaseEvent, RunResult, TrainerEvent } from '../protocol/trainer';
 import { ModelFileError, runTraining } from '../trainer/engine/session';
 import { DEFAULT_WORKERS } from '../trainer/parallel/cores';
@@ -137,7 +138,7 @@ function report({ runDir, summary }: RunResult, json: boolean): void {
       runDir, backend: summary.backend, epochs: summary.epochsCompleted, trainSamples: summary.trainSamples,
       samplesPerSecond: Math.round(summary.samplesPerSecond * 10) / 10, testAccuracy: test?.accuracy ?? null, testLoss: test?.loss ?? null,
       bestValLoss: summary.bestValLoss, status: summary.status, error: summary.error, task: summary.task ?? 'classification',
-      ...taskFigures(summary),
+      ...taskFigures((summary.task ?? 'classification') as TaskName, summary.test),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }
@@ -149,24 +150,6 @@ function bestLine(summary: RunResult['summary']): string {
   if (summary.bestValLoss !== null) return `best validation loss ${summary.bestValLoss.toFixed(4)} (epoch ${summary.bestEpoch})`;
   return `no validation set: best epoch ${summary.bestEpoch} chosen on the training loss`;
 }
-
-/** The task's own keys of the JSON line: reconstruction adds testMse (pixel units) and, for an anomaly detector, anomalyAuroc. */
-function taskFigures(summary: RunResult['summary']): Record<string, number | null> {
-  const figures = TASK_FIGURES[(summary.task ?? 'classification') as TaskName];
-  return figures ? figures(summary.test) : {};
-}
-
-/** Each task's own keys of the --json line (beside testAccuracy and testLoss, which every task has). */
-const TASK_FIGURES: Partial<Record<TaskName, (test: TestMetrics | null) => Record<string, number | null>>> = {
-  reconstruction(test) {
-    const r = test?.reconstruction;
-    return { testMse: r?.mse ?? null, ...(r?.anomaly ? { anomalyAuroc: r.anomaly.auroc } : {}) };
-  },
-  // testAccuracy is then the pixel accuracy.
-  segmentation: (test) => ({ testMeanIou: test?.segmentation?.meanIou ?? null, testMeanDice: test?.segmentation?.meanDice ?? null }),
-  // testAccuracy is then null: COCO's mAP@0.5 and mAP@[.5:.95] are the detector's figures.
-  detection: (test) => ({ testMap50: test?.detection?.map50 ?? null, testMap: test?.detection?.map ?? null }),
-};
 
 /** Progress on stderr: a redrawn bar per epoch on a terminal, one line per epoch otherwise. */
 class ProgressReporter {

@@ -208,6 +208,14 @@ export interface StochasticDepthArgs {
 export interface DetectionHeadArgs {
   in_channels: number;
   num_classes: number;
+  /** Decoding (postprocess.ts's DecodeOptions, torchvision FCOS's names): candidates must score above this. Default 0.05. */
+  score_thresh: number;
+  /** Class-aware NMS IoU threshold. Default 0.6. */
+  nms_thresh: number;
+  /** Candidates kept before NMS. Default 1000. */
+  topk_candidates: number;
+  /** Detections kept per image. Default 100. */
+  detections_per_img: number;
 }
 
 /** Arguments after defaults and inference, keyed by layer type. */

@@ -3,6 +3,7 @@
  * of a run folder (metrics.jsonl lines, summary.json). Pure data: no vscode, tfjs or DOM imports, so the worker,
  * the host, the CLI and the webviews all read the same types.
  */
+import type { TaskName } from '../model/tasks/types';
 import type { DetectionMetrics } from '../model/detection/averagePrecision';
 
 export type { DetectionMetrics };
@@ -79,6 +80,8 @@ export interface EvaluateResult {
   /** The weights evaluated instead of the checkpoint's (EvaluateRequest.weights). */
   weights?: string;
   classes: string[];
+  /** The run's task (what `cnnlab evaluate --json` adds to the line besides testAccuracy and testLoss). */
+  task: TaskName;
   test: TestMetrics;
 }
 

@@ -16,7 +16,8 @@ import { batches } from '../../src/trainer/datasets/batches';
 import { objectsOf } from '../../src/trainer/datasets/objectBoxes';
 import { generateShapeScenes } from '../../src/trainer/datasets/shapeScenes';
 import type { ImageSet } from '../../src/trainer/datasets/types';
-import { DetectionPass, SHOWN_SCORE } from '../../src/trainer/tasks/detectionEvaluation';
+import { SHOWN_SCORE } from '../../src/model/detection/postprocess';
+import { DetectionPass } from '../../src/trainer/tasks/detectionEvaluation';
 import { DetectionStrip, STRIP_DETECTIONS } from '../../src/trainer/tasks/detectionStrip';
 import { perfectOutput } from './detection-fixtures';
 

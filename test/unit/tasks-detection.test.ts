@@ -54,7 +54,7 @@ describe('detection in the model file', () => {
     assert.equal(head.params, 10 * (16 * 9 + 1));
     assert.equal(head.jump, 4, 'stride 4');
     assert.deepEqual(stateKeys([head]).map((k) => [k.key.replace(/^\d+\./, ''), k.shape]), [['weight', [10, 16, 3, 3]], ['bias', [10]]]);
-    assert.deepEqual(analyzeModel(DET('  - DetectionHead(num_classes=5)')).layers.at(-1)?.args, { in_channels: 16, num_classes: 5 }, 'in_channels inferred');
+    assert.deepEqual(analyzeModel(DET('  - DetectionHead(num_classes=5)')).layers.at(-1)?.args, { in_channels: 16, num_classes: 5, score_thresh: 0.05, nms_thresh: 0.6, topk_candidates: 1000, detections_per_img: 100 }, 'in_channels inferred, decoding at its defaults');
   });
 
   it('a model that does not end with DetectionHead, or whose map does not divide the input, is an error', () => {
@@ -237,6 +237,14 @@ describe('cnnlab train and predict for detection', () => {
     }
     const drawn = PNG.sync.read(readFileSync(out));
     assert.equal(drawn.width, 256, 'a 32-pixel input is drawn 8 times larger');
+    assert.ok(result.boxes.every((b: { score: number }) => b.score > 0.3), 'shown from 0.3 by default');
+    const low = cnnlab('predict', runDir, image, '--json', '--backend', 'wasm', '--score-threshold', '0.06', '--iou-threshold', '1');
+    assert.equal(low.status, 0, low.stderr);
+    const lowBoxes = JSON.parse(low.stdout.trim()).boxes as Array<{ score: number }>;
+    assert.ok(lowBoxes.length >= result.boxes.length && lowBoxes.every((b) => b.score > 0.06), `${lowBoxes.length} boxes from 0.06`);
+    const bad = cnnlab('predict', runDir, image, '--score-threshold', '2');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--score-threshold expects a number between 0 and 1, got 2/);
   });
 });
 

@@ -1,28 +1,34 @@
 /**
- * What a detection run makes of one picture (`cnnlab predict`): the head's output decoded into boxes (score
- * threshold, class-aware NMS, top-k: postprocess.ts defaults), in pixels of the picture as the model sees it, and
+ * What a detection run makes of one picture (`cnnlab predict`, the inspector): the head's output decoded into boxes
+ * as its DetectionHead says (score_thresh, nms_thresh, topk_candidates, detections_per_img), showing those from the
+ * shown score (0.3, or score_thresh when higher) unless the caller overrides it or the NMS IoU, in pixels of the picture as the model sees it, and
  * the picture with the boxes drawn in their class colours (the mask palette's, class c as mask value c + 1),
  * enlarged so that a small input stays readable.
  */
-import type { Detection } from '../../model/detection/postprocess';
+import { shownScore, type DecodeOptions, type Detection } from '../../model/detection/postprocess';
 import { decodeFcosOutput, fcosChannels } from '../../model/detection/fcosDecode';
+import { modelDecodeOptions } from '../../model/layers/detectionHead';
 import { maskColor } from '../../protocol/maskPalette';
 import type { Tensor4D } from '../../trainer/engine/tf';
 import type { RasterImage } from '../image/png';
 import type { InspectInput } from './input';
 import type { InspectableRun } from './runModel';
 
-/** Detections below this score are not printed nor drawn (the evaluation keeps down to 0.05 for mAP). */
-export const PREDICT_SCORE = 0.3;
 /** The drawing is enlarged by a whole factor until its longer side reaches this many pixels. */
 const DRAWN_SIDE = 256;
+
+/** `cnnlab predict --score-threshold S --iou-threshold T`: what replaces the model's shown score and NMS IoU. */
+export interface DecodeOverrides {
+  scoreThreshold?: number;
+  iouThreshold?: number;
+}
 
 export interface DetectionPrediction {
   detections: Detection[];
   drawn: RasterImage;
 }
 
-export async function predictBoxes(run: InspectableRun, input: InspectInput): Promise<DetectionPrediction> {
+export async function predictBoxes(run: InspectableRun, input: InspectInput, overrides: DecodeOverrides = {}): Promise<DetectionPrediction> {
   const { tf } = run;
   const output = tf.tidy(() => run.model.apply(tf.tensor4d(input.x, [1, input.height, input.width, input.channels]) as Tensor4D, false));
   const [, h, w, channels] = output.shape as number[];
@@ -31,8 +37,14 @@ export async function predictBoxes(run: InspectableRun, input: InspectInput): Pr
   const classes = channels - 5;
   if (classes < 1 || channels !== fcosChannels(classes)) throw new Error(`the model outputs ${channels} channels per location, not a detection head's classes + 5`);
   const grid = { height: h, width: w, stride: input.height / h };
-  const detections = decodeFcosOutput(values, 0, grid, classes, input, { scoreThreshold: PREDICT_SCORE });
+  const detections = decodeFcosOutput(values, 0, grid, classes, input, predictDecoding(run.analysis, overrides));
   return { detections, drawn: drawBoxes(input, detections) };
+}
+
+/** The model's decoding with the shown score as its threshold, and the overrides. */
+export function predictDecoding(analysis: Pick<InspectableRun['analysis'], 'layers'>, overrides: DecodeOverrides = {}): DecodeOptions {
+  const decode = modelDecodeOptions(analysis);
+  return { ...decode, scoreThreshold: overrides.scoreThreshold ?? shownScore(decode.scoreThreshold), iouThreshold: overrides.iouThreshold ?? decode.iouThreshold };
 }
 
 /** The picture in RGB, enlarged, with each detection's box outlined (2 pixels) in its class colour. */

@@ -8,7 +8,7 @@ import type { Tensor4D } from '../../trainer/engine/tf';
 import { imageErrors, outputToPixel } from '../../trainer/tasks/reconstructionErrors';
 import type { PredictedBoxData } from '../../protocol/inspect';
 import type { IndexedImage, PixelChannels, RasterImage } from '../image/png';
-import { predictBoxes } from './detectionPrediction';
+import { predictBoxes, type DecodeOverrides } from './detectionPrediction';
 import { predictMask } from './segmentationPrediction';
 import type { InspectInput } from './input';
 import { classScores, topK, type Prediction } from './predict';
@@ -31,7 +31,7 @@ export interface TaskPrediction {
   boxes?: PredictedBoxData[];
 }
 
-type Predictor = (run: InspectableRun, input: InspectInput, topK: number) => Promise<TaskPrediction>;
+type Predictor = (run: InspectableRun, input: InspectInput, topK: number, overrides: DecodeOverrides) => Promise<TaskPrediction>;
 
 const PREDICTORS: Record<TaskName, Predictor> = {
   async classification(run, input, k) {
@@ -76,8 +76,8 @@ const PREDICTORS: Record<TaskName, Predictor> = {
       text: shown.map((c) => `${c.class.padEnd(width)} ${(100 * c.fraction).toFixed(2).padStart(6)}% of the pixels\n`).join(''),
     };
   },
-  async detection(run, input) {
-    const { detections, drawn } = await predictBoxes(run, input);
+  async detection(run, input, _k, overrides) {
+    const { detections, drawn } = await predictBoxes(run, input, overrides);
     const round = (v: number) => Math.round(v * 100) / 100;
     const boxes = detections.map((d) => ({ class: run.classes[d.cls] ?? String(d.cls), score: d.score, x1: round(d.box[0]), y1: round(d.box[1]), x2: round(d.box[2]), y2: round(d.box[3]) }));
     const width = Math.max(...boxes.map((b) => b.class.length), 5);
@@ -92,6 +92,7 @@ const PREDICTORS: Record<TaskName, Predictor> = {
   },
 };
 
-export function predictForTask(run: InspectableRun, input: InspectInput, topK: number): Promise<TaskPrediction> {
-  return PREDICTORS[run.analysis.task](run, input, topK);
+/** `overrides`: detection's shown score and NMS IoU instead of the model's (`cnnlab predict --score-threshold/--iou-threshold`). */
+export function predictForTask(run: InspectableRun, input: InspectInput, topK: number, overrides: DecodeOverrides = {}): Promise<TaskPrediction> {
+  return PREDICTORS[run.analysis.task](run, input, topK, overrides);
 }

@@ -7,7 +7,7 @@
  */
 import { clipBox } from './boxes';
 import { decodeLtrb, locationCentre, type FcosGrid } from './fcosCoding';
-import { selectDetections, type DecodeOptions, type Detection } from './postprocess';
+import { DECODE_DEFAULTS, selectDetections, type DecodeOptions, type Detection } from './postprocess';
 
 /** Channels per location of a head for `classes` classes: class logits, l, t, r, b, centre-ness. */
 export function fcosChannels(classes: number): number {
@@ -22,7 +22,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
  */
 export function decodeFcosOutput(output: ArrayLike<number>, offset: number, grid: FcosGrid, classes: number, image: { width: number; height: number }, options: Partial<DecodeOptions> = {}): Detection[] {
   const channels = fcosChannels(classes);
-  const threshold = options.scoreThreshold ?? 0.05;
+  const threshold = options.scoreThreshold ?? DECODE_DEFAULTS.scoreThreshold;
   const candidates: Detection[] = [];
   for (let y = 0; y < grid.height; y++) {
     for (let x = 0; x < grid.width; x++) {

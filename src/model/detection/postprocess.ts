@@ -26,6 +26,18 @@ export interface DecodeOptions {
 
 export const DECODE_DEFAULTS: Readonly<DecodeOptions> = { scoreThreshold: 0.05, iouThreshold: 0.6, preNmsTopK: 1000, maxDetections: 100 };
 
+/**
+ * The score from which a detection is shown by default (the panels' slider opens there, `cnnlab predict` prints from
+ * there, the worst images count errors there): torchvision's FCOS's box_score_thresh is 0.2, a little stricter reads
+ * better on small data.
+ */
+export const SHOWN_SCORE = 0.3;
+
+/** The default shown score of a model decoding with `scoreThreshold`: SHOWN_SCORE, or the decoding's own when higher. */
+export function shownScore(scoreThreshold: number = DECODE_DEFAULTS.scoreThreshold): number {
+  return Math.max(SHOWN_SCORE, scoreThreshold);
+}
+
 /** The detections of one image from its candidates, highest score first. */
 export function selectDetections(candidates: readonly Detection[], options: Partial<DecodeOptions> = {}): Detection[] {
   const o = { ...DECODE_DEFAULTS, ...options };

@@ -2,6 +2,7 @@
  * LAYER_CATALOG: every supported layer with torch.nn's signature (argument order, defaults, types) and a
  * short explanation in a CNN course's words. The parser, the editor's completion and hovers all read it.
  */
+import { DECODE_DEFAULTS } from '../detection/postprocess';
 import type { LayerType } from '../types';
 import { arg, type ArgSignature, type CallSignature } from './argDocs';
 
@@ -108,7 +109,12 @@ export const LAYER_CATALOG: Record<LayerType, LayerSignature> = {
   DetectionHead: sig('DetectionHead', 'conv',
     'The head of a one-stage, anchor-free detector (task detection; FCOS, single level): one 3×3 convolution from the backbone\'s feature map to num_classes + 5 maps of the same size. At every location: one logit per class (is an object of this class centred near here?), the distances l, t, r, b from the location to the box\'s four sides in strides, and a centre-ness logit (how close to the object\'s centre the location is). The class biases start at −log(99), a 1% object prior, as RetinaNet and FCOS start them. Parameters: (num_classes + 5)·(in_channels·9 + 1).',
     [arg.inChannels(),
-      { name: 'num_classes', kind: 'int', pyType: 'int', required: true, min: 1, doc: 'Object classes (no background class): the first num_classes output maps are their logits.' }]),
+      { name: 'num_classes', kind: 'int', pyType: 'int', required: true, min: 1, doc: 'Object classes (no background class): the first num_classes output maps are their logits.' },
+      // Decoding (postprocess.ts), named as torchvision's FCOS constructor names them; the convolution ignores them.
+      { name: 'score_thresh', kind: 'float', pyType: 'float', default: DECODE_DEFAULTS.scoreThreshold, min: 0, max: 0.99, doc: 'Decoding: a location\'s class score √(sigmoid(class logit)·sigmoid(centre-ness)) must exceed this to become a candidate box. The validation and test mAP, the panels and `cnnlab predict` decode with it; 0.05 keeps the low-score tail mAP needs (torchvision\'s FCOS shows 0.2). The panels and predict still show only boxes from 0.3 (their slider and --score-threshold).' },
+      { name: 'nms_thresh', kind: 'float', pyType: 'float', default: DECODE_DEFAULTS.iouThreshold, exclusiveMin: 0, max: 1, doc: 'Decoding: class-aware non-maximum suppression removes a box overlapping a better-scoring box of its class with an IoU above this (1 keeps every box).' },
+      { name: 'topk_candidates', kind: 'int', pyType: 'int', default: DECODE_DEFAULTS.preNmsTopK, min: 1, max: 100000, doc: 'Decoding: the best-scoring candidates kept before NMS.' },
+      { name: 'detections_per_img', kind: 'int', pyType: 'int', default: DECODE_DEFAULTS.maxDetections, min: 1, max: 10000, doc: 'Decoding: the detections kept per image after NMS, the best first (COCO\'s mAP counts at most 100).' }]),
 };
 
 export const LAYER_TYPES = Object.keys(LAYER_CATALOG) as LayerType[];

@@ -3,9 +3,11 @@
  * convolution (padding 1) from the backbone's feature map to num_classes + 5 maps at the same size: a logit per class,
  * the distances (l, t, r, b) to the box's sides in strides, and a centre-ness logit. Its class biases start at
  * −log((1 − π)/π), π = 0.01 (RetinaNet's and FCOS's prior), so the first steps' focal loss is not swamped by the
- * background. The stride is the input's size over the map's (the layer's jump).
+ * background. The stride is the input's size over the map's (the layer's jump). Its other arguments (score_thresh,
+ * nms_thresh, topk_candidates, detections_per_img) say how its output is decoded, not what it computes.
  */
-import type { Conv2dArgs, DetectionHeadArgs, ResolvedLayer } from '../types';
+import { DECODE_DEFAULTS, type DecodeOptions } from '../detection/postprocess';
+import type { Conv2dArgs, DetectionHeadArgs, ModelAnalysis, ResolvedLayer } from '../types';
 import { formatCount, formatShape } from './arithmetic';
 import { inferredCount, requireRank } from './checks';
 import { growReceptive, type LayerContext, type LayerHandler, type LayerOutcome } from './handler';
@@ -18,7 +20,11 @@ export const CLASS_PRIOR = 0.01;
 function inferDetectionHead(ctx: LayerContext): LayerOutcome | undefined {
   if (!requireRank(ctx, [3], 'a [C, H, W] feature map')) return undefined;
   const [c, h, w] = ctx.input;
-  const args: DetectionHeadArgs = { in_channels: inferredCount(ctx, 'in_channels', c), num_classes: ctx.bound.num('num_classes') };
+  const args: DetectionHeadArgs = {
+    in_channels: inferredCount(ctx, 'in_channels', c), num_classes: ctx.bound.num('num_classes'),
+    score_thresh: ctx.bound.num('score_thresh', DECODE_DEFAULTS.scoreThreshold), nms_thresh: ctx.bound.num('nms_thresh', DECODE_DEFAULTS.iouThreshold),
+    topk_candidates: ctx.bound.num('topk_candidates', DECODE_DEFAULTS.preNmsTopK), detections_per_img: ctx.bound.num('detections_per_img', DECODE_DEFAULTS.maxDetections),
+  };
   const out = args.num_classes + BOX_CHANNELS;
   const params = out * (args.in_channels * 9 + 1);
   return {
@@ -60,4 +66,15 @@ export function detectionHeadConv(a: DetectionHeadArgs): Conv2dArgs {
 /** The starting value of the class biases: the logit of CLASS_PRIOR. */
 export function classPriorBias(): number {
   return -Math.log((1 - CLASS_PRIOR) / CLASS_PRIOR);
+}
+
+/** How a head's detections are decoded (its score_thresh, nms_thresh, topk_candidates, detections_per_img). */
+export function headDecodeOptions(a: DetectionHeadArgs): DecodeOptions {
+  return { scoreThreshold: a.score_thresh, iouThreshold: a.nms_thresh, preNmsTopK: a.topk_candidates, maxDetections: a.detections_per_img };
+}
+
+/** The decoding a detection model asks for: its last DetectionHead's; the defaults when it has none. */
+export function modelDecodeOptions(analysis: Pick<ModelAnalysis, 'layers'>): DecodeOptions {
+  const head = [...analysis.layers].reverse().find((l) => l.type === 'DetectionHead');
+  return head ? headDecodeOptions(head.args as DetectionHeadArgs) : { ...DECODE_DEFAULTS };
 }

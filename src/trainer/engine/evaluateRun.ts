@@ -5,6 +5,7 @@
  * go into summary.json (other keys kept) and the predictions into predictions.json/.bin, as training writes them.
  * With other weights (`--weights`) the figures are only returned: the run keeps its own checkpoint's.
  */
+import { modelDecodeOptions } from '../../model/layers/detectionHead';
 import { openRun } from '../../inspect/network/runModel';
 import { loadRunData } from '../../inspect/session/runData';
 import type { EvaluateRequest, EvaluateResult } from '../../protocol/runTypes';
@@ -41,7 +42,7 @@ export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: Ev
     const dataset = await loadRunData(run, { searchPaths: request.searchPaths, cacheDir: request.cacheDir, maxImagePixels: request.maxImagePixels }, changedOnly(report));
     const test = dataset.test;
     if (test.count === 0) throw new Error(`${request.runDir}: the ${dataset.name} dataset has no test images to evaluate on`);
-    const task = createTask(run.analysis.task, { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize, classWeights: run.analysis.train.class_weights, ignoreIndex: run.analysis.train.ignore_index, outputShape: run.analysis.outputShape });
+    const task = createTask(run.analysis.task, { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize, classWeights: run.analysis.train.class_weights, ignoreIndex: run.analysis.train.ignore_index, outputShape: run.analysis.outputShape, decode: modelDecodeOptions(run.analysis) });
     const predictions = task.testRecorder(dataset);
     report(`Evaluating ${run.checkpoint}/ on ${test.count} test images`, 0, test.count);
     const metrics = await evaluate(tf, run.model, test, {
@@ -55,10 +56,10 @@ export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: Ev
       },
     });
     if (!metrics) throw new EvaluationCancelled();
-    if (request.weights) return { runDir: request.runDir, checkpoint: run.checkpoint, weights: request.weights, classes: dataset.classes, test: metrics };
+    if (request.weights) return { runDir: request.runDir, checkpoint: run.checkpoint, weights: request.weights, classes: dataset.classes, task: run.analysis.task, test: metrics };
     writePredictions(predictions, request.runDir, (message) => report(message));
     recordTestMetrics(request.runDir, metrics, run.checkpoint);
-    return { runDir: request.runDir, checkpoint: run.checkpoint, classes: dataset.classes, test: metrics };
+    return { runDir: request.runDir, checkpoint: run.checkpoint, classes: dataset.classes, task: run.analysis.task, test: metrics };
   } finally {
     run.dispose();
   }

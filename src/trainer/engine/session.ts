@@ -7,6 +7,7 @@ import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { analyzeModel, TASKS } from '../../model';
 import { resolveIncludedClasses } from '../../model/config/includeClasses';
+import { modelDecodeOptions } from '../../model/layers/detectionHead';
 import { namedClasses } from '../../model/infer/modelChecks';
 import { estimateTrainingMemory, memoryLine, memoryRefusal } from '../../model/memory/estimate';
 import { formatDiagnostic } from '../../model/report/formatDiagnostic';
@@ -83,7 +84,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     onProgress: changedOnly(log),
     onWarning: (message) => log(message, 'warning'),
   });
-  const taskContext = { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes), classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index, outputShape: analysis.outputShape };
+  const taskContext = { loss: analysis.train.loss, classes: dataset.classes, normalize: inputNormalization(analysis.pipeline), includedClasses: includedClasses(analysis, dataset.classes), classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index, outputShape: analysis.outputShape, decode: modelDecodeOptions(analysis) };
   const task = createTask(analysis.task, taskContext);
   task.checkData(analysis, dataset);
   const monitors = [analysis.train.early_stopping && 'early stopping', analysis.train.schedule?.type === 'plateau' && 'the plateau schedule', analysis.train.best && analysis.train.best !== 'val_loss' && `train.best (${analysis.train.best})`].filter(Boolean);

@@ -3,11 +3,12 @@
  * packed per location of the head's map (FCOS assignment, packFcosTargets); the loss is detectionLosses.ts's fcosLoss
  * (focal + GIoU + centre-ness); no training score; each evaluation pass decodes the head's outputs (DetectionPass)
  * into COCO's mAP@0.5, mAP@[.5:.95], per-class AP and PR curves, and keeps its first images with their true boxes and
- * detections as the panel's strip; best = lowest validation loss unless train.best
+ * detections as the panel's strip, all decoded as the model's DetectionHead says (ctx.decode); best = lowest validation loss unless train.best
  * names val_map50 or val_map.
  */
 import type { FcosGrid } from '../../model/detection/fcosCoding';
 import { fcosChannels } from '../../model/detection/fcosDecode';
+import { shownScore } from '../../model/detection/postprocess';
 import type { Shape } from '../../model/types';
 import type { TestMetrics } from '../../protocol/runTypes';
 import { objectsOf } from '../datasets/objectBoxes';
@@ -48,12 +49,12 @@ export function detectionTask(ctx: TaskContext): EngineTask {
     epochScore: () => null,
     evaluation() {
       let pass: DetectionPass | undefined;
-      const strip = new DetectionStrip(ctx.classes, fromInput);
+      const strip = new DetectionStrip(ctx.classes, fromInput, shownScore(ctx.decode?.scoreThreshold));
       let lossSum = 0;
       let samples = 0;
       return {
         add(batch, start, outputs, meanLoss) {
-          pass ??= new DetectionPass({ grid: gridOf(batch), classes: k });
+          pass ??= new DetectionPass({ grid: gridOf(batch), classes: k, decode: ctx.decode });
           strip.add(batch, start, pass.add(batch, start, outputs));
           lossSum += meanLoss * batch.size;
           samples += batch.size;
@@ -82,7 +83,7 @@ export function detectionTask(ctx: TaskContext): EngineTask {
       }
       gridOf(dataset.train);
     },
-    testRecorder: (dataset) => new DetectionWorstRecorder(dataset.classes, (set) => gridOf(set)),
+    testRecorder: (dataset) => new DetectionWorstRecorder(dataset.classes, (set) => gridOf(set), ctx.decode),
   };
 }
 

@@ -7,18 +7,16 @@ import { evaluateDetections, type DetectionMetrics, type ImageDetections } from 
 import type { FcosGrid } from '../../model/detection/fcosCoding';
 import { decodeFcosOutput, fcosChannels } from '../../model/detection/fcosDecode';
 import { imageErrors, worstImages, type ImageErrors } from '../../model/detection/imageErrors';
-import type { DecodeOptions } from '../../model/detection/postprocess';
+import { shownScore, type DecodeOptions } from '../../model/detection/postprocess';
 import { objectsOf } from '../datasets/objectBoxes';
 import type { Batch } from '../datasets/types';
-
-/** The score from which a detection counts as shown (the panel's default, and the worst images' errors): torchvision's FCOS's box_score_thresh is 0.2, a little stricter reads better on small data. */
-export const SHOWN_SCORE = 0.3;
 
 export interface DetectionPassOptions {
   grid: FcosGrid;
   classes: number;
+  /** The model's decoding (its DetectionHead's score_thresh, nms_thresh, …); default DECODE_DEFAULTS. */
   decode?: Partial<DecodeOptions>;
-  /** The score from which a detection is shown (and counts in the worst images). Default SHOWN_SCORE. */
+  /** The score from which a detection is shown (and counts in the worst images). Default shownScore(decode's threshold). */
   shownScore?: number;
 }
 
@@ -48,7 +46,7 @@ export class DetectionPass {
   }
 
   errors(): ImageErrors[] {
-    const shown = this.options.shownScore ?? SHOWN_SCORE;
+    const shown = this.options.shownScore ?? shownScore(this.options.decode?.scoreThreshold);
     return this.images.map((image) => imageErrors(image.truth, image.detections, shown));
   }
 

@@ -5,8 +5,8 @@
  * low-score detections per image: the cap keeps the strip a few tens of kilobytes.)
  */
 import type { ImageDetections } from '../../model/detection/averagePrecision';
+import { SHOWN_SCORE } from '../../model/detection/postprocess';
 import type { Batch } from '../datasets/types';
-import { SHOWN_SCORE } from './detectionEvaluation';
 import type { ToPixel } from './reconstructionErrors';
 import { StripCollector } from './sampleStrip';
 

@@ -11,7 +11,8 @@ import type { ImageSet } from '../datasets/types';
 import type { BoxXyxy, DetectionWorst } from '../../protocol/detectionWorst';
 import { writeJsonAtomic } from '../runs/atomic';
 import { RUN_FILES } from '../runs/store';
-import { DetectionPass, SHOWN_SCORE } from './detectionEvaluation';
+import { shownScore, type DecodeOptions } from '../../model/detection/postprocess';
+import { DetectionPass } from './detectionEvaluation';
 import { StripCollector } from './sampleStrip';
 import type { TestRecorder } from './types';
 
@@ -20,8 +21,11 @@ export const WORST_IMAGES = 16;
 export class DetectionWorstRecorder implements TestRecorder {
   private pass: DetectionPass | undefined;
   private set: ImageSet | undefined;
+  private readonly shown: number;
 
-  constructor(private readonly classes: string[], private readonly gridOf: (set: ImageSet) => FcosGrid) {}
+  constructor(private readonly classes: string[], private readonly gridOf: (set: ImageSet) => FcosGrid, private readonly decode?: DecodeOptions) {
+    this.shown = shownScore(decode?.scoreThreshold);
+  }
 
   get count(): number {
     return this.pass?.images.length ?? 0;
@@ -30,7 +34,7 @@ export class DetectionWorstRecorder implements TestRecorder {
   addBatch(set: ImageSet, start: number, labels: ArrayLike<number>, outputs: ArrayLike<number>): void {
     if (!set.objects) return;
     this.set = set;
-    this.pass ??= new DetectionPass({ grid: this.gridOf(set), classes: this.classes.length, shownScore: SHOWN_SCORE });
+    this.pass ??= new DetectionPass({ grid: this.gridOf(set), classes: this.classes.length, decode: this.decode, shownScore: this.shown });
     const indices = Array.from({ length: labels.length }, (_, i) => start + i);
     this.pass.add({ objects: gatherObjects(set.objects, indices), size: labels.length, height: set.height, width: set.width }, start, outputs);
   }
@@ -45,7 +49,7 @@ export class DetectionWorstRecorder implements TestRecorder {
     const images = worst.map((index) => {
       const k = pass.indices.indexOf(index);
       const { truth, detections } = pass.images[k];
-      const shown = detections.filter((d) => d.score >= SHOWN_SCORE);
+      const shown = detections.filter((d) => d.score >= this.shown);
       const e = errors[k];
       strip.add(index, set.labels[index], [{ values: set.images, offset: index * pixels, toPixel: (v) => v / 255 }], set, e.missed.length + e.falseDetections.length);
       return {
@@ -59,7 +63,7 @@ export class DetectionWorstRecorder implements TestRecorder {
     });
     const encoded = strip.strip(0);
     if (!encoded) return null;
-    return { classes: [...this.classes], shownScore: SHOWN_SCORE, imageWidth: set.width, imageHeight: set.height, images, strip: encoded };
+    return { classes: [...this.classes], shownScore: this.shown, imageWidth: set.width, imageHeight: set.height, images, strip: encoded };
   }
 
   write(dir: string): void {

@@ -3,6 +3,7 @@
  * call only this interface, so a new task (segmentation, detection) is one module and one registry entry here plus
  * its core definition in src/model/tasks.
  */
+import type { DecodeOptions } from '../../model/detection/postprocess';
 import type { LossName, ModelAnalysis, TaskName } from '../../model/types';
 import type { EpochMetrics, TestMetrics } from '../../protocol/runTypes';
 import type { SampleStrip } from '../../protocol/sampleStrip';
@@ -23,6 +24,8 @@ export interface TaskContext {
   ignoreIndex?: number;
   /** The model's output per sample (analysis.outputShape): detection reads its head's map size from it. */
   outputShape?: number[];
+  /** Detection: how the head's outputs are decoded (the DetectionHead's score_thresh, nms_thresh, …). Default DECODE_DEFAULTS. */
+  decode?: DecodeOptions;
 }
 
 /** The model's input and the loss's target for one batch. */
