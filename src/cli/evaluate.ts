@@ -3,7 +3,8 @@
  * checkpoint (for a run stopped before its test pass), written into the run's summary.json and predictions files;
  * with --weights (a .pth/.pt, .safetensors or another run) the run's model and data with those weights, printed only. Progress goes to
  * stderr; Ctrl-C cancels and leaves the run as it was. Exit 0 on success, 1 when the run cannot be evaluated or
- * the evaluation was cancelled, 2 for usage problems and missing folders.
+ * the evaluation was cancelled, 2 for usage problems and missing folders. --json adds the task's own figures as
+ * `cnnlab train --json` does (detection: testMap50 and testMap, testAccuracy null).
  */
 import { resolve } from 'node:path';
 import type { BackendChoiceName } from '../protocol/runTypes';

@@ -38,7 +38,7 @@ describe('protocol guards', () => {
       { type: 'log', runId: 'a', level: 'info', message: 'hi' },
       { type: 'error', runId: null, message: 'bad' },
       { type: 'evaluation-progress', runId: 'a', message: 'Evaluating best/', done: 64, total: 100 },
-      { type: 'evaluated', runId: 'a', result: { runDir: '/r', checkpoint: 'best', classes: ['a'], test: { loss: 1, accuracy: 1, perClassAccuracy: [1], confusion: [[1]], samples: 1 } } },
+      { type: 'evaluated', runId: 'a', result: { runDir: '/r', checkpoint: 'best', classes: ['a'], task: 'classification', test: { loss: 1, accuracy: 1, perClassAccuracy: [1], confusion: [[1]], samples: 1 } } },
       { type: 'progress', runId: 'a', metrics: { kind: 'batch', epoch: 1, batch: 1, batches: 2, loss: 1, accuracy: 0, lr: 0.1, samplesPerSecond: 1, etaSeconds: 1, time: '' } },
     ];
     for (const message of good) assert.ok(isFromWorker(message), message.type);

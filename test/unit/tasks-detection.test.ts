@@ -246,6 +246,20 @@ describe('cnnlab train and predict for detection', () => {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--score-threshold expects a number between 0 and 1, got 2/);
   });
+
+  it('evaluate --json keeps its keys, testAccuracy null, and adds testMap50 and testMap as written into summary.json', () => {
+    assert.ok(runDir, 'the training test ran');
+    const r = cnnlab('evaluate', runDir, '--json', '--backend', 'wasm');
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+    const keys = ['runDir', 'checkpoint', 'backend', 'testAccuracy', 'testLoss', 'samples', 'classes', 'perClassAccuracy', 'testMap50', 'testMap'];
+    assert.deepEqual(keys.filter((k) => !(k in result)), []);
+    assert.equal(result.testAccuracy, null);
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
+    assert.equal(typeof result.testMap50, 'number');
+    assert.equal(result.testMap50, summary.test.detection.map50);
+    assert.equal(result.testMap, summary.test.detection.map);
+  });
 });
 
 describe('drawing boxes', () => {
