@@ -1,5 +1,5 @@
 /** Class colours of the scatter plots (embeddings, latent plane) and their legend. */
-import { CLASS_PALETTE } from '../../src/inspect/image/palette';
+import { CLASS_PALETTE } from '../../src/protocol/classPalette';
 import { el } from './dom';
 
 /** Category colours (Tableau 10), distinguishable on light and dark themes (shared with `cnnlab inspect`'s plots). */

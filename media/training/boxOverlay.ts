@@ -1,10 +1,10 @@
 /**
  * Detection boxes over a strip image, as the panel draws them at a score threshold: true boxes dashed, the detections
  * scoring at or above the threshold solid and labelled with their class and score, each in its class's colour
- * (Tableau 10, as the inspector's class plots); the image's missed objects and false detections at that threshold
+ * (classPalette.ts: as the inspector's class plots and `cnnlab predict --out`); the image's missed objects and false detections at that threshold
  * (imageErrors: matched in score order at IoU ≥ 0.5) are flagged and counted. Pure: the DOM view strokes the result.
  */
-import { CLASS_PALETTE } from '../../src/inspect/image/palette';
+import { classCss } from '../../src/protocol/classPalette';
 import type { Box } from '../../src/model/detection/boxes';
 import { imageErrors } from '../../src/model/detection/imageErrors';
 import type { RowBoxes, StripBox } from '../../src/protocol/sampleStrip';
@@ -16,7 +16,7 @@ export interface BoxColour {
 
 /** The legend: one colour per class. */
 export function boxColours(classes: readonly string[]): BoxColour[] {
-  return classes.map((name, c) => ({ name, css: CLASS_PALETTE[c % CLASS_PALETTE.length] }));
+  return classes.map((name, c) => ({ name, css: classCss(c) }));
 }
 
 export interface DrawnBox {
@@ -54,7 +54,7 @@ export function boxesAt(row: RowBoxes, legend: readonly BoxColour[], threshold: 
   const name = (cls: number) => legend[cls]?.name ?? String(cls);
   const drawn = (b: StripBox, truthBox: boolean, error: boolean, label: string): DrawnBox => ({
     x: b.x1 * scale, y: b.y1 * scale, width: (b.x2 - b.x1) * scale, height: (b.y2 - b.y1) * scale,
-    css: legend[b.cls]?.css ?? CLASS_PALETTE[0], truth: truthBox, error, label,
+    css: legend[b.cls]?.css ?? classCss(b.cls), truth: truthBox, error, label,
   });
   const boxes = row.truth.map((b, g) => drawn(b, true, missed.has(g), missed.has(g) ? `${name(b.cls)} (missed)` : ''));
   let shown = 0;

@@ -13,7 +13,8 @@ import { PNG } from 'pngjs';
 import { analyzeModel } from '../../src/model';
 import { encodePng } from '../../src/inspect/image/png';
 import { drawBoxes } from '../../src/inspect/network/detectionPrediction';
-import { maskColor } from '../../src/protocol/maskPalette';
+import { classCss, classRgb } from '../../src/protocol/classPalette';
+import { boxColours } from '../../media/training/boxOverlay';
 import { stateKeys } from '../../src/model/stateKeys';
 import { modelPy } from '../../src/export/pytorch/modelPy';
 import { isDetectionWorst } from '../../src/protocol/detectionWorst';
@@ -267,8 +268,22 @@ describe('drawing boxes', () => {
     const pixels = new Uint8Array(32 * 32).fill(100);
     const drawn = drawBoxes({ pixels, width: 32, height: 32, channels: 1 }, [{ cls: 0, score: 0.9, box: [4, 4, 12, 12] }]);
     const at = (x: number, y: number) => Array.from(drawn.data.subarray((y * drawn.width + x) * 3, (y * drawn.width + x) * 3 + 3));
-    assert.deepEqual(at(4 * 8, 6 * 8), maskColor(1), 'left edge');
+    assert.deepEqual(at(4 * 8, 6 * 8), classRgb(0), 'left edge');
     assert.deepEqual(at(8 * 8, 8 * 8), [100, 100, 100], 'inside');
     assert.deepEqual(at(20 * 8, 20 * 8), [100, 100, 100], 'outside');
+  });
+
+  it('draws each class in the colour the training panel gives it', () => {
+    const classes = Array.from({ length: 12 }, (_, c) => `class${c}`);
+    const legend = boxColours(classes);
+    const hex = (rgb: readonly number[]) => `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+    for (let c = 0; c < classes.length; c++) {
+      const drawn = drawBoxes({ pixels: new Uint8Array(16 * 16), width: 16, height: 16, channels: 1 }, [{ cls: c, score: 0.9, box: [2, 2, 10, 10] }]);
+      const edge = Array.from(drawn.data.subarray((2 * 16 * drawn.width + 2 * 16) * 3, (2 * 16 * drawn.width + 2 * 16) * 3 + 3));
+      assert.equal(hex(edge), legend[c].css, `class ${c}`);
+      assert.equal(legend[c].css, classCss(c));
+    }
+    assert.notEqual(legend[0].css, legend[1].css);
+    assert.equal(legend[10].css, legend[0].css, 'ten colours, then again');
   });
 });

@@ -18,7 +18,7 @@ import { detectionResultsView, detectionWorstOf } from '../../media/training/det
 import { epochTable } from '../../media/training/epochTable';
 import { stripView } from '../../media/training/sampleStrip';
 import type { WebviewApi } from '../../media/webviewApi';
-import { CLASS_PALETTE } from '../../src/inspect/image/palette';
+import { CLASS_PALETTE } from '../../src/protocol/classPalette';
 import { evaluateDetections } from '../../src/model/detection/averagePrecision';
 import type { TaskViews } from '../../src/model/tasks/types';
 import type { EpochMetrics, RunSummary, TestMetrics } from '../../src/protocol/runTypes';

@@ -1,5 +1,5 @@
 /** A scatter plot as a picture (the embedding written by `cnnlab inspect`): points coloured by class, with a legend. */
-import { CLASS_PALETTE } from './palette';
+import { CLASS_PALETTE, classRgb } from '../../protocol/classPalette';
 import { encodePng } from './png';
 import type { Picture } from './pictures';
 
@@ -20,10 +20,7 @@ export function scatterPicture(points: Float32Array, labels: Uint8Array, classes
   const width = size;
   const height = size + LEGEND_ROW;
   const data = new Uint8Array(width * height * 3).fill(BACKGROUND);
-  const rgb = (c: number): number[] => {
-    const hex = CLASS_PALETTE[c % CLASS_PALETTE.length];
-    return [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
-  };
+  const rgb = classRgb;
   const dot = (cx: number, cy: number, colour: number[], r: number): void => {
     for (let y = cy - r; y <= cy + r; y++)
       for (let x = cx - r; x <= cx + r; x++)

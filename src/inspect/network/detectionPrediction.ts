@@ -2,13 +2,13 @@
  * What a detection run makes of one picture (`cnnlab predict`, the inspector): the head's output decoded into boxes
  * as its DetectionHead says (score_thresh, nms_thresh, topk_candidates, detections_per_img), showing those from the
  * shown score (0.3, or score_thresh when higher) unless the caller overrides it or the NMS IoU, in pixels of the picture as the model sees it, and
- * the picture with the boxes drawn in their class colours (the mask palette's, class c as mask value c + 1),
+ * the picture with the boxes drawn in their class colours (classPalette.ts, as the training panel draws them),
  * enlarged so that a small input stays readable.
  */
 import { shownScore, type DecodeOptions, type Detection } from '../../model/detection/postprocess';
 import { decodeFcosOutput, fcosChannels } from '../../model/detection/fcosDecode';
 import { modelDecodeOptions } from '../../model/layers/detectionHead';
-import { maskColor } from '../../protocol/maskPalette';
+import { classRgb } from '../../protocol/classPalette';
 import type { Tensor4D } from '../../trainer/engine/tf';
 import type { RasterImage } from '../image/png';
 import type { InspectInput } from './input';
@@ -62,7 +62,7 @@ export function drawBoxes(input: Pick<InspectInput, 'pixels' | 'height' | 'width
     if (x >= 0 && y >= 0 && x < width && y < height) data.set(colour, (y * width + x) * 3);
   };
   for (const d of [...detections].reverse()) {
-    const colour = maskColor(d.cls + 1);
+    const colour = classRgb(d.cls);
     const [x1, y1, x2, y2] = d.box.map((v) => Math.round(v * scale));
     for (let t = 0; t < 2; t++) {
       for (let x = x1; x < x2; x++) [y1 + t, y2 - 1 - t].forEach((y) => paint(x, y, colour));
