@@ -1,7 +1,7 @@
 /**
  * The Training panel's chart data, built incrementally from metric records: per-epoch train/validation loss and
  * accuracy (or validation MSE, mean IoU, or mAP), the per-batch training loss (raw, and an exponential moving average of it), the learning rate and
- * the training speed. Points are `{x, y}` objects with numeric x, ready for chart.js with `parsing: false`.
+ * the training speed, and the loss's parts (detection's classes, boxes, centre-ness) per epoch. Points are `{x, y}` objects with numeric x, ready for chart.js with `parsing: false`.
  * Pure (no DOM, no chart.js), so it is unit-tested in Node.
  */
 import type { BatchMetrics, EpochMetrics, MetricRecord } from '../../src/protocol/runTypes';
@@ -29,6 +29,19 @@ export interface SeriesData {
   batchLossSmoothed: Point[];
   learningRate: Point[];
   samplesPerSecond: Point[];
+  /** Tasks whose loss has parts (TaskViews.lossParts): each part's training and validation mean per epoch, by name. */
+  lossParts: Record<string, LossPartSeries>;
+}
+
+export interface LossPartSeries {
+  train: Point[];
+  val: Point[];
+}
+
+/** The series of loss part `name`, made empty on first use (so a chart can hold its arrays before any epoch). */
+export function lossPartSeries(data: SeriesData, name: string): LossPartSeries {
+  data.lossParts[name] ??= { train: [], val: [] };
+  return data.lossParts[name];
 }
 
 /** Which charts changed after adding records (so the view redraws only those). */
@@ -72,7 +85,8 @@ export class TrainingSeries {
 
   /** Clears every series (another run is shown). */
   reset(): void {
-    for (const series of Object.values(this.data) as Point[][]) series.length = 0;
+    const { lossParts, ...series } = this.data;
+    for (const points of [...Object.values(series), ...Object.values(lossParts).flatMap((p) => [p.train, p.val])]) points.length = 0;
     this.lastStep = 0;
     this.lastEpoch = 0;
     this.previous = undefined;
@@ -114,6 +128,8 @@ export class TrainingSeries {
     pushFinite(this.data.valMeanIou, x, record.valMeanIou ?? null);
     pushFinite(this.data.valMap50, x, record.valMap50 ?? null);
     pushFinite(this.data.valMap, x, record.valMap ?? null);
+    for (const [name, y] of Object.entries(record.lossParts ?? {})) pushFinite(lossPartSeries(this.data, name).train, x, y);
+    for (const [name, y] of Object.entries(record.valLossParts ?? {})) pushFinite(lossPartSeries(this.data, name).val, x, y);
     return true;
   }
 }
@@ -133,5 +149,5 @@ function pushFinite(series: Point[], x: number, y: number | null): void {
 }
 
 function emptySeries(): SeriesData {
-  return { trainLoss: [], valLoss: [], trainAccuracy: [], valAccuracy: [], valMse: [], valMeanIou: [], valMap50: [], valMap: [], batchLossRaw: [], batchLossSmoothed: [], learningRate: [], samplesPerSecond: [] };
+  return { trainLoss: [], valLoss: [], trainAccuracy: [], valAccuracy: [], valMse: [], valMeanIou: [], valMap50: [], valMap: [], batchLossRaw: [], batchLossSmoothed: [], learningRate: [], samplesPerSecond: [], lossParts: {} };
 }

@@ -1,12 +1,12 @@
 /** Which charts the Training panel draws, from which series, in which colours. Pure: tested in Node. */
 import type { TaskViews } from '../../src/model/tasks/types';
 import type { LineChartSpec, ThemeColors } from './chartOptions';
-import type { SeriesData } from './chartSeries';
+import { lossPartSeries, type SeriesData } from './chartSeries';
 
-export type TrainingChartId = 'loss' | 'accuracy' | 'mse' | 'miou' | 'map' | 'batchLoss' | 'learningRate' | 'speed' | 'precisionRecall';
+export type TrainingChartId = 'loss' | 'lossParts' | 'accuracy' | 'mse' | 'miou' | 'map' | 'batchLoss' | 'learningRate' | 'speed' | 'precisionRecall';
 
 /** Chart ids redrawn when epoch records arrive, and when batch records arrive. */
-export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'accuracy', 'mse', 'miou', 'map'];
+export const EPOCH_CHARTS: readonly TrainingChartId[] = ['loss', 'lossParts', 'accuracy', 'mse', 'miou', 'map'];
 /** The per-epoch charts a task chooses one of (TaskViews.epochChart). */
 const TASK_CHARTS: readonly TaskViews['epochChart'][] = ['accuracy', 'mse', 'miou', 'map'];
 export const BATCH_CHARTS: readonly TrainingChartId[] = ['batchLoss', 'learningRate', 'speed'];
@@ -19,11 +19,23 @@ export interface TrainingChart {
 
 /**
  * The panel's charts over `series` (the arrays are shared, not copied: charts see new points on update); beside the
- * loss, the task's per-epoch chart (views.epochChart): accuracy, the validation MSE, mean IoU or mAP.
+ * loss, the loss's parts for tasks whose loss has them (views.lossParts: training solid, validation dashed), and the
+ * task's per-epoch chart (views.epochChart): accuracy, the validation MSE, mean IoU or mAP.
  */
-export function trainingCharts(series: SeriesData, theme: ThemeColors, views: Pick<TaskViews, 'epochChart'>): TrainingChart[] {
+export function trainingCharts(series: SeriesData, theme: ThemeColors, views: Pick<TaskViews, 'epochChart' | 'lossParts'>): TrainingChart[] {
   const others = TASK_CHARTS.filter((id) => id !== views.epochChart);
-  return allCharts(series, theme).filter((c) => !others.includes(c.id as TaskViews['epochChart']));
+  const charts = allCharts(series, theme).filter((c) => !others.includes(c.id as TaskViews['epochChart']));
+  return views.lossParts?.length ? [charts[0], lossPartsChart(series, theme, views.lossParts), ...charts.slice(1)] : charts;
+}
+
+function lossPartsChart(series: SeriesData, theme: ThemeColors, names: readonly string[]): TrainingChart {
+  const colours = [theme.palette[2], theme.palette[4], theme.palette[3], theme.palette[5]];
+  const lines = names.flatMap((name, i) => {
+    const { train, val } = lossPartSeries(series, name);
+    const color = colours[i % colours.length];
+    return [{ label: `train ${name}`, data: train, color, points: true }, { label: `validation ${name}`, data: val, color, dashed: true }];
+  });
+  return { id: 'lossParts', title: `Loss parts per epoch (${names.join(', ')})`, spec: { xTitle: 'epoch', yTitle: 'loss', integerX: true, yMin: 0, lines } };
 }
 
 function allCharts(series: SeriesData, theme: ThemeColors): TrainingChart[] {

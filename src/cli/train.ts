@@ -209,8 +209,13 @@ export function epochLine(m: EpochMetrics): string {
   // The task's own validation metrics, when it has them (reconstruction's MSE, segmentation's mIoU, detection's mAP).
   const extra = ([['val_mse', m.valMse, 5], ['val_miou', m.valMeanIou, 3], ['val_map50', m.valMap50, 3], ['val_map', m.valMap, 3]] as const)
     .map(([key, value, digits]) => (value !== undefined && value !== null ? ` ${key} ${value.toFixed(digits)}` : '')).join('');
-  const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)}${m.valAccuracy !== null ? ` val_acc ${m.valAccuracy.toFixed(3)}` : ''}${extra}` : '';
-  return `epoch ${m.epoch}: loss ${m.loss.toFixed(4)}${m.accuracy !== null ? ` acc ${m.accuracy.toFixed(3)}` : ''}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`;
+  const val = m.valLoss !== null ? ` val_loss ${m.valLoss.toFixed(4)}${partsText(m.valLossParts)}${m.valAccuracy !== null ? ` val_acc ${m.valAccuracy.toFixed(3)}` : ''}${extra}` : '';
+  return `epoch ${m.epoch}: loss ${m.loss.toFixed(4)}${partsText(m.lossParts)}${m.accuracy !== null ? ` acc ${m.accuracy.toFixed(3)}` : ''}${val} ${Math.round(m.samplesPerSecond)} samples/s ${m.seconds.toFixed(1)}s${m.best ? ' (best)' : ''}`;
+}
+
+/** A loss's parts, short: ` (classes 0.412 boxes 0.301 centerness 0.598)`. */
+function partsText(parts: Record<string, number> | undefined): string {
+  return parts ? ` (${Object.entries(parts).map(([name, v]) => `${name} ${v.toFixed(3)}`).join(' ')})` : '';
 }
 
 function duration(seconds: number): string {

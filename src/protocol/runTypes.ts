@@ -125,6 +125,13 @@ export interface EpochMetrics {
   /** task detection: the validation pass's mAP@0.5 and mAP@[.5:.95] (DetectionMetrics; absent for other tasks, null without a validation set). */
   valMap50?: number | null;
   valMap?: number | null;
+  /**
+   * Tasks whose loss has parts (TaskViews.lossParts; detection: classes, boxes, centerness): each part's mean over the
+   * epoch's training batches (absent when the steps did not report them: data-parallel workers) and over the
+   * validation pass (absent without one).
+   */
+  lossParts?: Record<string, number>;
+  valLossParts?: Record<string, number>;
   lr: number;
   seconds: number;
   samplesPerSecond: number;
@@ -145,6 +152,8 @@ export interface TestMetrics {
   /** confusion[trueClass][predictedClass] = count; empty for tasks without class predictions. */
   confusion: number[][];
   samples: number;
+  /** The loss's parts over the pass (tasks whose loss has parts, TaskViews.lossParts). */
+  lossParts?: Record<string, number>;
   /** task reconstruction. */
   reconstruction?: ReconstructionMetrics;
   /**

@@ -144,6 +144,9 @@ const isNumOrNull = (v: unknown): boolean => v === null || typeof v === 'number'
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const STATUSES: readonly string[] = ['running', 'done', 'stopped', 'failed', 'interrupted'];
 
+/** A loss's parts by name (EpochMetrics.lossParts), when present. */
+const optionalParts = (v: unknown): boolean => v === undefined || (isObj(v) && !Array.isArray(v) && Object.values(v).every(isNumOrNull));
+
 /** Accepts one metrics.jsonl record (the fields the panels read). */
 export function isMetricRecord(v: unknown): v is MetricRecord {
   // accuracy is null for tasks without one (reconstruction).
@@ -152,7 +155,7 @@ export function isMetricRecord(v: unknown): v is MetricRecord {
   if (v.kind === 'epoch') {
     const optional = (x: unknown) => x === undefined || isNumOrNull(x);
     return isNumOrNull(v.valLoss) && isNumOrNull(v.valAccuracy) && optional(v.valMse) && optional(v.valMeanIou) && optional(v.valMap50) && optional(v.valMap) &&
-      typeof v.seconds === 'number' && typeof v.best === 'boolean';
+      optionalParts(v.lossParts) && optionalParts(v.valLossParts) && typeof v.seconds === 'number' && typeof v.best === 'boolean';
   }
   return false;
 }
@@ -191,7 +194,8 @@ export function isDetectionMetrics(v: unknown): v is DetectionMetrics {
 const EPOCH_CHARTS: readonly unknown[] = ['accuracy', 'mse', 'miou', 'map'] satisfies TaskViews['epochChart'][];
 
 function isTaskViews(v: unknown): v is TaskViews {
-  return isObj(v) && EPOCH_CHARTS.includes(v.epochChart) && isStr(v.results) && typeof v.epochSamples === 'boolean';
+  return isObj(v) && EPOCH_CHARTS.includes(v.epochChart) && isStr(v.results) && typeof v.epochSamples === 'boolean' &&
+    (v.lossParts === undefined || (Array.isArray(v.lossParts) && v.lossParts.every(isStr)));
 }
 
 function isEarlyStopping(v: unknown): v is EarlyStoppingConfig | null {

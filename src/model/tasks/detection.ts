@@ -15,7 +15,7 @@ export const detectionTask: TaskDefinition = {
   losses: ['fcos'],
   defaultLoss: 'fcos',
   target: 'boxes',
-  views: { epochChart: 'map', results: 'detection', epochSamples: true },
+  views: { epochChart: 'map', results: 'detection', epochSamples: true, lossParts: ['classes', 'boxes', 'centerness'] },
   metrics: ['val_loss', 'val_map50', 'val_map'],
   classNames(datasetClasses, output) {
     if (datasetClasses) return [...datasetClasses];

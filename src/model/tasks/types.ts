@@ -26,6 +26,11 @@ export interface TaskViews {
   results: 'confusion' | 'reconstruction' | 'segmentation' | 'detection';
   /** Whether the engine sends a strip of fixed validation images after each epoch (its trainer task makes it). */
   epochSamples: boolean;
+  /**
+   * The parts of the loss recorded per epoch (EpochMetrics.lossParts, valLossParts, keyed by these names) and charted
+   * beside it; absent: the loss is one figure. Detection: classes (focal), boxes (GIoU), centerness (BCE).
+   */
+  lossParts?: readonly string[];
 }
 
 export interface TaskDefinition {

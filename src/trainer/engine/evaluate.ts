@@ -11,6 +11,7 @@ import { prefetchBatches } from '../datasets/prefetch';
 import type { ImageSet } from '../datasets/types';
 import type { EngineTask, TaskEvaluation } from '../tasks/registry';
 import { yieldToEventLoop } from './eventLoop';
+import { LossPartSums } from './lossParts';
 import type { EngineModel } from './model';
 import type { TF } from './tf';
 
@@ -49,23 +50,30 @@ export async function validate(tf: TF, model: EngineModel, set: ImageSet, option
 async function evaluationPass(tf: TF, model: EngineModel, set: ImageSet, options: EvaluateOptions): Promise<TaskEvaluation | null> {
   const { task } = options;
   const evaluation = task.evaluation(set);
+  const parts = new LossPartSums();
   let start = 0;
   const stream = prefetchBatches(set, { batchSize: options.batchSize, shuffle: false, seed: options.seed ?? 0, transforms: options.transforms, noise: options.noise }, options.pool);
   for await (const batch of stream) {
     if (options.shouldStop?.()) return null;
     options.beforeBatch?.();
+    let names: string[] = [];
     const [lossT, outputT] = tf.tidy(() => {
       const { input, target } = task.tensors(tf, batch, set);
       const output = model.apply(input, false);
-      return [task.loss(tf, output, target), output];
+      const parts = task.lossParts?.(tf, output, target) ?? {};
+      names = Object.keys(parts);
+      return [tf.stack([task.loss(tf, output, target), ...Object.values(parts)]), output];
     });
-    const [lossValue] = await lossT.data();
+    const [lossValue, ...partValues] = await lossT.data();
     const outputs = (await outputT.data()) as Float32Array;
     tf.dispose([lossT, outputT]);
     options.onOutputs?.(start, batch.y, outputs);
     evaluation.add(batch, start, outputs, lossValue);
+    if (names.length) parts.add(Object.fromEntries(names.map((name, i) => [name, partValues[i]])), batch.size);
     start += batch.size;
     await yieldToEventLoop();
   }
-  return evaluation;
+  const means = parts.means();
+  // The task's result with the pass's loss parts (tasks whose loss has parts).
+  return means ? { add: (...args) => evaluation.add(...args), samples: (epoch) => evaluation.samples(epoch), result: () => ({ ...evaluation.result(), lossParts: means }) } : evaluation;
 }

@@ -16,6 +16,7 @@ import type { ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
 import { createTask, type EngineTask } from '../tasks/registry';
 import { evaluate, validate } from './evaluate';
+import { LossPartSums } from './lossParts';
 import { yieldToEventLoop } from './eventLoop';
 import { layerIndex, type EngineModel } from './model';
 import { createOptimizer, type Optimizer } from './optimizers';
@@ -107,7 +108,7 @@ interface LoopState {
 
 /** The training sums of one epoch, or why the epoch ended early. */
 type EpochResult =
-  | { ended: false; lossSum: number; scoreSum: number; seen: number; stepSeconds: number }
+  | { ended: false; lossSum: number; scoreSum: number; seen: number; stepSeconds: number; parts: LossPartSums }
   | { ended: true; status: 'stopped' | 'failed'; reason: string; stoppedIn: StoppedPhase | null };
 
 /** Trains `model` in place; the best weights are restored into it before the test pass. */
@@ -183,6 +184,8 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         valLoss: val ? val.loss : null,
         valAccuracy: val ? val.accuracy : null,
         ...task.epochFields(val),
+        ...optionalParts('lossParts', result.parts.means()),
+        ...optionalParts('valLossParts', val?.lossParts),
         lr,
         seconds: (Date.now() - epochStart) / 1000,
         samplesPerSecond: result.seen / Math.max(result.stepSeconds, 1e-9),
@@ -226,7 +229,7 @@ async function trainEpoch(
   const vars = model.trainable.map((p) => p.variable);
   const steps = options.steps ?? localSteps;
   const batchCount = countBatches(train.count, cfg.batch_size);
-  const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0 };
+  const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0, parts: new LossPartSums() };
   let lastEmit = 0;
   let batchIndex = 0;
   const stream = prefetchBatches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, transforms: options.transforms?.train, noise: options.noise }, options.pool);
@@ -235,7 +238,7 @@ async function trainEpoch(
     hooks.beforeBatch?.();
     batchIndex += 1;
     const t0 = performance.now();
-    const [lossValue, scoreValue] = await steps.run(tf, model, task, vars, step, batch, train);
+    const [lossValue, scoreValue, parts] = await steps.run(tf, model, task, vars, step, batch, train);
     sums.stepSeconds += (performance.now() - t0) / 1000;
     if (!Number.isFinite(lossValue)) {
       const what = Number.isNaN(lossValue) ? 'NaN' : 'infinite';
@@ -244,6 +247,7 @@ async function trainEpoch(
     sums.lossSum += lossValue * batch.size;
     sums.scoreSum += scoreValue;
     sums.seen += batch.size;
+    if (task.lossParts) sums.parts.add(parts, batch.size);
     const record = batchIndex % (options.metricsEveryBatches ?? 20) === 0;
     if (record || batchIndex === batchCount || Date.now() - lastEmit >= (options.progressIntervalMs ?? 100)) {
       lastEmit = Date.now();
@@ -267,6 +271,11 @@ async function trainEpoch(
     await yieldToEventLoop();
   }
   return { ended: false, ...sums };
+}
+
+/** `{[key]: parts}` when the pass had loss parts, else nothing (the record keeps its keys for tasks without). */
+function optionalParts<K extends 'lossParts' | 'valLossParts'>(key: K, parts: Record<string, number> | undefined): Partial<Record<K, Record<string, number>>> {
+  return parts ? ({ [key]: parts } as Record<K, Record<string, number>>) : {};
 }
 
 /** Early stopping (Keras's rule): stop after `patience` epochs without improving on the best by `min_delta`. */

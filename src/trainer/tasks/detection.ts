@@ -45,6 +45,10 @@ export function detectionTask(ctx: TaskContext): EngineTask {
       };
     },
     loss: (tf, output, target) => fcosLoss(tf, output, target).total,
+    lossParts(tf, output, target) {
+      const { classes, boxes, centerness } = fcosLoss(tf, output, target);
+      return { classes, boxes, centerness };
+    },
     batchScore: (tf) => tf.scalar(0),
     epochScore: () => null,
     evaluation() {

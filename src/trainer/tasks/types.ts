@@ -56,6 +56,8 @@ export interface EngineTask {
   tensors(tf: TF, batch: Batch, set: ImageSet): BatchTensors;
   /** Mean loss of a batch. */
   loss(tf: TF, output: Tensor, target: Tensor): Scalar;
+  /** The loss's parts, each a batch mean as the loss is, named as the core task's views.lossParts (recorded per epoch). */
+  lossParts?(tf: TF, output: Tensor, target: Tensor): Record<string, Scalar>;
   /** The batch's sum of the score shown while training (correct predictions for classification). */
   batchScore(tf: TF, output: Tensor, target: Tensor): Scalar;
   /** The training score (accuracy) of an epoch so far, from the sums of batchScore; null when the task has none. */
