@@ -94,6 +94,9 @@ e2eTest(
     const text = await frameText(panel);
     assert.match(text, /circle[\s\S]*square[\s\S]*triangle/, 'the legend names the classes');
     assert.match(text, /Validation mAP per epoch[\s\S]*Val mAP@0\.5/);
+    assert.match(text, /Loss parts per epoch \(classes, boxes, centerness\)/, 'the loss parts have their chart');
+    const partsChart = await panel.evaluate(`(() => { const f = [...document.querySelectorAll('figure.chart')].find((x) => /Loss parts/.test(x.textContent)); const c = f && f.querySelector('canvas'); return c ? c.getBoundingClientRect().height : 0; })()`);
+    assert.ok(Number(partsChart) > 0, 'the loss parts chart is drawn');
     assert.match(text, /Test mAP@0\.5 \d\.\d{3} · mAP@\[\.5:\.95\] \d\.\d{3}[\s\S]*Per-class AP[\s\S]*AP@0\.5[\s\S]*Precision\/recall curves/);
     const prChart = await panel.evaluate(`(() => { const c = document.querySelector('.pr-chart canvas'); return c ? c.getBoundingClientRect().height : 0; })()`);
     assert.ok(Number(prChart) > 0, 'the precision/recall chart is drawn');
