@@ -20,8 +20,11 @@ class DetectionHead(nn.Conv2d):
     """CNN Lab's DetectionHead as docs/detection.md defines it (no torch.nn class): a 3×3 convolution, padding 1, to
     num_classes + 5 maps."""
 
-    def __init__(self, in_channels, num_classes):
+    def __init__(self, in_channels, num_classes, score_thresh=0.05, nms_thresh=0.6, topk_candidates=1000, detections_per_img=100):
         super().__init__(in_channels, num_classes + 5, 3, padding=1)
+        # How the output is decoded (torchvision FCOS's names and defaults); the convolution does not use them.
+        self.score_thresh, self.nms_thresh = score_thresh, nms_thresh
+        self.topk_candidates, self.detections_per_img = topk_candidates, detections_per_img
 
 
 # Catalog layers that are CNN Lab's own rather than torch.nn's.
