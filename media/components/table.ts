@@ -20,6 +20,11 @@ export interface TableOptions {
   onRowClick?: (rowIndex: number) => void;
   /** Accessible name of the table. */
   label: string;
+  /**
+   * Per row: a tree level (aria-level, from 1), whether it is an expanded/collapsed group (aria-expanded), and an
+   * id (data-id) to find its row again.
+   */
+  tree?: Array<{ level: number; expanded?: boolean; id?: string }>;
 }
 
 /**
@@ -40,11 +45,23 @@ export function createTable(o: TableOptions): HTMLElement {
     const r = row(cells, o.columns, 'default');
     r.dataset.index = String(i);
     if (i === o.selected) r.classList.add('selected');
+    const node = o.tree?.[i];
+    if (node) {
+      r.setAttribute('aria-level', String(node.level));
+      if (node.id !== undefined) r.dataset.id = node.id;
+      if (node.expanded !== undefined) {
+        r.setAttribute('aria-expanded', String(node.expanded));
+        r.classList.add('group');
+      }
+    }
     if (o.onRowClick) {
       r.classList.add('clickable');
       r.addEventListener('click', () => o.onRowClick?.(i));
       r.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') o.onRowClick?.(i);
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          o.onRowClick?.(i);
+        }
       });
     }
     grid.append(r);

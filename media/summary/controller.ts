@@ -13,10 +13,12 @@ import {
   type ToSummaryWebview,
 } from '../../src/protocol/webview-summary';
 import type { WebviewApi } from '../webviewApi';
+import { blocksHolding } from './summaryRows';
 
 /** What the controller asks the page to draw. */
 export interface SummaryView {
-  showModel(model: SummaryViewModel, selected: number | undefined): void;
+  /** `expanded`: the paths of the expanded blocks (others show as one row). */
+  showModel(model: SummaryViewModel, selected: number | undefined, expanded: ReadonlySet<string>): void;
   showEmpty(message: string): void;
 }
 
@@ -44,7 +46,7 @@ export class SummaryController {
 
   /** Shows what was there before a hide/show or reload, then tells the host the page is listening. */
   start(): void {
-    if (this.state.model) this.view.showModel(this.state.model, this.state.selected);
+    if (this.state.model) this.draw();
     this.messages.send({ type: 'ready' });
   }
 
@@ -54,20 +56,35 @@ export class SummaryController {
   }
 
   private showModel(model: SummaryViewModel): void {
-    // Keep the selection while the same file is edited; a different file starts unselected.
+    // Keep the selection and the expanded blocks while the same file is edited; a different file starts afresh.
     const sameFile = this.state.model?.uri === model.uri;
     const selected = sameFile && this.state.selected !== undefined && this.state.selected < model.rows.length ? this.state.selected : undefined;
-    this.save({ model, selected });
-    this.view.showModel(model, selected);
+    this.save({ model, selected, expanded: sameFile ? this.state.expanded : undefined });
+    this.draw();
   }
 
-  /** The user picked layer row `index` (table or drawing): select it and reveal its line. */
+  /** The user picked layer row `index` (table or drawing): select it, expand the blocks it is in, and reveal its line. */
   selectRow(index: number): void {
-    const row = this.state.model?.rows[index];
-    if (!row) return;
-    this.save({ ...this.state, selected: index });
-    this.view.showModel(this.state.model as SummaryViewModel, index);
+    const model = this.state.model;
+    const row = model?.rows[index];
+    if (!model || !row) return;
+    const expanded = new Set([...(this.state.expanded ?? []), ...blocksHolding(model, index)]);
+    this.save({ ...this.state, selected: index, expanded: [...expanded] });
+    this.draw();
     this.messages.send({ type: 'reveal', line: row.line, character: row.character });
+  }
+
+  /** The user clicked (or pressed Enter/Space on) a block's row: expand or collapse it. */
+  toggleBlock(path: string): void {
+    if (!this.state.model?.blocks?.some((b) => b.path === path)) return;
+    const expanded = new Set(this.state.expanded ?? []);
+    if (!expanded.delete(path)) expanded.add(path);
+    this.save({ ...this.state, expanded: [...expanded] });
+    this.draw();
+  }
+
+  private draw(): void {
+    this.view.showModel(this.state.model as SummaryViewModel, this.state.selected, new Set(this.state.expanded ?? []));
   }
 
   /** The user clicked problem `index`: reveal where it is. */

@@ -9,6 +9,7 @@ const root = document.getElementById('root') ?? document.body;
 const view = new DomSummaryView(root, {
   onSelectRow: (i) => controller.selectRow(i),
   onSelectProblem: (i) => controller.selectProblem(i),
+  onToggleBlock: (path) => controller.toggleBlock(path),
 });
 const controller = new SummaryController(api, view, (m) => console.warn(m));
 window.addEventListener('message', (event: MessageEvent<unknown>) => controller.receive(event.data));

@@ -21,6 +21,23 @@ export interface SummaryRow {
   macs: number;
   receptiveField: number;
   jump: number;
+  /** PyTorch's module name (`layer1.0.conv1`); absent in state saved before blocks. */
+  module?: string;
+}
+
+/**
+ * Consecutive rows `first..last` (indices into `rows`) whose module names share the prefix `path` (`layer1`,
+ * `layer1.0`): the table shows them as one row that expands. Listed outer before inner.
+ */
+export interface SummaryBlock {
+  path: string;
+  first: number;
+  last: number;
+  /** What the block hands on (after its residual add or final concat). */
+  outputShape: number[];
+  params: number;
+  trainableParams: number;
+  macs: number;
 }
 
 /** Totals and a torchinfo-style memory estimate for one batch (float32). */
@@ -85,6 +102,8 @@ export interface SummaryViewModel {
   rows: SummaryRow[];
   /** Wiring for the drawing; absent in state saved before graph models (the drawing then follows `rows`). */
   graph?: SummaryGraphNode[];
+  /** The table's collapsible blocks; absent in state saved before blocks (the table is then flat). */
+  blocks?: SummaryBlock[];
   totals: SummaryTotals;
   /** Peak memory of training at the file's batch size, per engine (absent for a model with errors). */
   trainingMemory?: TrainingMemoryView[];
@@ -108,6 +127,8 @@ export interface SummaryWebviewState {
   model?: SummaryViewModel;
   /** Index of the selected layer row, if any. */
   selected?: number;
+  /** Paths of the blocks the user expanded (every other block shows collapsed). */
+  expanded?: string[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -132,11 +153,18 @@ export function isSummaryViewModel(v: unknown): v is SummaryViewModel {
     Array.isArray(v.rows) &&
     v.rows.every((r) => isObject(r) && isCount(r.index) && typeof r.type === 'string' && isCount(r.line) && Array.isArray(r.outputShape)) &&
     (v.graph === undefined || isGraph(v.graph, v.rows.length)) &&
+    (v.blocks === undefined || isBlocks(v.blocks, v.rows.length)) &&
     isObject(v.totals) &&
     (v.trainingMemory === undefined || (Array.isArray(v.trainingMemory) && v.trainingMemory.every((m) => isObject(m) && typeof m.line === 'string' && Array.isArray(m.parts)))) &&
     Array.isArray(v.problems) &&
     v.problems.every((p) => isObject(p) && typeof p.message === 'string' && isCount(p.line))
   );
+}
+
+function isBlocks(blocks: unknown, rowCount: number): boolean {
+  return Array.isArray(blocks) && blocks.every((b) =>
+    isObject(b) && typeof b.path === 'string' && isCount(b.first) && isCount(b.last) && b.first <= b.last && b.last < rowCount &&
+    Array.isArray(b.outputShape) && isCount(b.params) && isCount(b.trainableParams) && typeof b.macs === 'number');
 }
 
 function isGraph(nodes: unknown, rowCount: number): boolean {
@@ -177,5 +205,6 @@ export function parseSummaryState(raw: unknown): SummaryWebviewState {
   return {
     model: isSummaryViewModel(raw.model) ? raw.model : undefined,
     selected: isCount(raw.selected) ? raw.selected : undefined,
+    expanded: Array.isArray(raw.expanded) && raw.expanded.every((p) => typeof p === 'string') ? raw.expanded : undefined,
   };
 }

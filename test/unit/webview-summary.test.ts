@@ -22,7 +22,7 @@ describe('summary view model', () => {
     assert.equal(vm.rows.length, 11);
     assert.deepEqual(vm.rows[0], {
       index: 1, type: 'Conv2d', text: 'Conv2d(1, 16, kernel_size=3, padding=1)', line: 4, character: 4,
-      inputShape: [1, 28, 28], outputShape: [16, 28, 28], params: 160, trainable: true, macs: 112896, receptiveField: 3, jump: 1,
+      inputShape: [1, 28, 28], outputShape: [16, 28, 28], params: 160, trainable: true, macs: 112896, receptiveField: 3, jump: 1, module: '0',
     });
     assert.equal(vm.rows[5].receptiveField, 10);
     assert.equal(vm.rows[5].jump, 4);
@@ -62,8 +62,8 @@ describe('summary protocol', () => {
 
   it('restores only usable state', () => {
     const vm = fashion();
-    assert.deepEqual(parseSummaryState({ model: vm, selected: 2 }), { model: vm, selected: 2 });
-    assert.deepEqual(parseSummaryState({ model: { uri: 1 }, selected: -1 }), { model: undefined, selected: undefined });
+    assert.deepEqual(parseSummaryState({ model: vm, selected: 2 }), { model: vm, selected: 2, expanded: undefined });
+    assert.deepEqual(parseSummaryState({ model: { uri: 1 }, selected: -1 }), { model: undefined, selected: undefined, expanded: undefined });
     assert.deepEqual(parseSummaryState('garbage'), {});
   });
 });

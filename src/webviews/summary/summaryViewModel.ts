@@ -1,6 +1,7 @@
 /** Turns a ModelAnalysis into what the Model Summary panel shows. Pure, so it is tested without VS Code. */
 import type { GraphNode, ModelAnalysis } from '../../model/types';
 import { estimateTrainingMemory, memoryLine, memoryRefusal } from '../../model/memory/estimate';
+import { summaryBlocks } from './summaryBlocks';
 import type { SummaryGraphNode, SummaryProblem, SummaryRow, SummaryTotals, SummaryViewModel, TrainingMemoryView } from '../../protocol/webview-summary';
 
 const FLOAT32 = 4;
@@ -20,6 +21,7 @@ export function buildSummaryViewModel(analysis: ModelAnalysis, uri: string, file
     macs: l.macs,
     receptiveField: l.receptiveField,
     jump: l.jump,
+    module: l.module,
   }));
   const problems: SummaryProblem[] = analysis.diagnostics.map((d) => ({
     severity: d.severity,
@@ -30,7 +32,8 @@ export function buildSummaryViewModel(analysis: ModelAnalysis, uri: string, file
   const trainingMemory = analysis.diagnostics.some((d) => d.severity === 'error') ? undefined : trainingMemoryViews(analysis, machineBytes);
   const rowOf = new Map(analysis.layers.map((l, i) => [l.index, i]));
   const graph = graphView(analysis.graph, rowOf);
-  return { uri, fileName, name: analysis.name, input: analysis.input, outputShape: analysis.outputShape, rows, graph, totals: memoryEstimate(analysis), trainingMemory, problems };
+  const blocks = summaryBlocks(analysis);
+  return { uri, fileName, name: analysis.name, input: analysis.input, outputShape: analysis.outputShape, rows, graph, blocks, totals: memoryEstimate(analysis), trainingMemory, problems };
 }
 
 /** The core's graph with layers replaced by their row (what the architecture drawing needs). */

@@ -101,7 +101,8 @@ export class Workbench {
   /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its tab is the active one. */
   async openFile(relativePath: string): Promise<void> {
     const name = basename(relativePath);
-    await this.clickRow(name, `"${name}" in Quick Open`, { reopen: { key: 'Control+P', text: relativePath } });
+    // A file in a folder is labelled with its folder after the name ("resnet50.cnn.yaml zoo"); typing its path leaves it alone.
+    await this.clickRow(name, `"${name}" in Quick Open`, { prefix: relativePath.includes('/'), reopen: { key: 'Control+P', text: relativePath } });
     await poll(`the editor tab of ${name}`, async () =>
       (await this.page.$(`.tab.active[aria-label^=${JSON.stringify(name)}]`)) ? true : undefined,
     );
