@@ -5,7 +5,8 @@
  *
  * The rule (featureCachePlan), checked when training starts; when a frozen run does not qualify, the log says why:
  *  - the task learns from the input and a label only (classification);
- *  - no train.stages (a stage that unfreezes layers would change the features);
+ *  - with train.stages, each stage by its own frozen layers: the first stages that give the same cut train on the
+ *    features, the later ones (which unfreeze layers before the cut) on the images (cachedTraining.ts);
  *  - the training pipeline's per-batch steps are deterministic (no random augmentation) and there is no data.noise;
  *  - the model begins with layers that are frozen or have no weights (pooling, activations; BatchNorm frozen runs
  *    in evaluation mode), none random while training (Dropout, StochasticDepth with p > 0), including at least one
@@ -29,7 +30,6 @@ export interface FeatureCacheInput {
   frozen: ReadonlySet<number>;
   /** What the task trains on (the core's TASKS[task].target): only 'label' tasks need nothing but the input. */
   target: string;
-  stages: boolean;
   trainSteps: readonly TransformStep[];
   noise?: NoiseConfig;
   /** Images in all splits together. */
@@ -55,7 +55,6 @@ function randomInTraining(layer: ResolvedLayer): boolean {
 export function featureCachePlan(input: FeatureCacheInput): FeatureCachePlan {
   if (input.frozen.size === 0) return { reason: 'no layer is frozen' };
   if (input.target !== 'label') return { reason: 'the task learns from more than the input and its label' };
-  if (input.stages) return { reason: 'train.stages changes which layers are frozen during the run' };
   const random = input.trainSteps.find((s) => TRANSFORM_CATALOG[s.type].random);
   if (random) return { reason: `the training pipeline's ${random.type} changes the images at every epoch` };
   if (input.noise) return { reason: 'data.noise changes the input at every epoch' };

@@ -131,14 +131,14 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       const cached = await cachedTraining(tf, model, analysis, dataset, train, log, hooks.shouldStop);
       if (cached === 'stopped') return { runDir: folder.dir, summary: await recorder.finish(STOPPED_WHILE_CACHING) };
       const lrMultipliers = new Map(analysis.layers.flatMap((l) => (l.lrMultiplier === undefined ? [] : [[l.index, l.lrMultiplier] as const])));
-      const input = cached ? { transforms: { train: [], test: [] }, noise: undefined } : { transforms: dataset.transforms, noise: analysis.data.noise };
-      // The workers hold the whole model: a head trained on cached features steps in this thread.
-      const options = { config: train, task, ...input, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps: cached ? undefined : steps };
-      const outcome = await trainModel(tf, cached?.head ?? model, cached?.data ?? dataset, options, {
+      // The stages on cached features train the head (in this thread: the workers hold the whole model); the others the model.
+      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps, cached };
+      const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),
         onStage(index, count, stage) {
-          log(`stage ${index + 1}/${count}: ${stage.epochs} epoch${stage.epochs === 1 ? '' : 's'} at lr ${stage.lr}, ${stage.frozen?.size ?? 0} layers frozen, ${model.trainable.reduce((n, p) => n + p.variable.size, 0)} parameters train`);
+          const on = !cached ? '' : index < cached.stages ? ', on the cached features' : `, on the images (feature caching off: ${cached.after})`;
+          log(`stage ${index + 1}/${count}: ${stage.epochs} epoch${stage.epochs === 1 ? '' : 's'} at lr ${stage.lr}, ${stage.frozen?.size ?? 0} layers frozen, ${model.trainable.reduce((n, p) => n + p.variable.size, 0)} parameters train${on}`);
         },
         onPhase(phase, epoch) {
           hooks.onEvent?.({ type: 'phase', phase, epoch, samples: phase === 'test' ? dataset.test.count : dataset.validation.count });

@@ -52,6 +52,20 @@ export interface TrainOptions {
   progressIntervalMs?: number;
   /** A batch record is marked for metrics.jsonl every N batches (default 20). */
   metricsEveryBatches?: number;
+  /** Feature caching: the first stages train and validate the head on precomputed features (cachedTraining.ts). */
+  cached?: CachedStages;
+}
+
+/**
+ * The head of the model (sharing its variables and frozen layers) and the features of every split after the frozen
+ * layers before it: the first `stages` stages (every stage without train.stages) train on them, in this thread, and
+ * without the pipelines' steps or noise (the features already went through them). The later stages train the model on
+ * the images.
+ */
+export interface CachedStages {
+  head: EngineModel;
+  data: TrainData;
+  stages: number;
 }
 
 export interface TrainHooks {
@@ -128,10 +142,16 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     if (cfg.stages?.length) hooks.onStage?.(index, plan.length, s);
     return stage;
   };
+  // What a stage trains: the head on cached features, or the model on the images.
+  const cached = options.cached;
+  const onFeatures = (index: number) => cached !== undefined && index < cached.stages;
+  const allCached = cached !== undefined && cached.stages >= plan.length;
+  // The best weights of an epoch on features must still be whole after later stages trained the layers before the head.
+  const kept = allCached ? cached.head : model;
   const best = new WeightSnapshot(tf);
   // Pipelines that work per image run on batch workers, ahead of the steps; lookup-table batches need none.
   const perImage = runsPerImage(options.transforms?.train, options.noise) || runsPerImage(options.transforms?.test, options.noise);
-  const pool = perImage ? BatchPool.start(options.dataWorkers) : undefined;
+  const pool = perImage && !allCached ? BatchPool.start(options.dataWorkers) : undefined;
   // Without a validation set, best weights, early stopping and plateau monitor the training loss (and say so).
   const validated = data.validation.count > 0;
   const state: LoopState = { trainSeconds: 0, samplesSeen: 0, bestEpoch: null, bestScore: Infinity, bestLoss: Infinity, esBest: Infinity, wait: 0 };
@@ -147,12 +167,18 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     test,
   });
   const evalOptions = { batchSize: cfg.batch_size, task, pool, transforms: options.transforms?.test, noise: options.noise, seed: cfg.seed, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
+  const featureOptions = { ...evalOptions, pool: undefined, transforms: undefined, noise: undefined };
+  const stageInput = (index: number) =>
+    onFeatures(index) && cached
+      ? { net: cached.head, sets: cached.data, evaluation: featureOptions, training: { ...options, transforms: undefined, noise: undefined, steps: undefined, pool: undefined } }
+      : { net: model, sets: data, evaluation: evalOptions, training: { ...options, pool } };
   /** The test pass with the best weights, then the outcome (stopped when a stop request ended the pass). */
   const finish = async (reason: string | null, epochsCompleted: number): Promise<TrainOutcome> => {
-    if (!best.empty) best.restore(model);
-    if (data.test.count === 0) return outcome('done', reason, epochsCompleted);
+    if (!best.empty) best.restore(kept);
+    const last = stageInput(plan.length - 1);
+    if (last.sets.test.count === 0) return outcome('done', reason, epochsCompleted);
     hooks.onPhase?.('test', epochsCompleted);
-    const test = await evaluate(tf, model, data.test, { ...evalOptions, onOutputs: hooks.onTestOutputs });
+    const test = await evaluate(tf, last.net, last.sets.test, { ...last.evaluation, onOutputs: hooks.onTestOutputs });
     return test ? outcome('done', reason, epochsCompleted, test) : outcome('stopped', 'stopped during the test pass', epochsCompleted, null, 'test');
   };
 
@@ -162,7 +188,8 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
       const { optimizer, schedule } = stage?.index === index ? stage : enterStage(index);
       const lr = schedule.lr(epoch - plan[index].start);
       const epochStart = Date.now();
-      const result = await trainEpoch(tf, model, task, (grads) => optimizer.step(grads, lr), data.train, { ...options, epochs, lr, epoch, pool }, hooks);
+      const { net, sets, evaluation, training } = stageInput(index);
+      const result = await trainEpoch(tf, net, task, (grads) => optimizer.step(grads, lr), sets.train, { ...training, epochs, lr, epoch }, hooks);
       if (result.ended) return outcome(result.status, result.reason, epoch, null, result.stoppedIn);
       state.trainSeconds += result.stepSeconds;
       state.samplesSeen += result.seen;
@@ -171,7 +198,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
       let samples = null;
       if (validated) {
         hooks.onPhase?.('validation', epoch + 1);
-        const pass = await validate(tf, model, data.validation, evalOptions, epoch + 1);
+        const pass = await validate(tf, net, sets.validation, evaluation, epoch + 1);
         if (!pass) return outcome('stopped', `stopped at epoch ${epoch + 1} during validation`, epoch, null, 'validation');
         [val, samples] = [pass.metrics, pass.samples];
       }
@@ -197,7 +224,7 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
         state.bestScore = monitored;
         state.bestLoss = val ? val.loss : trainLoss;
         state.bestEpoch = epoch + 1;
-        await best.capture(model);
+        await best.capture(kept);
       }
       // The plateau schedule watches the loss, as its documentation says, whatever picks the best epoch.
       schedule.epochEnd(val ? val.loss : trainLoss);
