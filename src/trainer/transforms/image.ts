@@ -38,6 +38,11 @@ export interface TransformImpl<P = unknown> {
    * integer arithmetic), used where the loader stores images (the datasets' PIL stage); `apply` elsewhere.
    */
   applyPil?(image: FloatImage, args: TransformArgs, params: P): FloatImage;
+  /**
+   * Resampling transforms in the PIL stage: the same move on a mask as torchvision's segmentation recipes make on the
+   * PIL mask, with InterpolationMode.NEAREST, which is PIL's nearest (⌊(i + ½) · scale⌋), not torch's (⌊i · scale⌋).
+   */
+  applyMaskPil?(mask: FloatImage, args: TransformArgs, params: P): FloatImage;
   applyBoxes?(objects: readonly ImageObject[], args: TransformArgs, params: P, from: FloatImage, to: FloatImage): ImageObject[];
 }
 
@@ -46,8 +51,18 @@ export const MASK_FILL = 0;
 
 /** A geometric transform: its apply() moves masks too, with nearest-neighbour sampling and MASK_FILL for new pixels. */
 export function geometric<P>(impl: TransformImpl<P>): TransformImpl<P> {
-  return { ...impl, applyMask: (mask, args, params) => impl.apply(mask, { ...args, interpolation: 'nearest', antialias: false, fill: MASK_FILL }, params) };
+  const forMask = (args: TransformArgs): TransformArgs => ({ ...args, interpolation: 'nearest', antialias: false, fill: MASK_FILL });
+  const { applyPil } = impl;
+  return {
+    ...impl,
+    applyMask: (mask, args, params) => impl.apply(mask, forMask(args), params),
+    // The PIL step works on 8-bit values (k / 255): class k goes in as k / 255 and comes back as k.
+    ...(applyPil ? { applyMaskPil: (mask: FloatImage, args: TransformArgs, params: P) => classes(applyPil(pixels(mask), forMask(args), params)) } : {}),
+  };
 }
+
+const pixels = (mask: FloatImage): FloatImage => ({ ...mask, data: Float32Array.from(mask.data, (k) => k / 255) });
+const classes = (image: FloatImage): FloatImage => ({ ...image, data: Float32Array.from(image.data, (v) => Math.round(v * 255)) });
 
 /** A deterministic transform: no parameters to draw. */
 export function deterministic(apply: (image: FloatImage, args: TransformArgs) => FloatImage): TransformImpl<undefined> {

@@ -57,7 +57,7 @@ export function runPipelineWithTargets(image: FloatImage, targets: PipelineTarge
     const impl = TRANSFORMS[step.type];
     const params = impl.params(step.args, img, rng);
     const next = stage === 'pil' && impl.applyPil ? impl.applyPil(img, step.args, params) : impl.apply(img, step.args, params);
-    if (mask && impl.applyMask) mask = impl.applyMask(mask, step.args, params);
+    if (mask && impl.applyMask) mask = stage === 'pil' && impl.applyMaskPil ? impl.applyMaskPil(mask, step.args, params) : impl.applyMask(mask, step.args, params);
     if (objects && impl.applyMask) {
       if (!impl.applyBoxes) throw new Error(`${step.type} moves pixels but cannot move object boxes: leave it out of the pipeline of a detection model (flips, crops, Resize, RandomResizedCrop, RandomRotation and RandomAffine move boxes)`);
       objects = impl.applyBoxes(objects, step.args, params, img, next);
