@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SummaryController, type SummaryView } from '../../media/summary/controller';
 import { blocksHolding, visibleItems, type SummaryTableItem } from '../../media/summary/summaryRows';
-import type { WebviewApi } from '../../media/webviewApi';
-import { parseSummaryState, type SummaryViewModel, type SummaryWebviewState } from '../../src/protocol/webview-summary';
+import type { SummaryViewModel } from '../../src/protocol/webview-summary';
 import { buildSummaryViewModel } from '../../src/webviews/summary/summaryViewModel';
 import { analyse, loadFixture } from '../fixtures/language/load';
 
@@ -92,76 +90,5 @@ describe('summary blocks', () => {
     const vm = zoo('resnet50');
     const old = { ...vm, blocks: undefined };
     assert.equal(visibleItems(old, new Set()).length, vm.rows.length);
-  });
-});
-
-/** A fake of what acquireVsCodeApi() returns. */
-function fakeApi(initial?: unknown) {
-  const posted: unknown[] = [];
-  let state: unknown = initial;
-  const api: WebviewApi<SummaryWebviewState> = {
-    postMessage: (m) => posted.push(m),
-    getState: () => state as SummaryWebviewState | undefined,
-    setState: (s) => {
-      state = JSON.parse(JSON.stringify(s));
-    },
-  };
-  return { api, posted, state: () => state as SummaryWebviewState };
-}
-
-function recordingView() {
-  const shown: Array<{ selected: number | undefined; expanded: string[] }> = [];
-  const view: SummaryView = {
-    showModel: (_model, selected, expanded) => shown.push({ selected, expanded: [...expanded].sort() }),
-    showEmpty: () => undefined,
-  };
-  return { view, shown };
-}
-
-describe('summary blocks in the webview controller', () => {
-  it('expands and collapses a block, keeping that through edits of the same file and a reload', () => {
-    const { api, state } = fakeApi();
-    const { view, shown } = recordingView();
-    const controller = new SummaryController(api, view);
-    const vm = zoo('resnet50');
-    controller.receive({ type: 'update', model: vm });
-    assert.deepEqual(shown.at(-1)?.expanded, []);
-    controller.toggleBlock('layer2');
-    controller.toggleBlock('layer2.0');
-    assert.deepEqual(shown.at(-1)?.expanded, ['layer2', 'layer2.0']);
-    controller.toggleBlock('layer2.0');
-    assert.deepEqual(shown.at(-1)?.expanded, ['layer2']);
-    controller.toggleBlock('no.such.block');
-    assert.deepEqual(state().expanded, ['layer2']);
-    controller.receive({ type: 'update', model: vm });
-    assert.deepEqual(shown.at(-1)?.expanded, ['layer2']);
-
-    const reloaded = recordingView();
-    new SummaryController(fakeApi(state()).api, reloaded.view).start();
-    assert.deepEqual(reloaded.shown, [{ selected: undefined, expanded: ['layer2'] }]);
-
-    controller.receive({ type: 'update', model: { ...vm, uri: 'file:///w/other.cnn.yaml' } });
-    assert.deepEqual(shown.at(-1)?.expanded, []);
-  });
-
-  it('expands the blocks around a layer picked in the drawing, and reveals it', () => {
-    const { api, posted } = fakeApi();
-    const { view, shown } = recordingView();
-    const controller = new SummaryController(api, view);
-    const vm = zoo('resnet50');
-    controller.receive({ type: 'update', model: vm });
-    const row = vm.rows.findIndex((r) => r.module === 'layer3.1.conv2');
-    controller.selectRow(row);
-    assert.deepEqual(shown.at(-1), { selected: row, expanded: ['layer3', 'layer3.1'] });
-    assert.deepEqual(posted.at(-1), { type: 'reveal', line: vm.rows[row].line, character: vm.rows[row].character });
-  });
-
-  it('restores only a list of block paths', () => {
-    assert.deepEqual(parseSummaryState({ expanded: ['layer1'] }).expanded, ['layer1']);
-    assert.equal(parseSummaryState({ expanded: 'layer1' }).expanded, undefined);
-    assert.equal(parseSummaryState({ expanded: [1] }).expanded, undefined);
-    const vm = zoo('resnet50');
-    assert.ok(parseSummaryState({ model: vm }).model);
-    assert.equal(parseSummaryState({ model: { ...vm, blocks: [{ path: 'x', first: 3, last: 9999, outputShape: [], params: 0, trainableParams: 0, macs: 0 }] } }).model, undefined);
   });
 });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { layoutArchitecture } from '../../media/summary/architectureLayout';
 import { SummaryController, type SummaryView } from '../../media/summary/controller';
@@ -191,5 +193,65 @@ describe('webview HTML', () => {
     assert.ok(html.includes(`<script nonce="${nonce}" src="x/summary.js"></script>`));
     assert.ok(html.includes('<title>A &lt;b&gt;</title>'));
     assert.equal((html.match(/<script/g) ?? []).length, 1);
+  });
+});
+
+/** The zoo's ResNet-50 as the panel gets it. */
+const resnet50 = () => buildSummaryViewModel(analyse(readFileSync(join(__dirname, '..', '..', 'examples', 'zoo', 'resnet50.cnn.yaml'), 'utf8')).analysis, 'file:///w/resnet50.cnn.yaml', 'resnet50.cnn.yaml');
+
+function expansionView() {
+  const shown: Array<{ selected: number | undefined; expanded: string[] }> = [];
+  const view: SummaryView = {
+    showModel: (_model, selected, expanded) => shown.push({ selected, expanded: [...expanded].sort() }),
+    showEmpty: () => undefined,
+  };
+  return { view, shown };
+}
+
+describe('summary blocks in the webview controller', () => {
+  it('expands and collapses a block, keeping that through edits of the same file and a reload', () => {
+    const { api, state } = fakeApi();
+    const { view, shown } = expansionView();
+    const controller = new SummaryController(api, view);
+    const vm = resnet50();
+    controller.receive({ type: 'update', model: vm });
+    assert.deepEqual(shown.at(-1)?.expanded, []);
+    controller.toggleBlock('layer2');
+    controller.toggleBlock('layer2.0');
+    assert.deepEqual(shown.at(-1)?.expanded, ['layer2', 'layer2.0']);
+    controller.toggleBlock('layer2.0');
+    assert.deepEqual(shown.at(-1)?.expanded, ['layer2']);
+    controller.toggleBlock('no.such.block');
+    assert.deepEqual((state() as SummaryWebviewState).expanded, ['layer2']);
+    controller.receive({ type: 'update', model: vm });
+    assert.deepEqual(shown.at(-1)?.expanded, ['layer2']);
+
+    const reloaded = expansionView();
+    new SummaryController(fakeApi(state()).api, reloaded.view).start();
+    assert.deepEqual(reloaded.shown, [{ selected: undefined, expanded: ['layer2'] }]);
+
+    controller.receive({ type: 'update', model: { ...vm, uri: 'file:///w/other.cnn.yaml' } });
+    assert.deepEqual(shown.at(-1)?.expanded, []);
+  });
+
+  it('expands the blocks around a layer picked in the drawing, and reveals it', () => {
+    const { api, posted } = fakeApi();
+    const { view, shown } = expansionView();
+    const controller = new SummaryController(api, view);
+    const vm = resnet50();
+    controller.receive({ type: 'update', model: vm });
+    const row = vm.rows.findIndex((r) => r.module === 'layer3.1.conv2');
+    controller.selectRow(row);
+    assert.deepEqual(shown.at(-1), { selected: row, expanded: ['layer3', 'layer3.1'] });
+    assert.deepEqual(posted.at(-1), { type: 'reveal', line: vm.rows[row].line, character: vm.rows[row].character });
+  });
+
+  it('restores only a list of block paths', () => {
+    assert.deepEqual(parseSummaryState({ expanded: ['layer1'] }).expanded, ['layer1']);
+    assert.equal(parseSummaryState({ expanded: 'layer1' }).expanded, undefined);
+    assert.equal(parseSummaryState({ expanded: [1] }).expanded, undefined);
+    const vm = resnet50();
+    assert.ok(parseSummaryState({ model: vm }).model);
+    assert.equal(parseSummaryState({ model: { ...vm, blocks: [{ path: 'x', first: 3, last: 9999, outputShape: [], params: 0, trainableParams: 0, macs: 0 }] } }).model, undefined);
   });
 });
