@@ -21,6 +21,8 @@ export interface ExportResult {
   files: string[];
   /** Lines for the user (what to run next, what was approximated). */
   notes: string[];
+  /** The file to open first in an editor (the folder's guide or page); none for a binary export. */
+  open?: string;
 }
 
 /** An export that cannot be made from this run; the message says why (the CLI prints it and exits 1). */

@@ -1,11 +1,11 @@
 /**
  * The editor's PyTorch flows as a person uses them: Export… on a run of the runs view (format pytorch, then the
- * folder in the save dialog) writes the exported files; "Train with PyTorch" on a small model starts torchrun (2
+ * folder in the save dialog) writes the exported files, and its notification's Open shows the export's README.md; "Train with PyTorch" on a small model starts torchrun (2
  * processes), the training panel follows the live run, and its Stop button ends it as stopped with its checkpoints.
  */
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { commandLabel, viewNameMatching } from './harness/manifest';
 import { poll } from './harness/poll';
 import { findRuns, waitForRun } from './harness/runFolders';
@@ -26,7 +26,7 @@ train: {epochs: 200, batch_size: 8, optimizer: adam, lr: 0.003, seed: 1}
 `;
 
 e2eTest(
-  'runs view: Export… as pytorch writes model.py, weights.pth, predict.py and train.py',
+  'runs view: Export… as pytorch writes model.py, weights.pth, predict.py and train.py, and its notification opens them',
   async ({ wb, page, manifest, workspaceDir, capture }) => {
     const title = manifest.contributes?.commands?.find((c) => c.command === 'cnnlab.runs.export')?.title;
     assert.ok(title, 'feature missing: the cnnlab.runs.export command');
@@ -46,8 +46,25 @@ e2eTest(
       timeoutMs: 60_000,
       saw: async () => `[${PYTORCH_FILES.filter((f) => existsSync(join(out, f))).join(', ')}]; notifications: ${(await wb.notifications()).join(' | ')}`,
     });
-    await poll('the export notification', async () => ((await wb.notifications()).some((n) => /Exported shapes-tiny as pytorch/.test(n)) ? true : undefined));
+    await poll('the export notification', async () => ((await wb.notifications()).some((n) => /Exported shapes-tiny as pytorch/.test(n)) ? true : undefined), { timeoutMs: 60_000 });
+    // It offers to open the export (its README.md, the guide to the files) and to reveal the folder.
+    const toast = page.locator('.notification-toast', { hasText: 'Exported shapes-tiny as pytorch' });
+    await poll('the Open and Reveal buttons', async () => {
+      const buttons = await toast.locator('.monaco-button').allTextContents();
+      return ['Open', 'Reveal'].every((b) => buttons.includes(b)) ? true : undefined;
+    }, { timeoutMs: 30_000, saw: async () => `[${(await toast.locator('.monaco-button').allTextContents()).join(' | ')}]` });
     await capture('runs-export-pytorch');
+    await toast.locator('.monaco-button', { hasText: 'Open' }).click();
+    // The export's README.md in the active editor: its tab, and the breadcrumbs naming the export folder.
+    await poll(`the export's README.md in the editor`, async () => {
+      const tab = await page.$('.tab.active[aria-label^="README.md"]');
+      const crumbs = (await page.locator('.editor-group-container.active .breadcrumbs-control').first().textContent().catch(() => '')) ?? '';
+      return tab && crumbs.includes(basename(out)) ? true : undefined;
+    }, {
+      timeoutMs: 60_000,
+      saw: async () => `tabs: [${(await page.locator('.tab').evaluateAll((ts) => ts.map((t) => `${t.getAttribute('aria-label')}${t.classList.contains('active') ? ' (active)' : ''}`))).join(' | ')}]; notifications: ${(await wb.notifications()).join(' | ')}`,
+    });
+    await poll('the README to show the export', async () => ((await page.locator('.editor-instance .view-lines').first().textContent())?.includes('train.py') ? true : undefined), { timeoutMs: 30_000 });
   },
   420_000,
 );

@@ -13,6 +13,8 @@ import * as ort from 'onnxruntime-web';
 import { PNG } from 'pngjs';
 import { runExport } from '../../src/cli/export';
 import { runPredict } from '../../src/cli/predict';
+import { EXPORT_FORMATS } from '../../src/export/registry';
+import { readExportSource } from '../../src/export/source';
 import { inputFromFile } from '../../src/inspect/network/input';
 import { inspectableModel } from '../../src/inspect/network/runModel';
 import { initBackend } from '../../src/trainer/backend';
@@ -114,5 +116,19 @@ describe('cnnlab export --format onnx | tfjs | web-app', () => {
     const io = capture();
     assert.equal(await runExport([runDir, '--format', 'web-app', '--out', join(root, 'ae-app')], io.io), 1);
     assert.match(io.err(), /web-app shows the top-k classes.*reconstruction model has no classes/);
+  });
+
+  it("each format names the file the editor's Open shows: a text file it wrote, none for a binary export", async () => {
+    const { runDir } = await exampleRun('lenet5.cnn.yaml');
+    const opened: Record<string, string | undefined> = {};
+    for (const format of EXPORT_FORMATS) {
+      const out = join(root, `lenet-open-${format.name}${format.out === 'file' ? `.${format.name}` : ''}`);
+      const result = await format.write(await readExportSource(runDir), out);
+      opened[format.name] = result.open?.slice(out.length + 1);
+      if (result.open === undefined) continue;
+      assert.ok(result.files.includes(result.open), `${format.name}: ${result.open} is one of the files written`);
+      assert.ok(!readFileSync(result.open).includes(0), `${format.name}: ${result.open} is text`);
+    }
+    assert.deepEqual(opened, { pytorch: 'README.md', onnx: undefined, tfjs: 'model.json', 'web-app': 'index.html' });
   });
 });

@@ -51,6 +51,6 @@ export const pytorchFormat: ExportFormat = {
     const notes = [`predict: python3 ${join(out, 'predict.py')} IMAGE [--top-k K] [--json] [--out FILE.png]`, `train:   torchrun --redirects 1 --tee 1 --nproc_per_node=2 ${join(out, 'train.py')} --out runs   (see ${join(out, 'README.md')})`];
     if (unsupported) notes.push(unsupported);
     if (data.dataPath === null) notes.push(`train.py does not know where the ${source.analysis.data.dataset} data is: pass --data FOLDER`);
-    return { files: [...files.map(([name]) => join(out, name)), ...(start.file ? [join(out, start.file)] : []), ...data.files], notes };
+    return { files: [...files.map(([name]) => join(out, name)), ...(start.file ? [join(out, start.file)] : []), ...data.files], notes, open: join(out, 'README.md') };
   },
 };

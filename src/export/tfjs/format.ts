@@ -28,5 +28,5 @@ export function writeTfjsModel(source: ExportSource, dir: string): ExportResult 
   writeFileSync(files[0], JSON.stringify(modelJson));
   writeFileSync(files[1], weights);
   const shape = meta.input.shape.join(', ');
-  return { files, notes: [`input "input": [N, ${shape}] (NHWC), prepared as: ${meta.preprocessingSteps.join('; ')}`, `load it with tf.loadGraphModel('${TFJS_FILES.model}') and run model.execute({ input }, 'probabilities')`] };
+  return { files, open: files[0], notes: [`input "input": [N, ${shape}] (NHWC), prepared as: ${meta.preprocessingSteps.join('; ')}`, `load it with tf.loadGraphModel('${TFJS_FILES.model}') and run model.execute({ input }, 'probabilities')`] };
 }

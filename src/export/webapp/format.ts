@@ -23,7 +23,7 @@ export const webAppFormat: ExportFormat = {
     writeFileSync(files[0], webAppHtml(source.analysis.name));
     writeFileSync(files[1], WEB_APP_CSS);
     copyFileSync(script, files[2]);
-    return { files: [...files, ...model.files], notes: [`serve the folder from any static host and open index.html, e.g. python3 -m http.server -d ${out}`] };
+    return { files: [...files, ...model.files], open: files[0], notes: [`serve the folder from any static host and open index.html, e.g. python3 -m http.server -d ${out}`] };
   },
 };
 

@@ -28,8 +28,10 @@ export async function exportRun(run: RunItem, log: vscode.LogOutputChannel): Pro
     );
     log.info(`Exported ${run.dir} as ${format.name}: ${result.files.join(', ')}`);
     result.notes.forEach((note) => log.info(note));
-    const choice = await vscode.window.showInformationMessage(`Exported ${run.model} as ${format.name} to ${target.fsPath}.`, 'Reveal');
-    if (choice) await vscode.commands.executeCommand('revealFileInOS', format.out === 'folder' ? vscode.Uri.file(result.files[0] ?? target.fsPath) : target);
+    const choice = await vscode.window.showInformationMessage(`Exported ${run.model} as ${format.name} to ${target.fsPath}.`, ...(result.open ? ['Open'] : []), 'Reveal');
+    if (choice === 'Open' && result.open) await vscode.window.showTextDocument(vscode.Uri.file(result.open));
+    // The Explorer where the export is in the workspace (also in a browser or on a remote), else the OS's file manager.
+    if (choice === 'Reveal') await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(target) ? 'revealInExplorer' : 'revealFileInOS', target);
   } catch (e) {
     log.error(`Export of ${run.dir} as ${format.name} failed`, e);
     void vscode.window.showErrorMessage(`Could not export ${run.model}: ${e instanceof Error ? e.message : String(e)}`);
