@@ -121,13 +121,24 @@ def move_mask(mask, ops):
     return mask
 
 
+class PictureOnly:
+    """A step that changes the picture's values only (colour, blur, erasing, Normalize): the mask stays."""
+
+    def __init__(self, step):
+        self.step = step
+
+    def __call__(self, image, mask):
+        return self.step(image), mask
+
+
 def joint_step(step):
-    """One pipeline step as (picture, mask) → (picture, mask)."""
+    """One pipeline step as (picture, mask) → (picture, mask); classes, not lambdas, so DataLoader workers can
+    pickle the dataset where they are spawned (macOS, Windows)."""
     if isinstance(step, (T.RandAugment, T.TrivialAugmentWide)):
         return MaskedAugment(step)
     if isinstance(step, GEOMETRIC):
         return ReplayOnMask(step)
-    return lambda image, mask: (step(image), mask)
+    return PictureOnly(step)
 
 
 class JointPipeline:
