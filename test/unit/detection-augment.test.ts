@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import { TRANSFORM_CATALOG } from '../../src/model/transforms/catalog';
 import type { PyValue, TransformStep, TransformType } from '../../src/model/types';
 import { Random } from '../../src/trainer/datasets/random';
-import type { ImageObject } from '../../src/trainer/datasets/objectBoxes';
+import { objectsOf, packObjects, type ImageObject } from '../../src/trainer/datasets/objectBoxes';
+import { applyStoredSteps } from '../../src/trainer/datasets/storedTransforms';
 import { newImage, type FloatImage } from '../../src/trainer/transforms/image';
 import { affineBoxes, cropBoxes, flipBoxes, keepVisible, scaleBoxes } from '../../src/trainer/transforms/moveBoxes';
 import { runPipelineWithTargets } from '../../src/trainer/transforms/pipeline';
@@ -119,5 +120,18 @@ describe('box moves by hand', () => {
     // F.rotate by +90° (counter-clockwise) on a 20×20 image: (x, y) → (y, 20 − x).
     const rotated = affineBoxes(o, inverseAffineMatrix([0, 0], -90, [0, 0], 1, [0, 0]), { width: 20, height: 20 })[0].box;
     [3, 10, 7, 18].forEach((v, i) => assert.ok(Math.abs(rotated[i] - v) < 1e-9, `${rotated}`));
+  });
+});
+
+describe('stored steps', () => {
+  it("the loader's leading Resize / CenterCrop (and a lone ToTensor) keep and move a set's boxes", () => {
+    const set = { images: new Uint8Array(2 * 400), labels: new Uint8Array(2), count: 2, height: 20, width: 20, channels: 1,
+      objects: packObjects([[{ cls: 1, box: [2, 4, 12, 14] }], [{ cls: 0, box: [0, 0, 3, 3] }, { cls: 2, box: [8, 8, 16, 18] }]]) };
+    const moved = applyStoredSteps(set, [step('Resize', { size: [40, 40] }), step('CenterCrop', { size: 20 })]);
+    assert.ok(moved.objects, 'the boxes are kept');
+    // Doubled, then the centre 20×20 window (from 10, 10); the corner box is cut away.
+    assert.deepEqual(objectsOf(moved.objects, 0), [{ cls: 1, box: [0, 0, 14, 18] }]);
+    assert.deepEqual(objectsOf(moved.objects, 1), [{ cls: 2, box: [6, 6, 20, 20] }]);
+    assert.deepEqual(applyStoredSteps(set, [step('ToTensor')]).objects, set.objects);
   });
 });

@@ -4,10 +4,11 @@
  */
 import type { TransformStep } from '../../model/types';
 import type { FloatImage } from '../transforms/image';
-import { runPipelineWithMask } from '../transforms/pipeline';
+import { runPipelineWithTargets } from '../transforms/pipeline';
 import { decodeRgba } from './decode';
 import { DatasetError } from './errors';
 import { imageSize } from './imageset';
+import { objectsOf, packObjects, type ImageObject } from './objectBoxes';
 import { Random } from './random';
 import { quantize, storedFromRgba, type StoredPixels } from './storedSteps';
 import type { ImageSet } from './types';
@@ -47,22 +48,24 @@ export class SetBuilder {
   }
 }
 
-/** The set with `steps` applied to every image, and to its mask when the set has masks (the set itself when there are no steps). */
+/** The set with `steps` applied to every image, and to its mask or boxes when the set has them (the set itself when there are no steps). */
 export function applyStoredSteps(set: ImageSet, steps: readonly TransformStep[]): ImageSet {
   if (steps.length === 0) return set;
   const size = imageSize(set);
   const pixels = set.height * set.width;
   const builder = new SetBuilder(set.count);
   const masks: Uint8Array[] = [];
+  const objects: ImageObject[][] = [];
   for (let i = 0; i < set.count; i++) {
     const data = Float32Array.from(set.images.subarray(i * size, (i + 1) * size), (v) => v / 255);
     const mask = set.masks && { data: Float32Array.from(set.masks.subarray(i * pixels, (i + 1) * pixels)), height: set.height, width: set.width, channels: 1 };
     // Deterministic steps draw nothing; the generator only satisfies the signature.
-    const moved = runPipelineWithMask({ data, height: set.height, width: set.width, channels: set.channels }, mask, steps, new Random(0), 'pil');
+    const moved = runPipelineWithTargets({ data, height: set.height, width: set.width, channels: set.channels }, { mask, objects: set.objects && objectsOf(set.objects, i) }, steps, new Random(0), 'pil');
     builder.add(i, moved.image, set.labels[i], `image ${i}`);
     if (moved.mask) masks.push(Uint8Array.from(moved.mask.data));
+    if (moved.objects) objects.push([...moved.objects]);
   }
-  const out = builder.result(set);
+  const out = set.objects ? { ...builder.result(set), objects: packObjects(objects) } : builder.result(set);
   if (!set.masks) return out;
   const all = new Uint8Array(masks.reduce((n, m) => n + m.length, 0));
   masks.forEach((m, i) => all.set(m, i * m.length));
