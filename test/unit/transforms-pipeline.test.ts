@@ -27,6 +27,12 @@ describe('data.transforms pipelines', () => {
     assert.deepEqual(a.pipeline.test.map((s) => [s.inputSize, s.outputSize]), [[[32, 32], [28, 28]], [[28, 28], [24, 24]]]);
   });
 
+  it('writes each step as torchvision reads it: pairs stay pairs (Resize((n, n)) is not Resize(n); translate needs two numbers)', () => {
+    const a = model('[3, 24, 24]', '  transforms:\n    train: [Resize((24, 24)), RandomAffine(10, translate=(0.1, 0.1), scale=(0.9, 0.9)), RandomCrop(24, padding=2)]\n    test: [Resize((24, 24))]\n');
+    assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(a.pipeline.train.map((s) => s.text), ['Resize((24, 24))', 'RandomAffine(10, translate=(0.1, 0.1), scale=(0.9, 0.9))', 'RandomCrop(24, padding=2)']);
+  });
+
   it('a pipeline whose output is not input\'s size is an error with the worked sizes', () => {
     const [e] = problems(model('[3, 32, 32]', '  transforms:\n    train: [Resize(40)]\n    test: [Resize(40)]\n'), 'transform-size');
     assert.match(e.message, /data\.transforms\.train gives 40×40 images but input is 3×32×32 \(cifar10 images 32×32 → Resize\(40\) → 40×40\)/);

@@ -7,6 +7,7 @@ import type { DiagnosticSink } from '../diagnostics';
 import { DiagnosticSink as Sink } from '../diagnostics';
 import { didYouMean, suggestionSuffix } from '../didYouMean';
 import { bindArgs } from '../layers/bind';
+import { formatPy } from '../layers/formatPy';
 import { renderCall } from '../layers/renderCall';
 import { LayerItemReader } from '../parse/layerItems';
 import type { SourceText } from '../parse/sourceText';
@@ -87,7 +88,7 @@ function resolveSteps(specs: LayerSpec[], start: ImageSize, channels: number, si
     }
     const signature = TRANSFORM_CATALOG[type];
     const { bound, complete } = bindArgs(spec, signature, sink);
-    const text = renderCall(type, signature, bound.written(), new Set(signature.args.filter((a) => a.required).map((a) => a.name)));
+    const text = renderCall(type, signature, bound.written(), new Set(signature.args.filter((a) => a.required).map((a) => a.name)), formatPy);
     const args: Record<string, PyValue> = {};
     for (const a of signature.args) args[a.name] = bound.raw(a.name) ?? null;
     const input: ImageSize | 'error' = size;
