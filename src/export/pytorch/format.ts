@@ -40,6 +40,7 @@ export const pytorchFormat: ExportFormat = {
       ['predict.py', PREDICT_PY],
       ['train.py', trainPy(recipe)],
       ['task.py', PY_TRAIN_TASKS[source.analysis.task].source],
+      ...Object.entries(PY_TRAIN_TASKS[source.analysis.task].modules ?? {}),
       ['imageset.py', IMAGE_SET_PY],
       ['datasets.py', DATASETS_PY],
       ['cnnlab_run.py', RUN_FOLDER_PY],

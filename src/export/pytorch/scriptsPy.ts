@@ -7,7 +7,9 @@ export const PREDICT_PY = `"""What the exported model makes of a picture (genera
 Prepares the picture as CNN Lab's test pass does (preprocessing.py) and says what \`cnnlab predict RUN IMAGE\` says for
 the model's task (task.py): a classifier's top-k classes (--json: {"probabilities", "logits", "predictions"}, every
 class in class order); an autoencoder's reconstruction error (--out: the reconstruction); a segmentation model's share
-of the pixels of each class (--out: the mask as a palette PNG, and its overlay on the picture as FILE.overlay.png).
+of the pixels of each class (--out: the mask as a palette PNG, and its overlay on the picture as FILE.overlay.png); a
+detector's boxes scoring at least 0.3 (--json: {"size", "boxes": [{class, score, x1, y1, x2, y2}]} in pixels of the
+model's input; --out: the picture with the boxes drawn).
 """
 import argparse
 import json
@@ -34,7 +36,7 @@ def main():
     parser.add_argument("image")
     parser.add_argument("--top-k", type=int, default=3)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--out", help="where to write the model's output picture (reconstruction, or mask and overlay)")
+    parser.add_argument("--out", help="where to write the model's output picture (reconstruction, mask and overlay, or drawn boxes)")
     parser.add_argument("--weights", default=os.path.join(here, "weights.pth"))
     args = parser.parse_args()
 
@@ -75,12 +77,12 @@ export const README_MD = `# A CNN Lab model, exported for PyTorch
 |---|---|
 | \`model.py\` | the model as an \`nn.Module\` (\`Model\`, \`load_model()\`); \`state_dict()\` keys are CNN Lab's parameter names |
 | \`weights.pth\` | the trained weights, a torch state_dict (\`torch.load(..., weights_only=True)\`) |
-| \`predict.py\` | \`python3 predict.py IMAGE [--top-k K] [--json] [--out FILE.png]\`: what \`cnnlab predict\` says for the task (top-k classes; reconstruction and its error; mask, overlay and class shares), with CNN Lab's test preprocessing |
+| \`predict.py\` | \`python3 predict.py IMAGE [--top-k K] [--json] [--out FILE.png]\`: what \`cnnlab predict\` says for the task (top-k classes; reconstruction and its error; mask, overlay and class shares; boxes, drawn), with CNN Lab's test preprocessing |
 | \`train.py\` | the model file's recipe (dataset, split, augmentation, loss, optimizer, schedule, early stopping, best weights, seed) |
-| \`task.py\` | what the model's task trains on and measures: labels (classification), clean pictures with data.noise (reconstruction), masks moved with their pictures (segmentation); its loss and metrics |
+| \`task.py\` | what the model's task trains on and measures: labels (classification), clean pictures with data.noise (reconstruction), masks moved with their pictures (segmentation), boxes moved with their pictures (detection, with \`box_pipeline.py\` and \`detection_metrics.py\`: FCOS loss, decoding, COCO mAP); its loss and metrics |
 | \`preprocessing.py\`, \`datasets.py\`, \`imageset.py\`, \`cnnlab_run.py\` | image preprocessing, dataset readers, samples, CNN Lab's run folder writer |
 | \`model.cnn.yaml\` | the model file the run was trained from |
-| \`data/\` | (\`shapes\` only) the generated images (and scene masks for segmentation), as CNN Lab's generator draws them |
+| \`data/\` | (\`shapes\` only) the generated images (and scene masks for segmentation, boxes for detection), as CNN Lab's generator draws them |
 
 Install: \`pip install -r requirements.txt\` (or Debian's \`apt install python3-torch python3-torchvision\`).
 
@@ -104,8 +106,8 @@ machines (run on each node, node 0 first; the dataset must be at the same \`--da
     torchrun --nnodes=2 --node_rank=1 --nproc_per_node=4 --master_addr=NODE0_HOST --master_port=29500 train.py --out runs
 
 Rank 0 writes a CNN Lab run folder, \`runs/<model>/<timestamp>/\` (metrics.jsonl with the task's validation figure
-— valAccuracy, valMse or valMeanIou —, summary.json with \`testAccuracy\`, \`testMse\` (reconstruction) or
-\`testMeanIou\` / \`testMeanDice\` (segmentation), best/ and last/ checkpoints): put \`--out\` in your workspace's runs folder and the run shows in CNN Lab's runs view,
+— valAccuracy, valMse, valMeanIou or valMap50 / valMap —, summary.json with \`testAccuracy\`, \`testMse\` (reconstruction),
+\`testMeanIou\` / \`testMeanDice\` (segmentation) or \`testMap50\` / \`testMap\` (detection), best/ and last/ checkpoints): put \`--out\` in your workspace's runs folder and the run shows in CNN Lab's runs view,
 training panel (live) and inspector. \`cnnlab import weights.pth --model model.cnn.yaml\` turns a state_dict trained
 anywhere else into a run folder.
 `;

@@ -10,6 +10,7 @@ import { BEST_METRIC_FIELDS } from '../../protocol/monitoredMetric';
 import { resolveIncludedClasses } from '../../model/config/includeClasses';
 import { frozenIndices } from '../../model/freeze';
 import type { ModelAnalysis } from '../../model/types';
+import { PY_TRAIN_TASKS } from './tasks/registry';
 
 /** What train.py needs besides the model file: where the data is, and the class names in label order. */
 export interface TrainRecipeSource {
@@ -68,6 +69,7 @@ export function recipePy(source: TrainRecipeSource): string {
     lr_multipliers: Object.fromEntries(weighted.filter((l) => l.lrMultiplier !== undefined && l.lrMultiplier !== 1).map((l) => [l.module, l.lrMultiplier])),
     stages: t.stages?.map((s) => ({ epochs: s.epochs, lr: s.lr, frozen: modules(s.frozen) })) ?? null,
     weights: source.startWeights ?? null,
+    ...PY_TRAIN_TASKS[analysis.task].recipe?.(analysis),
   };
   const lines = Object.entries(recipe).map(([k, v]) => `    ${JSON.stringify(k)}: ${pyLiteral(v)},`);
   const refusal = `# What train.py cannot reproduce of the model file's recipe (None: all of it): it refuses to train.\nUNSUPPORTED = ${pyLiteral(source.unsupported ?? null)}`;
@@ -293,8 +295,8 @@ def main():
     task = Task(r)
     fit_to = (INPUT_HEIGHT, INPUT_WIDTH) if FIT_TO_INPUT else None
     train, validation, test = load_splits(r["dataset"], data_path, classes, r["validation_split"], r["seed"], r["include_classes"], fit_to)
-    if task.needs_masks and len(train) < 3:
-        raise SystemExit(f"train.py: task {r['task']} trains on masks, and {r['dataset']} at {data_path} has none")
+    if task.split_target and len(train) < 3:
+        raise SystemExit(f"train.py: task {r['task']} trains on {task.split_target}, and {r['dataset']} at {data_path} has none")
     if args.max_train_samples:
         train, validation = cap(train, validation, args.max_train_samples)
     train_set = task.dataset(train, training=True)
@@ -412,7 +414,8 @@ def main():
             run.write_summary(epochsCompleted=epoch, trainSeconds=train_seconds, updatedAt=now_iso(),
                               samplesPerSecond=len(train_set) * epoch / max(train_seconds, 1e-9), totalSeconds=time.time() - run.started)
             score = f", score {train_score:.4f}" if train_score is not None else ""
-            print(f"epoch {epoch}/{args.epochs}: loss {train_loss:.4f}{score}" + (f", validation loss {val['loss']:.4f}" if val else "") + f" ({seconds:.1f} s)", flush=True)
+            shown = "".join(f", {k} {v:.4f}" for k, v in task.epoch_fields(val).items() if isinstance(v, float)) if val else ""
+            print(f"epoch {epoch}/{args.epochs}: loss {train_loss:.4f}{score}" + (f", validation loss {val['loss']:.4f}{shown}" if val else "") + f" ({seconds:.1f} s)", flush=True)
             # The plateau schedule watches the loss, as in CNN Lab.
             decision = torch.tensor([1.0 if stop_reason else 2.0 if stop.requested else 0.0, val["loss"] if val else train_loss], dtype=torch.float64)
         if world > 1:

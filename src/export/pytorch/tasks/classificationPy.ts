@@ -42,7 +42,7 @@ class Evaluation:
 
 
 class Task:
-    needs_masks = False
+    split_target = None
 
     def __init__(self, recipe):
         self.classes = recipe["classes"]

@@ -133,7 +133,7 @@ class Evaluation:
 
 
 class Task:
-    needs_masks = False
+    split_target = None
 
     def __init__(self, recipe):
         self.classes, self.included, self.seed = recipe["classes"], recipe["include_classes"], recipe["seed"]

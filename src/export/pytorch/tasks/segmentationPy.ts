@@ -24,7 +24,7 @@ from torchvision.transforms import functional as TF
 from torchvision.transforms.autoaugment import _apply_op as apply_op
 
 from datasets import nearest
-from imageset import ImageSet, to_pil
+from imageset import ImageSet, mask_color, to_pil
 from PIL import Image
 from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH, TEST_TRANSFORMS, TRAIN_IS_RANDOM, TRAIN_TRANSFORMS, input_to_pixels
 
@@ -35,19 +35,6 @@ MOVING_OPS = ("ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate")
 DICE_SMOOTHING = 1
 # How much of a pixel an overlay's class colour covers (predict.py), as in CNN Lab.
 OVERLAY_OPACITY = 0.5
-
-
-def mask_color(index):
-    """CNN Lab's (PASCAL VOC's) colour of mask value index: its bits spread over the high bits of R, G and B."""
-    if index == 255:
-        return (224, 224, 192)
-    r = g = b = 0
-    for bit in range(7, -1, -1):
-        if index == 0:
-            break
-        r, g, b = r | (index & 1) << bit, g | ((index >> 1) & 1) << bit, b | ((index >> 2) & 1) << bit
-        index >>= 3
-    return (r, g, b)
 
 
 PALETTE = [v for i in range(256) for v in mask_color(i)]
@@ -200,7 +187,7 @@ class Evaluation:
 
 
 class Task:
-    needs_masks = True
+    split_target = "masks"
 
     def __init__(self, recipe):
         self.classes, self.ignore_index, self.name = recipe["classes"], recipe["ignore_index"], recipe["loss"]
