@@ -12,8 +12,7 @@ from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH, stretch
 
 
 def mask_color(index):
-    """CNN Lab's (PASCAL VOC's) colour of mask value index (a class's colour in masks and drawn boxes): its bits
-    spread over the high bits of R, G and B."""
+    """CNN Lab's (PASCAL VOC's) colour of mask value index: its bits spread over the high bits of R, G and B."""
     if index == 255:
         return (224, 224, 192)
     r = g = b = 0

@@ -6,8 +6,10 @@
  * NMS by torchvision.ops.batched_nms, detections per image) and COCO's mAP (detection_metrics.py); predict.py's
  * boxes as `cnnlab predict` prints and draws them.
  */
-import { DECODE_DEFAULTS } from '../../../model/detection/postprocess';
+import { shownScore } from '../../../model/detection/postprocess';
+import { modelDecodeOptions } from '../../../model/layers/detectionHead';
 import type { ModelAnalysis } from '../../../model/types';
+import { CLASS_PALETTE, classRgb } from '../../../protocol/classPalette';
 import { BOX_PIPELINE_PY } from './boxPipelinePy';
 import { DETECTION_METRICS_PY } from './detectionMetricsPy';
 import type { PyTrainTask } from './types';
@@ -38,15 +40,15 @@ from torchvision.ops import batched_nms, generalized_box_iou_loss, sigmoid_focal
 
 from box_pipeline import BoxPipeline
 from detection_metrics import coco_metrics
-from imageset import ImageSet, mask_color, to_pil
+from imageset import ImageSet, to_pil
 from preprocessing import FIT_TO_INPUT, INPUT_HEIGHT, INPUT_WIDTH, TEST_TRANSFORMS, TRAIN_IS_RANDOM, TRAIN_TRANSFORMS, input_to_pixels
 
 # FCOS (Tian et al. 2019) as torchvision's FCOS and CNN Lab train it.
 CENTER_RADIUS = 1.5  # a location is positive inside a box and within 1.5 strides of its centre
 FOCAL_ALPHA, FOCAL_GAMMA = 0.25, 2
 LOSS_WEIGHTS = {"classes": 1, "boxes": 1, "centerness": 1}
-# predict.py prints and draws boxes from this score (the evaluation keeps the low-score tail mAP needs).
-PREDICT_SCORE = 0.3
+# CNN Lab's class colours (the training panel's boxes, cnnlab predict's drawing): class c takes colour c modulo 10.
+CLASS_COLOURS = ${JSON.stringify(CLASS_PALETTE.map((_, c) => classRgb(c)))}
 # predict.py's drawing is enlarged by a whole factor until its longer side reaches this many pixels.
 DRAWN_SIDE = 256
 
@@ -156,14 +158,14 @@ def js_round(v):
 
 
 def draw_boxes(x, detections):
-    """The picture in RGB, enlarged, each detection outlined (2 pixels) in its class colour (mask value class + 1)."""
+    """The picture in RGB, enlarged, each detection outlined (2 pixels) in its class colour."""
     pixels = torch.floor(input_to_pixels(x)[0] * 255 + 0.5).clamp(0, 255).to(torch.uint8)
     rgb = (pixels if pixels.shape[0] >= 3 else pixels[:1].expand(3, -1, -1))[:3].permute(1, 2, 0).numpy()
     scale = max(1, DRAWN_SIDE // max(rgb.shape[:2]))
     out = rgb.repeat(scale, 0).repeat(scale, 1).copy()
     height, width = out.shape[:2]
     for d in reversed(detections):
-        colour = mask_color(d["cls"] + 1)
+        colour = CLASS_COLOURS[d["cls"] % len(CLASS_COLOURS)]
         x1, y1, x2, y2 = (js_round(v * scale) for v in d["box"])
         for t in range(2):
             for y in (y1 + t, y2 - 1 - t):
@@ -208,8 +210,9 @@ class Task:
         return {"testAccuracy": None, "testMap50": d["map50"], "testMap": d["map"]}
 
     def predict(self, output, x, _top_k):
-        """predict.py: the boxes from PREDICT_SCORE, in pixels of the picture as the model sees it (cnnlab predict's)."""
-        detections = self.decode(output[0], PREDICT_SCORE)
+        """predict.py: the boxes from the shown score (0.3, or score_thresh when higher), in pixels of the picture as the
+        model sees it (cnnlab predict's)."""
+        detections = self.decode(output[0], self.decoding["shown_score"])
         r = lambda v: js_round(v * 100) / 100  # noqa: E731
         boxes = [{"class": self.classes[d["cls"]] if d["cls"] < len(self.classes) else str(d["cls"]), "score": d["score"],
                   "x1": r(d["box"][0]), "y1": r(d["box"][1]), "x2": r(d["box"][2]), "y2": r(d["box"][3])} for d in detections]
@@ -219,14 +222,8 @@ class Task:
 `,
 };
 
-/** The head's decoding settings, named as torchvision's FCOS (and the DetectionHead's arguments) name them. */
+/** The head's decoding settings (named as torchvision's FCOS and the DetectionHead's arguments name them), and the score from which predict.py shows boxes. */
 function decoding(analysis: ModelAnalysis): Record<string, number> {
-  const head = analysis.layers.find((l) => l.type === 'DetectionHead')?.args as Partial<Record<string, unknown>> | undefined;
-  const setting = (name: string, fallback: number) => (typeof head?.[name] === 'number' ? (head[name] as number) : fallback);
-  return {
-    score_thresh: setting('score_thresh', DECODE_DEFAULTS.scoreThreshold),
-    nms_thresh: setting('nms_thresh', DECODE_DEFAULTS.iouThreshold),
-    topk_candidates: setting('topk_candidates', DECODE_DEFAULTS.preNmsTopK),
-    detections_per_img: setting('detections_per_img', DECODE_DEFAULTS.maxDetections),
-  };
+  const d = modelDecodeOptions(analysis);
+  return { score_thresh: d.scoreThreshold, nms_thresh: d.iouThreshold, topk_candidates: d.preNmsTopK, detections_per_img: d.maxDetections, shown_score: shownScore(d.scoreThreshold) };
 }
