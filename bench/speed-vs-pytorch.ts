@@ -1,11 +1,12 @@
 /**
  * The speed goal, measured on the real trainer: `bench/reference-cnn.cnn.yaml` (the reference CNN, batch 64,
  * Adam) trained in this process by the same code as `cnnlab train` (runTraining), against the PyTorch 1.13 peer with
- * one thread, both in the same run. The workers column: the same training with N data-parallel workers (default the
- * physical cores) against PyTorch at its default thread count, and the scaling efficiency from 1 to N workers
- * (samples/s with N ÷ (N × samples/s with 1)).
+ * one thread, both in the same run. The workers column: the same training with each count of data-parallel workers
+ * of `--workers` (default 1 and the physical cores; `--workers N` alone means 1 and N) against PyTorch at its
+ * default thread count, and the scaling efficiency from 1 to N workers (samples/s with N ÷ (N × samples/s with 1)).
+ * `--profile` adds where each step's time goes, per thread and phase (bench/step-phases-table.ts).
  *
- *   npm run bench:speed -- [--samples 6400] [--repeat 1] [--backend wasm] [--workers N] [--no-torch]
+ *   npm run bench:speed -- [--samples 6400] [--repeat 1] [--backend wasm] [--workers 1,2] [--profile] [--no-torch]
  *   npm run bench:speed -- --model resnet18 [--batch 8] [--steps 3] [--backend wasm]
  *
  * With --model NAME: forward and backward passes of examples/zoo/NAME.cnn.yaml at its 224×224 input against
@@ -13,8 +14,9 @@
  *
  * Wall-clock samples/s are each engine's own figure (training steps only, as `cnnlab train --json` reports them).
  * On a shared machine those swing with other people's work, so the ratio is also given per CPU-second: ours from
- * process.cpuUsage() between the batch-progress events of batch 5 and the epoch's last batch (steps, batch
- * preparation and progress records included), PyTorch's from its 1- and 3-epoch runs (see torch-peer.ts).
+ * process.cpuUsage() between the batch-progress events of batch 5 and the epoch's last batch (every thread of the
+ * process: the data-parallel workers too; steps, batch preparation and progress records included), PyTorch's from
+ * its 1- and 3-epoch runs (see torch-peer.ts), with one thread and with its default threads.
  * The roofline is this machine's single-thread XNNPACK matmul speed, measured here.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +27,8 @@ import { runTraining } from '../src/trainer/engine/session';
 import { BATCH, trainingFlopsPerSample } from './reference-cnn';
 import { matmulSpeed } from './roofline';
 import { physicalCores } from '../src/trainer/parallel/cores';
+import { StepProfile, type PhaseTotals } from '../src/trainer/engine/stepPhases';
+import { perStep, phaseLines } from './step-phases-table';
 import { measureTorch, torchDefaultThreads, type Rate } from './torch-peer';
 import { zooSpeed } from './zoo-step';
 
@@ -41,12 +45,17 @@ interface OurRun extends Rate {
   trainSamples: number;
   testAccuracy: number | null;
   backend: string;
+  /** With --profile: ms per step by thread and phase, over the timed steps. */
+  phases?: PhaseTotals;
 }
 
 /** One epoch of the real trainer on `samples` Fashion-MNIST images (before the validation split), with `workers`. */
-async function measureOurs(samples: number, backend: BackendChoice, workers: number): Promise<OurRun> {
+async function measureOurs(samples: number, backend: BackendChoice, workers: number, profile: boolean): Promise<OurRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'cnnlab-speed-'));
+  const stepProfile = profile ? new StepProfile() : undefined;
   let cpu0: NodeJS.CpuUsage | undefined;
+  let phases0: PhaseTotals | undefined;
+  let phases: PhaseTotals | undefined;
   let timedSamples = 0;
   let cpuSeconds = NaN;
   let trainSamples = 0;
@@ -54,18 +63,21 @@ async function measureOurs(samples: number, backend: BackendChoice, workers: num
     const { summary } = await runTraining(
       { modelText: readFileSync(EXAMPLE, 'utf8'), modelPath: EXAMPLE, outDir, backend, epochs: 1, maxTrainSamples: samples, progressIntervalMs: 0, workers },
       {
+        stepProfile,
         onEvent(e) {
           if (e.type === 'started') trainSamples = e.trainSamples;
           if (e.type !== 'progress' || e.metrics.kind !== 'batch') return;
           const m = e.metrics;
           if (m.batch === WARMUP_BATCHES) {
             cpu0 = process.cpuUsage();
+            phases0 = stepProfile?.snapshot();
             timedSamples = 0;
           } else if (cpu0 && m.batch > WARMUP_BATCHES) {
             timedSamples += m.batch < m.batches ? BATCH : trainSamples - (m.batches - 1) * BATCH;
             if (m.batch === m.batches) {
               const used = process.cpuUsage(cpu0);
               cpuSeconds = (used.user + used.system) / 1e6;
+              if (stepProfile && phases0) phases = perStep(phases0, stepProfile.snapshot(), m.batches - WARMUP_BATCHES);
             }
           }
         },
@@ -77,6 +89,7 @@ async function measureOurs(samples: number, backend: BackendChoice, workers: num
       trainSamples: summary.trainSamples,
       testAccuracy: summary.test?.accuracy ?? null,
       backend: summary.backendDescription,
+      phases,
     };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
@@ -86,21 +99,35 @@ async function measureOurs(samples: number, backend: BackendChoice, workers: num
 const fixed = (x: number | undefined, digits = 0): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 
 interface Round {
-  ours: OurRun;
+  /** By worker count: 1 first, then the others of --workers. */
+  ours: Map<number, OurRun>;
   torch?: Rate;
-  /** With N workers, and PyTorch at its default threads. */
-  oursN?: OurRun;
+  /** PyTorch at its default threads. */
   torchN?: Rate;
 }
+
+/** --workers: "1,2" (each count), or "N" alone (1 and N, as before lists). */
+function workerCounts(text: string): number[] {
+  const counts = text.split(',').map(Number);
+  if (!counts.every((n) => Number.isInteger(n) && n >= 1)) throw new Error(`--workers ${text}: worker counts (≥ 1), comma-separated`);
+  return [...new Set([1, ...counts])].sort((a, b) => a - b);
+}
+
+const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a && b ? a / b : undefined);
+const median = (xs: number[]): number | null => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number) : null);
+const round3 = (x: number | null): number | null => (x === null ? null : +x.toFixed(3));
+const medianOf = (xs: Array<number | undefined>): number | null => median(xs.filter((x): x is number => x !== undefined && Number.isFinite(x)));
 
 async function main(): Promise<void> {
   const samples = Number(flag('samples', '6400'));
   const repeat = Number(flag('repeat', '1'));
   const backend = flag('backend', 'wasm');
-  const workers = Number(flag('workers', String(physicalCores())));
+  const counts = workerCounts(flag('workers', String(physicalCores())));
+  const workers = counts[counts.length - 1] as number;
+  const profile = process.argv.includes('--profile');
   const zoo = flag('model', '');
   if (zoo && isBackendChoice(backend)) return zooSpeed(zoo, Number(flag('batch', '8')), Number(flag('steps', '3')), backend);
-  if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 640) || !(Number.isInteger(workers) && workers >= 1)) throw new Error('usage: --samples N (≥ 640) --backend wasm|cpu|tensorflow|… --workers N (≥ 1)');
+  if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 640)) throw new Error('usage: --samples N (≥ 640) --backend wasm|cpu|tensorflow|… --workers 1,N');
   const { tf } = await initBackend(backend);
   const speed = matmulSpeed(tf);
   const flops = trainingFlopsPerSample();
@@ -113,52 +140,54 @@ async function main(): Promise<void> {
   );
   const runs: Round[] = [];
   for (let r = 0; r < repeat; r++) {
-    const ours = await measureOurs(samples, backend, 1);
-    const torch = withTorch ? measureTorch(ours.trainSamples) : undefined;
-    const oursN = workers > 1 ? await measureOurs(samples, backend, workers) : undefined;
-    const torchN = torchThreads && torchThreads > 1 ? measureTorch(ours.trainSamples, torchThreads, true) : torchThreads === 1 ? torch : undefined;
-    runs.push({ ours, torch, oursN, torchN });
-    const gflops = ((ours.samplesPerCpuSecond ?? NaN) * flops) / 1e9;
-    console.log(`run ${r + 1}: ${ours.backend}, ${ours.trainSamples} training samples`);
-    console.log(`  CNN Lab   ${fixed(ours.samplesPerSecond).padStart(6)} samples/s wall, ${fixed(ours.samplesPerCpuSecond).padStart(6)} per CPU-second, ${fixed(gflops, 2)} GFLOP per CPU-second = ${fixed((100 * gflops) / speed.gflopsPerCpuSecond)}% of roofline`);
+    const ours = new Map<number, OurRun>();
+    for (const n of counts) ours.set(n, await measureOurs(samples, backend, n, profile));
+    const one = ours.get(1) as OurRun;
+    const torch = withTorch ? measureTorch(one.trainSamples) : undefined;
+    const torchN = torchThreads && torchThreads > 1 ? measureTorch(one.trainSamples, torchThreads) : torchThreads === 1 ? torch : undefined;
+    runs.push({ ours, torch, torchN });
+    const gflops = ((one.samplesPerCpuSecond ?? NaN) * flops) / 1e9;
+    console.log(`run ${r + 1}: ${one.backend}, ${one.trainSamples} training samples`);
+    console.log(`  CNN Lab   ${fixed(one.samplesPerSecond).padStart(6)} samples/s wall, ${fixed(one.samplesPerCpuSecond).padStart(6)} per CPU-second, ${fixed(gflops, 2)} GFLOP per CPU-second = ${fixed((100 * gflops) / speed.gflopsPerCpuSecond)}% of roofline`);
     if (torch) {
       console.log(`  PyTorch 1 ${fixed(torch.samplesPerSecond).padStart(6)} samples/s wall, ${fixed(torch.samplesPerCpuSecond).padStart(6)} per CPU-second`);
-      const cpuRatio = ours.samplesPerCpuSecond && torch.samplesPerCpuSecond ? ours.samplesPerCpuSecond / torch.samplesPerCpuSecond : undefined;
-      console.log(`  ratio     ${(ours.samplesPerSecond / torch.samplesPerSecond).toFixed(2)}× wall, ${fixed(cpuRatio, 2)}× per CPU-second`);
+      console.log(`  ratio     ${(one.samplesPerSecond / torch.samplesPerSecond).toFixed(2)}× wall, ${fixed(ratio(one.samplesPerCpuSecond, torch.samplesPerCpuSecond), 2)}× per CPU-second`);
     }
-    if (oursN) {
-      console.log(`  CNN Lab, ${workers} workers   ${fixed(oursN.samplesPerSecond).padStart(6)} samples/s wall, ${fixed(oursN.samplesPerCpuSecond).padStart(6)} per CPU-second; scaling efficiency ${fixed((100 * oursN.samplesPerSecond) / (workers * ours.samplesPerSecond))}%`);
+    if (torchN && torchThreads && torchThreads > 1) console.log(`  PyTorch, ${torchThreads} threads (default) ${fixed(torchN.samplesPerSecond).padStart(6)} samples/s wall, ${fixed(torchN.samplesPerCpuSecond).padStart(6)} per CPU-second`);
+    for (const [n, run] of ours) {
+      if (n === 1) continue;
+      console.log(`  CNN Lab, ${n} workers   ${fixed(run.samplesPerSecond).padStart(6)} samples/s wall, ${fixed(run.samplesPerCpuSecond).padStart(6)} per CPU-second; scaling efficiency ${fixed((100 * run.samplesPerSecond) / (n * one.samplesPerSecond))}% (per CPU-second ${fixed((100 * (run.samplesPerCpuSecond ?? NaN)) / (one.samplesPerCpuSecond ?? NaN))}%)`);
+      if (torch) console.log(`    vs PyTorch 1 thread ${fixed(ratio(run.samplesPerSecond, torch.samplesPerSecond), 2)}× wall, ${fixed(ratio(run.samplesPerCpuSecond, torch.samplesPerCpuSecond), 2)}× per CPU-second`);
+      if (torchN) console.log(`    vs PyTorch ${torchThreads} threads (default) ${fixed(ratio(run.samplesPerSecond, torchN.samplesPerSecond), 2)}× wall, ${fixed(ratio(run.samplesPerCpuSecond, torchN.samplesPerCpuSecond), 2)}× per CPU-second`);
     }
-    if (torchN) {
-      console.log(`  PyTorch, ${torchThreads} threads (default) ${fixed(torchN.samplesPerSecond).padStart(6)} samples/s wall`);
-      console.log(`  ratio     ${((oursN ?? ours).samplesPerSecond / torchN.samplesPerSecond).toFixed(2)}× wall (${workers} workers vs PyTorch's default threads)`);
-    }
+    if (profile) for (const [n, run] of ours) if (run.phases) console.log(phaseLines(n, run.phases).join('\n'));
   }
-  const median = (xs: number[]): number | null => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number) : null);
-  const round3 = (x: number | null): number | null => (x === null ? null : +x.toFixed(3));
   const both = runs.filter((r): r is Round & { torch: Rate } => r.torch !== undefined);
-  const oursCpu = median(runs.flatMap((r) => (r.ours.samplesPerCpuSecond ? [r.ours.samplesPerCpuSecond] : [])));
-  const parallel = runs.filter((r): r is Round & { oursN: OurRun } => r.oursN !== undefined);
-  const versusDefault = parallel.filter((r): r is Round & { oursN: OurRun; torchN: Rate } => r.torchN !== undefined);
+  const oneOf = (r: Round) => r.ours.get(1) as OurRun;
+  const nOf = (r: Round) => (workers > 1 ? r.ours.get(workers) : undefined);
+  const oursCpu = medianOf(runs.map((r) => oneOf(r).samplesPerCpuSecond));
   console.log(
     JSON.stringify({
-      backend: runs[0]?.ours.backend,
-      trainSamples: runs[0]?.ours.trainSamples,
-      oursSamplesPerSecond: median(runs.map((r) => r.ours.samplesPerSecond)),
+      backend: runs[0] && oneOf(runs[0]).backend,
+      trainSamples: runs[0] && oneOf(runs[0]).trainSamples,
+      oursSamplesPerSecond: median(runs.map((r) => oneOf(r).samplesPerSecond)),
       oursSamplesPerCpuSecond: oursCpu === null ? null : Math.round(oursCpu),
       torchSamplesPerSecond: median(both.map((r) => r.torch.samplesPerSecond)),
-      torchSamplesPerCpuSecond: median(both.flatMap((r) => (r.torch.samplesPerCpuSecond ? [Math.round(r.torch.samplesPerCpuSecond)] : []))),
-      wallRatio: round3(median(both.map((r) => r.ours.samplesPerSecond / r.torch.samplesPerSecond))),
-      cpuSecondRatio: round3(median(both.flatMap((r) => (r.ours.samplesPerCpuSecond && r.torch.samplesPerCpuSecond ? [r.ours.samplesPerCpuSecond / r.torch.samplesPerCpuSecond] : [])))),
+      torchSamplesPerCpuSecond: medianOf(both.map((r) => r.torch.samplesPerCpuSecond && Math.round(r.torch.samplesPerCpuSecond))),
+      wallRatio: round3(median(both.map((r) => oneOf(r).samplesPerSecond / r.torch.samplesPerSecond))),
+      cpuSecondRatio: round3(medianOf(both.map((r) => ratio(oneOf(r).samplesPerCpuSecond, r.torch.samplesPerCpuSecond)))),
       matmulGflopsPerCpuSecond: +speed.gflopsPerCpuSecond.toFixed(2),
       matmulGflopsPerWallSecond: +speed.gflopsPerWallSecond.toFixed(2),
       rooflineFraction: oursCpu === null ? null : +((oursCpu * flops) / 1e9 / speed.gflopsPerCpuSecond).toFixed(3),
       workers,
-      oursWorkersSamplesPerSecond: median(parallel.map((r) => r.oursN.samplesPerSecond)),
-      scalingEfficiency: round3(median(parallel.map((r) => r.oursN.samplesPerSecond / (workers * r.ours.samplesPerSecond)))),
+      oursWorkersSamplesPerSecond: medianOf(runs.map((r) => nOf(r)?.samplesPerSecond)),
+      oursWorkersSamplesPerCpuSecond: medianOf(runs.map((r) => nOf(r)?.samplesPerCpuSecond)),
+      scalingEfficiency: round3(medianOf(runs.map((r) => ratio(nOf(r)?.samplesPerSecond, workers * oneOf(r).samplesPerSecond)))),
       torchDefaultThreads: torchThreads ?? null,
-      torchDefaultSamplesPerSecond: median(runs.flatMap((r) => (r.torchN ? [r.torchN.samplesPerSecond] : []))),
-      workersVsTorchDefaultRatio: round3(median(versusDefault.map((r) => r.oursN.samplesPerSecond / r.torchN.samplesPerSecond))),
+      torchDefaultSamplesPerSecond: medianOf(runs.map((r) => r.torchN?.samplesPerSecond)),
+      torchDefaultSamplesPerCpuSecond: medianOf(runs.map((r) => r.torchN?.samplesPerCpuSecond)),
+      workersVsTorchDefaultRatio: round3(medianOf(runs.map((r) => ratio((nOf(r) ?? oneOf(r)).samplesPerSecond, r.torchN?.samplesPerSecond)))),
+      ...(profile ? { phases: Object.fromEntries(counts.map((n) => [n, runs[runs.length - 1]?.ours.get(n)?.phases ?? null])) } : {}),
     }),
   );
 }

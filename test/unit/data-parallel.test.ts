@@ -14,6 +14,7 @@ import { initBackend } from '../../src/trainer/backend';
 import type { Batch } from '../../src/trainer/datasets/types';
 import { buildModel } from '../../src/trainer/engine/model';
 import type { TF } from '../../src/trainer/engine/tf';
+import { STEP_PHASES, StepProfile, type PhaseTotals } from '../../src/trainer/engine/stepPhases';
 import { trainModel, type TrainData, type TrainOptions } from '../../src/trainer/engine/train';
 import { physicalCores } from '../../src/trainer/parallel/cores';
 import { DataParallelSteps } from '../../src/trainer/parallel/dataParallel';
@@ -52,17 +53,21 @@ describe('shards', () => {
 });
 
 describe('shared gradients', () => {
-  it('averages shards by their weights in shard order, skipping empty shards', () => {
+  it('gives each worker shard its own region, zero where the loss does not reach a variable, seen alike by every view', () => {
     const shared = new SharedGradients([2, 3], 3);
-    shared.setGradient(0, 1, Float32Array.from([1, 2, 3]));
-    shared.setGradient(1, 1, Float32Array.from([3, 4, 5]));
-    shared.gradient(2, 1).fill(NaN);
-    assert.deepEqual(Array.from(shared.reduce(1, [0.75, 0.25, 0])), [1.5, 2.5, 3.5]);
-    shared.setGradient(1, 0, undefined);
-    assert.deepEqual(Array.from(shared.gradient(1, 0)), [0, 0]);
-    // A second view of the same memory (a worker's) sees what this one wrote.
+    shared.weights(1).set([7, 8, 9]);
+    shared.setGradient(1, 1, Float32Array.from([1, 2, 3]));
+    shared.setGradient(2, 1, Float32Array.from([3, 4, 5]));
+    shared.gradient(2, 0).fill(NaN);
+    shared.setGradient(2, 0, undefined);
+    // A second view of the same memory (a worker's) sees what this one wrote; regions do not overlap.
     const view = new SharedGradients([2, 3], 3, shared.buffer);
-    assert.deepEqual(Array.from(view.gradient(0, 1)), [1, 2, 3]);
+    assert.deepEqual(Array.from(view.weights(1)), [7, 8, 9]);
+    assert.deepEqual(Array.from(view.gradient(1, 1)), [1, 2, 3]);
+    assert.deepEqual(Array.from(view.gradient(2, 1)), [3, 4, 5]);
+    assert.deepEqual(Array.from(view.gradient(2, 0)), [0, 0]);
+    // Shard 0's gradients stay in the coordinator's engine.
+    assert.throws(() => shared.gradient(0, 0), /shard 0 has no shared gradients/);
   });
 });
 
@@ -83,12 +88,12 @@ describe('data-parallel training on the wasm engine', () => {
   const setup = { graph: analysis.graph, seed: analysis.train.seed, task: { name: 'classification' as const, context: { loss: analysis.train.loss, classes: ['a', 'b', 'c', 'd'] } }, backend: 'wasm' as const };
 
   /** Batch losses (running means of each epoch) and final weights of a 2-epoch run, with `workers` (1: this thread only). */
-  async function run(workers: number): Promise<{ losses: number[]; weights: Float32Array[]; status: string }> {
+  async function run(workers: number, profile?: StepProfile): Promise<{ losses: number[]; weights: Float32Array[]; status: string }> {
     const model = buildModel(tf, analysis.graph, analysis.train.seed);
-    const steps = workers > 1 ? await DataParallelSteps.start(model, workers, setup) : undefined;
+    const steps = workers > 1 ? await DataParallelSteps.start(model, workers, setup, profile) : undefined;
     const losses: number[] = [];
     try {
-      const options: TrainOptions = { config: analysis.train, task: createTask('classification', setup.task.context), dataWorkers: 0, progressIntervalMs: 0, steps };
+      const options: TrainOptions = { config: analysis.train, task: createTask('classification', setup.task.context), dataWorkers: 0, progressIntervalMs: 0, steps, profile };
       const outcome = await trainModel(tf, model, data(), options, { onBatch: (m) => losses.push(m.loss) });
       return { losses, weights: model.params.map((p) => p.variable.dataSync() as Float32Array), status: outcome.status };
     } finally {
@@ -106,6 +111,21 @@ describe('data-parallel training on the wasm engine', () => {
     // And the model learnt something: the second epoch's loss is well below the first steps'.
     assert.ok((one.losses.at(-1) as number) < one.losses[0] * 0.8, `losses ${one.losses[0]} → ${one.losses.at(-1)}`);
     one.weights.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs(v - two.weights[i][j]) <= 1e-5, `param ${i}[${j}]: ${v} vs ${two.weights[i][j]}`)));
+  });
+
+  it('times every phase of a step in the thread that runs it, the workers through shared memory', async () => {
+    const [one, two] = [new StepProfile(), new StepProfile()];
+    await run(1, one);
+    await run(2, two);
+    const spent = (t: PhaseTotals[number]) => STEP_PHASES.filter((p) => t[p].wallMs > 0);
+    const [local] = one.snapshot();
+    assert.deepEqual(spent(local), ['compute', 'optimizer', 'loop']);
+    const [coordinator, worker, ...more] = two.snapshot();
+    assert.equal(more.length, 0);
+    assert.deepEqual(spent(coordinator), ['weights', 'batch', 'compute', 'wait', 'reduce', 'optimizer', 'loop']);
+    assert.deepEqual(spent(worker), ['weights', 'compute', 'gradients', 'wait']);
+    // Linux gives each thread's own CPU time: never more than its wall-clock time.
+    if (process.platform === 'linux') for (const t of [local, coordinator, worker]) for (const p of spent(t)) assert.ok(t[p].cpuMs >= 0 && t[p].cpuMs <= t[p].wallMs + 1, `${p}: ${t[p].cpuMs} ms CPU in ${t[p].wallMs} ms`);
   });
 
   it('fails the training with the reason when a worker dies mid-step', async () => {

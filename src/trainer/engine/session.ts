@@ -25,6 +25,7 @@ import { buildModel } from './model';
 import { frozenIndices, frozenSummary } from '../../model/freeze';
 import { startingWeights } from './startingWeights';
 import { RunRecorder } from './recorder';
+import type { StepProfile } from './stepPhases';
 import { trainModel } from './train';
 import { startDataParallel, type DataParallelSteps } from '../parallel/dataParallel';
 
@@ -33,6 +34,8 @@ export interface SessionHooks {
   shouldStop?(): boolean;
   /** The run folder exists: `abandon` ends the run at once (synchronously) as stopped, before a forced exit. */
   onRunOpened?(run: OpenRun): void;
+  /** Times the training steps by phase, in every thread that steps (benchmarks). */
+  stepProfile?: StepProfile;
 }
 
 export interface OpenRun {
@@ -104,7 +107,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     }
     const epochs = request.epochs ?? analysis.train.epochs;
     const train = { ...analysis.train, epochs };
-    steps = await startDataParallel(request.workers ?? 1, backend.name, model, { graph: analysis.graph, seed: analysis.train.seed, task: { name: analysis.task, context: taskContext } }, log);
+    steps = await startDataParallel(request.workers ?? 1, backend.name, model, { graph: analysis.graph, seed: analysis.train.seed, task: { name: analysis.task, context: taskContext } }, log, hooks.stepProfile);
     const engine = steps ? { ...backend, description: `${backend.description}, ${steps.workers} data-parallel workers` } : backend;
     const folder = RunFolder.create(request.outDir ?? resolve(baseDir, 'runs'), analysis.name);
     const config = { model: analysis.name, task: analysis.task, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, ...(weights ? { weights } : {}), request: { ...request, modelText: undefined } };
@@ -132,7 +135,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       if (cached === 'stopped') return { runDir: folder.dir, summary: await recorder.finish(STOPPED_WHILE_CACHING) };
       const lrMultipliers = new Map(analysis.layers.flatMap((l) => (l.lrMultiplier === undefined ? [] : [[l.index, l.lrMultiplier] as const])));
       // The stages on cached features train the head (in this thread: the workers hold the whole model); the others the model.
-      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps, cached };
+      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps, cached, profile: hooks.stepProfile };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),

@@ -6,7 +6,8 @@
 import type { Batch, ImageSet } from '../datasets/types';
 import type { EngineTask } from '../tasks/registry';
 import type { EngineModel } from './model';
-import type { NamedTensorMap, TF, Tensor, Variable } from './tf';
+import type { PhaseClock } from './stepPhases';
+import type { NamedTensorMap, Scalar, TF, Tensor, Variable } from './tf';
 
 /** A step's batch mean loss, its score sum and, for tasks whose loss has parts, their batch means (when the runner reports them). */
 export type StepResult = [loss: number, score: number, lossParts?: Record<string, number>];
@@ -16,36 +17,61 @@ export interface StepRunner {
   run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet): Promise<StepResult>;
 }
 
+/** How a shard's step runs. */
+export interface StepOptions {
+  /**
+   * The rows' share of the global batch (default 1): the loss is scaled by it before the gradients, so a shard's
+   * gradients are its part of the batch's mean gradient and the shards' gradients simply add up.
+   */
+  share?: number;
+  /** Counts the forward and backward passes as 'compute' (the caller counts what `use` does). */
+  clock?: PhaseClock;
+}
+
 /**
- * Computes `batch`'s gradients of `vars` and hands them to `use` (inside tf.tidy: they are freed after it);
- * returns the batch's mean loss, score sum and loss parts (tasks that have them). Every way of stepping is built on it.
+ * Computes `batch`'s gradients of `vars` and hands them to `use` (inside tf.tidy: they are freed after it unless
+ * kept); returns the batch's mean loss (unscaled), score sum and loss parts (tasks that have them). Every way of
+ * stepping is built on it.
  */
-export async function batchStep(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], batch: Batch, set: ImageSet, use: (grads: NamedTensorMap) => void): Promise<StepResult> {
+export async function batchStep(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], batch: Batch, set: ImageSet, use: (grads: NamedTensorMap) => void, options: StepOptions = {}): Promise<StepResult> {
+  const { share = 1, clock } = options;
   let names: string[] = [];
   const result = tf.tidy(() => {
     const { input, target } = task.tensors(tf, batch, set);
     const kept: Tensor[] = [];
-    const { value, grads } = tf.variableGrads(() => {
+    const { grads } = tf.variableGrads(() => {
       const output = model.apply(input, true);
-      // variableGrads disposes everything but the loss and the gradients: keep the score and the parts, freed below.
-      kept.push(tf.keep(tf.cast(task.batchScore(tf, output, target), 'float32')));
+      // variableGrads disposes everything but its value and the gradients: keep the loss, score and parts, freed below.
+      const loss = tf.keep(task.loss(tf, output, target));
+      kept.push(loss, tf.keep(tf.cast(task.batchScore(tf, output, target), 'float32')));
       const parts = task.lossParts?.(tf, output, target) ?? {};
       names = Object.keys(parts);
       kept.push(...Object.values(parts).map((p) => tf.keep(p)));
-      return task.loss(tf, output, target);
+      return (share === 1 ? loss : tf.mul(loss, share)) as Scalar;
     }, vars);
+    clock?.lap('compute');
     use(grads);
-    const all = tf.stack([value, ...kept]);
+    const all = tf.stack(kept);
     kept.forEach((t) => t.dispose());
     return all;
   });
   const values = await result.data();
   result.dispose();
+  clock?.lap('compute');
   const parts = names.length ? Object.fromEntries(names.map((name, i) => [name, values[2 + i]])) : undefined;
   return parts ? [values[0], values[1], parts] : [values[0], values[1]];
 }
 
-/** Steps in this thread. */
-export const localSteps: StepRunner = {
-  run: (tf, model, task, vars, apply, batch, set) => batchStep(tf, model, task, vars, batch, set, apply),
-};
+/** Steps in this thread; `clock` (profiling) times them. */
+export function localSteps(clock?: PhaseClock): StepRunner {
+  return {
+    run(tf, model, task, vars, apply, batch, set) {
+      clock?.lap('loop');
+      const optimize = (grads: NamedTensorMap) => {
+        apply(grads);
+        clock?.lap('optimizer');
+      };
+      return batchStep(tf, model, task, vars, batch, set, optimize, { clock });
+    },
+  };
+}

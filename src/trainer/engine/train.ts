@@ -22,6 +22,7 @@ import { layerIndex, type EngineModel } from './model';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { createSchedule, type Schedule } from './schedules';
 import { stageOf, stagePlan, type StageRun } from './stagePlan';
+import type { StepProfile } from './stepPhases';
 import { localSteps, type StepRunner } from './steps';
 import type { NamedTensorMap, TF } from './tf';
 
@@ -48,6 +49,8 @@ export interface TrainOptions {
   lrMultipliers?: ReadonlyMap<number, number>;
   /** Runs each optimisation step (data-parallel workers); default in this thread. */
   steps?: StepRunner;
+  /** Times the steps in this thread by phase (benchmarks); data-parallel steps take it when they start. */
+  profile?: StepProfile;
   /** Minimum time between batch progress events (default 100 ms). */
   progressIntervalMs?: number;
   /** A batch record is marked for metrics.jsonl every N batches (default 20). */
@@ -254,7 +257,7 @@ async function trainEpoch(
 ): Promise<EpochResult> {
   const { config: cfg, epoch, epochs, lr } = options;
   const vars = model.trainable.map((p) => p.variable);
-  const steps = options.steps ?? localSteps;
+  const steps = options.steps ?? localSteps(options.profile?.clock);
   const batchCount = countBatches(train.count, cfg.batch_size);
   const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0, parts: new LossPartSums() };
   let lastEmit = 0;

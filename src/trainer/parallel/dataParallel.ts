@@ -14,10 +14,12 @@ import type { Batch, ImageSet } from '../datasets/types';
 import { batchBuffers } from '../datasets/batches';
 import type { EngineModel } from '../engine/model';
 import { batchStep, type StepRunner } from '../engine/steps';
-import type { NamedTensorMap, TF, Variable } from '../engine/tf';
+import type { PhaseClock, StepProfile } from '../engine/stepPhases';
+import type { NamedTensorMap, TF, Tensor, Variable } from '../engine/tf';
 import type { EngineTask } from '../tasks/registry';
 import { startTrainerWorker } from '../startWorker';
 import { SharedGradients } from './sharedGradients';
+import { copyValues, tensorOf } from './sharedValues';
 import { shardRanges, sliceBatch } from './shards';
 import type { FromStepWorker, StepWorkerSetup, ToStepWorker } from './stepMessages';
 
@@ -33,13 +35,13 @@ const WAIT_MS = 1000;
  * loop steps in this thread). The workers compute with the wasm engine (or cpu, for debugging); a native backend
  * already spreads its ops over the cores, so it keeps one worker and says so.
  */
-export async function startDataParallel(workers: number, backend: string, model: EngineModel, setup: Omit<StepWorkerSetup, 'backend'>, log: (message: string, level?: 'warning') => void): Promise<DataParallelSteps | undefined> {
+export async function startDataParallel(workers: number, backend: string, model: EngineModel, setup: Omit<StepWorkerSetup, 'backend'>, log: (message: string, level?: 'warning') => void, profile?: StepProfile): Promise<DataParallelSteps | undefined> {
   if (workers <= 1) return undefined;
   if (backend !== 'wasm' && backend !== 'cpu') {
     log(`workers: ${workers} requested, but data-parallel training runs on the wasm engine; the ${backend} backend uses its own threads with one worker`, 'warning');
     return undefined;
   }
-  const steps = await DataParallelSteps.start(model, workers, { ...setup, backend });
+  const steps = await DataParallelSteps.start(model, workers, { ...setup, backend }, profile);
   log(`data-parallel: ${workers} workers, each batch split among them; BatchNorm normalises each worker's share with its own statistics`);
   return steps;
 }
@@ -56,22 +58,25 @@ export class DataParallelSteps implements StepRunner {
     private readonly threads: Worker[],
     private readonly shared: SharedGradients,
     private readonly variables: Variable[],
+    private readonly clock: PhaseClock | undefined,
   ) {
     this.synced = threads.map(() => undefined);
   }
 
   /**
    * Starts `workers − 1` step workers beside this thread for `model` (built from `setup.graph` and `setup.seed`),
-   * each ready to step once this resolves; rejects (and stops them) when one cannot start.
+   * each ready to step once this resolves; rejects (and stops them) when one cannot start. With `profile`, every
+   * thread times its phases into it.
    */
-  static async start(model: EngineModel, workers: number, setup: StepWorkerSetup): Promise<DataParallelSteps> {
+  static async start(model: EngineModel, workers: number, setup: StepWorkerSetup, profile?: StepProfile): Promise<DataParallelSteps> {
     const variables = [...model.params, ...model.buffers].map((p) => p.variable);
     const shared = new SharedGradients(
       variables.map((v) => v.size),
       workers,
     );
     const threads = Array.from({ length: workers - 1 }, () => startTrainerWorker(__dirname, 'step-worker.js', 'stepWorker.ts'));
-    const steps = new DataParallelSteps(threads, shared, variables);
+    const steps = new DataParallelSteps(threads, shared, variables, profile?.clock);
+    const phases = profile?.share(workers - 1);
     try {
       await Promise.all(
         threads.map((thread, i) => {
@@ -79,7 +84,7 @@ export class DataParallelSteps implements StepRunner {
             thread.once('message', (m: FromStepWorker) => (m.type === 'ready' ? resolve() : reject(new Error(`data-parallel worker ${i + 1} could not start: ${m.message}`))));
             thread.once('error', reject);
           });
-          const init: ToStepWorker = { type: 'init', buffer: shared.buffer, sizes: [...shared.sizes], shards: workers, shard: i + 1, ...setup };
+          const init: ToStepWorker = { type: 'init', buffer: shared.buffer, sizes: [...shared.sizes], shards: workers, shard: i + 1, phases, ...setup };
           thread.postMessage(init);
           return ready;
         }),
@@ -94,14 +99,18 @@ export class DataParallelSteps implements StepRunner {
 
   async run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet): Promise<[number, number]> {
     if (this.failure) throw this.failure;
+    const clock = this.clock;
+    clock?.lap('loop');
     const step = ++this.step;
     const trainable = vars.map((v) => this.variables.indexOf(v));
     const ranges = shardRanges(batch.size, this.workers);
-    const posted = this.threads.map((_, i) => i + 1).filter((k) => ranges[k][1] > ranges[k][0]);
+    const shares = ranges.map(([start, end]) => (end - start) / batch.size);
+    const posted = this.threads.map((_, i) => i + 1).filter((k) => shares[k] > 0);
     const key = trainable.join(',');
     const full = posted.some((k) => this.synced[k - 1] !== key);
     const sync = full ? this.variables.map((_, i) => i) : trainable;
-    for (const i of sync) this.shared.weights(i).set(this.variables[i].dataSync() as Float32Array);
+    if (posted.length > 0) for (const i of sync) copyValues(tf, this.variables[i], this.shared.weights(i));
+    clock?.lap('weights');
     const seedPosition = model.seeds.position;
     const geometry = { height: set.height, width: set.width, channels: set.channels };
     for (const k of posted) {
@@ -110,32 +119,46 @@ export class DataParallelSteps implements StepRunner {
       this.threads[k - 1].postMessage(message, batchBuffers(shard));
       this.synced[k - 1] = key;
     }
-    // Shard 0, here, while the workers run theirs.
+    clock?.lap('batch');
+    // Shard 0, here, while the workers run theirs; its gradients stay in this engine until the sum.
+    let own: Array<Tensor | undefined> = [];
+    let loss: number;
+    let score: number;
     model.setRows({ offset: 0, total: batch.size });
     try {
-      const own = ranges[0][1] < batch.size ? sliceBatch(batch, ...ranges[0]) : batch;
-      const [loss, score] = await batchStep(tf, model, task, vars, own, set, (grads) => {
-        for (const i of trainable) this.shared.setGradient(0, i, grads[this.variables[i].name]?.dataSync() as Float32Array | undefined);
-      });
-      this.shared.setStats(0, loss, score);
+      const rows = ranges[0][1] < batch.size ? sliceBatch(batch, ...ranges[0]) : batch;
+      const keep = (grads: NamedTensorMap) => (own = trainable.map((i) => grads[this.variables[i].name]).map((g) => g && tf.keep(g)));
+      [loss, score] = await batchStep(tf, model, task, vars, rows, set, keep, { share: shares[0], clock });
     } finally {
       model.setRows(null);
     }
-    for (const k of posted) await this.finished(k, step);
-    // The batch's mean gradient: each shard's mean weighted by its rows, in shard order.
-    const weights = ranges.map(([start, end]) => (end - start) / batch.size);
-    tf.tidy(() => {
-      const grads: NamedTensorMap = {};
-      for (const i of trainable) grads[this.variables[i].name] = tf.tensor(this.shared.reduce(i, weights), this.variables[i].shape);
-      apply(grads);
-    });
-    let [loss, score] = [0, 0];
-    weights.forEach((w, k) => {
-      if (w === 0) return;
+    try {
+      for (const k of posted) await this.finished(k, step);
+      clock?.lap('wait');
+      // The batch's mean gradient: the shards' parts added in shard order, whichever worker finished first.
+      tf.tidy(() => {
+        const grads: NamedTensorMap = {};
+        trainable.forEach((i, j) => {
+          const mine = own[j];
+          // No gradient here means none in any shard (the loss does not reach the variable): no update, as with one worker.
+          if (!mine) return;
+          const v = this.variables[i];
+          const parts = [mine, ...posted.map((k) => tensorOf(tf, this.shared.gradient(k, i), v.shape))];
+          grads[v.name] = parts.length === 1 ? mine : tf.addN(parts);
+        });
+        clock?.lap('reduce');
+        apply(grads);
+      });
+      clock?.lap('optimizer');
+    } finally {
+      tf.dispose(own.filter((g): g is Tensor => g !== undefined));
+    }
+    loss *= shares[0];
+    for (const k of posted) {
       const [l, s] = this.shared.statsOf(k);
-      loss += w * l;
+      loss += shares[k] * l;
       score += s;
-    });
+    }
     return [loss, score];
   }
 

@@ -1,8 +1,8 @@
 /**
  * The memory data-parallel workers share (one SharedArrayBuffer): the coordinator's weights, one gradient region
- * and one (loss, score) pair per shard, and one step counter per shard that a worker sets and notifies
- * (Atomics) when its gradients are written. The coordinator reduces the shards' gradients in shard order, so the
- * sum's rounding does not depend on which worker finished first. Pure: no tfjs.
+ * and one (loss, score) pair per worker shard (1…shards−1; shard 0 is the coordinator's own, which stays in its
+ * engine), and one step counter per shard that a worker sets and notifies (Atomics) when its gradients are
+ * written. Pure: no tfjs.
  */
 
 /** Bytes of the control words: one Int32 step counter per shard, padded to 8 for the Float64 stats. */
@@ -30,8 +30,8 @@ export class SharedGradients {
       total += size;
     }
     this.total = total;
-    const head = controlBytes(shards) + 8 * 2 * shards;
-    this.buffer = buffer ?? new SharedArrayBuffer(head + 4 * total * (shards + 1));
+    // Regions: the weights, then the gradients of shards 1…shards−1.
+    this.buffer = buffer ?? new SharedArrayBuffer(this.head() + 4 * total * shards);
     this.done = new Int32Array(this.buffer, 0, shards);
     this.stats = new Float64Array(this.buffer, controlBytes(shards), 2 * shards);
   }
@@ -41,9 +41,10 @@ export class SharedGradients {
     return this.region(0, i);
   }
 
-  /** Variable i's gradient from shard k. */
+  /** Variable i's gradient from worker shard k (≥ 1): its part of the batch's mean gradient. */
   gradient(k: number, i: number): Float32Array {
-    return this.region(k + 1, i);
+    if (!(k >= 1 && k < this.shards)) throw new RangeError(`shard ${k} has no shared gradients (1…${this.shards - 1})`);
+    return this.region(k, i);
   }
 
   /** Writes shard k's gradient of variable i; none (the loss does not reach the variable) is zero. */
@@ -69,22 +70,11 @@ export class SharedGradients {
     Atomics.notify(this.done, k);
   }
 
-  /**
-   * Variable i's gradient of the whole batch: Σ_k weights[k] · shard k's, added in shard order. The weights are the
-   * shards' fractions of the batch (each shard's loss is a mean over its rows); shards of weight 0 are skipped.
-   */
-  reduce(i: number, weights: readonly number[]): Float32Array {
-    const out = new Float32Array(this.sizes[i]);
-    weights.forEach((w, k) => {
-      if (w === 0) return;
-      const g = this.gradient(k, i);
-      for (let j = 0; j < out.length; j++) out[j] += w * g[j];
-    });
-    return out;
+  private head(): number {
+    return controlBytes(this.shards) + 8 * 2 * this.shards;
   }
 
   private region(slot: number, i: number): Float32Array {
-    const base = controlBytes(this.shards) + 8 * 2 * this.shards + 4 * this.total * slot;
-    return new Float32Array(this.buffer, base + 4 * this.offsets[i], this.sizes[i]);
+    return new Float32Array(this.buffer, this.head() + 4 * (this.total * slot + this.offsets[i]), this.sizes[i]);
   }
 }

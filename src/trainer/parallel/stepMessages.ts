@@ -14,7 +14,15 @@ export interface StepWorkerSetup {
 }
 
 export type ToStepWorker =
-  | ({ type: 'init'; buffer: SharedArrayBuffer; sizes: number[]; shards: number; shard: number } & StepWorkerSetup)
+  | ({
+      type: 'init';
+      buffer: SharedArrayBuffer;
+      sizes: number[];
+      shards: number;
+      shard: number;
+      /** The run's StepProfile memory, when its phases are timed. */
+      phases?: SharedArrayBuffer;
+    } & StepWorkerSetup)
   | {
       type: 'step';
       step: number;

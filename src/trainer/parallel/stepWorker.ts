@@ -8,10 +8,12 @@ import { initBackend } from '../backend';
 import type { ImageSet } from '../datasets/types';
 import { buildModel, type EngineModel } from '../engine/model';
 import { batchStep } from '../engine/steps';
-import type { TF, Variable } from '../engine/tf';
+import { workerClock, type PhaseClock } from '../engine/stepPhases';
+import type { NamedTensorMap, TF, Variable } from '../engine/tf';
 import { createTask, type EngineTask } from '../tasks/registry';
 import { SharedGradients } from './sharedGradients';
 import type { FromStepWorker, ToStepWorker } from './stepMessages';
+import { copyValues, tensorOf } from './sharedValues';
 
 interface WorkerState {
   tf: TF;
@@ -20,6 +22,7 @@ interface WorkerState {
   shared: SharedGradients;
   shard: number;
   variables: Variable[];
+  clock?: PhaseClock;
 }
 
 let state: WorkerState | undefined;
@@ -30,7 +33,8 @@ export async function handleStepMessage(message: ToStepWorker): Promise<FromStep
       const { tf } = await initBackend(message.backend);
       const model = buildModel(tf, message.graph, message.seed);
       const variables = [...model.params, ...model.buffers].map((p) => p.variable);
-      state = { tf, model, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables };
+      const clock = message.phases && workerClock(message.phases, message.shard);
+      state = { tf, model, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables, clock };
       return { type: 'ready' };
     }
     if (!state) throw new Error('step before init');
@@ -42,17 +46,25 @@ export async function handleStepMessage(message: ToStepWorker): Promise<FromStep
   }
 }
 
-async function runShard({ tf, model, task, shared, shard, variables }: WorkerState, m: Extract<ToStepWorker, { type: 'step' }>): Promise<void> {
+async function runShard({ tf, model, task, shared, shard, variables, clock }: WorkerState, m: Extract<ToStepWorker, { type: 'step' }>): Promise<void> {
+  clock?.lap('wait');
   tf.tidy(() => {
-    for (const i of m.sync) variables[i].assign(tf.tensor(shared.weights(i), variables[i].shape));
+    for (const i of m.sync) variables[i].assign(tensorOf(tf, shared.weights(i), variables[i].shape));
   });
+  clock?.lap('weights');
   model.seeds.seek(m.seedPosition);
   model.setRows(m.window);
   const set = { ...m.set, images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } satisfies ImageSet;
   const vars = m.trainable.map((i) => variables[i]);
-  const [loss, score] = await batchStep(tf, model, task, vars, m.batch, set, (grads) => {
-    for (const i of m.trainable) shared.setGradient(shard, i, grads[variables[i].name]?.dataSync() as Float32Array | undefined);
-  });
+  const write = (grads: NamedTensorMap) => {
+    for (const i of m.trainable) {
+      const g = grads[variables[i].name];
+      if (g) copyValues(tf, g, shared.gradient(shard, i));
+      else shared.setGradient(shard, i, undefined);
+    }
+    clock?.lap('gradients');
+  };
+  const [loss, score] = await batchStep(tf, model, task, vars, m.batch, set, write, { share: m.batch.size / m.window.total, clock });
   shared.setStats(shard, loss, score);
   shared.finish(shard, m.step);
 }
