@@ -83,47 +83,82 @@ describe('data-parallel training on the wasm engine', () => {
   });
 
   // Batches of 15 over 192 samples: uneven shards (8 + 7) and a last batch of 12; dropout draws masks every step.
+  // The test pass's last batch has one image: the worker's shard is empty.
   const analysis = analyze(QUADRANT_MODEL.replace('  - Linear(64, 4)', '  - Dropout(0.3)\n  - Linear(64, 4)').replace('batch_size: 16', 'batch_size: 15'));
-  const data = (): TrainData => ({ train: quadrantSet(192, 8, 1), validation: quadrantSet(32, 8, 2), test: quadrantSet(32, 8, 3), classes: ['a', 'b', 'c', 'd'] });
+  const data = (): TrainData => ({ train: quadrantSet(192, 8, 1), validation: quadrantSet(32, 8, 2), test: quadrantSet(31, 8, 3), classes: ['a', 'b', 'c', 'd'] });
   const setup = { graph: analysis.graph, seed: analysis.train.seed, task: { name: 'classification' as const, context: { loss: analysis.train.loss, classes: ['a', 'b', 'c', 'd'] } }, backend: 'wasm' as const };
 
-  /** Batch losses (running means of each epoch) and final weights of a 2-epoch run, with `workers` (1: this thread only). */
-  async function run(workers: number, profile?: StepProfile): Promise<{ losses: number[]; weights: Float32Array[]; status: string }> {
+  interface Run {
+    losses: number[];
+    weights: Float32Array[];
+    status: string;
+    /** Each epoch's validation loss and accuracy, then the test pass's. */
+    evaluations: number[];
+    /** The test pass's outputs, in test-set order. */
+    outputs: number[];
+    profile: StepProfile;
+  }
+
+  /** A 2-epoch run with `workers` (1: this thread only), timed by phase. */
+  async function run(workers: number): Promise<Run> {
     const model = buildModel(tf, analysis.graph, analysis.train.seed);
+    const profile = new StepProfile();
     const steps = workers > 1 ? await DataParallelSteps.start(model, workers, setup, profile) : undefined;
-    const losses: number[] = [];
+    const [losses, evaluations, outputs]: number[][] = [[], [], []];
     try {
-      const options: TrainOptions = { config: analysis.train, task: createTask('classification', setup.task.context), dataWorkers: 0, progressIntervalMs: 0, steps, profile };
-      const outcome = await trainModel(tf, model, data(), options, { onBatch: (m) => losses.push(m.loss) });
-      return { losses, weights: model.params.map((p) => p.variable.dataSync() as Float32Array), status: outcome.status };
+      const options: TrainOptions = { config: analysis.train, task: createTask('classification', setup.task.context), dataWorkers: 0, progressIntervalMs: 0, steps, forward: steps, profile };
+      const outcome = await trainModel(tf, model, data(), options, {
+        onBatch: (m) => losses.push(m.loss),
+        onEpoch: (m) => void evaluations.push(m.valLoss ?? NaN, m.valAccuracy ?? NaN),
+        onTestOutputs: (start, _labels, values) => {
+          assert.equal(start * 4, outputs.length);
+          outputs.push(...values);
+        },
+      });
+      evaluations.push(outcome.test?.loss ?? NaN, outcome.test?.accuracy ?? NaN);
+      return { losses, weights: model.params.map((p) => p.variable.dataSync() as Float32Array), status: outcome.status, evaluations, outputs, profile };
     } finally {
       await steps?.dispose();
       model.dispose();
     }
   }
 
+  let runs: Promise<[Run, Run]> | undefined;
+  /** The runs with one and with two workers, made once for the tests that compare them. */
+  const oneAndTwo = () => (runs ??= (async () => [await run(1), await run(2)] as [Run, Run])());
+  const close = (a: number[], b: number[], what: string) => {
+    assert.equal(a.length, b.length, what);
+    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) <= 1e-5, `${what} ${i}: ${x} vs ${b[i]}`));
+  };
+
   it('gives the losses and weights of one worker with two, within 1e-5, over 26 steps', async () => {
-    const one = await run(1);
-    const two = await run(2);
+    const [one, two] = await oneAndTwo();
     assert.equal(one.losses.length, 26);
-    assert.equal(two.losses.length, 26);
-    one.losses.forEach((l, i) => assert.ok(Math.abs(l - two.losses[i]) <= 1e-5, `step ${i + 1}: ${l} vs ${two.losses[i]}`));
+    close(one.losses, two.losses, 'step');
     // And the model learnt something: the second epoch's loss is well below the first steps'.
     assert.ok((one.losses.at(-1) as number) < one.losses[0] * 0.8, `losses ${one.losses[0]} → ${one.losses.at(-1)}`);
-    one.weights.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs(v - two.weights[i][j]) <= 1e-5, `param ${i}[${j}]: ${v} vs ${two.weights[i][j]}`)));
+    one.weights.forEach((w, i) => close(Array.from(w), Array.from(two.weights[i]), `param ${i}`));
+  });
+
+  it('evaluates on the workers too: validation, test figures and recorded outputs of one worker, within 1e-5', async () => {
+    const [one, two] = await oneAndTwo();
+    assert.equal(one.evaluations.length, 6);
+    close(one.evaluations, two.evaluations, 'validation/test figure');
+    assert.equal(one.outputs.length, 31 * 4);
+    close(one.outputs, two.outputs, 'test output');
+    // The worker computed its rows of the passes.
+    assert.ok(two.profile.snapshot()[1].evaluate.wallMs > 0);
   });
 
   it('times every phase of a step in the thread that runs it, the workers through shared memory', async () => {
-    const [one, two] = [new StepProfile(), new StepProfile()];
-    await run(1, one);
-    await run(2, two);
+    const [one, two] = await oneAndTwo();
     const spent = (t: PhaseTotals[number]) => STEP_PHASES.filter((p) => t[p].wallMs > 0);
-    const [local] = one.snapshot();
+    const [local] = one.profile.snapshot();
     assert.deepEqual(spent(local), ['compute', 'optimizer', 'loop']);
-    const [coordinator, worker, ...more] = two.snapshot();
+    const [coordinator, worker, ...more] = two.profile.snapshot();
     assert.equal(more.length, 0);
-    assert.deepEqual(spent(coordinator), ['weights', 'batch', 'compute', 'wait', 'reduce', 'optimizer', 'loop']);
-    assert.deepEqual(spent(worker), ['weights', 'compute', 'gradients', 'wait']);
+    assert.deepEqual(spent(coordinator), ['weights', 'batch', 'compute', 'wait', 'reduce', 'optimizer', 'loop', 'evaluate']);
+    assert.deepEqual(spent(worker), ['weights', 'compute', 'gradients', 'wait', 'evaluate']);
     // Linux gives each thread's own CPU time: never more than its wall-clock time.
     if (process.platform === 'linux') for (const t of [local, coordinator, worker]) for (const p of spent(t)) assert.ok(t[p].cpuMs >= 0 && t[p].cpuMs <= t[p].wallMs + 1, `${p}: ${t[p].cpuMs} ms CPU in ${t[p].wallMs} ms`);
   });

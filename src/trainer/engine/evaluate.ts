@@ -13,6 +13,7 @@ import type { EngineTask, TaskEvaluation } from '../tasks/registry';
 import { yieldToEventLoop } from './eventLoop';
 import { LossPartSums } from './lossParts';
 import type { EngineModel } from './model';
+import { localForward, type ForwardRunner } from './steps';
 import type { TF } from './tf';
 
 export interface EvaluateOptions {
@@ -34,6 +35,8 @@ export interface EvaluateOptions {
   shouldStop?(): boolean;
   /** Called before every batch (a test hook simulates heavy batches with it). */
   beforeBatch?(): void;
+  /** Computes the forward passes (data-parallel workers); default in this thread. */
+  forward?: ForwardRunner;
 }
 
 /** The task's metrics of `model` on `set`; null when a stop request ended the pass. */
@@ -53,23 +56,14 @@ async function evaluationPass(tf: TF, model: EngineModel, set: ImageSet, options
   const parts = new LossPartSums();
   let start = 0;
   const stream = prefetchBatches(set, { batchSize: options.batchSize, shuffle: false, seed: options.seed ?? 0, transforms: options.transforms, noise: options.noise }, options.pool);
+  const forward = (options.forward ?? localForward).forwardPass(tf, model, task, set);
   for await (const batch of stream) {
     if (options.shouldStop?.()) return null;
     options.beforeBatch?.();
-    let names: string[] = [];
-    const [lossT, outputT] = tf.tidy(() => {
-      const { input, target } = task.tensors(tf, batch, set);
-      const output = model.apply(input, false);
-      const parts = task.lossParts?.(tf, output, target) ?? {};
-      names = Object.keys(parts);
-      return [tf.stack([task.loss(tf, output, target), ...Object.values(parts)]), output];
-    });
-    const [lossValue, ...partValues] = await lossT.data();
-    const outputs = (await outputT.data()) as Float32Array;
-    tf.dispose([lossT, outputT]);
+    const { loss: lossValue, outputs, parts: partValues } = await forward(batch);
     options.onOutputs?.(start, batch.y, outputs);
     evaluation.add(batch, start, outputs, lossValue);
-    if (names.length) parts.add(Object.fromEntries(names.map((name, i) => [name, partValues[i]])), batch.size);
+    if (partValues) parts.add(partValues, batch.size);
     start += batch.size;
     await yieldToEventLoop();
   }

@@ -134,8 +134,8 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       const cached = await cachedTraining(tf, model, analysis, dataset, train, log, hooks.shouldStop);
       if (cached === 'stopped') return { runDir: folder.dir, summary: await recorder.finish(STOPPED_WHILE_CACHING) };
       const lrMultipliers = new Map(analysis.layers.flatMap((l) => (l.lrMultiplier === undefined ? [] : [[l.index, l.lrMultiplier] as const])));
-      // The stages on cached features train the head (in this thread: the workers hold the whole model); the others the model.
-      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps, cached, profile: hooks.stepProfile };
+      // The stages on cached features train and evaluate the head (in this thread: the workers hold the whole model); the others the model.
+      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps, forward: steps, cached, profile: hooks.stepProfile };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),

@@ -24,6 +24,8 @@ export const STEP_PHASES = [
   'optimizer',
   /** Coordinator: between steps (the training loop: the next batch, progress records). */
   'loop',
+  /** Forward passes of evaluation batches (validation, test): a worker's rows, or the coordinator's whole pass. */
+  'evaluate',
 ] as const;
 
 export type StepPhase = (typeof STEP_PHASES)[number];

@@ -1,7 +1,7 @@
 /**
- * How the training loop runs one optimisation step. The loop calls a StepRunner and never asks how the step is
- * computed: in this thread (localSteps, the default) or split over data-parallel workers
- * (src/trainer/parallel/dataParallel.ts).
+ * How the training loop runs one optimisation step, and an evaluation pass one batch. The loop calls a StepRunner
+ * (and the passes a ForwardRunner) and never asks how it is computed: in this thread (the default) or split over
+ * data-parallel workers (src/trainer/parallel/dataParallel.ts).
  */
 import type { Batch, ImageSet } from '../datasets/types';
 import type { EngineTask } from '../tasks/registry';
@@ -16,6 +16,45 @@ export interface StepRunner {
   /** Computes `batch`'s gradients of `vars`, passes them to `apply` once; returns the batch's mean loss and score sum. */
   run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet): Promise<StepResult>;
 }
+
+/** An evaluation batch's mean loss, raw outputs (rows × output values, row-major) and loss parts (tasks that have them). */
+export interface ForwardResult {
+  loss: number;
+  outputs: Float32Array;
+  parts?: Record<string, number>;
+}
+
+export interface ForwardRunner {
+  /**
+   * Starts an evaluation pass with the model's current weights (they may have changed since the last pass: best
+   * weights restored); returns how each of its batches is computed.
+   */
+  forwardPass(tf: TF, model: EngineModel, task: EngineTask, set: ImageSet): (batch: Batch) => Promise<ForwardResult>;
+}
+
+/** `batch` through the model in evaluation mode (dropout off, BatchNorm on running statistics). */
+export async function forwardBatch(tf: TF, model: EngineModel, task: EngineTask, batch: Batch, set: ImageSet): Promise<ForwardResult> {
+  let names: string[] = [];
+  const [lossT, outputT] = tf.tidy(() => {
+    const { input, target } = task.tensors(tf, batch, set);
+    const output = model.apply(input, false);
+    const parts = task.lossParts?.(tf, output, target) ?? {};
+    names = Object.keys(parts);
+    return [tf.stack([task.loss(tf, output, target), ...Object.values(parts)]), output];
+  });
+  try {
+    const [loss, ...values] = await lossT.data();
+    const outputs = (await outputT.data()) as Float32Array;
+    return names.length ? { loss, outputs, parts: Object.fromEntries(names.map((name, i) => [name, values[i]])) } : { loss, outputs };
+  } finally {
+    tf.dispose([lossT, outputT]);
+  }
+}
+
+/** Evaluation passes in this thread. */
+export const localForward: ForwardRunner = {
+  forwardPass: (tf, model, task, set) => (batch) => forwardBatch(tf, model, task, batch, set),
+};
 
 /** How a shard's step runs. */
 export interface StepOptions {

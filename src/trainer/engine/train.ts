@@ -23,7 +23,7 @@ import { createOptimizer, type Optimizer } from './optimizers';
 import { createSchedule, type Schedule } from './schedules';
 import { stageOf, stagePlan, type StageRun } from './stagePlan';
 import type { StepProfile } from './stepPhases';
-import { localSteps, type StepRunner } from './steps';
+import { localSteps, type ForwardRunner, type StepRunner } from './steps';
 import type { NamedTensorMap, TF } from './tf';
 
 export interface TrainData {
@@ -49,6 +49,8 @@ export interface TrainOptions {
   lrMultipliers?: ReadonlyMap<number, number>;
   /** Runs each optimisation step (data-parallel workers); default in this thread. */
   steps?: StepRunner;
+  /** Computes the validation and test passes (data-parallel workers); default in this thread. */
+  forward?: ForwardRunner;
   /** Times the steps in this thread by phase (benchmarks); data-parallel steps take it when they start. */
   profile?: StepProfile;
   /** Minimum time between batch progress events (default 100 ms). */
@@ -169,8 +171,8 @@ export async function trainModel(tf: TF, model: EngineModel, data: TrainData, op
     samplesSeen: state.samplesSeen,
     test,
   });
-  const evalOptions = { batchSize: cfg.batch_size, task, pool, transforms: options.transforms?.test, noise: options.noise, seed: cfg.seed, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch };
-  const featureOptions = { ...evalOptions, pool: undefined, transforms: undefined, noise: undefined };
+  const evalOptions = { batchSize: cfg.batch_size, task, pool, transforms: options.transforms?.test, noise: options.noise, seed: cfg.seed, shouldStop: hooks.shouldStop, beforeBatch: hooks.beforeBatch, forward: options.forward };
+  const featureOptions = { ...evalOptions, pool: undefined, transforms: undefined, noise: undefined, forward: undefined };
   const stageInput = (index: number) =>
     onFeatures(index) && cached
       ? { net: cached.head, sets: cached.data, evaluation: featureOptions, training: { ...options, transforms: undefined, noise: undefined, steps: undefined, pool: undefined } }

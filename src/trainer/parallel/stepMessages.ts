@@ -2,6 +2,7 @@
 import type { GraphNode, TaskName } from '../../model/types';
 import type { Batch } from '../datasets/types';
 import type { RowWindow } from '../engine/layers/draws';
+import type { ForwardResult } from '../engine/steps';
 import type { TaskContext } from '../tasks/registry';
 
 /** What a step worker builds: the model (same graph and seed as the coordinator's), its task and backend. */
@@ -12,6 +13,9 @@ export interface StepWorkerSetup {
   /** The coordinator's engine: the workers compute with the same one. */
   backend: 'wasm' | 'cpu';
 }
+
+/** Geometry of the set a batch comes from (what EngineTask.tensors reads of it). */
+export type SetGeometry = { height: number; width: number; channels: number };
 
 export type ToStepWorker =
   | ({
@@ -29,14 +33,22 @@ export type ToStepWorker =
       /** This shard's rows of the batch, and where they sit in it. */
       batch: Batch;
       window: RowWindow;
-      /** Geometry of the set the batch comes from (what EngineTask.tensors reads of it). */
-      set: { height: number; width: number; channels: number };
+      set: SetGeometry;
       /** The coordinator's seed position before the step: every shard draws the same masks' seeds. */
       seedPosition: number;
       /** Variables (params then buffers, model order) whose weights the coordinator wrote for this step. */
       sync: number[];
       /** Variables to compute gradients of (the trainable parameters). */
       trainable: number[];
+    }
+  | {
+      /** An evaluation batch's rows: their mean loss and outputs come back as 'outputs'. */
+      type: 'forward';
+      id: number;
+      batch: Batch;
+      set: SetGeometry;
+      /** Variables whose weights the coordinator wrote (all of them at the start of a pass, else none). */
+      sync: number[];
     };
 
-export type FromStepWorker = { type: 'ready' } | { type: 'error'; message: string };
+export type FromStepWorker = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'outputs'; id: number } & ForwardResult);

@@ -1,18 +1,19 @@
 /**
  * A data-parallel step worker (bundled to dist/step-worker.js): its own backend (the wasm engine with CNN Lab's
  * kernels) and a copy of the model. Each step it takes the coordinator's weights from the shared memory, computes
- * its shard's gradients and writes them back, then notifies (Atomics). Handler on top, transport at the bottom.
+ * its shard's gradients and writes them back, then notifies (Atomics); each evaluation batch it replies with its
+ * rows' outputs. Handler on top, transport at the bottom.
  */
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../backend';
 import type { ImageSet } from '../datasets/types';
 import { buildModel, type EngineModel } from '../engine/model';
-import { batchStep } from '../engine/steps';
+import { batchStep, forwardBatch } from '../engine/steps';
 import { workerClock, type PhaseClock } from '../engine/stepPhases';
 import type { NamedTensorMap, TF, Variable } from '../engine/tf';
 import { createTask, type EngineTask } from '../tasks/registry';
 import { SharedGradients } from './sharedGradients';
-import type { FromStepWorker, ToStepWorker } from './stepMessages';
+import type { FromStepWorker, SetGeometry, ToStepWorker } from './stepMessages';
 import { copyValues, tensorOf } from './sharedValues';
 
 interface WorkerState {
@@ -37,7 +38,8 @@ export async function handleStepMessage(message: ToStepWorker): Promise<FromStep
       state = { tf, model, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables, clock };
       return { type: 'ready' };
     }
-    if (!state) throw new Error('step before init');
+    if (!state) throw new Error(`${message.type} before init`);
+    if (message.type === 'forward') return await forwardShard(state, message);
     crashForTests(message.step);
     await runShard(state, message);
     return null;
@@ -48,13 +50,11 @@ export async function handleStepMessage(message: ToStepWorker): Promise<FromStep
 
 async function runShard({ tf, model, task, shared, shard, variables, clock }: WorkerState, m: Extract<ToStepWorker, { type: 'step' }>): Promise<void> {
   clock?.lap('wait');
-  tf.tidy(() => {
-    for (const i of m.sync) variables[i].assign(tensorOf(tf, shared.weights(i), variables[i].shape));
-  });
+  loadWeights(tf, shared, variables, m.sync);
   clock?.lap('weights');
   model.seeds.seek(m.seedPosition);
   model.setRows(m.window);
-  const set = { ...m.set, images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } satisfies ImageSet;
+  const set = imageSet(m.set);
   const vars = m.trainable.map((i) => variables[i]);
   const write = (grads: NamedTensorMap) => {
     for (const i of m.trainable) {
@@ -69,6 +69,25 @@ async function runShard({ tf, model, task, shared, shard, variables, clock }: Wo
   shared.finish(shard, m.step);
 }
 
+async function forwardShard({ tf, model, task, shared, variables, clock }: WorkerState, m: Extract<ToStepWorker, { type: 'forward' }>): Promise<FromStepWorker> {
+  clock?.lap('wait');
+  loadWeights(tf, shared, variables, m.sync);
+  const result = await forwardBatch(tf, model, task, m.batch, imageSet(m.set));
+  clock?.lap('evaluate');
+  return { type: 'outputs', id: m.id, ...result };
+}
+
+function loadWeights(tf: TF, shared: SharedGradients, variables: Variable[], sync: number[]): void {
+  tf.tidy(() => {
+    for (const i of sync) variables[i].assign(tensorOf(tf, shared.weights(i), variables[i].shape));
+  });
+}
+
+/** The set a batch comes from, as far as EngineTask.tensors reads it (the images stay with the coordinator). */
+function imageSet(geometry: SetGeometry): ImageSet {
+  return { ...geometry, images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 };
+}
+
 /** Test hook: CNNLAB_TEST_STEP_WORKER_EXIT=N ends worker thread 1 at its N-th step, as a crash would. */
 function crashForTests(step: number): void {
   if (state?.shard === 1 && Number(process.env.CNNLAB_TEST_STEP_WORKER_EXIT) === step) process.exit(70);
@@ -76,6 +95,6 @@ function crashForTests(step: number): void {
 
 parentPort?.on('message', (message: ToStepWorker) => {
   void handleStepMessage(message).then((reply) => {
-    if (reply) parentPort?.postMessage(reply);
+    if (reply) parentPort?.postMessage(reply, reply.type === 'outputs' ? [reply.outputs.buffer as ArrayBuffer] : []);
   });
 });
