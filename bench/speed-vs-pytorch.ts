@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       if (n === 1) continue;
       console.log(`  CNN Lab, ${n} workers   ${fixed(run.samplesPerSecond).padStart(6)} samples/s wall, ${fixed(run.samplesPerCpuSecond).padStart(6)} per CPU-second; scaling efficiency ${fixed((100 * run.samplesPerSecond) / (n * one.samplesPerSecond))}% (per CPU-second ${fixed((100 * (run.samplesPerCpuSecond ?? NaN)) / (one.samplesPerCpuSecond ?? NaN))}%)`);
       if (torch) console.log(`    vs PyTorch 1 thread ${fixed(ratio(run.samplesPerSecond, torch.samplesPerSecond), 2)}× wall, ${fixed(ratio(run.samplesPerCpuSecond, torch.samplesPerCpuSecond), 2)}× per CPU-second`);
-      if (torchN) console.log(`    vs PyTorch ${torchThreads} threads (default) ${fixed(ratio(run.samplesPerSecond, torchN.samplesPerSecond), 2)}× wall, ${fixed(ratio(run.samplesPerCpuSecond, torchN.samplesPerCpuSecond), 2)}× per CPU-second`);
+      if (torchN) console.log(`    vs PyTorch ${torchThreads} thread${torchThreads === 1 ? '' : 's'} (default) ${fixed(ratio(run.samplesPerSecond, torchN.samplesPerSecond), 2)}× wall, ${fixed(ratio(run.samplesPerCpuSecond, torchN.samplesPerCpuSecond), 2)}× per CPU-second`);
     }
     if (profile) for (const [n, run] of ours) if (run.phases) console.log(phaseLines(n, run.phases).join('\n'));
   }

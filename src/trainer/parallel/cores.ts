@@ -29,7 +29,8 @@ function readCpuinfo(): string | null {
 }
 
 /**
- * Workers when none are asked for: 1. Data-parallel steps do not pay yet (2 workers trained the reference CNN
- * slower than 1 on a 2-core machine, `npm run bench:speed -- --workers 2`), so they are opt-in until they do.
+ * Workers when none are asked for: 1. Data-parallel steps do not pay yet: on a loaded 2-core machine 2 workers
+ * trained the reference CNN at 78% of 1 worker's samples per CPU-second and no faster in wall-clock time
+ * (`npm run bench:speed -- --workers 1,2 --profile`), so they are opt-in until they beat 1 on a quiet machine.
  */
 export const DEFAULT_WORKERS = 1;
