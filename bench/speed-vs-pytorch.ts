@@ -8,9 +8,13 @@
  *
  *   npm run bench:speed -- [--samples 6400] [--repeat 1] [--backend wasm] [--workers 1,2] [--profile] [--no-torch]
  *   npm run bench:speed -- --model resnet18 [--batch 8] [--steps 3] [--backend wasm]
+ *   npm run bench:speed -- --model examples/fashion-bn-augment.cnn.yaml --per-cpu [--steps 300] [--backend wasm]
  *
  * With --model NAME: forward and backward passes of examples/zoo/NAME.cnn.yaml at its 224×224 input against
  * torchvision's NAME with one thread and with all threads, in the same run (bench/zoo-step.ts).
+ * With --model FILE.cnn.yaml (a Fashion-MNIST classifier): its training steps, augmentation included, against its
+ * PyTorch twin with one thread, as samples per CPU-second (--per-cpu, the only figure this mode ranks by; see
+ * bench/model-speed.ts).
  *
  * Wall-clock samples/s are each engine's own figure (training steps only, as `cnnlab train --json` reports them).
  * On a shared machine those swing with other people's work, so the ratio is also given per CPU-second: ours from
@@ -31,6 +35,7 @@ import { StepProfile, type PhaseTotals } from '../src/trainer/engine/stepPhases'
 import { perStep, phaseLines } from './step-phases-table';
 import { measureTorch, torchDefaultThreads, type Rate } from './torch-peer';
 import { zooSpeed } from './zoo-step';
+import { modelSpeed } from './model-speed';
 
 const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
 /** Batches before the CPU clock starts: XNNPACK operator caches and heap growth settle in the first steps. */
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
   const workers = counts[counts.length - 1] as number;
   const profile = process.argv.includes('--profile');
   const zoo = flag('model', '');
+  if (zoo.endsWith('.cnn.yaml') && isBackendChoice(backend)) return modelSpeed(zoo, Number(flag('steps', '300')), backend);
   if (zoo && isBackendChoice(backend)) return zooSpeed(zoo, Number(flag('batch', '8')), Number(flag('steps', '3')), backend);
   if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 640)) throw new Error('usage: --samples N (≥ 640) --backend wasm|cpu|tensorflow|… --workers 1,N');
   const { tf } = await initBackend(backend);
