@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createOptimizer, type OptimizerConfig } from '../../src/trainer/engine/optimizers';
 import { OPTIMIZER_STEP } from '../../src/trainer/kernels/optimizer-step';
-import { simdKernels } from '../../src/trainer/kernels/simd/simd-kernels';
+import { simdKernels, type SimdKernels } from '../../src/trainer/kernels/simd/simd-kernels';
 import { assertClose, compare, int, pick, rand, randomInput, randomPad, setUpBackends, withAndWithoutSimd, type Input, type Shape4D } from './kernels-fixtures';
 
 before(setUpBackends);
@@ -54,6 +54,30 @@ describe('SIMD kernels (simd/training-kernels.c) and the JavaScript paths they r
     for (const [sa, sb] of cases) {
       const inputs = { a: randomInput(sa), b: randomInput(sb) };
       await withAndWithoutSimd((path) => compare('Add', inputs, {}, `${path} ${sa} + ${sb}`));
+    }
+  });
+
+  it("Multiply by a per-image channel scale ([N, H, W, C] · [N, 1, 1, C], Dropout2d's mask) through the SIMD stream, either order, and Multiplies it leaves to the original kernel", async () => {
+    await tf.setBackend('wasm');
+    const simd = simdKernels(tf.backend() as BackendWasm) as SimdKernels;
+    const stream = simd.scaleChannelsPerImage;
+    let streamed = 0;
+    simd.scaleChannelsPerImage = (...args) => {
+      streamed += 1;
+      stream(...args);
+    };
+    try {
+      const cases: Array<[number[], number[], boolean]> = [
+        [[4, 7, 5, 16], [4, 1, 1, 16], true], [[2, 1, 1, 8], [2, 3, 3, 8], true], [[3, 6, 6, 32], [3, 1, 1, 32], true],
+        [[3, 6, 6, 6], [3, 1, 1, 6], false], [[3, 4, 4, 8], [1, 1, 1, 8], false], [[3, 4, 4, 8], [3, 4, 4, 8], false], [[2, 1, 1, 8], [2, 1, 1, 8], false],
+      ];
+      for (const [sa, sb, ours] of cases) {
+        const before = streamed;
+        await compare('Multiply', { a: randomInput(sa), b: randomInput(sb) }, {}, `${sa} · ${sb}`);
+        assert.equal(streamed - before, ours ? 1 : 0, `${sa} · ${sb}: ${ours ? '' : 'not '}expected through the SIMD stream`);
+      }
+    } finally {
+      simd.scaleChannelsPerImage = stream;
     }
   });
 

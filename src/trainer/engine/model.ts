@@ -164,11 +164,12 @@ function buildSteps(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], s
         reluAbsorbed = false;
         return;
       }
-      const fused = absorbsNextRelu(nodes, i) ? layer.applyWithRelu : undefined;
+      const fused = absorbsNextRelu(nodes, i) || batchNormBeforeRelu(nodes, i) ? layer.applyWithRelu : undefined;
       reluAbsorbed = fused !== undefined;
       const statistics = layer.buffers.length > 0;
       const index = node.layer.index;
-      push(i, fused ? (x) => fused(x) : (x, training) => layer.apply(x, training && !(statistics && isFrozen(index))));
+      const apply = fused ?? ((x: Tensor, training: boolean) => layer.apply(x, training));
+      push(i, (x, training) => apply(x, training && !(statistics && isFrozen(index))));
       return;
     }
     if (node.kind === 'store') {
@@ -188,6 +189,16 @@ function buildSteps(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], s
     push(i, (x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x));
   });
   return steps;
+}
+
+/**
+ * Whether nodes[i] is a BatchNorm directly followed by a ReLU, which the engine runs as one op. Unlike a fused
+ * convolution's, this keeps as many tensors for the backward pass as the two layers (input and output), so the
+ * memory estimate's rule (convRelu.ts) does not change.
+ */
+function batchNormBeforeRelu(nodes: readonly GraphNode[], i: number): boolean {
+  const [node, next] = [nodes[i], nodes[i + 1]];
+  return node?.kind === 'layer' && (node.layer.type === 'BatchNorm2d' || node.layer.type === 'BatchNorm1d') && next?.kind === 'layer' && next.layer.type === 'ReLU';
 }
 
 /** One ResolvedLayer → EngineLayer; the args are narrowed by the layer type, as the core resolves them. */

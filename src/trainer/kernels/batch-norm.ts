@@ -5,6 +5,9 @@
  * (23% of a step of the BatchNorm example); here it is two passes forward and two backward. Statistics and
  * gradient sums accumulate in float64. The SIMD module does the passes when the channels come in fours; the
  * JavaScript loops below compute the same values otherwise.
+ * A ReLU after the layer can be fused in (attr `relu`): the forward pass clamps as it writes, and the backward pass
+ * masks dy with the saved output (y > 0 exactly where the normalised value was), which saves the ReLU's two passes
+ * and its gradient's step and multiply passes.
  */
 import { util, type GradConfig, type KernelConfig, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -13,11 +16,11 @@ import { channelSum } from '../engine/layers/channels';
 import { simdKernels } from './simd/simd-kernels';
 import { asWasm, f32, inputsOf, release } from './wasm-ops';
 
-/** Inputs `x`, `gamma`, `beta`; attr `eps`; outputs [y, mean, variance (biased), invStd = 1/√(variance + eps)]. */
+/** Inputs `x`, `gamma`, `beta`; attrs `eps`, `relu` (optional); outputs [y, mean, variance (biased), invStd = 1/√(variance + eps)]. */
 export const BATCH_NORM_TRAIN = 'CnnlabBatchNormTrain';
-/** Inputs `dy`, `x`, `mean`, `invStd`, `gamma`; outputs [dx, dGamma, dBeta]. */
+/** Inputs `dy`, `x`, `mean`, `invStd`, `gamma`, and `y` (the forward output) when a ReLU was fused; outputs [dx, dGamma, dBeta]. */
 export const BATCH_NORM_GRAD = 'CnnlabBatchNormGrad';
-/** Inputs `x`, `mean`, `variance`, `gamma`, `beta` (running statistics); attr `eps`; output y. */
+/** Inputs `x`, `mean`, `variance`, `gamma`, `beta` (running statistics); attrs `eps`, `relu` (optional); output y. */
 export const BATCH_NORM_EVAL = 'CnnlabBatchNormEval';
 
 /** Rows and channels of a channels-last tensor seen as [rows, C]. */
@@ -44,22 +47,26 @@ function moments(x: Float32Array, channels: number, mean: Float32Array, variance
   }
 }
 
-/** out = (x − mean)·scale + shift per channel. */
-function normalize(x: Float32Array, mean: Float32Array, scale: Float32Array, shift: Float32Array, out: Float32Array): void {
+/** out = (x − mean)·scale + shift per channel, then max(·, 0) with `relu` (NaN stays NaN, as in the SIMD pass). */
+function normalize(x: Float32Array, mean: Float32Array, scale: Float32Array, shift: Float32Array, out: Float32Array, relu: boolean): void {
   const channels = mean.length;
   for (let i = 0, c = 0; i < x.length; i++) {
-    out[i] = ((x[i] as number) - (mean[c] as number)) * (scale[c] as number) + (shift[c] as number);
+    const v = ((x[i] as number) - (mean[c] as number)) * (scale[c] as number) + (shift[c] as number);
+    out[i] = relu && v < 0 ? 0 : v;
     if (++c === channels) c = 0;
   }
 }
 
-/** Σdy and Σdy·(x − mean) per channel, in float64. */
-function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, sumDy: Float32Array, sumDyXc: Float32Array): void {
+/** dy[i], or 0 where a fused ReLU's output is not positive. */
+const masked = (dy: Float32Array, reluOut: Float32Array | undefined, i: number): number => (reluOut && !((reluOut[i] as number) > 0) ? 0 : (dy[i] as number));
+
+/** Σg and Σg·(x − mean) per channel, in float64, g = dy masked by the fused ReLU's output if any. */
+function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, reluOut: Float32Array | undefined, sumDy: Float32Array, sumDyXc: Float32Array): void {
   const channels = mean.length;
   const s = new Float64Array(channels);
   const p = new Float64Array(channels);
   for (let i = 0, c = 0; i < x.length; i++) {
-    const g = dy[i] as number;
+    const g = masked(dy, reluOut, i);
     s[c] = (s[c] as number) + g;
     p[c] = (p[c] as number) + g * ((x[i] as number) - (mean[c] as number));
     if (++c === channels) c = 0;
@@ -68,21 +75,21 @@ function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, sumDy: 
   sumDyXc.set(p);
 }
 
-/** out = a·dy + b·(x − mean) + c per channel. */
-function inputGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, a: Float32Array, b: Float32Array, k: Float32Array, out: Float32Array): void {
+/** out = a·g + b·(x − mean) + c per channel, g as in gradSums. */
+function inputGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, reluOut: Float32Array | undefined, a: Float32Array, b: Float32Array, k: Float32Array, out: Float32Array): void {
   const channels = mean.length;
   for (let i = 0, c = 0; i < x.length; i++) {
-    out[i] = (a[c] as number) * (dy[i] as number) + (b[c] as number) * ((x[i] as number) - (mean[c] as number)) + (k[c] as number);
+    out[i] = (a[c] as number) * masked(dy, reluOut, i) + (b[c] as number) * ((x[i] as number) - (mean[c] as number)) + (k[c] as number);
     if (++c === channels) c = 0;
   }
 }
 
-/** y = (x − mean)·γ/√(var + eps) + β, through the SIMD pass when it can. */
-function applyNormalization(wasm: BackendWasm, x: TensorInfo, mean: TensorInfo, scale: TensorInfo, shift: TensorInfo, y: TensorInfo): void {
+/** y = (x − mean)·γ/√(var + eps) + β (then ReLU), through the SIMD pass when it can. */
+function applyNormalization(wasm: BackendWasm, x: TensorInfo, mean: TensorInfo, scale: TensorInfo, shift: TensorInfo, y: TensorInfo, relu: boolean): void {
   const { rows, channels } = layout(x);
   const simd = simdKernels(wasm);
-  if (simd && channels % 4 === 0) simd.channelNormalize(x, mean, scale, shift, y, rows, channels);
-  else normalize(f32(wasm, x), f32(wasm, mean), f32(wasm, scale), f32(wasm, shift), f32(wasm, y));
+  if (simd && channels % 4 === 0) simd.channelNormalize(x, mean, scale, shift, y, rows, channels, relu);
+  else normalize(f32(wasm, x), f32(wasm, mean), f32(wasm, scale), f32(wasm, shift), f32(wasm, y), relu);
 }
 
 /** scale = γ·invStd, shift = β (the running or batch mean is subtracted in the pass itself). */
@@ -99,7 +106,7 @@ function scaleAndShift(wasm: BackendWasm, gamma: TensorInfo, beta: TensorInfo, i
 const trainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = asWasm(backend);
   const { x, gamma, beta } = inputsOf(inputs, 'x', 'gamma', 'beta');
-  const eps = (attrs as { eps: number }).eps;
+  const { eps, relu } = attrs as { eps: number; relu?: boolean };
   const { rows, channels } = layout(x);
   const y = wasm.makeOutput(x.shape, 'float32');
   const mean = wasm.makeOutput([channels], 'float32');
@@ -112,18 +119,20 @@ const trainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const inv = Float64Array.from(f32(wasm, variance), (v) => 1 / Math.sqrt(v + eps));
   f32(wasm, invStd).set(inv);
   const [scale, shift] = scaleAndShift(wasm, gamma, beta, inv);
-  applyNormalization(wasm, x, mean, scale, shift, y);
+  applyNormalization(wasm, x, mean, scale, shift, y, relu === true);
   release(wasm, scale, shift);
   return [y, mean, variance, invStd];
 };
 
 /**
  * dβ = Σdy, dγ = invStd·Σdy·(x − μ), and with M rows and k = γ·invStd:
- * dx = k·(dy − dβ/M − x̂·dγ/M) = k·dy − (k·invStd·dγ/M)·(x − μ) − k·dβ/M.
+ * dx = k·(dy − dβ/M − x̂·dγ/M) = k·dy − (k·invStd·dγ/M)·(x − μ) − k·dβ/M,
+ * with dy masked where the fused ReLU's output `y` (when given) is not positive.
  */
 const gradKernel: KernelFunc = ({ inputs, backend }) => {
   const wasm = asWasm(backend);
   const { dy, x, mean, invStd, gamma } = inputsOf(inputs, 'dy', 'x', 'mean', 'invStd', 'gamma');
+  const reluOut = inputs.y;
   const { rows, channels } = layout(x);
   const dx = wasm.makeOutput(x.shape, 'float32');
   const dGamma = wasm.makeOutput([channels], 'float32');
@@ -132,8 +141,8 @@ const gradKernel: KernelFunc = ({ inputs, backend }) => {
   const coef = [0, 1, 2].map(() => wasm.makeOutput([channels], 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
   const simd = simdKernels(wasm);
   const vectorised = simd !== undefined && channels % 4 === 0;
-  if (vectorised) simd.batchNormGradSums(dy, x, mean, rows, channels, dBeta, dGamma);
-  else gradSums(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), f32(wasm, dBeta), f32(wasm, dGamma));
+  if (vectorised) simd.batchNormGradSums(dy, x, mean, reluOut, rows, channels, dBeta, dGamma);
+  else gradSums(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), reluOut && f32(wasm, reluOut), f32(wasm, dBeta), f32(wasm, dGamma));
   const [dG, dB, is, g, a, b, k] = [dGamma, dBeta, invStd, gamma, ...coef].map((t) => f32(wasm, t)) as Float32Array[] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   for (let c = 0; c < channels; c++) {
     const inv = is[c] as number;
@@ -144,8 +153,8 @@ const gradKernel: KernelFunc = ({ inputs, backend }) => {
     b[c] = (-scale * inv * dGammaC) / rows;
     k[c] = (-scale * (dB[c] as number)) / rows;
   }
-  if (vectorised) simd.batchNormInputGrad(dy, x, mean, coef, dx, rows, channels);
-  else inputGrad(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), a, b, k, f32(wasm, dx));
+  if (vectorised) simd.batchNormInputGrad(dy, x, mean, reluOut, coef, dx, rows, channels);
+  else inputGrad(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), reluOut && f32(wasm, reluOut), a, b, k, f32(wasm, dx));
   release(wasm, ...coef);
   return [dx, dGamma, dBeta];
 };
@@ -153,11 +162,11 @@ const gradKernel: KernelFunc = ({ inputs, backend }) => {
 const evalKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = asWasm(backend);
   const { x, mean, variance, gamma, beta } = inputsOf(inputs, 'x', 'mean', 'variance', 'gamma', 'beta');
-  const eps = (attrs as { eps: number }).eps;
+  const { eps, relu } = attrs as { eps: number; relu?: boolean };
   const y = wasm.makeOutput(x.shape, 'float32');
   if (layout(x).rows === 0) return y;
   const [scale, shift] = scaleAndShift(wasm, gamma, beta, Float64Array.from(f32(wasm, variance), (v) => 1 / Math.sqrt(v + eps)));
-  applyNormalization(wasm, x, mean, scale, shift, y);
+  applyNormalization(wasm, x, mean, scale, shift, y, relu === true);
   release(wasm, scale, shift);
   return y;
 };
@@ -180,9 +189,10 @@ export function batchNormGradients(tf: TF): GradConfig[] {
       // y = (x − μ)·k + β with k = γ/√(σ² + ε): dx = dy·k, dμ = −Σdy·k, dσ² = −½Σdy·(x − μ)·k/(σ² + ε), dγ = Σdy·x̂, dβ = Σdy.
       kernelName: BATCH_NORM_EVAL,
       inputsToSave: ['x', 'mean', 'variance', 'gamma'],
+      outputsToSave: [true],
       gradFunc: (dy, saved, attrs) => {
-        const [x, mean, variance, gamma] = saved as [Tensor, Tensor, Tensor, Tensor];
-        const g = dy as Tensor;
+        const [x, mean, variance, gamma, y] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor];
+        const g = (attrs as { relu?: boolean }).relu ? tf.mul(dy as Tensor, tf.step(y)) : (dy as Tensor);
         const invStd = tf.rsqrt(tf.add(variance, (attrs as { eps: number }).eps));
         const scale = tf.mul(gamma, invStd);
         const sumDyXc = (): Tensor => channelSum(tf, tf.mul(g, tf.sub(x, mean)));
@@ -199,11 +209,12 @@ export function batchNormGradients(tf: TF): GradConfig[] {
       // The batch statistics are functions of x: the backward kernel's dx already accounts for them.
       kernelName: BATCH_NORM_TRAIN,
       inputsToSave: ['x', 'gamma'],
-      outputsToSave: [false, true, false, true],
-      gradFunc: (dys, saved) => {
-        const [x, gamma, mean, invStd] = saved as [Tensor, Tensor, Tensor, Tensor];
+      outputsToSave: [true, true, false, true],
+      gradFunc: (dys, saved, attrs) => {
+        const [x, gamma, y, mean, invStd] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor];
         const dy = (Array.isArray(dys) ? dys[0] : dys) as Tensor;
-        const grads = (): Tensor[] => tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x, mean, invStd, gamma }, {}) as Tensor[];
+        const inputs: Record<string, Tensor> = (attrs as { relu?: boolean }).relu ? { dy, x, mean, invStd, gamma, y } : { dy, x, mean, invStd, gamma };
+        const grads = (): Tensor[] => tf.engine().runKernel(BATCH_NORM_GRAD, inputs, {}) as Tensor[];
         return { x: () => grads()[0] as Tensor, gamma: () => grads()[1] as Tensor, beta: () => grads()[2] as Tensor };
       },
     },

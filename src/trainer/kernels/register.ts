@@ -10,6 +10,7 @@ import { batchMatMulConfig } from './batch-mat-mul';
 import { fusedMatMulConfig } from './fused-mat-mul';
 import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormConfigs, batchNormGradients } from './batch-norm';
 import { addConfig } from './bias-add';
+import { multiplyConfig } from './channel-scale';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv2d-backprop';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -31,6 +32,7 @@ export const TRAINING_KERNELS: Readonly<Record<string, string>> = {
   Cast: 'built-in copies even to the same dtype: shared reference then',
   [OPTIMIZER_STEP]: 'not a tfjs kernel: one fused pass (SIMD for Adam/AdamW) per parameter for the SGD/Adam/AdamW/RMSprop update instead of ~10 element-wise kernels',
   Add: 'built-in broadcasts a channel bias with a generic loop: SIMD row stream for [..., C] + [C]',
+  Multiply: "built-in broadcasts Dropout2d's per-image channel mask with a generic loop: SIMD pixel stream for [N, H, W, C] · [N, 1, 1, C]",
   [BATCH_NORM_TRAIN]: 'not a tfjs kernel: BatchNorm with batch statistics in two passes (float64 moments, one normalising pass) instead of ~5 element-wise kernels and 2 sums',
   [BATCH_NORM_GRAD]: "not a tfjs kernel: BatchNorm's backward pass in two passes instead of ~5 element-wise kernels and 2 sums",
   [BATCH_NORM_EVAL]: 'not a tfjs kernel: BatchNorm with running statistics in one pass instead of 4 element-wise kernels',
@@ -62,6 +64,7 @@ export function registerTrainingKernels(tf: TF): void {
     sumConfig(originals),
     optimizerStepConfig(),
     addConfig(originals),
+    multiplyConfig(originals),
     ...batchNormConfigs(),
   ];
   for (const config of configs) {

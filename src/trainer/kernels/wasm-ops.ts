@@ -16,6 +16,7 @@ export interface WasmKernels {
   sum: KernelFunc;
   identity: KernelFunc;
   add: KernelFunc;
+  multiply: KernelFunc;
   fusedMatMul: KernelFunc;
 }
 
@@ -26,7 +27,7 @@ export function captureWasmKernels(tf: TF): WasmKernels {
     if (!k) throw new Error(`the wasm backend has no ${name} kernel registered`);
     return k.kernelFunc;
   };
-  return { batchMatMul: get('BatchMatMul'), transpose: get('Transpose'), conv2D: get('Conv2D'), cast: get('Cast'), sum: get('Sum'), identity: get('Identity'), add: get('Add'), fusedMatMul: get('_FusedMatMul') };
+  return { batchMatMul: get('BatchMatMul'), transpose: get('Transpose'), conv2D: get('Conv2D'), cast: get('Cast'), sum: get('Sum'), identity: get('Identity'), add: get('Add'), multiply: get('Multiply'), fusedMatMul: get('_FusedMatMul') };
 }
 
 /** A kernel's `backend` argument seen as what it is when our kernels run: the wasm backend. */

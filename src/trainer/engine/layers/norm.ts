@@ -4,7 +4,8 @@
  * running statistics. NHWC: channels are the last axis, statistics over N, H, W.
  * Training mode is one custom op with the analytic backward pass: on the wasm backend CNN Lab's own BatchNorm
  * kernels (kernels/batch-norm.ts), elsewhere tfjs ops with channel sums (see channels.ts), since tfjs's autodiff
- * of the same formula spends most of its time in Sum over broadcast axes.
+ * of the same formula spends most of its time in Sum over broadcast axes. A ReLU right after the layer runs inside
+ * those kernels (applyWithRelu).
  */
 import type { BatchNormArgs } from '../../../model/types';
 import { BATCH_NORM_EVAL, BATCH_NORM_GRAD, BATCH_NORM_TRAIN } from '../../kernels/batch-norm';
@@ -34,25 +35,31 @@ export function buildBatchNorm(ctx: BuildContext, name: string, a: BatchNormArgs
     batchesTracked.variable.assign(tf.add(batchesTracked.variable, 1));
   };
 
+  /** The layer, then a ReLU when `relu`: inside our kernels when the backend has them, else as a tfjs op after it. */
+  const forward = (x: Tensor, training: boolean, relu: boolean): Tensor => {
+    const kernels = tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
+    if (training || !runningMean || !runningVar) {
+      if (kernels) return batchStatistics(tf, x, weight?.variable, bias?.variable, kernelPasses(tf, a.eps, relu), training ? track : undefined);
+      const y = batchStatistics(tf, x, weight?.variable, bias?.variable, opsPasses(tf, a.eps), training ? track : undefined);
+      return relu ? tf.relu(y) : y;
+    }
+    if (kernels) {
+      const [gamma, beta] = affineOrIdentity(tf, c, weight?.variable, bias?.variable);
+      const inputs = { x, mean: runningMean.variable, variance: runningVar.variable, gamma, beta };
+      return tf.engine().runKernel(BATCH_NORM_EVAL, inputs, { eps: a.eps, relu }) as Tensor;
+    }
+    const scale = tf.rsqrt(tf.add(runningVar.variable, a.eps));
+    const normalized = tf.mul(tf.sub(x, runningMean.variable), scale);
+    const y = weight && bias ? tf.add(tf.mul(normalized, weight.variable), bias.variable) : normalized;
+    return relu ? tf.relu(y) : y;
+  };
+
   return {
     name,
     params,
     buffers,
-    apply(x: Tensor, training: boolean): Tensor {
-      const fused = tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
-      if (training || !runningMean || !runningVar) {
-        const passes = fused ? kernelPasses(tf, a.eps) : opsPasses(tf, a.eps);
-        return batchStatistics(tf, x, weight?.variable, bias?.variable, passes, training ? track : undefined);
-      }
-      if (fused) {
-        const [gamma, beta] = affineOrIdentity(tf, c, weight?.variable, bias?.variable);
-        const inputs = { x, mean: runningMean.variable, variance: runningVar.variable, gamma, beta };
-        return tf.engine().runKernel(BATCH_NORM_EVAL, inputs, { eps: a.eps }) as Tensor;
-      }
-      const scale = tf.rsqrt(tf.add(runningVar.variable, a.eps));
-      const y = tf.mul(tf.sub(x, runningMean.variable), scale);
-      return weight && bias ? tf.add(tf.mul(y, weight.variable), bias.variable) : y;
-    },
+    apply: (x, training) => forward(x, training, false),
+    applyWithRelu: (x, training) => forward(x, training, true),
   };
 }
 
@@ -96,15 +103,19 @@ function opsPasses(tf: TF, eps: number): BatchNormPasses {
   };
 }
 
-/** The passes on CNN Lab's BatchNorm kernels (wasm): two passes over memory each way (see kernels/batch-norm.ts). */
-function kernelPasses(tf: TF, eps: number): BatchNormPasses {
+/**
+ * The passes on CNN Lab's BatchNorm kernels (wasm): two passes over memory each way (see kernels/batch-norm.ts);
+ * with `relu` the ReLU is applied in the forward pass and its mask (the output) read in the backward one.
+ */
+function kernelPasses(tf: TF, eps: number, relu: boolean): BatchNormPasses {
   return {
     forward(x, gamma, beta) {
-      const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { eps }) as Tensor[] as [Tensor, Tensor, Tensor, Tensor];
-      return { y, mean, variance, saved: [x, mean, invStd, gamma] };
+      const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { eps, relu }) as Tensor[] as [Tensor, Tensor, Tensor, Tensor];
+      return { y, mean, variance, saved: relu ? [x, mean, invStd, gamma, y] : [x, mean, invStd, gamma] };
     },
-    backward(dy, [x, mean, invStd, gamma]) {
-      return tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x: x as Tensor, mean: mean as Tensor, invStd: invStd as Tensor, gamma: gamma as Tensor }, {}) as Tensor[] as [Tensor, Tensor, Tensor];
+    backward(dy, [x, mean, invStd, gamma, y]) {
+      const inputs = { dy, x: x as Tensor, mean: mean as Tensor, invStd: invStd as Tensor, gamma: gamma as Tensor, ...(y ? { y } : {}) };
+      return tf.engine().runKernel(BATCH_NORM_GRAD, inputs, {}) as Tensor[] as [Tensor, Tensor, Tensor];
     },
   };
 }

@@ -22,8 +22,11 @@ export interface EngineLayer {
   readonly buffers: NamedVariable[];
   /** Forward pass; `training` switches dropout and batch statistics on. */
   apply(x: Tensor, training: boolean): Tensor;
-  /** The layer and a ReLU after it as one op (fusable convolutions: src/model/memory/convRelu.ts). */
-  applyWithRelu?(x: Tensor): Tensor;
+  /**
+   * The layer and a ReLU after it as one op: fusable convolutions (src/model/memory/convRelu.ts) and BatchNorm
+   * (one pass fewer each way, same tensors kept).
+   */
+  applyWithRelu?(x: Tensor, training: boolean): Tensor;
   /** Frees constant tensors the layer holds besides its variables (interpolation matrices). */
   dispose?(): void;
 }

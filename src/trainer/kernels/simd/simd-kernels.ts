@@ -18,9 +18,10 @@ interface Exports {
   matmul_nt(a: number, b: number, out: number, m: number, n: number, k: number): void;
   matmul_nn(a: number, b: number, bias: number, out: number, m: number, n: number, k: number, relu: number): void;
   channel_moments(x: number, rows: number, c: number, mean: number, variance: number): void;
-  batch_norm_grad_sums(dy: number, x: number, mean: number, rows: number, c: number, sumDy: number, sumDyXc: number): void;
-  channel_normalize(x: number, mean: number, scale: number, shift: number, out: number, rows: number, c: number): void;
-  batch_norm_input_grad(dy: number, x: number, mean: number, a: number, b: number, c: number, out: number, rows: number, channels: number): void;
+  batch_norm_grad_sums(dy: number, x: number, mean: number, reluOut: number, rows: number, c: number, sumDy: number, sumDyXc: number): void;
+  channel_normalize(x: number, mean: number, scale: number, shift: number, out: number, rows: number, c: number, relu: number): void;
+  batch_norm_input_grad(dy: number, x: number, mean: number, reluOut: number, a: number, b: number, c: number, out: number, rows: number, channels: number): void;
+  scale_channels_per_image(x: number, s: number, out: number, n: number, p: number, c: number): void;
 }
 
 /** Geometry of a convolution's filter gradient, NHWC / HWIO. */
@@ -91,12 +92,14 @@ export interface SimdKernels {
   matmulNN(a: TensorInfo, b: TensorInfo, bias: TensorInfo | undefined, out: TensorInfo, m: number, n: number, k: number, relu: boolean): void;
   /** Per-channel mean and biased variance of a [rows, C] tensor; needs C % 4 == 0. */
   channelMoments(x: TensorInfo, rows: number, channels: number, mean: TensorInfo, variance: TensorInfo): void;
-  /** Per-channel Σdy and Σdy·(x − mean); needs C % 4 == 0. */
-  batchNormGradSums(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, rows: number, channels: number, sumDy: TensorInfo, sumDyXc: TensorInfo): void;
-  /** out = (x − mean)·scale + shift per channel; needs C % 4 == 0. */
-  channelNormalize(x: TensorInfo, mean: TensorInfo, scale: TensorInfo, shift: TensorInfo, out: TensorInfo, rows: number, channels: number): void;
-  /** out = a·dy + b·(x − mean) + c per channel; needs C % 4 == 0. */
-  batchNormInputGrad(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, coef: [TensorInfo, TensorInfo, TensorInfo], out: TensorInfo, rows: number, channels: number): void;
+  /** Per-channel Σg and Σg·(x − mean), g = dy masked where a fused ReLU's output `reluOut` (if given) is not > 0; needs C % 4 == 0. */
+  batchNormGradSums(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, reluOut: TensorInfo | undefined, rows: number, channels: number, sumDy: TensorInfo, sumDyXc: TensorInfo): void;
+  /** out = (x − mean)·scale + shift per channel, then ReLU if `relu`; needs C % 4 == 0. */
+  channelNormalize(x: TensorInfo, mean: TensorInfo, scale: TensorInfo, shift: TensorInfo, out: TensorInfo, rows: number, channels: number, relu: boolean): void;
+  /** out = a·g + b·(x − mean) + c per channel, g as in batchNormGradSums; needs C % 4 == 0. */
+  batchNormInputGrad(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, reluOut: TensorInfo | undefined, coef: [TensorInfo, TensorInfo, TensorInfo], out: TensorInfo, rows: number, channels: number): void;
+  /** out[n, p, c] = x[n, p, c]·scale[n, c] for x seen as [images, pixels, C]; needs C % 4 == 0. */
+  scaleChannelsPerImage(x: TensorInfo, scale: TensorInfo, out: TensorInfo, images: number, pixels: number, channels: number): void;
 }
 
 /** The few WebAssembly JS API members used here (the project's TypeScript libs declare no DOM/wasm globals). */
@@ -172,14 +175,18 @@ function wrap(backend: BackendWasm, e: Exports): SimdKernels {
     channelMoments(x, rows, channels, mean, variance) {
       e.channel_moments(at(x), rows, channels, at(mean), at(variance));
     },
-    batchNormGradSums(dy, x, mean, rows, channels, sumDy, sumDyXc) {
-      e.batch_norm_grad_sums(at(dy), at(x), at(mean), rows, channels, at(sumDy), at(sumDyXc));
+    // Offset 0 means no fused ReLU, as for matmulNN's bias.
+    batchNormGradSums(dy, x, mean, reluOut, rows, channels, sumDy, sumDyXc) {
+      e.batch_norm_grad_sums(at(dy), at(x), at(mean), reluOut ? at(reluOut) : 0, rows, channels, at(sumDy), at(sumDyXc));
     },
-    channelNormalize(x, mean, scale, shift, out, rows, channels) {
-      e.channel_normalize(at(x), at(mean), at(scale), at(shift), at(out), rows, channels);
+    channelNormalize(x, mean, scale, shift, out, rows, channels, relu) {
+      e.channel_normalize(at(x), at(mean), at(scale), at(shift), at(out), rows, channels, relu ? 1 : 0);
     },
-    batchNormInputGrad(dy, x, mean, [a, b, c], out, rows, channels) {
-      e.batch_norm_input_grad(at(dy), at(x), at(mean), at(a), at(b), at(c), at(out), rows, channels);
+    batchNormInputGrad(dy, x, mean, reluOut, [a, b, c], out, rows, channels) {
+      e.batch_norm_input_grad(at(dy), at(x), at(mean), reluOut ? at(reluOut) : 0, at(a), at(b), at(c), at(out), rows, channels);
+    },
+    scaleChannelsPerImage(x, scale, out, images, pixels, channels) {
+      e.scale_channels_per_image(at(x), at(scale), at(out), images, pixels, channels);
     },
   };
 }

@@ -374,15 +374,21 @@ void channel_moments(const float *x, int rows, int C, float *mean, float *var) {
   for (; j < C; j += 4) moments_4(x + j, rows, C, mean + j, var + j);
 }
 
-/* Per channel: Σdy and Σdy·(x − μ), the sums of BatchNorm's backward pass (float64). */
-EXPORT(batch_norm_grad_sums)
-void batch_norm_grad_sums(const float *dy, const float *x, const float *mean, int rows, int C, float *sum_dy, float *sum_dy_xc) {
+/* g where relu_out > 0, else 0: the gradient through a fused ReLU (its output is > 0 exactly where its input was). */
+static inline __attribute__((always_inline)) v128_t relu_masked(v128_t g, const float *relu_out) {
+  return wasm_v128_and(g, wasm_f32x4_gt(wasm_v128_load(relu_out), wasm_f32x4_splat(0)));
+}
+
+/* Inlined twice below with a constant `masked`, so that neither loop tests it. */
+static inline __attribute__((always_inline)) void grad_sums(const float *dy, const float *x, const float *mean, const float *y, int masked, int rows, int C,
+                                                            float *sum_dy, float *sum_dy_xc) {
   for (int j = 0; j < C; j += 4) {
     v128_t s0 = wasm_f64x2_splat(0), s1 = s0, p0 = s0, p1 = s0;
     const v128_t m = wasm_v128_load(mean + j);
-    const float *gp = dy + j, *xp = x + j;
-    for (int r = 0; r < rows; r++, gp += C, xp += C) {
-      const v128_t g = wasm_v128_load(gp), p = wasm_f32x4_mul(g, wasm_f32x4_sub(wasm_v128_load(xp), m));
+    const float *gp = dy + j, *xp = x + j, *yp = y + j;
+    for (int r = 0; r < rows; r++, gp += C, xp += C, yp += C) {
+      const v128_t g = masked ? relu_masked(wasm_v128_load(gp), yp) : wasm_v128_load(gp);
+      const v128_t p = wasm_f32x4_mul(g, wasm_f32x4_sub(wasm_v128_load(xp), m));
       s0 = wasm_f64x2_add(s0, F64_LO(g)), s1 = wasm_f64x2_add(s1, F64_HI(g));
       p0 = wasm_f64x2_add(p0, F64_LO(p)), p1 = wasm_f64x2_add(p1, F64_HI(p));
     }
@@ -391,26 +397,58 @@ void batch_norm_grad_sums(const float *dy, const float *x, const float *mean, in
   }
 }
 
-/* out = (x − mean)·scale + shift, per channel (BatchNorm's forward pass, training or evaluation). */
+/*
+ * Per channel: Σg and Σg·(x − μ), the sums of BatchNorm's backward pass (float64), with g = dy, or dy masked by the
+ * fused ReLU's output y when y is given (offset 0: no ReLU).
+ */
+EXPORT(batch_norm_grad_sums)
+void batch_norm_grad_sums(const float *dy, const float *x, const float *mean, const float *y, int rows, int C, float *sum_dy, float *sum_dy_xc) {
+  if (y) grad_sums(dy, x, mean, y, 1, rows, C, sum_dy, sum_dy_xc);
+  else grad_sums(dy, x, mean, x, 0, rows, C, sum_dy, sum_dy_xc);
+}
+
+/* out = (x − mean)·scale + shift per channel (BatchNorm's forward pass, training or evaluation), then max(·, 0) if relu (NaN stays NaN). */
 EXPORT(channel_normalize)
-void channel_normalize(const float *x, const float *mean, const float *scale, const float *shift, float *out, int rows, int C) {
+void channel_normalize(const float *x, const float *mean, const float *scale, const float *shift, float *out, int rows, int C, int relu) {
+  const v128_t floor = wasm_f32x4_splat(relu ? 0.0f : -__builtin_inff());
   for (int r = 0; r < rows; r++, x += C, out += C) {
     for (int c = 0; c < C; c += 4) {
       const v128_t centred = wasm_f32x4_sub(wasm_v128_load(x + c), wasm_v128_load(mean + c));
-      wasm_v128_store(out + c, wasm_f32x4_add(wasm_f32x4_mul(centred, wasm_v128_load(scale + c)), wasm_v128_load(shift + c)));
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(centred, wasm_v128_load(scale + c)), wasm_v128_load(shift + c));
+      wasm_v128_store(out + c, wasm_f32x4_pmax(v, floor));
     }
   }
 }
 
-/* out = a·dy + b·(x − mean) + c, per channel (BatchNorm's input gradient). */
-EXPORT(batch_norm_input_grad)
-void batch_norm_input_grad(const float *dy, const float *x, const float *mean, const float *a, const float *b, const float *c,
-                           float *out, int rows, int C) {
-  for (int r = 0; r < rows; r++, dy += C, x += C, out += C) {
+static inline __attribute__((always_inline)) void input_grad(const float *dy, const float *x, const float *mean, const float *y, int masked,
+                                                             const float *a, const float *b, const float *c, float *out, int rows, int C) {
+  for (int r = 0; r < rows; r++, dy += C, x += C, y += C, out += C) {
     for (int k = 0; k < C; k += 4) {
       const v128_t centred = wasm_f32x4_sub(wasm_v128_load(x + k), wasm_v128_load(mean + k));
-      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(dy + k), wasm_v128_load(a + k)), wasm_f32x4_mul(centred, wasm_v128_load(b + k)));
+      const v128_t g = masked ? relu_masked(wasm_v128_load(dy + k), y + k) : wasm_v128_load(dy + k);
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(g, wasm_v128_load(a + k)), wasm_f32x4_mul(centred, wasm_v128_load(b + k)));
       wasm_v128_store(out + k, wasm_f32x4_add(v, wasm_v128_load(c + k)));
+    }
+  }
+}
+
+/* out = a·g + b·(x − mean) + c per channel (BatchNorm's input gradient), g as in batch_norm_grad_sums. */
+EXPORT(batch_norm_input_grad)
+void batch_norm_input_grad(const float *dy, const float *x, const float *mean, const float *y, const float *a, const float *b, const float *c,
+                           float *out, int rows, int C) {
+  if (y) input_grad(dy, x, mean, y, 1, a, b, c, out, rows, C);
+  else input_grad(dy, x, mean, x, 0, a, b, c, out, rows, C);
+}
+
+/*
+ * out[n][p][c] = x[n][p][c]·s[n][c] for x [N, P, C] and a per-image channel scale s [N, C] (Dropout2d's mask, forward
+ * and backward), C % 4 == 0.
+ */
+EXPORT(scale_channels_per_image)
+void scale_channels_per_image(const float *x, const float *s, float *out, int N, int P, int C) {
+  for (int n = 0; n < N; n++, s += C) {
+    for (int p = 0; p < P; p++, x += C, out += C) {
+      for (int c = 0; c < C; c += 4) wasm_v128_store(out + c, wasm_f32x4_mul(wasm_v128_load(x + c), wasm_v128_load(s + c)));
     }
   }
 }
