@@ -29,8 +29,8 @@ function readCpuinfo(): string | null {
 }
 
 /**
- * Workers when none are asked for: 1. Data-parallel steps do not pay yet: on a loaded 2-core machine 2 workers
- * trained the reference CNN at 78% of 1 worker's samples per CPU-second and no faster in wall-clock time
- * (`npm run bench:speed -- --workers 1,2 --profile`), so they are opt-in until they beat 1 on a quiet machine.
+ * Workers when none are asked for: 1. On a quiet 2-core machine 2 workers train the reference CNN 1.2–1.35× faster
+ * than 1 (`npm run bench:speed -- --workers 1,2`), but on a busy one they lose to 1, and a detection run's training
+ * loss parts are not reported per worker yet: opt-in (README, "Every core").
  */
 export const DEFAULT_WORKERS = 1;
