@@ -13,7 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import { initBackend } from '../../src/trainer/backend';
 import type { Batch } from '../../src/trainer/datasets/types';
 import { buildModel } from '../../src/trainer/engine/model';
-import type { TF } from '../../src/trainer/engine/tf';
+import type { NamedTensorMap, TF, Variable } from '../../src/trainer/engine/tf';
+import { localForward, localSteps } from '../../src/trainer/engine/steps';
+import { prefetchBatches } from '../../src/trainer/datasets/prefetch';
 import { STEP_PHASES, StepProfile, type PhaseTotals } from '../../src/trainer/engine/stepPhases';
 import { trainModel, type TrainData, type TrainOptions } from '../../src/trainer/engine/train';
 import { physicalCores } from '../../src/trainer/parallel/cores';
@@ -97,6 +99,8 @@ describe('data-parallel training on the wasm engine', () => {
     /** The test pass's outputs, in test-set order. */
     outputs: number[];
     profile: StepProfile;
+    /** Steps the workers received ahead, while the step before was being finished. */
+    stepsAhead: number;
   }
 
   /** A 2-epoch run with `workers` (1: this thread only), timed by phase. */
@@ -116,7 +120,7 @@ describe('data-parallel training on the wasm engine', () => {
         },
       });
       evaluations.push(outcome.test?.loss ?? NaN, outcome.test?.accuracy ?? NaN);
-      return { losses, weights: model.params.map((p) => p.variable.dataSync() as Float32Array), status: outcome.status, evaluations, outputs, profile };
+      return { losses, weights: model.params.map((p) => p.variable.dataSync() as Float32Array), status: outcome.status, evaluations, outputs, profile, stepsAhead: steps?.stepsAhead ?? 0 };
     } finally {
       await steps?.dispose();
       model.dispose();
@@ -138,6 +142,43 @@ describe('data-parallel training on the wasm engine', () => {
     // And the model learnt something: the second epoch's loss is well below the first steps'.
     assert.ok((one.losses.at(-1) as number) < one.losses[0] * 0.8, `losses ${one.losses[0]} → ${one.losses.at(-1)}`);
     one.weights.forEach((w, i) => close(Array.from(w), Array.from(two.weights[i]), `param ${i}`));
+    // Every step but each epoch's first reached the worker ahead, while the coordinator finished the one before.
+    assert.equal(two.stepsAhead, 2 * (13 - 1));
+  });
+
+  it('computes the batch the loop runs when it is not the one posted ahead, and evaluates after a step left posted ahead', async () => {
+    const task = createTask('classification', setup.task.context);
+    const set = quadrantSet(45, 8, 4);
+    const batches: Batch[] = [];
+    for await (const b of prefetchBatches(set, { batchSize: 15, shuffle: false, seed: 0 })) batches.push(b);
+    const [b1, b2, b3] = batches;
+    const sgd = (tfx: TF, vars: Variable[]) => (grads: NamedTensorMap) => vars.forEach((v) => v.assign(tfx.sub(v, tfx.mul(grads[v.name], 0.5))));
+    // With one worker: b1, b3, b2, then a validation batch.
+    const local = buildModel(tf, analysis.graph, analysis.train.seed);
+    const parallel = buildModel(tf, analysis.graph, analysis.train.seed);
+    const steps = await DataParallelSteps.start(parallel, 2, setup, undefined);
+    try {
+      const expected: number[] = [];
+      const localVars = local.trainable.map((p) => p.variable);
+      for (const b of [b1, b3, b2]) expected.push((await localSteps().run(tf, local, task, localVars, sgd(tf, localVars), b, set))[0]);
+      const vars = parallel.trainable.map((p) => p.variable);
+      const got: number[] = [];
+      // b2 is posted ahead during b1's step, but the loop runs b3 next (then b2, ahead of nothing).
+      got.push((await steps.run(tf, parallel, task, vars, sgd(tf, vars), b1, set, () => b2))[0]);
+      got.push((await steps.run(tf, parallel, task, vars, sgd(tf, vars), b3, set))[0]);
+      // b1 is posted ahead during b2's step and never run: the evaluation pass comes next.
+      got.push((await steps.run(tf, parallel, task, vars, sgd(tf, vars), b2, set, () => b1))[0]);
+      assert.equal(steps.stepsAhead, 0);
+      close(got, expected, 'step loss');
+      const want = await localForward.forwardPass(tf, local, task, set)(b3);
+      const seen = await steps.forwardPass(tf, parallel, task, set)(b3);
+      close(Array.from(seen.outputs), Array.from(want.outputs), 'output');
+      local.params.forEach((p, i) => close(Array.from(p.variable.dataSync()), Array.from(parallel.params[i].variable.dataSync()), `param ${i}`));
+    } finally {
+      await steps.dispose();
+      local.dispose();
+      parallel.dispose();
+    }
   });
 
   it('evaluates on the workers too: validation, test figures and recorded outputs of one worker, within 1e-5', async () => {
@@ -159,8 +200,14 @@ describe('data-parallel training on the wasm engine', () => {
     assert.equal(more.length, 0);
     assert.deepEqual(spent(coordinator), ['weights', 'batch', 'compute', 'wait', 'reduce', 'optimizer', 'loop', 'evaluate']);
     assert.deepEqual(spent(worker), ['weights', 'compute', 'gradients', 'wait', 'evaluate']);
-    // Linux gives each thread's own CPU time: never more than its wall-clock time.
-    if (process.platform === 'linux') for (const t of [local, coordinator, worker]) for (const p of spent(t)) assert.ok(t[p].cpuMs >= 0 && t[p].cpuMs <= t[p].wallMs + 1, `${p}: ${t[p].cpuMs} ms CPU in ${t[p].wallMs} ms`);
+    // Linux gives each thread's own CPU time: never more than its wall-clock time, over all phases (the kernel's
+    // counter moves in steps, so a phase may be given CPU time that an adjacent one spent).
+    const total = (t: PhaseTotals[number], what: 'cpuMs' | 'wallMs') => STEP_PHASES.reduce((sum, p) => sum + t[p][what], 0);
+    if (process.platform === 'linux')
+      for (const t of [local, coordinator, worker]) {
+        for (const p of spent(t)) assert.ok(t[p].cpuMs >= 0, `${p}: ${t[p].cpuMs} ms CPU`);
+        assert.ok(total(t, 'cpuMs') <= total(t, 'wallMs') + 1, `${total(t, 'cpuMs')} ms CPU in ${total(t, 'wallMs')} ms`);
+      }
   });
 
   it('fails the training with the reason when a worker dies mid-step', async () => {

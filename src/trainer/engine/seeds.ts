@@ -9,12 +9,15 @@ export interface SeedStream {
   next(): number;
   /** Seeds drawn so far. */
   readonly position: number;
-  /** Draws up to `position` (data-parallel workers follow the coordinator's stream; never backwards). */
+  /**
+   * Moves to `position` (data-parallel workers follow the coordinator's stream): forwards by drawing, backwards
+   * (a worker's step posted ahead and not run) by starting over from the seed.
+   */
   seek(position: number): void;
 }
 
 export function seedStream(seed: number): SeedStream {
-  const random = new Random(seed);
+  let random = new Random(seed);
   let position = 0;
   const next = (): number => {
     position += 1;
@@ -26,7 +29,7 @@ export function seedStream(seed: number): SeedStream {
       return position;
     },
     seek(target) {
-      if (target < position) throw new Error(`seed stream at ${position} cannot go back to ${target}`);
+      if (target < position) [random, position] = [new Random(seed), 0];
       while (position < target) next();
     },
   };

@@ -2,8 +2,9 @@
  * Where a training step's time goes, per thread and phase: wall-clock ms and the thread's own CPU ms (Linux's
  * /proc/thread-self/schedstat, nanoseconds on a CPU; NaN elsewhere). process.cpuUsage() would count every thread
  * of the process, and a shared machine's wall clock swings with other people's work: a thread's CPU time per phase
- * says what each part of a data-parallel step costs. Off unless a benchmark passes a StepProfile to the run (each
- * lap reads a /proc file: ~10 µs).
+ * says what each part of a data-parallel step costs. The kernel's counter moves in steps (here up to a few ms), so
+ * a short phase may be given CPU time its neighbour spent: a thread's total is exact, a phase's over many steps.
+ * Off unless a benchmark passes a StepProfile to the run (each lap reads a /proc file: ~10 µs).
  */
 import { readFileSync } from 'node:fs';
 

@@ -13,8 +13,12 @@ import type { NamedTensorMap, Scalar, TF, Tensor, Variable } from './tf';
 export type StepResult = [loss: number, score: number, lossParts?: Record<string, number>];
 
 export interface StepRunner {
-  /** Computes `batch`'s gradients of `vars`, passes them to `apply` once; returns the batch's mean loss and score sum. */
-  run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet): Promise<StepResult>;
+  /**
+   * Computes `batch`'s gradients of `vars`, passes them to `apply` once; returns the batch's mean loss and score sum.
+   * `upcoming` returns the loop's next batch of this pass once it is made (never waits): a runner may hand it out
+   * early, the loop passes it to the next run.
+   */
+  run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet, upcoming?: () => Batch | undefined): Promise<StepResult>;
 }
 
 /** An evaluation batch's mean loss, raw outputs (rows × output values, row-major) and loss parts (tasks that have them). */

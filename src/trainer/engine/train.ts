@@ -11,6 +11,7 @@ import { monitoredLabel, monitoredValue } from '../../protocol/monitoredMetric';
 import type { SampleStrip } from '../../protocol/sampleStrip';
 import { batchCount as countBatches, runsPerImage } from '../datasets/batches';
 import { BatchPool } from '../datasets/batchPool';
+import { Lookahead } from '../datasets/lookahead';
 import { prefetchBatches } from '../datasets/prefetch';
 import type { ImageSet } from '../datasets/types';
 import { WeightSnapshot } from './checkpoint';
@@ -264,13 +265,14 @@ async function trainEpoch(
   const sums = { lossSum: 0, scoreSum: 0, seen: 0, stepSeconds: 0, parts: new LossPartSums() };
   let lastEmit = 0;
   let batchIndex = 0;
-  const stream = prefetchBatches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, transforms: options.transforms?.train, noise: options.noise }, options.pool);
+  const stream = new Lookahead(prefetchBatches(train, { batchSize: cfg.batch_size, shuffle: true, seed: cfg.seed, epoch, transforms: options.transforms?.train, noise: options.noise }, options.pool));
+  const upcoming = () => stream.peek();
   for await (const batch of stream) {
     if (hooks.shouldStop?.()) return { ended: true, status: 'stopped', reason: `stopped at epoch ${epoch + 1} batch ${batchIndex + 1}`, stoppedIn: 'training' };
     hooks.beforeBatch?.();
     batchIndex += 1;
     const t0 = performance.now();
-    const [lossValue, scoreValue, parts] = await steps.run(tf, model, task, vars, step, batch, train);
+    const [lossValue, scoreValue, parts] = await steps.run(tf, model, task, vars, step, batch, train, upcoming);
     sums.stepSeconds += (performance.now() - t0) / 1000;
     if (!Number.isFinite(lossValue)) {
       const what = Number.isNaN(lossValue) ? 'NaN' : 'infinite';

@@ -25,7 +25,7 @@ import { startTrainerWorker } from '../startWorker';
 import { SharedGradients } from './sharedGradients';
 import { copyValues, tensorOf } from './sharedValues';
 import { shardRanges, sliceBatch } from './shards';
-import type { FromStepWorker, StepWorkerSetup, ToStepWorker } from './stepMessages';
+import type { FromStepWorker, SetGeometry, StepWorkerSetup, ToStepWorker } from './stepMessages';
 
 /** Atomics.waitAsync (Node ≥ 16; not in the ES2022 lib's types). */
 type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: Promise<string> | string };
@@ -50,6 +50,15 @@ export async function startDataParallel(workers: number, backend: string, model:
   return steps;
 }
 
+/** A step posted to the workers before the loop asked for it: its number, batch, trainable set and seed position. */
+interface Ahead {
+  step: number;
+  batch: Batch;
+  key: string;
+  seedPosition: number;
+  posted: number[];
+}
+
 export class DataParallelSteps implements StepRunner, ForwardRunner {
   private step = 0;
   /** Evaluation batches posted and not yet answered, by message id. */
@@ -60,6 +69,10 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private disposed = false;
+  /** The step posted ahead during the last one (postAhead), if any. */
+  private ahead: Ahead | undefined;
+  /** Steps that ran as posted ahead (how often the workers were spared the wait for this thread's loop). */
+  stepsAhead = 0;
 
   private constructor(
     private readonly threads: Worker[],
@@ -104,27 +117,27 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
     return steps;
   }
 
-  async run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet): Promise<[number, number]> {
+  async run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet, upcoming?: () => Batch | undefined): Promise<[number, number]> {
     if (this.failure) throw this.failure;
     const clock = this.clock;
     clock?.lap('loop');
-    const step = ++this.step;
     const trainable = vars.map((v) => this.variables.indexOf(v));
+    const key = trainable.join(',');
+    const geometry = { height: set.height, width: set.width, channels: set.channels };
     const ranges = shardRanges(batch.size, this.workers);
     const shares = ranges.map(([start, end]) => (end - start) / batch.size);
-    const posted = this.threads.map((_, i) => i + 1).filter((k) => shares[k] > 0);
-    const key = trainable.join(',');
-    const full = posted.some((k) => this.synced[k - 1] !== key);
-    const sync = full ? this.variables.map((_, i) => i) : trainable;
-    if (posted.length > 0) for (const i of sync) copyValues(tf, this.variables[i], this.shared.weights(i));
-    clock?.lap('weights');
-    const seedPosition = model.seeds.position;
-    const geometry = { height: set.height, width: set.width, channels: set.channels };
-    for (const k of posted) {
-      const shard = sliceBatch(batch, ...ranges[k]);
-      const message: ToStepWorker = { type: 'step', step, batch: shard, window: { offset: ranges[k][0], total: batch.size }, set: geometry, seedPosition, sync: this.synced[k - 1] === key ? trainable : sync, trainable };
-      this.threads[k - 1].postMessage(message, batchBuffers(shard));
-      this.synced[k - 1] = key;
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    let step = ++this.step;
+    let posted: number[];
+    if (ahead && ahead.step === step && ahead.batch === batch && ahead.key === key && ahead.seedPosition === model.seeds.position) {
+      // Posted during the last step, its weights written and signalled at its end: the workers are computing it.
+      posted = ahead.posted;
+      this.stepsAhead += 1;
+    } else {
+      // A step posted ahead that the loop did not run next is computed by its workers all the same, and ignored.
+      if (ahead) step = ++this.step;
+      posted = this.post(tf, model, step, batch, ranges, trainable, key, geometry, false);
     }
     clock?.lap('batch');
     // Shard 0, here, while the workers run theirs; its gradients stay in this engine until the sum.
@@ -139,9 +152,18 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
     } finally {
       model.setRows(null);
     }
+    const next = this.postAhead(tf, model, upcoming?.(), trainable, key, geometry);
+    let signalled = false;
     try {
       for (const k of posted) await this.finished(k, step);
       clock?.lap('wait');
+      // Read before the next step's weights are signalled: a worker computing it overwrites its figures.
+      loss *= shares[0];
+      for (const k of posted) {
+        const [l, s] = this.shared.statsOf(k);
+        loss += shares[k] * l;
+        score += s;
+      }
       // The batch's mean gradient: the shards' parts added in shard order, whichever worker finished first.
       tf.tidy(() => {
         const grads: NamedTensorMap = {};
@@ -157,16 +179,61 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
         apply(grads);
       });
       clock?.lap('optimizer');
+      if (next) {
+        // The next step's weights: the workers it was posted to start as soon as they are signalled.
+        for (const i of trainable) copyValues(tf, this.variables[i], this.shared.weights(i));
+        this.shared.signalWeights(next.step, true);
+        signalled = true;
+        clock?.lap('weights');
+      }
     } finally {
       tf.dispose(own.filter((g): g is Tensor => g !== undefined));
-    }
-    loss *= shares[0];
-    for (const k of posted) {
-      const [l, s] = this.shared.statsOf(k);
-      loss += shares[k] * l;
-      score += s;
+      // A step that failed calls off the one posted ahead: its workers stop waiting for weights that never come.
+      if (next && !signalled) {
+        this.shared.signalWeights(next.step, false);
+        this.discardAhead();
+      }
     }
     return [loss, score];
+  }
+
+  /**
+   * Writes the weights the workers lack (all of them for a worker that has not seen this trainable set) and posts
+   * each worker its rows of `batch` as step `step`; returns the workers posted to (those with rows).
+   */
+  private post(tf: TF, model: EngineModel, step: number, batch: Batch, ranges: Array<[number, number]>, trainable: number[], key: string, geometry: SetGeometry, ahead: boolean): number[] {
+    const posted = this.threads.map((_, i) => i + 1).filter((k) => ranges[k][1] > ranges[k][0]);
+    const full = posted.some((k) => this.synced[k - 1] !== key);
+    const sync = full ? this.variables.map((_, i) => i) : trainable;
+    if (!ahead && posted.length > 0) for (const i of sync) copyValues(tf, this.variables[i], this.shared.weights(i));
+    const window = (k: number) => ({ offset: ranges[k][0], total: batch.size });
+    for (const k of posted) {
+      const shard = sliceBatch(batch, ...ranges[k]);
+      const message: ToStepWorker = { type: 'step', step, batch: shard, window: window(k), set: geometry, seedPosition: model.seeds.position, sync: this.synced[k - 1] === key ? trainable : sync, trainable, ahead };
+      this.threads[k - 1].postMessage(message, batchBuffers(shard));
+      this.synced[k - 1] = key;
+    }
+    return posted;
+  }
+
+  /**
+   * Hands the workers their rows of the loop's next batch while this step is still being finished here, so that
+   * they start it the moment its weights are written instead of after this thread's sum, optimizer step, loop and
+   * message. Only in the steady state: the next batch made already, and every worker holding this trainable set.
+   */
+  private postAhead(tf: TF, model: EngineModel, next: Batch | undefined, trainable: number[], key: string, geometry: SetGeometry): Ahead | undefined {
+    if (!next || this.synced.some((s) => s !== key)) return undefined;
+    const step = this.step + 1;
+    const seedPosition = model.seeds.position;
+    const posted = this.post(tf, model, step, next, shardRanges(next.size, this.workers), trainable, key, geometry, true);
+    if (posted.length > 0) this.ahead = { step, batch: next, key, seedPosition, posted };
+    return this.ahead;
+  }
+
+  /** Forgets the step posted ahead (the workers compute it all the same): the next step takes a later number. */
+  private discardAhead(): void {
+    if (this.ahead) this.step = Math.max(this.step, this.ahead.step);
+    this.ahead = undefined;
   }
 
   /**
@@ -175,6 +242,7 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
    * first rows of the pass); the outputs are put back in row order, the loss and its parts are row-weighted means.
    */
   forwardPass(tf: TF, model: EngineModel, task: EngineTask, set: ImageSet): (batch: Batch) => Promise<ForwardResult> {
+    this.discardAhead();
     const all = this.variables.map((_, i) => i);
     all.forEach((i) => copyValues(tf, this.variables[i], this.shared.weights(i)));
     const stale = new Set(this.threads.map((_, i) => i + 1));

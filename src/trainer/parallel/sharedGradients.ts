@@ -5,13 +5,18 @@
  * written. Pure: no tfjs.
  */
 
-/** Bytes of the control words: one Int32 step counter per shard, padded to 8 for the Float64 stats. */
-const controlBytes = (shards: number): number => Math.ceil((4 * shards) / 8) * 8;
+/** Bytes of the control words: one Int32 step counter per shard and the weights signal, padded to 8 for the Float64 stats. */
+const controlBytes = (shards: number): number => Math.ceil((4 * (shards + 1)) / 8) * 8;
 
 export class SharedGradients {
   readonly buffer: SharedArrayBuffer;
   /** Step counter per shard: shard k's gradients of step s are written once done[k] === s. */
   readonly done: Int32Array;
+  /**
+   * The weights signal of a step posted ahead (before its weights existed): s once the weights of step s are
+   * written, −s when step s is called off (the loop did not run that batch next).
+   */
+  readonly signal: Int32Array;
   /** Per shard: its mean loss and its score sum. */
   private readonly stats: Float64Array;
   private readonly offsets: number[];
@@ -33,6 +38,7 @@ export class SharedGradients {
     // Regions: the weights, then the gradients of shards 1…shards−1.
     this.buffer = buffer ?? new SharedArrayBuffer(this.head() + 4 * total * shards);
     this.done = new Int32Array(this.buffer, 0, shards);
+    this.signal = new Int32Array(this.buffer, 4 * shards, 1);
     this.stats = new Float64Array(this.buffer, controlBytes(shards), 2 * shards);
   }
 
@@ -68,6 +74,25 @@ export class SharedGradients {
   finish(k: number, step: number): void {
     Atomics.store(this.done, k, step);
     Atomics.notify(this.done, k);
+  }
+
+  /** Tells the workers waiting on step s's weights that they are written (go) or that step s is called off. */
+  signalWeights(step: number, go: boolean): void {
+    Atomics.store(this.signal, 0, go ? step : -step);
+    Atomics.notify(this.signal, 0);
+  }
+
+  /**
+   * Blocks this (worker) thread until step s's weights are written: true, or step s is called off: false. The
+   * wait is short: the coordinator posts a step ahead only while it finishes the step before it.
+   */
+  awaitWeights(step: number): boolean {
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      if (seen === step) return true;
+      if (seen === -step) return false;
+      Atomics.wait(this.signal, 0, seen, 100);
+    }
   }
 
   private head(): number {

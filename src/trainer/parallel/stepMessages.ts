@@ -40,6 +40,11 @@ export type ToStepWorker =
       sync: number[];
       /** Variables to compute gradients of (the trainable parameters). */
       trainable: number[];
+      /**
+       * Posted ahead, while the coordinator still finishes the step before: wait for the weights signal of this
+       * step (SharedGradients.awaitWeights) before reading `sync`.
+       */
+      ahead?: boolean;
     }
   | {
       /** An evaluation batch's rows: their mean loss and outputs come back as 'outputs'. */

@@ -49,6 +49,7 @@ export async function handleStepMessage(message: ToStepWorker): Promise<FromStep
 }
 
 async function runShard({ tf, model, task, shared, shard, variables, clock }: WorkerState, m: Extract<ToStepWorker, { type: 'step' }>): Promise<void> {
+  if (m.ahead && !shared.awaitWeights(m.step)) return;
   clock?.lap('wait');
   loadWeights(tf, shared, variables, m.sync);
   clock?.lap('weights');
@@ -93,8 +94,13 @@ function crashForTests(step: number): void {
   if (state?.shard === 1 && Number(process.env.CNNLAB_TEST_STEP_WORKER_EXIT) === step) process.exit(70);
 }
 
+// One message at a time, in order: a step posted ahead must not start (and block on its weights) while the step
+// before it still awaits a read.
+let queue = Promise.resolve();
 parentPort?.on('message', (message: ToStepWorker) => {
-  void handleStepMessage(message).then((reply) => {
-    if (reply) parentPort?.postMessage(reply, reply.type === 'outputs' ? [reply.outputs.buffer as ArrayBuffer] : []);
-  });
+  queue = queue
+    .then(() => handleStepMessage(message))
+    .then((reply) => {
+      if (reply) parentPort?.postMessage(reply, reply.type === 'outputs' ? [reply.outputs.buffer as ArrayBuffer] : []);
+    });
 });
