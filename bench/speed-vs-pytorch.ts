@@ -6,7 +6,7 @@
  * default thread count, and the scaling efficiency from 1 to N workers (samples/s with N ÷ (N × samples/s with 1)).
  * `--profile` adds where each step's time goes, per thread and phase (bench/step-phases-table.ts).
  *
- *   npm run bench:speed -- [--samples 6400] [--repeat 1] [--backend wasm] [--workers 1,2] [--profile] [--no-torch]
+ *   npm run bench:speed -- [--samples 25600] [--repeat 1] [--backend wasm] [--workers 1,2] [--profile] [--no-torch]
  *   npm run bench:speed -- --model resnet18 [--batch 8] [--steps 3] [--backend wasm]
  *   npm run bench:speed -- --model examples/fashion-bn-augment.cnn.yaml --per-cpu [--steps 300] [--backend wasm]
  *
@@ -16,11 +16,11 @@
  * PyTorch twin with one thread, as samples per CPU-second (--per-cpu, the only figure this mode ranks by; see
  * bench/model-speed.ts).
  *
- * Wall-clock samples/s are each engine's own figure (training steps only, as `cnnlab train --json` reports them).
- * On a shared machine those swing with other people's work, so the ratio is also given per CPU-second: ours from
- * process.cpuUsage() between the batch-progress events of batch 5 and the epoch's last batch (every thread of the
- * process: the data-parallel workers too; steps, batch preparation and progress records included), PyTorch's from
- * its 1- and 3-epoch runs (see torch-peer.ts), with one thread and with its default threads.
+ * Both engines are timed in their steady state: ours between the batch-progress events of batch 50 and the epoch's
+ * last batch (wall clock, and process.cpuUsage() for the CPU figure), PyTorch's from its 1- and 3-epoch runs.
+ * On a shared machine wall-clock figures swing with other people's work, so the ratio is also given per CPU-second:
+ * ours counts every thread of the process (the data-parallel workers too; steps, batch preparation and progress
+ * records included), PyTorch's (torch-peer.ts) its process, with one thread and with its default threads.
  * The roofline is this machine's single-thread XNNPACK matmul speed, measured here.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,8 +38,12 @@ import { zooSpeed } from './zoo-step';
 import { modelSpeed } from './model-speed';
 
 const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
-/** Batches before the CPU clock starts: XNNPACK operator caches and heap growth settle in the first steps. */
-const WARMUP_BATCHES = 5;
+/**
+ * Batches before the clocks start: XNNPACK operator caches, heap growth and V8's optimising compiler settle in the
+ * first steps (steps still got faster up to batch ~50 here). PyTorch's figures are steady-state too (its 3-epoch
+ * minus its 1-epoch run).
+ */
+const WARMUP_BATCHES = 50;
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -59,6 +63,8 @@ async function measureOurs(samples: number, backend: BackendChoice, workers: num
   const outDir = mkdtempSync(join(tmpdir(), 'cnnlab-speed-'));
   const stepProfile = profile ? new StepProfile() : undefined;
   let cpu0: NodeJS.CpuUsage | undefined;
+  let wall0 = NaN;
+  let wallSeconds = NaN;
   let phases0: PhaseTotals | undefined;
   let phases: PhaseTotals | undefined;
   let timedSamples = 0;
@@ -75,6 +81,7 @@ async function measureOurs(samples: number, backend: BackendChoice, workers: num
           const m = e.metrics;
           if (m.batch === WARMUP_BATCHES) {
             cpu0 = process.cpuUsage();
+            wall0 = performance.now();
             phases0 = stepProfile?.snapshot();
             timedSamples = 0;
           } else if (cpu0 && m.batch > WARMUP_BATCHES) {
@@ -82,15 +89,18 @@ async function measureOurs(samples: number, backend: BackendChoice, workers: num
             if (m.batch === m.batches) {
               const used = process.cpuUsage(cpu0);
               cpuSeconds = (used.user + used.system) / 1e6;
+              wallSeconds = (performance.now() - wall0) / 1000;
               if (stepProfile && phases0) phases = perStep(phases0, stepProfile.snapshot(), m.batches - WARMUP_BATCHES);
             }
           }
         },
       },
     );
+    if (!(timedSamples > 0)) throw new Error(`--samples: more than ${WARMUP_BATCHES} batches of ${BATCH} needed (the first ${WARMUP_BATCHES} are warm-up)`);
     return {
-      samplesPerSecond: summary.samplesPerSecond,
-      samplesPerCpuSecond: timedSamples > 0 ? timedSamples / cpuSeconds : undefined,
+      // Over the timed batches, as the CPU figure (the loop between steps included); the run's own figure counts warm-up.
+      samplesPerSecond: timedSamples / wallSeconds,
+      samplesPerCpuSecond: timedSamples / cpuSeconds,
       trainSamples: summary.trainSamples,
       testAccuracy: summary.test?.accuracy ?? null,
       backend: summary.backendDescription,
@@ -124,7 +134,7 @@ const round3 = (x: number | null): number | null => (x === null ? null : +x.toFi
 const medianOf = (xs: Array<number | undefined>): number | null => median(xs.filter((x): x is number => x !== undefined && Number.isFinite(x)));
 
 async function main(): Promise<void> {
-  const samples = Number(flag('samples', '6400'));
+  const samples = Number(flag('samples', '25600'));
   const repeat = Number(flag('repeat', '1'));
   const backend = flag('backend', 'wasm');
   const counts = workerCounts(flag('workers', String(physicalCores())));
@@ -133,7 +143,7 @@ async function main(): Promise<void> {
   const zoo = flag('model', '');
   if (zoo.endsWith('.cnn.yaml') && isBackendChoice(backend)) return modelSpeed(zoo, Number(flag('steps', '300')), backend);
   if (zoo && isBackendChoice(backend)) return zooSpeed(zoo, Number(flag('batch', '8')), Number(flag('steps', '3')), backend);
-  if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 640)) throw new Error('usage: --samples N (≥ 640) --backend wasm|cpu|tensorflow|… --workers 1,N');
+  if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 6400)) throw new Error('usage: --samples N (≥ 6400) --backend wasm|cpu|tensorflow|… --workers 1,N');
   const { tf } = await initBackend(backend);
   const speed = matmulSpeed(tf);
   const flops = trainingFlopsPerSample();
