@@ -5,7 +5,9 @@
  * the engine's seeded initialisation: every view costs the same forward/backward passes on trained weights.
  * PyTorch (one thread, bench/torch-views.py) times the gradient pass behind three of the views in the same run: the
  * ratio says how our whole view (PNG included) compares with its bare pass.
- * Usage: npm run bench:views [-- --backend wasm|cpu|auto] (default: auto, as the panel uses).
+ * The last lines time what data-parallel workers split outside training with 1 and 2 workers (bench/workerViews.ts).
+ * Usage: npm run bench:views [-- --backend wasm|cpu|auto] [-- --workers] (default: auto, as the panel uses; --workers:
+ * the workers' lines only).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { activationMaxView, imageSource, receptiveFieldView, topImagesView } fro
 import { deconvnetView, gradCamView, guidedBackpropView, saliencyView } from '../src/inspect/session/gradientViews';
 import { defaultCamLayer } from '../src/inspect/network/gradCam';
 import { defaultSearchCount } from '../src/inspect/network/topImages';
+import { benchWorkers } from './workerViews';
 
 const LIMIT_MS = 2000;
 const PYTHON = process.env.CNNLAB_PYTHON ?? '/usr/bin/python3';
@@ -94,12 +97,18 @@ async function main(): Promise<void> {
   console.log(`backend: ${backend.description}`);
   const fashion = await openExample(backend.tf, 'fashion-mnist.cnn.yaml');
   const data = await loadDataset({ input: fashion.input, data: fashion.analysis.data, pipeline: fashion.analysis.pipeline, seed: 0, searchPaths: [], download: false, maxTrainSamples: 1 });
+  const workers = async () => {
+    console.log('\ndata-parallel workers, examples/fashion-mnist.cnn.yaml');
+    await benchWorkers(fashion, data.test);
+  };
+  if (process.argv.includes('--workers')) return void (await workers());
   const resnet = await openExample(backend.tf, 'resnet-mini.cnn.yaml');
   const torch = torchTimes();
   const ok = [
     await bench(fashion, data.test, 'examples/fashion-mnist.cnn.yaml (Fashion-MNIST test set)', torch?.['fashion-mnist']),
     await bench(resnet, randomImages(1000, 3, 32, 32), 'examples/resnet-mini.cnn.yaml (random 3×32×32 images)', torch?.['resnet-mini']),
   ];
+  await workers();
   fashion.dispose();
   resnet.dispose();
   console.log(ok.every(Boolean) ? '\nevery view but activation maximisation under 2 s' : '\nsome views took 2 s or more');

@@ -1,10 +1,11 @@
 /**
- * `cnnlab evaluate RUN [--checkpoint best|last] [--json] [--weights W] [--backend B] [--max-image-pixels N]`: the test pass on a run's
+ * `cnnlab evaluate RUN [--checkpoint best|last] [--json] [--weights W] [--backend B] [--workers N] [--max-image-pixels N]`: the test pass on a run's
  * checkpoint (for a run stopped before its test pass), written into the run's summary.json and predictions files;
  * with --weights (a .pth/.pt, .safetensors or another run) the run's model and data with those weights, printed only. Progress goes to
  * stderr; Ctrl-C cancels and leaves the run as it was. Exit 0 on success, 1 when the run cannot be evaluated or
  * the evaluation was cancelled, 2 for usage problems and missing folders. --json adds the task's own figures as
- * `cnnlab train --json` does (detection: testMap50 and testMap, testAccuracy null).
+ * `cnnlab train --json` does (detection: testMap50 and testMap, testAccuracy null). --workers splits each test
+ * batch among data-parallel workers on the wasm engine, as `cnnlab train --workers` does (same default).
  */
 import { resolve } from 'node:path';
 import type { BackendChoiceName } from '../protocol/runTypes';
@@ -12,17 +13,18 @@ import { formatTestResult } from '../protocol/testResult';
 import { initBackend } from '../trainer/backend';
 import { defaultInstallDir } from '../trainer/backend/install';
 import { evaluateRun } from '../trainer/engine/evaluateRun';
+import { DEFAULT_WORKERS } from '../trainer/parallel/cores';
 import { weightsPathProblem } from '../weights/sources/registry';
 import type { CliCommand } from './commands';
 import { errorText, parseArgs, processOutput, type CliOutput } from './inspectArgs';
 import { resolveRunArgument } from './runArgument';
 import { taskFigures } from './taskFigures';
 
-const USAGE = 'evaluate RUN [--checkpoint best|last] [--json] [--weights W] [--backend B] [--max-image-pixels N]';
+const USAGE = 'evaluate RUN [--checkpoint best|last] [--json] [--weights W] [--backend B] [--workers N] [--max-image-pixels N]';
 
 /** Runs the command, writing to `io` (process.stdout / stderr from the CLI). */
 export async function runEvaluate(args: string[], io: CliOutput = processOutput): Promise<number> {
-  const parsed = parseArgs(args, { '--weights': 'string', '--checkpoint': 'checkpoint', '--json': 'flag', '--backend': 'backend', '--max-image-pixels': 'count' });
+  const parsed = parseArgs(args, { '--weights': 'string', '--checkpoint': 'checkpoint', '--json': 'flag', '--backend': 'backend', '--workers': 'count', '--max-image-pixels': 'count' });
   const problem = typeof parsed === 'string' ? parsed : parsed.positional.length !== 1 ? 'expected one run folder' : undefined;
   if (problem || typeof parsed === 'string') {
     io.err(`cnnlab evaluate: ${problem}\nUsage: cnnlab ${USAGE}\n`);
@@ -47,6 +49,7 @@ export async function runEvaluate(args: string[], io: CliOutput = processOutput)
       checkpoint: parsed.options.get('--checkpoint') as 'best' | 'last' | undefined,
       maxImagePixels: parsed.options.get('--max-image-pixels') as number | undefined,
       weights,
+      workers: (parsed.options.get('--workers') as number | undefined) ?? DEFAULT_WORKERS,
     }, {
       signal: cancel.signal,
       // A status line when it changes; the per-batch counts are for the editor's progress bar.

@@ -71,6 +71,8 @@ export interface EvaluateRequest {
    * the figures are then returned only, not written into the run (they are not its checkpoint's).
    */
   weights?: string;
+  /** Data-parallel workers splitting each test batch (`--workers`, the `cnnlab.workers` setting, as for training); default 1. */
+  workers?: number;
 }
 
 /** What an evaluation wrote into the run (summary.json's `test`, with the checkpoint and class names used). */

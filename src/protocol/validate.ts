@@ -51,6 +51,7 @@ const EVALUATE_FIELDS: Record<keyof EvaluateRequest, (v: unknown) => boolean> = 
   cacheDir: optional(isString),
   maxImagePixels: optional((v) => Number.isInteger(v) && (v as number) >= 1),
   weights: optional(isString),
+  workers: optional((v) => Number.isInteger(v) && (v as number) >= 1),
 };
 
 function isEvaluateRequest(v: unknown): v is EvaluateRequest {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { resolveRunsDirectory, type CnnLabConfig } from '../config';
 import type { ModelDocuments } from '../language/vscode/modelDocuments';
 import { TrainerClient } from '../trainer/client';
+import { DEFAULT_WORKERS } from '../trainer/parallel/cores';
 import { ComparePanel, ComparePanelSerializer, type ComparePanelDeps } from '../webviews/runs/comparePanel';
 import { registerRunsCommands } from '../webviews/runs/runsCommands';
 import type { RunItem } from '../webviews/runs/runTree';
@@ -138,6 +139,7 @@ export function registerTraining(context: vscode.ExtensionContext, services: Tra
         searchPaths: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         cacheDir: storage.cacheDir,
         maxImagePixels: config().maxImagePixels,
+        workers: config().workers ?? DEFAULT_WORKERS,
         extraModulePaths: [storage.nativeBackendDir],
       }, `${run.model} · ${run.label}`, log),
     }),

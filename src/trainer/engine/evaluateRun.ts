@@ -3,20 +3,22 @@
  * checkpoints but has no test figures. Opens the run as the inspector does, loads its dataset with the run's class
  * list, and runs the training's own test pass (evaluate + the task's test recorder) on the chosen checkpoint; the figures
  * go into summary.json (other keys kept) and the predictions into predictions.json/.bin, as training writes them.
- * With other weights (`--weights`) the figures are only returned: the run keeps its own checkpoint's.
+ * With other weights (`--weights`) the figures are only returned: the run keeps its own checkpoint's. With
+ * `workers` > 1 the forward passes are split among data-parallel workers as the training's own passes are.
  */
 import { modelDecodeOptions } from '../../model/layers/detectionHead';
 import { openRun } from '../../inspect/network/runModel';
 import { loadRunData } from '../../inspect/session/runData';
 import type { EvaluateRequest, EvaluateResult } from '../../protocol/runTypes';
 import { recordTestMetrics } from '../runs/store';
+import { startDataParallel } from '../parallel/dataParallel';
 import { createTask } from '../tasks/registry';
 import { evaluate } from './evaluate';
 import { changedOnly, writePredictions } from './session';
 import type { TF } from './tf';
 
 /** The engine's part of an EvaluateRequest (the backend is the caller's). */
-export type EvaluateRunRequest = Pick<EvaluateRequest, 'runDir' | 'checkpoint' | 'searchPaths' | 'cacheDir' | 'maxImagePixels' | 'weights'>;
+export type EvaluateRunRequest = Pick<EvaluateRequest, 'runDir' | 'checkpoint' | 'searchPaths' | 'cacheDir' | 'maxImagePixels' | 'weights' | 'workers'>;
 
 /** The evaluation was cancelled through its signal; the run is left as it was. */
 export class EvaluationCancelled extends Error {
@@ -42,19 +44,28 @@ export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: Ev
     const dataset = await loadRunData(run, { searchPaths: request.searchPaths, cacheDir: request.cacheDir, maxImagePixels: request.maxImagePixels }, changedOnly(report));
     const test = dataset.test;
     if (test.count === 0) throw new Error(`${request.runDir}: the ${dataset.name} dataset has no test images to evaluate on`);
-    const task = createTask(run.analysis.task, { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize, classWeights: run.analysis.train.class_weights, ignoreIndex: run.analysis.train.ignore_index, outputShape: run.analysis.outputShape, decode: modelDecodeOptions(run.analysis) });
+    const context = { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize, classWeights: run.analysis.train.class_weights, ignoreIndex: run.analysis.train.ignore_index, outputShape: run.analysis.outputShape, decode: modelDecodeOptions(run.analysis) };
+    const task = createTask(run.analysis.task, context);
     const predictions = task.testRecorder(dataset);
+    const setup = { graph: run.analysis.graph, seed: run.analysis.train.seed, task: { name: run.analysis.task, context } };
+    const forward = await startDataParallel(request.workers ?? 1, tf.getBackend(), run.model, setup, (message, level) => report(level ? `${level}: ${message}` : message));
     report(`Evaluating ${run.checkpoint}/ on ${test.count} test images`, 0, test.count);
-    const metrics = await evaluate(tf, run.model, test, {
-      batchSize: run.analysis.train.batch_size,
-      task,
-      transforms: dataset.transforms.test,
-      shouldStop: () => hooks.signal?.aborted ?? false,
-      onOutputs: (start, labels, outputs) => {
-        predictions.addBatch(test, start, labels, outputs);
-        report(`Evaluating ${run.checkpoint}/`, start + labels.length, test.count);
-      },
-    });
+    let metrics;
+    try {
+      metrics = await evaluate(tf, run.model, test, {
+        batchSize: run.analysis.train.batch_size,
+        task,
+        transforms: dataset.transforms.test,
+        forward,
+        shouldStop: () => hooks.signal?.aborted ?? false,
+        onOutputs: (start, labels, outputs) => {
+          predictions.addBatch(test, start, labels, outputs);
+          report(`Evaluating ${run.checkpoint}/`, start + labels.length, test.count);
+        },
+      });
+    } finally {
+      await forward?.dispose();
+    }
     if (!metrics) throw new EvaluationCancelled();
     if (request.weights) return { runDir: request.runDir, checkpoint: run.checkpoint, weights: request.weights, classes: dataset.classes, task: run.analysis.task, test: metrics };
     writePredictions(predictions, request.runDir, (message) => report(message));

@@ -108,6 +108,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
     const epochs = request.epochs ?? analysis.train.epochs;
     const train = { ...analysis.train, epochs };
     steps = await startDataParallel(request.workers ?? 1, backend.name, model, { graph: analysis.graph, seed: analysis.train.seed, task: { name: analysis.task, context: taskContext } }, log, hooks.stepProfile);
+    if (steps) log("data-parallel: BatchNorm normalises each worker's share of a training batch with its own statistics");
     const engine = steps ? { ...backend, description: `${backend.description}, ${steps.workers} data-parallel workers` } : backend;
     const folder = RunFolder.create(request.outDir ?? resolve(baseDir, 'runs'), analysis.name);
     const config = { model: analysis.name, task: analysis.task, input: analysis.input, classes: dataset.classes, data: analysis.data, train, backend: backend.name, ...(weights ? { weights } : {}), request: { ...request, modelText: undefined } };

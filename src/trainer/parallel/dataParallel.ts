@@ -46,7 +46,7 @@ export async function startDataParallel(workers: number, backend: string, model:
     return undefined;
   }
   const steps = await DataParallelSteps.start(model, workers, { ...setup, backend }, profile);
-  log(`data-parallel: ${workers} workers, each batch split among them; BatchNorm normalises each worker's share with its own statistics`);
+  log(`data-parallel: ${workers} workers, each batch split among them`);
   return steps;
 }
 
@@ -304,7 +304,7 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
   private watch(thread: Worker, k: number): void {
     const fail = (reason: string) => {
       if (this.disposed) return;
-      this.failure ??= new Error(`data-parallel worker ${k} ${reason} (step ${this.step})`);
+      this.failure ??= new Error(`data-parallel worker ${k} ${reason} ${this.replies.size > 0 ? 'while evaluating' : `(step ${this.step})`}`);
       this.wake?.();
       this.replies.forEach((r) => r.reject(this.failure as Error));
       this.replies.clear();

@@ -24,6 +24,8 @@ interface WorkerState {
   shard: number;
   variables: Variable[];
   clock?: PhaseClock;
+  /** Evaluation batches computed so far (the crash test hook counts them). */
+  forwards: number;
 }
 
 let state: WorkerState | undefined;
@@ -35,12 +37,15 @@ export async function handleStepMessage(message: ToStepWorker): Promise<FromStep
       const model = buildModel(tf, message.graph, message.seed);
       const variables = [...model.params, ...model.buffers].map((p) => p.variable);
       const clock = message.phases && workerClock(message.phases, message.shard);
-      state = { tf, model, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables, clock };
+      state = { tf, model, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables, clock, forwards: 0 };
       return { type: 'ready' };
     }
     if (!state) throw new Error(`${message.type} before init`);
-    if (message.type === 'forward') return await forwardShard(state, message);
-    crashForTests(message.step);
+    if (message.type === 'forward') {
+      crashForTests(++state.forwards, 'CNNLAB_TEST_FORWARD_WORKER_EXIT');
+      return await forwardShard(state, message);
+    }
+    crashForTests(message.step, 'CNNLAB_TEST_STEP_WORKER_EXIT');
     await runShard(state, message);
     return null;
   } catch (err) {
@@ -89,9 +94,12 @@ function imageSet(geometry: SetGeometry): ImageSet {
   return { ...geometry, images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 };
 }
 
-/** Test hook: CNNLAB_TEST_STEP_WORKER_EXIT=N ends worker thread 1 at its N-th step, as a crash would. */
-function crashForTests(step: number): void {
-  if (state?.shard === 1 && Number(process.env.CNNLAB_TEST_STEP_WORKER_EXIT) === step) process.exit(70);
+/**
+ * Test hooks: CNNLAB_TEST_STEP_WORKER_EXIT=N ends worker thread 1 at its N-th step, CNNLAB_TEST_FORWARD_WORKER_EXIT=N
+ * at its N-th evaluation batch, as a crash would.
+ */
+function crashForTests(count: number, variable: string): void {
+  if (state?.shard === 1 && Number(process.env[variable]) === count) process.exit(70);
 }
 
 // One message at a time, in order: a step posted ahead must not start (and block on its weights) while the step
