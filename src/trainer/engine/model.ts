@@ -50,7 +50,11 @@ export interface EngineModel {
    * `module.eval()` keeps them in PyTorch.
    */
   freeze(indices: ReadonlySet<number>): void;
-  apply(x: Tensor, training: boolean): Tensor;
+  /**
+   * The forward pass. `inputGrad` false (training steps): no gradient of `x` is asked for, so layers that see only
+   * x through parameter-free or frozen layers skip computing theirs (GradientFree).
+   */
+  apply(x: Tensor, training: boolean, inputGrad?: boolean): Tensor;
   /** The initialisation and random-mask seeds (data-parallel workers follow the coordinator's position). */
   readonly seeds: SeedStream;
   /** The rows of the global batch the next forward passes see (a data-parallel shard); null: the whole batch. */
@@ -72,13 +76,19 @@ export function buildModel(tf: TF, graph: GraphNode[], seed: number): EngineMode
   // Named outputs of a graph model (slot 0: the input), filled as the forward pass reaches them.
   const slots: Tensor[] = [];
   const state: FrozenState = { frozen: new Set() };
-  const steps = buildSteps(ctx, graph, layers, slots, (index) => state.frozen.has(index));
+  const free = new GradientFree();
+  const steps = buildSteps(ctx, graph, layers, slots, (index) => state.frozen.has(index), free);
   const run = (part: readonly Step[]): Forward => {
     const sequence = compose(part);
-    return (x, training) => {
+    return (x, training, inputGrad = true) => {
       slots.length = 0;
       slots[0] = x;
-      return sequence(x, training);
+      free.start(inputGrad ? undefined : x);
+      try {
+        return sequence(x, training);
+      } finally {
+        free.start(undefined);
+      }
     };
   };
   const split = (node: number) => {
@@ -125,7 +135,32 @@ function assemble(ctx: BuildContext, layers: EngineLayer[], forward: Forward, st
   };
 }
 
-export type Forward = (x: Tensor, training: boolean) => Tensor;
+export type Forward = (x: Tensor, training: boolean, inputGrad?: boolean) => Tensor;
+
+/**
+ * The tensors of one forward pass that no gradient will be asked of: the input of a training step, and what
+ * parameter-free or frozen layers (and merges of such tensors) make of it. A layer told its input is one of them
+ * may skip that input's gradient.
+ */
+class GradientFree {
+  private tensors = new WeakSet<Tensor>();
+
+  /** A new forward pass from `input`, a gradient-free tensor (or none). */
+  start(input: Tensor | undefined): void {
+    this.tensors = new WeakSet();
+    if (input) this.tensors.add(input);
+  }
+
+  has(t: Tensor): boolean {
+    return this.tensors.has(t);
+  }
+
+  /** Marks `output` gradient-free when it depends only on gradient-free `inputs` and no trainable parameter. */
+  follow(output: Tensor, inputs: Tensor[], trainable: boolean): Tensor {
+    if (!trainable && inputs.every((t) => this.tensors.has(t))) this.tensors.add(output);
+    return output;
+  }
+}
 
 /** The forward pass of top-level graph node `node` (a fused convolution's step covers its ReLU's node too). */
 interface Step {
@@ -152,7 +187,7 @@ export const layerIndex = (name: string): number => Number(name.slice('layer'.le
  * The forward steps over `nodes`, one per node; a convolution and the ReLU after it run as one op, one step (the ReLU
  * layer still exists). A frozen layer with running statistics runs in evaluation mode.
  */
-function buildSteps(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], slots: Tensor[], isFrozen: (index: number) => boolean): Step[] {
+function buildSteps(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], slots: Tensor[], isFrozen: (index: number) => boolean, free: GradientFree): Step[] {
   const steps: Step[] = [];
   const push = (node: number, run: Forward) => steps.push({ node, run });
   let reluAbsorbed = false;
@@ -168,8 +203,12 @@ function buildSteps(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], s
       reluAbsorbed = fused !== undefined;
       const statistics = layer.buffers.length > 0;
       const index = node.layer.index;
-      const apply = fused ?? ((x: Tensor, training: boolean) => layer.apply(x, training));
-      push(i, (x, training) => apply(x, training && !(statistics && isFrozen(index))));
+      const apply = fused ?? ((x: Tensor, training: boolean, inputGrad?: boolean) => layer.apply(x, training, inputGrad));
+      push(i, (x, training) => {
+        const frozen = isFrozen(index);
+        const y = apply(x, training && !(statistics && frozen), !free.has(x));
+        return free.follow(y, [x], layer.params.length > 0 && !frozen);
+      });
       return;
     }
     if (node.kind === 'store') {
@@ -181,12 +220,18 @@ function buildSteps(ctx: BuildContext, nodes: GraphNode[], out: EngineLayer[], s
       return;
     }
     if (node.kind === 'merge') {
-      push(i, () => mergeTensors(ctx.tf, node.merge.op, node.slots.map((s) => slots[s])));
+      push(i, () => {
+        const inputs = node.slots.map((s) => slots[s]);
+        return free.follow(mergeTensors(ctx.tf, node.merge.op, inputs), inputs, false);
+      });
       return;
     }
-    const body = compose(buildSteps(ctx, node.body, out, slots, isFrozen));
-    const projection = node.projection.length > 0 ? compose(buildSteps(ctx, node.projection, out, slots, isFrozen)) : undefined;
-    push(i, (x, training) => ctx.tf.add(body(x, training), projection ? projection(x, training) : x));
+    const body = compose(buildSteps(ctx, node.body, out, slots, isFrozen, free));
+    const projection = node.projection.length > 0 ? compose(buildSteps(ctx, node.projection, out, slots, isFrozen, free)) : undefined;
+    push(i, (x, training) => {
+      const parts = [body(x, training), projection ? projection(x, training) : x];
+      return free.follow(ctx.tf.add(parts[0], parts[1]), parts, false);
+    });
   });
   return steps;
 }

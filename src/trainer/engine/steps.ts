@@ -83,7 +83,8 @@ export async function batchStep(tf: TF, model: EngineModel, task: EngineTask, va
     const { input, target } = task.tensors(tf, batch, set);
     const kept: Tensor[] = [];
     const { grads } = tf.variableGrads(() => {
-      const output = model.apply(input, true);
+      // No gradient of the images is asked for: the layers that only see them (the first convolution) skip it.
+      const output = model.apply(input, true, false);
       // variableGrads disposes everything but its value and the gradients: keep the loss, score and parts, freed below.
       const loss = tf.keep(task.loss(tf, output, target));
       kept.push(loss, tf.keep(tf.cast(task.batchScore(tf, output, target), 'float32')));

@@ -27,8 +27,8 @@ export function buildConv2d(ctx: BuildContext, name: string, a: Conv2dArgs): Eng
   const strides = a.stride;
   const depthwise = a.groups > 1 && a.groups === a.in_channels;
 
-  const convolve = (x: Tensor4D, filter: Tensor4D, b: Tensor1D | undefined, pad: number | 'valid', relu = false): Tensor4D => {
-    if (isFusableConv(a)) return fusedConv2d(tf, x, filter, b, { strides, pad }, relu);
+  const convolve = (x: Tensor4D, filter: Tensor4D, b: Tensor1D | undefined, pad: number | 'valid', relu: boolean, inputGrad: boolean): Tensor4D => {
+    if (isFusableConv(a)) return fusedConv2d(tf, x, filter, b, { strides, pad }, relu, inputGrad);
     if (depthwise) {
       const f = tf.reshape(filter, [filter.shape[0], filter.shape[1], a.in_channels, a.out_channels / a.in_channels]) as Tensor4D;
       const y = tf.depthwiseConv2d(x, f, strides, explicitPad(pad), 'NHWC');
@@ -40,18 +40,18 @@ export function buildConv2d(ctx: BuildContext, name: string, a: Conv2dArgs): Eng
     return b ? tf.add(y, b) : y;
   };
 
-  const forward = (x: Tensor4D, relu: boolean): Tensor4D => {
+  const forward = (x: Tensor4D, relu: boolean, inputGrad = true): Tensor4D => {
     const padded = simplePad ? x : padSpatial(tf, x, sides, a.padding_mode);
     const filter = dilated ? dilateKernel(tf, weight.variable as Tensor4D, a.dilation) : (weight.variable as Tensor4D);
-    return convolve(padded, filter, bias?.variable as Tensor1D | undefined, simplePad ? a.padding[0] : 'valid', relu);
+    return convolve(padded, filter, bias?.variable as Tensor1D | undefined, simplePad ? a.padding[0] : 'valid', relu, inputGrad);
   };
 
   return {
     name,
     params: bias ? [weight, bias] : [weight],
     buffers: [],
-    apply: (input) => forward(input as Tensor4D, false),
-    applyWithRelu: isFusableConv(a) ? (input) => forward(input as Tensor4D, true) : undefined,
+    apply: (input, _training, inputGrad) => forward(input as Tensor4D, false, inputGrad),
+    applyWithRelu: isFusableConv(a) ? (input, _training, inputGrad) => forward(input as Tensor4D, true, inputGrad) : undefined,
   };
 }
 

@@ -20,13 +20,17 @@ export interface EngineLayer {
   readonly params: NamedVariable[];
   /** Non-trainable state saved with checkpoints (BatchNorm running statistics). */
   readonly buffers: NamedVariable[];
-  /** Forward pass; `training` switches dropout and batch statistics on. */
-  apply(x: Tensor, training: boolean): Tensor;
+  /**
+   * Forward pass; `training` switches dropout and batch statistics on. `inputGrad` false: no gradient will be asked
+   * of `x` (the model's input, or only frozen layers before), so a layer whose backward pass computes every
+   * input's gradient at once (a custom gradient) may leave x's out.
+   */
+  apply(x: Tensor, training: boolean, inputGrad?: boolean): Tensor;
   /**
    * The layer and a ReLU after it as one op: fusable convolutions (src/model/memory/convRelu.ts) and BatchNorm
    * (one pass fewer each way, same tensors kept).
    */
-  applyWithRelu?(x: Tensor, training: boolean): Tensor;
+  applyWithRelu?(x: Tensor, training: boolean, inputGrad?: boolean): Tensor;
   /** Frees constant tensors the layer holds besides its variables (interpolation matrices). */
   dispose?(): void;
 }
