@@ -97,16 +97,17 @@ async function main(): Promise<void> {
   console.log(`backend: ${backend.description}`);
   const fashion = await openExample(backend.tf, 'fashion-mnist.cnn.yaml');
   const data = await loadDataset({ input: fashion.input, data: fashion.analysis.data, pipeline: fashion.analysis.pipeline, seed: 0, searchPaths: [], download: false, maxTrainSamples: 1 });
+  const resnet = await openExample(backend.tf, 'resnet-mini.cnn.yaml');
+  const random = randomImages(1000, 3, 32, 32);
   const workers = async () => {
-    console.log('\ndata-parallel workers, examples/fashion-mnist.cnn.yaml');
-    await benchWorkers(fashion, data.test);
+    console.log('\ndata-parallel workers, 1 vs 2');
+    await benchWorkers({ run: fashion, test: data.test }, [{ run: fashion, test: data.test, name: 'fashion-mnist' }, { run: resnet, test: random, name: 'resnet-mini' }]);
   };
   if (process.argv.includes('--workers')) return void (await workers());
-  const resnet = await openExample(backend.tf, 'resnet-mini.cnn.yaml');
   const torch = torchTimes();
   const ok = [
     await bench(fashion, data.test, 'examples/fashion-mnist.cnn.yaml (Fashion-MNIST test set)', torch?.['fashion-mnist']),
-    await bench(resnet, randomImages(1000, 3, 32, 32), 'examples/resnet-mini.cnn.yaml (random 3×32×32 images)', torch?.['resnet-mini']),
+    await bench(resnet, random, 'examples/resnet-mini.cnn.yaml (random 3×32×32 images)', torch?.['resnet-mini']),
   ];
   await workers();
   fashion.dispose();

@@ -15,6 +15,7 @@ import { SUMMARY_VIEW_TYPE, SummaryPanel, type SummaryPanelDeps } from './webvie
 import { SummaryPanelSerializer } from './webviews/summary/summarySerializer';
 import { registerTraining, type ExtensionStorage } from './training/registerTraining';
 import { registerInspector } from './webviews/inspector/inspectorCommands';
+import { DEFAULT_WORKERS } from './trainer/parallel/cores';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('CNN Lab', { log: true });
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
       port: () => training.client().inspectPort(),
       backend: () => config().backend,
       maxImagePixels: () => config().maxImagePixels,
+      workers: () => config().workers ?? DEFAULT_WORKERS,
       extraModulePaths: [storage.nativeBackendDir],
       cacheDir: storage.cacheDir,
       runs: () => training.runs().map((run) => ({ dir: run.dir, label: `${run.model} · ${run.label}`, description: run.description })),

@@ -37,7 +37,8 @@ export interface SquareData {
 export type PaddingModeName = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 export type InspectRequest =
-  | { kind: 'open'; runDir: string; checkpoint?: 'best' | 'last'; backend?: BackendChoiceName; maxImagePixels?: number; extraModulePaths?: string[]; cacheDir?: string; searchPaths?: string[] }
+  /** `workers`: data-parallel workers for the heavy views (occlusion), the `cnnlab.workers` setting; default 1. */
+  | { kind: 'open'; runDir: string; checkpoint?: 'best' | 'last'; backend?: BackendChoiceName; maxImagePixels?: number; workers?: number; extraModulePaths?: string[]; cacheDir?: string; searchPaths?: string[] }
   | { kind: 'input'; input: InputSelector; topK?: number }
   /** A page of a layer's feature maps for the current input; with `merge` (RunInfo.merges' index), that merge's instead. */
   | { kind: 'featureMaps'; layer: number; merge?: number; first?: number; count?: number }

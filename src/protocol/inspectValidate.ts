@@ -36,7 +36,7 @@ function isKernel(v: unknown): boolean {
 }
 
 const CHECKS: { [K in InspectRequest['kind']]: (v: Obj) => boolean } = {
-  open: (v) => isString(v.runDir) && (v.checkpoint === undefined || v.checkpoint === 'best' || v.checkpoint === 'last') && (v.backend === undefined || isBackendChoice(v.backend)) && optionalInt(v.maxImagePixels, 1) && isStrings(v.extraModulePaths) && isStrings(v.searchPaths) && (v.cacheDir === undefined || isString(v.cacheDir)),
+  open: (v) => isString(v.runDir) && (v.checkpoint === undefined || v.checkpoint === 'best' || v.checkpoint === 'last') && (v.backend === undefined || isBackendChoice(v.backend)) && optionalInt(v.maxImagePixels, 1) && optionalInt(v.workers, 1) && isStrings(v.extraModulePaths) && isStrings(v.searchPaths) && (v.cacheDir === undefined || isString(v.cacheDir)),
   input: (v) => isSelector(v.input) && optionalInt(v.topK, 1, 1000),
   featureMaps: (v) => isInt(v.layer, 1) && optionalInt(v.merge, 1) && optionalInt(v.first) && optionalInt(v.count, 1, 4096),
   featureMap: (v) => isInt(v.layer, 1) && optionalInt(v.merge, 1) && isInt(v.channel),

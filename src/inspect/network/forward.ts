@@ -5,8 +5,8 @@
  */
 import { mergesOf } from '../../model/layerAt';
 import type { GraphNode, ResolvedLayer, ResolvedMerge } from '../../model/types';
+import { engineLayerApplier, finalNormaliserIndex } from '../../trainer/engine/classScores';
 import { runGraph } from '../../trainer/engine/graphForward';
-import type { EngineLayer } from '../../trainer/engine/layers/types';
 import type { Tensor } from '../../trainer/engine/tf';
 import type { InspectableRun } from './runModel';
 
@@ -40,10 +40,9 @@ export type LayerHook = (layer: ResolvedLayer, input: Tensor, apply: (x: Tensor)
 /** Runs the model in evaluation mode on NHWC `x` (call inside tf.tidy or dispose the tensors yourself). */
 export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptions = {}): TracedForward {
   const { analysis } = run;
-  const engineLayer = applyEngineLayer(run);
+  const engineLayer = engineLayerApplier(run.model);
   const outputs = new Map<number, Tensor>();
-  const last = analysis.layers[analysis.layers.length - 1];
-  const finalNormaliser = last && (last.type === 'Softmax' || last.type === 'LogSoftmax') && analysis.graph[analysis.graph.length - 1]?.kind === 'layer' ? last.index : -1;
+  const finalNormaliser = finalNormaliserIndex(analysis.graph);
   const headIndex = lastLinearIndex(analysis.layers);
   let scores: Tensor | undefined;
   let features: Tensor | undefined;
@@ -66,18 +65,8 @@ export function traceForward(run: InspectableRun, x: Tensor, options: TraceOptio
 }
 
 /** Runs graph `nodes` on `input` in evaluation mode (as the engine does); `apply` runs one layer. */
-export function runNodes(run: InspectableRun, nodes: readonly GraphNode[], input: Tensor, apply = applyEngineLayer(run)): Tensor {
+export function runNodes(run: InspectableRun, nodes: readonly GraphNode[], input: Tensor, apply = engineLayerApplier(run.model)): Tensor {
   return runGraph(run.tf, nodes, input, apply);
-}
-
-/** One layer of the engine model in evaluation mode, by the core's layer index. */
-function applyEngineLayer(run: InspectableRun): (layer: ResolvedLayer, input: Tensor) => Tensor {
-  const byName = new Map<string, EngineLayer>(run.model.layers.map((l) => [l.name, l]));
-  return (layer, input) => {
-    const engineLayer = byName.get(`layer${layer.index}`);
-    if (!engineLayer) throw new Error(`the engine model has no layer${layer.index}`);
-    return engineLayer.apply(input, false);
-  };
 }
 
 /** Index of the last Linear layer in file order, or −1. */

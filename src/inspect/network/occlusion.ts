@@ -1,11 +1,11 @@
 /**
  * Occlusion sensitivity (Zeiler & Fergus, 2014): slide a grey patch over the input and record how much the
- * class score drops at each position. Occluded copies are evaluated in batches; progress is reported per batch
- * and a stop request is honoured between batches.
+ * class score drops at each position. Occluded copies are evaluated in batches (split among data-parallel workers
+ * when given: each copy is an independent forward pass); progress is reported per batch and a stop request is
+ * honoured between batches.
  */
 import { yieldToEventLoop } from '../../trainer/engine/eventLoop';
-import type { Tensor4D } from '../../trainer/engine/tf';
-import { traceForward } from './forward';
+import { localScores, type ScoreRunner } from '../../trainer/engine/classScores';
 import { greyValues, type InspectInput } from './input';
 import type { InspectableRun } from './runModel';
 import { checkClass } from './saliency';
@@ -22,6 +22,8 @@ export interface OcclusionOptions {
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
   shouldStop?: () => boolean;
+  /** Computes the copies' class scores (data-parallel workers); default in this thread. */
+  scores?: ScoreRunner;
 }
 
 export interface OcclusionMap {
@@ -63,9 +65,11 @@ export async function occlusion(run: InspectableRun, input: InspectInput, option
   const grey = greyValues(c, run.normalize);
   const measure = options.measure ?? 'probability';
   const batchSize = Math.max(1, options.batchSize ?? 32);
+  const scoresOf = (options.scores ?? localScores).scoresPass(run.tf, run.model, run.analysis.graph);
   const evaluate = async (images: Float32Array, n: number): Promise<Float32Array> => {
+    const rows = await scoresOf({ images, shape: [n, h, w, c] });
     const values = run.tf.tidy(() => {
-      const scores = run.tf.reshape(traceForward(run, run.tf.tensor4d(images, [n, h, w, c]) as Tensor4D).scores, [n, -1]);
+      const scores = run.tf.tensor2d(rows, [n, rows.length / n]);
       const m = measure === 'probability' ? run.tf.softmax(scores) : scores;
       return run.tf.slice(m, [0, options.classIndex], [n, 1]);
     });

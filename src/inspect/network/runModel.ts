@@ -19,6 +19,8 @@ import type { TF } from '../../trainer/engine/tf';
 import { interruptedNotice } from '../../trainer/runs/interrupted';
 import { readRunClasses, readRunSummary } from '../../trainer/runs/reader';
 import { RUN_FILES } from '../../trainer/runs/store';
+import type { StepWorkerSetup } from '../../trainer/parallel/stepMessages';
+import { modelDecodeOptions } from '../../model/layers/detectionHead';
 
 export type CheckpointChoice = 'best' | 'last';
 
@@ -121,4 +123,12 @@ export function inspectableModel(
   };
 }
 
-
+/**
+ * What data-parallel workers build for the run's model (its graph, seed and task), the task's context made with
+ * `classes` (the dataset's, when it is loaded).
+ */
+export function runWorkerSetup(run: InspectableRun, classes = run.classes): Omit<StepWorkerSetup, 'backend'> {
+  const { analysis } = run;
+  const context = { loss: analysis.train.loss, classes, normalize: run.normalize, classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index, outputShape: analysis.outputShape, decode: modelDecodeOptions(analysis) };
+  return { graph: analysis.graph, seed: analysis.train.seed, task: { name: analysis.task, context } };
+}

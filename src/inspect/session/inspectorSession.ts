@@ -1,7 +1,9 @@
 /**
  * The worker side of the inspector: one open run (model + checkpoint), its dataset (loaded when the run opens),
  * and the current input image. `handle` answers one InspectRequest; requests are answered in order, and a
- * long one (occlusion, embeddings) reports progress and stops early when `shouldStop` says so.
+ * long one (occlusion, embeddings) reports progress and stops early when `shouldStop` says so. Occlusion's
+ * forward passes are split among the open request's data-parallel workers, started at the first occlusion and kept
+ * until the run closes.
  */
 import { VISUALISE_DEFAULTS, type InputSelector, type InspectRequest, type InspectResult, type RunInfo } from '../../protocol/inspect';
 import type { BackendChoice, BackendInfo } from '../../trainer/backend';
@@ -11,7 +13,8 @@ import { convLayerIndices } from '../network/filters';
 import { mergeText } from '../network/activations';
 import { graphOutputs } from '../../model/graphOutputs';
 import { defaultCamLayer } from '../network/gradCam';
-import { openRun, type InspectableRun } from '../network/runModel';
+import { openRun, runWorkerSetup, type InspectableRun } from '../network/runModel';
+import { startDataParallel, type DataParallelSteps } from '../../trainer/parallel/dataParallel';
 import { describeNoise } from '../../model/config/noiseText';
 import { compressionOf } from '../../model/tasks/compression';
 import type { ResolvedLayer } from '../../model/types';
@@ -39,6 +42,9 @@ export class InspectorSession {
   private dataProblem: string | null = null;
   private input: InspectInput | undefined;
   private maxImagePixels: number | undefined;
+  private workers = 1;
+  /** The run's data-parallel workers once a view asked for them (undefined inside: one worker). */
+  private parallel: Promise<DataParallelSteps | undefined> | undefined;
 
   constructor(private readonly backend: BackendProvider) {}
 
@@ -73,11 +79,13 @@ export class InspectorSession {
         return activationMaxView(run, request, { onProgress: (done, total) => progress(done, total, 'Gradient ascent'), shouldStop: hooks.shouldStop });
       case 'topImages':
         return topImagesView(run, this.requireData().test, request, { onProgress: (done, total) => progress(done, total, 'Searching test images'), shouldStop: hooks.shouldStop });
-      case 'occlusion':
-        return occlusionView(run, this.requireInput(), {
-          classIndex: request.classIndex, patch: request.patch, stride: request.stride, shouldStop: hooks.shouldStop,
+      case 'occlusion': {
+        const input = this.requireInput();
+        return this.withWorkers(run, (scores) => occlusionView(run, input, {
+          classIndex: request.classIndex, patch: request.patch, stride: request.stride, shouldStop: hooks.shouldStop, scores,
           onProgress: (done, total) => progress(done, total, 'Occluding'),
-        });
+        }));
+      }
       case 'embeddings':
         return embeddingsView(run, this.requireData().test, request, progress, hooks.shouldStop);
       case 'thumbnail':
@@ -92,16 +100,35 @@ export class InspectorSession {
     }
   }
 
-  /** Frees the model's weights. */
+  /** Frees the model's weights and stops the workers. */
   dispose(): void {
+    this.stopWorkers();
     this.run?.dispose();
     this.run = undefined;
     this.data = undefined;
     this.input = undefined;
   }
 
+  /** Runs a view with the run's workers (started once); a failure stops them: the next view starts fresh ones. */
+  private async withWorkers<T>(run: InspectableRun, view: (workers: DataParallelSteps | undefined) => Promise<T>): Promise<T> {
+    this.parallel ??= startDataParallel(this.workers, this.backendName, run.model, runWorkerSetup(run, this.data?.classes), () => undefined);
+    try {
+      return await view(await this.parallel);
+    } catch (err) {
+      this.stopWorkers();
+      throw err;
+    }
+  }
+
+  private stopWorkers(): void {
+    const parallel = this.parallel;
+    this.parallel = undefined;
+    void parallel?.then((p) => p?.dispose(), () => undefined);
+  }
+
   private async open(request: Request<'open'>, progress: Progress): Promise<InspectResult> {
     this.dispose();
+    this.workers = request.workers ?? 1;
     const backend = await this.backend(request.backend ?? 'auto', request.extraModulePaths);
     this.backendName = backend.name;
     this.run = await openRun(backend.tf, request.runDir, request.checkpoint);

@@ -6,8 +6,7 @@
  * With other weights (`--weights`) the figures are only returned: the run keeps its own checkpoint's. With
  * `workers` > 1 the forward passes are split among data-parallel workers as the training's own passes are.
  */
-import { modelDecodeOptions } from '../../model/layers/detectionHead';
-import { openRun } from '../../inspect/network/runModel';
+import { openRun, runWorkerSetup } from '../../inspect/network/runModel';
 import { loadRunData } from '../../inspect/session/runData';
 import type { EvaluateRequest, EvaluateResult } from '../../protocol/runTypes';
 import { recordTestMetrics } from '../runs/store';
@@ -44,10 +43,9 @@ export async function evaluateRun(tf: TF, request: EvaluateRunRequest, hooks: Ev
     const dataset = await loadRunData(run, { searchPaths: request.searchPaths, cacheDir: request.cacheDir, maxImagePixels: request.maxImagePixels }, changedOnly(report));
     const test = dataset.test;
     if (test.count === 0) throw new Error(`${request.runDir}: the ${dataset.name} dataset has no test images to evaluate on`);
-    const context = { loss: run.analysis.train.loss, classes: dataset.classes, normalize: run.normalize, classWeights: run.analysis.train.class_weights, ignoreIndex: run.analysis.train.ignore_index, outputShape: run.analysis.outputShape, decode: modelDecodeOptions(run.analysis) };
-    const task = createTask(run.analysis.task, context);
+    const setup = runWorkerSetup(run, dataset.classes);
+    const task = createTask(run.analysis.task, setup.task.context);
     const predictions = task.testRecorder(dataset);
-    const setup = { graph: run.analysis.graph, seed: run.analysis.train.seed, task: { name: run.analysis.task, context } };
     const forward = await startDataParallel(request.workers ?? 1, tf.getBackend(), run.model, setup, (message, level) => report(level ? `${level}: ${message}` : message));
     report(`Evaluating ${run.checkpoint}/ on ${test.count} test images`, 0, test.count);
     let metrics;

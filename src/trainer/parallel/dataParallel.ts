@@ -6,7 +6,7 @@
  * shard order and applies the one optimizer step, then shares the new weights with the next step. (The same step
  * in every worker would save the weights' copy, ~0.3 ms of a 20 ms step on the reference CNN, against a copy of
  * the optimizer and its schedule, stages and lr multipliers in each worker.) Evaluation passes split their batches
- * the same way.
+ * the same way, and so do the inspector's class scores of many images (occlusion's copies).
  *
  * What is the same as one worker: the batches (made here, as before), the dropout masks (each shard keeps its
  * rows of the whole batch's draw), the loss (the row-weighted mean of the shards' means). What differs: summation
@@ -16,7 +16,9 @@
 import type { Worker } from 'node:worker_threads';
 import type { Batch, ImageSet } from '../datasets/types';
 import { batchBuffers } from '../datasets/batches';
+import type { GraphNode } from '../../model/types';
 import type { EngineModel } from '../engine/model';
+import { localScores, type ImageRows, type ScoreRunner, type ScoresOf } from '../engine/classScores';
 import { batchStep, forwardBatch, type ForwardResult, type ForwardRunner, type StepRunner } from '../engine/steps';
 import type { PhaseClock, StepProfile } from '../engine/stepPhases';
 import type { NamedTensorMap, TF, Tensor, Variable } from '../engine/tf';
@@ -59,10 +61,20 @@ interface Ahead {
   posted: number[];
 }
 
-export class DataParallelSteps implements StepRunner, ForwardRunner {
+/**
+ * The workers' replies, awaited once this thread has computed its own rows: a worker failing meanwhile rejects
+ * them before anything awaits them, which must not count as an unhandled rejection (it would end the process).
+ */
+function handled<T>(replies: Array<Promise<T>>): Promise<T[]> {
+  const all = Promise.all(replies);
+  all.catch(() => undefined);
+  return all;
+}
+
+export class DataParallelSteps implements StepRunner, ForwardRunner, ScoreRunner {
   private step = 0;
-  /** Evaluation batches posted and not yet answered, by message id. */
-  private readonly replies = new Map<number, { resolve(r: ForwardResult): void; reject(e: Error): void }>();
+  /** Evaluation and score requests posted and not yet answered, by message id. */
+  private readonly replies = new Map<number, { resolve(r: FromStepWorker): void; reject(e: Error): void }>();
   private lastId = 0;
   /** The trainable set each worker last received the full weights for (a new set, e.g. a stage, resends all). */
   private readonly synced: (string | undefined)[];
@@ -242,27 +254,21 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
    * first rows of the pass); the outputs are put back in row order, the loss and its parts are row-weighted means.
    */
   forwardPass(tf: TF, model: EngineModel, task: EngineTask, set: ImageSet): (batch: Batch) => Promise<ForwardResult> {
-    this.discardAhead();
-    const all = this.variables.map((_, i) => i);
-    all.forEach((i) => copyValues(tf, this.variables[i], this.shared.weights(i)));
-    const stale = new Set(this.threads.map((_, i) => i + 1));
+    const sync = this.startPass(tf);
     const geometry = { height: set.height, width: set.width, channels: set.channels };
     return async (batch) => {
       if (this.failure) throw this.failure;
       this.clock?.lap('loop');
       const ranges = shardRanges(batch.size, this.workers);
-      const theirs = this.threads.flatMap((thread, i) => {
-        const k = i + 1;
-        if (ranges[k][1] === ranges[k][0]) return [];
-        const rows = sliceBatch(batch, ...ranges[k]);
-        const id = ++this.lastId;
-        const reply = new Promise<ForwardResult>((resolve, reject) => this.replies.set(id, { resolve, reject }));
-        const message: ToStepWorker = { type: 'forward', id, batch: rows, set: geometry, sync: stale.delete(k) ? all : [] };
-        thread.postMessage(message, batchBuffers(rows));
-        return [reply];
-      });
+      const theirs = handled(
+        ranges.slice(1).flatMap(([start, end], i) => {
+          if (end === start) return [];
+          const rows = sliceBatch(batch, start, end);
+          return [this.ask(i + 1, (id) => ({ type: 'forward', id, batch: rows, set: geometry, sync: sync(i + 1) }), batchBuffers(rows)) as Promise<ForwardResult>];
+        }),
+      );
       const own = await forwardBatch(tf, model, task, ranges[0][1] < batch.size ? sliceBatch(batch, ...ranges[0]) : batch, set);
-      const parts = [own, ...(await Promise.all(theirs))];
+      const parts = [own, ...(await theirs)];
       const outputs = new Float32Array(parts.reduce((n, p) => n + p.outputs.length, 0));
       let [offset, loss] = [0, 0];
       const lossParts: Record<string, number> = {};
@@ -276,6 +282,49 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
       this.clock?.lap('evaluate');
       return own.parts ? { loss, outputs, parts: lossParts } : { loss, outputs };
     };
+  }
+
+  /** Class scores of images split by rows like an evaluation batch, put back in row order. */
+  scoresPass(tf: TF, model: EngineModel, graph: readonly GraphNode[]): ScoresOf {
+    const sync = this.startPass(tf);
+    const local = localScores.scoresPass(tf, model, graph);
+    return async ({ images, shape: [n, ...pixel] }) => {
+      if (this.failure) throw this.failure;
+      const size = images.length / n;
+      const part = (start: number, end: number): ImageRows => ({ images: images.slice(start * size, end * size), shape: [end - start, ...pixel] });
+      const ranges = shardRanges(n, this.workers);
+      const theirs = handled(
+        ranges.slice(1).flatMap(([start, end], i) => {
+          if (end === start) return [];
+          const rows = part(start, end);
+          return [this.ask(i + 1, (id) => ({ type: 'scores', id, rows, sync: sync(i + 1) }), [rows.images.buffer as ArrayBuffer]).then((r) => (r as { values: Float32Array }).values)];
+        }),
+      );
+      const parts = [await local(part(...ranges[0])), ...(await theirs)];
+      const scores = new Float32Array(parts.reduce((total, p) => total + p.length, 0));
+      parts.reduce((offset, p) => (scores.set(p, offset), offset + p.length), 0);
+      return scores;
+    };
+  }
+
+  /**
+   * Starts a pass with this model's current weights (best weights restored, a checkpoint loaded): shares them and
+   * returns the variables to send with worker k's next request, all of them with its first one of the pass.
+   */
+  private startPass(tf: TF): (k: number) => number[] {
+    this.discardAhead();
+    const all = this.variables.map((_, i) => i);
+    all.forEach((i) => copyValues(tf, this.variables[i], this.shared.weights(i)));
+    const stale = new Set(this.threads.map((_, i) => i + 1));
+    return (k) => (stale.delete(k) ? all : []);
+  }
+
+  /** Posts worker k a request (made with its message id) and resolves with the reply; rejects when a worker fails. */
+  private ask(k: number, request: (id: number) => ToStepWorker, transfer: ArrayBuffer[]): Promise<FromStepWorker> {
+    const id = ++this.lastId;
+    const reply = new Promise<FromStepWorker>((resolve, reject) => this.replies.set(id, { resolve, reject }));
+    this.threads[k - 1].postMessage(request(id), transfer);
+    return reply;
   }
 
   /** Workers stepping, this thread included. */
@@ -311,7 +360,7 @@ export class DataParallelSteps implements StepRunner, ForwardRunner {
     };
     thread.on('message', (m: FromStepWorker) => {
       if (m.type === 'error') fail(`failed: ${m.message}`);
-      if (m.type === 'outputs') {
+      if (m.type === 'outputs' || m.type === 'scores') {
         this.replies.get(m.id)?.resolve(m);
         this.replies.delete(m.id);
       }

@@ -2,6 +2,7 @@
 import type { GraphNode, TaskName } from '../../model/types';
 import type { Batch } from '../datasets/types';
 import type { RowWindow } from '../engine/layers/draws';
+import type { ImageRows } from '../engine/classScores';
 import type { ForwardResult } from '../engine/steps';
 import type { TaskContext } from '../tasks/registry';
 
@@ -54,6 +55,19 @@ export type ToStepWorker =
       set: SetGeometry;
       /** Variables whose weights the coordinator wrote (all of them at the start of a pass, else none). */
       sync: number[];
+    }
+  | {
+      /** Images (the inspector's occluded copies): their class scores come back as 'scores'. */
+      type: 'scores';
+      id: number;
+      rows: ImageRows;
+      /** As for 'forward'. */
+      sync: number[];
     };
 
-export type FromStepWorker = { type: 'ready' } | { type: 'error'; message: string } | ({ type: 'outputs'; id: number } & ForwardResult);
+export type FromStepWorker =
+  | { type: 'ready' }
+  | { type: 'error'; message: string }
+  | ({ type: 'outputs'; id: number } & ForwardResult)
+  /** Class scores, rows × classes. */
+  | { type: 'scores'; id: number; values: Float32Array };

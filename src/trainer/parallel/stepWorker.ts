@@ -2,11 +2,13 @@
  * A data-parallel step worker (bundled to dist/step-worker.js): its own backend (the wasm engine with CNN Lab's
  * kernels) and a copy of the model. Each step it takes the coordinator's weights from the shared memory, computes
  * its shard's gradients and writes them back, then notifies (Atomics); each evaluation batch it replies with its
- * rows' outputs. Handler on top, transport at the bottom.
+ * rows' outputs, each score request with its images' class scores. Handler on top, transport at the bottom.
  */
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../backend';
+import type { GraphNode } from '../../model/types';
 import type { ImageSet } from '../datasets/types';
+import { localScores } from '../engine/classScores';
 import { buildModel, type EngineModel } from '../engine/model';
 import { batchStep, forwardBatch } from '../engine/steps';
 import { workerClock, type PhaseClock } from '../engine/stepPhases';
@@ -19,12 +21,13 @@ import { copyValues, tensorOf } from './sharedValues';
 interface WorkerState {
   tf: TF;
   model: EngineModel;
+  graph: GraphNode[];
   task: EngineTask;
   shared: SharedGradients;
   shard: number;
   variables: Variable[];
   clock?: PhaseClock;
-  /** Evaluation batches computed so far (the crash test hook counts them). */
+  /** Evaluation batches and score requests answered so far (the crash test hook counts them). */
   forwards: number;
 }
 
@@ -37,13 +40,13 @@ export async function handleStepMessage(message: ToStepWorker): Promise<FromStep
       const model = buildModel(tf, message.graph, message.seed);
       const variables = [...model.params, ...model.buffers].map((p) => p.variable);
       const clock = message.phases && workerClock(message.phases, message.shard);
-      state = { tf, model, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables, clock, forwards: 0 };
+      state = { tf, model, graph: message.graph, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables, clock, forwards: 0 };
       return { type: 'ready' };
     }
     if (!state) throw new Error(`${message.type} before init`);
-    if (message.type === 'forward') {
+    if (message.type === 'forward' || message.type === 'scores') {
       crashForTests(++state.forwards, 'CNNLAB_TEST_FORWARD_WORKER_EXIT');
-      return await forwardShard(state, message);
+      return message.type === 'forward' ? await forwardShard(state, message) : await scoreShard(state, message);
     }
     crashForTests(message.step, 'CNNLAB_TEST_STEP_WORKER_EXIT');
     await runShard(state, message);
@@ -83,6 +86,11 @@ async function forwardShard({ tf, model, task, shared, variables, clock }: Worke
   return { type: 'outputs', id: m.id, ...result };
 }
 
+async function scoreShard({ tf, model, graph, shared, variables }: WorkerState, m: Extract<ToStepWorker, { type: 'scores' }>): Promise<FromStepWorker> {
+  loadWeights(tf, shared, variables, m.sync);
+  return { type: 'scores', id: m.id, values: await localScores.scoresPass(tf, model, graph)(m.rows) };
+}
+
 function loadWeights(tf: TF, shared: SharedGradients, variables: Variable[], sync: number[]): void {
   tf.tidy(() => {
     for (const i of sync) variables[i].assign(tensorOf(tf, shared.weights(i), variables[i].shape));
@@ -96,7 +104,7 @@ function imageSet(geometry: SetGeometry): ImageSet {
 
 /**
  * Test hooks: CNNLAB_TEST_STEP_WORKER_EXIT=N ends worker thread 1 at its N-th step, CNNLAB_TEST_FORWARD_WORKER_EXIT=N
- * at its N-th evaluation batch, as a crash would.
+ * at its N-th evaluation batch or score request, as a crash would.
  */
 function crashForTests(count: number, variable: string): void {
   if (state?.shard === 1 && Number(process.env[variable]) === count) process.exit(70);
@@ -109,6 +117,7 @@ parentPort?.on('message', (message: ToStepWorker) => {
   queue = queue
     .then(() => handleStepMessage(message))
     .then((reply) => {
-      if (reply) parentPort?.postMessage(reply, reply.type === 'outputs' ? [reply.outputs.buffer as ArrayBuffer] : []);
+      const data = reply?.type === 'outputs' ? reply.outputs : reply?.type === 'scores' ? reply.values : undefined;
+      if (reply) parentPort?.postMessage(reply, data ? [data.buffer as ArrayBuffer] : []);
     });
 });

@@ -23,6 +23,8 @@ export interface InspectorPanelDeps {
   backend: () => BackendSetting;
   /** The `cnnlab.maxImagePixels` setting (undefined: the environment's or the default limit). */
   maxImagePixels: () => number | undefined;
+  /** Data-parallel workers for the heavy views (the `cnnlab.workers` setting, as training uses it). */
+  workers: () => number;
   /** Install prefixes that may hold tfjs-node, and the dataset cache (as training uses them). */
   extraModulePaths?: string[];
   cacheDir?: string;
@@ -100,7 +102,7 @@ export class InspectorPanel extends WebviewPanelHost<ToInspectorWebview, FromIns
   private open(runDir: string): Promise<void> {
     this.opening ??= (async () => {
       const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-      const request: InspectRequest = { kind: 'open', runDir, backend: this.deps.backend(), maxImagePixels: this.deps.maxImagePixels(), extraModulePaths: this.deps.extraModulePaths, cacheDir: this.deps.cacheDir, searchPaths: folders };
+      const request: InspectRequest = { kind: 'open', runDir, backend: this.deps.backend(), maxImagePixels: this.deps.maxImagePixels(), workers: this.deps.workers(), extraModulePaths: this.deps.extraModulePaths, cacheDir: this.deps.cacheDir, searchPaths: folders };
       try {
         const result = await this.inspector().request(request, (done, total, message) => this.post({ type: 'progress', id: 0, done, total, message })).result;
         if (result.kind !== 'open') throw new Error(`unexpected answer ${result.kind}`);
