@@ -1,4 +1,4 @@
-/** Detection test helpers: the head output of a perfect model for given objects. */
+/** Detection test helpers: the head output of a perfect model for given objects, and a tiny detector to train. */
 import { assignFcosTargets, type FcosGrid } from '../../src/model/detection/fcosCoding';
 import { fcosChannels } from '../../src/model/detection/fcosDecode';
 import type { ImageObject } from '../../src/trainer/datasets/objectBoxes';
@@ -15,3 +15,16 @@ export function perfectOutput(truth: readonly ImageObject[], grid: FcosGrid, cla
   }
   return output;
 }
+
+/** A tiny detector on 32×32 `shapes` scenes (an 8×8 head map, no BatchNorm): seconds to train for 2 epochs. */
+export const TINY_DETECTOR = `name: parts-det
+task: detection
+input: [1, 32, 32]
+layers:
+  - Conv2d(1, 8, 3, padding=1)
+  - ReLU()
+  - MaxPool2d(4)
+  - DetectionHead(8, 5)
+data: { dataset: shapes, train_samples: 80, test_samples: 16 }
+train: { epochs: 2, batch_size: 16, seed: 5 }
+`;

@@ -16,19 +16,9 @@ import { TASKS } from '../../src/model';
 import type { EpochMetrics } from '../../src/protocol/runTypes';
 import { isMetricRecord } from '../../src/protocol/webview-training';
 import { runTraining } from '../../src/trainer/engine/session';
+import { TINY_DETECTOR } from './detection-fixtures';
 
 const PARTS = ['classes', 'boxes', 'centerness'];
-const MODEL = `name: parts-det
-task: detection
-input: [1, 32, 32]
-layers:
-  - Conv2d(1, 8, 3, padding=1)
-  - ReLU()
-  - MaxPool2d(4)
-  - DetectionHead(8, 5)
-data: { dataset: shapes, train_samples: 80, test_samples: 16 }
-train: { epochs: 2, batch_size: 16, seed: 5 }
-`;
 
 const sum = (parts: Record<string, number>) => Object.values(parts).reduce((s, v) => s + v, 0);
 
@@ -39,7 +29,7 @@ describe('detection loss parts', () => {
   it('each epoch records the training and validation parts, which add up to the losses (weights 1)', async () => {
     assert.deepEqual(TASKS.detection.views.lossParts, PARTS);
     const epochs: EpochMetrics[] = [];
-    const { runDir, summary } = await runTraining({ modelText: MODEL, outDir: dir, backend: 'wasm' }, {
+    const { runDir, summary } = await runTraining({ modelText: TINY_DETECTOR, outDir: dir, backend: 'wasm' }, {
       onEvent: (e) => {
         if (e.type === 'progress' && e.metrics.kind === 'epoch') epochs.push(e.metrics);
       },

@@ -1,7 +1,7 @@
 /**
  * Means of a loss's parts over a pass (EngineTask.lossParts), each batch weighted by its images as the loss is. A
- * pass where some batch came without its parts (a data-parallel step reports only the loss) has none: a mean over
- * part of the pass would not add up to the loss.
+ * pass where some batch came without its parts (a runner that reports only the loss) has none: a mean over part of
+ * the pass would not add up to the loss.
  */
 export class LossPartSums {
   private readonly sums = new Map<string, number>();

@@ -9,7 +9,8 @@
  * the same way, and so do the inspector's class scores of many images (occlusion's copies).
  *
  * What is the same as one worker: the batches (made here, as before), the dropout masks (each shard keeps its
- * rows of the whole batch's draw), the loss (the row-weighted mean of the shards' means). What differs: summation
+ * rows of the whole batch's draw), the loss, its parts and gradients (the shards' means weighted by their share of
+ * the batch's loss divisor: rows, or detection's positive locations; shardShares.ts). What differs: summation
  * order, and BatchNorm, which normalises each shard with its own statistics (DistributedDataParallel without
  * SyncBatchNorm); the running statistics are the coordinator's, from shard 0, as DDP keeps rank 0's.
  */
@@ -18,8 +19,9 @@ import type { Batch, ImageSet } from '../datasets/types';
 import { batchBuffers } from '../datasets/batches';
 import type { GraphNode } from '../../model/types';
 import type { EngineModel } from '../engine/model';
+import { TASKS } from '../../model';
 import { localScores, type ImageRows, type ScoreRunner, type ScoresOf } from '../engine/classScores';
-import { batchStep, forwardBatch, type ForwardResult, type ForwardRunner, type StepRunner } from '../engine/steps';
+import { batchStep, forwardBatch, type ForwardResult, type ForwardRunner, type StepResult, type StepRunner } from '../engine/steps';
 import type { PhaseClock, StepProfile } from '../engine/stepPhases';
 import type { NamedTensorMap, TF, Tensor, Variable } from '../engine/tf';
 import type { EngineTask } from '../tasks/registry';
@@ -27,6 +29,7 @@ import { startTrainerWorker } from '../startWorker';
 import { SharedGradients } from './sharedGradients';
 import { copyValues, tensorOf } from './sharedValues';
 import { shardRanges, sliceBatch } from './shards';
+import { combineShards, shardShares } from './shardShares';
 import type { FromStepWorker, SetGeometry, StepWorkerSetup, ToStepWorker } from './stepMessages';
 
 /** Atomics.waitAsync (Node ≥ 16; not in the ES2022 lib's types). */
@@ -52,10 +55,18 @@ export async function startDataParallel(workers: number, backend: string, model:
   return steps;
 }
 
-/** A step posted to the workers before the loop asked for it: its number, batch, trainable set and seed position. */
+/** A batch split among the workers: each shard's rows and its share of the batch's loss (shardShares.ts). */
+interface Split {
+  ranges: Array<[number, number]>;
+  shards: Batch[];
+  shares: number[];
+}
+
+/** A step posted to the workers before the loop asked for it: its number, batch (and split), trainable set and seed position. */
 interface Ahead {
   step: number;
   batch: Batch;
+  split: Split;
   key: string;
   seedPosition: number;
   posted: number[];
@@ -102,9 +113,12 @@ export class DataParallelSteps implements StepRunner, ForwardRunner, ScoreRunner
    */
   static async start(model: EngineModel, workers: number, setup: StepWorkerSetup, profile?: StepProfile): Promise<DataParallelSteps> {
     const variables = [...model.params, ...model.buffers].map((p) => p.variable);
+    // The loss's parts travel beside it in shared slots named from the start (the core task's declared parts).
     const shared = new SharedGradients(
       variables.map((v) => v.size),
       workers,
+      undefined,
+      TASKS[setup.task.name].views.lossParts ?? [],
     );
     const threads = Array.from({ length: workers - 1 }, () => startTrainerWorker(__dirname, 'step-worker.js', 'stepWorker.ts'));
     const steps = new DataParallelSteps(threads, shared, variables, profile?.clock);
@@ -116,7 +130,7 @@ export class DataParallelSteps implements StepRunner, ForwardRunner, ScoreRunner
             thread.once('message', (m: FromStepWorker) => (m.type === 'ready' ? resolve() : reject(new Error(`data-parallel worker ${i + 1} could not start: ${m.type === 'error' ? m.message : m.type}`))));
             thread.once('error', reject);
           });
-          const init: ToStepWorker = { type: 'init', buffer: shared.buffer, sizes: [...shared.sizes], shards: workers, shard: i + 1, phases, ...setup };
+          const init: ToStepWorker = { type: 'init', buffer: shared.buffer, sizes: [...shared.sizes], shards: workers, shard: i + 1, parts: [...shared.parts], phases, ...setup };
           thread.postMessage(init);
           return ready;
         }),
@@ -129,53 +143,52 @@ export class DataParallelSteps implements StepRunner, ForwardRunner, ScoreRunner
     return steps;
   }
 
-  async run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet, upcoming?: () => Batch | undefined): Promise<[number, number]> {
+  async run(tf: TF, model: EngineModel, task: EngineTask, vars: Variable[], apply: (grads: NamedTensorMap) => void, batch: Batch, set: ImageSet, upcoming?: () => Batch | undefined): Promise<StepResult> {
     if (this.failure) throw this.failure;
     const clock = this.clock;
     clock?.lap('loop');
     const trainable = vars.map((v) => this.variables.indexOf(v));
     const key = trainable.join(',');
     const geometry = { height: set.height, width: set.width, channels: set.channels };
-    const ranges = shardRanges(batch.size, this.workers);
-    const shares = ranges.map(([start, end]) => (end - start) / batch.size);
     const ahead = this.ahead;
     this.ahead = undefined;
     let step = ++this.step;
     let posted: number[];
+    let split: Split;
     if (ahead && ahead.step === step && ahead.batch === batch && ahead.key === key && ahead.seedPosition === model.seeds.position) {
       // Posted during the last step, its weights written and signalled at its end: the workers are computing it.
-      posted = ahead.posted;
+      ({ posted, split } = ahead);
       this.stepsAhead += 1;
     } else {
       // A step posted ahead that the loop did not run next is computed by its workers all the same, and ignored.
       if (ahead) step = ++this.step;
-      posted = this.post(tf, model, step, batch, ranges, trainable, key, geometry, false);
+      split = this.split(task, batch);
+      posted = this.post(tf, model, step, batch, split, trainable, key, geometry, false);
     }
+    const { shards, shares } = split;
     clock?.lap('batch');
     // Shard 0, here, while the workers run theirs; its gradients stay in this engine until the sum.
     let own: Array<Tensor | undefined> = [];
-    let loss: number;
-    let score: number;
+    let mine: StepResult;
+    let result: StepResult;
     model.setRows({ offset: 0, total: batch.size });
     try {
-      const rows = ranges[0][1] < batch.size ? sliceBatch(batch, ...ranges[0]) : batch;
       const keep = (grads: NamedTensorMap) => (own = trainable.map((i) => grads[this.variables[i].name]).map((g) => g && tf.keep(g)));
-      [loss, score] = await batchStep(tf, model, task, vars, rows, set, keep, { share: shares[0], clock });
+      mine = await batchStep(tf, model, task, vars, shards[0], set, keep, { share: shares[0], clock });
     } finally {
       model.setRows(null);
     }
-    const next = this.postAhead(tf, model, upcoming?.(), trainable, key, geometry);
+    const next = this.postAhead(tf, model, task, upcoming?.(), trainable, key, geometry);
     let signalled = false;
     try {
       for (const k of posted) await this.finished(k, step);
       clock?.lap('wait');
-      // Read before the next step's weights are signalled: a worker computing it overwrites its figures.
-      loss *= shares[0];
-      for (const k of posted) {
-        const [l, s] = this.shared.statsOf(k);
-        loss += shares[k] * l;
-        score += s;
-      }
+      // Read before the next step's weights are signalled: a worker computing it overwrites its figures. The loss
+      // and its parts weighted as the gradients were; the score is a sum.
+      const results = [mine, ...posted.map((k) => this.shared.statsOf(k))];
+      const { loss, parts } = combineShards(results.map(([l, , p], j) => ({ share: shares[j === 0 ? 0 : posted[j - 1]], loss: l, parts: p })));
+      const score = results.reduce((sum, [, s]) => sum + s, 0);
+      result = parts ? [loss, score, parts] : [loss, score];
       // The batch's mean gradient: the shards' parts added in shard order, whichever worker finished first.
       tf.tidy(() => {
         const grads: NamedTensorMap = {};
@@ -206,22 +219,29 @@ export class DataParallelSteps implements StepRunner, ForwardRunner, ScoreRunner
         this.discardAhead();
       }
     }
-    return [loss, score];
+    return result;
+  }
+
+  /** `batch` split among the workers: rows of each shard (the batch itself when shard 0 has them all) and shares. */
+  private split(task: EngineTask, batch: Batch): Split {
+    const ranges = shardRanges(batch.size, this.workers);
+    const shards = ranges.map(([start, end]) => (end - start === batch.size ? batch : sliceBatch(batch, start, end)));
+    return { ranges, shards, shares: shardShares(task, batch, shards) };
   }
 
   /**
    * Writes the weights the workers lack (all of them for a worker that has not seen this trainable set) and posts
    * each worker its rows of `batch` as step `step`; returns the workers posted to (those with rows).
    */
-  private post(tf: TF, model: EngineModel, step: number, batch: Batch, ranges: Array<[number, number]>, trainable: number[], key: string, geometry: SetGeometry, ahead: boolean): number[] {
+  private post(tf: TF, model: EngineModel, step: number, batch: Batch, { ranges, shards, shares }: Split, trainable: number[], key: string, geometry: SetGeometry, ahead: boolean): number[] {
     const posted = this.threads.map((_, i) => i + 1).filter((k) => ranges[k][1] > ranges[k][0]);
     const full = posted.some((k) => this.synced[k - 1] !== key);
     const sync = full ? this.variables.map((_, i) => i) : trainable;
     if (!ahead && posted.length > 0) for (const i of sync) copyValues(tf, this.variables[i], this.shared.weights(i));
     const window = (k: number) => ({ offset: ranges[k][0], total: batch.size });
     for (const k of posted) {
-      const shard = sliceBatch(batch, ...ranges[k]);
-      const message: ToStepWorker = { type: 'step', step, batch: shard, window: window(k), set: geometry, seedPosition: model.seeds.position, sync: this.synced[k - 1] === key ? trainable : sync, trainable, ahead };
+      const shard = shards[k];
+      const message: ToStepWorker = { type: 'step', step, batch: shard, window: window(k), share: shares[k], set: geometry, seedPosition: model.seeds.position, sync: this.synced[k - 1] === key ? trainable : sync, trainable, ahead };
       this.threads[k - 1].postMessage(message, batchBuffers(shard));
       this.synced[k - 1] = key;
     }
@@ -233,12 +253,13 @@ export class DataParallelSteps implements StepRunner, ForwardRunner, ScoreRunner
    * they start it the moment its weights are written instead of after this thread's sum, optimizer step, loop and
    * message. Only in the steady state: the next batch made already, and every worker holding this trainable set.
    */
-  private postAhead(tf: TF, model: EngineModel, next: Batch | undefined, trainable: number[], key: string, geometry: SetGeometry): Ahead | undefined {
+  private postAhead(tf: TF, model: EngineModel, task: EngineTask, next: Batch | undefined, trainable: number[], key: string, geometry: SetGeometry): Ahead | undefined {
     if (!next || this.synced.some((s) => s !== key)) return undefined;
     const step = this.step + 1;
     const seedPosition = model.seeds.position;
-    const posted = this.post(tf, model, step, next, shardRanges(next.size, this.workers), trainable, key, geometry, true);
-    if (posted.length > 0) this.ahead = { step, batch: next, key, seedPosition, posted };
+    const split = this.split(task, next);
+    const posted = this.post(tf, model, step, next, split, trainable, key, geometry, true);
+    if (posted.length > 0) this.ahead = { step, batch: next, split, key, seedPosition, posted };
     return this.ahead;
   }
 
@@ -251,7 +272,7 @@ export class DataParallelSteps implements StepRunner, ForwardRunner, ScoreRunner
   /**
    * An evaluation pass split like the steps: this thread computes the first rows of each batch while the workers
    * compute theirs (with all of this model's weights, BatchNorm's running statistics included, sent with their
-   * first rows of the pass); the outputs are put back in row order, the loss and its parts are row-weighted means.
+   * first rows of the pass); the outputs are put back in row order, the loss and its parts combined as a step's.
    */
   forwardPass(tf: TF, model: EngineModel, task: EngineTask, set: ImageSet): (batch: Batch) => Promise<ForwardResult> {
     const sync = this.startPass(tf);
@@ -259,28 +280,24 @@ export class DataParallelSteps implements StepRunner, ForwardRunner, ScoreRunner
     return async (batch) => {
       if (this.failure) throw this.failure;
       this.clock?.lap('loop');
-      const ranges = shardRanges(batch.size, this.workers);
+      const { shards, shares } = this.split(task, batch);
       const theirs = handled(
-        ranges.slice(1).flatMap(([start, end], i) => {
-          if (end === start) return [];
-          const rows = sliceBatch(batch, start, end);
+        shards.slice(1).flatMap((rows, i) => {
+          if (rows.size === 0) return [];
           return [this.ask(i + 1, (id) => ({ type: 'forward', id, batch: rows, set: geometry, sync: sync(i + 1) }), batchBuffers(rows)) as Promise<ForwardResult>];
         }),
       );
-      const own = await forwardBatch(tf, model, task, ranges[0][1] < batch.size ? sliceBatch(batch, ...ranges[0]) : batch, set);
-      const parts = [own, ...(await theirs)];
-      const outputs = new Float32Array(parts.reduce((n, p) => n + p.outputs.length, 0));
-      let [offset, loss] = [0, 0];
-      const lossParts: Record<string, number> = {};
-      parts.forEach((p, k) => {
-        const share = (ranges[k][1] - ranges[k][0]) / batch.size;
+      const own = await forwardBatch(tf, model, task, shards[0], set);
+      // Non-empty shards only, in shard order: the workers' after this thread's.
+      const results = [own, ...(await theirs)];
+      const outputs = new Float32Array(results.reduce((n, p) => n + p.outputs.length, 0));
+      let offset = 0;
+      for (const p of results) {
         outputs.set(p.outputs, offset);
         offset += p.outputs.length;
-        loss += share * p.loss;
-        for (const [name, value] of Object.entries(p.parts ?? {})) lossParts[name] = (lossParts[name] ?? 0) + share * value;
-      });
+      }
       this.clock?.lap('evaluate');
-      return own.parts ? { loss, outputs, parts: lossParts } : { loss, outputs };
+      return { ...combineShards(results.map((p, k) => ({ share: shares[k], loss: p.loss, parts: p.parts }))), outputs };
     };
   }
 

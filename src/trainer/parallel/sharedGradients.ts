@@ -1,7 +1,7 @@
 /**
  * The memory data-parallel workers share (one SharedArrayBuffer): the coordinator's weights, one gradient region
- * and one (loss, score) pair per worker shard (1…shards−1; shard 0 is the coordinator's own, which stays in its
- * engine), and one step counter per shard that a worker sets and notifies (Atomics) when its gradients are
+ * and one stats row (loss, score, then the loss's parts) per worker shard (1…shards−1; shard 0 is the
+ * coordinator's own, which stays in its engine), and one step counter per shard that a worker sets and notifies (Atomics) when its gradients are
  * written. Pure: no tfjs.
  */
 
@@ -17,17 +17,23 @@ export class SharedGradients {
    * written, −s when step s is called off (the loop did not run that batch next).
    */
   readonly signal: Int32Array;
-  /** Per shard: its mean loss and its score sum. */
+  /** Per shard, `width` values: its mean loss, its score sum and its loss parts' means. */
   private readonly stats: Float64Array;
+  private readonly width: number;
   private readonly offsets: number[];
   private readonly total: number;
 
-  /** Space for `shards` shards of variables of these sizes (in scalars), or a view of `buffer` made that way. */
+  /**
+   * Space for `shards` shards of variables of these sizes (in scalars) and a loss with these parts (the task's
+   * declared ones, fixed from the start so that every thread reads the same slots), or a view of `buffer` made that way.
+   */
   constructor(
     readonly sizes: readonly number[],
     readonly shards: number,
     buffer?: SharedArrayBuffer,
+    readonly parts: readonly string[] = [],
   ) {
+    this.width = 2 + parts.length;
     this.offsets = [];
     let total = 0;
     for (const size of sizes) {
@@ -39,7 +45,7 @@ export class SharedGradients {
     this.buffer = buffer ?? new SharedArrayBuffer(this.head() + 4 * total * shards);
     this.done = new Int32Array(this.buffer, 0, shards);
     this.signal = new Int32Array(this.buffer, 4 * shards, 1);
-    this.stats = new Float64Array(this.buffer, controlBytes(shards), 2 * shards);
+    this.stats = new Float64Array(this.buffer, controlBytes(shards), this.width * shards);
   }
 
   /** Variable i's weights, written by the coordinator before a step. */
@@ -60,14 +66,24 @@ export class SharedGradients {
     else region.fill(0);
   }
 
-  setStats(k: number, loss: number, score: number): void {
-    this.stats[2 * k] = loss;
-    this.stats[2 * k + 1] = score;
+  /** Writes shard k's mean loss, score sum and loss parts (exactly the declared ones, or none when none are). */
+  setStats(k: number, loss: number, score: number, parts?: Readonly<Record<string, number>>): void {
+    const names = Object.keys(parts ?? {});
+    if (names.length !== this.parts.length || names.some((name) => !this.parts.includes(name))) {
+      throw new Error(`the loss's parts (${names.join(', ') || 'none'}) are not the task's declared parts (${this.parts.join(', ') || 'none'})`);
+    }
+    const row = k * this.width;
+    this.stats[row] = loss;
+    this.stats[row + 1] = score;
+    this.parts.forEach((name, j) => (this.stats[row + 2 + j] = (parts as Record<string, number>)[name]));
   }
 
-  /** Shard k's mean loss and score sum. */
-  statsOf(k: number): [number, number] {
-    return [this.stats[2 * k], this.stats[2 * k + 1]];
+  /** Shard k's mean loss, score sum and loss parts (tasks that declare parts). */
+  statsOf(k: number): [loss: number, score: number, parts?: Record<string, number>] {
+    const row = k * this.width;
+    const [loss, score] = [this.stats[row], this.stats[row + 1]];
+    if (this.parts.length === 0) return [loss, score];
+    return [loss, score, Object.fromEntries(this.parts.map((name, j) => [name, this.stats[row + 2 + j]]))];
   }
 
   /** Marks shard k's part of `step` written and wakes the coordinator. */
@@ -96,7 +112,7 @@ export class SharedGradients {
   }
 
   private head(): number {
-    return controlBytes(this.shards) + 8 * 2 * this.shards;
+    return controlBytes(this.shards) + 8 * this.width * this.shards;
   }
 
   private region(slot: number, i: number): Float32Array {

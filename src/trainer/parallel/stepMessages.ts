@@ -25,6 +25,8 @@ export type ToStepWorker =
       sizes: number[];
       shards: number;
       shard: number;
+      /** The loss's parts (the task's declared ones), in the order of their shared slots. */
+      parts: string[];
       /** The run's StepProfile memory, when its phases are timed. */
       phases?: SharedArrayBuffer;
     } & StepWorkerSetup)
@@ -34,6 +36,8 @@ export type ToStepWorker =
       /** This shard's rows of the batch, and where they sit in it. */
       batch: Batch;
       window: RowWindow;
+      /** This shard's share of the batch's loss (shardShares.ts): its loss is scaled by it before the gradients. */
+      share: number;
       set: SetGeometry;
       /** The coordinator's seed position before the step: every shard draws the same masks' seeds. */
       seedPosition: number;

@@ -40,7 +40,7 @@ export async function handleStepMessage(message: ToStepWorker): Promise<FromStep
       const model = buildModel(tf, message.graph, message.seed);
       const variables = [...model.params, ...model.buffers].map((p) => p.variable);
       const clock = message.phases && workerClock(message.phases, message.shard);
-      state = { tf, model, graph: message.graph, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer), shard: message.shard, variables, clock, forwards: 0 };
+      state = { tf, model, graph: message.graph, task: createTask(message.task.name, message.task.context), shared: new SharedGradients(message.sizes, message.shards, message.buffer, message.parts), shard: message.shard, variables, clock, forwards: 0 };
       return { type: 'ready' };
     }
     if (!state) throw new Error(`${message.type} before init`);
@@ -73,8 +73,8 @@ async function runShard({ tf, model, task, shared, shard, variables, clock }: Wo
     }
     clock?.lap('gradients');
   };
-  const [loss, score] = await batchStep(tf, model, task, vars, m.batch, set, write, { share: m.batch.size / m.window.total, clock });
-  shared.setStats(shard, loss, score);
+  const [loss, score, parts] = await batchStep(tf, model, task, vars, m.batch, set, write, { share: m.share, clock });
+  shared.setStats(shard, loss, score, parts);
   shared.finish(shard, m.step);
 }
 

@@ -6,6 +6,7 @@
  * detections as the panel's strip, all decoded as the model's DetectionHead says (ctx.decode); best = lowest validation loss unless train.best
  * names val_map50 or val_map.
  */
+import type { Box } from '../../model/detection/boxes';
 import type { FcosGrid } from '../../model/detection/fcosCoding';
 import { fcosChannels } from '../../model/detection/fcosDecode';
 import { shownScore } from '../../model/detection/postprocess';
@@ -17,7 +18,7 @@ import { DetectionPass } from './detectionEvaluation';
 import { DetectionStrip } from './detectionStrip';
 import { inputToPixel } from './reconstructionErrors';
 import { DetectionWorstRecorder } from './detectionWorst';
-import { fcosLoss, fcosTargetChannels, packFcosTargets } from './detectionLosses';
+import { fcosDivisor, fcosLoss, fcosTargetChannels, packFcosTargets } from './detectionLosses';
 import type { EngineTask, TaskContext } from './types';
 
 export function detectionTask(ctx: TaskContext): EngineTask {
@@ -34,16 +35,12 @@ export function detectionTask(ctx: TaskContext): EngineTask {
     name: 'detection',
     tensors(tf, batch) {
       const grid = gridOf(batch);
-      const objects = batchObjects(batch);
-      const images = Array.from({ length: batch.size }, (_, i) => {
-        const list = objectsOf(objects, i);
-        return { boxes: list.map((o) => o.box), classes: list.map((o) => o.cls) };
-      });
       return {
         input: tf.tensor4d(batch.x, [batch.size, batch.height, batch.width, batch.channels]),
-        target: tf.tensor4d(packFcosTargets(images, grid, k), [batch.size, grid.height, grid.width, fcosTargetChannels(k)]),
+        target: tf.tensor4d(packFcosTargets(batchImages(batch), grid, k), [batch.size, grid.height, grid.width, fcosTargetChannels(k)]),
       };
     },
+    lossDivisor: (batch) => fcosDivisor(batchImages(batch), gridOf(batch)),
     loss: (tf, output, target) => fcosLoss(tf, output, target).total,
     lossParts(tf, output, target) {
       const { classes, boxes, centerness } = fcosLoss(tf, output, target);
@@ -99,7 +96,12 @@ function headMap(output: Shape | undefined, classes: number): { height: number; 
   return { height: output[1], width: output[2] };
 }
 
-function batchObjects(batch: Batch): NonNullable<Batch['objects']> {
-  if (!batch.objects) throw new Error('task detection: a batch came without its boxes');
-  return batch.objects;
+/** Each image's boxes and classes, as the FCOS assignment takes them. */
+function batchImages(batch: Batch): { boxes: Box[]; classes: number[] }[] {
+  const objects = batch.objects;
+  if (!objects) throw new Error('task detection: a batch came without its boxes');
+  return Array.from({ length: batch.size }, (_, i) => {
+    const list = objectsOf(objects, i);
+    return { boxes: list.map((o) => o.box), classes: list.map((o) => o.cls) };
+  });
 }

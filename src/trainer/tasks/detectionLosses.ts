@@ -40,6 +40,11 @@ export function packFcosTargets(images: readonly { boxes: readonly Box[]; classe
   return out;
 }
 
+/** What fcosLoss divides its sums by: the batch's positive locations, at least 1. */
+export function fcosDivisor(images: readonly { boxes: readonly Box[]; classes: ArrayLike<number> }[], grid: FcosGrid): number {
+  return Math.max(1, images.reduce((n, image) => n + assignFcosTargets(image.boxes, image.classes, grid).positives, 0));
+}
+
 export interface FcosLossParts {
   classes: Scalar;
   boxes: Scalar;

@@ -56,6 +56,11 @@ export interface EngineTask {
   tensors(tf: TF, batch: Batch, set: ImageSet): BatchTensors;
   /** Mean loss of a batch. */
   loss(tf: TF, output: Tensor, target: Tensor): Scalar;
+  /**
+   * What the batch's loss (a sum) is divided by, when it is not its rows: detection's positive locations, at least 1.
+   * Data-parallel workers weight each shard's loss by it (parallel/shardShares.ts) so that their sum is the batch's.
+   */
+  lossDivisor?(batch: Batch): number;
   /** The loss's parts, each a batch mean as the loss is, named as the core task's views.lossParts (recorded per epoch). */
   lossParts?(tf: TF, output: Tensor, target: Tensor): Record<string, Scalar>;
   /** The batch's sum of the score shown while training (correct predictions for classification). */
