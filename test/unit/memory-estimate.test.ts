@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeModel } from '../../src/model';
-import { estimateTrainingMemory, memoryRefusal, WASM_HEAP_LIMIT } from '../../src/model/memory/estimate';
+import { estimateTrainingMemory, memoryLine, memoryRefusal, WASM_HEAP_LIMIT } from '../../src/model/memory/estimate';
 import { SourceText } from '../../src/model/parse/sourceText';
 import { hoverAt } from '../../src/language/hover';
 import { MemoryLimitError, runTraining } from '../../src/trainer/engine/session';
@@ -55,6 +55,42 @@ describe('training-memory estimate', () => {
     assert.equal(bytesOf(native, 'largest workspace'), 4 * 9 * 64, "native: one sample's patch matrix");
     assert.equal(native.totalBytes, 4 * (554 * 4 + 10 * 1092 + 576) + 512 * MIB);
     assert.equal(native.limitBytes, 1024 * MIB);
+  });
+
+  it('with data-parallel workers: each heap at its shard\'s rows, the reduce\'s copies, no optimizer in the workers, the shared memory', () => {
+    const a = analyzeModel(TINY);
+    const e = estimateTrainingMemory(a, { backend: 'wasm', workers: 2 });
+    // Batch 10 over 2 workers: shards of 5. This thread: the one-worker parts at 5 rows (im2col 9 · 64 · 5 = 2880
+    // floats), plus the other worker's gradients and their sum (2 · 554).
+    assert.equal(bytesOf(e, 'activations of 5 samples'), 5 * 4 * 1092);
+    assert.equal(bytesOf(e, '1 other worker'), 2 * 4 * 554);
+    assert.equal(e.totalBytes, 4 * (554 * 6 + 36 + 5 * 1092 + 2880 + 512) + 48 * MIB);
+    // A worker: weights and gradients, no Adam state; the shared memory: weights + 1 gradient region.
+    assert.deepEqual(e.workers, {
+      count: 2,
+      shardRows: 5,
+      workerBytes: 4 * (554 * 2 + 36 + 5 * 1092 + 2880 + 512) + 48 * MIB,
+      sharedBytes: 2 * 4 * 554,
+      totalBytes: e.totalBytes + 4 * (554 * 2 + 36 + 5 * 1092 + 2880 + 512) + 48 * MIB + 2 * 4 * 554,
+    });
+    assert.match(memoryLine(e), /^≈ 48 MiB in this thread's heap at batch 10 split over 2 workers \(≤ 5 rows each\), 48 MiB in each other worker's, 5 KiB shared, 96 MiB in all, on wasm \(limit 4 GiB per heap\): fits, up to batch \d+$/);
+    // Three workers: shards of at most 4 rows, two other workers' gradients and their sum; native backends run one.
+    const three = estimateTrainingMemory(a, { backend: 'wasm', workers: 3 });
+    assert.equal(three.workers?.shardRows, 4);
+    assert.equal(bytesOf(three, '2 other workers'), 3 * 4 * 554);
+    assert.equal(three.workers?.sharedBytes, 3 * 4 * 554);
+    assert.equal(estimateTrainingMemory(a, { backend: 'native', workers: 2 }).workers, undefined);
+  });
+
+  it('refuses a batch whose shards do not fit a heap, and says how far the workers go', () => {
+    const vgg = analyzeModel(VGG16.replace('classes: 1000', 'classes: 5').replace('Linear(4096, 1000)', 'Linear(4096, 5)') + 'train: {batch_size: 8, epochs: 1}\n');
+    const one = estimateTrainingMemory(vgg, { backend: 'wasm' });
+    const two = estimateTrainingMemory(vgg, { backend: 'wasm', workers: 2 });
+    // Half the activations per heap, but the reduce's two gradient copies (2 × 528 MiB) in this thread's.
+    assert.ok(two.totalBytes < one.totalBytes + 2 * 4 * vgg.totals.trainableParams);
+    const fits = (batch: number) => estimateTrainingMemory(vgg, { backend: 'wasm', workers: 2, batchSize: batch }).fits;
+    assert.ok(two.maxBatchSize > 0 && fits(two.maxBatchSize) && !fits(two.maxBatchSize + 1), `largest batch ${two.maxBatchSize}`);
+    assert.match(memoryRefusal(estimateTrainingMemory(vgg, { backend: 'wasm', workers: 2, batchSize: two.maxBatchSize + 1 }), 'vgg16') ?? '', /in this thread's heap with 2 workers/);
   });
 
   it('BatchNorm keeps its output on wasm (its kernels reuse the input), also the normalised input written with ops', () => {

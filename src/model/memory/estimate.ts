@@ -5,6 +5,13 @@
  * share. The wasm engine addresses at most 4 GiB (tfjs-backend-wasm's heap maximum), whatever the machine has; native
  * backends are bounded by the machine's RAM. Validated against measured peaks by bench/memory-bench.ts (VGG-16 at
  * batch 8: 3,868 MiB estimated, 3,788 MiB measured).
+ *
+ * With N data-parallel workers (wasm, src/trainer/parallel) every thread has a heap of its own, each with the 4 GiB
+ * limit, so each heap must fit, not their sum: this thread's holds the estimate above at its shard's rows (⌈B/N⌉)
+ * plus, while it reduces them, the other workers' gradients copied out of shared memory and their sum (N × the
+ * trainable parameters); each worker's holds its model copy without optimizer state (this thread steps) and its
+ * shard's activations; outside the heaps, the shared memory holds the weights and N−1 gradient regions over every
+ * variable (N × parameters and buffers). The process needs all of them.
  */
 import type { Conv2dArgs, LinearArgs, ModelAnalysis, ResolvedLayer, TrainConfig } from '../types';
 import { keptBytesPerSample } from './keptTensors';
@@ -47,6 +54,22 @@ export interface TrainingMemoryEstimate {
   fits: boolean;
   /** The largest batch size that fits (0: not even one sample). */
   maxBatchSize: number;
+  /** With data-parallel workers: `parts` and `totalBytes` are this thread's heap; the others are here. */
+  workers?: WorkersMemory;
+}
+
+/** The memory of a run with data-parallel workers beside this thread's heap. */
+export interface WorkersMemory {
+  /** Workers, this thread included. */
+  count: number;
+  /** Rows of the largest shard, ⌈batch / count⌉: each heap's activations. */
+  shardRows: number;
+  /** One other worker's heap. */
+  workerBytes: number;
+  /** The shared weights and gradients (outside the heaps). */
+  sharedBytes: number;
+  /** Every heap and the shared memory: what the process needs. */
+  totalBytes: number;
 }
 
 export interface MemoryOptions {
@@ -57,6 +80,8 @@ export interface MemoryOptions {
   epochs?: number;
   /** The machine's RAM (os.totalmem()), the limit of native backends; default: no limit known (Infinity). */
   machineBytes?: number;
+  /** Data-parallel workers, this thread included (wasm only: native backends run one); default 1. */
+  workers?: number;
 }
 
 type Analysed = Pick<ModelAnalysis, 'layers' | 'graph' | 'input' | 'totals' | 'train'>;
@@ -101,8 +126,11 @@ function largestPatchMatrix(layers: readonly ResolvedLayer[]): number {
   return n;
 }
 
-/** The estimate at one batch size. */
-function partsAt(a: Analysed, o: MemoryOptions, batchSize: number): MemoryPart[] {
+/**
+ * One heap's estimate at `batchSize` rows: a run's only thread, or with data-parallel workers this thread (it also
+ * reduces the `others`' gradients) or a worker (no optimizer).
+ */
+function partsAt(a: Analysed, o: MemoryOptions, batchSize: number, role: { others: number } | 'worker' = { others: 0 }): MemoryPart[] {
   const t = a.totals;
   const trainable = FLOAT32 * t.trainableParams;
   const slots = optimizerStateSlots(a.train);
@@ -110,12 +138,15 @@ function partsAt(a: Analysed, o: MemoryOptions, batchSize: number): MemoryPart[]
   const epochs = o.epochs ?? a.train.epochs;
   const wasm = o.backend === 'wasm';
   const patches = FLOAT32 * largestPatchMatrix(a.layers) * batchSize;
+  const stepping = role !== 'worker';
+  const others = role === 'worker' ? 0 : role.others;
   const parts: MemoryPart[] = [
     { name: 'parameters and buffers', bytes: t.paramBytes },
     { name: 'gradients', bytes: trainable },
-    { name: OPTIMIZER_LABEL[a.train.optimizer], bytes: stateCopies * trainable },
+    { name: `${others} other worker${others === 1 ? "'s" : "s'"} gradients and their sum`, bytes: others > 0 ? (others + 1) * trainable : 0 },
+    { name: OPTIMIZER_LABEL[a.train.optimizer], bytes: stepping ? stateCopies * trainable : 0 },
     // Kept in JavaScript memory (src/trainer/engine/checkpoint.ts), outside the wasm heap; native RAM holds both.
-    { name: 'best-weights copy', bytes: epochs > 1 && !wasm ? t.paramBytes : 0 },
+    { name: 'best-weights copy', bytes: epochs > 1 && !wasm && stepping ? t.paramBytes : 0 },
     { name: 'XNNPACK packed weights', bytes: wasm ? FLOAT32 * packedWeightElements(a.layers, batchSize) : 0 },
     { name: `activations of ${batchSize} sample${batchSize === 1 ? '' : 's'} and their gradients`, bytes: batchSize * keptBytesPerSample(a, o.backend) },
     {
@@ -133,20 +164,36 @@ function partsAt(a: Analysed, o: MemoryOptions, batchSize: number): MemoryPart[]
 
 const total = (parts: readonly MemoryPart[]): number => parts.reduce((s, p) => s + p.bytes, 0);
 
+/** Workers that split the batch: one unless data-parallel on wasm. */
+const workerCount = (o: MemoryOptions): number => (o.backend === 'wasm' ? Math.max(1, Math.floor(o.workers ?? 1)) : 1);
+
+/** Each heap's parts at a global batch of `batchSize`: this thread's first, then one worker's (with workers). */
+function heapsAt(a: Analysed, o: MemoryOptions, batchSize: number): MemoryPart[][] {
+  const n = workerCount(o);
+  if (n === 1) return [partsAt(a, o, batchSize)];
+  const rows = Math.ceil(batchSize / n);
+  return [partsAt(a, o, rows, { others: n - 1 }), partsAt(a, o, rows, 'worker')];
+}
+
 /** The peak memory of training `analysis` on `options.backend`, and whether it fits. */
 export function estimateTrainingMemory(analysis: Analysed, options: MemoryOptions): TrainingMemoryEstimate {
   const batchSize = Math.max(1, options.batchSize ?? analysis.train.batch_size);
   const wasm = options.backend === 'wasm';
   const limitBytes = wasm ? WASM_HEAP_LIMIT : options.machineBytes ?? Infinity;
   const limitName = wasm ? "the wasm engine's 4 GiB address space" : `this machine's ${formatMemory(limitBytes)} of RAM`;
-  const parts = partsAt(analysis, options, batchSize);
+  const [parts, worker] = heapsAt(analysis, options, batchSize);
   const totalBytes = total(parts);
-  return { backend: options.backend, batchSize, parts, totalBytes, limitBytes, limitName, fits: totalBytes <= limitBytes, maxBatchSize: maxBatchSize(analysis, options, limitBytes) };
+  const fits = totalBytes <= limitBytes && (!worker || total(worker) <= limitBytes);
+  const estimate = { backend: options.backend, batchSize, parts, totalBytes, limitBytes, limitName, fits, maxBatchSize: maxBatchSize(analysis, options, limitBytes) };
+  if (!worker) return estimate;
+  const count = workerCount(options);
+  const [workerBytes, sharedBytes] = [total(worker), count * analysis.totals.paramBytes];
+  return { ...estimate, workers: { count, shardRows: Math.ceil(batchSize / count), workerBytes, sharedBytes, totalBytes: totalBytes + (count - 1) * workerBytes + sharedBytes } };
 }
 
-/** The largest batch size whose estimate fits in `limit` (the estimate grows with the batch). */
+/** The largest batch size whose estimate fits in `limit`, every heap of it (the estimate grows with the batch). */
 function maxBatchSize(a: Analysed, o: MemoryOptions, limit: number): number {
-  const fits = (b: number): boolean => total(partsAt(a, o, b)) <= limit;
+  const fits = (b: number): boolean => heapsAt(a, o, b).every((heap) => total(heap) <= limit);
   if (!fits(1)) return 0;
   let lo = 1;
   let hi = 2;
@@ -168,11 +215,17 @@ export function formatMemory(bytes: number): string {
   return `${Math.ceil(bytes / 1024)} KiB`;
 }
 
-/** One line for summaries: "≈ 3.61 GiB at batch 8 on wasm (limit 4 GiB): fits, up to batch 11". */
+/**
+ * One line for summaries: "≈ 3.61 GiB at batch 8 on wasm (limit 4 GiB): fits, up to batch 11"; with workers, their
+ * heaps and the process's total follow.
+ */
 export function memoryLine(e: TrainingMemoryEstimate): string {
-  const head = `≈ ${formatMemory(e.totalBytes)} at batch ${e.batchSize}`;
+  const w = e.workers;
+  const head = w
+    ? `≈ ${formatMemory(e.totalBytes)} in this thread's heap at batch ${e.batchSize} split over ${w.count} workers (≤ ${w.shardRows} rows each), ${formatMemory(w.workerBytes)} in each other worker's, ${formatMemory(w.sharedBytes)} shared, ${formatMemory(w.totalBytes)} in all,`
+    : `≈ ${formatMemory(e.totalBytes)} at batch ${e.batchSize}`;
   if (!Number.isFinite(e.limitBytes)) return `${head} on native TensorFlow (bounded by the machine's RAM)`;
-  const where = e.backend === 'wasm' ? 'on wasm (limit 4 GiB)' : `on native TensorFlow (RAM ${formatMemory(e.limitBytes)})`;
+  const where = e.backend === 'wasm' ? `on wasm (limit 4 GiB${w ? ' per heap' : ''})` : `on native TensorFlow (RAM ${formatMemory(e.limitBytes)})`;
   const verdict = e.fits ? `fits, up to batch ${e.maxBatchSize}` : `does not fit; ${e.maxBatchSize > 0 ? `batch ≤ ${e.maxBatchSize} does` : 'not even batch 1'}`;
   return `${head} ${where}: ${verdict}`;
 }
@@ -191,7 +244,7 @@ export function memoryRefusal(e: TrainingMemoryEstimate, modelName: string): str
       : 'even batch_size 1 does not fit: reduce the input size or the widest layers';
   const native = e.backend === 'wasm' ? ', or train on native TensorFlow, which has no 4 GiB limit (`cnnlab install-backend tensorflow`, then `--backend tensorflow` or the cnnLab.backend setting)' : '';
   return (
-    `${modelName} needs about ${formatMemory(e.totalBytes)} to train at batch_size ${e.batchSize}, more than ${e.limitName} ` +
+    `${modelName} needs about ${formatMemory(e.totalBytes)}${e.workers ? ` in this thread's heap with ${e.workers.count} workers` : ''} to train at batch_size ${e.batchSize}, more than ${e.limitName} ` +
     `(${memoryBreakdown(e)}). To fit: ${batch}, use a smaller input${native}.`
   );
 }

@@ -69,7 +69,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
   const backend = await initBackend(request.backend ?? 'auto', { extraModulePaths: request.extraModulePaths, log });
   const { tf } = backend;
   log(`backend: ${backend.description}`);
-  checkMemory(analysis, backend.name, request.epochs ?? analysis.train.epochs, log);
+  checkMemory(analysis, backend.name, request.epochs ?? analysis.train.epochs, request.workers ?? 1, log);
   const baseDir = request.modelPath ? dirname(resolve(request.modelPath)) : process.cwd();
   const dataset = await loadDataset({
     input: analysis.input as [number, number, number],
@@ -231,8 +231,8 @@ function checkedAnalysis(text: string): ModelAnalysis {
 }
 
 /** Refuses, before any allocation, a training whose estimated peak memory does not fit the backend; logs the estimate. */
-function checkMemory(analysis: ModelAnalysis, backend: BackendInfo['name'], epochs: number, log: (message: string) => void): void {
-  const estimate = estimateTrainingMemory(analysis, { backend: backend === 'wasm' ? 'wasm' : 'native', epochs, machineBytes: totalmem() });
+function checkMemory(analysis: ModelAnalysis, backend: BackendInfo['name'], epochs: number, workers: number, log: (message: string) => void): void {
+  const estimate = estimateTrainingMemory(analysis, { backend: backend === 'wasm' ? 'wasm' : 'native', epochs, machineBytes: totalmem(), workers });
   const refusal = memoryRefusal(estimate, analysis.name);
   if (refusal) throw new MemoryLimitError(refusal);
   log(`memory: ${memoryLine(estimate)}`);
