@@ -30,7 +30,6 @@ function readCpuinfo(): string | null {
 
 /**
  * Workers when none are asked for: 1. On a quiet 2-core machine 2 workers train the reference CNN 1.2–1.35× faster
- * than 1 (`npm run bench:speed -- --workers 1,2`), but on a busy one they lose to 1, and a detection run's training
- * loss parts are not reported per worker yet: opt-in (README, "Every core").
+ * than 1 (`npm run bench:speed -- --workers 1,2`), but on a busy one they lose to 1: opt-in (README, "Every core").
  */
 export const DEFAULT_WORKERS = 1;
