@@ -102,12 +102,15 @@ describe('shared loss parts', () => {
 describe('detection with data-parallel workers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cnnlab-dp-parts-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  /** The epoch records a run writes to metrics.jsonl, and its test pass's loss and parts. */
+  /** The epoch records a run writes to metrics.jsonl, its test pass's loss and parts, and its log. */
   async function run(workers: number) {
-    const { runDir, summary } = await runTraining({ modelText: TINY_DETECTOR, outDir: join(dir, String(workers)), backend: 'wasm', workers }, {});
+    const log: string[] = [];
+    const { runDir, summary } = await runTraining({ modelText: TINY_DETECTOR, outDir: join(dir, String(workers)), backend: 'wasm', workers }, {
+      onEvent: (e) => void (e.type === 'log' && log.push(e.message)),
+    });
     assert.equal(summary.status, 'done');
     const epochs: EpochMetrics[] = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.kind === 'epoch');
-    return { epochs, test: summary.test };
+    return { epochs, test: summary.test, log };
   }
   const close = (a: number | null | undefined, b: number | null | undefined, what: string) => assert.ok(typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-5, `${what}: ${a} vs ${b}`);
 
@@ -129,6 +132,8 @@ describe('detection with data-parallel workers', () => {
       assert.equal(figures(e), figures(o));
     });
     close(two.test?.loss, one.test?.loss, 'test loss');
+    // The memory estimate the run logs counts the workers' heaps.
+    assert.ok(two.log.some((m) => /^memory: ≈ .* at batch 16 split over 2 workers \(≤ 8 rows each\)/.test(m)), two.log.join('\n'));
     for (const name of Object.keys(one.test?.lossParts ?? {})) close(two.test?.lossParts?.[name], one.test?.lossParts?.[name], `test ${name}`);
   });
 });
