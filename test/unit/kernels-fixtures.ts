@@ -36,21 +36,21 @@ export async function run(backend: string, kernel: string, inputs: Record<string
   });
 }
 
-/** Asserts |ours − ref| ≤ 1e-4 · max|ref| element-wise (float32 rounding of differently ordered sums). */
-export function assertClose(ours: Float32Array, ref: Float32Array, what: string): void {
+/** Asserts |ours − ref| ≤ tolerance · max|ref| element-wise (float32 rounding of differently ordered sums). */
+export function assertClose(ours: Float32Array, ref: Float32Array, what: string, tolerance = 1e-4): void {
   assert.equal(ours.length, ref.length, `${what}: size`);
   let scale = 1e-6;
   for (const v of ref) scale = Math.max(scale, Math.abs(v));
   for (let i = 0; i < ref.length; i++) {
     const err = Math.abs((ours[i] as number) - (ref[i] as number));
-    if (!(err <= 1e-4 * scale)) assert.fail(`${what}: element ${i} is ${ours[i]}, reference ${ref[i]} (scale ${scale})`);
+    if (!(err <= tolerance * scale)) assert.fail(`${what}: element ${i} is ${ours[i]}, reference ${ref[i]} (scale ${scale})`);
   }
 }
 
-export async function compare(kernel: string, inputs: Record<string, Input>, attrs: object, what: string): Promise<void> {
+export async function compare(kernel: string, inputs: Record<string, Input>, attrs: object, what: string, tolerance = 1e-4): Promise<void> {
   const ref = await run('cpu', kernel, inputs, attrs);
   const ours = await run('wasm', kernel, inputs, attrs);
-  assertClose(ours, ref, `${kernel} ${what}`);
+  assertClose(ours, ref, `${kernel} ${what}`, tolerance);
 }
 
 /** Runs `check` with our SIMD kernels, then with the JavaScript paths they replace. */

@@ -13,6 +13,7 @@ import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs } from '@tenso
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { batchChunk, batchRows, col2imAdd, im2colTransposed, patchSize } from './im2col';
 import { convGeometry, simdKernels, type SimdKernels } from './simd/simd-kernels';
+import { winogradInputGrad } from './winograd';
 import { asWasm, f32, fastMatMul, inputsOf, release, transpose, transpose2d, withShape, xnnConv2d, zeros, type WasmKernels } from './wasm-ops';
 
 type Shape4D = [number, number, number, number];
@@ -164,6 +165,8 @@ export function conv2DBackpropInputConfig(k: WasmKernels): KernelConfig {
     const a = attrs as unknown as Conv2DBackpropInputAttrs;
     assertChannelsLast('Conv2DBackpropInput', a.dataFormat);
     const info = backend_util.computeConv2DInfo(a.inputShape, filter.shape as Shape4D, a.strides, 1, a.pad, a.dimRoundingMode);
+    const winograd = winogradInputGrad(wasm, dy, filter, info);
+    if (winograd) return winograd;
     return isFullConvolution(info) ? inputGradByConvolution(k, wasm, dy, filter, info) : inputGradByCol2im(k, wasm, dy, filter, info, a.inputShape);
   };
   return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc };

@@ -18,6 +18,7 @@ export interface WasmKernels {
   add: KernelFunc;
   multiply: KernelFunc;
   fusedMatMul: KernelFunc;
+  fusedConv2D: KernelFunc;
 }
 
 /** Captures the wasm backend's own kernels; throws if the wasm backend's kernels are not registered. */
@@ -27,7 +28,7 @@ export function captureWasmKernels(tf: TF): WasmKernels {
     if (!k) throw new Error(`the wasm backend has no ${name} kernel registered`);
     return k.kernelFunc;
   };
-  return { batchMatMul: get('BatchMatMul'), transpose: get('Transpose'), conv2D: get('Conv2D'), cast: get('Cast'), sum: get('Sum'), identity: get('Identity'), add: get('Add'), multiply: get('Multiply'), fusedMatMul: get('_FusedMatMul') };
+  return { batchMatMul: get('BatchMatMul'), transpose: get('Transpose'), conv2D: get('Conv2D'), cast: get('Cast'), sum: get('Sum'), identity: get('Identity'), add: get('Add'), multiply: get('Multiply'), fusedMatMul: get('_FusedMatMul'), fusedConv2D: get('FusedConv2D') };
 }
 
 /** A kernel's `backend` argument seen as what it is when our kernels run: the wasm backend. */

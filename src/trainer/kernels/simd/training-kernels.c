@@ -452,3 +452,217 @@ void scale_channels_per_image(const float *x, const float *s, float *out, int N,
     }
   }
 }
+
+/*
+ * Winograd F(2×2, 3×3) convolution, stride 1, no dilation (Lavin & Gray 2015): each 2×2 block of outputs ("tile") is
+ * computed from the 4×4 input patch around it as Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, so that per tile and channel pair the
+ * 36 multiplications of the direct convolution become 16, done as 16 matrix products [tiles × CI]·[CI × CO] (one per
+ * element of the 4×4 transformed tile). Channels are padded to fours (CIp, COp) with zeros in the transformed filter.
+ *
+ * Filter: u[e][i][o] = (G g_io Gᵀ)[e] for the HWIO filter w [3][3][CI][CO]; with flip, the filter of the input
+ * gradient instead (rotated 180°, in and out channels swapped: i over CO, o over CI), so that the same convolution
+ * computes dx from dy.
+ */
+/* The floats p[0], p[step], …, p[(n − 1)·step] (n ≤ 4), zeros in the other lanes. */
+static inline __attribute__((always_inline)) v128_t load_strided(const float *p, int step, int n) {
+  if (step == 1 && n >= 4) return wasm_v128_load(p);
+  v128_t v = wasm_f32x4_make(p[0], 0, 0, 0);
+  if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[step]);
+  if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2 * step]);
+  if (n > 3) v = wasm_f32x4_replace_lane(v, 3, p[3 * step]);
+  return v;
+}
+
+EXPORT(winograd_filter_3x3)
+void winograd_filter_3x3(const float *w, float *u, int CI, int CO, int flip) {
+  const int IN = flip ? CO : CI, OUT = flip ? CI : CO;
+  const int INp = (IN + 3) & ~3, OUTp = (OUT + 3) & ~3, E = INp * OUTp;
+  const int tap = CI * CO, step = flip ? CO : 1; /* step: between consecutive o */
+  const v128_t half = wasm_f32x4_splat(0.5f), zero = wasm_f32x4_splat(0);
+  for (int i = 0; i < INp; i++) {
+    for (int o = 0; o < OUTp; o += 4) {
+      float *p = u + i * OUTp + o;
+      if (i >= IN) {
+        for (int e = 0; e < 16; e++) wasm_v128_store(p + e * E, zero);
+        continue;
+      }
+      const float *g = w + (flip ? o * CO + i : i * CO + o);
+      const int n = OUT - o;
+#define G(kh, kw) load_strided(g + (flip ? (2 - (kh)) * 3 + 2 - (kw) : (kh) * 3 + (kw)) * tap, step, n)
+      /* h = G g (4×3), column by column */
+#define COLUMN(j) \
+  const v128_t g0##j = G(0, j), g1##j = G(1, j), g2##j = G(2, j), even##j = wasm_f32x4_add(g0##j, g2##j); \
+  const v128_t h0##j = g0##j, h1##j = wasm_f32x4_mul(half, wasm_f32x4_add(even##j, g1##j)); \
+  const v128_t h2##j = wasm_f32x4_mul(half, wasm_f32x4_sub(even##j, g1##j)), h3##j = g2##j
+      COLUMN(0);
+      COLUMN(1);
+      COLUMN(2);
+#undef COLUMN
+#undef G
+      /* u = h Gᵀ (4×4), row by row */
+#define ROW(r) { \
+  const v128_t even = wasm_f32x4_add(h##r##0, h##r##2); \
+  wasm_v128_store(p + (4 * (r) + 0) * E, h##r##0); \
+  wasm_v128_store(p + (4 * (r) + 1) * E, wasm_f32x4_mul(half, wasm_f32x4_add(even, h##r##1))); \
+  wasm_v128_store(p + (4 * (r) + 2) * E, wasm_f32x4_mul(half, wasm_f32x4_sub(even, h##r##1))); \
+  wasm_v128_store(p + (4 * (r) + 3) * E, h##r##2); }
+      ROW(0) ROW(1) ROW(2) ROW(3)
+#undef ROW
+    }
+  }
+}
+
+/* The first n (1–4) floats at p, zeros in the other lanes (channel tails). */
+static inline __attribute__((always_inline)) v128_t load_channels(const float *p, int n) {
+  if (n >= 4) return wasm_v128_load(p);
+  v128_t v = wasm_f32x4_make(p[0], 0, 0, 0);
+  if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+  if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+  return v;
+}
+
+static inline __attribute__((always_inline)) void store_channels(float *p, v128_t v, int n) {
+  if (n >= 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  p[0] = wasm_f32x4_extract_lane(v, 0);
+  if (n > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+  if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+/*
+ * v[e][t][c] = (Bᵀ d B)[e] for the 4×4 patch d at input row ih, column iw (zeros outside the image) of every channel;
+ * `inside`, a constant after inlining, drops the bounds checks of patches that lie wholly in the image.
+ */
+static inline __attribute__((always_inline)) void input_tile(const float *x, float *v, int E, int ih, int iw, int H, int W, int CI, int CIp, int inside) {
+  const int r0 = inside || (ih >= 0 && ih < H), r1 = inside || (ih + 1 >= 0 && ih + 1 < H);
+  const int r2 = inside || (ih + 2 >= 0 && ih + 2 < H), r3 = inside || (ih + 3 >= 0 && ih + 3 < H);
+  const int c0 = inside || (iw >= 0 && iw < W), c1 = inside || (iw + 1 >= 0 && iw + 1 < W);
+  const int c2 = inside || (iw + 2 >= 0 && iw + 2 < W), c3 = inside || (iw + 3 >= 0 && iw + 3 < W);
+  const float *p = x + (ih * W + iw) * CI;
+  const int row = W * CI;
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int c = 0; c < CIp; c += 4, p += 4, v += 4) {
+    const int n = CI - c;
+#define D(i, j) (r##i && c##j ? load_channels(p + (i) * row + (j) * CI, n) : zero)
+    /* t = Bᵀ d, row by row of d's columns */
+#define COLUMN(j) \
+  const v128_t d0##j = D(0, j), d1##j = D(1, j), d2##j = D(2, j), d3##j = D(3, j); \
+  const v128_t t0##j = wasm_f32x4_sub(d0##j, d2##j), t1##j = wasm_f32x4_add(d1##j, d2##j); \
+  const v128_t t2##j = wasm_f32x4_sub(d2##j, d1##j), t3##j = wasm_f32x4_sub(d1##j, d3##j)
+    COLUMN(0);
+    COLUMN(1);
+    COLUMN(2);
+    COLUMN(3);
+#undef COLUMN
+#undef D
+#define ROW(i) \
+  wasm_v128_store(v + (4 * (i) + 0) * E, wasm_f32x4_sub(t##i##0, t##i##2)); \
+  wasm_v128_store(v + (4 * (i) + 1) * E, wasm_f32x4_add(t##i##1, t##i##2)); \
+  wasm_v128_store(v + (4 * (i) + 2) * E, wasm_f32x4_sub(t##i##2, t##i##1)); \
+  wasm_v128_store(v + (4 * (i) + 3) * E, wasm_f32x4_sub(t##i##1, t##i##3))
+    ROW(0);
+    ROW(1);
+    ROW(2);
+    ROW(3);
+#undef ROW
+  }
+}
+
+/* y's 2×2 block at (oh, ow) = Aᵀ m A (+ bias, then max(·, 0) when relu), rows and columns past OH, OW dropped. */
+static void output_tile(const float *m, const float *bias, float *y, int E, int oh, int ow, int OH, int OW, int CO, int COp, int relu) {
+  const int down = oh + 1 < OH, right = ow + 1 < OW;
+  const v128_t floor = wasm_f32x4_splat(relu ? 0.0f : -__builtin_inff());
+  float *q = y + (oh * OW + ow) * CO;
+  for (int c = 0; c < COp; c += 4, m += 4, q += 4) {
+    const int n = CO - c;
+#define M(i, j) wasm_v128_load(m + (4 * (i) + (j)) * E)
+    /* s = Aᵀ m (2×4) */
+#define COLUMN(j) \
+  const v128_t m1##j = M(1, j), m2##j = M(2, j); \
+  const v128_t s0##j = wasm_f32x4_add(wasm_f32x4_add(M(0, j), m1##j), m2##j); \
+  const v128_t s1##j = wasm_f32x4_sub(wasm_f32x4_sub(m1##j, m2##j), M(3, j))
+    COLUMN(0);
+    COLUMN(1);
+    COLUMN(2);
+    COLUMN(3);
+#undef COLUMN
+#undef M
+    const v128_t b = bias ? load_channels(bias + c, n) : wasm_f32x4_splat(0);
+#define OUT(i, k) wasm_f32x4_pmax(wasm_f32x4_add(k ? wasm_f32x4_sub(wasm_f32x4_sub(s##i##1, s##i##2), s##i##3) \
+                                                   : wasm_f32x4_add(wasm_f32x4_add(s##i##0, s##i##1), s##i##2), b), floor)
+    store_channels(q, OUT(0, 0), n);
+    if (right) store_channels(q + CO, OUT(0, 1), n);
+    if (down) {
+      store_channels(q + OW * CO, OUT(1, 0), n);
+      if (right) store_channels(q + OW * CO + CO, OUT(1, 1), n);
+    }
+#undef OUT
+  }
+}
+
+/* 4 rows of c (N wide, from column j) += a's 4 rows · b, over K % 4 == 0, 8 (wide) or 4 columns. */
+static inline __attribute__((always_inline)) void gemm_4rows(const float *a, const float *b, float *c, int K, int N, int wide) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int k = 0; k < K; k += 4, b += 4 * N) {
+    const v128_t a0 = wasm_v128_load(a + k), a1 = wasm_v128_load(a + K + k), a2 = wasm_v128_load(a + 2 * K + k), a3 = wasm_v128_load(a + 3 * K + k);
+#define STEP(l) { \
+    const v128_t w0 = wasm_v128_load(b + (l) * N), w1 = wide ? wasm_v128_load(b + (l) * N + 4) : w0; \
+    v128_t s = wasm_i32x4_shuffle(a0, a0, l, l, l, l); \
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s, w0)); \
+    if (wide) c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s, w1)); \
+    s = wasm_i32x4_shuffle(a1, a1, l, l, l, l); \
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s, w0)); \
+    if (wide) c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s, w1)); \
+    s = wasm_i32x4_shuffle(a2, a2, l, l, l, l); \
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s, w0)); \
+    if (wide) c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s, w1)); \
+    s = wasm_i32x4_shuffle(a3, a3, l, l, l, l); \
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s, w0)); \
+    if (wide) c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s, w1)); }
+    STEP(0) STEP(1) STEP(2) STEP(3)
+#undef STEP
+  }
+  wasm_v128_store(c, c00), wasm_v128_store(c + N, c10), wasm_v128_store(c + 2 * N, c20), wasm_v128_store(c + 3 * N, c30);
+  if (wide) wasm_v128_store(c + 4, c01), wasm_v128_store(c + N + 4, c11), wasm_v128_store(c + 2 * N + 4, c21), wasm_v128_store(c + 3 * N + 4, c31);
+}
+
+/* c[M][N] = a[M][K] · b[K][N] for M, K, N % 4 == 0. */
+static void gemm(const float *a, const float *b, float *c, int M, int K, int N) {
+  for (int i = 0; i < M; i += 4, a += 4 * K, c += 4 * N) {
+    int j = 0;
+    for (; j + 8 <= N; j += 8) gemm_4rows(a, b + j, c + j, K, N, 1);
+    if (j < N) gemm_4rows(a, b + j, c + j, K, N, 0);
+  }
+}
+
+/*
+ * y [B][OH][OW][CO] = relu?(x ⋆ w + bias) for x [B][H][W][CI], zero padding top/left (the rest follows from OH, OW),
+ * u from winograd_filter_3x3. Tiles go in blocks of T (% 4 == 0) through the scratch v [16][T·CIp + 16] and
+ * m [16][T·COp + 16]: the 16 floats keep the 16 elements of a tile off addresses 4 KiB apart (T·CIp = 1024 made the
+ * input transform 4× slower on x86: 4K aliasing). bias may be 0 (none).
+ */
+EXPORT(winograd_conv3x3)
+void winograd_conv3x3(const float *x, const float *u, const float *bias, float *y, float *v, float *m, int B, int H, int W, int CI,
+                      int OH, int OW, int CO, int top, int left, int T, int relu) {
+  const int CIp = (CI + 3) & ~3, COp = (CO + 3) & ~3;
+  const int TH = (OH + 1) / 2, TW = (OW + 1) / 2, per = TH * TW, NT = B * per;
+  const int EV = T * CIp + 16, EM = T * COp + 16;
+  for (int t0 = 0; t0 < NT; t0 += T) {
+    const int nt = NT - t0 < T ? NT - t0 : T;
+    for (int t = 0; t < nt; t++) {
+      const int tile = t0 + t, b = tile / per, th = tile % per / TW, tw = tile % TW;
+      const int ih = 2 * th - top, iw = 2 * tw - left;
+      const float *xb = x + b * H * W * CI;
+      if (ih >= 0 && iw >= 0 && ih + 4 <= H && iw + 4 <= W) input_tile(xb, v + t * CIp, EV, ih, iw, H, W, CI, CIp, 1);
+      else input_tile(xb, v + t * CIp, EV, ih, iw, H, W, CI, CIp, 0);
+    }
+    const int rows = (nt + 3) & ~3; /* rows past nt hold stale values whose products are never read */
+    for (int e = 0; e < 16; e++) gemm(v + e * EV, u + e * CIp * COp, m + e * EM, rows, CIp, COp);
+    for (int t = 0; t < nt; t++) {
+      const int tile = t0 + t, b = tile / per, th = tile % per / TW, tw = tile % TW;
+      output_tile(m + t * COp, bias, y + b * OH * OW * CO, EM, 2 * th, 2 * tw, OH, OW, CO, COp, relu);
+    }
+  }
+}
