@@ -1,8 +1,8 @@
 /**
- * Winograd F(2×2, 3×3) (src/trainer/kernels/winograd.ts): FusedConv2D (bias, ReLU) and Conv2DBackpropInput of 3×3
+ * Winograd F(4×4, 3×3) and F(2×2, 3×3) (src/trainer/kernels/winograd.ts): FusedConv2D (bias, ReLU) and Conv2DBackpropInput of 3×3
  * stride-1 convolutions on the wasm backend against tfjs's reference CPU kernels, within 1e-5 of the output's scale,
  * on odd and even sizes, channel counts off the SIMD width and every padding; and the shapes it must leave alone
- * (other geometries, fewer than 8 input channels, where XNNPACK is faster).
+ * (other geometries, fewer than 3 input channels, where XNNPACK is faster).
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,11 +45,12 @@ function randomCase(): Case {
   }
 }
 
-describe('Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions', () => {
-  it('FusedConv2D with and without bias and ReLU, 40 random geometries (sizes 1–29 × 1–31, channels 1–33), through Winograd from 8 input channels', async () => {
+describe('Winograd for 3×3 stride-1 convolutions', () => {
+  it('FusedConv2D with and without bias and ReLU, 40 random geometries (sizes 1–29 × 1–31, channels 1–33), through Winograd from 3 input channels', async () => {
     const cases = [
       { x: [64, 28, 28, 16], co: 16, pad: 'same', bias: false, relu: false },
       { x: [3, 14, 14, 32], co: 32, pad: [[0, 0], [1, 1], [1, 1], [0, 0]], bias: true, relu: true },
+      { x: [1, 5, 7, 260], co: 9, pad: 'same', bias: true, relu: false }, // past 256 input channels: F(2×2, 3×3)
       ...Array.from({ length: 40 }, randomCase),
     ] as Case[];
     const calls = await countingWinograd(async () => {
@@ -61,11 +62,15 @@ describe('Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions', () => {
         await compareBoth('FusedConv2D', inputs, attrs, JSON.stringify(c));
       }
     });
-    assert.equal(calls, cases.filter((c) => c.x[3] >= 8).length);
+    assert.equal(calls, cases.filter((c) => c.x[3] >= 3).length);
   });
 
-  it('Conv2DBackpropInput, 40 random geometries, through Winograd from 8 output channels (its input channels)', async () => {
-    const cases = [{ x: [64, 14, 14, 16], co: 32, pad: 'same', bias: false, relu: false }, ...Array.from({ length: 40 }, randomCase)] as Case[];
+  it('Conv2DBackpropInput, 40 random geometries, through Winograd from 3 output channels (its input channels)', async () => {
+    const cases = [
+      { x: [64, 14, 14, 16], co: 32, pad: 'same', bias: false, relu: false },
+      { x: [1, 6, 5, 9], co: 261, pad: 'same', bias: false, relu: false }, // past 256 input channels (dy's): F(2×2, 3×3)
+      ...Array.from({ length: 40 }, randomCase),
+    ] as Case[];
     const calls = await countingWinograd(async () => {
       for (const c of cases) {
         const filter: Shape4D = [3, 3, c.x[3], c.co];
@@ -75,7 +80,7 @@ describe('Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions', () => {
         await compareBoth('Conv2DBackpropInput', inputs, attrs, JSON.stringify({ x: c.x, co: c.co, pad: c.pad }));
       }
     });
-    assert.equal(calls, cases.filter((c) => c.co >= 8).length);
+    assert.equal(calls, cases.filter((c) => c.co >= 3).length);
   });
 
   it('leaves other filters, strides, dilations and activations to the original kernels (and they still match)', async () => {
@@ -84,7 +89,7 @@ describe('Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions', () => {
       [[2, 9, 9, 4], [3, 3, 4, 8], 2, 1, 'linear'],
       [[2, 9, 9, 4], [3, 3, 4, 8], 1, 2, 'linear'],
       [[2, 9, 9, 8], [3, 3, 8, 8], 1, 1, 'elu'],
-      [[2, 9, 9, 7], [3, 3, 7, 16], 1, 1, 'relu'],
+      [[2, 9, 9, 2], [3, 3, 2, 16], 1, 1, 'relu'],
     ];
     const calls = await countingWinograd(async () => {
       for (const [x, filter, stride, dilation, activation] of cases) {
@@ -94,7 +99,7 @@ describe('Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions', () => {
       const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 4] };
       await compareBoth('Conv2DBackpropInput', { dy: randomInput([2, 5, 5, 8]), filter: randomInput([3, 3, 4, 8]) }, attrs, 'stride 2');
       const narrow = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 16] };
-      await compareBoth('Conv2DBackpropInput', { dy: randomInput([2, 9, 9, 7]), filter: randomInput([3, 3, 16, 7]) }, narrow, '7 output channels');
+      await compareBoth('Conv2DBackpropInput', { dy: randomInput([2, 9, 9, 2]), filter: randomInput([3, 3, 16, 2]) }, narrow, '2 output channels');
     });
     assert.equal(calls, 0);
   });

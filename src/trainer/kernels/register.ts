@@ -23,9 +23,9 @@ import { captureWasmKernels } from './wasm-ops';
 /** Why each kernel is ours, for logs and the benchmark. */
 export const TRAINING_KERNELS: Readonly<Record<string, string>> = {
   Conv2DBackpropFilter: 'missing from tfjs-backend-wasm (tfjs #8474): direct SIMD sum of x·dy (no XNNPACK weight packing), else XNNPACK convolution of transposed x and dy, or im2col + XNNPACK matmul',
-  Conv2DBackpropInput: 'built-in is a scalar loop: Winograd F(2×2, 3×3) for 3×3 stride 1 (SIMD), else XNNPACK convolution with the flipped filter (stride 1), XNNPACK matmul + col2im (strided)',
+  Conv2DBackpropInput: 'built-in is a scalar loop: Winograd F(4×4, 3×3) for 3×3 stride 1 from 3 output channels (SIMD), else XNNPACK convolution with the flipped filter (stride 1), XNNPACK matmul + col2im (strided)',
   BatchMatMul: 'built-in only uses XNNPACK without transposes: SIMD dot products for a·bᵀ, else explicit transpose + XNNPACK',
-  FusedConv2D: 'XNNPACK convolves directly, at its SIMD roofline: Winograd F(2×2, 3×3) (2.25× fewer multiplications) for 3×3 stride 1',
+  FusedConv2D: 'XNNPACK convolves directly, at its SIMD roofline: Winograd F(4×4, 3×3) (4× fewer multiplications) for 3×3 stride 1 from 3 input channels',
   _FusedMatMul: 'built-in packs a copy of the weights (XNNPACK) kept until they are freed: for up to 16 rows, SIMD product streaming the weights in place',
   MaxPoolGrad: 'built-in is slow: branch-free (SIMD) pass for MaxPool2d(2), channel-vectorised arg-max scatter otherwise',
   DepthwiseConv2dNativeBackpropFilter: 'missing from tfjs-backend-wasm: direct loops',

@@ -1,6 +1,7 @@
 /**
- * 3×3, stride-1 convolutions by Winograd's F(2×2, 3×3) algorithm (simd/training-kernels.c): 16 multiplications per
- * 2×2 outputs and channel pair instead of 36. XNNPACK's direct convolution already runs near this machine's wasm
+ * 3×3, stride-1 convolutions by Winograd's F(4×4, 3×3) algorithm (simd/training-kernels.c): 36 multiplications per
+ * 4×4 outputs and channel pair instead of 144; F(2×2, 3×3) (16 per 2×2 instead of 36) past 256 input channels, where
+ * F(4×4)'s float32 error (about 4e-6 of the output's scale at 16–64 channels, 9e-6 at 512) would pass 1e-5. XNNPACK's direct convolution already runs near this machine's wasm
  * SIMD roofline (no fused multiply-add in SIMD128), so only fewer multiplications make these layers faster. Used for
  * the forward pass (FusedConv2D, with its bias and ReLU) and for the input gradient, which is the same convolution of
  * dy with the filter rotated 180° and its channels swapped (a stride-1 "full" correlation).
@@ -23,13 +24,16 @@ const BLOCK_TILES = 64;
 const roundUp4 = (n: number): number => (n + 3) & ~3;
 
 /**
- * Below 8 input channels (of the convolution Winograd runs: CI forward, CO for dx) the transforms cost more than the
- * multiplications they save: bench/winograd-bench.ts measured 1→16 at 0.43×, 4→8 at 0.73×, 8→8 at 1.07× and 16→16
- * at 1.3× XNNPACK's speed (64 images of 28×28).
+ * Below 3 input channels (of the convolution Winograd runs: CI forward, CO for dx) the transforms cost more than the
+ * multiplications they save: bench/winograd-bench.ts measured F(4×4) 1→16 at 0.55×, 3→16 at 1.28×, 4→8 at 1.34× and
+ * 16→16 at 2.2× XNNPACK's speed (64 images of 28×28).
  */
-const MIN_IN_CHANNELS = 8;
+const MIN_IN_CHANNELS = 3;
 
-/** Whether Winograd F(2×2, 3×3) computes this convolution (3×3, stride 1, no dilation) faster than XNNPACK. */
+/** Input channels (rounded up to 4) up to which F(4×4, 3×3)'s error stays within 1e-5 of the output's scale. */
+const MAX_F4_IN_CHANNELS = 256;
+
+/** Whether Winograd computes this convolution (3×3, stride 1, no dilation) faster than XNNPACK. */
 function winogradPays(info: Conv2DInfo, inChannels: number): boolean {
   const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const geometry = filterHeight === 3 && filterWidth === 3 && strideHeight === 1 && strideWidth === 1 && dilationHeight === 1 && dilationWidth === 1;
@@ -47,14 +51,17 @@ export function winogradConv(
 ): TensorInfo {
   const inP = roundUp4(x.shape[3] as number);
   const outP = roundUp4(outShape[3]);
-  const allTiles = outShape[0] * Math.ceil(outShape[1] / 2) * Math.ceil(outShape[2] / 2);
+  const f4 = inP <= MAX_F4_IN_CHANNELS;
+  const side = f4 ? 4 : 2; // outputs per tile side
+  const elements = (side + 2) ** 2;
+  const allTiles = outShape[0] * Math.ceil(outShape[1] / side) * Math.ceil(outShape[2] / side);
   const tiles = Math.min(BLOCK_TILES, roundUp4(allTiles));
-  const u = wasm.makeOutput([16, inP, outP], 'float32');
-  const v = wasm.makeOutput([16, tiles * inP + 16], 'float32');
-  const m = wasm.makeOutput([16, tiles * outP + 16], 'float32');
+  const u = wasm.makeOutput([elements, inP, outP], 'float32');
+  const v = wasm.makeOutput([elements, tiles * inP + 16], 'float32');
+  const m = wasm.makeOutput([elements, tiles * outP + 16], 'float32');
   const y = wasm.makeOutput(outShape, 'float32');
-  simd.winogradFilter3x3(filter, u, flip);
-  simd.winogradConv3x3(x, u, bias, y, [v, m], padTop, padLeft, tiles, relu);
+  simd.winogradFilter3x3(filter, u, flip, f4);
+  simd.winogradConv3x3(x, u, bias, y, [v, m], padTop, padLeft, tiles, relu, f4);
   release(wasm, u, v, m);
   return y;
 }

@@ -22,7 +22,7 @@ interface Exports {
   channel_normalize(x: number, mean: number, scale: number, shift: number, out: number, rows: number, c: number, relu: number): void;
   batch_norm_input_grad(dy: number, x: number, mean: number, reluOut: number, a: number, b: number, c: number, out: number, rows: number, channels: number): void;
   scale_channels_per_image(x: number, s: number, out: number, n: number, p: number, c: number): void;
-  winograd_filter_3x3(w: number, u: number, ci: number, co: number, flip: number): void;
+  winograd_filter_3x3(w: number, u: number, ci: number, co: number, flip: number, f4: number): void;
   winograd_conv3x3(x: number, u: number, bias: number, y: number, v: number, m: number, ...geometry: number[]): void;
 }
 
@@ -102,10 +102,13 @@ export interface SimdKernels {
   batchNormInputGrad(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, reluOut: TensorInfo | undefined, coef: [TensorInfo, TensorInfo, TensorInfo], out: TensorInfo, rows: number, channels: number): void;
   /** out[n, p, c] = x[n, p, c]·scale[n, c] for x seen as [images, pixels, C]; needs C % 4 == 0. */
   scaleChannelsPerImage(x: TensorInfo, scale: TensorInfo, out: TensorInfo, images: number, pixels: number, channels: number): void;
-  /** u [16, INp, OUTp]: the Winograd F(2×2, 3×3) transform of an HWIO 3×3 filter, or with `flip` of its input-gradient filter. */
-  winogradFilter3x3(w: TensorInfo, u: TensorInfo, flip: boolean): void;
+  /**
+   * u [16 or 36 (f4), INp, OUTp]: the Winograd F(2×2, 3×3) or F(4×4, 3×3) transform of an HWIO 3×3 filter, or with
+   * `flip` of its input-gradient filter.
+   */
+  winogradFilter3x3(w: TensorInfo, u: TensorInfo, flip: boolean, f4: boolean): void;
   /** y = relu?(x ⋆ filter + bias), stride 1, from the transformed filter u, in blocks of `tiles` (% 4 == 0) through the scratch v, m. */
-  winogradConv3x3(x: TensorInfo, u: TensorInfo, bias: TensorInfo | undefined, y: TensorInfo, scratch: [TensorInfo, TensorInfo], padTop: number, padLeft: number, tiles: number, relu: boolean): void;
+  winogradConv3x3(x: TensorInfo, u: TensorInfo, bias: TensorInfo | undefined, y: TensorInfo, scratch: [TensorInfo, TensorInfo], padTop: number, padLeft: number, tiles: number, relu: boolean, f4: boolean): void;
 }
 
 /** The few WebAssembly JS API members used here (the project's TypeScript libs declare no DOM/wasm globals). */
@@ -194,14 +197,14 @@ function wrap(backend: BackendWasm, e: Exports): SimdKernels {
     scaleChannelsPerImage(x, scale, out, images, pixels, channels) {
       e.scale_channels_per_image(at(x), at(scale), at(out), images, pixels, channels);
     },
-    winogradFilter3x3(w, u, flip) {
+    winogradFilter3x3(w, u, flip, f4) {
       const [, , ci, co] = w.shape as [number, number, number, number];
-      e.winograd_filter_3x3(at(w), at(u), ci, co, flip ? 1 : 0);
+      e.winograd_filter_3x3(at(w), at(u), ci, co, flip ? 1 : 0, f4 ? 1 : 0);
     },
-    winogradConv3x3(x, u, bias, y, [v, m], padTop, padLeft, tiles, relu) {
+    winogradConv3x3(x, u, bias, y, [v, m], padTop, padLeft, tiles, relu, f4) {
       const [b, h, w, ci] = x.shape as [number, number, number, number];
       const [, oh, ow, co] = y.shape as [number, number, number, number];
-      e.winograd_conv3x3(at(x), at(u), bias ? at(bias) : 0, at(y), at(v), at(m), b, h, w, ci, oh, ow, co, padTop, padLeft, tiles, relu ? 1 : 0);
+      e.winograd_conv3x3(at(x), at(u), bias ? at(bias) : 0, at(y), at(v), at(m), b, h, w, ci, oh, ow, co, padTop, padLeft, tiles, relu ? 1 : 0, f4 ? 1 : 0);
     },
   };
 }

@@ -454,10 +454,12 @@ void scale_channels_per_image(const float *x, const float *s, float *out, int N,
 }
 
 /*
- * Winograd F(2×2, 3×3) convolution, stride 1, no dilation (Lavin & Gray 2015): each 2×2 block of outputs ("tile") is
- * computed from the 4×4 input patch around it as Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, so that per tile and channel pair the
- * 36 multiplications of the direct convolution become 16, done as 16 matrix products [tiles × CI]·[CI × CO] (one per
- * element of the 4×4 transformed tile). Channels are padded to fours (CIp, COp) with zeros in the transformed filter.
+ * Winograd convolution, 3×3, stride 1, no dilation (Lavin & Gray 2015): each S×S block of outputs ("tile") is
+ * computed from the (S + 2)² input patch around it as Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, so that per tile and channel pair
+ * the 9·S² multiplications of the direct convolution become (S + 2)², done as (S + 2)² matrix products
+ * [tiles × CI]·[CI × CO] (one per element of the transformed tile). F(2×2, 3×3): 16 instead of 36; F(4×4, 3×3):
+ * 36 instead of 144, with larger transform coefficients (points 0, ±1, ±2), hence a larger float32 error.
+ * Channels are padded to fours (CIp, COp) with zeros in the transformed filter.
  *
  * Filter: u[e][i][o] = (G g_io Gᵀ)[e] for the HWIO filter w [3][3][CI][CO]; with flip, the filter of the input
  * gradient instead (rotated 180°, in and out channels swapped: i over CO, o over CI), so that the same convolution
@@ -473,8 +475,8 @@ static inline __attribute__((always_inline)) v128_t load_strided(const float *p,
   return v;
 }
 
-EXPORT(winograd_filter_3x3)
-void winograd_filter_3x3(const float *w, float *u, int CI, int CO, int flip) {
+/* F(2×2, 3×3): u[e][i][o] = (G g_io Gᵀ)[e] for the 4×3 G of the points 0, ±1. */
+static void filter_f2(const float *w, float *u, int CI, int CO, int flip) {
   const int IN = flip ? CO : CI, OUT = flip ? CI : CO;
   const int INp = (IN + 3) & ~3, OUTp = (OUT + 3) & ~3, E = INp * OUTp;
   const int tap = CI * CO, step = flip ? CO : 1; /* step: between consecutive o */
@@ -510,6 +512,58 @@ void winograd_filter_3x3(const float *w, float *u, int CI, int CO, int flip) {
 #undef ROW
     }
   }
+}
+
+/* F(4×4, 3×3): u[e][i][o] = (G g_io Gᵀ)[e] for the 6×3 G of the points 0, ±1, ±2. */
+static void filter_f4(const float *w, float *u, int CI, int CO, int flip) {
+  const int IN = flip ? CO : CI, OUT = flip ? CI : CO;
+  const int INp = (IN + 3) & ~3, OUTp = (OUT + 3) & ~3, E = INp * OUTp;
+  const int tap = CI * CO, step = flip ? CO : 1;
+  const v128_t zero = wasm_f32x4_splat(0);
+  const v128_t q = wasm_f32x4_splat(0.25f), s6 = wasm_f32x4_splat(-1.0f / 6), s24 = wasm_f32x4_splat(1.0f / 24);
+  const v128_t s12 = wasm_f32x4_splat(1.0f / 12), s6p = wasm_f32x4_splat(1.0f / 6);
+  for (int i = 0; i < INp; i++) {
+    for (int o = 0; o < OUTp; o += 4) {
+      float *p = u + i * OUTp + o;
+      if (i >= IN) {
+        for (int e = 0; e < 36; e++) wasm_v128_store(p + e * E, zero);
+        continue;
+      }
+      const float *g = w + (flip ? o * CO + i : i * CO + o);
+      const int n = OUT - o;
+#define G(kh, kw) load_strided(g + (flip ? (2 - (kh)) * 3 + 2 - (kw) : (kh) * 3 + (kw)) * tap, step, n)
+#define T6(a, b, c, r0, r1, r2, r3, r4, r5) \
+  const v128_t r0 = wasm_f32x4_mul(q, a); \
+  const v128_t r1 = wasm_f32x4_mul(s6, wasm_f32x4_add(wasm_f32x4_add(a, c), b)); \
+  const v128_t r2 = wasm_f32x4_mul(s6, wasm_f32x4_sub(wasm_f32x4_add(a, c), b)); \
+  const v128_t r3 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(s24, a), wasm_f32x4_mul(s6p, c)), wasm_f32x4_mul(s12, b)); \
+  const v128_t r4 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(s24, a), wasm_f32x4_mul(s6p, c)), wasm_f32x4_mul(s12, b)); \
+  const v128_t r5 = c
+#define COLUMN(j) \
+  const v128_t g0##j = G(0, j), g1##j = G(1, j), g2##j = G(2, j); \
+  T6(g0##j, g1##j, g2##j, h0##j, h1##j, h2##j, h3##j, h4##j, h5##j)
+      COLUMN(0);
+      COLUMN(1);
+      COLUMN(2);
+#undef COLUMN
+#undef G
+#define ROW(r) { \
+  T6(h##r##0, h##r##1, h##r##2, u0, u1, u2, u3, u4, u5); \
+  wasm_v128_store(p + (6 * (r) + 0) * E, u0), wasm_v128_store(p + (6 * (r) + 1) * E, u1); \
+  wasm_v128_store(p + (6 * (r) + 2) * E, u2), wasm_v128_store(p + (6 * (r) + 3) * E, u3); \
+  wasm_v128_store(p + (6 * (r) + 4) * E, u4), wasm_v128_store(p + (6 * (r) + 5) * E, u5); }
+      ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
+#undef ROW
+#undef T6
+    }
+  }
+}
+
+/* The transformed filter: u [16][INp][OUTp] for F(2×2, 3×3), [36][INp][OUTp] for F(4×4, 3×3) (f4). */
+EXPORT(winograd_filter_3x3)
+void winograd_filter_3x3(const float *w, float *u, int CI, int CO, int flip, int f4) {
+  if (f4) filter_f4(w, u, CI, CO, flip);
+  else filter_f2(w, u, CI, CO, flip);
 }
 
 /* The first n (1–4) floats at p, zeros in the other lanes (channel tails). */
@@ -602,6 +656,91 @@ static void output_tile(const float *m, const float *bias, float *y, int E, int 
   }
 }
 
+/* Bᵀ on six vectors: F(4×4, 3×3)'s input transform along one axis. */
+#define BT6(d0, d1, d2, d3, d4, d5, r0, r1, r2, r3, r4, r5) \
+  const v128_t r0 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, d0), wasm_f32x4_mul(five, d2)), d4); \
+  const v128_t r1 = wasm_f32x4_sub(wasm_f32x4_add(d3, d4), wasm_f32x4_mul(four, wasm_f32x4_add(d1, d2))); \
+  const v128_t r2 = wasm_f32x4_add(wasm_f32x4_sub(d4, d3), wasm_f32x4_mul(four, wasm_f32x4_sub(d1, d2))); \
+  const v128_t r3 = wasm_f32x4_add(wasm_f32x4_sub(d4, d2), wasm_f32x4_mul(two, wasm_f32x4_sub(d3, d1))); \
+  const v128_t r4 = wasm_f32x4_sub(wasm_f32x4_sub(d4, d2), wasm_f32x4_mul(two, wasm_f32x4_sub(d3, d1))); \
+  const v128_t r5 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, d1), wasm_f32x4_mul(five, d3)), d5)
+
+/* input_tile for F(4×4, 3×3): 6×6 patches, 36 transformed elements. */
+static inline __attribute__((always_inline)) void input_tile_f4(const float *x, float *v, int E, int ih, int iw, int H, int W, int CI, int CIp, int inside) {
+#define OK(a, k, size) (inside || ((a) + (k) >= 0 && (a) + (k) < (size)))
+  const int r0 = OK(ih, 0, H), r1 = OK(ih, 1, H), r2 = OK(ih, 2, H), r3 = OK(ih, 3, H), r4 = OK(ih, 4, H), r5 = OK(ih, 5, H);
+  const int c0 = OK(iw, 0, W), c1 = OK(iw, 1, W), c2 = OK(iw, 2, W), c3 = OK(iw, 3, W), c4 = OK(iw, 4, W), c5 = OK(iw, 5, W);
+#undef OK
+  const float *p = x + (ih * W + iw) * CI;
+  const int row = W * CI;
+  const v128_t zero = wasm_f32x4_splat(0), two = wasm_f32x4_splat(2), four = wasm_f32x4_splat(4), five = wasm_f32x4_splat(5);
+  for (int c = 0; c < CIp; c += 4, p += 4, v += 4) {
+    const int n = CI - c;
+#define D(i, j) (r##i && c##j ? load_channels(p + (i) * row + (j) * CI, n) : zero)
+#define COLUMN(j) \
+  const v128_t d0##j = D(0, j), d1##j = D(1, j), d2##j = D(2, j), d3##j = D(3, j), d4##j = D(4, j), d5##j = D(5, j); \
+  BT6(d0##j, d1##j, d2##j, d3##j, d4##j, d5##j, t0##j, t1##j, t2##j, t3##j, t4##j, t5##j)
+    COLUMN(0);
+    COLUMN(1);
+    COLUMN(2);
+    COLUMN(3);
+    COLUMN(4);
+    COLUMN(5);
+#undef COLUMN
+#undef D
+#define ROW(i) { \
+  BT6(t##i##0, t##i##1, t##i##2, t##i##3, t##i##4, t##i##5, e0, e1, e2, e3, e4, e5); \
+  wasm_v128_store(v + (6 * (i) + 0) * E, e0), wasm_v128_store(v + (6 * (i) + 1) * E, e1); \
+  wasm_v128_store(v + (6 * (i) + 2) * E, e2), wasm_v128_store(v + (6 * (i) + 3) * E, e3); \
+  wasm_v128_store(v + (6 * (i) + 4) * E, e4), wasm_v128_store(v + (6 * (i) + 5) * E, e5); }
+    ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
+#undef ROW
+  }
+}
+#undef BT6
+
+/* Aᵀ on six vectors. */
+#define AT6(m0, m1, m2, m3, m4, m5, r0, r1, r2, r3) \
+  const v128_t pA12_ = wasm_f32x4_add(m1, m2), pS12_ = wasm_f32x4_sub(m1, m2), pA34_ = wasm_f32x4_add(m3, m4), pS34_ = wasm_f32x4_sub(m3, m4); \
+  const v128_t r0 = wasm_f32x4_add(wasm_f32x4_add(m0, pA12_), pA34_); \
+  const v128_t r1 = wasm_f32x4_add(pS12_, wasm_f32x4_mul(two, pS34_)); \
+  const v128_t r2 = wasm_f32x4_add(pA12_, wasm_f32x4_mul(four, pA34_)); \
+  const v128_t r3 = wasm_f32x4_add(wasm_f32x4_add(pS12_, wasm_f32x4_mul(eight, pS34_)), m5)
+
+/* output_tile for F(4×4, 3×3): a 4×4 block from 36 elements. */
+static void output_tile_f4(const float *m, const float *bias, float *y, int E, int oh, int ow, int OH, int OW, int CO, int COp, int relu) {
+  const int rows = OH - oh < 4 ? OH - oh : 4, cols = OW - ow < 4 ? OW - ow : 4;
+  const v128_t floor = wasm_f32x4_splat(relu ? 0.0f : -__builtin_inff());
+  const v128_t two = wasm_f32x4_splat(2), four = wasm_f32x4_splat(4), eight = wasm_f32x4_splat(8);
+  float *q = y + (oh * OW + ow) * CO;
+  for (int c = 0; c < COp; c += 4, m += 4, q += 4) {
+    const int n = CO - c;
+#define M(i, j) wasm_v128_load(m + (6 * (i) + (j)) * E)
+#define COLUMN(j) v128_t s0##j, s1##j, s2##j, s3##j; { \
+  AT6(M(0, j), M(1, j), M(2, j), M(3, j), M(4, j), M(5, j), r0, r1, r2, r3); \
+  s0##j = r0, s1##j = r1, s2##j = r2, s3##j = r3; }
+    COLUMN(0)
+    COLUMN(1)
+    COLUMN(2)
+    COLUMN(3)
+    COLUMN(4)
+    COLUMN(5)
+#undef COLUMN
+#undef M
+    const v128_t b = bias ? load_channels(bias + c, n) : wasm_f32x4_splat(0);
+#define ROW(i) if (i < rows) { \
+  AT6(s##i##0, s##i##1, s##i##2, s##i##3, s##i##4, s##i##5, y0, y1, y2, y3); \
+  float *qr = q + (i) * OW * CO; \
+  store_channels(qr, wasm_f32x4_pmax(wasm_f32x4_add(y0, b), floor), n); \
+  if (cols > 1) store_channels(qr + CO, wasm_f32x4_pmax(wasm_f32x4_add(y1, b), floor), n); \
+  if (cols > 2) store_channels(qr + 2 * CO, wasm_f32x4_pmax(wasm_f32x4_add(y2, b), floor), n); \
+  if (cols > 3) store_channels(qr + 3 * CO, wasm_f32x4_pmax(wasm_f32x4_add(y3, b), floor), n); }
+    ROW(0) ROW(1) ROW(2) ROW(3)
+#undef ROW
+  }
+}
+#undef AT6
+
 /* 4 rows of c (N wide, from column j) += a's 4 rows · b, over K % 4 == 0, 8 (wide) or 4 columns. */
 static inline __attribute__((always_inline)) void gemm_4rows(const float *a, const float *b, float *c, int K, int N, int wide) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -639,30 +778,40 @@ static void gemm(const float *a, const float *b, float *c, int M, int K, int N) 
 
 /*
  * y [B][OH][OW][CO] = relu?(x ⋆ w + bias) for x [B][H][W][CI], zero padding top/left (the rest follows from OH, OW),
- * u from winograd_filter_3x3. Tiles go in blocks of T (% 4 == 0) through the scratch v [16][T·CIp + 16] and
- * m [16][T·COp + 16]: the 16 floats keep the 16 elements of a tile off addresses 4 KiB apart (T·CIp = 1024 made the
- * input transform 4× slower on x86: 4K aliasing). bias may be 0 (none).
+ * u from winograd_filter_3x3 with the same f4. Tiles (2×2 outputs, or 4×4 with f4) go in blocks of T (% 4 == 0)
+ * through the scratch v [NE][T·CIp + 16] and m [NE][T·COp + 16] (NE = 16, or 36 with f4): the 16 floats keep the
+ * elements of a tile off addresses 4 KiB apart (T·CIp = 1024 made the input transform 4× slower on x86: 4K
+ * aliasing). bias may be 0 (none).
  */
 EXPORT(winograd_conv3x3)
 void winograd_conv3x3(const float *x, const float *u, const float *bias, float *y, float *v, float *m, int B, int H, int W, int CI,
-                      int OH, int OW, int CO, int top, int left, int T, int relu) {
+                      int OH, int OW, int CO, int top, int left, int T, int relu, int f4) {
   const int CIp = (CI + 3) & ~3, COp = (CO + 3) & ~3;
-  const int TH = (OH + 1) / 2, TW = (OW + 1) / 2, per = TH * TW, NT = B * per;
+  const int S = f4 ? 4 : 2, NE = f4 ? 36 : 16, P = S + 2; /* output tile side, transformed elements, input patch side */
+  const int TH = (OH + S - 1) / S, TW = (OW + S - 1) / S, per = TH * TW, NT = B * per;
   const int EV = T * CIp + 16, EM = T * COp + 16;
   for (int t0 = 0; t0 < NT; t0 += T) {
     const int nt = NT - t0 < T ? NT - t0 : T;
     for (int t = 0; t < nt; t++) {
       const int tile = t0 + t, b = tile / per, th = tile % per / TW, tw = tile % TW;
-      const int ih = 2 * th - top, iw = 2 * tw - left;
+      const int ih = S * th - top, iw = S * tw - left, inside = ih >= 0 && iw >= 0 && ih + P <= H && iw + P <= W;
       const float *xb = x + b * H * W * CI;
-      if (ih >= 0 && iw >= 0 && ih + 4 <= H && iw + 4 <= W) input_tile(xb, v + t * CIp, EV, ih, iw, H, W, CI, CIp, 1);
-      else input_tile(xb, v + t * CIp, EV, ih, iw, H, W, CI, CIp, 0);
+      float *vt = v + t * CIp;
+      if (f4) {
+        if (inside) input_tile_f4(xb, vt, EV, ih, iw, H, W, CI, CIp, 1);
+        else input_tile_f4(xb, vt, EV, ih, iw, H, W, CI, CIp, 0);
+      } else {
+        if (inside) input_tile(xb, vt, EV, ih, iw, H, W, CI, CIp, 1);
+        else input_tile(xb, vt, EV, ih, iw, H, W, CI, CIp, 0);
+      }
     }
     const int rows = (nt + 3) & ~3; /* rows past nt hold stale values whose products are never read */
-    for (int e = 0; e < 16; e++) gemm(v + e * EV, u + e * CIp * COp, m + e * EM, rows, CIp, COp);
+    for (int e = 0; e < NE; e++) gemm(v + e * EV, u + e * CIp * COp, m + e * EM, rows, CIp, COp);
     for (int t = 0; t < nt; t++) {
       const int tile = t0 + t, b = tile / per, th = tile % per / TW, tw = tile % TW;
-      output_tile(m + t * COp, bias, y + b * OH * OW * CO, EM, 2 * th, 2 * tw, OH, OW, CO, COp, relu);
+      float *yb = y + b * OH * OW * CO;
+      if (f4) output_tile_f4(m + t * COp, bias, yb, EM, S * th, S * tw, OH, OW, CO, COp, relu);
+      else output_tile(m + t * COp, bias, yb, EM, S * th, S * tw, OH, OW, CO, COp, relu);
     }
   }
 }
