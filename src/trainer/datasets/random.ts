@@ -14,10 +14,7 @@ export class Random {
 
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return mulberry((this.state = (this.state + GOLDEN) | 0)) / 4294967296;
   }
 
   /** Uniform in [lo, hi). */
@@ -68,6 +65,30 @@ export function deriveSeed(seed: number, ...parts: Array<number | string>): numb
     h = hashSeed(h);
   }
   return h >>> 0;
+}
+
+/**
+ * Values `from`, `from + 1`, … of `seed`'s stream, as float32 in [0, 1) (24 bits, so none rounds up to 1), into
+ * `out`. Mulberry32's k-th value depends on its state after k steps only, so any run of the stream is computed
+ * directly: a data-parallel shard draws just its rows of the batch's dropout mask.
+ */
+export function uniformRun(seed: number, from: number, out: Float32Array): Float32Array {
+  let state = (hashSeed(seed) + Math.imul(from, GOLDEN)) | 0;
+  for (let i = 0; i < out.length; i++) {
+    state = (state + GOLDEN) | 0;
+    out[i] = (mulberry(state) >>> 8) * 5.9604644775390625e-8;
+  }
+  return out;
+}
+
+/** Mulberry32's step constant. */
+const GOLDEN = 0x6d2b79f5;
+
+/** Mulberry32's output of a state (an unsigned 32-bit integer). */
+function mulberry(state: number): number {
+  let t = Math.imul(state ^ (state >>> 15), state | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
 }
 
 /** A 32-bit integer hash (splitmix-style finaliser) of any number. */

@@ -1,8 +1,11 @@
 /**
- * Uniform draws for the layers' random masks (dropout, stochastic depth). A data-parallel shard draws the masks of
- * its whole global batch and keeps its own rows, so the shards of a batch together use exactly the masks one
- * worker would draw for it: a run does not depend on the number of workers.
+ * Uniform draws for the layers' random masks (dropout, stochastic depth). A data-parallel shard draws its rows of
+ * its whole global batch's mask (the stream is computed from any position, datasets/random.ts), so the shards of a
+ * batch together use exactly the masks one worker would draw for it: a run does not depend on the number of
+ * workers. Not tf.randomUniform: its loop is compiled on stack replacement and thrown away at the next call, a
+ * recompilation every step that cost more than a millisecond per step in a data-parallel run.
  */
+import { uniformRun } from '../../datasets/random';
 import type { Tensor } from '../tf';
 import type { BuildContext } from './types';
 
@@ -16,8 +19,7 @@ export interface RowWindow {
 export function uniformDraw(ctx: BuildContext, shape: number[], perRow: boolean): Tensor {
   const { tf, seeds, rows } = ctx;
   const seed = seeds.next();
+  const rowSize = shape.slice(1).reduce((n, d) => n * d, 1);
   const window = perRow ? rows.window : null;
-  if (!window || window.total === shape[0]) return tf.randomUniform(shape, 0, 1, 'float32', seed);
-  const whole = tf.randomUniform([window.total, ...shape.slice(1)], 0, 1, 'float32', seed);
-  return tf.slice(whole, [window.offset, ...shape.slice(1).map(() => 0)], shape);
+  return tf.tensor(uniformRun(seed, (window?.offset ?? 0) * rowSize, new Float32Array(shape[0] * rowSize)), shape, 'float32');
 }
