@@ -41,6 +41,20 @@ function stateUsed(s: OptimizerStepAttrs): { a: boolean; b: boolean } {
 }
 
 /**
+ * State under TINY, and gradients under TINY_GRADIENT (whose square would be), are stored as 0: a state that decays
+ * every step (Adam's m, a momentum buffer, of a parameter whose gradient stays 0) otherwise turns subnormal, and
+ * each subnormal costs x86 a microcode assist: Adam's kernel took three times as long from the second epoch on.
+ * The step changes by under lr·1e-8, below float32's resolution of a weight (training-kernels.c's adam_step too).
+ */
+const TINY = 1e-30;
+const TINY_GRADIENT = 1e-16;
+
+/** x, or 0 when its magnitude is under `below` (NaN kept, so divergence is still seen). */
+function flush(x: number, below: number): number {
+  return Math.abs(x) < below ? 0 : x;
+}
+
+/**
  * The update on plain arrays (the kernel's JavaScript path): reads p, g, a, b and writes p2, a2, b2 (which alias a
  * and b when the state is not used, and are then not written).
  */
@@ -53,7 +67,7 @@ function optimizerStep(s: OptimizerStepAttrs, p: Float32Array, g: Float32Array, 
         const pi = p[i] as number;
         let d = (g[i] as number) + wd * pi;
         if (mom !== 0) {
-          const buf = mom * (a[i] as number) + d; // the buffer starts at zero, so step 1 stores d as torch does
+          const buf = flush(mom * (a[i] as number) + d, TINY); // the buffer starts at zero, so step 1 stores d as torch does
           a2[i] = buf;
           d = s.nesterov ? d + mom * buf : buf;
         }
@@ -65,9 +79,9 @@ function optimizerStep(s: OptimizerStepAttrs, p: Float32Array, g: Float32Array, 
       const { beta1, beta2, eps, stepSize, rootBc2, shrink, coupled } = adamConstants(s);
       for (let i = 0; i < n; i++) {
         const pi = p[i] as number;
-        const gi = (g[i] as number) + coupled * pi;
-        const m = beta1 * (a[i] as number) + (1 - beta1) * gi;
-        const v = beta2 * (b[i] as number) + (1 - beta2) * gi * gi;
+        const gi = flush((g[i] as number) + coupled * pi, TINY_GRADIENT);
+        const m = flush(beta1 * (a[i] as number) + (1 - beta1) * gi, TINY);
+        const v = flush(beta2 * (b[i] as number) + (1 - beta2) * gi * gi, TINY);
         a2[i] = m;
         b2[i] = v;
         p2[i] = pi * shrink - (stepSize * m) / (Math.sqrt(v) / rootBc2 + eps);
@@ -78,12 +92,12 @@ function optimizerStep(s: OptimizerStepAttrs, p: Float32Array, g: Float32Array, 
       const { alpha, eps } = s;
       for (let i = 0; i < n; i++) {
         const pi = p[i] as number;
-        const gi = (g[i] as number) + wd * pi;
-        const sq = alpha * (b[i] as number) + (1 - alpha) * gi * gi;
+        const gi = flush((g[i] as number) + wd * pi, TINY_GRADIENT);
+        const sq = flush(alpha * (b[i] as number) + (1 - alpha) * gi * gi, TINY);
         b2[i] = sq;
         let d = gi / (Math.sqrt(sq) + eps);
         if (mom > 0) {
-          d = mom * (a[i] as number) + d;
+          d = flush(mom * (a[i] as number) + d, TINY);
           a2[i] = d;
         }
         p2[i] = pi - lr * d;

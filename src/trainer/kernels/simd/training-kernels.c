@@ -132,7 +132,21 @@ void max_pool_grad_2x2(const float *x, const float *y, const float *dy, float *d
 /*
  * Adam / AdamW (torch.optim 1.13): g += coupled·p; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
  * p = p·shrink − stepSize·m / (√v / rootBc2 + eps). Vectors of 4, then a scalar tail.
+ * Subnormal floats cost x86 a microcode assist each (wasm cannot flush them to zero), and Adam makes them: a
+ * parameter whose gradient stays 0 (a dead unit's weights) has m shrunk by β1 every step, subnormal after ~800
+ * steps. That tripled this kernel's time from the second epoch on. So g under 1e-16 (whose g² would be subnormal)
+ * and m, v under 1e-30 are taken as 0: each changes the step by under stepSize·1e-8, far below float32's
+ * resolution of a weight. NaN is kept (the comparison is false), so divergence is still seen.
  */
+/* x, with lanes of magnitude under `below` set to 0 (NaN kept: its comparison is false). */
+static inline v128_t flush_below(v128_t x, v128_t below) {
+  return wasm_v128_andnot(x, wasm_f32x4_lt(wasm_f32x4_abs(x), below));
+}
+
+static inline float flush_scalar(float x, float below) {
+  return __builtin_fabsf(x) < below ? 0.0f : x;
+}
+
 EXPORT(adam_step)
 void adam_step(const float *p, const float *g, const float *m, const float *v, float *p2, float *m2, float *v2, int n,
                float beta1, float beta2, float eps, float stepSize, float rootBc2, float shrink, float coupled) {
@@ -140,21 +154,22 @@ void adam_step(const float *p, const float *g, const float *m, const float *v, f
   const v128_t b2 = wasm_f32x4_splat(beta2), c2 = wasm_f32x4_splat(1 - beta2);
   const v128_t ve = wasm_f32x4_splat(eps), vs = wasm_f32x4_splat(stepSize), vr = wasm_f32x4_splat(rootBc2);
   const v128_t vk = wasm_f32x4_splat(shrink), vc = wasm_f32x4_splat(coupled);
+  const v128_t tinyG = wasm_f32x4_splat(1e-16f), tiny = wasm_f32x4_splat(1e-30f);
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     const v128_t pi = wasm_v128_load(p + i);
-    const v128_t gi = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vc, pi));
-    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(c1, gi));
-    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(c2, wasm_f32x4_mul(gi, gi)));
+    const v128_t gi = flush_below(wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vc, pi)), tinyG);
+    const v128_t mi = flush_below(wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(c1, gi)), tiny);
+    const v128_t vi = flush_below(wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(c2, wasm_f32x4_mul(gi, gi))), tiny);
     const v128_t denom = wasm_f32x4_add(wasm_f32x4_div(wasm_f32x4_sqrt(vi), vr), ve);
     wasm_v128_store(m2 + i, mi);
     wasm_v128_store(v2 + i, vi);
     wasm_v128_store(p2 + i, wasm_f32x4_sub(wasm_f32x4_mul(pi, vk), wasm_f32x4_div(wasm_f32x4_mul(vs, mi), denom)));
   }
   for (; i < n; i++) {
-    const float gi = g[i] + coupled * p[i];
-    const float mi = beta1 * m[i] + (1 - beta1) * gi;
-    const float vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+    const float gi = flush_scalar(g[i] + coupled * p[i], 1e-16f);
+    const float mi = flush_scalar(beta1 * m[i] + (1 - beta1) * gi, 1e-30f);
+    const float vi = flush_scalar(beta2 * v[i] + (1 - beta2) * gi * gi, 1e-30f);
     m2[i] = mi;
     v2[i] = vi;
     p2[i] = p[i] * shrink - stepSize * mi / (__builtin_sqrtf(vi) / rootBc2 + eps);
