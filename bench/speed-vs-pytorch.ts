@@ -6,7 +6,7 @@
  * default thread count, and the scaling efficiency from 1 to N workers (samples/s with N ÷ (N × samples/s with 1)).
  * `--profile` adds where each step's time goes, per thread and phase (bench/step-phases-table.ts).
  *
- *   npm run bench:speed -- [--samples 25600] [--repeat 1] [--backend wasm] [--workers 1,2] [--profile] [--no-torch]
+ *   npm run bench:speed -- [--samples 60000] [--repeat 1] [--backend wasm] [--workers 1,2] [--profile] [--no-torch]
  *   npm run bench:speed -- --model resnet18 [--batch 8] [--steps 3] [--backend wasm]
  *   npm run bench:speed -- --model examples/fashion-bn-augment.cnn.yaml --per-cpu [--steps 300] [--backend wasm]
  *
@@ -157,7 +157,8 @@ const round3 = (x: number | null): number | null => (x === null ? null : +x.toFi
 const medianOf = (xs: Array<number | undefined>): number | null => median(xs.filter((x): x is number => x !== undefined && Number.isFinite(x)));
 
 async function main(): Promise<void> {
-  const samples = Number(flag('samples', '25600'));
+  // The whole training set by default: epoch 2 is then steps 845–1688, as in a real run.
+  const samples = Number(flag('samples', '60000'));
   const repeat = Number(flag('repeat', '1'));
   const backend = flag('backend', 'wasm');
   const counts = workerCounts(flag('workers', String(physicalCores())));
