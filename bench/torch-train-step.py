@@ -2,8 +2,8 @@
 (e.g. examples/fashion-bn-augment.cnn.yaml) on Fashion-MNIST, with its recipe's batch size, Adam (lr, weight decay),
 normalisation and augmentation (horizontal flip, random crop after padding) done per batch on tensors.
 
-Usage: torch-train-step.py MODEL_FILE STEPS THREADS [--profile]
-Five warm-up steps, then STEPS timed ones (batch preparation included). Prints JSON {threads, steps, batch,
+Usage: torch-train-step.py MODEL_FILE STEPS THREADS [--warmup N] [--profile]
+N warm-up steps (default 5), then STEPS timed ones (batch preparation included). Prints JSON {threads, steps, batch,
 samplesPerSecond, samplesPerCpuSecond}; with --profile first prints torch.profiler's table of self CPU time per op.
 """
 import gzip, json, os, sys, time
@@ -16,6 +16,7 @@ from twin_spec import build, read_spec  # noqa: E402
 
 path, steps, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 profile = "--profile" in sys.argv
+warmup = int(sys.argv[sys.argv.index("--warmup") + 1]) if "--warmup" in sys.argv else 5
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 
@@ -61,17 +62,17 @@ def step(i):
     opt.step()
 
 
-for i in range(5):
+for i in range(warmup):
     step(i)
 if profile:
     from torch.profiler import ProfilerActivity, profile as torch_profile
 
     with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
-        for i in range(5, 5 + min(steps, 20)):
+        for i in range(warmup, warmup + min(steps, 20)):
             step(i)
     print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=25))
 wall, cpu = time.perf_counter(), time.process_time()
-for i in range(5, 5 + steps):
+for i in range(warmup, warmup + steps):
     step(i)
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 print(json.dumps({"threads": threads, "steps": steps, "batch": batch, "samplesPerSecond": steps * batch / wall, "samplesPerCpuSecond": steps * batch / cpu}))

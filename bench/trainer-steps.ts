@@ -27,8 +27,8 @@ export interface StepTiming {
   waitSeconds: number;
 }
 
-/** Trains `timedBatches` batches after the warm-up; `onTiming(true/false)` marks the timed span (kernel meters). */
-export async function trainerSteps(tf: TF, modelFile: string, timedBatches: number, onTiming?: (on: boolean) => void): Promise<StepTiming> {
+/** Trains `timedBatches` batches after `warmup` ones; `onTiming(true/false)` marks the timed span (kernel meters). */
+export async function trainerSteps(tf: TF, modelFile: string, timedBatches: number, onTiming?: (on: boolean) => void, warmup = WARMUP_BATCHES): Promise<StepTiming> {
   const analysis = analyzeModel(readFileSync(modelFile, 'utf8'));
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`${modelFile}: ${errors.map((d) => d.message).join('; ')}`);
@@ -36,14 +36,14 @@ export async function trainerSteps(tf: TF, modelFile: string, timedBatches: numb
   const input = analysis.input as [number, number, number];
   // The file's task decides the targets (labels, images, masks) and the loss, as a real run's session does.
   const target = TASKS[analysis.task].target;
-  const maxTrainSamples = (timedBatches + WARMUP_BATCHES) * batchSize;
+  const maxTrainSamples = (timedBatches + warmup) * batchSize;
   const data = await loadDataset({ input, data: analysis.data, seed: analysis.train.seed, searchPaths: [], maxTrainSamples, target, maskClasses: analysis.outputShape[0] });
   const task = createTask(analysis.task, { loss: analysis.train.loss, classes: data.classes, classWeights: analysis.train.class_weights, ignoreIndex: analysis.train.ignore_index });
   const model = buildModel(tf, analysis.graph, analysis.train.seed);
   let cpu0: NodeJS.CpuUsage | undefined;
   let wall0 = 0;
   let stepEnd = 0;
-  const timing: StepTiming = { batchSize, samples: data.train.count - WARMUP_BATCHES * batchSize, cpuSeconds: NaN, wallSeconds: NaN, waitSeconds: 0 };
+  const timing: StepTiming = { batchSize, samples: data.train.count - warmup * batchSize, cpuSeconds: NaN, wallSeconds: NaN, waitSeconds: 0 };
   try {
     const config = { ...analysis.train, epochs: 1 };
     const sets = { ...data, validation: { ...data.validation, count: 0 }, test: { ...data.test, count: 0 } };
@@ -53,7 +53,7 @@ export async function trainerSteps(tf: TF, modelFile: string, timedBatches: numb
       },
       onBatch(m) {
         stepEnd = performance.now();
-        if (m.batch === WARMUP_BATCHES) {
+        if (m.batch === warmup) {
           onTiming?.(true);
           cpu0 = process.cpuUsage();
           wall0 = stepEnd;
@@ -68,6 +68,6 @@ export async function trainerSteps(tf: TF, modelFile: string, timedBatches: numb
   } finally {
     model.dispose();
   }
-  if (!Number.isFinite(timing.cpuSeconds)) throw new Error(`${modelFile}: fewer than ${WARMUP_BATCHES + 1} batches trained`);
+  if (!Number.isFinite(timing.cpuSeconds)) throw new Error(`${modelFile}: fewer than ${warmup + 1} batches trained`);
   return timing;
 }
