@@ -14,7 +14,7 @@ export class Random {
 
   /** Uniform in [0, 1). */
   next(): number {
-    return mulberry((this.state = (this.state + GOLDEN) | 0)) / 4294967296;
+    return mulberry((this.state = (this.state + INCREMENT) | 0)) / 4294967296;
   }
 
   /** Uniform in [lo, hi). */
@@ -73,16 +73,16 @@ export function deriveSeed(seed: number, ...parts: Array<number | string>): numb
  * directly: a data-parallel shard draws just its rows of the batch's dropout mask.
  */
 export function uniformRun(seed: number, from: number, out: Float32Array): Float32Array {
-  let state = (hashSeed(seed) + Math.imul(from, GOLDEN)) | 0;
+  let state = (hashSeed(seed) + Math.imul(from, INCREMENT)) | 0;
   for (let i = 0; i < out.length; i++) {
-    state = (state + GOLDEN) | 0;
+    state = (state + INCREMENT) | 0;
     out[i] = (mulberry(state) >>> 8) * 5.9604644775390625e-8;
   }
   return out;
 }
 
-/** Mulberry32's step constant. */
-const GOLDEN = 0x6d2b79f5;
+/** Mulberry32's state increment per value. */
+const INCREMENT = 0x6d2b79f5;
 
 /** Mulberry32's output of a state (an unsigned 32-bit integer). */
 function mulberry(state: number): number {
