@@ -1,13 +1,14 @@
 /**
- * Winograd F(2×2, 3×3) (src/trainer/kernels/winograd.ts) against the path it replaces (XNNPACK's direct convolution,
- * forward and input gradient) on the 3×3 stride-1 layers of the BN example (batch 64) and of ResNet-18 (batch 4,
- * 224×224): CPU milliseconds per call (process.cpuUsage, so a loaded machine does not skew the ratio), best of N.
+ * Winograd (src/trainer/kernels/winograd.ts) against the paths it replaces (XNNPACK's direct convolution for the
+ * forward pass and the input gradient, our direct SIMD kernel for the filter gradient) on the 3×3 stride-1 layers
+ * of the BN example (batch 64) and of ResNet-18 (batch 4, 224×224): CPU milliseconds per call (process.cpuUsage, so a loaded machine does not skew the ratio), best of N.
  *
  *   node --import tsx bench/winograd-bench.ts [--reps 5]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/trainer/backend/index';
-import { setSimdKernelsEnabled } from '../src/trainer/kernels/simd/simd-kernels';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convGeometry, setSimdKernelsEnabled, simdKernels, type SimdKernels } from '../src/trainer/kernels/simd/simd-kernels';
 
 type Shape4D = [number, number, number, number];
 const repsFlag = process.argv.indexOf('--reps');
@@ -34,22 +35,29 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-/** Best CPU time of REPS runs of `kernel` (after one warm-up). */
-function best(kernel: string, inputs: tf.NamedTensorMap, attrs: object): number {
+/** Calls before timing: V8 first runs a wasm function in its baseline compiler and swaps in the optimised code later. */
+const WARMUP = 3;
+
+/** Best CPU time of REPS runs of `run` (after the warm-up). */
+function bestOf(run: () => void): number {
   let min = Infinity;
-  for (let r = 0; r <= REPS; r++) {
+  for (let r = 0; r < WARMUP + REPS; r++) {
     const t0 = cpuMs();
-    const out = tf.engine().runKernel(kernel, inputs, attrs as tf.NamedAttrMap) as tf.Tensor; // wasm kernels run synchronously
+    run();
     const t = cpuMs() - t0;
-    out.dispose();
-    if (r > 0) min = Math.min(min, t);
+    if (r >= WARMUP) min = Math.min(min, t);
   }
   return min;
 }
 
+/** Best CPU time of REPS runs of `kernel` (wasm kernels run synchronously). */
+const best = (kernel: string, inputs: tf.NamedTensorMap, attrs: object): number =>
+  bestOf(() => (tf.engine().runKernel(kernel, inputs, attrs as tf.NamedAttrMap) as tf.Tensor).dispose());
+
 async function main(): Promise<void> {
   await initBackend('wasm');
-  console.log(`CPU ms per call, best of ${REPS}           forward: XNNPACK  Winograd     dx: XNNPACK  Winograd`);
+  const simd = simdKernels(tf.backend() as BackendWasm) as SimdKernels;
+  console.log(`CPU ms per call, best of ${REPS}           forward: XNNPACK  Winograd     dx: XNNPACK  Winograd     dW: direct  Winograd`);
   for (const [name, x, co] of LAYERS) {
     const input = tf.randomNormal(x);
     const filter = tf.randomNormal([3, 3, x[3], co]);
@@ -66,8 +74,14 @@ async function main(): Promise<void> {
       times.push(best('Conv2DBackpropInput', { dy, filter }, bwd));
     }
     setSimdKernelsEnabled(true);
-    const [f0, f1, b0, b1] = times as [number, number, number, number];
-    console.log(`${name.padEnd(30)} ${f0.toFixed(2).padStart(16)} ${f1.toFixed(2).padStart(9)} ${(f0 / f1).toFixed(2)}× ${b0.toFixed(2).padStart(11)} ${b1.toFixed(2).padStart(9)} ${(b0 / b1).toFixed(2)}×`);
+    const info = tf.backend_util.computeConv2DInfo(x, [3, 3, x[3], co], 1, 1, 'same');
+    const dw = tf.zeros([3, 3, x[3], co]);
+    times.push(bestOf(() => simd.conv2dFilterGrad(input, dy, dw, convGeometry(info))));
+    times.push(best('Conv2DBackpropFilter', { x: input, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, x[3], co] }));
+    dw.dispose();
+    const [f0, f1, b0, b1, w0, w1] = times as [number, number, number, number, number, number];
+    const pair = (a: number, b: number, width: number): string => `${a.toFixed(2).padStart(width)} ${b.toFixed(2).padStart(9)} ${(a / b).toFixed(2)}×`;
+    console.log(`${name.padEnd(30)} ${pair(f0, f1, 16)} ${pair(b0, b1, 11)} ${pair(w0, w1, 10)}`);
     tf.dispose([input, filter, dy]);
   }
 }

@@ -13,20 +13,20 @@ import { compare, int, pick, randomInput, setUpBackends, type Input, type Pad, t
 
 before(setUpBackends);
 
-/** Counts the calls of the Winograd convolution while `body` runs. */
-async function countingWinograd(body: () => Promise<void>): Promise<number> {
+/** Counts the calls of a Winograd kernel (the convolution unless named) while `body` runs. */
+async function countingWinograd(body: () => Promise<void>, kernel: 'winogradConv3x3' | 'winogradFilterGrad3x3' = 'winogradConv3x3'): Promise<number> {
   await tf.setBackend('wasm');
   const simd = simdKernels(tf.backend() as BackendWasm) as SimdKernels;
-  const original = simd.winogradConv3x3;
+  const original = simd[kernel] as (...args: unknown[]) => void;
   let calls = 0;
-  simd.winogradConv3x3 = (...args) => {
+  (simd as unknown as Record<string, unknown>)[kernel] = (...args: unknown[]) => {
     calls += 1;
     original(...args);
   };
   try {
     await body();
   } finally {
-    simd.winogradConv3x3 = original;
+    (simd as unknown as Record<string, unknown>)[kernel] = original;
   }
   return calls;
 }
@@ -81,6 +81,25 @@ describe('Winograd for 3×3 stride-1 convolutions', () => {
       }
     });
     assert.equal(calls, cases.filter((c) => c.co >= 3).length);
+  });
+
+  it('Conv2DBackpropFilter, 40 random geometries, through Winograd from 3 input channels', async () => {
+    const cases = [
+      { x: [64, 28, 28, 16], co: 16, pad: 'same', bias: false, relu: false },
+      { x: [64, 14, 14, 32], co: 32, pad: 'same', bias: false, relu: false },
+      { x: [1, 6, 5, 260], co: 9, pad: 'same', bias: false, relu: false }, // past 256 input channels: F(2×2, 3×3)
+      ...Array.from({ length: 40 }, randomCase),
+    ] as Case[];
+    const calls = await countingWinograd(async () => {
+      for (const c of cases) {
+        const filter: Shape4D = [3, 3, c.x[3], c.co];
+        const info = tf.backend_util.computeConv2DInfo(c.x, filter, 1, 1, c.pad);
+        const inputs = { x: randomInput(c.x), dy: randomInput(info.outShape) };
+        const attrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', filterShape: filter };
+        await compareBoth('Conv2DBackpropFilter', inputs, attrs, JSON.stringify({ x: c.x, co: c.co, pad: c.pad }));
+      }
+    }, 'winogradFilterGrad3x3');
+    assert.equal(calls, cases.filter((c) => c.x[3] >= 3).length);
   });
 
   it('leaves other filters, strides, dilations and activations to the original kernels (and they still match)', async () => {

@@ -6,8 +6,9 @@
  * gradient sums accumulate in float64. The SIMD module does the passes when the channels come in fours; the
  * JavaScript loops below compute the same values otherwise.
  * A ReLU after the layer can be fused in (attr `relu`): the forward pass clamps as it writes, and the backward pass
- * masks dy with the saved output (y > 0 exactly where the normalised value was), which saves the ReLU's two passes
- * and its gradient's step and multiply passes.
+ * masks dy where the normalised value was not positive, recomputed from x with the forward pass's own scale, shift
+ * and operations (bit for bit its mask, one stream of memory fewer than reading y back). That saves the ReLU's two
+ * passes and its gradient's step and multiply passes.
  */
 import { util, type GradConfig, type KernelConfig, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -18,7 +19,10 @@ import { asWasm, f32, inputsOf, release } from './wasm-ops';
 
 /** Inputs `x`, `gamma`, `beta`; attrs `eps`, `relu` (optional); outputs [y, mean, variance (biased), invStd = 1/√(variance + eps)]. */
 export const BATCH_NORM_TRAIN = 'CnnlabBatchNormTrain';
-/** Inputs `dy`, `x`, `mean`, `invStd`, `gamma`, and `y` (the forward output) when a ReLU was fused; outputs [dx, dGamma, dBeta]. */
+/**
+ * Inputs `dy`, `x`, `mean`, `invStd`, `gamma`, and when a ReLU was fused `variance` and `beta` with the attr `eps`
+ * (to recompute its mask); outputs [dx, dGamma, dBeta].
+ */
 export const BATCH_NORM_GRAD = 'CnnlabBatchNormGrad';
 /** Inputs `x`, `mean`, `variance`, `gamma`, `beta` (running statistics); attrs `eps`, `relu` (optional); output y. */
 export const BATCH_NORM_EVAL = 'CnnlabBatchNormEval';
@@ -57,16 +61,23 @@ function normalize(x: Float32Array, mean: Float32Array, scale: Float32Array, shi
   }
 }
 
-/** dy[i], or 0 where a fused ReLU's output is not positive. */
-const masked = (dy: Float32Array, reluOut: Float32Array | undefined, i: number): number => (reluOut && !((reluOut[i] as number) > 0) ? 0 : (dy[i] as number));
+/** A fused ReLU's forward scale and shift per channel. */
+type Relu = [scale: Float32Array, shift: Float32Array];
 
-/** Σg and Σg·(x − mean) per channel, in float64, g = dy masked by the fused ReLU's output if any. */
-function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, reluOut: Float32Array | undefined, sumDy: Float32Array, sumDyXc: Float32Array): void {
+/** dy[i], or 0 where the fused ReLU's output was not positive (recomputed as normalize() computed it). */
+function masked(dy: Float32Array, x: Float32Array, mean: Float32Array, relu: Relu | undefined, i: number, c: number): number {
+  if (!relu) return dy[i] as number;
+  const v = ((x[i] as number) - (mean[c] as number)) * (relu[0][c] as number) + (relu[1][c] as number);
+  return Math.fround(v) > 0 ? (dy[i] as number) : 0;
+}
+
+/** Σg and Σg·(x − mean) per channel, in float64, g = dy masked by the fused ReLU if any. */
+function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, relu: Relu | undefined, sumDy: Float32Array, sumDyXc: Float32Array): void {
   const channels = mean.length;
   const s = new Float64Array(channels);
   const p = new Float64Array(channels);
   for (let i = 0, c = 0; i < x.length; i++) {
-    const g = masked(dy, reluOut, i);
+    const g = masked(dy, x, mean, relu, i, c);
     s[c] = (s[c] as number) + g;
     p[c] = (p[c] as number) + g * ((x[i] as number) - (mean[c] as number));
     if (++c === channels) c = 0;
@@ -76,10 +87,10 @@ function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, reluOut
 }
 
 /** out = a·g + b·(x − mean) + c per channel, g as in gradSums. */
-function inputGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, reluOut: Float32Array | undefined, a: Float32Array, b: Float32Array, k: Float32Array, out: Float32Array): void {
+function inputGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, relu: Relu | undefined, a: Float32Array, b: Float32Array, k: Float32Array, out: Float32Array): void {
   const channels = mean.length;
   for (let i = 0, c = 0; i < x.length; i++) {
-    out[i] = (a[c] as number) * masked(dy, reluOut, i) + (b[c] as number) * ((x[i] as number) - (mean[c] as number)) + (k[c] as number);
+    out[i] = (a[c] as number) * masked(dy, x, mean, relu, i, c) + (b[c] as number) * ((x[i] as number) - (mean[c] as number)) + (k[c] as number);
     if (++c === channels) c = 0;
   }
 }
@@ -103,6 +114,10 @@ function scaleAndShift(wasm: BackendWasm, gamma: TensorInfo, beta: TensorInfo, i
   return [scale, shift];
 }
 
+/** 1/√(variance + ε) in float64, from the float32 variance: the forward pass's scale comes from exactly these. */
+const inverseStd = (wasm: BackendWasm, variance: TensorInfo, eps: number): Float64Array =>
+  Float64Array.from(f32(wasm, variance), (v) => 1 / Math.sqrt(v + eps));
+
 const trainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = asWasm(backend);
   const { x, gamma, beta } = inputsOf(inputs, 'x', 'gamma', 'beta');
@@ -116,7 +131,7 @@ const trainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const simd = simdKernels(wasm);
   if (simd && channels % 4 === 0) simd.channelMoments(x, rows, channels, mean, variance);
   else moments(f32(wasm, x), channels, f32(wasm, mean), f32(wasm, variance));
-  const inv = Float64Array.from(f32(wasm, variance), (v) => 1 / Math.sqrt(v + eps));
+  const inv = inverseStd(wasm, variance, eps);
   f32(wasm, invStd).set(inv);
   const [scale, shift] = scaleAndShift(wasm, gamma, beta, inv);
   applyNormalization(wasm, x, mean, scale, shift, y, relu === true);
@@ -127,22 +142,27 @@ const trainKernel: KernelFunc = ({ inputs, backend, attrs }) => {
 /**
  * dβ = Σdy, dγ = invStd·Σdy·(x − μ), and with M rows and k = γ·invStd:
  * dx = k·(dy − dβ/M − x̂·dγ/M) = k·dy − (k·invStd·dγ/M)·(x − μ) − k·dβ/M,
- * with dy masked where the fused ReLU's output `y` (when given) is not positive.
+ * with dy masked where the fused ReLU (when `variance` and `beta` are given) stopped its input.
  */
-const gradKernel: KernelFunc = ({ inputs, backend }) => {
+const gradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = asWasm(backend);
   const { dy, x, mean, invStd, gamma } = inputsOf(inputs, 'dy', 'x', 'mean', 'invStd', 'gamma');
-  const reluOut = inputs.y;
+  const { variance, beta } = inputs;
+  const relu = variance && beta ? scaleAndShift(wasm, gamma, beta, inverseStd(wasm, variance, (attrs as { eps: number }).eps)) : undefined;
   const { rows, channels } = layout(x);
   const dx = wasm.makeOutput(x.shape, 'float32');
   const dGamma = wasm.makeOutput([channels], 'float32');
   const dBeta = wasm.makeOutput([channels], 'float32');
-  if (rows === 0) return [dx, dGamma, dBeta];
+  if (rows === 0) {
+    if (relu) release(wasm, ...relu);
+    return [dx, dGamma, dBeta];
+  }
   const coef = [0, 1, 2].map(() => wasm.makeOutput([channels], 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
   const simd = simdKernels(wasm);
   const vectorised = simd !== undefined && channels % 4 === 0;
-  if (vectorised) simd.batchNormGradSums(dy, x, mean, reluOut, rows, channels, dBeta, dGamma);
-  else gradSums(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), reluOut && f32(wasm, reluOut), f32(wasm, dBeta), f32(wasm, dGamma));
+  const reluJs = (): Relu | undefined => relu && [f32(wasm, relu[0]), f32(wasm, relu[1])];
+  if (vectorised) simd.batchNormGradSums(dy, x, mean, relu, rows, channels, dBeta, dGamma);
+  else gradSums(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), reluJs(), f32(wasm, dBeta), f32(wasm, dGamma));
   const [dG, dB, is, g, a, b, k] = [dGamma, dBeta, invStd, gamma, ...coef].map((t) => f32(wasm, t)) as Float32Array[] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   for (let c = 0; c < channels; c++) {
     const inv = is[c] as number;
@@ -153,9 +173,9 @@ const gradKernel: KernelFunc = ({ inputs, backend }) => {
     b[c] = (-scale * inv * dGammaC) / rows;
     k[c] = (-scale * (dB[c] as number)) / rows;
   }
-  if (vectorised) simd.batchNormInputGrad(dy, x, mean, reluOut, coef, dx, rows, channels);
-  else inputGrad(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), reluOut && f32(wasm, reluOut), a, b, k, f32(wasm, dx));
-  release(wasm, ...coef);
+  if (vectorised) simd.batchNormInputGrad(dy, x, mean, relu, coef, dx, rows, channels);
+  else inputGrad(f32(wasm, dy), f32(wasm, x), f32(wasm, mean), reluJs(), a, b, k, f32(wasm, dx));
+  release(wasm, ...coef, ...(relu ?? []));
   return [dx, dGamma, dBeta];
 };
 
@@ -165,7 +185,7 @@ const evalKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { eps, relu } = attrs as { eps: number; relu?: boolean };
   const y = wasm.makeOutput(x.shape, 'float32');
   if (layout(x).rows === 0) return y;
-  const [scale, shift] = scaleAndShift(wasm, gamma, beta, Float64Array.from(f32(wasm, variance), (v) => 1 / Math.sqrt(v + eps)));
+  const [scale, shift] = scaleAndShift(wasm, gamma, beta, inverseStd(wasm, variance, eps));
   applyNormalization(wasm, x, mean, scale, shift, y, relu === true);
   release(wasm, scale, shift);
   return y;
@@ -208,13 +228,14 @@ export function batchNormGradients(tf: TF): GradConfig[] {
     {
       // The batch statistics are functions of x: the backward kernel's dx already accounts for them.
       kernelName: BATCH_NORM_TRAIN,
-      inputsToSave: ['x', 'gamma'],
-      outputsToSave: [true, true, false, true],
+      inputsToSave: ['x', 'gamma', 'beta'],
+      outputsToSave: [false, true, true, true],
       gradFunc: (dys, saved, attrs) => {
-        const [x, gamma, y, mean, invStd] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor];
+        const [x, gamma, beta, mean, variance, invStd] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
         const dy = (Array.isArray(dys) ? dys[0] : dys) as Tensor;
-        const inputs: Record<string, Tensor> = (attrs as { relu?: boolean }).relu ? { dy, x, mean, invStd, gamma, y } : { dy, x, mean, invStd, gamma };
-        const grads = (): Tensor[] => tf.engine().runKernel(BATCH_NORM_GRAD, inputs, {}) as Tensor[];
+        const { relu, eps } = attrs as { relu?: boolean; eps: number };
+        const inputs: Record<string, Tensor> = relu ? { dy, x, mean, invStd, gamma, variance, beta } : { dy, x, mean, invStd, gamma };
+        const grads = (): Tensor[] => tf.engine().runKernel(BATCH_NORM_GRAD, inputs, { eps }) as Tensor[];
         return { x: () => grads()[0] as Tensor, gamma: () => grads()[1] as Tensor, beta: () => grads()[2] as Tensor };
       },
     },

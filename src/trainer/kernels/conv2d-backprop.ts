@@ -1,7 +1,8 @@
 /**
  * Conv2DBackpropFilter (missing from the wasm backend, tfjs issue #8474) and Conv2DBackpropInput (present
- * but a scalar loop). dW is summed directly by our SIMD kernel (simd/training-kernels.c) when it loads and the
- * output channels come in fours; otherwise both gradients are forward convolutions that XNNPACK runs at full speed:
+ * but a scalar loop). Both go through Winograd (winograd.ts) for 3×3 stride-1 filters from 3 channels. Otherwise dW
+ * is summed directly by our SIMD kernel (simd/training-kernels.c) when it loads and the output channels come in
+ * fours; otherwise both gradients are forward convolutions that XNNPACK runs at full speed:
  *  - dW: treat input channels as the batch and the batch as channels, dW[ci] = conv(xᵀ[ci], dyᵀ) with the
  *    forward stride as dilation; the output's spatial extent is the filter's. When the patch is shorter
  *    than the output channels (first layers: 3×3×1 → 16), im2col + colsᵀ·dy moves less data instead.
@@ -13,7 +14,7 @@ import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs } from '@tenso
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { batchChunk, batchRows, col2imAdd, im2colTransposed, patchSize } from './im2col';
 import { convGeometry, simdKernels, type SimdKernels } from './simd/simd-kernels';
-import { winogradInputGrad } from './winograd';
+import { winogradFilterGrad, winogradInputGrad } from './winograd';
 import { asWasm, f32, fastMatMul, inputsOf, release, transpose, transpose2d, withShape, xnnConv2d, zeros, type WasmKernels } from './wasm-ops';
 
 type Shape4D = [number, number, number, number];
@@ -107,6 +108,8 @@ export function conv2DBackpropFilterConfig(k: WasmKernels): KernelConfig {
     assertChannelsLast('Conv2DBackpropFilter', a.dataFormat);
     const info = backend_util.computeConv2DInfo(x.shape as Shape4D, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
     const wasm = asWasm(backend);
+    const winograd = winogradFilterGrad(wasm, x, dy, info);
+    if (winograd) return winograd;
     const simd = simdKernels(wasm);
     if (simd && info.outChannels % 4 === 0) return filterGradBySimd(simd, wasm, x, dy, info);
     return (prefersIm2col(info) ? filterGradByIm2col : filterGradByConvolution)(k, wasm, x, dy, info);

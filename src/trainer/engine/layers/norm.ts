@@ -105,17 +105,17 @@ function opsPasses(tf: TF, eps: number): BatchNormPasses {
 
 /**
  * The passes on CNN Lab's BatchNorm kernels (wasm): two passes over memory each way (see kernels/batch-norm.ts);
- * with `relu` the ReLU is applied in the forward pass and its mask (the output) read in the backward one.
+ * with `relu` the ReLU is applied in the forward pass, and the backward one recomputes its mask from x.
  */
 function kernelPasses(tf: TF, eps: number, relu: boolean): BatchNormPasses {
   return {
     forward(x, gamma, beta) {
       const [y, mean, variance, invStd] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { eps, relu }) as Tensor[] as [Tensor, Tensor, Tensor, Tensor];
-      return { y, mean, variance, saved: relu ? [x, mean, invStd, gamma, y] : [x, mean, invStd, gamma] };
+      return { y, mean, variance, saved: relu ? [x, mean, invStd, gamma, variance, beta] : [x, mean, invStd, gamma] };
     },
-    backward(dy, [x, mean, invStd, gamma, y]) {
-      const inputs = { dy, x: x as Tensor, mean: mean as Tensor, invStd: invStd as Tensor, gamma: gamma as Tensor, ...(y ? { y } : {}) };
-      return tf.engine().runKernel(BATCH_NORM_GRAD, inputs, {}) as Tensor[] as [Tensor, Tensor, Tensor];
+    backward(dy, [x, mean, invStd, gamma, variance, beta]) {
+      const inputs = { dy, x: x as Tensor, mean: mean as Tensor, invStd: invStd as Tensor, gamma: gamma as Tensor, ...(variance && beta ? { variance, beta } : {}) };
+      return tf.engine().runKernel(BATCH_NORM_GRAD, inputs, { eps }) as Tensor[] as [Tensor, Tensor, Tensor];
     },
   };
 }

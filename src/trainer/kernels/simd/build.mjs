@@ -18,7 +18,7 @@ try {
     '-o', out, join(here, 'training-kernels.c'),
   ], { stdio: 'inherit' });
   // The module shares the backend's memory: it must never touch a global (a stack pointer would write below the heap).
-  const disassembly = execFileSync('llvm-objdump', ['-d', out], { encoding: 'utf8' });
+  const disassembly = execFileSync('llvm-objdump', ['-d', out], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (/global\.(get|set)/.test(disassembly)) throw new Error('training-kernels.c compiled to code that uses a global (stack?): keep the kernels stack-free');
   const base64 = readFileSync(out).toString('base64');
   const lines = base64.match(/.{1,100}/g) ?? [];

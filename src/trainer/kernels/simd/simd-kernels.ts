@@ -17,14 +17,18 @@ interface Exports {
   add_channel_bias(x: number, bias: number, out: number, rows: number, channels: number): void;
   matmul_nt(a: number, b: number, out: number, m: number, n: number, k: number): void;
   matmul_nn(a: number, b: number, bias: number, out: number, m: number, n: number, k: number, relu: number): void;
-  channel_moments(x: number, rows: number, c: number, mean: number, variance: number): void;
-  batch_norm_grad_sums(dy: number, x: number, mean: number, reluOut: number, rows: number, c: number, sumDy: number, sumDyXc: number): void;
+  channel_moments(x: number, rows: number, c: number, mean: number, variance: number, acc: number): void;
+  batch_norm_grad_sums(dy: number, x: number, mean: number, scale: number, shift: number, rows: number, c: number, sumDy: number, sumDyXc: number, acc: number): void;
   channel_normalize(x: number, mean: number, scale: number, shift: number, out: number, rows: number, c: number, relu: number): void;
-  batch_norm_input_grad(dy: number, x: number, mean: number, reluOut: number, a: number, b: number, c: number, out: number, rows: number, channels: number): void;
+  batch_norm_input_grad(dy: number, x: number, mean: number, scale: number, shift: number, a: number, b: number, c: number, out: number, rows: number, channels: number): void;
   scale_channels_per_image(x: number, s: number, out: number, n: number, p: number, c: number): void;
   winograd_filter_3x3(w: number, u: number, ci: number, co: number, flip: number, f4: number): void;
   winograd_conv3x3(x: number, u: number, bias: number, y: number, v: number, m: number, ...geometry: number[]): void;
+  winograd_filter_grad_3x3(x: number, dy: number, dw: number, v: number, z: number, acc: number, ...geometry: number[]): void;
 }
+
+/** A fused ReLU's forward scale and shift per channel: its input was (x − mean)·scale + shift. */
+export type ReluScaleShift = [scale: TensorInfo, shift: TensorInfo];
 
 /** Geometry of a convolution's filter gradient, NHWC / HWIO. */
 export interface ConvGeometry {
@@ -94,12 +98,12 @@ export interface SimdKernels {
   matmulNN(a: TensorInfo, b: TensorInfo, bias: TensorInfo | undefined, out: TensorInfo, m: number, n: number, k: number, relu: boolean): void;
   /** Per-channel mean and biased variance of a [rows, C] tensor; needs C % 4 == 0. */
   channelMoments(x: TensorInfo, rows: number, channels: number, mean: TensorInfo, variance: TensorInfo): void;
-  /** Per-channel Σg and Σg·(x − mean), g = dy masked where a fused ReLU's output `reluOut` (if given) is not > 0; needs C % 4 == 0. */
-  batchNormGradSums(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, reluOut: TensorInfo | undefined, rows: number, channels: number, sumDy: TensorInfo, sumDyXc: TensorInfo): void;
+  /** Per-channel Σg and Σg·(x − mean), g = dy masked where a fused ReLU (its scale and shift, if given) stopped its input; needs C % 4 == 0. */
+  batchNormGradSums(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, relu: ReluScaleShift | undefined, rows: number, channels: number, sumDy: TensorInfo, sumDyXc: TensorInfo): void;
   /** out = (x − mean)·scale + shift per channel, then ReLU if `relu`; needs C % 4 == 0. */
   channelNormalize(x: TensorInfo, mean: TensorInfo, scale: TensorInfo, shift: TensorInfo, out: TensorInfo, rows: number, channels: number, relu: boolean): void;
   /** out = a·g + b·(x − mean) + c per channel, g as in batchNormGradSums; needs C % 4 == 0. */
-  batchNormInputGrad(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, reluOut: TensorInfo | undefined, coef: [TensorInfo, TensorInfo, TensorInfo], out: TensorInfo, rows: number, channels: number): void;
+  batchNormInputGrad(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, relu: ReluScaleShift | undefined, coef: [TensorInfo, TensorInfo, TensorInfo], out: TensorInfo, rows: number, channels: number): void;
   /** out[n, p, c] = x[n, p, c]·scale[n, c] for x seen as [images, pixels, C]; needs C % 4 == 0. */
   scaleChannelsPerImage(x: TensorInfo, scale: TensorInfo, out: TensorInfo, images: number, pixels: number, channels: number): void;
   /**
@@ -109,6 +113,8 @@ export interface SimdKernels {
   winogradFilter3x3(w: TensorInfo, u: TensorInfo, flip: boolean, f4: boolean): void;
   /** y = relu?(x ⋆ filter + bias), stride 1, from the transformed filter u, in blocks of `tiles` (% 4 == 0) through the scratch v, m. */
   winogradConv3x3(x: TensorInfo, u: TensorInfo, bias: TensorInfo | undefined, y: TensorInfo, scratch: [TensorInfo, TensorInfo], padTop: number, padLeft: number, tiles: number, relu: boolean, f4: boolean): void;
+  /** dW of a 3×3 stride-1 convolution (overwritten) from x and dy, in blocks of `tiles` through the scratch v, z, acc. */
+  winogradFilterGrad3x3(x: TensorInfo, dy: TensorInfo, dw: TensorInfo, scratch: [TensorInfo, TensorInfo, TensorInfo], padTop: number, padLeft: number, tiles: number, f4: boolean): void;
 }
 
 /** The few WebAssembly JS API members used here (the project's TypeScript libs declare no DOM/wasm globals). */
@@ -156,6 +162,15 @@ function wrap(backend: BackendWasm, e: Exports): SimdKernels {
   const at = (t: TensorInfo): number => backend.dataIdMap.get(t.dataId)?.memoryOffset ?? fail(t);
   const geometry = (g: ConvGeometry): number[] => [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
     g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft];
+  /** Runs `body` with the offset of float64 scratch for two sums per channel (the module keeps no memory of its own). */
+  const withSums = (channels: number, body: (acc: number) => void): void => {
+    const acc = backend.makeOutput([4 * channels], 'float32');
+    try {
+      body(at(acc));
+    } finally {
+      backend.disposeData(acc.dataId);
+    }
+  };
   return {
     conv2dFilterGrad(x, dy, dw, g) {
       e.conv2d_filter_grad(at(x), at(dy), at(dw), ...geometry(g));
@@ -182,17 +197,17 @@ function wrap(backend: BackendWasm, e: Exports): SimdKernels {
       e.matmul_nn(at(a), at(b), bias ? at(bias) : 0, at(out), m, n, k, relu ? 1 : 0);
     },
     channelMoments(x, rows, channels, mean, variance) {
-      e.channel_moments(at(x), rows, channels, at(mean), at(variance));
+      withSums(channels, (acc) => e.channel_moments(at(x), rows, channels, at(mean), at(variance), acc));
     },
     // Offset 0 means no fused ReLU, as for matmulNN's bias.
-    batchNormGradSums(dy, x, mean, reluOut, rows, channels, sumDy, sumDyXc) {
-      e.batch_norm_grad_sums(at(dy), at(x), at(mean), reluOut ? at(reluOut) : 0, rows, channels, at(sumDy), at(sumDyXc));
+    batchNormGradSums(dy, x, mean, relu, rows, channels, sumDy, sumDyXc) {
+      withSums(channels, (acc) => e.batch_norm_grad_sums(at(dy), at(x), at(mean), relu ? at(relu[0]) : 0, relu ? at(relu[1]) : 0, rows, channels, at(sumDy), at(sumDyXc), acc));
     },
     channelNormalize(x, mean, scale, shift, out, rows, channels, relu) {
       e.channel_normalize(at(x), at(mean), at(scale), at(shift), at(out), rows, channels, relu ? 1 : 0);
     },
-    batchNormInputGrad(dy, x, mean, reluOut, [a, b, c], out, rows, channels) {
-      e.batch_norm_input_grad(at(dy), at(x), at(mean), reluOut ? at(reluOut) : 0, at(a), at(b), at(c), at(out), rows, channels);
+    batchNormInputGrad(dy, x, mean, relu, [a, b, c], out, rows, channels) {
+      e.batch_norm_input_grad(at(dy), at(x), at(mean), relu ? at(relu[0]) : 0, relu ? at(relu[1]) : 0, at(a), at(b), at(c), at(out), rows, channels);
     },
     scaleChannelsPerImage(x, scale, out, images, pixels, channels) {
       e.scale_channels_per_image(at(x), at(scale), at(out), images, pixels, channels);
@@ -205,6 +220,11 @@ function wrap(backend: BackendWasm, e: Exports): SimdKernels {
       const [b, h, w, ci] = x.shape as [number, number, number, number];
       const [, oh, ow, co] = y.shape as [number, number, number, number];
       e.winograd_conv3x3(at(x), at(u), bias ? at(bias) : 0, at(y), at(v), at(m), b, h, w, ci, oh, ow, co, padTop, padLeft, tiles, relu ? 1 : 0, f4 ? 1 : 0);
+    },
+    winogradFilterGrad3x3(x, dy, dw, [v, z, acc], padTop, padLeft, tiles, f4) {
+      const [b, h, w, ci] = x.shape as [number, number, number, number];
+      const [, oh, ow, co] = dy.shape as [number, number, number, number];
+      e.winograd_filter_grad_3x3(at(x), at(dy), at(dw), at(v), at(z), at(acc), b, h, w, ci, oh, ow, co, padTop, padLeft, tiles, f4 ? 1 : 0);
     },
   };
 }

@@ -359,67 +359,103 @@ static void store_moments(float *mean, float *var, v128_t s0, v128_t s1, v128_t 
               wasm_f64x2_pmax(zero, wasm_f64x2_sub(wasm_f64x2_mul(q1, inv), wasm_f64x2_mul(m1, m1))));
 }
 
-/* Per channel, four channels: mean and biased variance. */
-static void moments_4(const float *x, int rows, int C, float *mean, float *var) {
-  v128_t s0 = wasm_f64x2_splat(0), s1 = s0, q0 = s0, q1 = s0;
-  for (int r = 0; r < rows; r++, x += C) {
-    const v128_t u = wasm_v128_load(x), lo = F64_LO(u), hi = F64_HI(u);
-    s0 = wasm_f64x2_add(s0, lo), s1 = wasm_f64x2_add(s1, hi);
-    q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(lo, lo)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(hi, hi));
-  }
-  store_moments(mean, var, s0, s1, q0, q1, rows);
+/*
+ * Rows per block of the channel statistics: a block of every channel (8 KiB of each input) stays in L1 while the
+ * strips of 4–8 channels take their turns over it. Strip after strip over the whole tensor instead would read each
+ * cache line once per strip (4× the memory traffic at 16 channels).
+ */
+static inline int block_rows(int C) {
+  return C >= 2048 ? 1 : 2048 / C;
 }
 
+/*
+ * Per channel: mean and biased variance, from float64 sums that go row by row (the same order at any block size)
+ * and live in acc [2][C] (float64) between blocks.
+ */
 EXPORT(channel_moments)
-void channel_moments(const float *x, int rows, int C, float *mean, float *var) {
-  int j = 0;
-  for (; j + 8 <= C; j += 8) {
-    v128_t s0 = wasm_f64x2_splat(0), s1 = s0, s2 = s0, s3 = s0, q0 = s0, q1 = s0, q2 = s0, q3 = s0;
-    const float *xp = x + j;
-    for (int r = 0; r < rows; r++, xp += C) {
-      const v128_t u = wasm_v128_load(xp), w = wasm_v128_load(xp + 4);
-      const v128_t a = F64_LO(u), b = F64_HI(u), c = F64_LO(w), d = F64_HI(w);
-      s0 = wasm_f64x2_add(s0, a), s1 = wasm_f64x2_add(s1, b), s2 = wasm_f64x2_add(s2, c), s3 = wasm_f64x2_add(s3, d);
-      q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(a, a)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(b, b));
-      q2 = wasm_f64x2_add(q2, wasm_f64x2_mul(c, c)), q3 = wasm_f64x2_add(q3, wasm_f64x2_mul(d, d));
+void channel_moments(const float *x, int rows, int C, float *mean, float *var, double *acc) {
+  const int block = block_rows(C);
+  for (int j = 0; j < 2 * C; j++) acc[j] = 0;
+  double *sums = acc, *squares = acc + C;
+  for (int r0 = 0; r0 < rows; r0 += block) {
+    const int n = rows - r0 < block ? rows - r0 : block;
+    int j = 0;
+    for (; j + 8 <= C; j += 8) {
+      v128_t s0 = wasm_v128_load(sums + j), s1 = wasm_v128_load(sums + j + 2), s2 = wasm_v128_load(sums + j + 4), s3 = wasm_v128_load(sums + j + 6);
+      v128_t q0 = wasm_v128_load(squares + j), q1 = wasm_v128_load(squares + j + 2), q2 = wasm_v128_load(squares + j + 4), q3 = wasm_v128_load(squares + j + 6);
+      const float *xp = x + r0 * C + j;
+      for (int r = 0; r < n; r++, xp += C) {
+        const v128_t u = wasm_v128_load(xp), w = wasm_v128_load(xp + 4);
+        const v128_t a = F64_LO(u), b = F64_HI(u), c = F64_LO(w), d = F64_HI(w);
+        s0 = wasm_f64x2_add(s0, a), s1 = wasm_f64x2_add(s1, b), s2 = wasm_f64x2_add(s2, c), s3 = wasm_f64x2_add(s3, d);
+        q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(a, a)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(b, b));
+        q2 = wasm_f64x2_add(q2, wasm_f64x2_mul(c, c)), q3 = wasm_f64x2_add(q3, wasm_f64x2_mul(d, d));
+      }
+      wasm_v128_store(sums + j, s0), wasm_v128_store(sums + j + 2, s1), wasm_v128_store(sums + j + 4, s2), wasm_v128_store(sums + j + 6, s3);
+      wasm_v128_store(squares + j, q0), wasm_v128_store(squares + j + 2, q1), wasm_v128_store(squares + j + 4, q2), wasm_v128_store(squares + j + 6, q3);
     }
-    store_moments(mean + j, var + j, s0, s1, q0, q1, rows);
-    store_moments(mean + j + 4, var + j + 4, s2, s3, q2, q3, rows);
+    for (; j < C; j += 4) {
+      v128_t s0 = wasm_v128_load(sums + j), s1 = wasm_v128_load(sums + j + 2), q0 = wasm_v128_load(squares + j), q1 = wasm_v128_load(squares + j + 2);
+      const float *xp = x + r0 * C + j;
+      for (int r = 0; r < n; r++, xp += C) {
+        const v128_t u = wasm_v128_load(xp), lo = F64_LO(u), hi = F64_HI(u);
+        s0 = wasm_f64x2_add(s0, lo), s1 = wasm_f64x2_add(s1, hi);
+        q0 = wasm_f64x2_add(q0, wasm_f64x2_mul(lo, lo)), q1 = wasm_f64x2_add(q1, wasm_f64x2_mul(hi, hi));
+      }
+      wasm_v128_store(sums + j, s0), wasm_v128_store(sums + j + 2, s1), wasm_v128_store(squares + j, q0), wasm_v128_store(squares + j + 2, q1);
+    }
   }
-  for (; j < C; j += 4) moments_4(x + j, rows, C, mean + j, var + j);
-}
-
-/* g where relu_out > 0, else 0: the gradient through a fused ReLU (its output is > 0 exactly where its input was). */
-static inline __attribute__((always_inline)) v128_t relu_masked(v128_t g, const float *relu_out) {
-  return wasm_v128_and(g, wasm_f32x4_gt(wasm_v128_load(relu_out), wasm_f32x4_splat(0)));
-}
-
-/* Inlined twice below with a constant `masked`, so that neither loop tests it. */
-static inline __attribute__((always_inline)) void grad_sums(const float *dy, const float *x, const float *mean, const float *y, int masked, int rows, int C,
-                                                            float *sum_dy, float *sum_dy_xc) {
   for (int j = 0; j < C; j += 4) {
-    v128_t s0 = wasm_f64x2_splat(0), s1 = s0, p0 = s0, p1 = s0;
-    const v128_t m = wasm_v128_load(mean + j);
-    const float *gp = dy + j, *xp = x + j, *yp = y + j;
-    for (int r = 0; r < rows; r++, gp += C, xp += C, yp += C) {
-      const v128_t g = masked ? relu_masked(wasm_v128_load(gp), yp) : wasm_v128_load(gp);
-      const v128_t p = wasm_f32x4_mul(g, wasm_f32x4_sub(wasm_v128_load(xp), m));
-      s0 = wasm_f64x2_add(s0, F64_LO(g)), s1 = wasm_f64x2_add(s1, F64_HI(g));
-      p0 = wasm_f64x2_add(p0, F64_LO(p)), p1 = wasm_f64x2_add(p1, F64_HI(p));
+    store_moments(mean + j, var + j, wasm_v128_load(sums + j), wasm_v128_load(sums + j + 2), wasm_v128_load(squares + j), wasm_v128_load(squares + j + 2), rows);
+  }
+}
+
+/*
+ * g where the fused ReLU let its input through, else 0. Its input (x − μ)·scale + shift is recomputed with
+ * channel_normalize's operations in its order, so the mask is the forward pass's bit for bit, without reading y.
+ */
+static inline __attribute__((always_inline)) v128_t relu_masked(v128_t g, v128_t centred, v128_t scale, v128_t shift) {
+  return wasm_v128_and(g, wasm_f32x4_gt(wasm_f32x4_add(wasm_f32x4_mul(centred, scale), shift), wasm_f32x4_splat(0)));
+}
+
+/* Inlined twice below with a constant `masked`, so that neither loop tests it. Row-blocked as channel_moments. */
+static inline __attribute__((always_inline)) void grad_sums(const float *dy, const float *x, const float *mean, const float *scale, const float *shift,
+                                                            int masked, int rows, int C, float *sum_dy, float *sum_dy_xc, double *acc) {
+  const int block = block_rows(C);
+  for (int j = 0; j < 2 * C; j++) acc[j] = 0;
+  double *sums = acc, *products = acc + C;
+  for (int r0 = 0; r0 < rows; r0 += block) {
+    const int n = rows - r0 < block ? rows - r0 : block;
+    for (int j = 0; j < C; j += 4) {
+      v128_t s0 = wasm_v128_load(sums + j), s1 = wasm_v128_load(sums + j + 2), p0 = wasm_v128_load(products + j), p1 = wasm_v128_load(products + j + 2);
+      const v128_t m = wasm_v128_load(mean + j);
+      const v128_t sc = masked ? wasm_v128_load(scale + j) : m, sh = masked ? wasm_v128_load(shift + j) : m;
+      const float *gp = dy + r0 * C + j, *xp = x + r0 * C + j;
+      for (int r = 0; r < n; r++, gp += C, xp += C) {
+        const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xp), m);
+        const v128_t g = masked ? relu_masked(wasm_v128_load(gp), centred, sc, sh) : wasm_v128_load(gp);
+        const v128_t p = wasm_f32x4_mul(g, centred);
+        s0 = wasm_f64x2_add(s0, F64_LO(g)), s1 = wasm_f64x2_add(s1, F64_HI(g));
+        p0 = wasm_f64x2_add(p0, F64_LO(p)), p1 = wasm_f64x2_add(p1, F64_HI(p));
+      }
+      wasm_v128_store(sums + j, s0), wasm_v128_store(sums + j + 2, s1), wasm_v128_store(products + j, p0), wasm_v128_store(products + j + 2, p1);
     }
-    store_f64x4(sum_dy + j, s0, s1);
-    store_f64x4(sum_dy_xc + j, p0, p1);
+  }
+  for (int j = 0; j < C; j += 4) {
+    store_f64x4(sum_dy + j, wasm_v128_load(sums + j), wasm_v128_load(sums + j + 2));
+    store_f64x4(sum_dy_xc + j, wasm_v128_load(products + j), wasm_v128_load(products + j + 2));
   }
 }
 
 /*
  * Per channel: Σg and Σg·(x − μ), the sums of BatchNorm's backward pass (float64), with g = dy, or dy masked by the
- * fused ReLU's output y when y is given (offset 0: no ReLU).
+ * fused ReLU when its forward pass's scale and shift are given (scale at offset 0: no ReLU); acc: float64 [2][C].
  */
 EXPORT(batch_norm_grad_sums)
-void batch_norm_grad_sums(const float *dy, const float *x, const float *mean, const float *y, int rows, int C, float *sum_dy, float *sum_dy_xc) {
-  if (y) grad_sums(dy, x, mean, y, 1, rows, C, sum_dy, sum_dy_xc);
-  else grad_sums(dy, x, mean, x, 0, rows, C, sum_dy, sum_dy_xc);
+void batch_norm_grad_sums(const float *dy, const float *x, const float *mean, const float *scale, const float *shift, int rows, int C,
+                          float *sum_dy, float *sum_dy_xc, double *acc) {
+  if (scale) grad_sums(dy, x, mean, scale, shift, 1, rows, C, sum_dy, sum_dy_xc, acc);
+  else grad_sums(dy, x, mean, 0, 0, 0, rows, C, sum_dy, sum_dy_xc, acc);
 }
 
 /* out = (x − mean)·scale + shift per channel (BatchNorm's forward pass, training or evaluation), then max(·, 0) if relu (NaN stays NaN). */
@@ -435,12 +471,12 @@ void channel_normalize(const float *x, const float *mean, const float *scale, co
   }
 }
 
-static inline __attribute__((always_inline)) void input_grad(const float *dy, const float *x, const float *mean, const float *y, int masked,
-                                                             const float *a, const float *b, const float *c, float *out, int rows, int C) {
-  for (int r = 0; r < rows; r++, dy += C, x += C, y += C, out += C) {
+static inline __attribute__((always_inline)) void input_grad(const float *dy, const float *x, const float *mean, const float *scale, const float *shift,
+                                                             int masked, const float *a, const float *b, const float *c, float *out, int rows, int C) {
+  for (int r = 0; r < rows; r++, dy += C, x += C, out += C) {
     for (int k = 0; k < C; k += 4) {
       const v128_t centred = wasm_f32x4_sub(wasm_v128_load(x + k), wasm_v128_load(mean + k));
-      const v128_t g = masked ? relu_masked(wasm_v128_load(dy + k), y + k) : wasm_v128_load(dy + k);
+      const v128_t g = masked ? relu_masked(wasm_v128_load(dy + k), centred, wasm_v128_load(scale + k), wasm_v128_load(shift + k)) : wasm_v128_load(dy + k);
       const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(g, wasm_v128_load(a + k)), wasm_f32x4_mul(centred, wasm_v128_load(b + k)));
       wasm_v128_store(out + k, wasm_f32x4_add(v, wasm_v128_load(c + k)));
     }
@@ -449,10 +485,10 @@ static inline __attribute__((always_inline)) void input_grad(const float *dy, co
 
 /* out = a·g + b·(x − mean) + c per channel (BatchNorm's input gradient), g as in batch_norm_grad_sums. */
 EXPORT(batch_norm_input_grad)
-void batch_norm_input_grad(const float *dy, const float *x, const float *mean, const float *y, const float *a, const float *b, const float *c,
-                           float *out, int rows, int C) {
-  if (y) input_grad(dy, x, mean, y, 1, a, b, c, out, rows, C);
-  else input_grad(dy, x, mean, x, 0, a, b, c, out, rows, C);
+void batch_norm_input_grad(const float *dy, const float *x, const float *mean, const float *scale, const float *shift, const float *a,
+                           const float *b, const float *c, float *out, int rows, int C) {
+  if (scale) input_grad(dy, x, mean, scale, shift, 1, a, b, c, out, rows, C);
+  else input_grad(dy, x, mean, 0, 0, 0, a, b, c, out, rows, C);
 }
 
 /*
@@ -829,4 +865,203 @@ void winograd_conv3x3(const float *x, const float *u, const float *bias, float *
       else output_tile(m + t * COp, bias, yb, EM, S * th, S * tw, OH, OW, CO, COp, relu);
     }
   }
+}
+
+/*
+ * Winograd for the filter gradient. The forward tile computes y = Aᵀ[(G g) ⊙ (Bᵀ d)] in each axis; as a linear map
+ * of g its transpose gives ∂L/∂g = Gᵀ[(A dy) ⊙ (Bᵀ d)] for the same input patch d and the tile's output gradient
+ * dy. Summed over tiles, per transformed element e and channel pair: M[e][i][o] = Σ_t V[e][t][i] · Z[e][t][o]
+ * (V: the forward's input transform, Z = A dy Aᵀ), then dW = Gᵀ M G once. 16 (F(2×2)) or 36 (F(4×4)) products per
+ * tile and channel pair instead of 36 or 144.
+ */
+
+/* z[e][t][c] = (A g Aᵀ)[e] for dy's 2×2 block at (oh, ow), zeros past OH, OW; A = [[1,0],[1,1],[1,−1],[0,−1]]. */
+static void grad_tile(const float *dy, float *z, int E, int oh, int ow, int OH, int OW, int CO, int COp) {
+  const int down = oh + 1 < OH, right = ow + 1 < OW;
+  const float *p = dy + (oh * OW + ow) * CO;
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int c = 0; c < COp; c += 4, p += 4, z += 4) {
+    const int n = CO - c;
+    const v128_t g00 = load_channels(p, n), g01 = right ? load_channels(p + CO, n) : zero;
+    const v128_t g10 = down ? load_channels(p + OW * CO, n) : zero, g11 = down && right ? load_channels(p + OW * CO + CO, n) : zero;
+    /* h = A g (4×2), then z = h Aᵀ (4×4) row by row */
+#define ROW(i, a, b) { \
+  const v128_t h0 = a, h1 = b; \
+  wasm_v128_store(z + (4 * (i) + 0) * E, h0); \
+  wasm_v128_store(z + (4 * (i) + 1) * E, wasm_f32x4_add(h0, h1)); \
+  wasm_v128_store(z + (4 * (i) + 2) * E, wasm_f32x4_sub(h0, h1)); \
+  wasm_v128_store(z + (4 * (i) + 3) * E, wasm_f32x4_neg(h1)); }
+    ROW(0, g00, g01)
+    ROW(1, wasm_f32x4_add(g00, g10), wasm_f32x4_add(g01, g11))
+    ROW(2, wasm_f32x4_sub(g00, g10), wasm_f32x4_sub(g01, g11))
+    ROW(3, wasm_f32x4_neg(g10), wasm_f32x4_neg(g11))
+#undef ROW
+  }
+}
+
+/* A on four vectors: F(4×4)'s gradient transform along one axis (A = (Aᵀ)ᵀ of output_tile_f4's points 0, ±1, ±2, ∞). */
+#define A6(t, g0, g1, g2, g3, r0, r1, r2, r3, r4, r5) \
+  const v128_t pA02##t = wasm_f32x4_add(g0, g2), pA13##t = wasm_f32x4_add(g1, g3); \
+  const v128_t pB02##t = wasm_f32x4_add(g0, wasm_f32x4_mul(four, g2)), pB13##t = wasm_f32x4_add(wasm_f32x4_mul(two, g1), wasm_f32x4_mul(eight, g3)); \
+  const v128_t r0 = g0, r1 = wasm_f32x4_add(pA02##t, pA13##t), r2 = wasm_f32x4_sub(pA02##t, pA13##t); \
+  const v128_t r3 = wasm_f32x4_add(pB02##t, pB13##t), r4 = wasm_f32x4_sub(pB02##t, pB13##t), r5 = g3
+
+/* grad_tile for F(4×4, 3×3): dy's 4×4 block at (oh, ow) into 36 elements. */
+static void grad_tile_f4(const float *dy, float *z, int E, int oh, int ow, int OH, int OW, int CO, int COp) {
+  const int rows = OH - oh < 4 ? OH - oh : 4, cols = OW - ow < 4 ? OW - ow : 4;
+  const float *p = dy + (oh * OW + ow) * CO;
+  const v128_t zero = wasm_f32x4_splat(0), two = wasm_f32x4_splat(2), four = wasm_f32x4_splat(4), eight = wasm_f32x4_splat(8);
+  for (int c = 0; c < COp; c += 4, p += 4, z += 4) {
+    const int n = CO - c;
+#define D(i, j) ((i) < rows && (j) < cols ? load_channels(p + ((i) * OW + (j)) * CO, n) : zero)
+#define COLUMN(j) \
+  const v128_t d0##j = D(0, j), d1##j = D(1, j), d2##j = D(2, j), d3##j = D(3, j); \
+  A6(c##j, d0##j, d1##j, d2##j, d3##j, h0##j, h1##j, h2##j, h3##j, h4##j, h5##j)
+    COLUMN(0);
+    COLUMN(1);
+    COLUMN(2);
+    COLUMN(3);
+#undef COLUMN
+#undef D
+#define ROW(i) { \
+  A6(r##i, h##i##0, h##i##1, h##i##2, h##i##3, e0, e1, e2, e3, e4, e5); \
+  wasm_v128_store(z + (6 * (i) + 0) * E, e0), wasm_v128_store(z + (6 * (i) + 1) * E, e1); \
+  wasm_v128_store(z + (6 * (i) + 2) * E, e2), wasm_v128_store(z + (6 * (i) + 3) * E, e3); \
+  wasm_v128_store(z + (6 * (i) + 4) * E, e4), wasm_v128_store(z + (6 * (i) + 5) * E, e5); }
+    ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
+#undef ROW
+  }
+}
+#undef A6
+
+/*
+ * acc[i][o] += Σ_t v[t][i] · z[t][o] over nt rows (v rows CIp wide, z rows COp wide; CIp, COp % 4 == 0). Each block is
+ * summed from zero, then added: two-level summation keeps the rounding of thousands of tiles' sums small.
+ */
+#define ADD(p, s) wasm_v128_store(p, wasm_f32x4_add(wasm_v128_load(p), s))
+static void outer_accumulate(const float *v, const float *z, float *acc, int nt, int CIp, int COp) {
+  for (int i = 0; i < CIp; i += 4) {
+    float *a = acc + i * COp;
+    int o = 0;
+    for (; o + 8 <= COp; o += 8) {
+      v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+      const float *vp = v + i, *zp = z + o;
+      for (int t = 0; t < nt; t++, vp += CIp, zp += COp) {
+        const v128_t s = wasm_v128_load(vp), z0 = wasm_v128_load(zp), z1 = wasm_v128_load(zp + 4);
+        v128_t b = wasm_i32x4_shuffle(s, s, 0, 0, 0, 0);
+        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(b, z0)), a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(b, z1));
+        b = wasm_i32x4_shuffle(s, s, 1, 1, 1, 1);
+        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(b, z0)), a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(b, z1));
+        b = wasm_i32x4_shuffle(s, s, 2, 2, 2, 2);
+        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(b, z0)), a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(b, z1));
+        b = wasm_i32x4_shuffle(s, s, 3, 3, 3, 3);
+        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(b, z0)), a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(b, z1));
+      }
+      ADD(a + o, a00), ADD(a + o + 4, a01), ADD(a + COp + o, a10), ADD(a + COp + o + 4, a11);
+      ADD(a + 2 * COp + o, a20), ADD(a + 2 * COp + o + 4, a21), ADD(a + 3 * COp + o, a30), ADD(a + 3 * COp + o + 4, a31);
+    }
+    if (o < COp) {
+      v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+      const float *vp = v + i, *zp = z + o;
+      for (int t = 0; t < nt; t++, vp += CIp, zp += COp) {
+        const v128_t s = wasm_v128_load(vp), z0 = wasm_v128_load(zp);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_i32x4_shuffle(s, s, 0, 0, 0, 0), z0));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_i32x4_shuffle(s, s, 1, 1, 1, 1), z0));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_i32x4_shuffle(s, s, 2, 2, 2, 2), z0));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_i32x4_shuffle(s, s, 3, 3, 3, 3), z0));
+      }
+      ADD(a + o, a0), ADD(a + COp + o, a1), ADD(a + 2 * COp + o, a2), ADD(a + 3 * COp + o, a3);
+    }
+  }
+}
+
+#undef ADD
+
+/* Gᵀ on the transformed elements along one axis: F(2×2)'s 4 → 3 (G of the points 0, ±1, ∞). */
+#define GT4(m0, m1, m2, m3, k0, k1, k2) \
+  const v128_t pS_ = wasm_f32x4_mul(half, wasm_f32x4_add(m1, m2)); \
+  const v128_t k0 = wasm_f32x4_add(m0, pS_), k1 = wasm_f32x4_mul(half, wasm_f32x4_sub(m1, m2)), k2 = wasm_f32x4_add(pS_, m3)
+
+/* F(4×4)'s 6 → 3 (G of the points 0, ±1, ±2, ∞, as in filter_f4). */
+#define GT6(m0, m1, m2, m3, m4, m5, k0, k1, k2) \
+  const v128_t pA12_ = wasm_f32x4_add(m1, m2), pA34_ = wasm_f32x4_add(m3, m4); \
+  const v128_t pS12_ = wasm_f32x4_sub(m1, m2), pS34_ = wasm_f32x4_sub(m3, m4); \
+  const v128_t k0 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(q, m0), wasm_f32x4_mul(s6, pA12_)), wasm_f32x4_mul(s24, pA34_)); \
+  const v128_t k1 = wasm_f32x4_sub(wasm_f32x4_mul(s12, pS34_), wasm_f32x4_mul(s6, pS12_)); \
+  const v128_t k2 = wasm_f32x4_add(wasm_f32x4_mul(s6, wasm_f32x4_sub(pA34_, pA12_)), m5)
+
+/* dW [3][3][CI][CO] = Gᵀ M G from M [NE][CIp][COp]. */
+static void filter_grad_out(const float *acc, float *dw, int CI, int CO, int COp, int f4) {
+  const int E = ((CI + 3) & ~3) * COp, tap = CI * CO;
+  const v128_t half = wasm_f32x4_splat(0.5f), q = wasm_f32x4_splat(0.25f), s6 = wasm_f32x4_splat(1.0f / 6);
+  const v128_t s12 = wasm_f32x4_splat(1.0f / 12), s24 = wasm_f32x4_splat(1.0f / 24);
+  for (int i = 0; i < CI; i++) {
+    for (int o = 0; o < COp; o += 4) {
+      const float *m = acc + i * COp + o;
+      float *g = dw + i * CO + o;
+      const int n = CO - o;
+      if (f4) {
+#define M(a, b) wasm_v128_load(m + (6 * (a) + (b)) * E)
+        v128_t r00, r01, r02, r10, r11, r12, r20, r21, r22, r30, r31, r32, r40, r41, r42, r50, r51, r52;
+#define ROW(a) { GT6(M(a, 0), M(a, 1), M(a, 2), M(a, 3), M(a, 4), M(a, 5), k0_, k1_, k2_); r##a##0 = k0_, r##a##1 = k1_, r##a##2 = k2_; }
+        ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
+#undef ROW
+#undef M
+#define COLUMN(j) { \
+  GT6(r0##j, r1##j, r2##j, r3##j, r4##j, r5##j, k0_, k1_, k2_); \
+  store_channels(g + (0 * 3 + (j)) * tap, k0_, n), store_channels(g + (1 * 3 + (j)) * tap, k1_, n), store_channels(g + (2 * 3 + (j)) * tap, k2_, n); }
+        COLUMN(0) COLUMN(1) COLUMN(2)
+#undef COLUMN
+      } else {
+#define M(a, b) wasm_v128_load(m + (4 * (a) + (b)) * E)
+        v128_t r00, r01, r02, r10, r11, r12, r20, r21, r22, r30, r31, r32;
+#define ROW(a) { GT4(M(a, 0), M(a, 1), M(a, 2), M(a, 3), k0_, k1_, k2_); r##a##0 = k0_, r##a##1 = k1_, r##a##2 = k2_; }
+        ROW(0) ROW(1) ROW(2) ROW(3)
+#undef ROW
+#undef M
+#define COLUMN(j) { \
+  GT4(r0##j, r1##j, r2##j, r3##j, k0_, k1_, k2_); \
+  store_channels(g + (0 * 3 + (j)) * tap, k0_, n), store_channels(g + (1 * 3 + (j)) * tap, k1_, n), store_channels(g + (2 * 3 + (j)) * tap, k2_, n); }
+        COLUMN(0) COLUMN(1) COLUMN(2)
+#undef COLUMN
+      }
+    }
+  }
+}
+#undef GT4
+#undef GT6
+
+/*
+ * dW [3][3][CI][CO] of a 3×3 stride-1 convolution of x [B][H][W][CI] (zero padding top/left) with output gradient
+ * dy [B][OH][OW][CO]. Tiles go in blocks of T through the scratch v [NE][T·CIp + 16] and z [NE][T·COp + 16] (the 16
+ * floats as in winograd_conv3x3); acc [NE][CIp][COp] holds the sums M.
+ */
+EXPORT(winograd_filter_grad_3x3)
+void winograd_filter_grad_3x3(const float *x, const float *dy, float *dw, float *v, float *z, float *acc, int B, int H, int W, int CI,
+                              int OH, int OW, int CO, int top, int left, int T, int f4) {
+  const int CIp = (CI + 3) & ~3, COp = (CO + 3) & ~3;
+  const int S = f4 ? 4 : 2, NE = f4 ? 36 : 16, P = S + 2;
+  const int TH = (OH + S - 1) / S, TW = (OW + S - 1) / S, per = TH * TW, NT = B * per;
+  const int EV = T * CIp + 16, EZ = T * COp + 16;
+  for (int i = 0; i < NE * CIp * COp; i++) acc[i] = 0;
+  for (int t0 = 0; t0 < NT; t0 += T) {
+    const int nt = NT - t0 < T ? NT - t0 : T;
+    for (int t = 0; t < nt; t++) {
+      const int tile = t0 + t, b = tile / per, th = tile % per / TW, tw = tile % TW;
+      const int ih = S * th - top, iw = S * tw - left, inside = ih >= 0 && iw >= 0 && ih + P <= H && iw + P <= W;
+      const float *xb = x + b * H * W * CI, *dyb = dy + b * OH * OW * CO;
+      float *vt = v + t * CIp, *zt = z + t * COp;
+      if (f4) {
+        if (inside) input_tile_f4(xb, vt, EV, ih, iw, H, W, CI, CIp, 1);
+        else input_tile_f4(xb, vt, EV, ih, iw, H, W, CI, CIp, 0);
+        grad_tile_f4(dyb, zt, EZ, S * th, S * tw, OH, OW, CO, COp);
+      } else {
+        if (inside) input_tile(xb, vt, EV, ih, iw, H, W, CI, CIp, 1);
+        else input_tile(xb, vt, EV, ih, iw, H, W, CI, CIp, 0);
+        grad_tile(dyb, zt, EZ, S * th, S * tw, OH, OW, CO, COp);
+      }
+    }
+    for (int e = 0; e < NE; e++) outer_accumulate(v + e * EV, z + e * EZ, acc + e * CIp * COp, nt, CIp, COp);
+  }
+  filter_grad_out(acc, dw, CI, CO, COp, f4);
 }
