@@ -8,7 +8,7 @@
  *
  *   npm run bench:speed -- [--samples 60000] [--repeat 1] [--backend wasm] [--workers 1,2] [--profile] [--no-torch]
  *   npm run bench:speed -- --model resnet18 [--batch 8] [--steps 3] [--backend wasm]
- *   npm run bench:speed -- --model examples/fashion-bn-augment.cnn.yaml --per-cpu [--steps 300] [--warmup 50] [--backend wasm]
+ *   npm run bench:speed -- --model examples/fashion-bn-augment.cnn.yaml --per-cpu [--steps 300] [--warmup 50] [--rounds 3] [--backend wasm]
  *
  * With --model NAME: forward and backward passes of examples/zoo/NAME.cnn.yaml at its 224×224 input against
  * torchvision's NAME with one thread and with all threads, in the same run (bench/zoo-step.ts).
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   const workers = counts[counts.length - 1] as number;
   const profile = process.argv.includes('--profile');
   const zoo = flag('model', '');
-  if (zoo.endsWith('.cnn.yaml') && isBackendChoice(backend)) return modelSpeed(zoo, Number(flag('steps', '300')), backend, Number(flag('warmup', '50')));
+  if (zoo.endsWith('.cnn.yaml') && isBackendChoice(backend)) return modelSpeed(zoo, Number(flag('steps', '300')), backend, Number(flag('warmup', '50')), Number(flag('rounds', '3')));
   if (zoo && isBackendChoice(backend)) return zooSpeed(zoo, Number(flag('batch', '8')), Number(flag('steps', '3')), backend);
   if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 6400)) throw new Error('usage: --samples N (≥ 6400) --backend wasm|cpu|tensorflow|… --workers 1,N');
   const { tf } = await initBackend(backend);
