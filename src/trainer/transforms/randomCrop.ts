@@ -2,7 +2,7 @@
 import { paddingSides } from '../../model/transforms/sizes';
 import { crop, pad, type PaddingMode } from './crop';
 import { cropBoxes } from './moveBoxes';
-import { perChannel, randint, sizePair, type FloatImage, type TransformArgs, type TransformImpl } from './image';
+import { perChannel, randint, sizePair, type TransformArgs, type TransformImpl } from './image';
 
 export interface CropParams {
   top: number;
@@ -27,26 +27,33 @@ function paddings(height: number, width: number, args: TransformArgs): Sides[] {
   return out;
 }
 
-function padded(image: FloatImage, args: TransformArgs): FloatImage {
-  const fill = perChannel(args.fill, image.channels);
-  return paddings(image.height, image.width, args).reduce((img, sides) => pad(img, sides, args.padding_mode as PaddingMode, fill), image);
+/** The padded image's size and where the original sits in it. */
+function paddedGeometry(height: number, width: number, args: TransformArgs): { height: number; width: number; top: number; left: number } {
+  const pads = paddings(height, width, args);
+  const sum = (side: number): number => pads.reduce((s, p) => s + (p[side] as number), 0);
+  return { height: height + sum(1) + sum(3), width: width + sum(0) + sum(2), top: sum(1), left: sum(0) };
 }
 
 export const randomCrop: TransformImpl<CropParams> = {
   params(args, image, rng) {
-    const img = padded(image, args);
+    const img = paddedGeometry(image.height, image.width, args);
     const [th, tw] = sizePair(args.size);
     if (img.height === th && img.width === tw) return { top: 0, left: 0 };
     return { top: randint(rng, 0, img.height - th + 1), left: randint(rng, 0, img.width - tw + 1) };
   },
   apply(image, args, p) {
     const [th, tw] = sizePair(args.size);
-    return crop(padded(image, args), p.top, p.left, th, tw);
+    const fill = perChannel(args.fill, image.channels);
+    // Zero padding is what crop() reads outside the image: crop the original at the shifted window, no padded copy.
+    if (args.padding_mode === 'constant' && fill.every((v) => v === 0)) {
+      const { top, left } = paddedGeometry(image.height, image.width, args);
+      return crop(image, p.top - top, p.left - left, th, tw);
+    }
+    const padded = paddings(image.height, image.width, args).reduce((img, sides) => pad(img, sides, args.padding_mode as PaddingMode, fill), image);
+    return crop(padded, p.top, p.left, th, tw);
   },
   applyBoxes(objects, args, p, from, to) {
-    const pads = paddings(from.height, from.width, args);
-    const top = p.top - pads.reduce((s, side) => s + side[1], 0);
-    const left = p.left - pads.reduce((s, side) => s + side[0], 0);
-    return cropBoxes(objects, top, left, to);
+    const { top, left } = paddedGeometry(from.height, from.width, args);
+    return cropBoxes(objects, p.top - top, p.left - left, to);
   },
 };
