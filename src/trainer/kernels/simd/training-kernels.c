@@ -526,6 +526,13 @@ static inline __attribute__((always_inline)) v128_t load_strided(const float *p,
   return v;
 }
 
+/* Row i of an F(4×4) tile's 36 transformed elements: six vectors at p + (6·i + k)·E, k = 0…5. */
+static inline __attribute__((always_inline)) void store_row6(float *p, int E, int i, v128_t a, v128_t b, v128_t c, v128_t d, v128_t e, v128_t f) {
+  p += 6 * i * E;
+  wasm_v128_store(p, a), wasm_v128_store(p + E, b), wasm_v128_store(p + 2 * E, c);
+  wasm_v128_store(p + 3 * E, d), wasm_v128_store(p + 4 * E, e), wasm_v128_store(p + 5 * E, f);
+}
+
 /* F(2×2, 3×3): u[e][i][o] = (G g_io Gᵀ)[e] for the 4×3 G of the points 0, ±1. */
 static void filter_f2(const float *w, float *u, int CI, int CO, int flip) {
   const int IN = flip ? CO : CI, OUT = flip ? CI : CO;
@@ -600,9 +607,7 @@ static void filter_f4(const float *w, float *u, int CI, int CO, int flip) {
 #undef G
 #define ROW(r) { \
   T6(h##r##0, h##r##1, h##r##2, u0, u1, u2, u3, u4, u5); \
-  wasm_v128_store(p + (6 * (r) + 0) * E, u0), wasm_v128_store(p + (6 * (r) + 1) * E, u1); \
-  wasm_v128_store(p + (6 * (r) + 2) * E, u2), wasm_v128_store(p + (6 * (r) + 3) * E, u3); \
-  wasm_v128_store(p + (6 * (r) + 4) * E, u4), wasm_v128_store(p + (6 * (r) + 5) * E, u5); }
+  store_row6(p, E, r, u0, u1, u2, u3, u4, u5); }
       ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
 #undef ROW
 #undef T6
@@ -741,9 +746,7 @@ static inline __attribute__((always_inline)) void input_tile_f4(const float *x, 
 #undef D
 #define ROW(i) { \
   BT6(t##i##0, t##i##1, t##i##2, t##i##3, t##i##4, t##i##5, e0, e1, e2, e3, e4, e5); \
-  wasm_v128_store(v + (6 * (i) + 0) * E, e0), wasm_v128_store(v + (6 * (i) + 1) * E, e1); \
-  wasm_v128_store(v + (6 * (i) + 2) * E, e2), wasm_v128_store(v + (6 * (i) + 3) * E, e3); \
-  wasm_v128_store(v + (6 * (i) + 4) * E, e4), wasm_v128_store(v + (6 * (i) + 5) * E, e5); }
+  store_row6(v, E, i, e0, e1, e2, e3, e4, e5); }
     ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
 #undef ROW
   }
@@ -925,9 +928,7 @@ static void grad_tile_f4(const float *dy, float *z, int E, int oh, int ow, int O
 #undef D
 #define ROW(i) { \
   A6(r##i, h##i##0, h##i##1, h##i##2, h##i##3, e0, e1, e2, e3, e4, e5); \
-  wasm_v128_store(z + (6 * (i) + 0) * E, e0), wasm_v128_store(z + (6 * (i) + 1) * E, e1); \
-  wasm_v128_store(z + (6 * (i) + 2) * E, e2), wasm_v128_store(z + (6 * (i) + 3) * E, e3); \
-  wasm_v128_store(z + (6 * (i) + 4) * E, e4), wasm_v128_store(z + (6 * (i) + 5) * E, e5); }
+  store_row6(z, E, i, e0, e1, e2, e3, e4, e5); }
     ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5)
 #undef ROW
   }
