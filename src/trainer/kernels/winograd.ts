@@ -79,8 +79,8 @@ export function winogradInputGrad(wasm: BackendWasm, dy: TensorInfo, filter: Ten
 /**
  * dW of a 3×3 stride-1 convolution through Winograd (training-kernels.c, winograd_filter_grad_3x3), or undefined
  * where the direct kernel is as fast (1–2 input channels: the transforms outweigh the products saved) or cannot run.
- * bench/winograd-bench.ts: 16→16 28×28 1.8×, 32→32 14×14 2.0×, 3→16 3.2× the direct kernel (64 images); its float32
- * error is 3–6e-6 of the gradient's scale (the direct kernel's 3–8e-6).
+ * bench/winograd-bench.ts: 16→16 28×28 2.0×, 32→32 14×14 2.0×, 3→16 32×32 3.0× the direct kernel (64 images); its
+ * float32 error is 3–6e-6 of the gradient's scale (the direct kernel's 3–8e-6).
  */
 export function winogradFilterGrad(wasm: BackendWasm, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo | undefined {
   const simd = simdKernels(wasm);
