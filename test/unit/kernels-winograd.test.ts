@@ -45,6 +45,14 @@ function randomCase(): Case {
   }
 }
 
+/** The input or filter gradient of case c's convolution (random dy and the other operand) against the reference. */
+async function compareGradient(kernel: 'Conv2DBackpropInput' | 'Conv2DBackpropFilter', c: Case): Promise<void> {
+  const filter: Shape4D = [3, 3, c.x[3], c.co];
+  const dy = randomInput(tf.backend_util.computeConv2DInfo(c.x, filter, 1, 1, c.pad).outShape);
+  const [inputs, shape] = kernel === 'Conv2DBackpropInput' ? [{ dy, filter: randomInput(filter) }, { inputShape: c.x }] : [{ x: randomInput(c.x), dy }, { filterShape: filter }];
+  await compareBoth(kernel, inputs, { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', ...shape }, JSON.stringify({ x: c.x, co: c.co, pad: c.pad }));
+}
+
 describe('Winograd for 3×3 stride-1 convolutions', () => {
   it('FusedConv2D with and without bias and ReLU, 40 random geometries (sizes 1–29 × 1–31, channels 1–33), through Winograd from 3 input channels', async () => {
     const cases = [
@@ -72,13 +80,7 @@ describe('Winograd for 3×3 stride-1 convolutions', () => {
       ...Array.from({ length: 40 }, randomCase),
     ] as Case[];
     const calls = await countingWinograd(async () => {
-      for (const c of cases) {
-        const filter: Shape4D = [3, 3, c.x[3], c.co];
-        const info = tf.backend_util.computeConv2DInfo(c.x, filter, 1, 1, c.pad);
-        const inputs = { dy: randomInput(info.outShape), filter: randomInput(filter) };
-        const attrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
-        await compareBoth('Conv2DBackpropInput', inputs, attrs, JSON.stringify({ x: c.x, co: c.co, pad: c.pad }));
-      }
+      for (const c of cases) await compareGradient('Conv2DBackpropInput', c);
     });
     assert.equal(calls, cases.filter((c) => c.co >= 3).length);
   });
@@ -91,13 +93,7 @@ describe('Winograd for 3×3 stride-1 convolutions', () => {
       ...Array.from({ length: 40 }, randomCase),
     ] as Case[];
     const calls = await countingWinograd(async () => {
-      for (const c of cases) {
-        const filter: Shape4D = [3, 3, c.x[3], c.co];
-        const info = tf.backend_util.computeConv2DInfo(c.x, filter, 1, 1, c.pad);
-        const inputs = { x: randomInput(c.x), dy: randomInput(info.outShape) };
-        const attrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', filterShape: filter };
-        await compareBoth('Conv2DBackpropFilter', inputs, attrs, JSON.stringify({ x: c.x, co: c.co, pad: c.pad }));
-      }
+      for (const c of cases) await compareGradient('Conv2DBackpropFilter', c);
     }, 'winogradFilterGrad3x3');
     assert.equal(calls, cases.filter((c) => c.x[3] >= 3).length);
   });
