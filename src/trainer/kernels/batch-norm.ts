@@ -64,22 +64,20 @@ function normalize(x: Float32Array, mean: Float32Array, scale: Float32Array, shi
 /** A fused ReLU's forward scale and shift per channel. */
 type Relu = [scale: Float32Array, shift: Float32Array];
 
-/** dy[i], or 0 where the fused ReLU's output was not positive (recomputed as normalize() computed it). */
-function masked(dy: Float32Array, x: Float32Array, mean: Float32Array, relu: Relu | undefined, i: number, c: number): number {
-  if (!relu) return dy[i] as number;
-  const v = ((x[i] as number) - (mean[c] as number)) * (relu[0][c] as number) + (relu[1][c] as number);
-  return Math.fround(v) > 0 ? (dy[i] as number) : 0;
-}
-
-/** Σg and Σg·(x − mean) per channel, in float64, g = dy masked by the fused ReLU if any. */
+/**
+ * Σg and Σg·(x − mean) per channel, in float64, g = dy masked by the fused ReLU if any: 0 where its output was not
+ * positive, recomputed from x − mean as normalize() computed it.
+ */
 function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, relu: Relu | undefined, sumDy: Float32Array, sumDyXc: Float32Array): void {
   const channels = mean.length;
   const s = new Float64Array(channels);
   const p = new Float64Array(channels);
+  const [scale, shift] = relu ?? [];
   for (let i = 0, c = 0; i < x.length; i++) {
-    const g = masked(dy, x, mean, relu, i, c);
+    const centred = (x[i] as number) - (mean[c] as number);
+    const g = scale && shift && !(Math.fround(centred * (scale[c] as number) + (shift[c] as number)) > 0) ? 0 : (dy[i] as number);
     s[c] = (s[c] as number) + g;
-    p[c] = (p[c] as number) + g * ((x[i] as number) - (mean[c] as number));
+    p[c] = (p[c] as number) + g * centred;
     if (++c === channels) c = 0;
   }
   sumDy.set(s);
@@ -89,8 +87,11 @@ function gradSums(dy: Float32Array, x: Float32Array, mean: Float32Array, relu: R
 /** out = a·g + b·(x − mean) + c per channel, g as in gradSums. */
 function inputGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, relu: Relu | undefined, a: Float32Array, b: Float32Array, k: Float32Array, out: Float32Array): void {
   const channels = mean.length;
+  const [scale, shift] = relu ?? [];
   for (let i = 0, c = 0; i < x.length; i++) {
-    out[i] = (a[c] as number) * masked(dy, x, mean, relu, i, c) + (b[c] as number) * ((x[i] as number) - (mean[c] as number)) + (k[c] as number);
+    const centred = (x[i] as number) - (mean[c] as number);
+    const g = scale && shift && !(Math.fround(centred * (scale[c] as number) + (shift[c] as number)) > 0) ? 0 : (dy[i] as number);
+    out[i] = (a[c] as number) * g + (b[c] as number) * centred + (k[c] as number);
     if (++c === channels) c = 0;
   }
 }
