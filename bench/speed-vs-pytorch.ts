@@ -4,9 +4,12 @@
  * one thread, both in the same run. The workers column: the same training with each count of data-parallel workers
  * of `--workers` (default 1 and the physical cores; `--workers N` alone means 1 and N) against PyTorch at its
  * default thread count, and the scaling efficiency from 1 to N workers (samples/s with N ÷ (N × samples/s with 1)).
- * `--profile` adds where each step's time goes, per thread and phase (bench/step-phases-table.ts).
+ * `--profile` adds where each step's time goes, per thread and phase (bench/step-phases-table.ts). The scaling is
+ * also measured within one run, 1 and N workers in alternating windows of steps (bench/alternating-steps.ts): on a
+ * shared machine whose speed drifts, the figure to rank by.
  *
  *   npm run bench:speed -- [--samples 60000] [--repeat 1] [--backend wasm] [--workers 1,2] [--profile] [--no-torch]
+ *   npm run bench:speed -- --workers 2 --alternating [--model FILE.cnn.yaml] [--samples N]   (only the alternating-windows scaling, below)
  *   npm run bench:speed -- --model resnet18 [--batch 8] [--steps 3] [--backend wasm]
  *   npm run bench:speed -- --model examples/fashion-bn-augment.cnn.yaml --per-cpu [--steps 300] [--warmup 50] [--rounds 3] [--backend wasm]
  *
@@ -37,6 +40,7 @@ import { perStep, phaseLines } from './step-phases-table';
 import { measureTorch, torchDefaultThreads, type Rate } from './torch-peer';
 import { zooSpeed } from './zoo-step';
 import { modelSpeed } from './model-speed';
+import { AlternatingSteps, type AlternatingScaling } from './alternating-steps';
 
 const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
 /**
@@ -134,6 +138,40 @@ async function measureOurs(samples: number, backend: BackendChoice, workers: num
   }
 }
 
+/** Steps per window of the alternating measurement: 16 windows an epoch, ~0.7 s each with one worker. */
+const WINDOW_STEPS = 50;
+
+/**
+ * Scaling measured within one run (bench/alternating-steps.ts): three epochs, the first one warm-up, with 1 and
+ * `workers` workers in alternating windows of WINDOW_STEPS steps.
+ */
+async function measureAlternating(samples: number, backend: BackendChoice, workers: number, model = EXAMPLE): Promise<AlternatingScaling | undefined> {
+  const outDir = mkdtempSync(join(tmpdir(), 'cnnlab-speed-'));
+  let alternating: AlternatingSteps | undefined;
+  try {
+    await runTraining(
+      { modelText: readFileSync(model, 'utf8'), modelPath: model, outDir, backend, epochs: 3, maxTrainSamples: samples, progressIntervalMs: 0, workers },
+      {
+        stepRunner: (parallel) => parallel && (alternating = new AlternatingSteps(parallel, workers, WINDOW_STEPS, 2)),
+        onEvent(e) {
+          if (e.type === 'progress' && e.metrics.kind === 'batch' && e.metrics.batch === e.metrics.batches) alternating?.endEpoch();
+        },
+      },
+    );
+    return alternating?.scaling();
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function alternatingLine(a: AlternatingScaling | undefined, workers: number): string {
+  if (!a) return `  alternating windows: no pair of windows timed (${workers} workers ran as one: the backend has its own threads?)`;
+  return (
+    `  alternating windows of ${a.windowSteps} steps in one run (epochs 2–3): 1 worker ${a.oneWorkerSamplesPerSecond}, ${workers} workers ${a.workersSamplesPerSecond} samples/s; ` +
+    `scaling efficiency ${fixed(100 * a.scalingEfficiency)}% (per CPU-second ${fixed(100 * a.perCpuScaling)}%), median of ${a.pairs} windows`
+  );
+}
+
 const fixed = (x: number | undefined, digits = 0): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 
 interface Round {
@@ -165,6 +203,13 @@ async function main(): Promise<void> {
   const workers = counts[counts.length - 1] as number;
   const profile = process.argv.includes('--profile');
   const zoo = flag('model', '');
+  if (process.argv.includes('--alternating') && isBackendChoice(backend)) {
+    // Only the within-one-run scaling figure (a minute), of the reference CNN or --model FILE.cnn.yaml.
+    const a = await measureAlternating(samples, backend, workers, zoo ? resolve(zoo) : EXAMPLE);
+    console.log(alternatingLine(a, workers));
+    console.log(JSON.stringify({ model: zoo || 'bench/reference-cnn.cnn.yaml', workers, alternating: a ?? null }));
+    return;
+  }
   if (zoo.endsWith('.cnn.yaml') && isBackendChoice(backend)) return modelSpeed(zoo, Number(flag('steps', '300')), backend, Number(flag('warmup', '50')), Number(flag('rounds', '3')));
   if (zoo && isBackendChoice(backend)) return zooSpeed(zoo, Number(flag('batch', '8')), Number(flag('steps', '3')), backend);
   if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 6400)) throw new Error('usage: --samples N (≥ 6400) --backend wasm|cpu|tensorflow|… --workers 1,N');
@@ -202,6 +247,9 @@ async function main(): Promise<void> {
     }
     if (profile) for (const [n, run] of ours) if (run.phases) console.log(phaseLines(n, run.phases).join('\n'));
   }
+  // The same comparison within one run, where the machine's drift cancels out.
+  const alternating = workers > 1 ? await measureAlternating(samples, backend, workers) : undefined;
+  if (workers > 1) console.log(alternatingLine(alternating, workers));
   const both = runs.filter((r): r is Round & { torch: Rate } => r.torch !== undefined);
   const oneOf = (r: Round) => r.ours.get(1) as OurRun;
   const nOf = (r: Round) => (workers > 1 ? r.ours.get(workers) : undefined);
@@ -229,6 +277,7 @@ async function main(): Promise<void> {
       torchDefaultSamplesPerSecond: medianOf(runs.map((r) => r.torchN?.samplesPerSecond)),
       torchDefaultSamplesPerCpuSecond: medianOf(runs.map((r) => r.torchN?.samplesPerCpuSecond)),
       workersVsTorchDefaultRatio: round3(medianOf(runs.map((r) => ratio((nOf(r) ?? oneOf(r)).samplesPerSecond, r.torchN?.samplesPerSecond)))),
+      alternating: alternating ?? null,
       ...(profile ? { phases: Object.fromEntries(counts.map((n) => [n, runs[runs.length - 1]?.ours.get(n)?.phases ?? null])) } : {}),
     }),
   );

@@ -26,6 +26,7 @@ import { frozenIndices, frozenSummary } from '../../model/freeze';
 import { startingWeights } from './startingWeights';
 import { RunRecorder } from './recorder';
 import type { StepProfile } from './stepPhases';
+import type { StepRunner } from './steps';
 import { trainModel } from './train';
 import { startDataParallel, type DataParallelSteps } from '../parallel/dataParallel';
 
@@ -36,6 +37,11 @@ export interface SessionHooks {
   onRunOpened?(run: OpenRun): void;
   /** Times the training steps by phase, in every thread that steps (benchmarks). */
   stepProfile?: StepProfile;
+  /**
+   * Benchmarks: the training steps' runner, given the run's data-parallel one (undefined with one worker): to time
+   * one and N workers in alternating windows of the same run (bench/alternating-steps.ts).
+   */
+  stepRunner?(parallel: StepRunner | undefined): StepRunner | undefined;
 }
 
 export interface OpenRun {
@@ -136,7 +142,7 @@ export async function runTraining(request: RunRequest, hooks: SessionHooks = {})
       if (cached === 'stopped') return { runDir: folder.dir, summary: await recorder.finish(STOPPED_WHILE_CACHING) };
       const lrMultipliers = new Map(analysis.layers.flatMap((l) => (l.lrMultiplier === undefined ? [] : [[l.index, l.lrMultiplier] as const])));
       // The stages on cached features train and evaluate the head (in this thread: the workers hold the whole model); the others the model.
-      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps, forward: steps, cached, profile: hooks.stepProfile };
+      const options = { config: train, task, transforms: dataset.transforms, noise: analysis.data.noise, lrMultipliers, progressIntervalMs: request.progressIntervalMs, metricsEveryBatches: request.metricsEveryBatches, steps: hooks.stepRunner ? hooks.stepRunner(steps) : steps, forward: steps, cached, profile: hooks.stepProfile };
       const outcome = await trainModel(tf, model, dataset, options, {
         shouldStop: hooks.shouldStop,
         beforeBatch: heavyBatchesForTests(),
