@@ -12,6 +12,8 @@ import { Theme, themeClasses, themeNames, webviewThemeClasses } from './settings
 import { waitForWebviewsClass } from './webview';
 
 const quickInput = '.quick-input-widget';
+/** How long a quick input may show no matching row before it is opened afresh (clickRow). */
+const REOPEN_AFTER_MS = 5_000;
 const quickInputRows = `${quickInput} .quick-input-list .monaco-list-row`;
 
 /** One browser tab with the workbench of one workspace folder. */
@@ -243,11 +245,18 @@ export class Workbench {
       ? `${quickInputRows}[aria-label^=${JSON.stringify(label)}]`
       : `${quickInputRows}[aria-label=${JSON.stringify(label)}], ${quickInputRows}[aria-label^=${JSON.stringify(`${label}, `)}]`;
     let labels: string[] = [];
+    let openedAt = 0;
     try {
       await poll(
         what,
         async () => {
-          if (reopen && !(await this.quickInputShows(reopen.text))) await this.openQuickInput(reopen.key, reopen.text);
+          // Quick Open searches the files once per opening, so a file written just before it opened may be missing
+          // from its results ("No matching results" on a loaded machine): open it afresh, as a person would retype.
+          const stale = reopen && Date.now() - openedAt > REOPEN_AFTER_MS;
+          if (reopen && (stale || !(await this.quickInputShows(reopen.text)))) {
+            await this.openQuickInput(reopen.key, reopen.text);
+            openedAt = Date.now();
+          }
           // Quick Open adds its "recently opened" entries after the file results and reorders the list, reusing
           // row elements: click only once the list has stopped changing, or the click lands on another row.
           labels = await this.quickInputLabels();
