@@ -12,7 +12,7 @@ import { Theme, themeClasses, themeNames, webviewThemeClasses } from './settings
 import { waitForWebviewsClass } from './webview';
 
 const quickInput = '.quick-input-widget';
-/** How long a quick input may show no matching row before it is opened afresh (clickRow). */
+/** How long after opening a quick input that says "No matching results" is opened afresh (clickRow). */
 const REOPEN_AFTER_MS = 5_000;
 const quickInputRows = `${quickInput} .quick-input-list .monaco-list-row`;
 
@@ -251,8 +251,9 @@ export class Workbench {
         what,
         async () => {
           // Quick Open searches the files once per opening, so a file written just before it opened may be missing
-          // from its results ("No matching results" on a loaded machine): open it afresh, as a person would retype.
-          const stale = reopen && Date.now() - openedAt > REOPEN_AFTER_MS;
+          // from its results: still "No matching results" 5 s after opening, it is opened afresh, as a person would retype. (Not while
+          // results are still coming: on a loaded machine a search can take longer, and reopening restarts it.)
+          const stale = reopen && Date.now() - openedAt > REOPEN_AFTER_MS && labels.some((l) => l.startsWith('No matching results'));
           if (reopen && (stale || !(await this.quickInputShows(reopen.text)))) {
             await this.openQuickInput(reopen.key, reopen.text);
             openedAt = Date.now();
