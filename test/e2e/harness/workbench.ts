@@ -251,8 +251,9 @@ export class Workbench {
         what,
         async () => {
           // Quick Open searches the files once per opening, so a file written just before it opened may be missing
-          // from its results: still "No matching results" 5 s after opening, it is opened afresh, as a person would retype. (Not while
-          // results are still coming: on a loaded machine a search can take longer, and reopening restarts it.)
+          // from its results: still "No matching results" 5 s after opening, it is opened afresh, as a person would
+          // retype. (Not while results are still coming: a loaded machine's search takes longer, and reopening
+          // restarts it.)
           const stale = reopen && Date.now() - openedAt > REOPEN_AFTER_MS && labels.some((l) => l.startsWith('No matching results'));
           if (reopen && (stale || !(await this.quickInputShows(reopen.text)))) {
             await this.openQuickInput(reopen.key, reopen.text);
