@@ -11,6 +11,7 @@
  * validation pass follows) is dropped, and the next epoch starts with a fresh 1-worker window.
  */
 import { localSteps, type StepRunner } from '../src/trainer/engine/steps';
+import { median } from './cli';
 
 export interface StepWindow {
   workers: number;
@@ -91,7 +92,6 @@ export class AlternatingSteps implements StepRunner {
       pairs.push({ wall: rate(w) / (this.workers * one), cpu: perCpu(w) / oneCpu, one, many: rate(w) });
     });
     if (pairs.length === 0) return undefined;
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
     return {
       windowSteps: this.windowSteps,
       pairs: pairs.length,

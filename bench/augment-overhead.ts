@@ -14,11 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
+import { flagOr, median } from './cli';
 
 interface Case {
   label: string;
@@ -47,11 +43,9 @@ function epochSeconds(c: Case, samples: number, out: string): number {
   return epoch.seconds;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 function main(): void {
-  const samples = Number(flag('samples', '6400'));
-  const repeat = Number(flag('repeat', '3'));
+  const samples = Number(flagOr('samples', '6400'));
+  const repeat = Number(flagOr('repeat', '3'));
   const out = mkdtempSync(join(tmpdir(), 'cnnlab-augment-bench-'));
   try {
     const times = CASES.map(() => [] as number[]);

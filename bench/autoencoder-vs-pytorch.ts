@@ -22,17 +22,13 @@ import type { BackendChoice } from '../src/trainer/backend/index';
 import { lastJsonLine } from './childJson';
 import { compareTwins, lockstepFailure, withSeed, type Comparison, type Spread, type TwinRun } from './autoencoder-compare';
 import { lockstep } from './autoencoder-lockstep';
+import { flag } from './cli';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const TWIN = join(ROOT, 'bench', 'torch-autoencoder.py');
 const PYTHON = process.env.CNNLAB_PYTHON ?? '/usr/bin/python3';
 const DATA = '/usr/share/datasets/fashion-mnist';
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 interface CliLine {
   runDir: string;

@@ -22,17 +22,13 @@ import { cacheFeatures, featureCachePlan } from '../src/trainer/engine/featureCa
 import { buildModel } from '../src/trainer/engine/model';
 import { stagePlan } from '../src/trainer/engine/stagePlan';
 import { trainModel, type TrainData } from '../src/trainer/engine/train';
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { numberFlag } from './cli';
 
 const CLASSES = 4;
-const size = flag('size', 112);
-const images = flag('images', 128);
-const headEpochs = flag('epochs', 3);
-const fineTuneEpochs = flag('stages', 0);
+const size = numberFlag('size', 112);
+const images = numberFlag('images', 128);
+const headEpochs = numberFlag('epochs', 3);
+const fineTuneEpochs = numberFlag('stages', 0);
 const epochs = headEpochs + fineTuneEpochs;
 const schedule = fineTuneEpochs > 0
   ? `epochs: ${epochs}, stages: [{epochs: ${headEpochs}, freeze: {until: avgpool}}, {epochs: ${fineTuneEpochs}, unfreeze: [layer4], lr: 0.001}]`

@@ -15,6 +15,7 @@ import { computeLoss } from '../src/trainer/engine/losses';
 import { buildModel } from '../src/trainer/engine/model';
 import { createOptimizer } from '../src/trainer/engine/optimizers';
 import type { Tensor1D, Tensor4D } from '../src/trainer/engine/tf';
+import { flagOr, median } from './cli';
 
 const STEM = `input: [3, 32, 32]
 layers:
@@ -38,11 +39,6 @@ const SEQUENCE = `name: residual-sequence\n${STEM}  - ReLU()\n${Array.from({ len
 
 /** The same network as a PyTorch forward() reads: x = relu(bn(conv(x)) + x). */
 const GRAPH = `name: residual-graph\n${STEM}  - x = ReLU()\n${Array.from({ length: BLOCKS }, () => `${BODY.replace(/^ {6}/gm, '  ').replace(/- BatchNorm2d\(16\)\n$/, '- h = BatchNorm2d(16)\n')}  - add(h, x)\n  - x = ReLU()\n`).join('')}${HEAD}`;
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
 
 function analysed(text: string): ModelAnalysis {
   const a = analyzeModel(text);
@@ -88,10 +84,10 @@ function measure(tf: TF, analysis: ModelAnalysis, steps: number, batch: number):
 }
 
 async function main(): Promise<void> {
-  const steps = Number(flag('steps', '30'));
-  const repeat = Number(flag('repeat', '3'));
-  const batch = Number(flag('batch', '32'));
-  const choice = flag('backend', 'wasm');
+  const steps = Number(flagOr('steps', '30'));
+  const repeat = Number(flagOr('repeat', '3'));
+  const batch = Number(flagOr('batch', '32'));
+  const choice = flagOr('backend', 'wasm');
   if (!isBackendChoice(choice)) throw new Error(`unknown backend ${choice}`);
   const { tf, description } = await initBackend(choice);
   const sequence = analysed(SEQUENCE);
@@ -113,8 +109,7 @@ async function main(): Promise<void> {
       `run ${r + 1}: sequence ${s.samplesPerSecond.toFixed(0)} samples/s (loss ${s.loss.toFixed(3)}) | graph ${g.samplesPerSecond.toFixed(0)} samples/s (loss ${g.loss.toFixed(3)}) | graph / sequence per FLOP ${ratio.toFixed(3)}×, per CPU-second ${cpuRatio.toFixed(3)}×`,
     );
   }
-  const median = (xs: number[]): number => +[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(3);
-  console.log(JSON.stringify({ backend: description, batch, steps, flopsPerSample: fs, ratioPerRun: ratios.map((r) => +r.toFixed(3)), ratioMedian: median(ratios), cpuSecondRatioPerRun: cpuRatios.map((r) => +r.toFixed(3)), cpuSecondRatioMedian: median(cpuRatios) }));
+  console.log(JSON.stringify({ backend: description, batch, steps, flopsPerSample: fs, ratioPerRun: ratios.map((r) => +r.toFixed(3)), ratioMedian: +median(ratios).toFixed(3), cpuSecondRatioPerRun: cpuRatios.map((r) => +r.toFixed(3)), cpuSecondRatioMedian: +median(cpuRatios).toFixed(3) }));
 }
 
 main().catch((err: unknown) => {

@@ -13,6 +13,7 @@ import { initBackend } from '../src/trainer/backend';
 import { Random } from '../src/trainer/datasets/random';
 import { generateShapes } from '../src/trainer/datasets/shapes';
 import { buildModel } from '../src/trainer/engine/model';
+import { median } from './cli';
 
 const MODEL = `name: bench224
 input: [3, 224, 224]
@@ -40,7 +41,6 @@ async function timed<T>(runs: number, f: () => Promise<T> | T): Promise<{ ms: nu
   return { ms, cpu, last };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (t: { ms: number[]; cpu: number[] }): string => `wall min ${Math.min(...t.ms).toFixed(0)} / median ${median(t.ms).toFixed(0)} ms, CPU median ${median(t.cpu).toFixed(0)} ms`;
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ import { analyzeModel } from '../src/model';
 import { estimateTrainingMemory, formatMemory } from '../src/model/memory/estimate';
 import { initBackend } from '../src/trainer/backend/index';
 import { runTraining } from '../src/trainer/engine/session';
+import { flag } from './cli';
 
 const CASES: Record<string, { file: string; batches: number[] }> = {
   small: { file: 'bench/reference-cnn.cnn.yaml', batches: [1, 2, 8, 64] },
@@ -30,11 +31,6 @@ interface Measured {
   heapBytes: number;
   rssPeakBytes: number;
   samplesPerSecond: number | null;
-}
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 /**

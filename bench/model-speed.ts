@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { initBackend, type BackendChoice } from '../src/trainer/backend/index';
 import { lastJsonLine } from './childJson';
 import { trainerSteps } from './trainer-steps';
+import { median } from './cli';
 
 const PYTHON = process.env.CNNLAB_PYTHON ?? '/usr/bin/python3';
 
@@ -39,8 +40,6 @@ interface Round {
   cpuSecondRatio: number;
   wallRatio: number;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 export async function modelSpeed(file: string, steps: number, backend: BackendChoice, warmup: number, roundCount = 3): Promise<void> {
   const usage = 'usage: --steps N (≥ 1) --warmup N (≥ 1) --rounds N (≥ 1) with --model FILE.cnn.yaml';

@@ -41,6 +41,7 @@ import { measureTorch, torchDefaultThreads, type Rate } from './torch-peer';
 import { zooSpeed } from './zoo-step';
 import { modelSpeed } from './model-speed';
 import { AlternatingSteps, type AlternatingScaling } from './alternating-steps';
+import { flagOr, medianOrNull } from './cli';
 
 const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
 /**
@@ -50,11 +51,6 @@ const EXAMPLE = resolve(__dirname, 'reference-cnn.cnn.yaml');
  * The first epoch after its 50th batch is shown beside it.
  */
 const WARMUP_BATCHES = 50;
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
 
 interface OurRun extends Rate {
   trainSamples: number;
@@ -190,19 +186,18 @@ function workerCounts(text: string): number[] {
 }
 
 const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a && b ? a / b : undefined);
-const median = (xs: number[]): number | null => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number) : null);
 const round3 = (x: number | null): number | null => (x === null ? null : +x.toFixed(3));
-const medianOf = (xs: Array<number | undefined>): number | null => median(xs.filter((x): x is number => x !== undefined && Number.isFinite(x)));
+const medianOf = (xs: Array<number | undefined>): number | null => medianOrNull(xs.filter((x): x is number => x !== undefined && Number.isFinite(x)));
 
 async function main(): Promise<void> {
   // The whole training set by default: epoch 2 is then steps 845–1688, as in a real run.
-  const samples = Number(flag('samples', '60000'));
-  const repeat = Number(flag('repeat', '1'));
-  const backend = flag('backend', 'wasm');
-  const counts = workerCounts(flag('workers', String(physicalCores())));
+  const samples = Number(flagOr('samples', '60000'));
+  const repeat = Number(flagOr('repeat', '1'));
+  const backend = flagOr('backend', 'wasm');
+  const counts = workerCounts(flagOr('workers', String(physicalCores())));
   const workers = counts[counts.length - 1] as number;
   const profile = process.argv.includes('--profile');
-  const zoo = flag('model', '');
+  const zoo = flagOr('model', '');
   if (process.argv.includes('--alternating') && isBackendChoice(backend)) {
     // Only the within-one-run scaling figure (a minute), of the reference CNN or --model FILE.cnn.yaml.
     const a = await measureAlternating(samples, backend, workers, zoo ? resolve(zoo) : EXAMPLE);
@@ -210,8 +205,8 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ model: zoo || 'bench/reference-cnn.cnn.yaml', workers, alternating: a ?? null }));
     return;
   }
-  if (zoo.endsWith('.cnn.yaml') && isBackendChoice(backend)) return modelSpeed(zoo, Number(flag('steps', '300')), backend, Number(flag('warmup', '50')), Number(flag('rounds', '3')));
-  if (zoo && isBackendChoice(backend)) return zooSpeed(zoo, Number(flag('batch', '8')), Number(flag('steps', '3')), backend);
+  if (zoo.endsWith('.cnn.yaml') && isBackendChoice(backend)) return modelSpeed(zoo, Number(flagOr('steps', '300')), backend, Number(flagOr('warmup', '50')), Number(flagOr('rounds', '3')));
+  if (zoo && isBackendChoice(backend)) return zooSpeed(zoo, Number(flagOr('batch', '8')), Number(flagOr('steps', '3')), backend);
   if (!isBackendChoice(backend) || !(Number.isInteger(samples) && samples >= 6400)) throw new Error('usage: --samples N (≥ 6400) --backend wasm|cpu|tensorflow|… --workers 1,N');
   const { tf } = await initBackend(backend);
   const speed = matmulSpeed(tf);
@@ -258,12 +253,12 @@ async function main(): Promise<void> {
     JSON.stringify({
       backend: runs[0] && oneOf(runs[0]).backend,
       trainSamples: runs[0] && oneOf(runs[0]).trainSamples,
-      oursSamplesPerSecond: median(runs.map((r) => oneOf(r).samplesPerSecond)),
-      oursFirstEpochSamplesPerSecond: median(runs.map((r) => oneOf(r).firstEpochSamplesPerSecond)),
+      oursSamplesPerSecond: medianOrNull(runs.map((r) => oneOf(r).samplesPerSecond)),
+      oursFirstEpochSamplesPerSecond: medianOrNull(runs.map((r) => oneOf(r).firstEpochSamplesPerSecond)),
       oursSamplesPerCpuSecond: oursCpu === null ? null : Math.round(oursCpu),
-      torchSamplesPerSecond: median(both.map((r) => r.torch.samplesPerSecond)),
+      torchSamplesPerSecond: medianOrNull(both.map((r) => r.torch.samplesPerSecond)),
       torchSamplesPerCpuSecond: medianOf(both.map((r) => r.torch.samplesPerCpuSecond && Math.round(r.torch.samplesPerCpuSecond))),
-      wallRatio: round3(median(both.map((r) => oneOf(r).samplesPerSecond / r.torch.samplesPerSecond))),
+      wallRatio: round3(medianOrNull(both.map((r) => oneOf(r).samplesPerSecond / r.torch.samplesPerSecond))),
       cpuSecondRatio: round3(medianOf(both.map((r) => ratio(oneOf(r).samplesPerCpuSecond, r.torch.samplesPerCpuSecond)))),
       matmulGflopsPerCpuSecond: +speed.gflopsPerCpuSecond.toFixed(2),
       matmulGflopsPerWallSecond: +speed.gflopsPerWallSecond.toFixed(2),

@@ -19,13 +19,9 @@ import { buildModel } from '../src/trainer/engine/model';
 import { createOptimizer } from '../src/trainer/engine/optimizers';
 import { batchStep } from '../src/trainer/engine/steps';
 import { createTask } from '../src/trainer/tasks/registry';
+import { median, numberFlag } from './cli';
 
 const MODEL = resolve(__dirname, 'reference-cnn.cnn.yaml');
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 /** A worker thread that times `steps` training steps of batch `rows` per request (this file, under tsx). */
 function stepper(seed: number): Worker {
@@ -40,10 +36,8 @@ function msPerStep(worker: Worker, rows: number, steps: number): Promise<number>
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
 async function main(): Promise<void> {
-  const [batch, steps, rounds] = [flag('batch', 64), flag('steps', 150), flag('rounds', 6)];
+  const [batch, steps, rounds] = [numberFlag('batch', 64), numberFlag('steps', 150), numberFlag('rounds', 6)];
   const half = Math.ceil(batch / 2);
   const threads = [stepper(1), stepper(2)];
   await Promise.all(threads.map((t) => new Promise((ready) => t.once('message', ready))));

@@ -16,11 +16,7 @@ import { restoreWasmKernels, trainingKernelOriginals } from '../src/trainer/kern
 import { matmulSpeed } from './roofline';
 import { measureTorch, type Rate } from './torch-peer';
 import { BATCH, batchAt, createWeights, loadFashionMnist, trainingFlopsPerSample, trainStep } from './reference-cnn';
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
+import { flagOr, median } from './cli';
 
 /** Samples/s of `steps` training steps after a short warm-up (XNNPACK operator caches, heap growth). */
 function measureOurs(tf: TF, steps: number, data: ReturnType<typeof loadFashionMnist>): Rate & { loss: number } {
@@ -49,9 +45,9 @@ function measureOurs(tf: TF, steps: number, data: ReturnType<typeof loadFashionM
 }
 
 async function main(): Promise<void> {
-  const steps = Number(flag('steps', '100'));
-  const repeat = Number(flag('repeat', '3'));
-  const choice = flag('backend', 'wasm');
+  const steps = Number(flagOr('steps', '100'));
+  const repeat = Number(flagOr('repeat', '3'));
+  const choice = flagOr('backend', 'wasm');
   if (!isBackendChoice(choice)) throw new Error(`unknown backend ${choice}`);
   const init = await initBackend(choice, { log: (m) => process.stderr.write(`${m}\n`) });
   const { tf } = init;
@@ -79,7 +75,6 @@ async function main(): Promise<void> {
     );
   }
   const best = (xs: number[]): number => Math.max(...xs);
-  const median = (xs: number[]): number | null => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number) : null);
   const torchRuns = rows.flatMap((r) => (r.torch ? [r.torch.samplesPerSecond] : []));
   const oursBest = best(rows.map((r) => r.ours.samplesPerSecond));
   const cpuRatios = rows.flatMap((r) => (r.torch?.samplesPerCpuSecond && r.ours.samplesPerCpuSecond ? [r.ours.samplesPerCpuSecond / r.torch.samplesPerCpuSecond] : []));
@@ -89,7 +84,7 @@ async function main(): Promise<void> {
       oursSamplesPerSecond: Math.round(oursBest),
       torchSamplesPerSecond: torchRuns.length ? Math.round(best(torchRuns)) : null,
       ratioPerRun: rows.map((r) => (r.torch ? +(r.ours.samplesPerSecond / r.torch.samplesPerSecond).toFixed(3) : null)),
-      cpuSecondRatioMedian: cpuRatios.length ? +(median(cpuRatios) as number).toFixed(3) : null,
+      cpuSecondRatioMedian: cpuRatios.length ? +median(cpuRatios).toFixed(3) : null,
       rooflineFraction: +((best(rows.map((r) => r.ours.samplesPerCpuSecond ?? 0)) * flops) / 1e9 / peak).toFixed(3),
       matmulGflops: +peak.toFixed(2),
     }),

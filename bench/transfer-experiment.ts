@@ -22,15 +22,11 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { encodePng } from '../src/inspect/image/png';
 import { Random } from '../src/trainer/datasets/random';
+import { flagOr } from './cli';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const FASHION = '/usr/share/datasets/fashion-mnist';
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
 
 /** Fashion-MNIST class → garments class. */
 const GROUPS: Record<string, number[]> = { tops: [0, 2, 4, 6], bottoms: [1, 3], footwear: [5, 7, 9], bags: [8] };
@@ -76,12 +72,12 @@ function train(args: string[]): RunResult & { seconds: number; command: string }
 }
 
 function main(): void {
-  const out = resolve(flag('out', '/tmp/cnnlab-transfer'));
-  const epochs = flag('epochs', '15');
+  const out = resolve(flagOr('out', '/tmp/cnnlab-transfer'));
+  const epochs = flagOr('epochs', '15');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  generate(join(out, 'garments'), Number(flag('per-class', '75')));
-  const source = train([join(ROOT, 'bench', 'transfer', 'fashion-source.cnn.yaml'), '--epochs', flag('source-epochs', '2'), '--max-train-samples', flag('source-samples', '30000'), '--out', join(out, 'runs')]);
+  generate(join(out, 'garments'), Number(flagOr('per-class', '75')));
+  const source = train([join(ROOT, 'bench', 'transfer', 'fashion-source.cnn.yaml'), '--epochs', flagOr('source-epochs', '2'), '--max-train-samples', flagOr('source-samples', '30000'), '--out', join(out, 'runs')]);
   console.log(`source: ${source.command} → test accuracy ${source.testAccuracy.toFixed(4)} on Fashion-MNIST, ${source.seconds.toFixed(0)} s`);
   const target = readFileSync(join(ROOT, 'bench', 'transfer', 'garments.cnn.yaml'), 'utf8');
   const variants: Array<[string, string, string[]]> = [

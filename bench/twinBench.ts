@@ -11,6 +11,7 @@ import { loadDataset } from '../src/trainer/datasets';
 import { objectsOf } from '../src/trainer/datasets/objectBoxes';
 import type { ImageSet } from '../src/trainer/datasets/types';
 import { withSeed } from './autoencoder-compare';
+import { flag } from './cli';
 
 export interface TwinBenchArgs {
   modelFile: string;
@@ -19,11 +20,6 @@ export interface TwinBenchArgs {
   epochs: string[];
   backend: string;
   firstSeed: number;
-}
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 /** --model, --seeds, --epochs, --backend, checked; the first seed is the model file's. */

@@ -15,14 +15,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendChoice } from '../src/trainer/backend/index';
 import { runTraining } from '../src/trainer/engine/session';
+import { flagOr } from './cli';
 
 const MODEL = resolve(__dirname, 'reference-cnn.cnn.yaml');
 const PYTHON = process.env.CNNLAB_PYTHON ?? '/usr/bin/python3';
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
 
 interface Measured {
   engine: string;
@@ -57,8 +53,8 @@ function measureTorchCuda(samples: number, batch: number): Measured | string {
 }
 
 async function main(): Promise<void> {
-  const samples = Number(flag('samples', '12800'));
-  const batch = Number(flag('batch', '64'));
+  const samples = Number(flagOr('samples', '12800'));
+  const batch = Number(flagOr('batch', '64'));
   if (!(Number.isInteger(samples) && samples >= 640 && Number.isInteger(batch) && batch >= 1)) throw new Error('usage: --samples N (≥ 640) --batch N');
   const rows: Measured[] = [];
   for (const backend of ['webgpu', 'wasm'] as const) {
