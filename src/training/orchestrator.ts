@@ -8,9 +8,13 @@ import type { TaskName } from '../model/tasks/types';
 import type { RunRequest, RunSummary } from '../protocol/runTypes';
 import type { RunResult, TrainerEvent } from '../protocol/trainer';
 import type { LiveRuns } from './liveRuns';
+import { RateLimit } from './rateLimit';
 import { endMessage, logLine, RunProgress } from './runProgress';
 import { RunQueue, type BusyChoice, type SubmitOutcome } from './runQueue';
 import { startFailure, type StartFailure, type TrainerPort } from './trainerPort';
+
+/** How often the status bar and the progress notification may change. */
+const UI_INTERVAL_MS = 250;
 
 export interface TrainJob {
   /** The model's name (status bar, questions, log). */
@@ -88,10 +92,11 @@ export class TrainingOrchestrator {
   private async run(job: TrainJob): Promise<void> {
     const progress = new RunProgress(job.label);
     let reporter: ProgressReporter | undefined;
-    const update = (): void => {
+    // A few times a second: every event would cross to the workbench (rateLimit.ts). Increments add up meanwhile.
+    const shown = new RateLimit(() => {
       this.ui.showStatus(progress.statusText(), progress.tooltip());
       reporter?.report(progress.notificationMessage(), progress.takeIncrement());
-    };
+    }, UI_INTERVAL_MS);
     const onEvent = (event: TrainerEvent): void => {
       progress.apply(event);
       const line = logLine(event);
@@ -102,19 +107,21 @@ export class TrainingOrchestrator {
         this.ui.runStarted(event.runDir);
       }
       if (progress.runDir) this.live.event(progress.runDir, event);
-      update();
+      shown.request();
     };
     this.log.info(`${job.label}: starting (${job.request.modelPath ?? 'unsaved model'})`);
     this.ui.runStarting(job);
     const handle = this.trainer.start(job.request, onEvent);
     this.stopCurrent = () => handle.stop();
-    update();
+    shown.request();
     let result: RunResult | undefined;
     try {
       await this.ui.withProgress(`Training ${job.label}`, () => handle.stop(), async (p) => {
         reporter = p;
-        update();
+        shown.flush();
         result = await handle.result;
+        // The last state (100%) before the notification closes.
+        shown.flush();
       });
     } catch (error) {
       const failure = startFailure(error);
@@ -122,6 +129,7 @@ export class TrainingOrchestrator {
       this.ui.startFailed(job, failure);
     } finally {
       this.stopCurrent = undefined;
+      shown.dispose();
       this.ui.hideStatus();
       if (progress.runDir) this.live.end(progress.runDir, result);
     }

@@ -1,45 +1,44 @@
 /**
- * Coalesces live metric records into one webview message per interval: the trainer may report a batch every
- * few milliseconds, the panel redraws a few times a second. Pure: the timer functions are injectable.
+ * Coalesces live metric records into at most one webview message per interval: the trainer may report a batch
+ * every few milliseconds and a tiny model 5 epochs a second, the panel redraws a few times a second. A record after a
+ * quiet interval goes at once, so an epoch's row shows without delay. Pure: the timers are injectable.
  */
 import type { MetricRecord } from '../../protocol/runTypes';
+import { RateLimit, realTimers, type Timers } from '../../training/rateLimit';
 
-export interface Timers {
-  set(callback: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-const realTimers: Timers = { set: (cb, ms) => setTimeout(cb, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
+export type { Timers };
 
 export class MetricsBuffer {
   private records: MetricRecord[] = [];
-  private timer: unknown;
+  private readonly limit: RateLimit;
 
   constructor(
     private readonly flushTo: (records: MetricRecord[]) => void,
-    private readonly intervalMs = 250,
-    private readonly timers: Timers = realTimers,
-  ) {}
-
-  /** Queues a record; epoch records are sent at once (the table and epoch charts should not lag). */
-  push(record: MetricRecord): void {
-    this.records.push(record);
-    if (record.kind === 'epoch') this.flush();
-    else if (this.timer === undefined) this.timer = this.timers.set(() => this.flush(), this.intervalMs);
+    intervalMs = 250,
+    timers: Timers = realTimers,
+  ) {
+    this.limit = new RateLimit(() => this.send(), intervalMs, timers);
   }
 
+  push(record: MetricRecord): void {
+    this.records.push(record);
+    this.limit.request();
+  }
+
+  /** Sends what is queued now (the run ended, or the panel changes run). */
   flush(): void {
-    if (this.timer !== undefined) this.timers.clear(this.timer);
-    this.timer = undefined;
+    this.limit.flush();
+  }
+
+  dispose(): void {
+    this.limit.dispose();
+    this.records = [];
+  }
+
+  private send(): void {
     if (!this.records.length) return;
     const records = this.records;
     this.records = [];
     this.flushTo(records);
-  }
-
-  dispose(): void {
-    if (this.timer !== undefined) this.timers.clear(this.timer);
-    this.timer = undefined;
-    this.records = [];
   }
 }
