@@ -9,7 +9,7 @@ import type { ReconstructionResultsController } from './reconstructionController
 import type { SeriesChange } from './chartSeries';
 import type { TrainingController, TrainingRenderer } from './controller';
 
-/** Injectable for the tests (the host's MetricsBuffer has the same shape; its module needs Node's types). */
+/** Injectable for the tests (the host's RateLimit takes these and a clock; its module needs Node's types). */
 export interface Timers {
   set(callback: () => void, ms: number): unknown;
   clear(handle: unknown): void;

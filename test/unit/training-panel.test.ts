@@ -23,7 +23,8 @@ import { isFromTrainingWebview, parseCompareState, parseFromCompareWebview, pars
 import { SHAPE_CLASSES } from '../../src/trainer/datasets/shapes';
 import { runTraining } from '../../src/trainer/engine/session';
 import { readMetrics } from '../../src/trainer/runs/reader';
-import { MetricsBuffer, type Timers } from '../../src/webviews/training/metricsBuffer';
+import { MetricsBuffer } from '../../src/webviews/training/metricsBuffer';
+import type { Timers } from '../../src/training/rateLimit';
 import { earlyStoppingFromConfig, loadRunView } from '../../src/webviews/training/runView';
 import { TASKS } from '../../src/model/tasks/registry';
 

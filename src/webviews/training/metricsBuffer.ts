@@ -6,8 +6,6 @@
 import type { MetricRecord } from '../../protocol/runTypes';
 import { RateLimit, realTimers, type Timers } from '../../training/rateLimit';
 
-export type { Timers };
-
 export class MetricsBuffer {
   private records: MetricRecord[] = [];
   private readonly limit: RateLimit;
