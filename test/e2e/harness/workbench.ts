@@ -199,8 +199,8 @@ export class Workbench {
    * Switches the colour theme through the `workbench.colorTheme` user setting, set in the extension host, and
    * waits until the workbench and every visible webview have repainted in it. No theme picker: a quick input
    * that something else closes mid-way made that flaky on a busy machine. (code-server's workbench stops
-   * following edits of settings.json made behind its back a few seconds after it loads.) 60 s: with a training
-   * beside it on a loaded 2-core machine, the repaint once took over 30.
+   * following edits of settings.json made behind its back a few seconds after it loads.) 60 s: on a loaded 2-core
+   * machine, the setting's round trip through a workbench still catching up with a fast training once took over 30.
    */
   async setTheme(theme: Theme, timeoutMs = 60_000): Promise<void> {
     let asked = 0;
